@@ -1,0 +1,288 @@
+"""ClickHouse Cloud JSON -> normalized records. State tables are data, walked by tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.details import (
+    ClickHouseOrganizationDetails,
+    ClickHouseServiceDetails,
+    Endpoint,
+    IpAccessEntry,
+    PrivateEndpoint,
+)
+from adapters.model import (
+    ActivityRecord,
+    ApiKeyRecord,
+    ApiKeyState,
+    BackupConfigurationRecord,
+    BackupRecord,
+    BackupStatus,
+    ConnectionInfo,
+    DatabaseRecord,
+    DatabaseStatus,
+    InvitationRecord,
+    Key,
+    MemberRecord,
+    MemberRole,
+    OrganizationRecord,
+    PlanRecord,
+    PrivateEndpointConfigRecord,
+)
+from adapters.redact import redact
+from adapters.timeparse import parse_datetime
+
+#: every ``Service.state`` of the OpenAPI spec
+SERVICE_STATES: dict[str, DatabaseStatus] = {
+    "starting": DatabaseStatus.STARTING,
+    "stopping": DatabaseStatus.STOPPING,
+    "terminating": DatabaseStatus.DELETING,
+    "awaking": DatabaseStatus.STARTING,
+    "provisioning": DatabaseStatus.PROVISIONING,
+    "running": DatabaseStatus.RUNNING,
+    "stopped": DatabaseStatus.STOPPED,
+    "terminated": DatabaseStatus.DELETED,
+    "degraded": DatabaseStatus.DEGRADED,
+    "failed": DatabaseStatus.FAILED,
+    "idle": DatabaseStatus.IDLE,
+}
+
+#: every ``Backup.status`` of the OpenAPI spec
+BACKUP_STATES: dict[str, BackupStatus] = {
+    "done": BackupStatus.COMPLETED,
+    "error": BackupStatus.FAILED,
+    "in_progress": BackupStatus.IN_PROGRESS,
+}
+
+KEY_STATES: dict[str, ApiKeyState] = {
+    "enabled": ApiKeyState.ENABLED,
+    "disabled": ApiKeyState.DISABLED,
+}
+
+ROLES: dict[str, MemberRole] = {
+    "admin": MemberRole.ADMIN,
+    "developer": MemberRole.DEVELOPER,
+}
+
+#: the tiers a service can be created as (the rendered docs' enum, newer than the OpenAPI's)
+TIERS: dict[str, str] = {
+    "development": "Fixed-size service for development; scales to zero when idle",
+    "production": "Autoscaling service for production workloads",
+    "dedicated_high_mem": "Dedicated compute, memory-optimized",
+    "dedicated_high_cpu": "Dedicated compute, CPU-optimized",
+    "dedicated_standard": "Dedicated compute, balanced",
+    "dedicated_standard_n2d_standard_4": "Dedicated compute, n2d-standard-4 nodes",
+    "dedicated_standard_n2d_standard_8": "Dedicated compute, n2d-standard-8 nodes",
+    "dedicated_standard_n2d_standard_32": "Dedicated compute, n2d-standard-32 nodes",
+    "dedicated_standard_n2d_standard_128": "Dedicated compute, n2d-standard-128 nodes",
+}
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationRecord:
+    org_id = str(body["id"])
+    endpoints = tuple(
+        PrivateEndpoint(
+            _str(p.get("id")), _str(p.get("description")),
+            _str(p.get("cloudProvider")), _str(p.get("region")),
+        )
+        for p in body.get("privateEndpoints") or []
+        if isinstance(p, dict)
+    )
+    return OrganizationRecord(
+        connection=conn,
+        key=(org_id,),
+        native_id=org_id,
+        name=_str(body.get("name")) or org_id,
+        created_at=parse_datetime(body.get("createdAt")),
+        raw=redact(body),
+        details=ClickHouseOrganizationDetails(endpoints),
+    )
+
+
+def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> DatabaseRecord:
+    service_id = str(body["id"])
+    state = _str(body.get("state"))
+    details = ClickHouseServiceDetails(
+        tier=_str(body.get("tier")),
+        provider=_str(body.get("provider")),
+        region=_str(body.get("region")),
+        endpoints=tuple(
+            Endpoint(_str(e.get("protocol")), _str(e.get("host")), _int(e.get("port")))
+            for e in body.get("endpoints") or []
+            if isinstance(e, dict)
+        ),
+        min_total_memory_gb=_num(body.get("minTotalMemoryGb")),
+        max_total_memory_gb=_num(body.get("maxTotalMemoryGb")),
+        min_replica_memory_gb=_num(body.get("minReplicaMemoryGb")),
+        max_replica_memory_gb=_num(body.get("maxReplicaMemoryGb")),
+        num_replicas=_int(body.get("numReplicas")),
+        idle_scaling=_bool(body.get("idleScaling")),
+        idle_timeout_minutes=_int(body.get("idleTimeoutMinutes")),
+        ip_access_list=tuple(
+            IpAccessEntry(_str(e.get("source")), _str(e.get("description")))
+            for e in body.get("ipAccessList") or []
+            if isinstance(e, dict)
+        ),
+        iam_role=_str(body.get("iamRole")),
+        private_endpoint_ids=tuple(str(p) for p in body.get("privateEndpointIds") or []),
+        data_warehouse_id=_str(body.get("dataWarehouseId")),
+        is_primary=_bool(body.get("isPrimary")),
+    )
+    return DatabaseRecord(
+        connection=conn,
+        key=(org_id, service_id),
+        native_id=service_id,
+        organization_key=(org_id,),
+        name=_str(body.get("name")) or service_id,
+        status=SERVICE_STATES.get(state or "", DatabaseStatus.UNKNOWN),
+        vendor_status=state,
+        created_at=parse_datetime(body.get("createdAt")),
+        region=details.region,
+        cloud_provider=details.provider,
+        raw=redact(body),
+        details=details,
+    )
+
+
+def backup(conn: ConnectionInfo, org_id: str, service_id: str, body: dict[str, Any]) -> BackupRecord:
+    backup_id = str(body["id"])
+    status = _str(body.get("status"))
+    return BackupRecord(
+        connection=conn,
+        key=(org_id, service_id, backup_id),
+        native_id=backup_id,
+        database_key=(org_id, service_id),
+        status=BACKUP_STATES.get(status or "", BackupStatus.UNKNOWN),
+        vendor_status=status,
+        backup_type=_str(body.get("type")),
+        started_at=parse_datetime(body.get("startedAt")),
+        finished_at=parse_datetime(body.get("finishedAt")),
+        size_bytes=_int(body.get("sizeInBytes")),
+        duration_seconds=_num(body.get("durationInSeconds")),
+        raw=redact(body),
+    )
+
+
+def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRecord:
+    key_id = str(body["id"])
+    state = _str(body.get("state"))
+    return ApiKeyRecord(
+        connection=conn,
+        key=(org_id, key_id),
+        native_id=key_id,
+        organization_key=(org_id,),
+        name=_str(body.get("name")),
+        state=KEY_STATES.get(state or "", ApiKeyState.UNKNOWN),
+        vendor_state=state,
+        roles=tuple(str(r) for r in body.get("roles") or []),
+        key_suffix=_str(body.get("keySuffix")),
+        created_at=parse_datetime(body.get("createdAt")),
+        expires_at=parse_datetime(body.get("expireAt")),
+        last_used_at=parse_datetime(body.get("usedAt")),
+        raw=redact(body),
+    )
+
+
+def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRecord:
+    user_id = str(body["userId"])
+    role = _str(body.get("role"))
+    return MemberRecord(
+        connection=conn,
+        key=(org_id, user_id),
+        native_id=user_id,
+        organization_key=(org_id,),
+        name=_str(body.get("name")),
+        email=_str(body.get("email")),
+        role=ROLES.get(role or "", MemberRole.UNKNOWN),
+        vendor_role=role,
+        joined_at=parse_datetime(body.get("joinedAt")),
+        raw=redact(body),
+    )
+
+
+def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> InvitationRecord:
+    invitation_id = str(body["id"])
+    role = _str(body.get("role"))
+    return InvitationRecord(
+        connection=conn,
+        key=(org_id, invitation_id),
+        native_id=invitation_id,
+        organization_key=(org_id,),
+        email=_str(body.get("email")),
+        role=ROLES.get(role or "", MemberRole.UNKNOWN),
+        vendor_role=role,
+        created_at=parse_datetime(body.get("createdAt")),
+        expires_at=parse_datetime(body.get("expireAt")),
+        raw=redact(body),
+    )
+
+
+def activity(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ActivityRecord:
+    activity_id = str(body["id"])
+    service_id = _str(body.get("serviceId"))
+    return ActivityRecord(
+        connection=conn,
+        key=(org_id, activity_id),
+        native_id=activity_id,
+        organization_key=(org_id,),
+        type=_str(body.get("type")) or "unknown",
+        created_at=parse_datetime(body.get("createdAt")),
+        actor_type=_str(body.get("actorType")),
+        actor_id=_str(body.get("actorId")),
+        actor_details=_str(body.get("actorDetails")),
+        actor_ip_address=_str(body.get("actorIpAddress")),
+        database_key=(org_id, service_id) if service_id else None,
+        raw=redact(body),
+    )
+
+
+def plans(conn: ConnectionInfo, org_key: Key) -> list[PlanRecord]:
+    return [
+        PlanRecord(
+            connection=conn,
+            key=(*org_key, tier),
+            native_id=tier,
+            organization_key=org_key,
+            name=tier,
+            description=description,
+            raw={"tier": tier},
+        )
+        for tier, description in TIERS.items()
+    ]
+
+
+def backup_configuration(body: dict[str, Any]) -> BackupConfigurationRecord:
+    return BackupConfigurationRecord(
+        period_hours=_num(body.get("backupPeriodInHours")),
+        retention_period_hours=_num(body.get("backupRetentionPeriodInHours")),
+        start_time=_str(body.get("backupStartTime")),
+        raw=redact(body),
+    )
+
+
+def private_endpoint_config(body: dict[str, Any]) -> PrivateEndpointConfigRecord:
+    return PrivateEndpointConfigRecord(
+        endpoint_service_id=_str(body.get("endpointServiceId")),
+        private_dns_hostname=_str(body.get("privateDnsHostname")),
+        raw=redact(body),
+    )

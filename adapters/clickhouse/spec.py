@@ -1,0 +1,53 @@
+"""How the gateway configures, builds and simulates a ClickHouse Cloud connection."""
+
+from __future__ import annotations
+
+import httpx
+
+from adapters.clickhouse.adapter import ClickHouseAdapter
+from adapters.clickhouse.client import (
+    DEFAULT_BASE_URL,
+    DOCUMENTED_RATE_LIMIT,
+    basic_auth,
+    read_error,
+)
+from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
+from adapters.http import UpstreamHttp
+from adapters.model import Vendor
+from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+
+
+def build(settings: ConnectionSettings, simulator: ClickHouseSimulator | None) -> ClickHouseAdapter:
+    transport: httpx.AsyncBaseTransport | None = None
+    if simulator is not None:
+        transport = httpx.ASGITransport(app=simulator.app)
+    if "key_id" in settings.secrets:
+        key_id = settings.secrets["key_id"].reveal()
+        key_secret = settings.secrets["key_secret"].reveal()
+    else:
+        account = DEMO_ACCOUNTS[settings.simulator_account or next(iter(DEMO_ACCOUNTS))]
+        key_id, key_secret = account["key_id"], account["key_secret"]
+    http = UpstreamHttp(
+        settings.info,
+        base_url=settings.base_url,
+        read_error=read_error,
+        auth=basic_auth(key_id, key_secret),
+        settings=settings.http,
+        transport=transport,
+    )
+    return ClickHouseAdapter(http)
+
+
+SPEC = VendorSpec(
+    vendor=Vendor.CLICKHOUSE,
+    title="ClickHouse Cloud",
+    default_base_url=DEFAULT_BASE_URL,
+    fields=(
+        ConfigField("key_id", "API key ID (HTTP Basic user name)", secret=True, group="key"),
+        ConfigField("key_secret", "API key secret (HTTP Basic password)", secret=True, group="key"),
+    ),
+    build=build,
+    simulator=ClickHouseSimulator,
+    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    documented_rate_limit=DOCUMENTED_RATE_LIMIT,
+)

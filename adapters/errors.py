@@ -1,0 +1,131 @@
+"""The one error family adapters raise, and the stable codes the gateway exposes.
+
+    GatewayError                 anything with a stable code a caller may see
+    ├── UpstreamError            a vendor call failed (status, vendor code, request id)
+    └── NotSupportedError        the vendor does not offer this (code NOT_SUPPORTED)
+
+httpx exceptions and vendor error bodies are translated into UpstreamError in exactly one
+place, ``adapters.http.UpstreamHttp``; vendor clients only say how to read their bodies.
+Messages never carry credentials: they are built from vendor error texts and our own words.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class ErrorCode(str, Enum):
+    """Stable values of ``extensions.code`` in GraphQL errors."""
+
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
+    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_BAD_RESPONSE = "UPSTREAM_BAD_RESPONSE"
+    NOT_SUPPORTED = "NOT_SUPPORTED"
+    INTERNAL = "INTERNAL"
+
+
+_CODE_BY_STATUS: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_USER_INPUT,
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.BAD_USER_INPUT,
+    408: ErrorCode.UPSTREAM_TIMEOUT,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.BAD_USER_INPUT,
+    422: ErrorCode.BAD_USER_INPUT,
+    424: ErrorCode.CONFLICT,
+    429: ErrorCode.RATE_LIMITED,
+    504: ErrorCode.UPSTREAM_TIMEOUT,
+}
+_RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def code_for_status(status: int) -> ErrorCode:
+    if status in _CODE_BY_STATUS:
+        return _CODE_BY_STATUS[status]
+    if status >= 500:
+        return ErrorCode.UPSTREAM_UNAVAILABLE
+    return ErrorCode.UPSTREAM_BAD_RESPONSE
+
+
+def is_retryable_status(status: int) -> bool:
+    return status in _RETRYABLE_STATUSES
+
+
+class GatewayError(Exception):
+    """An error with a stable code; ``extensions()`` is what a GraphQL caller sees."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        connection: str | None = None,
+        vendor: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.connection = connection
+        self.vendor = vendor
+
+    def extensions(self) -> dict[str, Any]:
+        ext: dict[str, Any] = {"code": self.code.value}
+        if self.connection is not None:
+            ext["connection"] = self.connection
+        if self.vendor is not None:
+            ext["vendor"] = self.vendor
+        return ext
+
+
+class UpstreamError(GatewayError):
+    """A vendor call failed: HTTP status, the vendor's own code and request id where known."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        connection: str,
+        vendor: str,
+        upstream_status: int | None = None,
+        vendor_code: str | None = None,
+        upstream_request_id: str | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(code, message, connection=connection, vendor=vendor)
+        self.upstream_status = upstream_status
+        self.vendor_code = vendor_code
+        self.upstream_request_id = upstream_request_id
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+    def extensions(self) -> dict[str, Any]:
+        ext = super().extensions()
+        ext["retryable"] = self.retryable
+        if self.upstream_status is not None:
+            ext["upstreamStatus"] = self.upstream_status
+        if self.vendor_code is not None:
+            ext["vendorCode"] = self.vendor_code
+        if self.upstream_request_id is not None:
+            ext["upstreamRequestId"] = self.upstream_request_id
+        return ext
+
+
+class NotSupportedError(GatewayError):
+    def __init__(self, what: str, *, connection: str, vendor: str) -> None:
+        super().__init__(
+            ErrorCode.NOT_SUPPORTED,
+            f"{vendor} connection '{connection}' does not support {what}",
+            connection=connection,
+            vendor=vendor,
+        )

@@ -1,0 +1,245 @@
+"""The normalized model: immutable records adapters return, their enums and capabilities.
+
+A record's ``key`` is the vendor path that finds it again (for ClickHouse a service is
+``(organization_id, service_id)``); the gateway turns (type, connection, key) into an opaque
+global ID, so every adapter decides its own key shape. ``native_id`` is the vendor's own ID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+Key = tuple[str, ...]
+Raw = dict[str, Any]
+
+
+class Vendor(str, Enum):
+    CLICKHOUSE = "clickhouse"
+    FEATUREBASE = "featurebase"
+    ASTRA = "astra"
+    DBAAS = "dbaas"
+
+
+class DatabaseStatus(str, Enum):
+    PROVISIONING = "PROVISIONING"
+    STARTING = "STARTING"
+    RUNNING = "RUNNING"
+    UPDATING = "UPDATING"
+    BACKING_UP = "BACKING_UP"
+    RESTORING = "RESTORING"
+    IDLE = "IDLE"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+    DEGRADED = "DEGRADED"
+    DELETING = "DELETING"
+    DELETED = "DELETED"
+    FAILED = "FAILED"
+    FROZEN = "FROZEN"
+    QUARANTINED = "QUARANTINED"
+    UNKNOWN = "UNKNOWN"
+
+
+class BackupStatus(str, Enum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    DELETING = "DELETING"
+    DELETED = "DELETED"
+    UNKNOWN = "UNKNOWN"
+
+
+class BackupKind(str, Enum):
+    BACKUP = "BACKUP"
+    SNAPSHOT = "SNAPSHOT"
+
+
+class MemberRole(str, Enum):
+    OWNER = "OWNER"
+    ADMIN = "ADMIN"
+    DEVELOPER = "DEVELOPER"
+    MEMBER = "MEMBER"
+    VIEWER = "VIEWER"
+    UNKNOWN = "UNKNOWN"
+
+
+class ApiKeyState(str, Enum):
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
+    REVOKED = "REVOKED"
+    EXPIRED = "EXPIRED"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a vendor offers; fields it lacks resolve to null without an error."""
+
+    organizations: bool = True
+    databases: bool = True
+    backups: bool = False
+    backup_configuration: bool = False
+    api_keys: bool = False
+    members: bool = False
+    invitations: bool = False
+    activities: bool = False
+    plans: bool = False
+    credentials: bool = False
+    private_endpoints: bool = False
+    metrics: bool = False
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """One configured account at one vendor; every record carries it."""
+
+    name: str
+    vendor: Vendor
+    base_url: str
+    simulated: bool = False
+
+
+@dataclass(frozen=True)
+class OrganizationRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    name: str
+    created_at: datetime | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+    details: Any = None
+
+
+@dataclass(frozen=True)
+class DatabaseRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    name: str
+    status: DatabaseStatus
+    vendor_status: str | None
+    can_query: bool | None = None
+    created_at: datetime | None = None
+    region: str | None = None
+    cloud_provider: str | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+    details: Any = None
+
+
+@dataclass(frozen=True)
+class BackupRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    database_key: Key
+    status: BackupStatus
+    vendor_status: str | None
+    kind: BackupKind = BackupKind.BACKUP
+    backup_type: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    size_bytes: int | None = None
+    duration_seconds: float | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    name: str | None
+    state: ApiKeyState
+    vendor_state: str | None
+    roles: tuple[str, ...] = ()
+    key_suffix: str | None = None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    owner_key: Key | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    name: str | None
+    email: str | None
+    role: MemberRole
+    vendor_role: str | None
+    joined_at: datetime | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class InvitationRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    email: str | None
+    role: MemberRole
+    vendor_role: str | None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    type: str
+    created_at: datetime | None
+    actor_type: str | None = None
+    actor_id: str | None = None
+    actor_details: str | None = None
+    actor_ip_address: str | None = None
+    database_key: Key | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """What a database can be created as (a ClickHouse tier, a FeatureBase shape, ...)."""
+
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    name: str
+    description: str | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ActivityRange:
+    """Optional date bounds of an activity listing."""
+
+    from_date: datetime | None = None
+    to_date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BackupConfigurationRecord:
+    period_hours: float | None
+    retention_period_hours: float | None
+    start_time: str | None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class PrivateEndpointConfigRecord:
+    endpoint_service_id: str | None
+    private_dns_hostname: str | None = None
+    raw: Raw = field(default_factory=dict, compare=False)

@@ -1,0 +1,96 @@
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from adapters.http import current_request_id
+from gateway.config import GatewayConfig
+from gateway.runtime import Runtime
+from schema.build import build_schema
+from schema.context import GatewayContext
+from schema.errors import coded
+
+
+class GatewayGraphQL(GraphQL):
+    """Strawberry's ASGI view with our context and error codes on every error."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
+        self.runtime = runtime
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> GatewayContext:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        # a caller's request id is only echoed into logs and upstream headers: cap it
+        request_id = request_id[:64]
+        current_request_id.set(request_id)
+        return GatewayContext(
+            adapters=self.runtime.adapters,
+            request_id=request_id,
+            request=request,
+            response=response,
+        )
+
+    async def process_result(
+        self, request: Request | WebSocket, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            # parse/validation errors never reach the execution extension
+            data["errors"] = [coded(e).formatted for e in _as_graphql_errors(result.errors)]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+
+def _as_graphql_errors(errors: list[Any]) -> list[GraphQLError]:
+    return [e if isinstance(e, GraphQLError) else GraphQLError(str(e)) for e in errors]
+
+
+def create_app(config: GatewayConfig) -> Starlette:
+    runtime = Runtime(config)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        body = {
+            "status": "ready" if runtime.ready else "starting",
+            "connections": dict(runtime.connection_summary),
+        }
+        return JSONResponse(body, status_code=200 if runtime.ready else 503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    graphql = GatewayGraphQL(runtime)
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    return app

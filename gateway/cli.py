@@ -1,0 +1,104 @@
+"""The ``dbaas-gateway`` command: serve, check-config, schema."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from gateway.config import CONFIG_ENV, ConfigError, GatewayConfig, load_config, load_demo_config
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--host", default=default("127.0.0.1"), help="interface to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=default(8000), help="TCP port to listen on (default 8000)"
+    )
+    parser.add_argument(
+        "--config",
+        default=default(None),
+        metavar="PATH",
+        help=f"TOML configuration file (default: ${CONFIG_ENV}; none: demo mode with simulators)",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default=default("info"),
+        help="log verbosity (default info)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dbaas-gateway",
+        description="One GraphQL API over the control planes of DBaaS vendors "
+        "(ClickHouse Cloud, FeatureBase Cloud, NetApp Astra Control, DBaaS). "
+        "With no configuration it starts in demo mode against built-in simulators.",
+    )
+    _add_serve_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the gateway (the default command)")
+    _add_serve_options(serve, suppress=True)
+    check = commands.add_parser("check-config", help="validate a configuration file and exit")
+    check.add_argument("path", help="TOML configuration file")
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    return parser
+
+
+def _config_for_serve(path: str | None) -> GatewayConfig:
+    path = path or os.environ.get(CONFIG_ENV) or None
+    return load_config(path) if path else load_demo_config()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "serve"
+    try:
+        if command == "schema":
+            from schema.build import print_sdl
+
+            sys.stdout.write(print_sdl())
+            return 0
+        if command == "check-config":
+            config = load_config(args.path)
+            print(f"{args.path}: OK, {len(config.connections)} connection(s): "
+                  + ", ".join(f"{c.name} ({c.vendor.value})" for c in config.connections))
+            return 0
+        config = _config_for_serve(args.config)
+    except ConfigError as exc:
+        print(f"dbaas-gateway: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return serve(config, args.host, args.port, args.log_level)
+
+
+def serve(config: GatewayConfig, host: str, port: int, log_level: str) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    shown_host = f"[{host}]" if ":" in host else host
+    where = f"http://{shown_host}:{port}/graphql"
+    if config.demo:
+        print(f"dbaas-gateway: demo mode, all data is simulated by built-in vendor simulators. "
+              f"GraphiQL at {where}", flush=True)
+    else:
+        print(f"dbaas-gateway: {len(config.connections)} connection(s) from {config.source}. "
+              f"GraphiQL at {where}", flush=True)
+    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,250 @@
+"""Configuration: a TOML file of connections, validated into ConnectionSettings.
+
+Every problem stops startup with one ConfigError naming the file, the connection and the
+field. Secrets are never in the file: a ``<field>_env`` key names the environment variable
+that holds them, and the value is read here, once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from adapters.http import HttpSettings
+from adapters.model import Vendor
+from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
+
+CONFIG_ENV = "DBAAS_GATEWAY_CONFIG"
+DEMO_CONFIG = Path(__file__).with_name("demo.toml")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+
+#: keys every connection may have, whatever its vendor: (description, type)
+COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "name": ("unique connection name; appears in IDs and errors", str),
+    "vendor": ("one of: " + ", ".join(v.value for v in Vendor), str),
+    "base_url": ("the vendor API's base URL (not with simulated = true)", str),
+    "simulated": ("talk to the built-in simulator in-process instead of the vendor", bool),
+    "simulator_account": ("which seeded simulator account to use (simulated only)", str),
+    "connect_timeout_seconds": ("TCP/TLS connect timeout (default 5)", (int, float)),
+    "read_timeout_seconds": ("read timeout per upstream request (default 30)", (int, float)),
+    "max_concurrency": ("concurrent upstream requests on this connection (default 8)", int),
+    "rate_limit_requests": ("requests per window (default: vendor's documented limit)", int),
+    "rate_limit_window_seconds": ("the rate limit's window in seconds", (int, float)),
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem; ``str()`` is the one line shown to the operator."""
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    source: str
+    connections: tuple[ConnectionSettings, ...]
+    demo: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> GatewayConfig:
+    """Read and validate a configuration file; raises ConfigError."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    return parse_config(text, source, os.environ if env is None else env)
+
+
+def load_demo_config() -> GatewayConfig:
+    config = parse_config(DEMO_CONFIG.read_text(encoding="utf-8"), "demo mode", {})
+    return GatewayConfig(config.source, config.connections, demo=True)
+
+
+def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"connections"})
+    if unknown:
+        raise ConfigError(f"{source}: unknown top-level key '{unknown[0]}' (expected: connections)")
+    raw_connections = data.get("connections")
+    if not isinstance(raw_connections, list) or not raw_connections:
+        raise ConfigError(f"{source}: no [[connections]] defined")
+    connections: list[ConnectionSettings] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_connections, start=1):
+        settings = _connection(raw, f"{source}: connection #{index}", env)
+        if settings.name in seen:
+            raise ConfigError(
+                f"{source}: connection '{settings.name}': field 'name': duplicate name"
+            )
+        seen.add(settings.name)
+        connections.append(settings)
+    return GatewayConfig(source, tuple(connections))
+
+
+def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        problem = "missing" if name is None else "must be 1-63 letters, digits, '.', '_' or '-'"
+        raise ConfigError(f"{where}: field 'name': {problem}")
+    where = where.rsplit(": ", 1)[0] + f": connection '{name}'"
+
+    vendor_name = raw.get("vendor")
+    try:
+        vendor = Vendor(vendor_name)
+    except ValueError:
+        known = ", ".join(v.value for v in VENDORS)
+        detail = "missing" if vendor_name is None else f"unknown vendor '{vendor_name}'"
+        raise ConfigError(f"{where}: field 'vendor': {detail} (known: {known})") from None
+    spec = VENDORS.get(vendor)
+    if spec is None:
+        raise ConfigError(f"{where}: field 'vendor': '{vendor.value}' is not available yet")
+
+    allowed = set(COMMON_KEYS) | _vendor_keys(spec)
+    for key in raw:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})"
+            )
+    for key, (_, kind) in COMMON_KEYS.items():
+        if key in raw and not _type_ok(raw[key], kind):
+            raise ConfigError(f"{where}: field '{key}': wrong type {type(raw[key]).__name__}")
+
+    simulated = bool(raw.get("simulated", False))
+    account = raw.get("simulator_account")
+    if account is not None and not simulated:
+        raise ConfigError(f"{where}: field 'simulator_account': only with simulated = true")
+    if account is not None and account not in spec.simulator_accounts:
+        raise ConfigError(
+            f"{where}: field 'simulator_account': unknown account '{account}' "
+            f"(known: {', '.join(spec.simulator_accounts)})"
+        )
+    base_url = raw.get("base_url")
+    if base_url is None:
+        if not simulated:
+            raise ConfigError(f"{where}: field 'base_url': missing")
+        base_url = spec.default_base_url
+    _check_url(base_url, f"{where}: field 'base_url'")
+
+    options, secrets = _vendor_fields(spec, raw, simulated, where, env)
+    return ConnectionSettings(
+        name=name,
+        vendor=vendor,
+        base_url=base_url.rstrip("/"),
+        simulated=simulated,
+        simulator_account=account,
+        options=options,
+        secrets=secrets,
+        http=_http_settings(raw, spec, simulated, where),
+    )
+
+
+def _vendor_keys(spec: VendorSpec) -> set[str]:
+    return {f"{f.name}_env" if f.secret else f.name for f in spec.fields}
+
+
+def _vendor_fields(
+    spec: VendorSpec, raw: Mapping[str, Any], simulated: bool, where: str, env: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Secret]]:
+    options: dict[str, Any] = {}
+    secrets: dict[str, Secret] = {}
+    groups_given: dict[str, set[str]] = {}
+    for f in spec.fields:
+        key = f"{f.name}_env" if f.secret else f.name
+        if key not in raw:
+            if f.required and f.group is None and not (simulated and f.secret):
+                raise ConfigError(f"{where}: field '{key}': missing ({f.description})")
+            continue
+        value = raw[key]
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: field '{key}': must be a non-empty string")
+        if f.group is not None:
+            groups_given.setdefault(f.group, set()).add(f.name)
+        if not f.secret:
+            options[f.name] = value
+        else:
+            # a simulated connection may name credentials too (to try a wrong key, say)
+            secret = env.get(value)
+            if not secret:
+                raise ConfigError(
+                    f"{where}: field '{key}': environment variable {value} is not set"
+                )
+            secrets[f.name] = Secret(secret)
+    if not simulated or groups_given:
+        _check_groups(spec.fields, groups_given, where)
+    return options, secrets
+
+
+def _check_groups(fields: tuple[ConfigField, ...], given: dict[str, set[str]], where: str) -> None:
+    """Exactly one group of alternative credentials, complete."""
+    groups: dict[str, list[ConfigField]] = {}
+    for f in fields:
+        if f.group is not None:
+            groups.setdefault(f.group, []).append(f)
+    if not groups:
+        return
+    names = " or ".join(
+        "+".join(f"{f.name}_env" if f.secret else f.name for f in members)
+        for members in groups.values()
+    )
+    if len(given) != 1:
+        raise ConfigError(f"{where}: credentials: give exactly one of {names}")
+    (group, present), = given.items()
+    missing = [f for f in groups[group] if f.required and f.name not in present]
+    if missing:
+        key = f"{missing[0].name}_env" if missing[0].secret else missing[0].name
+        raise ConfigError(f"{where}: field '{key}': missing ({missing[0].description})")
+
+
+def _http_settings(
+    raw: Mapping[str, Any], spec: VendorSpec, simulated: bool, where: str
+) -> HttpSettings:
+    defaults = HttpSettings()
+    for key in ("connect_timeout_seconds", "read_timeout_seconds", "rate_limit_window_seconds"):
+        if key in raw and raw[key] <= 0:
+            raise ConfigError(f"{where}: field '{key}': must be greater than 0")
+    for key in ("max_concurrency", "rate_limit_requests"):
+        if key in raw and raw[key] < 1:
+            raise ConfigError(f"{where}: field '{key}': must be at least 1")
+    # simulators enforce no limit unless a test asks, so demo mode is not paced
+    rate_limit = None if simulated else spec.documented_rate_limit
+    if "rate_limit_requests" in raw or "rate_limit_window_seconds" in raw:
+        requests = raw.get("rate_limit_requests", rate_limit[0] if rate_limit else None)
+        window = raw.get("rate_limit_window_seconds", rate_limit[1] if rate_limit else None)
+        if requests is None or window is None:
+            raise ConfigError(
+                f"{where}: field 'rate_limit_requests': give both rate_limit_requests "
+                "and rate_limit_window_seconds"
+            )
+        rate_limit = (int(requests), float(window))
+    return HttpSettings(
+        connect_timeout=float(raw.get("connect_timeout_seconds", defaults.connect_timeout)),
+        read_timeout=float(raw.get("read_timeout_seconds", defaults.read_timeout)),
+        max_concurrency=int(raw.get("max_concurrency", defaults.max_concurrency)),
+        rate_limit=rate_limit,
+    )
+
+
+def _check_url(value: Any, where: str) -> None:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: must be a string")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{where}: '{value}' is not an http(s) URL")
+
+
+def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
+    # TOML booleans are Python bools, which are ints: keep them apart
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, kind)

@@ -1,0 +1,56 @@
+"""Connections -> adapters: builds every adapter once, with one simulator per vendor.
+
+Simulated connections of one vendor share one simulator instance, as two real keys of
+one vendor share its API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.base import Adapter
+from adapters.model import Vendor
+from adapters.registry import VENDORS, ConnectionSettings
+from gateway.config import GatewayConfig
+
+log = logging.getLogger("dbaas_gateway")
+
+
+@dataclass
+class Runtime:
+    """The adapters of a running gateway, built at startup and closed at shutdown."""
+
+    config: GatewayConfig
+    simulators: dict[Vendor, Any] = field(default_factory=dict)
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+    ready: bool = False
+
+    def simulator(self, vendor: Vendor) -> Any:
+        if vendor not in self.simulators:
+            self.simulators[vendor] = VENDORS[vendor].simulator()
+        return self.simulators[vendor]
+
+    def build_adapter(self, settings: ConnectionSettings) -> Adapter:
+        spec = VENDORS[settings.vendor]
+        sim = self.simulator(settings.vendor) if settings.simulated else None
+        return spec.build(settings, sim)
+
+    def start(self) -> None:
+        for settings in self.config.connections:
+            self.adapters[settings.name] = self.build_adapter(settings)
+        self.ready = True
+
+    async def close(self) -> None:
+        self.ready = False
+        await asyncio.gather(*(a.aclose() for a in self.adapters.values()))
+
+    @property
+    def connection_summary(self) -> Mapping[str, str]:
+        return {
+            name: f"{a.connection.vendor.value}{' (simulated)' if a.connection.simulated else ''}"
+            for name, a in self.adapters.items()
+        }

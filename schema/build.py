@@ -1,0 +1,43 @@
+"""Build the strawberry schema once at startup; print its SDL."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
+
+from schema.errors import ErrorCodes
+from schema.nodes import Activity, ApiKey, Backup, Database, Invitation, Member, Organization, Plan
+from schema.query import Query
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[Any], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # ErrorCodes already logged the unexpected ones with their error id; expected
+        # errors (bad input, an upstream 404) are answers, not incidents
+        return None
+
+
+@cache
+def build_schema() -> GatewaySchema:
+    return GatewaySchema(
+        query=Query,
+        types=[Organization, Database, Backup, ApiKey, Member, Invitation, Activity, Plan],
+        extensions=[
+            lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
+            lambda: ValidationCache(maxsize=256),
+            ErrorCodes,
+        ],
+    )
+
+
+def print_sdl() -> str:
+    return build_schema().as_str().rstrip() + "\n"

@@ -1,0 +1,150 @@
+"""Types every part of the schema shares: enums, Node, connections, pages, filters."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from adapters.base import Adapter
+from adapters.errors import ErrorCode, GatewayError
+from adapters.model import (
+    ApiKeyState,
+    BackupKind,
+    BackupStatus,
+    DatabaseStatus,
+    MemberRole,
+    Vendor,
+)
+
+VendorEnum = strawberry.enum(Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to")
+DatabaseStatusEnum = strawberry.enum(
+    DatabaseStatus,
+    name="DatabaseStatus",
+    description="Normalized database state; the vendor's own value is in vendorStatus",
+)
+BackupStatusEnum = strawberry.enum(BackupStatus, name="BackupStatus", description="Normalized backup state")
+BackupKindEnum = strawberry.enum(BackupKind, name="BackupKind", description="Full backup or snapshot")
+MemberRoleEnum = strawberry.enum(MemberRole, name="MemberRole", description="Normalized role of a member")
+ApiKeyStateEnum = strawberry.enum(ApiKeyState, name="ApiKeyState", description="Normalized API key state")
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+@strawberry.interface(description="An object with a global ID, fetchable with Query.node")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global ID")
+
+
+@strawberry.type(description="What a vendor connection offers; absent resources resolve to null")
+class Capabilities:
+    organizations: bool = strawberry.field(description="Organizations can be listed")
+    databases: bool = strawberry.field(description="Databases can be listed")
+    backups: bool = strawberry.field(description="Backups can be listed")
+    backup_configuration: bool = strawberry.field(description="Backup schedule can be read")
+    api_keys: bool = strawberry.field(description="API keys can be listed")
+    members: bool = strawberry.field(description="Members can be listed")
+    invitations: bool = strawberry.field(description="Invitations can be listed")
+    activities: bool = strawberry.field(description="The audit log can be read")
+    plans: bool = strawberry.field(description="Plans a database can be created as are listed")
+    credentials: bool = strawberry.field(description="Database credentials can be listed")
+    private_endpoints: bool = strawberry.field(description="Private endpoint setup can be read")
+    metrics: bool = strawberry.field(description="Database metrics can be read")
+
+
+@strawberry.type(description="One configured account at one vendor")
+class VendorConnection:
+    name: str = strawberry.field(description="Unique name from the configuration")
+    vendor: VendorEnum = strawberry.field(description="The vendor")  # type: ignore[valid-type]
+    base_url: str = strawberry.field(description="The vendor API base URL")
+    simulated: bool = strawberry.field(description="True when it talks to the built-in simulator")
+    capabilities: Capabilities = strawberry.field(description="What this vendor offers")
+
+    @classmethod
+    def from_adapter(cls, adapter: Adapter) -> VendorConnection:
+        info, caps = adapter.connection, adapter.capabilities
+        return cls(
+            name=info.name,
+            vendor=info.vendor,
+            base_url=info.base_url,
+            simulated=info.simulated,
+            capabilities=Capabilities(**{k: getattr(caps, k) for k in caps.__dataclass_fields__}),
+        )
+
+
+@strawberry.type(description="Relay page information")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page")
+    has_previous_page: bool = strawberry.field(description="Items precede this page")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item; pass as after")
+
+
+N = TypeVar("N")
+R = TypeVar("R")
+
+
+def encode_cursor(sort_key: Sequence[str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(sort_key)).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[str]:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (binascii.Error, UnicodeError, ValueError):
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GatewayError(ErrorCode.BAD_USER_INPUT, f"'{cursor[:80]}' is not a valid cursor")
+    return value
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0 or first > MAX_PAGE_SIZE:
+        raise GatewayError(
+            ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE_SIZE}, got {first}"
+        )
+    return first
+
+
+def paginate(
+    records: Sequence[R],
+    sort_key: Callable[[R], Sequence[str]],
+    first: int | None,
+    after: str | None,
+) -> tuple[list[tuple[str, R]], PageInfo, int]:
+    """Keyset pagination over a stable order: items after the cursor's sort key.
+
+    A cursor survives inserts and deletes elsewhere in the list, unlike an offset.
+    """
+    size = page_size(first)
+    ordered = sorted(records, key=lambda r: list(sort_key(r)))
+    start = 0
+    if after is not None:
+        bound = decode_cursor(after)
+        start = next((i for i, r in enumerate(ordered) if list(sort_key(r)) > bound), len(ordered))
+    window = ordered[start : start + size]
+    edges = [(encode_cursor(sort_key(r)), r) for r in window]
+    info = PageInfo(
+        has_next_page=start + size < len(ordered),
+        has_previous_page=start > 0,
+        start_cursor=edges[0][0] if edges else None,
+        end_cursor=edges[-1][0] if edges else None,
+    )
+    return edges, info, len(ordered)
+
+
+@strawberry.type(description="One item of a page and its cursor")
+class Edge(Generic[N]):
+    cursor: str = strawberry.field(description="Pass as after to continue after this item")
+    node: N = strawberry.field(description="The item")
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}

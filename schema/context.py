@@ -1,0 +1,44 @@
+"""The per-request context resolvers see: adapters, loaders, partial-result errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from adapters.base import Adapter
+from adapters.errors import GatewayError
+from schema.loaders import Loaders
+
+
+@dataclass
+class GatewayContext:
+    adapters: Mapping[str, Adapter]
+    request_id: str
+    request: Any = None
+    response: Any = None
+    #: errors of the parts of a list that failed while the rest answered
+    partial_errors: list[GraphQLError] = field(default_factory=list)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.adapters)
+
+    def add_partial_error(self, info: Info, error: Exception) -> None:
+        """Record a failed part of a field whose other parts still answer."""
+        path = info.path.as_list()
+        self.partial_errors.append(
+            GraphQLError(str(error), path=path, original_error=error)
+            if isinstance(error, GatewayError)
+            else GraphQLError("internal error", path=path, original_error=error)
+        )
+
+
+def context_of(info: Info) -> GatewayContext:
+    ctx = info.context
+    assert isinstance(ctx, GatewayContext)
+    return ctx

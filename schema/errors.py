@@ -1,0 +1,80 @@
+"""GraphQL errors with stable codes: GatewayErrors keep theirs, everything else is masked.
+
+Unexpected exceptions become INTERNAL with an error ID; the traceback goes to the log
+under the same ID, never to the caller. Errors of the document itself (syntax, validation)
+get GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from adapters.errors import ErrorCode, GatewayError
+from schema.context import GatewayContext
+
+log = logging.getLogger("dbaas_gateway.errors")
+
+
+def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
+    """The same error with ``extensions.code`` set, masked when it is unexpected."""
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        return GraphQLError(
+            original.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=original,
+            extensions=original.extensions(),
+        )
+    if original is None:
+        if error.extensions and "code" in error.extensions:
+            return error
+        code = (
+            "GRAPHQL_PARSE_FAILED"
+            if error.message.startswith("Syntax Error")
+            else "GRAPHQL_VALIDATION_FAILED"
+        )
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": code},
+        )
+    error_id = uuid.uuid4().hex[:12]
+    log.error(
+        "internal error %s in request %s at %s",
+        error_id,
+        request_id,
+        error.path,
+        exc_info=original,
+    )
+    return GraphQLError(
+        f"Internal error (id {error_id})",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": ErrorCode.INTERNAL.value, "errorId": error_id, "requestId": request_id},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Adds the partial-result errors and gives every error its stable code."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        ctx = self.execution_context.context
+        if result is None or not isinstance(ctx, GatewayContext):
+            return
+        errors = list(result.errors or []) + ctx.partial_errors
+        result.errors = [coded(e, ctx.request_id) for e in errors] or None

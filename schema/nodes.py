@@ -1,0 +1,483 @@
+"""The normalized object types: Organization, Database, Backup, ApiKey, Member, ...
+
+Each type is built from its record with ``from_record``; navigation fields go through the
+request's dataloaders, and a field for something the vendor does not offer is null.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from adapters.model import (
+    ActivityRange,
+    ActivityRecord,
+    ApiKeyRecord,
+    BackupRecord,
+    DatabaseRecord,
+    InvitationRecord,
+    Key,
+    MemberRecord,
+    OrganizationRecord,
+    PlanRecord,
+)
+from schema.common import (
+    ApiKeyStateEnum,
+    BackupKindEnum,
+    BackupStatusEnum,
+    DatabaseStatusEnum,
+    Edge,
+    MemberRoleEnum,
+    Node,
+    PageInfo,
+    VendorConnection,
+    VendorEnum,
+    paginate,
+)
+from schema.context import context_of
+from schema.ids import encode_id
+from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
+
+
+def _supports(info: Info, connection: str, capability: str) -> bool:
+    adapter = context_of(info).adapters.get(connection)
+    return adapter is not None and bool(getattr(adapter.capabilities, capability))
+
+
+def _connection(info: Info, name: str) -> VendorConnection:
+    return VendorConnection.from_adapter(context_of(info).loaders.adapter(name))
+
+
+@strawberry.input(description="Which databases to return; every given condition must hold")
+class DatabaseFilter:
+    connection: str | None = strawberry.field(default=None, description="Connection name")
+    vendor: VendorEnum | None = strawberry.field(default=None, description="Vendor")  # type: ignore[valid-type]
+    status: list[DatabaseStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these normalized states"
+    )
+    name_contains: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the name"
+    )
+
+    def matches(self, record: DatabaseRecord) -> bool:
+        return (
+            (self.connection is None or record.connection.name == self.connection)
+            and (self.vendor is None or record.connection.vendor == self.vendor)
+            and (not self.status or record.status in self.status)
+            and (
+                self.name_contains is None
+                or self.name_contains.casefold() in record.name.casefold()
+            )
+        )
+
+
+def database_sort_key(record: DatabaseRecord) -> tuple[str, ...]:
+    return (record.connection.name, *record.organization_key, record.name.casefold(), record.native_id)
+
+
+@strawberry.type(description="A page of databases (Relay connection)")
+class DatabaseConnection:
+    edges: list[Edge[Database]] = strawberry.field(description="Items with cursors")
+    page_info: PageInfo = strawberry.field(description="Where this page sits")
+    total_count: int = strawberry.field(description="Items matching the filter, on all pages")
+
+    @strawberry.field(description="The items of this page without cursors")
+    def nodes(self) -> list[Database]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def from_records(
+        cls, records: list[DatabaseRecord], first: int | None, after: str | None
+    ) -> DatabaseConnection:
+        edges, page_info, total = paginate(records, database_sort_key, first, after)
+        return cls(
+            edges=[Edge(cursor=c, node=Database.from_record(r)) for c, r in edges],
+            page_info=page_info,
+            total_count=total,
+        )
+
+
+@strawberry.type(description="An organization (ClickHouse organization, FeatureBase org, Astra account, ...)")
+class Organization(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    name: str = strawberry.field(description="Display name")
+    created_at: datetime | None = strawberry.field(description="When it was created")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[OrganizationRecord]
+
+    @classmethod
+    def from_record(cls, r: OrganizationRecord) -> Organization:
+        return cls(
+            id=strawberry.ID(encode_id("Organization", r.connection.name, r.key)),
+            native_id=r.native_id,
+            name=r.name,
+            created_at=r.created_at,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this organization was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="Databases of this organization")
+    async def databases(
+        self,
+        info: Info,
+        filter: DatabaseFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> DatabaseConnection | None:
+        records = await _children(info, self.record, "databases", "database")
+        if records is None:
+            return None
+        wanted = [r for r in records if filter is None or filter.matches(r)]
+        return DatabaseConnection.from_records(wanted, first, after)
+
+    @strawberry.field(description="Members; null when the vendor has none")
+    async def members(self, info: Info) -> list[Member] | None:
+        records = await _children(info, self.record, "members", "member")
+        return None if records is None else [Member.from_record(r) for r in records]
+
+    @strawberry.field(description="API keys; null when the vendor has none")
+    async def api_keys(self, info: Info) -> list[ApiKey] | None:
+        records = await _children(info, self.record, "api_keys", "api_key")
+        return None if records is None else [ApiKey.from_record(r) for r in records]
+
+    @strawberry.field(description="Pending invitations; null when the vendor has none")
+    async def invitations(self, info: Info) -> list[Invitation] | None:
+        records = await _children(info, self.record, "invitations", "invitation")
+        return None if records is None else [Invitation.from_record(r) for r in records]
+
+    @strawberry.field(description="What databases can be created as; null when the vendor has none")
+    async def plans(self, info: Info) -> list[Plan] | None:
+        records = await _children(info, self.record, "plans", "plan")
+        return None if records is None else [Plan.from_record(r) for r in records]
+
+    @strawberry.field(description="Audit log entries, optionally between two dates")
+    async def activities(
+        self,
+        info: Info,
+        from_date: Annotated[
+            datetime | None, strawberry.argument(name="from", description="Not before")
+        ] = None,
+        to_date: Annotated[
+            datetime | None, strawberry.argument(name="to", description="Not after")
+        ] = None,
+    ) -> list[Activity] | None:
+        conn = self.record.connection.name
+        if not _supports(info, conn, "activities"):
+            return None
+        window = ActivityRange(from_date, to_date)
+        records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
+        return [Activity.from_record(r) for r in records]
+
+    @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
+    def clickhouse(self) -> ClickHouseOrganization | None:
+        return ClickHouseOrganization.from_record(self.record)
+
+
+async def _children(info: Info, parent: Any, kind: str, prime: str) -> list[Any] | None:
+    conn = parent.connection.name
+    if not _supports(info, conn, kind):
+        return None
+    loader = context_of(info).loaders.listing(kind, prime=prime)
+    return list(await loader.load((conn, parent.key)))
+
+
+async def _parent(info: Info, kind: str, connection: str, key: Key | None) -> Any:
+    if key is None:
+        return None
+    return await context_of(info).loaders.by_key(kind).load((connection, key))
+
+
+@strawberry.type(description="A database (ClickHouse service, FeatureBase database, Astra app, ...)")
+class Database(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    name: str = strawberry.field(description="Display name")
+    status: DatabaseStatusEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
+    vendor_status: str | None = strawberry.field(description="The vendor's own state value")
+    can_query: bool | None = strawberry.field(
+        description="Whether data can be queried in this state, where the vendor documents it"
+    )
+    created_at: datetime | None = strawberry.field(description="When it was created")
+    region: str | None = strawberry.field(description="Cloud region")
+    cloud_provider: str | None = strawberry.field(description="Cloud provider (aws, gcp, azure)")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[DatabaseRecord]
+
+    @classmethod
+    def from_record(cls, r: DatabaseRecord) -> Database:
+        return cls(
+            id=strawberry.ID(encode_id("Database", r.connection.name, r.key)),
+            native_id=r.native_id,
+            name=r.name,
+            status=r.status,
+            vendor_status=r.vendor_status,
+            can_query=r.can_query,
+            created_at=r.created_at,
+            region=r.region,
+            cloud_provider=r.cloud_provider,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this database was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The organization that owns it")
+    async def organization(self, info: Info) -> Organization | None:
+        r = self.record
+        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        return Organization.from_record(org) if org else None
+
+    @strawberry.field(description="Backups, newest first; null when the vendor has none")
+    async def backups(self, info: Info) -> list[Backup] | None:
+        records = await _children(info, self.record, "backups", "backup")
+        return None if records is None else [Backup.from_record(r) for r in records]
+
+    @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
+    def clickhouse(self) -> ClickHouseDatabase | None:
+        return ClickHouseDatabase.from_record(self.record)
+
+
+@strawberry.type(description="A backup or snapshot of a database")
+class Backup(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID (derived where it has none)")
+    status: BackupStatusEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
+    vendor_status: str | None = strawberry.field(description="The vendor's own state value")
+    kind: BackupKindEnum = strawberry.field(description="Backup or snapshot")  # type: ignore[valid-type]
+    backup_type: str | None = strawberry.field(description="Vendor backup type (full, incremental)")
+    started_at: datetime | None = strawberry.field(description="When it started")
+    finished_at: datetime | None = strawberry.field(description="When it finished")
+    size_bytes: float | None = strawberry.field(description="Size in bytes")
+    duration_seconds: float | None = strawberry.field(description="How long it took")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[BackupRecord]
+
+    @classmethod
+    def from_record(cls, r: BackupRecord) -> Backup:
+        return cls(
+            id=strawberry.ID(encode_id("Backup", r.connection.name, r.key)),
+            native_id=r.native_id,
+            status=r.status,
+            vendor_status=r.vendor_status,
+            kind=r.kind,
+            backup_type=r.backup_type,
+            started_at=r.started_at,
+            finished_at=r.finished_at,
+            size_bytes=r.size_bytes,
+            duration_seconds=r.duration_seconds,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this backup was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The database it was taken from")
+    async def database(self, info: Info) -> Database | None:
+        r = self.record
+        db = await _parent(info, "database", r.connection.name, r.database_key)
+        return Database.from_record(db) if db else None
+
+
+@strawberry.type(description="An API key or token (never its secret)")
+class ApiKey(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    name: str | None = strawberry.field(description="Display name")
+    state: ApiKeyStateEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
+    vendor_state: str | None = strawberry.field(description="The vendor's own state value")
+    roles: list[str] = strawberry.field(description="Roles as the vendor names them")
+    key_suffix: str | None = strawberry.field(description="Last characters of the key, to recognize it")
+    created_at: datetime | None = strawberry.field(description="When it was created")
+    expires_at: datetime | None = strawberry.field(description="When it expires; null: never")
+    last_used_at: datetime | None = strawberry.field(description="When it was last used")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[ApiKeyRecord]
+
+    @classmethod
+    def from_record(cls, r: ApiKeyRecord) -> ApiKey:
+        return cls(
+            id=strawberry.ID(encode_id("ApiKey", r.connection.name, r.key)),
+            native_id=r.native_id,
+            name=r.name,
+            state=r.state,
+            vendor_state=r.vendor_state,
+            roles=list(r.roles),
+            key_suffix=r.key_suffix,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            last_used_at=r.last_used_at,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this key was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The organization the key belongs to")
+    async def organization(self, info: Info) -> Organization | None:
+        r = self.record
+        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        return Organization.from_record(org) if org else None
+
+    @strawberry.field(description="The member who owns the key, where the vendor says")
+    async def owner(self, info: Info) -> Member | None:
+        r = self.record
+        member = await _parent(info, "member", r.connection.name, r.owner_key)
+        return Member.from_record(member) if member else None
+
+
+@strawberry.type(description="A member of an organization")
+class Member(Node):
+    native_id: str = strawberry.field(description="The vendor's own user ID")
+    name: str | None = strawberry.field(description="Display name")
+    email: str | None = strawberry.field(description="Email address")
+    role: MemberRoleEnum = strawberry.field(description="Normalized role")  # type: ignore[valid-type]
+    vendor_role: str | None = strawberry.field(description="The vendor's own role name")
+    joined_at: datetime | None = strawberry.field(description="When the member joined")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[MemberRecord]
+
+    @classmethod
+    def from_record(cls, r: MemberRecord) -> Member:
+        return cls(
+            id=strawberry.ID(encode_id("Member", r.connection.name, r.key)),
+            native_id=r.native_id,
+            name=r.name,
+            email=r.email,
+            role=r.role,
+            vendor_role=r.vendor_role,
+            joined_at=r.joined_at,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this member was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The organization the member belongs to")
+    async def organization(self, info: Info) -> Organization | None:
+        r = self.record
+        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        return Organization.from_record(org) if org else None
+
+
+@strawberry.type(description="An invitation to join an organization")
+class Invitation(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    email: str | None = strawberry.field(description="Who is invited")
+    role: MemberRoleEnum = strawberry.field(description="Normalized role offered")  # type: ignore[valid-type]
+    vendor_role: str | None = strawberry.field(description="The vendor's own role name")
+    created_at: datetime | None = strawberry.field(description="When it was sent")
+    expires_at: datetime | None = strawberry.field(description="When it expires")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[InvitationRecord]
+
+    @classmethod
+    def from_record(cls, r: InvitationRecord) -> Invitation:
+        return cls(
+            id=strawberry.ID(encode_id("Invitation", r.connection.name, r.key)),
+            native_id=r.native_id,
+            email=r.email,
+            role=r.role,
+            vendor_role=r.vendor_role,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this invitation was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The organization it invites to")
+    async def organization(self, info: Info) -> Organization | None:
+        r = self.record
+        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        return Organization.from_record(org) if org else None
+
+
+@strawberry.type(description="An audit log entry of an organization")
+class Activity(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    type: str = strawberry.field(description="What happened, as the vendor names it")
+    created_at: datetime | None = strawberry.field(description="When it happened")
+    actor_type: str | None = strawberry.field(description="user, support, system or api")
+    actor_id: str | None = strawberry.field(description="Who did it")
+    actor_details: str | None = strawberry.field(description="More about the actor")
+    actor_ip_address: str | None = strawberry.field(description="From where")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[ActivityRecord]
+
+    @classmethod
+    def from_record(cls, r: ActivityRecord) -> Activity:
+        return cls(
+            id=strawberry.ID(encode_id("Activity", r.connection.name, r.key)),
+            native_id=r.native_id,
+            type=r.type,
+            created_at=r.created_at,
+            actor_type=r.actor_type,
+            actor_id=r.actor_id,
+            actor_details=r.actor_details,
+            actor_ip_address=r.actor_ip_address,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this entry was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The database it concerns, if any (null when since deleted)")
+    async def database(self, info: Info) -> Database | None:
+        r = self.record
+        db = await _parent(info, "database", r.connection.name, r.database_key)
+        return Database.from_record(db) if db else None
+
+
+@strawberry.type(description="What a database can be created as (ClickHouse tier, FeatureBase shape, ...)")
+class Plan(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID or name")
+    name: str = strawberry.field(description="Name")
+    description: str | None = strawberry.field(description="What it offers")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[PlanRecord]
+
+    @classmethod
+    def from_record(cls, r: PlanRecord) -> Plan:
+        return cls(
+            id=strawberry.ID(encode_id("Plan", r.connection.name, r.key)),
+            native_id=r.native_id,
+            name=r.name,
+            description=r.description,
+            raw=r.raw,
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this plan was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+
+#: Node type name -> (loader kind, type)
+NODE_KINDS: dict[str, tuple[str, Any]] = {
+    "Organization": ("organization", Organization),
+    "Database": ("database", Database),
+    "Backup": ("backup", Backup),
+    "ApiKey": ("api_key", ApiKey),
+    "Member": ("member", Member),
+    "Invitation": ("invitation", Invitation),
+    "Activity": ("activity", Activity),
+    "Plan": ("plan", Plan),
+}

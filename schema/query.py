@@ -1,0 +1,161 @@
+"""Query: node lookups, connections, and the cross-vendor organization and database lists.
+
+Cross-connection fields fan out to every connection at once, so the slowest connection
+sets the latency. A failing connection fails only its part: its error is added to the
+response (with ``extensions.connection``) and every other connection still answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from adapters.errors import ErrorCode, GatewayError
+from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
+from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
+from schema.context import GatewayContext, context_of
+from schema.ids import decode_id
+from schema.loaders import load_many_settled
+from schema.nodes import (
+    NODE_KINDS,
+    Database,
+    DatabaseConnection,
+    DatabaseFilter,
+    Organization,
+)
+
+
+def _not_found(type_name: str, value: str) -> GatewayError:
+    return GatewayError(ErrorCode.NOT_FOUND, f"{type_name} '{value}' does not exist")
+
+
+async def resolve_node(info: Info, value: str, expected: str | None = None) -> Any:
+    gid = decode_id(value, expected)
+    kind, node_type = NODE_KINDS[gid.type_name]
+    ctx = context_of(info)
+    if gid.connection not in ctx.adapters:
+        raise GatewayError(
+            ErrorCode.NOT_FOUND, f"ID '{value}' names a connection this gateway does not have"
+        )
+    record = await ctx.loaders.by_key(kind).load((gid.connection, gid.key))
+    if record is None:
+        raise _not_found(gid.type_name, value)
+    return node_type.from_record(record)
+
+
+def _selected_connections(
+    ctx: GatewayContext, connection: str | None, vendor: Vendor | None
+) -> list[str]:
+    if connection is not None and connection not in ctx.adapters:
+        raise GatewayError(ErrorCode.BAD_USER_INPUT, f"no connection named '{connection}'")
+    return [
+        name
+        for name, adapter in ctx.adapters.items()
+        if (connection is None or name == connection)
+        and (vendor is None or adapter.connection.vendor == vendor)
+    ]
+
+
+async def _organizations_of(info: Info, connections: list[str]) -> list[OrganizationRecord]:
+    ctx = context_of(info)
+    listings = await load_many_settled(ctx.loaders.organizations(), connections)
+    found: list[OrganizationRecord] = []
+    for listing in listings:
+        if isinstance(listing, Exception):
+            ctx.add_partial_error(info, listing)
+        else:
+            found.extend(listing)
+    return found
+
+
+async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseRecord]:
+    """Every database of these connections; each connection's chain runs on its own."""
+    ctx = context_of(info)
+    loaders = ctx.loaders
+
+    async def one_connection(conn: str) -> list[DatabaseRecord]:
+        if not ctx.adapters[conn].capabilities.databases:
+            return []
+        try:
+            orgs = await loaders.organizations().load(conn)
+        except Exception as exc:
+            ctx.add_partial_error(info, exc)
+            return []
+        listings = await load_many_settled(
+            loaders.listing("databases", prime="database"), [(conn, o.key) for o in orgs]
+        )
+        records: list[DatabaseRecord] = []
+        for listing in listings:
+            if isinstance(listing, Exception):
+                ctx.add_partial_error(info, listing)
+            else:
+                records.extend(listing)
+        return records
+
+    per_connection = await asyncio.gather(*(one_connection(c) for c in connections))
+    return [record for records in per_connection for record in records]
+
+
+@strawberry.type(description="Read the organizations, databases and more of every vendor")
+class Query:
+    @strawberry.field(description="Any object by its global ID")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description=f"Objects by global IDs, in order (at most {MAX_PAGE_SIZE})")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise GatewayError(ErrorCode.BAD_USER_INPUT, f"at most {MAX_PAGE_SIZE} ids")
+        results = await asyncio.gather(
+            *(resolve_node(info, i) for i in ids), return_exceptions=True
+        )
+        answer: list[Node | None] = []
+        for result in results:
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result
+                context_of(info).add_partial_error(info, result)
+                answer.append(None)
+            else:
+                answer.append(result)
+        return answer
+
+    @strawberry.field(description="The configured vendor connections")
+    def connections(self, info: Info) -> list[VendorConnection]:
+        return [VendorConnection.from_adapter(a) for a in context_of(info).adapters.values()]
+
+    @strawberry.field(description="Organizations of every connection, or of one connection or vendor")
+    async def organizations(
+        self,
+        info: Info,
+        connection: str | None = None,
+        vendor: VendorEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[Organization]:
+        names = _selected_connections(context_of(info), connection, vendor)
+        records = await _organizations_of(info, names)
+        records.sort(key=lambda r: (r.connection.name, r.name.casefold(), r.native_id))
+        return [Organization.from_record(r) for r in records]
+
+    @strawberry.field(description="One organization by ID")
+    async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
+        return await resolve_node(info, id, "Organization")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Databases across every connection, filtered and paged")
+    async def databases(
+        self,
+        info: Info,
+        filter: DatabaseFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> DatabaseConnection:
+        f = filter or DatabaseFilter()
+        names = _selected_connections(context_of(info), f.connection, f.vendor)
+        records = [r for r in await _databases_of(info, names) if f.matches(r)]
+        return DatabaseConnection.from_records(records, first, after)
+
+    @strawberry.field(description="One database by ID")
+    async def database(self, info: Info, id: strawberry.ID) -> Database | None:
+        return await resolve_node(info, id, "Database")  # type: ignore[no-any-return]

@@ -1,0 +1,166 @@
+"""Typed vendor-specific parts: ``Database.clickhouse``, ``Organization.clickhouse``, ...
+
+Each is built from a record's ``details`` and is null for records of other vendors.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from adapters.details import (
+    ClickHouseOrganizationDetails,
+    ClickHouseServiceDetails,
+    Endpoint,
+    IpAccessEntry,
+    PrivateEndpoint,
+)
+from adapters.model import DatabaseRecord, OrganizationRecord
+from schema.context import context_of
+
+
+@strawberry.type(name="ClickHouseEndpoint", description="A protocol endpoint of a service")
+class ClickHouseEndpointType:
+    protocol: str | None = strawberry.field(description="https, nativesecure, mysql, ...")
+    host: str | None = strawberry.field(description="Host name")
+    port: int | None = strawberry.field(description="Port")
+
+    @classmethod
+    def from_details(cls, e: Endpoint) -> ClickHouseEndpointType:
+        return cls(protocol=e.protocol, host=e.host, port=e.port)
+
+
+@strawberry.type(description="An IP access list entry")
+class IpAccessListEntry:
+    source: str | None = strawberry.field(description="IP address or CIDR")
+    description: str | None = strawberry.field(description="Why it is allowed")
+
+    @classmethod
+    def from_details(cls, e: IpAccessEntry) -> IpAccessListEntry:
+        return cls(source=e.source, description=e.description)
+
+
+@strawberry.type(name="ClickHousePrivateEndpoint", description="A private endpoint of an organization")
+class ClickHousePrivateEndpointType:
+    id: str | None = strawberry.field(description="Endpoint ID")
+    description: str | None = strawberry.field(description="Description")
+    cloud_provider: str | None = strawberry.field(description="aws, gcp or azure")
+    region: str | None = strawberry.field(description="Region")
+
+    @classmethod
+    def from_details(cls, p: PrivateEndpoint) -> ClickHousePrivateEndpointType:
+        return cls(id=p.id, description=p.description, cloud_provider=p.cloud_provider, region=p.region)
+
+
+@strawberry.type(description="How to set up a private endpoint")
+class PrivateEndpointConfig:
+    endpoint_service_id: str | None = strawberry.field(description="VPC endpoint service ID")
+    private_dns_hostname: str | None = strawberry.field(description="Private DNS host name")
+
+
+@strawberry.type(description="When backups run and how long they are kept")
+class BackupConfiguration:
+    period_hours: float | None = strawberry.field(description="Hours between backups")
+    retention_period_hours: float | None = strawberry.field(description="Hours a backup is kept")
+    start_time: str | None = strawberry.field(description="HH:MM (UTC) backups start at")
+
+
+@strawberry.type(description="ClickHouse Cloud service details")
+class ClickHouseDatabase:
+    tier: str | None = strawberry.field(description="development, production, dedicated_*")
+    provider: str | None = strawberry.field(description="aws, gcp or azure")
+    region: str | None = strawberry.field(description="Cloud region")
+    endpoints: list[ClickHouseEndpointType] = strawberry.field(description="Protocol endpoints")
+    min_total_memory_gb: float | None = strawberry.field(description="Autoscaling minimum, all replicas")
+    max_total_memory_gb: float | None = strawberry.field(description="Autoscaling maximum, all replicas")
+    min_replica_memory_gb: float | None = strawberry.field(description="Autoscaling minimum per replica")
+    max_replica_memory_gb: float | None = strawberry.field(description="Autoscaling maximum per replica")
+    num_replicas: int | None = strawberry.field(description="Number of replicas")
+    idle_scaling: bool | None = strawberry.field(description="May scale to zero when idle")
+    idle_timeout_minutes: int | None = strawberry.field(description="Idle time before scaling to zero")
+    ip_access_list: list[IpAccessListEntry] = strawberry.field(description="Who may connect")
+    iam_role: str | None = strawberry.field(description="IAM role for S3 access")
+    private_endpoint_ids: list[str] = strawberry.field(description="Attached private endpoints")
+    data_warehouse_id: str | None = strawberry.field(description="Warehouse the service belongs to")
+    is_primary: bool | None = strawberry.field(description="Primary service of its warehouse")
+    record: strawberry.Private[DatabaseRecord]
+
+    @classmethod
+    def from_record(cls, r: DatabaseRecord) -> ClickHouseDatabase | None:
+        d = r.details
+        if not isinstance(d, ClickHouseServiceDetails):
+            return None
+        return cls(
+            tier=d.tier,
+            provider=d.provider,
+            region=d.region,
+            endpoints=[ClickHouseEndpointType.from_details(e) for e in d.endpoints],
+            min_total_memory_gb=d.min_total_memory_gb,
+            max_total_memory_gb=d.max_total_memory_gb,
+            min_replica_memory_gb=d.min_replica_memory_gb,
+            max_replica_memory_gb=d.max_replica_memory_gb,
+            num_replicas=d.num_replicas,
+            idle_scaling=d.idle_scaling,
+            idle_timeout_minutes=d.idle_timeout_minutes,
+            ip_access_list=[IpAccessListEntry.from_details(e) for e in d.ip_access_list],
+            iam_role=d.iam_role,
+            private_endpoint_ids=list(d.private_endpoint_ids),
+            data_warehouse_id=d.data_warehouse_id,
+            is_primary=d.is_primary,
+            record=r,
+        )
+
+    def _key(self) -> tuple[str, tuple[str, ...]]:
+        return (self.record.connection.name, self.record.key)
+
+    @strawberry.field(description="The backup schedule (one upstream call)")
+    async def backup_configuration(self, info: Info) -> BackupConfiguration:
+        r = await context_of(info).loaders.single("backup_configuration").load(self._key())
+        return BackupConfiguration(
+            period_hours=r.period_hours,
+            retention_period_hours=r.retention_period_hours,
+            start_time=r.start_time,
+        )
+
+    @strawberry.field(description="Private endpoint setup for this service (one upstream call)")
+    async def private_endpoint_config(self, info: Info) -> PrivateEndpointConfig:
+        r = await context_of(info).loaders.single("private_endpoint_config").load(self._key())
+        return PrivateEndpointConfig(
+            endpoint_service_id=r.endpoint_service_id,
+            private_dns_hostname=r.private_dns_hostname,
+        )
+
+    @strawberry.field(description="Prometheus metrics text (one upstream call)")
+    async def prometheus_metrics(self, info: Info) -> str:
+        return str(await context_of(info).loaders.single("metrics").load(self._key()))
+
+
+@strawberry.type(description="ClickHouse Cloud organization details")
+class ClickHouseOrganization:
+    private_endpoints: list[ClickHousePrivateEndpointType] = strawberry.field(
+        description="Private endpoints registered with the organization"
+    )
+    record: strawberry.Private[OrganizationRecord]
+
+    @classmethod
+    def from_record(cls, r: OrganizationRecord) -> ClickHouseOrganization | None:
+        d = r.details
+        if not isinstance(d, ClickHouseOrganizationDetails):
+            return None
+        return cls(
+            private_endpoints=[ClickHousePrivateEndpointType.from_details(p) for p in d.private_endpoints],
+            record=r,
+        )
+
+    @strawberry.field(description="Private endpoint setup for a cloud provider and region")
+    async def private_endpoint_config(
+        self, info: Info, cloud_provider: str, region: str
+    ) -> PrivateEndpointConfig:
+        adapter = context_of(info).loaders.adapter(self.record.connection.name)
+        r = await adapter.get_organization_private_endpoint_config(
+            self.record.key, cloud_provider, region
+        )
+        return PrivateEndpointConfig(
+            endpoint_service_id=r.endpoint_service_id,
+            private_dns_hostname=r.private_dns_hostname,
+        )

@@ -1,0 +1,102 @@
+"""Upstream call counts: one call per distinct resource per request, read from the
+simulator's request log. ClickHouse allows 10 calls per 10 s per key, so this is the point."""
+
+from __future__ import annotations
+
+from tests.gateway_client import GatewayClient
+
+ORG = r"/v1/organizations/[0-9a-f-]{36}"
+SERVICE = ORG + r"/services/[0-9a-f-]{36}"
+
+
+async def test_a_database_list_with_its_organizations_costs_one_call_per_listing(
+    clickhouse: GatewayClient,
+) -> None:
+    sim = clickhouse.simulator("clickhouse")
+    query = """{ databases(first: 100) { nodes { name organization { name }
+                 connection { name } } } organizations { name } }"""
+
+    data = await clickhouse.data(query)
+
+    assert len(data["databases"]["nodes"]) == 13
+    # one organizations list per connection, shared by both fields; the organization of
+    # each database comes from the primed loader, the services from one list per org
+    assert sim.log.count("GET", r"/v1/organizations") == 2
+    assert sim.log.count("GET", ORG) == 0
+    assert sim.log.count("GET", ORG + "/services") == 2
+    assert sim.log.count("GET", SERVICE) == 0
+
+
+async def test_the_same_organization_named_twice_is_fetched_once(clickhouse: GatewayClient) -> None:
+    orgs = await clickhouse.data('{ organizations(connection: "ch-acme") { id } }')
+    org_id = orgs["organizations"][0]["id"]
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+    query = """query($id: ID!) { a: organization(id: $id) { name } b: organization(id: $id) { name }
+               c: node(id: $id) { id } d: nodes(ids: [$id, $id]) { id } }"""
+
+    data = await clickhouse.data(query, {"id": org_id})
+
+    assert data["a"] == data["b"] == {"name": "Acme Analytics"}
+    assert sim.log.count("GET", ORG) == 1
+    assert len(sim.log.entries) == 1
+
+
+async def test_several_services_of_one_organization_cost_one_list_call(
+    clickhouse: GatewayClient,
+) -> None:
+    listing = await clickhouse.data(
+        '{ databases(first: 3, filter: {connection: "ch-acme"}) { nodes { id } } }'
+    )
+    ids = [n["id"] for n in listing["databases"]["nodes"]]
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+
+    found = await clickhouse.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids})
+
+    assert [n["id"] for n in found["nodes"]] == ids
+    assert sim.log.count("GET", ORG + "/services") == 1
+    assert sim.log.count("GET", SERVICE) == 0
+
+
+async def test_one_service_by_id_costs_one_detail_call(clickhouse: GatewayClient) -> None:
+    listing = await clickhouse.data('{ databases(first: 1) { nodes { id } } }')
+    (db_id,) = [n["id"] for n in listing["databases"]["nodes"]]
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+
+    await clickhouse.data("query($id: ID!) { database(id: $id) { name } }", {"id": db_id})
+
+    assert [e.path for e in sim.log.entries][0].count("/services/") == 1
+    assert sim.log.count("GET", SERVICE) == 1
+    assert len(sim.log.entries) == 1
+
+
+async def test_backups_of_every_database_cost_one_call_per_database(
+    clickhouse: GatewayClient,
+) -> None:
+    sim = clickhouse.simulator("clickhouse")
+
+    data = await clickhouse.data(
+        "{ databases(first: 100) { nodes { backups { id database { name } } } } }"
+    )
+
+    assert len(data["databases"]["nodes"]) == 13
+    assert sim.log.count("GET", SERVICE + "/backups") == 13
+    # Backup.database comes from the listed services, never a detail call
+    assert sim.log.count("GET", SERVICE) == 0
+
+
+async def test_plans_are_documented_constants_and_cost_no_call(clickhouse: GatewayClient) -> None:
+    orgs = await clickhouse.data('{ organizations(connection: "ch-acme") { id } }')
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+
+    data = await clickhouse.data(
+        "query($id: ID!) { organization(id: $id) { plans { name } } }",
+        {"id": orgs["organizations"][0]["id"]},
+    )
+
+    assert len(data["organization"]["plans"]) == 9
+    assert sim.log.count("GET", ORG) == 1
+    assert len(sim.log.entries) == 1

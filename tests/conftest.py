@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from gateway.config import load_demo_config
+from tests.gateway_client import GatewayClient
+
+CLICKHOUSE_TWO_ORGS = """
+[[connections]]
+name = "ch-acme"
+vendor = "clickhouse"
+simulated = true
+simulator_account = "acme"
+
+[[connections]]
+name = "ch-globex"
+vendor = "clickhouse"
+simulated = true
+simulator_account = "globex"
+"""
+
+
+@pytest.fixture
+async def demo() -> AsyncIterator[GatewayClient]:
+    async with GatewayClient(load_demo_config()) as client:
+        yield client
+
+
+@pytest.fixture
+async def clickhouse() -> AsyncIterator[GatewayClient]:
+    """Two ClickHouse connections (one per seeded organization) on one simulator."""
+    async with GatewayClient.from_toml(CLICKHOUSE_TWO_ORGS) as client:
+        yield client

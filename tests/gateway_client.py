@@ -1,0 +1,55 @@
+"""Drive the real app over HTTP (in-process ASGI) the way a frontend or script does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from adapters.model import Vendor
+from gateway.app import create_app
+from gateway.config import GatewayConfig, parse_config
+
+
+class GatewayClient:
+    """The gateway app with its adapters built, plus an HTTP client into it."""
+
+    def __init__(self, config: GatewayConfig) -> None:
+        self.app = create_app(config)
+        self.runtime = self.app.state.runtime
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://gateway.test"
+        )
+
+    @classmethod
+    def from_toml(cls, text: str, env: dict[str, str] | None = None) -> GatewayClient:
+        return cls(parse_config(text, "test.toml", env or {}))
+
+    async def __aenter__(self) -> GatewayClient:
+        self.runtime.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+        await self.runtime.close()
+
+    def simulator(self, vendor: Vendor | str) -> Any:
+        return self.runtime.simulator(Vendor(vendor))
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST a GraphQL document; the body as JSON (GraphQL errors are in it, status 200)."""
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST a document that must succeed completely; its data."""
+        body = await self.post(query, variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors", [])]
