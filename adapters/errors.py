@@ -11,11 +11,11 @@ Messages never carry credentials: they are built from vendor error texts and our
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     """Stable values of ``extensions.code`` in GraphQL errors."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"

@@ -98,9 +98,7 @@ class UpstreamHttp:
         self.connection = connection
         self.settings = settings or HttpSettings()
         self._read_error = read_error
-        timeout = httpx.Timeout(
-            self.settings.read_timeout, connect=self.settings.connect_timeout
-        )
+        timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
         self.client = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,

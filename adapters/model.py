@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 Key = tuple[str, ...]
 Raw = dict[str, Any]
 
 
-class Vendor(str, Enum):
+class Vendor(StrEnum):
     CLICKHOUSE = "clickhouse"
     FEATUREBASE = "featurebase"
     ASTRA = "astra"
     DBAAS = "dbaas"
 
 
-class DatabaseStatus(str, Enum):
+class DatabaseStatus(StrEnum):
     PROVISIONING = "PROVISIONING"
     STARTING = "STARTING"
     RUNNING = "RUNNING"
@@ -42,7 +42,7 @@ class DatabaseStatus(str, Enum):
     UNKNOWN = "UNKNOWN"
 
 
-class BackupStatus(str, Enum):
+class BackupStatus(StrEnum):
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
     COMPLETED = "COMPLETED"
@@ -52,12 +52,12 @@ class BackupStatus(str, Enum):
     UNKNOWN = "UNKNOWN"
 
 
-class BackupKind(str, Enum):
+class BackupKind(StrEnum):
     BACKUP = "BACKUP"
     SNAPSHOT = "SNAPSHOT"
 
 
-class MemberRole(str, Enum):
+class MemberRole(StrEnum):
     OWNER = "OWNER"
     ADMIN = "ADMIN"
     DEVELOPER = "DEVELOPER"
@@ -66,7 +66,7 @@ class MemberRole(str, Enum):
     UNKNOWN = "UNKNOWN"
 
 
-class ApiKeyState(str, Enum):
+class ApiKeyState(StrEnum):
     ENABLED = "ENABLED"
     DISABLED = "DISABLED"
     REVOKED = "REVOKED"

@@ -70,8 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "check-config":
             config = load_config(args.path)
-            print(f"{args.path}: OK, {len(config.connections)} connection(s): "
-                  + ", ".join(f"{c.name} ({c.vendor.value})" for c in config.connections))
+            print(
+                f"{args.path}: OK, {len(config.connections)} connection(s): "
+                + ", ".join(f"{c.name} ({c.vendor.value})" for c in config.connections)
+            )
             return 0
         config = _config_for_serve(args.config)
     except ConfigError as exc:
@@ -91,11 +93,17 @@ def serve(config: GatewayConfig, host: str, port: int, log_level: str) -> int:
     shown_host = f"[{host}]" if ":" in host else host
     where = f"http://{shown_host}:{port}/graphql"
     if config.demo:
-        print(f"dbaas-gateway: demo mode, all data is simulated by built-in vendor simulators. "
-              f"GraphiQL at {where}", flush=True)
+        print(
+            f"dbaas-gateway: demo mode, all data is simulated by built-in vendor simulators. "
+            f"GraphiQL at {where}",
+            flush=True,
+        )
     else:
-        print(f"dbaas-gateway: {len(config.connections)} connection(s) from {config.source}. "
-              f"GraphiQL at {where}", flush=True)
+        print(
+            f"dbaas-gateway: {len(config.connections)} connection(s) from {config.source}. "
+            f"GraphiQL at {where}",
+            flush=True,
+        )
     uvicorn.run(create_app(config), host=host, port=port, log_level=log_level)
     return 0
 

@@ -51,7 +51,9 @@ class GatewayConfig:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> GatewayConfig:
+def load_config(
+    path: str | os.PathLike[str], env: Mapping[str, str] | None = None
+) -> GatewayConfig:
     """Read and validate a configuration file; raises ConfigError."""
     source = str(path)
     try:
@@ -199,7 +201,7 @@ def _check_groups(fields: tuple[ConfigField, ...], given: dict[str, set[str]], w
     )
     if len(given) != 1:
         raise ConfigError(f"{where}: credentials: give exactly one of {names}")
-    (group, present), = given.items()
+    ((group, present),) = given.items()
     missing = [f for f in groups[group] if f.required and f.name not in present]
     if missing:
         key = f"{missing[0].name}_env" if missing[0].secret else missing[0].name

@@ -21,16 +21,26 @@ from adapters.model import (
     Vendor,
 )
 
-VendorEnum = strawberry.enum(Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to")
+VendorEnum = strawberry.enum(
+    Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to"
+)
 DatabaseStatusEnum = strawberry.enum(
     DatabaseStatus,
     name="DatabaseStatus",
     description="Normalized database state; the vendor's own value is in vendorStatus",
 )
-BackupStatusEnum = strawberry.enum(BackupStatus, name="BackupStatus", description="Normalized backup state")
-BackupKindEnum = strawberry.enum(BackupKind, name="BackupKind", description="Full backup or snapshot")
-MemberRoleEnum = strawberry.enum(MemberRole, name="MemberRole", description="Normalized role of a member")
-ApiKeyStateEnum = strawberry.enum(ApiKeyState, name="ApiKeyState", description="Normalized API key state")
+BackupStatusEnum = strawberry.enum(
+    BackupStatus, name="BackupStatus", description="Normalized backup state"
+)
+BackupKindEnum = strawberry.enum(
+    BackupKind, name="BackupKind", description="Full backup or snapshot"
+)
+MemberRoleEnum = strawberry.enum(
+    MemberRole, name="MemberRole", description="Normalized role of a member"
+)
+ApiKeyStateEnum = strawberry.enum(
+    ApiKeyState, name="ApiKeyState", description="Normalized API key state"
+)
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

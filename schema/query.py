@@ -127,7 +127,9 @@ class Query:
     def connections(self, info: Info) -> list[VendorConnection]:
         return [VendorConnection.from_adapter(a) for a in context_of(info).adapters.values()]
 
-    @strawberry.field(description="Organizations of every connection, or of one connection or vendor")
+    @strawberry.field(
+        description="Organizations of every connection, or of one connection or vendor"
+    )
     async def organizations(
         self,
         info: Info,

@@ -40,7 +40,9 @@ class IpAccessListEntry:
         return cls(source=e.source, description=e.description)
 
 
-@strawberry.type(name="ClickHousePrivateEndpoint", description="A private endpoint of an organization")
+@strawberry.type(
+    name="ClickHousePrivateEndpoint", description="A private endpoint of an organization"
+)
 class ClickHousePrivateEndpointType:
     id: str | None = strawberry.field(description="Endpoint ID")
     description: str | None = strawberry.field(description="Description")
@@ -49,7 +51,9 @@ class ClickHousePrivateEndpointType:
 
     @classmethod
     def from_details(cls, p: PrivateEndpoint) -> ClickHousePrivateEndpointType:
-        return cls(id=p.id, description=p.description, cloud_provider=p.cloud_provider, region=p.region)
+        return cls(
+            id=p.id, description=p.description, cloud_provider=p.cloud_provider, region=p.region
+        )
 
 
 @strawberry.type(description="How to set up a private endpoint")
@@ -71,13 +75,23 @@ class ClickHouseDatabase:
     provider: str | None = strawberry.field(description="aws, gcp or azure")
     region: str | None = strawberry.field(description="Cloud region")
     endpoints: list[ClickHouseEndpointType] = strawberry.field(description="Protocol endpoints")
-    min_total_memory_gb: float | None = strawberry.field(description="Autoscaling minimum, all replicas")
-    max_total_memory_gb: float | None = strawberry.field(description="Autoscaling maximum, all replicas")
-    min_replica_memory_gb: float | None = strawberry.field(description="Autoscaling minimum per replica")
-    max_replica_memory_gb: float | None = strawberry.field(description="Autoscaling maximum per replica")
+    min_total_memory_gb: float | None = strawberry.field(
+        description="Autoscaling minimum, all replicas"
+    )
+    max_total_memory_gb: float | None = strawberry.field(
+        description="Autoscaling maximum, all replicas"
+    )
+    min_replica_memory_gb: float | None = strawberry.field(
+        description="Autoscaling minimum per replica"
+    )
+    max_replica_memory_gb: float | None = strawberry.field(
+        description="Autoscaling maximum per replica"
+    )
     num_replicas: int | None = strawberry.field(description="Number of replicas")
     idle_scaling: bool | None = strawberry.field(description="May scale to zero when idle")
-    idle_timeout_minutes: int | None = strawberry.field(description="Idle time before scaling to zero")
+    idle_timeout_minutes: int | None = strawberry.field(
+        description="Idle time before scaling to zero"
+    )
     ip_access_list: list[IpAccessListEntry] = strawberry.field(description="Who may connect")
     iam_role: str | None = strawberry.field(description="IAM role for S3 access")
     private_endpoint_ids: list[str] = strawberry.field(description="Attached private endpoints")
@@ -148,7 +162,9 @@ class ClickHouseOrganization:
         if not isinstance(d, ClickHouseOrganizationDetails):
             return None
         return cls(
-            private_endpoints=[ClickHousePrivateEndpointType.from_details(p) for p in d.private_endpoints],
+            private_endpoints=[
+                ClickHousePrivateEndpointType.from_details(p) for p in d.private_endpoints
+            ],
             record=r,
         )
 

@@ -38,28 +38,47 @@ def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> No
     ("text", "expected"),
     [
         (GOOD + 'colour = "blue"\n', "gw.toml: connection 'ch-prod': unknown field 'colour'"),
-        (GOOD.replace('base_url = "https://api.clickhouse.cloud"\n', ""),
-         "gw.toml: connection 'ch-prod': field 'base_url': missing"),
+        (
+            GOOD.replace('base_url = "https://api.clickhouse.cloud"\n', ""),
+            "gw.toml: connection 'ch-prod': field 'base_url': missing",
+        ),
         (GOOD + GOOD, "gw.toml: connection 'ch-prod': field 'name': duplicate name"),
-        (GOOD.replace('"clickhouse"', '"oracle"'),
-         "gw.toml: connection 'ch-prod': field 'vendor': unknown vendor 'oracle'"),
-        (GOOD.replace("CH_KEY_SECRET", "NOT_SET_ANYWHERE"),
-         "gw.toml: connection 'ch-prod': field 'key_secret_env': environment variable "
-         "NOT_SET_ANYWHERE is not set"),
-        (GOOD.replace('key_secret_env = "CH_KEY_SECRET"\n', ""),
-         "gw.toml: connection 'ch-prod': field 'key_secret_env': missing"),
-        (GOOD.replace("https://api.clickhouse.cloud", "ftp://x"),
-         "gw.toml: connection 'ch-prod': field 'base_url': 'ftp://x' is not an http(s) URL"),
-        (GOOD + "max_concurrency = 0\n",
-         "gw.toml: connection 'ch-prod': field 'max_concurrency': must be at least 1"),
-        (GOOD + 'max_concurrency = "8"\n',
-         "gw.toml: connection 'ch-prod': field 'max_concurrency': wrong type str"),
+        (
+            GOOD.replace('"clickhouse"', '"oracle"'),
+            "gw.toml: connection 'ch-prod': field 'vendor': unknown vendor 'oracle'",
+        ),
+        (
+            GOOD.replace("CH_KEY_SECRET", "NOT_SET_ANYWHERE"),
+            "gw.toml: connection 'ch-prod': field 'key_secret_env': environment variable "
+            "NOT_SET_ANYWHERE is not set",
+        ),
+        (
+            GOOD.replace('key_secret_env = "CH_KEY_SECRET"\n', ""),
+            "gw.toml: connection 'ch-prod': field 'key_secret_env': missing",
+        ),
+        (
+            GOOD.replace("https://api.clickhouse.cloud", "ftp://x"),
+            "gw.toml: connection 'ch-prod': field 'base_url': 'ftp://x' is not an http(s) URL",
+        ),
+        (
+            GOOD + "max_concurrency = 0\n",
+            "gw.toml: connection 'ch-prod': field 'max_concurrency': must be at least 1",
+        ),
+        (
+            GOOD + 'max_concurrency = "8"\n',
+            "gw.toml: connection 'ch-prod': field 'max_concurrency': wrong type str",
+        ),
         ("[server]\nport = 1\n" + GOOD, "gw.toml: unknown top-level key 'server'"),
         ("", "gw.toml: no [[connections]] defined"),
         ("[[connections]\n", "gw.toml: not valid TOML"),
-        ('[[connections]]\nvendor = "clickhouse"\n', "gw.toml: connection #1: field 'name': missing"),
-        (GOOD + 'simulator_account = "acme"\n',
-         "gw.toml: connection 'ch-prod': field 'simulator_account': only with simulated = true"),
+        (
+            '[[connections]]\nvendor = "clickhouse"\n',
+            "gw.toml: connection #1: field 'name': missing",
+        ),
+        (
+            GOOD + 'simulator_account = "acme"\n',
+            "gw.toml: connection 'ch-prod': field 'simulator_account': only with simulated = true",
+        ),
     ],
 )
 def test_a_bad_file_names_file_connection_and_field(text: str, expected: str) -> None:
@@ -71,7 +90,9 @@ def test_a_bad_file_names_file_connection_and_field(text: str, expected: str) ->
 
 
 def test_a_simulated_connection_needs_no_url_or_credentials() -> None:
-    config = parse_config('[[connections]]\nname = "s"\nvendor = "clickhouse"\nsimulated = true\n', "x", {})
+    config = parse_config(
+        '[[connections]]\nname = "s"\nvendor = "clickhouse"\nsimulated = true\n', "x", {}
+    )
 
     (conn,) = config.connections
     assert conn.simulated

@@ -13,7 +13,11 @@ def test_an_id_round_trips_with_slashes_and_unicode_in_parts() -> None:
 
     gid = decode_id(value)
 
-    assert (gid.type_name, gid.connection, gid.key) == ("Database", "ch/prod", ("org 1", "sérvice/2"))
+    assert (gid.type_name, gid.connection, gid.key) == (
+        "Database",
+        "ch/prod",
+        ("org 1", "sérvice/2"),
+    )
     assert "Database" not in value
 
 

@@ -19,7 +19,10 @@ def test_committed_sdl_matches_the_code() -> None:
 def test_schema_command_prints_the_sdl() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "gateway.cli", "schema"],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
 
     assert result.stdout == print_sdl()

@@ -108,7 +108,11 @@ class ClickHouseAdapter(BaseAdapter):
 
         groups = list(by_org.items())
         answers = await asyncio.gather(*(fetch(org, wanted) for org, wanted in groups))
-        found = {k: r for (_, wanted), rs in zip(groups, answers, strict=True) for k, r in zip(wanted, rs, strict=True)}
+        found = {
+            k: r
+            for (_, wanted), rs in zip(groups, answers, strict=True)
+            for k, r in zip(wanted, rs, strict=True)
+        }
         return [found[k] for k in keys]
 
     # backups -------------------------------------------------------------------------
@@ -117,9 +121,7 @@ class ClickHouseAdapter(BaseAdapter):
         return [self._map(mapping.backup, org, svc, b) for b in await self.client.backups(org, svc)]
 
     async def get_backups(self, keys: Sequence[Key]) -> list[BackupRecord | None]:
-        bodies = await asyncio.gather(
-            *(self._get_or_none(self.client.backup(*k)) for k in keys)
-        )
+        bodies = await asyncio.gather(*(self._get_or_none(self.client.backup(*k)) for k in keys))
         return [
             self._map(mapping.backup, k[0], k[1], b) if b else None
             for k, b in zip(keys, bodies, strict=True)

@@ -61,7 +61,9 @@ class ClickHouseClient:
             raise self.http.bad_response("GET answered without a result envelope")
         return body["result"]
 
-    async def _list(self, path: str, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    async def _list(
+        self, path: str, params: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
         result = await self._result(path, params)
         if not isinstance(result, list):
             raise self.http.bad_response("list endpoint answered a non-list result")
@@ -92,13 +94,19 @@ class ClickHouseClient:
         return await self._list(self._org(org, "services", self._id(service), "backups"))
 
     async def backup(self, org: str, service: str, backup: str) -> dict[str, Any]:
-        return await self._object(self._org(org, "services", self._id(service), "backups", self._id(backup)))
+        return await self._object(
+            self._org(org, "services", self._id(service), "backups", self._id(backup))
+        )
 
     async def backup_configuration(self, org: str, service: str) -> dict[str, Any]:
-        return await self._object(self._org(org, "services", self._id(service), "backupConfiguration"))
+        return await self._object(
+            self._org(org, "services", self._id(service), "backupConfiguration")
+        )
 
     async def service_private_endpoint_config(self, org: str, service: str) -> dict[str, Any]:
-        return await self._object(self._org(org, "services", self._id(service), "privateEndpointConfig"))
+        return await self._object(
+            self._org(org, "services", self._id(service), "privateEndpointConfig")
+        )
 
     async def prometheus(self, org: str, service: str) -> str:
         response = await self.http.get(self._org(org, "services", self._id(service), "prometheus"))

@@ -102,8 +102,10 @@ def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationReco
     org_id = str(body["id"])
     endpoints = tuple(
         PrivateEndpoint(
-            _str(p.get("id")), _str(p.get("description")),
-            _str(p.get("cloudProvider")), _str(p.get("region")),
+            _str(p.get("id")),
+            _str(p.get("description")),
+            _str(p.get("cloudProvider")),
+            _str(p.get("region")),
         )
         for p in body.get("privateEndpoints") or []
         if isinstance(p, dict)
@@ -164,7 +166,9 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
     )
 
 
-def backup(conn: ConnectionInfo, org_id: str, service_id: str, body: dict[str, Any]) -> BackupRecord:
+def backup(
+    conn: ConnectionInfo, org_id: str, service_id: str, body: dict[str, Any]
+) -> BackupRecord:
     backup_id = str(body["id"])
     status = _str(body.get("status"))
     return BackupRecord(

@@ -96,7 +96,9 @@ async def test_databases_span_connections_with_every_state_normalized(
 
 async def test_databases_filter_by_status_name_and_vendor(clickhouse: GatewayClient) -> None:
     running = await _databases(clickhouse, filter={"status": ["RUNNING"], "vendor": "CLICKHOUSE"})
-    named = await _databases(clickhouse, filter={"nameContains": "gLoBeX", "connection": "ch-globex"})
+    named = await _databases(
+        clickhouse, filter={"nameContains": "gLoBeX", "connection": "ch-globex"}
+    )
 
     assert {d["name"] for d in running} == {"Acme Production", "Acme Dev", "Globex Warehouse"}
     assert len(named) == 6
@@ -154,7 +156,9 @@ async def test_organization_children_and_navigation_back(clickhouse: GatewayClie
     data = await clickhouse.data(ORGANIZATION_CHILDREN)
 
     (org,) = data["organizations"]
-    assert org["members"] and {m["organization"]["name"] for m in org["members"]} == {"Acme Analytics"}
+    assert org["members"] and {m["organization"]["name"] for m in org["members"]} == {
+        "Acme Analytics"
+    }
     assert {m["role"] for m in org["members"]} <= {"ADMIN", "DEVELOPER"}
     assert all(m["vendorRole"] in ("admin", "developer") for m in org["members"])
     assert {k["state"] for k in org["apiKeys"]} <= {"ENABLED", "DISABLED"}
@@ -169,7 +173,9 @@ async def test_activities_are_filtered_by_date_upstream(clickhouse: GatewayClien
     query = """query($from: DateTime, $to: DateTime) { organizations(connection: "ch-acme") {
         all: activities { createdAt } some: activities(from: $from, to: $to) { createdAt } } }"""
 
-    data = await clickhouse.data(query, {"from": "2026-03-01T00:00:00Z", "to": "2026-06-30T00:00:00Z"})
+    data = await clickhouse.data(
+        query, {"from": "2026-03-01T00:00:00Z", "to": "2026-06-30T00:00:00Z"}
+    )
 
     (org,) = data["organizations"]
     assert 0 < len(org["some"]) < len(org["all"])
@@ -182,8 +188,13 @@ async def test_activities_are_filtered_by_date_upstream(clickhouse: GatewayClien
 async def test_node_lookup_round_trips_every_type(clickhouse: GatewayClient) -> None:
     data = await clickhouse.data(ORGANIZATION_CHILDREN)
     (org,) = data["organizations"]
-    ids = [org["members"][0]["id"], org["apiKeys"][0]["id"], org["invitations"][0]["id"],
-           org["plans"][0]["id"], org["activities"][0]["id"]]
+    ids = [
+        org["members"][0]["id"],
+        org["apiKeys"][0]["id"],
+        org["invitations"][0]["id"],
+        org["plans"][0]["id"],
+        org["activities"][0]["id"],
+    ]
     db = await _database_named(clickhouse, "Acme Production")
     details = await clickhouse.data(DATABASE_DETAILS, {"id": db["id"]})
     ids += [db["id"], details["database"]["backups"][0]["id"]]
@@ -194,7 +205,13 @@ async def test_node_lookup_round_trips_every_type(clickhouse: GatewayClient) -> 
 
     assert [n["id"] for n in found["nodes"]] == ids
     assert [n["__typename"] for n in found["nodes"]] == [
-        "Member", "ApiKey", "Invitation", "Plan", "Activity", "Database", "Backup"
+        "Member",
+        "ApiKey",
+        "Invitation",
+        "Plan",
+        "Activity",
+        "Database",
+        "Backup",
     ]
 
 
@@ -205,15 +222,22 @@ async def test_node_lookup_round_trips_every_type(clickhouse: GatewayClient) -> 
         (lambda: encode_id("Database", "no-such-connection", ("a", "b")), "NOT_FOUND"),
         (lambda: encode_id("Organization", "ch-acme", ("x",)), "BAD_USER_INPUT"),
         (lambda: encode_id("Database", "ch-acme", ("not-a-uuid", "x")), "BAD_USER_INPUT"),
-        (lambda: encode_id("Database", "ch-acme", (
-            "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001")),
-         "NOT_FOUND"),
+        (
+            lambda: encode_id(
+                "Database",
+                "ch-acme",
+                ("00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001"),
+            ),
+            "NOT_FOUND",
+        ),
     ],
 )
 async def test_bad_ids_give_coded_errors_not_crashes(
     clickhouse: GatewayClient, make_id: Any, code: str
 ) -> None:
-    body = await clickhouse.post("query($id: ID!) { database(id: $id) { name } }", {"id": make_id()})
+    body = await clickhouse.post(
+        "query($id: ID!) { database(id: $id) { name } }", {"id": make_id()}
+    )
 
     assert body["data"] == {"database": None}
     assert error_codes(body) == [code]
@@ -264,8 +288,12 @@ async def test_an_upstream_500_is_a_partial_result_with_the_vendor_request_id(
     clickhouse: GatewayClient,
 ) -> None:
     sim = clickhouse.simulator("clickhouse")
-    globex = next(o for o in sim.state.organizations.values() if o.organization["name"] == "Globex Data")
-    sim.faults.add(500, path=f"/v1/organizations/{globex.organization['id']}/services", method="GET")
+    globex = next(
+        o for o in sim.state.organizations.values() if o.organization["name"] == "Globex Data"
+    )
+    sim.faults.add(
+        500, path=f"/v1/organizations/{globex.organization['id']}/services", method="GET"
+    )
 
     body = await clickhouse.post(ALL_DATABASES, {"first": 100})
 
@@ -274,7 +302,11 @@ async def test_an_upstream_500_is_a_partial_result_with_the_vendor_request_id(
     (error,) = body["errors"]
     ext = error["extensions"]
     assert ext["code"] == "UPSTREAM_UNAVAILABLE"
-    assert (ext["connection"], ext["vendor"], ext["upstreamStatus"]) == ("ch-globex", "clickhouse", 500)
+    assert (ext["connection"], ext["vendor"], ext["upstreamStatus"]) == (
+        "ch-globex",
+        "clickhouse",
+        500,
+    )
     assert ext["retryable"] is True
     assert ext["upstreamRequestId"]
 
@@ -289,7 +321,9 @@ async def test_an_unexpected_exception_is_masked(
 
     monkeypatch.setattr(adapter, "list_members", broken)
 
-    body = await clickhouse.post('{ organizations(connection: "ch-acme") { name members { name } } }')
+    body = await clickhouse.post(
+        '{ organizations(connection: "ch-acme") { name members { name } } }'
+    )
 
     assert body["data"]["organizations"] == [{"name": "Acme Analytics", "members": None}]
     (error,) = body["errors"]
