@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from adapters.model import DatabaseStatus
 from schema.ids import encode_id
 from tests.gateway_client import GatewayClient, error_codes
 
@@ -332,7 +331,17 @@ async def test_an_unexpected_exception_is_masked(
     assert error["extensions"]["errorId"] in caplog.text
 
 
-def test_every_database_status_is_reachable_from_the_seed() -> None:
-    from adapters.clickhouse.mapping import SERVICE_STATES
+async def test_organization_databases_take_the_same_filter_and_pages(
+    clickhouse: GatewayClient,
+) -> None:
+    query = """{ organizations(connection: "ch-globex") {
+        databases(first: 2, filter: {status: [STOPPING, DELETING, DELETED, FAILED]}) {
+          totalCount pageInfo { hasNextPage } nodes { name status } } } }"""
 
-    assert set(SERVICE_STATES.values()) <= set(DatabaseStatus)
+    data = await clickhouse.data(query)
+
+    (org,) = data["organizations"]
+    page = org["databases"]
+    assert page["totalCount"] == 4
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert len(page["nodes"]) == 2
