@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,9 @@ class VendorErrorBody:
     message: str | None = None
     vendor_code: str | None = None
     request_id: str | None = None
+    #: the vendor's documented retry advice for this code, where it differs from the
+    #: status's (FeatureBase: a 409 IncorrectState is worth retrying); None: by status
+    retryable: bool | None = None
 
 
 ErrorReader = Callable[[httpx.Response], VendorErrorBody]
@@ -60,11 +63,16 @@ class RatePacer:
     """
 
     def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock
+        self.sleep = sleep
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
 
@@ -77,7 +85,7 @@ class RatePacer:
                 if len(self._starts) < self.limit:
                     self._starts.append(now)
                     return
-                await asyncio.sleep(self.window - (now - self._starts[0]))
+                await self.sleep(self.window - (now - self._starts[0]))
 
 
 class UpstreamHttp:
@@ -213,7 +221,7 @@ class UpstreamHttp:
             upstream_status=status,
             vendor_code=body.vendor_code,
             upstream_request_id=body.request_id,
-            retryable=is_retryable_status(status),
+            retryable=is_retryable_status(status) if body.retryable is None else body.retryable,
             retry_after=_retry_after(response),
         )
 

@@ -1,0 +1,149 @@
+"""The upstream HTTP policy: single-flight, pacing, error translation, request IDs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from adapters.clickhouse.client import read_error
+from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
+from adapters.errors import ErrorCode, UpstreamError
+from adapters.http import RatePacer, UpstreamHttp, current_request_id
+from adapters.model import ConnectionInfo, Vendor
+
+CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True)
+
+
+def _http(
+    sim: ClickHouseSimulator, transport: httpx.AsyncBaseTransport | None = None
+) -> UpstreamHttp:
+    account = DEMO_ACCOUNTS["acme"]
+    return UpstreamHttp(
+        CONN,
+        base_url=CONN.base_url,
+        read_error=read_error,
+        auth=httpx.BasicAuth(account["key_id"], account["key_secret"]),
+        transport=transport or httpx.ASGITransport(app=sim.app),
+    )
+
+
+async def test_identical_concurrent_gets_share_one_upstream_call() -> None:
+    sim = ClickHouseSimulator()
+    sim.faults.add(None, path="/v1/organizations", delay=0.05)
+    http = _http(sim)
+
+    responses = await asyncio.gather(*(http.get("/v1/organizations") for _ in range(5)))
+
+    assert sim.log.count("GET", "/v1/organizations") == 1
+    assert len({r.json()["requestId"] for r in responses}) == 1
+    await http.aclose()
+
+
+async def test_a_failed_shared_get_fails_every_waiter_and_is_not_remembered() -> None:
+    sim = ClickHouseSimulator()
+    sim.faults.add(503, path="/v1/organizations", delay=0.05)
+    http = _http(sim)
+
+    results = await asyncio.gather(
+        *(http.get("/v1/organizations") for _ in range(3)), return_exceptions=True
+    )
+    again = await http.get("/v1/organizations")
+
+    assert all(
+        isinstance(r, UpstreamError) and r.code is ErrorCode.UPSTREAM_UNAVAILABLE for r in results
+    )
+    assert again.status_code == 200
+    assert sim.log.count("GET", "/v1/organizations") == 2
+    await http.aclose()
+
+
+async def test_the_request_id_is_sent_upstream() -> None:
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("x-request-id"))
+        return httpx.Response(200, json={"status": 200, "result": []})
+
+    http = _http(ClickHouseSimulator(seed=False), httpx.MockTransport(handler))
+    token = current_request_id.set("req-123")
+    try:
+        await http.get("/v1/organizations")
+    finally:
+        current_request_id.reset(token)
+
+    assert seen == ["req-123"]
+    await http.aclose()
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (httpx.ConnectTimeout("slow"), ErrorCode.UPSTREAM_TIMEOUT),
+        (httpx.ConnectError("refused"), ErrorCode.UPSTREAM_UNAVAILABLE),
+    ],
+)
+async def test_transport_failures_become_retryable_upstream_errors(
+    exc: Exception, code: ErrorCode
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    http = _http(ClickHouseSimulator(seed=False), httpx.MockTransport(handler))
+
+    with pytest.raises(UpstreamError) as caught:
+        await http.get("/v1/organizations")
+
+    assert caught.value.code is code
+    assert caught.value.retryable
+    assert caught.value.connection == "ch"
+    await http.aclose()
+
+
+async def test_a_non_json_error_body_still_maps_by_status() -> None:
+    http = _http(
+        ClickHouseSimulator(seed=False),
+        httpx.MockTransport(lambda r: httpx.Response(502, text="<html>bad gateway</html>")),
+    )
+
+    with pytest.raises(UpstreamError) as caught:
+        await http.get("/v1/organizations")
+
+    assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert caught.value.upstream_status == 502
+    await http.aclose()
+
+
+async def test_a_429_keeps_the_reset_hint() -> None:
+    http = _http(
+        ClickHouseSimulator(seed=False),
+        httpx.MockTransport(
+            lambda r: httpx.Response(
+                429, headers={"X-RateLimit-Reset": "7"}, json={"status": 429, "error": "slow down"}
+            )
+        ),
+    )
+
+    with pytest.raises(UpstreamError) as caught:
+        await http.get("/v1/organizations")
+
+    assert caught.value.code is ErrorCode.RATE_LIMITED
+    assert caught.value.retry_after == 7.0
+    assert "slow down" in caught.value.message
+    await http.aclose()
+
+
+async def test_the_pacer_starts_at_most_limit_requests_per_window() -> None:
+    now = [0.0]
+    starts: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = RatePacer(2, 10.0, clock=lambda: now[0], sleep=fake_sleep)
+    for _ in range(5):
+        await pacer.acquire()
+        starts.append(now[0])
+
+    assert starts == [0.0, 0.0, 10.0, 10.0, 20.0]
