@@ -25,7 +25,7 @@ from schema.context import GatewayContext
 from schema.errors import coded
 
 
-class GatewayGraphQL(GraphQL):
+class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view with our context and error codes on every error."""
 
     def __init__(self, runtime: Runtime) -> None:

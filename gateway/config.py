@@ -103,7 +103,7 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
 
     vendor_name = raw.get("vendor")
     try:
-        vendor = Vendor(vendor_name)
+        vendor = Vendor(str(vendor_name))
     except ValueError:
         known = ", ".join(v.value for v in VENDORS)
         detail = "missing" if vendor_name is None else f"unknown vendor '{vendor_name}'"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from typing import Any
 
 from aiodataloader import DataLoader
@@ -43,7 +43,9 @@ class Loaders:
         except KeyError:
             raise unknown_connection(connection) from None
 
-    def _loader(self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
+    def _loader(
+        self, name: str, batch: Callable[[list[Any]], Coroutine[Any, Any, list[Any]]]
+    ) -> DataLoader:
         loader = self._loaders.get(name)
         if loader is None:
             loader = DataLoader(batch_load_fn=batch)

@@ -116,7 +116,7 @@ class Organization(Node):
             native_id=r.native_id,
             name=r.name,
             created_at=r.created_at,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -222,7 +222,7 @@ class Database(Node):
             created_at=r.created_at,
             region=r.region,
             cloud_provider=r.cloud_provider,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -273,7 +273,7 @@ class Backup(Node):
             finished_at=r.finished_at,
             size_bytes=r.size_bytes,
             duration_seconds=r.duration_seconds,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -315,7 +315,7 @@ class ApiKey(Node):
             created_at=r.created_at,
             expires_at=r.expires_at,
             last_used_at=r.last_used_at,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -357,7 +357,7 @@ class Member(Node):
             role=r.role,
             vendor_role=r.vendor_role,
             joined_at=r.joined_at,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -393,7 +393,7 @@ class Invitation(Node):
             vendor_role=r.vendor_role,
             created_at=r.created_at,
             expires_at=r.expires_at,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -431,7 +431,7 @@ class Activity(Node):
             actor_id=r.actor_id,
             actor_details=r.actor_details,
             actor_ip_address=r.actor_ip_address,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
@@ -461,7 +461,7 @@ class Plan(Node):
             native_id=r.native_id,
             name=r.name,
             description=r.description,
-            raw=r.raw,
+            raw=JSON(r.raw),
             record=r,
         )
 
