@@ -23,7 +23,9 @@ from adapters.model import (
     BackupRecord,
     Capabilities,
     ConnectionInfo,
+    CredentialRecord,
     DatabaseRecord,
+    FeatureFlagRecord,
     InvitationRecord,
     Key,
     MemberRecord,
@@ -66,6 +68,15 @@ class Adapter(Protocol):
 
     async def list_plans(self, organization: Key) -> list[PlanRecord]: ...
     async def get_plans(self, keys: Sequence[Key]) -> list[PlanRecord | None]: ...
+
+    async def list_feature_flags(self, organization: Key) -> list[FeatureFlagRecord]: ...
+    async def get_feature_flags(
+        self, keys: Sequence[Key]
+    ) -> list[FeatureFlagRecord | None]: ...
+
+    async def list_credentials(self, database: Key) -> list[CredentialRecord]: ...
+    async def get_credentials(self, keys: Sequence[Key]) -> list[CredentialRecord | None]: ...
+    async def get_credential_password(self, key: Key) -> str | None: ...
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord: ...
     async def get_private_endpoint_config(self, database: Key) -> PrivateEndpointConfigRecord: ...
@@ -146,6 +157,22 @@ class BaseAdapter:
 
     async def get_plans(self, keys: Sequence[Key]) -> list[PlanRecord | None]:
         return await by_parent(keys, self.list_plans)
+
+    async def list_feature_flags(self, organization: Key) -> list[FeatureFlagRecord]:
+        raise self.not_supported("feature flags")
+
+    async def get_feature_flags(self, keys: Sequence[Key]) -> list[FeatureFlagRecord | None]:
+        return await by_parent(keys, self.list_feature_flags)
+
+    async def list_credentials(self, database: Key) -> list[CredentialRecord]:
+        raise self.not_supported("database credentials")
+
+    async def get_credentials(self, keys: Sequence[Key]) -> list[CredentialRecord | None]:
+        return await by_parent(keys, self.list_credentials)
+
+    async def get_credential_password(self, key: Key) -> str | None:
+        # a secret: adapters fetch it on every call and never cache it
+        raise self.not_supported("credential passwords")
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord:
         raise self.not_supported("backup configuration")

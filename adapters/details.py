@@ -7,6 +7,7 @@ vendor; a record's ``details`` holds one of these, or None.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,101 @@ class ClickHouseServiceDetails:
 @dataclass(frozen=True)
 class ClickHouseOrganizationDetails:
     private_endpoints: tuple[PrivateEndpoint, ...]
+
+
+@dataclass(frozen=True)
+class FeatureBaseDatabaseDetails:
+    """The typed FeatureBase part of a Database (``Database.featurebase``)."""
+
+    #: ``database_options.shape``: a shape name, or the short form the docs show ("8GB")
+    shape: str | None
+    owner_id: str | None
+    created_by_id: str | None
+    updated_at: datetime | None
+    updated_by_id: str | None
+
+
+@dataclass(frozen=True)
+class FeatureBaseRole:
+    """A role of a FeatureBase org (``/v2/roles``)."""
+
+    name: str
+    acl: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeatureBaseOrganizationDetails:
+    company_name: str | None
+    address: str | None
+    tech_contact_email: str | None
+    billing_contact_email: str | None
+    org_type: str | None
+
+
+@dataclass(frozen=True)
+class FeatureBaseBackupDetails:
+    url: str | None
+    storage_class: str | None
+    timestamp: datetime | None
+
+
+@dataclass(frozen=True)
+class FeatureBaseMemberDetails:
+    first_name: str | None
+    last_name: str | None
+    username: str | None
+    status: str | None
+    roles: tuple[str, ...]
+    acl: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DBaaSDatabaseDetails:
+    """The typed DBaaS part of a Database (``Database.dbaas``).
+
+    Plan, environment and project come as links; only their keys are kept here, and the
+    schema resolves them through per-request loaders (``get_plans``,
+    ``get_dbaas_environments``, ``get_dbaas_projects`` of the DBaaS adapter).
+    """
+
+    #: as the API gives it, with its ``<user>:<password>`` placeholders
+    endpoint: str | None
+    plan_key: tuple[str, ...] | None
+    environment_key: tuple[str, ...] | None
+    project_key: tuple[str, ...] | None
+    total_size_bytes: int | None
+    used_size_bytes: int | None
+    quarantined_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DBaaSEnvironment:
+    """Where a DBaaS database runs (read-only in the API)."""
+
+    key: tuple[str, ...]
+    native_id: str
+    name: str | None
+    #: 1 dev, 2 prod
+    stage: int | None
+    provisioner: int | None
+
+
+@dataclass(frozen=True)
+class DBaaSProject:
+    """A DBaaS project databases may belong to."""
+
+    key: tuple[str, ...]
+    native_id: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class AstraAppDetails:
+    """The typed Astra Control part of a Database (``Database.astra``): a managed app."""
+
+    #: protected, partial, none or atRisk
+    protection_state: str | None
+    namespaces: tuple[str, ...]
+    cluster_id: str | None
+    cluster_name: str | None
+    cluster_type: str | None

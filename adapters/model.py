@@ -90,6 +90,7 @@ class Capabilities:
     credentials: bool = False
     private_endpoints: bool = False
     metrics: bool = False
+    feature_flags: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,12 @@ class BackupRecord:
     size_bytes: int | None = None
     duration_seconds: float | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    details: Any = None
+    name: str | None = None
+    #: how far a running backup is (0-100), where the vendor reports it
+    progress_percent: float | None = None
+    #: the storage bucket (vendor ID) it is written to, where the vendor says
+    bucket: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,7 @@ class MemberRecord:
     vendor_role: str | None
     joined_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    details: Any = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,39 @@ class PlanRecord:
     organization_key: Key
     name: str
     description: str | None = None
+    # sizing and price where the vendor lists them per plan (FeatureBase shapes); else None
+    cloud_provider: str | None = None
+    region: str | None = None
+    node_count: int | None = None
+    instance_type: str | None = None
+    hourly_rate: float | None = None
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class CredentialRecord:
+    """A database user a client connects as. Never holds the password: that is fetched
+    on demand (``Adapter.get_credential_password``) so it is never cached or listed."""
+
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    database_key: Key | None
+    user: str
+    raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class FeatureFlagRecord:
+    """A feature switch of an organization (Astra ``/core/v1/features``)."""
+
+    connection: ConnectionInfo
+    key: Key
+    native_id: str
+    organization_key: Key
+    name: str
+    enabled: bool | None
+    created_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
 
 

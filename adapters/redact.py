@@ -10,6 +10,21 @@ _SECRET_KEY = re.compile(
     r"(password|secret|token|encryptionkey|private_?key|credential_?value|apikey)$",
     re.IGNORECASE,
 )
+#: the password part of ``scheme://user:password@host`` in any string (DBaaS endpoints)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)(?P<pw>[^@/\s]+)@")
+#: what vendors put where the password goes (DBaaS: ``<user>:<password>``); not a secret
+_PLACEHOLDERS = frozenset({"<password>", "********", REDACTED})
+
+
+def redact_url_password(text: str) -> str:
+    """``text`` with real passwords in URL user info replaced; placeholders stay."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match["pw"] in _PLACEHOLDERS:
+            return match[0]
+        return f"{match['head']}{REDACTED}@"
+
+    return _URL_PASSWORD.sub(replace, text)
 
 
 def redact(value: Any) -> Any:
@@ -21,4 +36,6 @@ def redact(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [redact(v) for v in value]
+    if isinstance(value, str) and "://" in value:
+        return redact_url_password(value)
     return value

@@ -85,9 +85,12 @@ class VendorSpec:
 
 
 def _specs() -> dict[Vendor, VendorSpec]:
+    from adapters.astra.spec import SPEC as ASTRA
     from adapters.clickhouse.spec import SPEC as CLICKHOUSE
+    from adapters.dbaas.spec import SPEC as DBAAS
+    from adapters.featurebase.spec import SPEC as FEATUREBASE
 
-    return {spec.vendor: spec for spec in (CLICKHOUSE,)}
+    return {spec.vendor: spec for spec in (CLICKHOUSE, DBAAS, ASTRA, FEATUREBASE)}
 
 
 VENDORS: Mapping[Vendor, VendorSpec] = _specs()

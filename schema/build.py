@@ -11,7 +11,18 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
-from schema.nodes import Activity, ApiKey, Backup, Database, Invitation, Member, Organization, Plan
+from schema.nodes import (
+    Activity,
+    ApiKey,
+    Backup,
+    Database,
+    DatabaseCredential,
+    FeatureFlag,
+    Invitation,
+    Member,
+    Organization,
+    Plan,
+)
 from schema.query import Query
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -30,7 +41,18 @@ class GatewaySchema(strawberry.Schema):
 def build_schema() -> GatewaySchema:
     return GatewaySchema(
         query=Query,
-        types=[Organization, Database, Backup, ApiKey, Member, Invitation, Activity, Plan],
+        types=[
+            Organization,
+            Database,
+            Backup,
+            ApiKey,
+            Member,
+            Invitation,
+            Activity,
+            Plan,
+            DatabaseCredential,
+            FeatureFlag,
+        ],
         extensions=[
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
             lambda: ValidationCache(maxsize=256),

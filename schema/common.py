@@ -65,6 +65,7 @@ class Capabilities:
     credentials: bool = strawberry.field(description="Database credentials can be listed")
     private_endpoints: bool = strawberry.field(description="Private endpoint setup can be read")
     metrics: bool = strawberry.field(description="Database metrics can be read")
+    feature_flags: bool = strawberry.field(description="Feature flags can be listed")
 
 
 @strawberry.type(description="One configured account at one vendor")

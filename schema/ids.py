@@ -17,7 +17,18 @@ from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key
 
 NODE_TYPES = frozenset(
-    {"Organization", "Database", "Backup", "ApiKey", "Member", "Invitation", "Activity", "Plan"}
+    {
+        "Organization",
+        "Database",
+        "Backup",
+        "ApiKey",
+        "Member",
+        "Invitation",
+        "Activity",
+        "Plan",
+        "FeatureFlag",
+        "DatabaseCredential",
+    }
 )
 
 

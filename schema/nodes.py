@@ -18,7 +18,9 @@ from adapters.model import (
     ActivityRecord,
     ApiKeyRecord,
     BackupRecord,
+    CredentialRecord,
     DatabaseRecord,
+    FeatureFlagRecord,
     InvitationRecord,
     Key,
     MemberRecord,
@@ -41,6 +43,14 @@ from schema.common import (
 from schema.context import context_of
 from schema.ids import encode_id
 from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
+from schema.vendor_types_astra import AstraDatabase
+from schema.vendor_types_dbaas import DBaaSDatabase
+from schema.vendor_types_featurebase import (
+    FeatureBaseBackup,
+    FeatureBaseDatabase,
+    FeatureBaseMember,
+    FeatureBaseOrganization,
+)
 
 
 def _supports(info: Info, connection: str, capability: str) -> bool:
@@ -176,9 +186,18 @@ class Organization(Node):
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
         return [Activity.from_record(r) for r in records]
 
+    @strawberry.field(description="Feature switches; null when the vendor has none")
+    async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
+        records = await _children(info, self.record, "feature_flags", "feature_flag")
+        return None if records is None else [FeatureFlag.from_record(r) for r in records]
+
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
     def clickhouse(self) -> ClickHouseOrganization | None:
         return ClickHouseOrganization.from_record(self.record)
+
+    @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
+    def featurebase(self) -> FeatureBaseOrganization | None:
+        return FeatureBaseOrganization.from_record(self.record)
 
 
 async def _children(info: Info, parent: Any, kind: str, prime: str) -> list[Any] | None:
@@ -245,6 +264,61 @@ class Database(Node):
     def clickhouse(self) -> ClickHouseDatabase | None:
         return ClickHouseDatabase.from_record(self.record)
 
+    @strawberry.field(description="NetApp Astra Control details; null for other vendors")
+    def astra(self) -> AstraDatabase | None:
+        return AstraDatabase.from_record(self.record)
+
+    @strawberry.field(description="Users clients connect as; null when the vendor has none")
+    async def credentials(self, info: Info) -> list[DatabaseCredential] | None:
+        records = await _children(info, self.record, "credentials", "credential")
+        return None if records is None else [DatabaseCredential.from_record(r) for r in records]
+
+    @strawberry.field(description="DBaaS details; null for other vendors")
+    def dbaas(self) -> DBaaSDatabase | None:
+        return DBaaSDatabase.from_record(self.record)
+
+    @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
+    def featurebase(self) -> FeatureBaseDatabase | None:
+        return FeatureBaseDatabase.from_record(self.record)
+
+
+@strawberry.type(description="A user a client connects to a database as (DBaaS credential, ...)")
+class DatabaseCredential(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    user: str = strawberry.field(description="User name")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[CredentialRecord]
+
+    @classmethod
+    def from_record(cls, r: CredentialRecord) -> DatabaseCredential:
+        return cls(
+            id=strawberry.ID(encode_id("DatabaseCredential", r.connection.name, r.key)),
+            native_id=r.native_id,
+            user=r.user,
+            raw=JSON(r.raw),
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this credential was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The database it gives access to")
+    async def database(self, info: Info) -> Database | None:
+        r = self.record
+        db = await _parent(info, "database", r.connection.name, r.database_key)
+        return Database.from_record(db) if db else None
+
+    @strawberry.field(
+        description="The password, read from the vendor only when asked for (one call per "
+        "credential), never cached or logged; null when the credential no longer exists"
+    )
+    async def password(self, info: Info) -> str | None:
+        conn = self.record.connection.name
+        loader = context_of(info).loaders.single("credential_password")
+        value = await loader.load((conn, self.record.key))
+        return value if isinstance(value, str) else None
+
 
 @strawberry.type(description="A backup or snapshot of a database")
 class Backup(Node):
@@ -257,6 +331,13 @@ class Backup(Node):
     finished_at: datetime | None = strawberry.field(description="When it finished")
     size_bytes: float | None = strawberry.field(description="Size in bytes")
     duration_seconds: float | None = strawberry.field(description="How long it took")
+    name: str | None = strawberry.field(description="Display name, where the vendor gives one")
+    progress_percent: float | None = strawberry.field(
+        description="How far it is (0-100), where the vendor reports progress"
+    )
+    bucket: str | None = strawberry.field(
+        description="The storage bucket (vendor ID) it is written to, where the vendor says"
+    )
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[BackupRecord]
 
@@ -273,6 +354,9 @@ class Backup(Node):
             finished_at=r.finished_at,
             size_bytes=r.size_bytes,
             duration_seconds=r.duration_seconds,
+            name=r.name,
+            progress_percent=r.progress_percent,
+            bucket=r.bucket,
             raw=JSON(r.raw),
             record=r,
         )
@@ -286,6 +370,10 @@ class Backup(Node):
         r = self.record
         db = await _parent(info, "database", r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
+
+    @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
+    def featurebase(self) -> FeatureBaseBackup | None:
+        return FeatureBaseBackup.from_record(self.record)
 
 
 @strawberry.type(description="An API key or token (never its secret)")
@@ -371,6 +459,10 @@ class Member(Node):
         org = await _parent(info, "organization", r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
+    @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
+    def featurebase(self) -> FeatureBaseMember | None:
+        return FeatureBaseMember.from_record(self.record)
+
 
 @strawberry.type(description="An invitation to join an organization")
 class Invitation(Node):
@@ -451,6 +543,15 @@ class Plan(Node):
     native_id: str = strawberry.field(description="The vendor's own ID or name")
     name: str = strawberry.field(description="Name")
     description: str | None = strawberry.field(description="What it offers")
+    cloud_provider: str | None = strawberry.field(
+        description="Cloud provider (aws, gcp, azure), where the plan is tied to one"
+    )
+    region: str | None = strawberry.field(description="Cloud region, where the plan is tied to one")
+    node_count: int | None = strawberry.field(description="Nodes a database of this plan runs on")
+    instance_type: str | None = strawberry.field(description="Cloud instance type of each node")
+    hourly_rate: float | None = strawberry.field(
+        description="Price per hour as the vendor states it (currency as the vendor bills)"
+    )
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[PlanRecord]
 
@@ -461,6 +562,11 @@ class Plan(Node):
             native_id=r.native_id,
             name=r.name,
             description=r.description,
+            cloud_provider=r.cloud_provider,
+            region=r.region,
+            node_count=r.node_count,
+            instance_type=r.instance_type,
+            hourly_rate=r.hourly_rate,
             raw=JSON(r.raw),
             record=r,
         )
@@ -468,6 +574,38 @@ class Plan(Node):
     @strawberry.field(description="The connection this plan was read through")
     def connection(self, info: Info) -> VendorConnection:
         return _connection(info, self.record.connection.name)
+
+
+@strawberry.type(description="A feature switch of an organization (Astra feature, ...)")
+class FeatureFlag(Node):
+    native_id: str = strawberry.field(description="The vendor's own ID")
+    name: str = strawberry.field(description="Name, as the vendor spells it (dotted for Astra)")
+    enabled: bool | None = strawberry.field(description="Whether the feature is on")
+    created_at: datetime | None = strawberry.field(description="When it was created")
+    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    record: strawberry.Private[FeatureFlagRecord]
+
+    @classmethod
+    def from_record(cls, r: FeatureFlagRecord) -> FeatureFlag:
+        return cls(
+            id=strawberry.ID(encode_id("FeatureFlag", r.connection.name, r.key)),
+            native_id=r.native_id,
+            name=r.name,
+            enabled=r.enabled,
+            created_at=r.created_at,
+            raw=JSON(r.raw),
+            record=r,
+        )
+
+    @strawberry.field(description="The connection this feature flag was read through")
+    def connection(self, info: Info) -> VendorConnection:
+        return _connection(info, self.record.connection.name)
+
+    @strawberry.field(description="The organization it belongs to")
+    async def organization(self, info: Info) -> Organization | None:
+        r = self.record
+        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        return Organization.from_record(org) if org else None
 
 
 #: Node type name -> (loader kind, type)
@@ -480,4 +618,6 @@ NODE_KINDS: dict[str, tuple[str, Any]] = {
     "Invitation": ("invitation", Invitation),
     "Activity": ("activity", Activity),
     "Plan": ("plan", Plan),
+    "FeatureFlag": ("feature_flag", FeatureFlag),
+    "DatabaseCredential": ("credential", DatabaseCredential),
 }

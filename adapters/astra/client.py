@@ -1,0 +1,169 @@
+"""NetApp Astra Control wire protocol: paths, Bearer auth, envelopes, paging, problem bodies.
+
+Every path sits under ``/accounts/{account_id}``. A resource is an envelope ``{type,
+version, id, metadata, ...}``; a collection is ``{"items": [...], "metadata": {"continue"?:
+...}}``, followed here with ``limit`` + ``continue`` until no ``continue`` comes back. With
+``include=a,b`` each item is an array of those values instead of an object. Booleans are
+the strings ``"true"``/``"false"``. Errors are RFC 7807 problems ``{type, title, detail,
+status (a string), correlationID?, invalidParams?}``. No rate limit is documented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from adapters.http import UpstreamHttp, VendorErrorBody
+
+DEFAULT_BASE_URL = "https://astra.netapp.io"
+DEFAULT_PAGE_SIZE = 100
+#: a runaway ``continue`` chain must end; 10k pages is far beyond any real account
+MAX_PAGES = 10_000
+#: fields the docs define as string booleans ("true"/"false"), on any resource
+STRING_BOOLEANS = frozenset({"isEnabled", "valid"})
+_PROBLEM_NUMBER = re.compile(r"/problems/(\d+)$")
+
+Resource = dict[str, Any]
+
+
+def read_error(response: httpx.Response) -> VendorErrorBody:
+    """An RFC 7807 problem: the number (or title) is the vendor code, the correlation ID
+    the upstream request id, and the invalid parameters are spelled out in the message."""
+    body = response.json()
+    problem_type = str(body.get("type") or "")
+    title = body.get("title")
+    number = _PROBLEM_NUMBER.search(problem_type)
+    message = ": ".join(str(p) for p in (title, body.get("detail")) if p)
+    invalid = [
+        f"{p.get('name')} ({p.get('reason')})"
+        for p in body.get("invalidParams") or []
+        if isinstance(p, dict)
+    ]
+    if invalid:
+        message += " [" + "; ".join(invalid) + "]"
+    return VendorErrorBody(
+        message=message or None,
+        vendor_code=number.group(1) if number else (str(title) if title else None),
+        request_id=body.get("correlationID"),
+    )
+
+
+class BearerToken(httpx.Auth):
+    """``Authorization: Bearer <API token>``; the repr never shows the token."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerToken('***')"
+
+
+def _seg(value: str) -> str:
+    # IDs come from caller-supplied global IDs: never let one add path segments
+    return quote(value, safe="")
+
+
+def decode_booleans(resource: Resource) -> Resource:
+    """The resource with its documented string booleans turned into real ones."""
+    return {
+        k: (v == "true" if k in STRING_BOOLEANS and v in ("true", "false") else v)
+        for k, v in resource.items()
+    }
+
+
+class AstraClient:
+    """Typed access to one Astra account over one connection's UpstreamHttp."""
+
+    def __init__(
+        self, http: UpstreamHttp, account_id: str, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> None:
+        self.http = http
+        self.account_id = account_id
+        self.page_size = page_size
+        self._base = f"/accounts/{_seg(account_id)}"
+
+    # -- envelopes ---------------------------------------------------------------------
+    async def _resource(self, path: str) -> Resource:
+        body = self.http.json(await self.http.get(path))
+        if not isinstance(body, dict) or "id" not in body:
+            raise self.http.bad_response("GET answered without a resource envelope")
+        return decode_booleans(body)
+
+    async def _collection(self, path: str, include: Sequence[str] | None = None) -> list[Resource]:
+        """Every item of a collection, page after page, as objects."""
+        params: dict[str, str] = {"limit": str(self.page_size)}
+        if include:
+            params["include"] = ",".join(include)
+        items: list[Resource] = []
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            body = self.http.json(await self.http.get(path, params=params))
+            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                raise self.http.bad_response("GET answered without a collection envelope")
+            items.extend(self._item(item, include) for item in body["items"])
+            metadata = body.get("metadata")
+            token = metadata.get("continue") if isinstance(metadata, Mapping) else None
+            if not token:
+                return items
+            if token in seen:
+                raise self.http.bad_response("collection repeated a continue token")
+            seen.add(token)
+            params = {**params, "continue": str(token)}
+        raise self.http.bad_response(f"collection did not end within {MAX_PAGES} pages")
+
+    def _item(self, item: Any, include: Sequence[str] | None) -> Resource:
+        if include and isinstance(item, list):
+            if len(item) != len(include):
+                raise self.http.bad_response("include item does not match the include list")
+            item = dict(zip(include, item, strict=True))
+        if not isinstance(item, dict):
+            raise self.http.bad_response("collection item is not an object")
+        return decode_booleans(item)
+
+    # -- account and core --------------------------------------------------------------
+    async def account(self) -> Resource:
+        return await self._resource(self._base)
+
+    async def users(self, include: Sequence[str] | None = None) -> list[Resource]:
+        return await self._collection(f"{self._base}/core/v1/users", include)
+
+    async def role_bindings(self) -> list[Resource]:
+        return await self._collection(f"{self._base}/core/v1/roleBindings")
+
+    async def tokens(self, user_id: str) -> list[Resource]:
+        return await self._collection(f"{self._base}/core/v1/users/{_seg(user_id)}/tokens")
+
+    async def token(self, user_id: str, token_id: str) -> Resource:
+        return await self._resource(
+            f"{self._base}/core/v1/users/{_seg(user_id)}/tokens/{_seg(token_id)}"
+        )
+
+    async def features(self) -> list[Resource]:
+        return await self._collection(f"{self._base}/core/v1/features")
+
+    async def feature(self, feature_id: str) -> Resource:
+        return await self._resource(f"{self._base}/core/v1/features/{_seg(feature_id)}")
+
+    # -- apps and their protection -----------------------------------------------------
+    async def apps(self) -> list[Resource]:
+        return await self._collection(f"{self._base}/k8s/v2/apps")
+
+    async def app(self, app_id: str) -> Resource:
+        return await self._resource(f"{self._base}/k8s/v2/apps/{_seg(app_id)}")
+
+    async def protections(self, app_id: str, collection: str) -> list[Resource]:
+        """``collection`` is ``appBackups`` or ``appSnaps`` (both under v1 apps)."""
+        return await self._collection(f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{collection}")
+
+    async def protection(self, app_id: str, collection: str, item_id: str) -> Resource:
+        return await self._resource(
+            f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{collection}/{_seg(item_id)}"
+        )

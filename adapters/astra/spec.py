@@ -1,0 +1,70 @@
+"""How the gateway configures, builds and simulates a NetApp Astra Control connection."""
+
+from __future__ import annotations
+
+import httpx
+
+from adapters.astra.adapter import AstraAdapter
+from adapters.astra.client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_PAGE_SIZE,
+    AstraClient,
+    BearerToken,
+    read_error,
+)
+from adapters.astra.simulator import DEMO_ACCOUNTS, AstraSimulator
+from adapters.http import UpstreamHttp
+from adapters.model import Vendor
+from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+
+
+def page_size(settings: ConnectionSettings) -> int:
+    """The ``limit`` sent with every collection GET (configuration values are strings)."""
+    value = settings.options.get("page_size")
+    if value is None:
+        return DEFAULT_PAGE_SIZE
+    if not str(value).isdigit() or int(value) < 1:
+        raise ValueError(
+            f"astra connection '{settings.name}': page_size must be a positive integer, "
+            f"got {value!r}"
+        )
+    return int(value)
+
+
+def build(settings: ConnectionSettings, simulator: AstraSimulator | None) -> AstraAdapter:
+    transport: httpx.AsyncBaseTransport | None = None
+    if simulator is not None:
+        transport = httpx.ASGITransport(app=simulator.app)
+    if "token" in settings.secrets:
+        token = settings.secrets["token"].reveal()
+    else:
+        # a simulated connection without a token uses its seeded account's
+        token = DEMO_ACCOUNTS[settings.simulator_account or next(iter(DEMO_ACCOUNTS))]["token"]
+    http = UpstreamHttp(
+        settings.info,
+        base_url=settings.base_url,
+        read_error=read_error,
+        auth=BearerToken(token),
+        settings=settings.http,
+        transport=transport,
+    )
+    return AstraAdapter(AstraClient(http, settings.options["account_id"], page_size(settings)))
+
+
+SPEC = VendorSpec(
+    vendor=Vendor.ASTRA,
+    title="NetApp Astra Control",
+    default_base_url=DEFAULT_BASE_URL,
+    fields=(
+        ConfigField("account_id", "Astra account ID (the UUID in every API path)"),
+        ConfigField("token", "API token (Authorization: Bearer)", secret=True),
+        ConfigField(
+            "page_size",
+            f"items per collection request, the limit parameter (default {DEFAULT_PAGE_SIZE})",
+            required=False,
+        ),
+    ),
+    build=build,
+    simulator=AstraSimulator,
+    simulator_accounts=tuple(DEMO_ACCOUNTS),
+)

@@ -1,0 +1,165 @@
+"""DBaaS wire protocol: paths, Basic auth, the HAL envelope, pagination, error bodies.
+
+A Django REST framework service. Every path ends in a slash. Objects carry
+``_links.self``; a list is ``{"_links": {"self", "next", "previous", "count"},
+"<resource>": [...]}`` whose item key is the resource name. Errors are ``{"detail": ...}``,
+``{"<field>": ["..."]}`` or ``{"__all__": ["..."]}``. No rate limit is documented.
+
+Links are absolute URLs naming the server's own host, which a proxy in between may have
+rewritten to anything. The gateway never lets a response body choose where it connects:
+a ``next`` link contributes only its query (its path must be the listing's own), and
+links to other objects contribute only the ID in their path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from adapters.errors import ErrorCode, UpstreamError
+from adapters.http import UpstreamHttp, VendorErrorBody
+
+#: where the seed's examples point; a self-hosted API has no public default
+DEFAULT_BASE_URL = "http://localhost:8000"
+#: the documented maximum of ``page_size``: ten times fewer calls than the default of 10
+MAX_PAGE_SIZE = 100
+#: a listing longer than this many pages is a server looping on its own links
+MAX_PAGES = 10_000
+RESOURCES = frozenset({"database", "credential", "plan", "environment", "project"})
+_ID = re.compile(r"^[0-9]{1,18}$")
+_LINK_PATH = re.compile(r"/api/(?P<resource>[a-z_]+)/(?P<id>[0-9]{1,18})/?$")
+
+Body = dict[str, Any]
+
+
+def read_error(response: httpx.Response) -> VendorErrorBody:
+    """``{"detail": ...}``, or DRF field errors ``{"<field>": [...]}`` / ``{"__all__": [...]}``."""
+    body = response.json()
+    if not isinstance(body, dict):
+        return VendorErrorBody()
+    detail = body.get("detail")
+    if isinstance(detail, str):
+        return VendorErrorBody(message=detail)
+    problems = []
+    for field, messages in body.items():
+        if field == "_links":
+            continue
+        texts = messages if isinstance(messages, list) else [messages]
+        joined = " ".join(str(t) for t in texts)
+        problems.append(joined if field == "__all__" else f"{field}: {joined}")
+    return VendorErrorBody(message="; ".join(problems) or None)
+
+
+def basic_auth(username: str, password: str) -> httpx.BasicAuth:
+    return httpx.BasicAuth(username, password)
+
+
+def link_id(link: Any, resource: str) -> str | None:
+    """The ID in a link to ``/api/<resource>/<id>/``, whatever host it names; else None."""
+    if not isinstance(link, str):
+        return None
+    match = _LINK_PATH.search(urlsplit(link).path)
+    if match is None or match["resource"] != resource:
+        return None
+    return match["id"]
+
+
+class DBaaSClient:
+    """Typed access to the DBaaS API over one connection's UpstreamHttp."""
+
+    def __init__(self, http: UpstreamHttp, *, page_size: int = MAX_PAGE_SIZE) -> None:
+        self.http = http
+        self.page_size = page_size
+        self._base_path = http.client.base_url.path.rstrip("/")
+        # whole listings in flight, so concurrent callers (one per database asking for its
+        # credentials, say) share one walk through the pages; dropped when it ends
+        self._walks: dict[str, asyncio.Future[list[Body]]] = {}
+
+    @property
+    def _conn(self) -> str:
+        return self.http.connection.name
+
+    def _id(self, value: str) -> str:
+        # IDs come from caller-supplied global IDs; anything but digits could reshape the path
+        if not _ID.match(value):
+            raise UpstreamError(
+                ErrorCode.BAD_USER_INPUT,
+                f"dbaas connection '{self._conn}': '{value[:40]}' is not a DBaaS ID",
+                connection=self._conn,
+                vendor="dbaas",
+            )
+        return value
+
+    # -- envelopes ---------------------------------------------------------------------
+    def _object(self, response: httpx.Response) -> Body:
+        body = self.http.json(response)
+        if not isinstance(body, dict) or "id" not in body:
+            raise self.http.bad_response("detail endpoint answered no object")
+        return body
+
+    def _page(self, response: httpx.Response, resource: str) -> tuple[list[Body], Any]:
+        body = self.http.json(response)
+        items = body.get(resource) if isinstance(body, dict) else None
+        links = body.get("_links") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not isinstance(links, dict):
+            raise self.http.bad_response(f"list answered without '_links' and '{resource}'")
+        return [i for i in items if isinstance(i, dict)], links.get("next")
+
+    def _next_target(self, link: Any, path: str) -> str:
+        """Where the ``next`` link points, as a path and query on our own base URL."""
+        if not isinstance(link, str):
+            raise self.http.bad_response("a next link is not a string")
+        parts = urlsplit(link)
+        link_path = parts.path
+        # a server behind a path prefix repeats the prefix our base URL already has
+        if self._base_path and link_path.startswith(self._base_path + "/"):
+            link_path = link_path[len(self._base_path) :]
+        if link_path != path:
+            raise self.http.bad_response(f"a next link of {path} leaves the listing")
+        return f"{path}?{parts.query}" if parts.query else path
+
+    # -- listings ----------------------------------------------------------------------
+    async def list_all(self, resource: str) -> list[Body]:
+        """Every item of ``/api/<resource>/``, following ``_links.next`` to the end."""
+        assert resource in RESOURCES, resource
+        walk = self._walks.get(resource)
+        if walk is None:
+            walk = asyncio.ensure_future(self._walk(resource))
+            self._walks[resource] = walk
+            walk.add_done_callback(lambda done: self._forget(resource, done))
+        return list(await asyncio.shield(walk))
+
+    def _forget(self, resource: str, walk: asyncio.Future[list[Body]]) -> None:
+        if self._walks.get(resource) is walk:
+            del self._walks[resource]
+        if not walk.cancelled():
+            walk.exception()  # retrieved here so a walk nobody awaits any more stays quiet
+
+    async def _walk(self, resource: str) -> list[Body]:
+        path = f"/api/{resource}/"
+        response = await self.http.get(path, params={"page_size": str(self.page_size)})
+        items, link = self._page(response, resource)
+        seen: set[str] = set()
+        while link:
+            target = self._next_target(link, path)
+            if target in seen or len(seen) >= MAX_PAGES:
+                raise self.http.bad_response(f"the pages of {path} do not end")
+            seen.add(target)
+            page, link = self._page(await self.http.get(target), resource)
+            items.extend(page)
+        return items
+
+    # -- objects -----------------------------------------------------------------------
+    async def get(self, resource: str, object_id: str) -> Body:
+        assert resource in RESOURCES, resource
+        return self._object(await self.http.get(f"/api/{resource}/{self._id(object_id)}/"))
+
+    async def credential_with_password(self, credential_id: str) -> Body:
+        """The one response that carries a password. It bypasses ``UpstreamHttp.get``
+        (single-flight, and any response cache added there) so it is never shared."""
+        path = f"/api/credential/{self._id(credential_id)}/"
+        return self._object(await self.http.request("GET", path))

@@ -1,0 +1,57 @@
+"""How the gateway configures, builds and simulates a DBaaS connection."""
+
+from __future__ import annotations
+
+import httpx
+
+from adapters.dbaas.adapter import DBaaSAdapter
+from adapters.dbaas.client import DEFAULT_BASE_URL, basic_auth, read_error
+from adapters.dbaas.seed_data import DEMO_ACCOUNTS
+from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.http import UpstreamHttp
+from adapters.model import Vendor
+from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+
+
+def build(settings: ConnectionSettings, simulator: DBaaSSimulator | None) -> DBaaSAdapter:
+    transport: httpx.AsyncBaseTransport | None = None
+    if simulator is not None:
+        transport = httpx.ASGITransport(app=simulator.app)
+    if "username" in settings.secrets:
+        username = settings.secrets["username"].reveal()
+        password = settings.secrets["password"].reveal()
+    else:
+        account = DEMO_ACCOUNTS[settings.simulator_account or next(iter(DEMO_ACCOUNTS))]
+        username, password = account["username"], account["password"]
+    http = UpstreamHttp(
+        settings.info,
+        base_url=settings.base_url,
+        read_error=read_error,
+        auth=basic_auth(username, password),
+        settings=settings.http,
+        transport=transport,
+    )
+    # the API has no organizations: the one the gateway shows is named in the config
+    name = settings.options.get("organization_name") or settings.name
+    return DBaaSAdapter(http, organization_name=str(name))
+
+
+SPEC = VendorSpec(
+    vendor=Vendor.DBAAS,
+    title="DBaaS",
+    default_base_url=DEFAULT_BASE_URL,
+    fields=(
+        ConfigField("username", "HTTP Basic user name", secret=True, group="basic"),
+        ConfigField("password", "HTTP Basic password", secret=True, group="basic"),
+        ConfigField(
+            "organization_name",
+            "name of the one organization this connection shows (default: the connection name)",
+            required=False,
+        ),
+    ),
+    build=build,
+    simulator=DBaaSSimulator,
+    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    # the vendor notes: "No rate limit is configured"
+    documented_rate_limit=None,
+)

@@ -1,0 +1,153 @@
+"""FeatureBase Cloud wire protocol: /v2 paths, list envelopes and their cursors, error bodies.
+
+Lists answer ``{"next": "<cursor>", "resources": [...]}`` (backups: ``{"continuation",
+"backups"}``; shapes: ``{"shapes"}``), the cursor empty on the last page. How a cursor is
+passed back is not documented publicly; the project's convention (vendor notes): a cursor
+that is a path or URL is requested as it is (same host only, so credentials never leave
+for another host), any other value goes back as ``?<field>=<cursor>`` on the same path.
+
+Errors come as ``{"code", "message"}`` or, in the seed's examples, ``{"response_code",
+"message"}``. No rate limit is documented, so nothing is paced by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from adapters.errors import ErrorCode, UpstreamError
+from adapters.http import UpstreamHttp, VendorErrorBody
+
+DEFAULT_BASE_URL = "https://api.featurebase.com"
+#: a guard against a vendor that keeps answering cursors: far beyond any real org
+MAX_PAGES = 1000
+#: codes the seed's table says to retry although their status alone would not
+#: (400 ResourceThroughputExceeded, 409 IncorrectState "retry with backoff")
+RETRYABLE_CODES = frozenset({"ResourceThroughputExceeded", "IncorrectState"})
+
+Json = dict[str, Any]
+
+
+def read_error(response: httpx.Response) -> VendorErrorBody:
+    body = response.json()
+    if not isinstance(body, dict):
+        return VendorErrorBody()
+    message = body.get("message")
+    text = message if isinstance(message, str) else None
+    code = body.get("code")
+    if isinstance(code, str) and code:
+        return VendorErrorBody(
+            message=text, vendor_code=code, retryable=True if code in RETRYABLE_CODES else None
+        )
+    # {"response_code": 401, "message": ...}: the code only repeats the HTTP status, which
+    # callers already get as upstreamStatus, so there is no vendor code to pass on
+    return VendorErrorBody(message=text)
+
+
+class FeatureBaseClient:
+    """Typed access to the FeatureBase Cloud v2 API over one connection's UpstreamHttp."""
+
+    def __init__(self, http: UpstreamHttp) -> None:
+        self.http = http
+
+    def _segment(self, value: str) -> str:
+        # IDs come from callers' global IDs: never let one climb out of its path segment
+        if value in ("", ".", ".."):
+            name = self.http.connection.name
+            raise UpstreamError(
+                ErrorCode.BAD_USER_INPUT,
+                f"featurebase connection '{name}': '{value}' is not a valid identifier",
+                connection=name,
+                vendor="featurebase",
+            )
+        return quote(value, safe="")
+
+    def _path(self, *parts: str) -> str:
+        head, *rest = parts
+        return "/".join((head, *(self._segment(p) for p in rest)))
+
+    async def _object(self, path: str) -> Json:
+        body = self.http.json(await self.http.get(path))
+        if not isinstance(body, dict):
+            raise self.http.bad_response("detail endpoint answered a non-object")
+        return body
+
+    async def _pages(self, path: str, items: str, cursor_field: str = "next") -> list[Json]:
+        """Every item of a list, following its cursor to the last page."""
+        found: list[Json] = []
+        url, params = path, None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            body = self.http.json(await self.http.get(url, params=params))
+            page = body.get(items) if isinstance(body, dict) else None
+            if not isinstance(page, list) or not all(isinstance(i, dict) for i in page):
+                raise self.http.bad_response(f"list endpoint answered without a '{items}' list")
+            found.extend(page)
+            cursor = body.get(cursor_field)
+            if cursor is None or cursor == "":
+                return found
+            if not isinstance(cursor, str) or cursor in seen:
+                raise self.http.bad_response(f"list endpoint answered an unusable '{cursor_field}'")
+            seen.add(cursor)
+            url, params = self._follow(path, cursor_field, cursor)
+        raise self.http.bad_response(f"list endpoint answered more than {MAX_PAGES} pages")
+
+    def _follow(
+        self, path: str, cursor_field: str, cursor: str
+    ) -> tuple[str, Mapping[str, str] | None]:
+        if cursor.startswith(("http://", "https://")):
+            target, base = httpx.URL(cursor), self.http.client.base_url
+            if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+                raise self.http.bad_response(
+                    f"list cursor points at another host ({target.host}); not followed"
+                )
+            return cursor, None
+        if cursor.startswith("/"):
+            return cursor, None
+        return path, {cursor_field: cursor}
+
+    # users and orgs ------------------------------------------------------------------
+    async def current_user(self) -> Json:
+        return await self._object("/v2/users/current")
+
+    async def org(self, org_id: str) -> Json:
+        return await self._object(self._path("/v2/orgs", org_id))
+
+    async def users(self) -> list[Json]:
+        return await self._pages("/v2/users", "resources")
+
+    async def user(self, user_id: str) -> Json:
+        return await self._object(self._path("/v2/users", user_id))
+
+    async def org_keys(self, org_id: str) -> list[Json]:
+        return await self._pages(self._path("/v2/orgs", org_id, "keys"), "resources")
+
+    async def invites(self) -> list[Json]:
+        return await self._pages("/v2/invites", "resources")
+
+    async def invite(self, invite_id: str) -> Json:
+        return await self._object(self._path("/v2/invites", invite_id))
+
+    async def roles(self) -> list[Json]:
+        return await self._pages("/v2/roles", "resources")
+
+    # databases -----------------------------------------------------------------------
+    async def databases(self) -> list[Json]:
+        return await self._pages("/v2/databases", "resources")
+
+    async def database(self, database_id: str) -> Json:
+        return await self._object(self._path("/v2/databases", database_id))
+
+    async def backups(self, database_id: str) -> list[Json]:
+        path = self._path("/v2/databases", database_id, "backups")
+        return await self._pages(path, "backups", cursor_field="continuation")
+
+    # shapes --------------------------------------------------------------------------
+    async def shapes(self) -> list[Json]:
+        return await self._pages("/v2/shapes", "shapes")
+
+    async def shape(self, name: str) -> Json:
+        return await self._object(self._path("/v2/shapes", name))

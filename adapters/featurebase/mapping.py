@@ -1,0 +1,323 @@
+"""FeatureBase Cloud JSON -> normalized records. State tables are data, walked by tests.
+
+Every record of a connection belongs to the org of its credentials, so keys start with the
+org ID: ``(org, database)``, ``(org, database, backup)``, ``(org, user)``, ``(org, key)``,
+``(org, invite)``, ``(org, shape name)``.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from adapters.details import (
+    FeatureBaseBackupDetails,
+    FeatureBaseDatabaseDetails,
+    FeatureBaseMemberDetails,
+    FeatureBaseOrganizationDetails,
+    FeatureBaseRole,
+)
+from adapters.model import (
+    ApiKeyRecord,
+    ApiKeyState,
+    BackupRecord,
+    BackupStatus,
+    ConnectionInfo,
+    DatabaseRecord,
+    DatabaseStatus,
+    InvitationRecord,
+    MemberRecord,
+    MemberRole,
+    OrganizationRecord,
+    PlanRecord,
+)
+from adapters.redact import redact
+from adapters.timeparse import parse_datetime
+
+#: every ``database_status`` of the seed's "Database Status" table
+DATABASE_STATUSES: dict[str, DatabaseStatus] = {
+    "CREATING": DatabaseStatus.PROVISIONING,  # the signal to provision has arrived
+    "PROVISIONING": DatabaseStatus.PROVISIONING,
+    "RUNNING": DatabaseStatus.RUNNING,
+    "RESTORING": DatabaseStatus.RESTORING,
+    "BACKUP": DatabaseStatus.BACKING_UP,
+    "DELETING": DatabaseStatus.DELETING,  # the signal to deprovision has arrived
+    "DEPROVISIONING": DatabaseStatus.DELETING,
+    "DELETED": DatabaseStatus.DELETED,
+    "FAILED": DatabaseStatus.FAILED,
+    "FROZEN": DatabaseStatus.FROZEN,
+    "UPDATING": DatabaseStatus.UPDATING,
+}
+
+#: the same table's "Can query data" column
+CAN_QUERY: dict[str, bool] = {
+    "CREATING": False,
+    "PROVISIONING": False,
+    "RUNNING": True,
+    "RESTORING": False,
+    "BACKUP": True,
+    "DELETING": False,
+    "DEPROVISIONING": False,
+    "DELETED": False,
+    "FAILED": False,
+    "FROZEN": False,
+    "UPDATING": True,
+}
+
+#: key ``status`` values: the docs show ACTIVE and say a key can be revoked, never expire
+KEY_STATES: dict[str, ApiKeyState] = {
+    "ACTIVE": ApiKeyState.ENABLED,
+    "REVOKED": ApiKeyState.REVOKED,
+}
+
+#: role names are an org's own (``/v2/roles``); the docs name only "Org Owner"
+ROLES: dict[str, MemberRole] = {
+    "org owner": MemberRole.OWNER,
+}
+_ROLE_RANK = (
+    MemberRole.OWNER,
+    MemberRole.ADMIN,
+    MemberRole.DEVELOPER,
+    MemberRole.MEMBER,
+    MemberRole.VIEWER,
+)
+
+#: backups carry no ID; their URL is unique and stable, so the ID is a name-based UUID of it
+BACKUP_ID_NAMESPACE = uuid.NAMESPACE_URL
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float | str) else None
+    except ValueError:
+        return None
+    # "nan" and "inf" parse, but are no price GraphQL can carry
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationRecord:
+    org_id = str(body["id"])
+    return OrganizationRecord(
+        connection=conn,
+        key=(org_id,),
+        native_id=org_id,
+        name=_str(body.get("name")) or org_id,
+        created_at=parse_datetime(body.get("created_at")),
+        raw=redact(body),
+        details=FeatureBaseOrganizationDetails(
+            company_name=_str(body.get("company_name")),
+            address=_str(body.get("address")),
+            # the docs spell these "..._emali"; accept the corrected spelling too
+            tech_contact_email=_str(
+                body.get("tech_contact_emali") or body.get("tech_contact_email")
+            ),
+            billing_contact_email=_str(
+                body.get("billing_contact_emali") or body.get("billing_contact_email")
+            ),
+            org_type=_str(body.get("org_type")),
+        ),
+    )
+
+
+def database(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> DatabaseRecord:
+    database_id = str(body["id"])
+    status = _str(body.get("database_status"))
+    return DatabaseRecord(
+        connection=conn,
+        key=(org_id, database_id),
+        native_id=database_id,
+        organization_key=(org_id,),
+        name=_str(body.get("name")) or database_id,
+        status=DATABASE_STATUSES.get(status or "", DatabaseStatus.UNKNOWN),
+        vendor_status=status,
+        can_query=CAN_QUERY.get(status or ""),
+        created_at=parse_datetime(body.get("created_at")),
+        raw=redact(body),
+        details=FeatureBaseDatabaseDetails(
+            shape=_str(_dict(body.get("database_options")).get("shape")),
+            owner_id=_str(body.get("owned_by")),
+            created_by_id=_str(body.get("created_by")),
+            updated_at=parse_datetime(body.get("updated_at")),
+            updated_by_id=_str(body.get("updated_by")),
+        ),
+    )
+
+
+def backup_id(database_id: str, body: dict[str, Any]) -> str:
+    url = _str(body.get("url"))
+    # without a URL (never seen), the fields that tell backups apart stand in for it
+    basis = (
+        url
+        or "|".join(str(body.get(k)) for k in ("timestamp", "size", "storage_class"))
+        + f"|{database_id}"
+    )
+    return str(uuid.uuid5(BACKUP_ID_NAMESPACE, basis))
+
+
+def backup(
+    conn: ConnectionInfo, org_id: str, database_id: str, body: dict[str, Any]
+) -> BackupRecord:
+    native_id = backup_id(database_id, body)
+    timestamp = parse_datetime(body.get("timestamp"))
+    return BackupRecord(
+        connection=conn,
+        key=(org_id, database_id, native_id),
+        native_id=native_id,
+        database_key=(org_id, database_id),
+        # the API lists archives already in storage (URL, size); it has no backup state
+        status=BackupStatus.COMPLETED,
+        vendor_status=None,
+        started_at=timestamp,
+        size_bytes=_int(body.get("size")),
+        raw=redact(body),
+        details=FeatureBaseBackupDetails(
+            url=_str(body.get("url")),
+            storage_class=_str(body.get("storage_class")),
+            timestamp=timestamp,
+        ),
+    )
+
+
+def member_role(roles: tuple[str, ...]) -> tuple[MemberRole, str | None]:
+    """The most privileged normalized role, and the vendor role it came from."""
+    mapped = [(ROLES[r.casefold()], r) for r in roles if r.casefold() in ROLES]
+    if mapped:
+        return min(mapped, key=lambda m: _ROLE_RANK.index(m[0]))
+    return MemberRole.UNKNOWN, (roles[0] if roles else None)
+
+
+def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRecord:
+    user_id = str(body["id"])
+    roles = _strings(body.get("roles"))
+    role, vendor_role = member_role(roles)
+    first, last = _str(body.get("firstname")), _str(body.get("lastname"))
+    return MemberRecord(
+        connection=conn,
+        key=(org_id, user_id),
+        native_id=user_id,
+        organization_key=(org_id,),
+        name=" ".join(n for n in (first, last) if n) or None,
+        email=_str(body.get("primary_email")) or _str(body.get("username")),
+        role=role,
+        vendor_role=vendor_role,
+        joined_at=parse_datetime(body.get("created_at")),
+        raw=redact(body),
+        details=FeatureBaseMemberDetails(
+            first_name=first,
+            last_name=last,
+            username=_str(body.get("username")),
+            status=_str(body.get("status")),
+            roles=roles,
+            acl=_strings(body.get("acl")),
+        ),
+    )
+
+
+def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRecord:
+    key_id = str(body["id"])
+    status = _str(body.get("status"))
+    owner = _str(body.get("owned_by"))
+    return ApiKeyRecord(
+        connection=conn,
+        key=(org_id, key_id),
+        native_id=key_id,
+        organization_key=(org_id,),
+        name=_str(body.get("description")),
+        state=KEY_STATES.get((status or "").upper(), ApiKeyState.UNKNOWN),
+        vendor_state=status,
+        created_at=parse_datetime(body.get("created_at")),
+        expires_at=None,  # "Keys will never expire"
+        last_used_at=parse_datetime(body.get("used_at")),
+        owner_key=(org_id, owner) if owner else None,
+        raw=redact(body),
+    )
+
+
+def is_pending(body: dict[str, Any]) -> bool:
+    """An invite not yet accepted; accepted ones stay listed upstream as history."""
+    return body.get("accepted") is not True
+
+
+def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> InvitationRecord:
+    invite_id = str(body["id"])
+    return InvitationRecord(
+        connection=conn,
+        key=(org_id, invite_id),
+        native_id=invite_id,
+        organization_key=(org_id,),
+        email=_str(body.get("email")),
+        # an invite names no role: the invitee gets roles after joining
+        role=MemberRole.UNKNOWN,
+        vendor_role=None,
+        created_at=parse_datetime(body.get("created_at")),
+        expires_at=parse_datetime(body.get("date_expiry")),
+        raw=redact(body),
+    )
+
+
+def plan(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> PlanRecord:
+    name = str(body["name"])
+    metadata, properties = _dict(body.get("metadata")), _dict(body.get("properties"))
+    compute = _dict(properties.get("compute"))
+    provider = _str(body.get("vendor"))
+    region = _str(body.get("region"))
+    nodes = _int(properties.get("node_count"))
+    instance = _str(compute.get("instance_type"))
+    return PlanRecord(
+        connection=conn,
+        key=(org_id, name),
+        native_id=name,
+        organization_key=(org_id,),
+        name=name,
+        description=_str(metadata.get("short_description"))
+        or _describe(nodes, instance, _str(compute.get("arch")), provider, region),
+        cloud_provider=provider.lower() if provider else None,
+        region=region,
+        node_count=nodes,
+        instance_type=instance,
+        hourly_rate=_float(metadata.get("hourly_rate_info")),
+        raw=redact(body),
+    )
+
+
+def _describe(
+    nodes: int | None,
+    instance: str | None,
+    arch: str | None,
+    provider: str | None,
+    region: str | None,
+) -> str | None:
+    """'3 x r7g.large (arm64), AWS us-east-2' from the parts known (storage sizes are left
+    out: the docs give no unit)."""
+    parts = []
+    if instance:
+        parts.append(f"{nodes} x {instance}" if nodes else instance)
+        if arch:
+            parts[-1] += f" ({arch})"
+    where = " ".join(p for p in (provider, region) if p)
+    if where:
+        parts.append(where)
+    return ", ".join(parts) or None
+
+
+def role(body: dict[str, Any]) -> FeatureBaseRole:
+    return FeatureBaseRole(name=str(body["rolename"]), acl=_strings(body.get("acl")))

@@ -1,0 +1,94 @@
+"""How the gateway configures, builds and simulates a FeatureBase Cloud connection."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+import httpx
+
+from adapters.featurebase.adapter import FeatureBaseAdapter
+from adapters.featurebase.auth import (
+    DEFAULT_IDENTITY_URL,
+    ApiKeyAuth,
+    LoginAuth,
+    LoginSession,
+    read_identity_error,
+)
+from adapters.featurebase.client import DEFAULT_BASE_URL, read_error
+from adapters.featurebase.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
+from adapters.http import UpstreamHttp
+from adapters.model import Vendor
+from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+
+
+def _credentials(settings: ConnectionSettings) -> dict[str, str]:
+    """The configured credentials, else (simulated only) the chosen demo account's."""
+    given = {name: secret.reveal() for name, secret in settings.secrets.items()}
+    if given:
+        return given
+    return dict(DEMO_ACCOUNTS[settings.simulator_account or next(iter(DEMO_ACCOUNTS))])
+
+
+def build(
+    settings: ConnectionSettings, simulator: FeatureBaseSimulator | None
+) -> FeatureBaseAdapter:
+    api_transport: httpx.AsyncBaseTransport | None = None
+    identity_transport: httpx.AsyncBaseTransport | None = None
+    # ExpiresIn is relative, so a monotonic clock measures it; a simulated connection keeps
+    # time with its simulator instead, so tests drive token expiry with one clock
+    clock: Callable[[], float] = time.monotonic
+    if simulator is not None:
+        api_transport = httpx.ASGITransport(app=simulator.app)
+        identity_transport = httpx.ASGITransport(app=simulator.identity_app)
+        clock = simulator.clock
+    credentials = _credentials(settings)
+    auth: httpx.Auth
+    login: LoginSession | None = None
+    if "api_key" in credentials:
+        auth = ApiKeyAuth(credentials["api_key"])
+    else:
+        identity_url = str(settings.options.get("identity_url", DEFAULT_IDENTITY_URL))
+        identity = UpstreamHttp(
+            settings.info,
+            base_url=identity_url,
+            read_error=read_identity_error,
+            # logins are shared, so one at a time is plenty; the API's pacing is not theirs
+            settings=dataclasses.replace(settings.http, max_concurrency=1, rate_limit=None),
+            transport=identity_transport,
+        )
+        login = LoginSession(
+            identity, identity_url, credentials["username"], credentials["password"], clock
+        )
+        auth = LoginAuth(login)
+    http = UpstreamHttp(
+        settings.info,
+        base_url=settings.base_url,
+        read_error=read_error,
+        auth=auth,
+        settings=settings.http,
+        transport=api_transport,
+    )
+    return FeatureBaseAdapter(http, login)
+
+
+SPEC = VendorSpec(
+    vendor=Vendor.FEATUREBASE,
+    title="FeatureBase Cloud",
+    default_base_url=DEFAULT_BASE_URL,
+    fields=(
+        ConfigField("api_key", "API key secret (sent as X-API-Key)", secret=True, group="api_key"),
+        ConfigField("username", "login user name (email)", secret=True, group="login"),
+        ConfigField("password", "login password", secret=True, group="login"),
+        ConfigField(
+            "identity_url",
+            f"where username/password log in (default {DEFAULT_IDENTITY_URL})",
+            required=False,
+        ),
+    ),
+    build=build,
+    simulator=FeatureBaseSimulator,
+    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    documented_rate_limit=None,  # none documented
+)

@@ -1,0 +1,120 @@
+"""Typed DBaaS parts: ``Database.dbaas`` with its plan, environment and project.
+
+The API links a database to its plan, environment and project by URL. Each is resolved
+through a per-request loader, so a page of databases costs one lookup per distinct
+object (or one listing), never one per database. The loaders call the adapter's batch
+methods by name (``get_plans``, ``get_dbaas_environments``, ``get_dbaas_projects``),
+so this module needs no vendor package.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from adapters.details import DBaaSDatabaseDetails, DBaaSEnvironment, DBaaSProject
+from adapters.model import DatabaseRecord, Key
+from schema.context import context_of
+from schema.ids import encode_id
+
+if TYPE_CHECKING:
+    from schema.nodes import Plan
+
+
+@strawberry.type(name="DBaaSEnvironment", description="Where a DBaaS database runs")
+class DBaaSEnvironmentType:
+    id: strawberry.ID = strawberry.field(
+        description="Opaque ID, unique across connections (not fetchable with Query.node)"
+    )
+    native_id: str = strawberry.field(description="The vendor's own environment ID")
+    name: str | None = strawberry.field(description="Name, e.g. dev or prod")
+    stage: int | None = strawberry.field(description="The vendor's stage code: 1 dev, 2 prod")
+    provisioner: int | None = strawberry.field(
+        description="The vendor's provisioner code (undocumented values)"
+    )
+
+    @classmethod
+    def from_details(cls, connection: str, e: DBaaSEnvironment) -> DBaaSEnvironmentType:
+        return cls(
+            id=strawberry.ID(encode_id("DBaaSEnvironment", connection, e.key)),
+            native_id=e.native_id,
+            name=e.name,
+            stage=e.stage,
+            provisioner=e.provisioner,
+        )
+
+
+@strawberry.type(name="DBaaSProject", description="A DBaaS project databases may belong to")
+class DBaaSProjectType:
+    id: strawberry.ID = strawberry.field(
+        description="Opaque ID, unique across connections (not fetchable with Query.node)"
+    )
+    native_id: str = strawberry.field(description="The vendor's own project ID")
+    name: str | None = strawberry.field(description="Name")
+
+    @classmethod
+    def from_details(cls, connection: str, p: DBaaSProject) -> DBaaSProjectType:
+        return cls(
+            id=strawberry.ID(encode_id("DBaaSProject", connection, p.key)),
+            native_id=p.native_id,
+            name=p.name,
+        )
+
+
+@strawberry.type(description="DBaaS database details")
+class DBaaSDatabase:
+    endpoint: str | None = strawberry.field(
+        description="Connection address as the API gives it, with <user>:<password> "
+        "placeholders for a credential's user and password"
+    )
+    total_size_bytes: float | None = strawberry.field(description="Total size the plan allows")
+    used_size_bytes: float | None = strawberry.field(
+        description="Space used (the vendor says: not real-time)"
+    )
+    quarantined_at: datetime | None = strawberry.field(
+        description="When the database entered quarantine; null when it is not quarantined"
+    )
+    record: strawberry.Private[DatabaseRecord]
+    details: strawberry.Private[DBaaSDatabaseDetails]
+
+    @classmethod
+    def from_record(cls, r: DatabaseRecord) -> DBaaSDatabase | None:
+        d = r.details
+        if not isinstance(d, DBaaSDatabaseDetails):
+            return None
+        return cls(
+            endpoint=d.endpoint,
+            total_size_bytes=d.total_size_bytes,
+            used_size_bytes=d.used_size_bytes,
+            quarantined_at=d.quarantined_at,
+            record=r,
+            details=d,
+        )
+
+    async def _load(self, info: Info, kind: str, key: Key | None) -> Any:
+        if key is None:
+            return None
+        conn = self.record.connection.name
+        return await context_of(info).loaders.by_key(kind).load((conn, key))
+
+    @strawberry.field(description="The plan it was created as (one lookup per distinct plan)")
+    async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy("schema.nodes")] | None:
+        from schema.nodes import Plan  # schema.nodes imports this module
+
+        record = await self._load(info, "plan", self.details.plan_key)
+        return Plan.from_record(record) if record else None
+
+    @strawberry.field(description="The environment it runs in")
+    async def environment(self, info: Info) -> DBaaSEnvironmentType | None:
+        env = await self._load(info, "dbaas_environment", self.details.environment_key)
+        return DBaaSEnvironmentType.from_details(self.record.connection.name, env) if env else None
+
+    @strawberry.field(description="The project it belongs to, if any")
+    async def project(self, info: Info) -> DBaaSProjectType | None:
+        project = await self._load(info, "dbaas_project", self.details.project_key)
+        return (
+            DBaaSProjectType.from_details(self.record.connection.name, project) if project else None
+        )
