@@ -8,7 +8,6 @@ made here is marked "Reading:" so an adapter test failing on it can be judged qu
 from __future__ import annotations
 
 import base64
-import binascii
 import copy
 import json
 import random
@@ -29,6 +28,14 @@ from starlette.routing import Route
 
 from adapters.astra import seed_data
 from adapters.astra.seed_data import DEMO_ACCOUNTS
+from adapters.astra.sim_query import (
+    InvalidQuery,
+    encode_continue,
+    get_path,
+    matches,
+    parse_query,
+    sort_key,
+)
 from adapters.simulation import FaultInjector, RequestLog, SimulatorMiddleware, set_identity
 
 __all__ = ["DEMO_ACCOUNTS", "AstraSimulator", "AstraState", "Problem"]
@@ -65,9 +72,6 @@ BACKUP_STATES = ("pending", "discovering", "running", "completed", "failed", "re
 USER_STATES = ("pending", "active", "suspended")
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-FILTER_RE = re.compile(
-    r"\s*([A-Za-z][\w.]*)\s+(eq|ne|lt|le|gt|ge)\s+'((?:[^']|'')*)'\s*(?:(and)\s+(?=\S))?")
-QUERY_PARAMS = frozenset({"limit", "continue", "count", "filter", "include", "orderBy", "skip"})
 
 
 class Problem(Exception):
@@ -169,18 +173,6 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _get(resource: Resource, path: str) -> Any:
-    value: Any = resource
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _sort_key(path: str, resource: Resource) -> tuple[bool, str]:
-    value = _get(resource, path)
-    return value is None, str(value)
-
-
 def _method(request: Request) -> str:
     """HEAD (which Starlette adds to GET routes) is handled as GET, never as a write."""
     return "GET" if request.method == "HEAD" else request.method
@@ -190,93 +182,6 @@ def _check_id(value: str) -> str:
     if not UUID_RE.fullmatch(value):
         raise Problem(35, f"'{value}' isn't a valid resource ID (a UUID).")
     return value.lower()
-
-
-@dataclass
-class ListQuery:
-    """The parsed query string of a collection GET."""
-
-    filters: list[tuple[str, str, str]]
-    order: list[tuple[str, bool]]  # (field, descending)
-    include: list[str]
-    limit: int | None
-    offset: int
-    count: bool
-    fingerprint: dict[str, str]  # what a continue token must have been issued for
-
-
-def _parse_query(params: dict[str, str], kind: Kind) -> ListQuery:
-    """Parse limit/continue/count/filter/include/orderBy/skip; raise problem 5 on any error."""
-    bad: list[dict[str, str]] = []
-
-    def reject(name: str, reason: str) -> None:
-        bad.append({"name": name, "reason": reason})
-
-    # Reading: the docs list exactly these parameters, so anything else is a client bug.
-    for name in sorted(set(params) - QUERY_PARAMS):
-        reject(name, "Unknown query parameter.")
-
-    def integer(name: str, minimum: int) -> int | None:
-        raw = params.get(name)
-        if raw is None:
-            return None
-        if not raw.isdigit() or int(raw) < minimum:
-            reject(name, f"Must be an integer >= {minimum}.")
-            return None
-        return int(raw)
-
-    limit, skip = integer("limit", 1), integer("skip", 0)
-    count = params.get("count", "false")
-    if count not in ("true", "false"):
-        reject("count", "Must be 'true' or 'false'.")
-    filters: list[tuple[str, str, str]] = []
-    text, pos = params.get("filter", ""), 0
-    while text.strip() and pos < len(text):  # clauses joined by "and"; '' escapes a quote
-        match = FILTER_RE.match(text, pos)
-        if not match or not (match.end() == len(text) or match[4]):
-            reject("filter", "Expected field eq|ne|lt|le|gt|ge 'value' [and ...].")
-            break
-        if not kind.knows(match[1]):
-            reject("filter", f"Unknown field '{match[1]}'.")
-        filters.append((match[1], match[2], match[3].replace("''", "'")))
-        pos = match.end()
-    order: list[tuple[str, bool]] = []
-    for term in filter(None, (t.strip() for t in params.get("orderBy", "").split(","))):
-        name, _, direction = term.partition(" ")
-        if not kind.knows(name) or direction.strip() not in ("", "asc", "desc"):
-            reject("orderBy", f"Can't order by '{term}'.")
-        order.append((name, direction.strip() == "desc"))
-    include = [f.strip() for f in params.get("include", "").split(",") if f.strip()]
-    for name in include:
-        if not kind.knows(name):
-            reject("include", f"Unknown field '{name}'.")
-    fingerprint = {"filter": params.get("filter", ""), "orderBy": params.get("orderBy", "")}
-    offset = skip or 0
-    if "continue" in params:
-        # Reading: the token holds an absolute offset and is only good for the filter and
-        # order it was issued with (as with Kubernetes); skip is ignored alongside it.
-        try:
-            data = json.loads(base64.urlsafe_b64decode(params["continue"].encode()))
-            offset = int(data["offset"])
-            if offset < 0 or {k: data[k] for k in fingerprint} != fingerprint:
-                raise ValueError("issued for another query")
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            reject("continue", "Not a continue value this collection issued for this query.")
-    if bad:
-        raise Problem(5, invalidParams=bad)
-    return ListQuery(filters, order, include, limit, offset, count == "true", fingerprint)
-
-
-def _matches(resource: Resource, filters: list[tuple[str, str, str]]) -> bool:
-    compare = {"eq": str.__eq__, "ne": str.__ne__, "lt": str.__lt__, "le": str.__le__,
-               "gt": str.__gt__, "ge": str.__ge__}
-    for path, op, wanted in filters:
-        value = _get(resource, path)
-        values = value if isinstance(value, list) else [value]  # namespaces eq 'x' = contains
-        hits = [compare[op](str(v), wanted) for v in values if v is not None]
-        if not (any(hits) if op != "ne" else all(hits)):
-            return False
-    return True
 
 
 class AstraSimulator:
@@ -559,20 +464,22 @@ class AstraSimulator:
         return Response(status_code=204)
 
     def _list(self, kind: Kind, items: list[Resource], params: dict[str, str]) -> Response:
-        query = _parse_query(params, kind)
-        rows = [r for r in items if _matches(r, query.filters)]
+        try:
+            query = parse_query(params, kind.knows)
+        except InvalidQuery as exc:
+            raise Problem(5, invalidParams=exc.params) from None
+        rows = [r for r in items if matches(r, query.filters)]
         for path, descending in reversed(query.order):  # stable sorts, last key first
-            rows.sort(key=partial(_sort_key, path), reverse=descending)
+            rows.sort(key=partial(sort_key, path), reverse=descending)
         caps = [n for n in (query.limit, self.max_page_size) if n]
         end = query.offset + min(caps) if caps else len(rows)
         page = rows[query.offset:end]
         metadata: dict[str, Any] = {}
         if end < len(rows):
-            token = {"offset": end, **query.fingerprint}
-            metadata["continue"] = base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
+            metadata["continue"] = encode_continue(end, query.fingerprint)
         if query.count:  # Reading: all matches of the filter, not just this page
             metadata["count"] = len(rows)
-        out = [[_get(r, f) for f in query.include] for r in page] if query.include else page
+        out = [[get_path(r, f) for f in query.include] for r in page] if query.include else page
         return JSONResponse({"type": f"{kind.media_type}s", "version": kind.version,
                              "items": out, "metadata": metadata})
 
@@ -603,7 +510,7 @@ class AstraSimulator:
         for name in ("isEnabled", "valid"):
             if name in body and body[name] not in ("true", "false"):
                 bad.append({"name": name, "reason": "Must be the string 'true' or 'false'."})
-        labels = _get(body, "metadata.labels")
+        labels = get_path(body, "metadata.labels")
         if labels is not None and not (isinstance(labels, list) and all(
                 isinstance(x, dict) and {"name", "value"} <= set(x) for x in labels)):
             bad.append({"name": "metadata.labels", "reason": "Must be a list of {name, value}."})
@@ -633,8 +540,8 @@ class AstraSimulator:
             elif name in body:
                 resource[name] = copy.deepcopy(body[name])
         meta = resource["metadata"]
-        if _get(body, "metadata.labels") is not None:
-            meta["labels"] = copy.deepcopy(_get(body, "metadata.labels"))
+        if get_path(body, "metadata.labels") is not None:
+            meta["labels"] = copy.deepcopy(get_path(body, "metadata.labels"))
         meta.update(modificationTimestamp=self._now(), modifiedBy=caller)
 
     def _delete(self, kind: Kind, store: dict, resource: Resource, caller: str,
@@ -681,7 +588,7 @@ class AstraSimulator:
         return self.add_user(str(body["firstName"]), str(body["lastName"]), email,
                              state="pending", is_enabled=body.get("isEnabled", "true") == "true",
                              auth_provider=str(body.get("authProvider", "local")),
-                             created_by=caller, labels=_get(body, "metadata.labels"))
+                             created_by=caller, labels=get_path(body, "metadata.labels"))
 
     def _create_roleBinding(self, body: Resource, caller: str, role: int,
                             _: str | None) -> Resource:
@@ -729,7 +636,7 @@ class AstraSimulator:
         # Reading: a newly managed app starts pending with no protection yet.
         return self.add_app(str(body["name"]), namespaces=namespaces, state="pending",
                             cluster=(str(body["clusterID"]), *cluster), created_by=caller,
-                            labels=_get(body, "metadata.labels"))
+                            labels=get_path(body, "metadata.labels"))
 
     def _ready_app(self, app_id: str | None) -> str:
         assert app_id is not None
