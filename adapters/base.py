@@ -70,9 +70,7 @@ class Adapter(Protocol):
     async def get_plans(self, keys: Sequence[Key]) -> list[PlanRecord | None]: ...
 
     async def list_feature_flags(self, organization: Key) -> list[FeatureFlagRecord]: ...
-    async def get_feature_flags(
-        self, keys: Sequence[Key]
-    ) -> list[FeatureFlagRecord | None]: ...
+    async def get_feature_flags(self, keys: Sequence[Key]) -> list[FeatureFlagRecord | None]: ...
 
     async def list_credentials(self, database: Key) -> list[CredentialRecord]: ...
     async def get_credentials(self, keys: Sequence[Key]) -> list[CredentialRecord | None]: ...
@@ -195,7 +193,8 @@ async def by_parent(
     """Answer child lookups with one list call per distinct parent (the key minus its last part)."""
     parents: dict[Key, list[Key]] = defaultdict(list)
     for key in keys:
-        parents[key[:-1]].append(key)
+        if len(key) > 1:  # a one-part key (from a forged ID) has no parent: not found
+            parents[key[:-1]].append(key)
     listings = await asyncio.gather(*(list_children(parent) for parent in parents))
     found: dict[Key, R] = {
         record.key: record  # type: ignore[attr-defined]

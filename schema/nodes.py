@@ -86,7 +86,12 @@ class DatabaseFilter:
 
 
 def database_sort_key(record: DatabaseRecord) -> tuple[str, ...]:
-    return (record.connection.name, *record.organization_key, record.name.casefold(), record.native_id)
+    return (
+        record.connection.name,
+        *record.organization_key,
+        record.name.casefold(),
+        record.native_id,
+    )
 
 
 @strawberry.type(description="A page of databases (Relay connection)")
@@ -111,7 +116,9 @@ class DatabaseConnection:
         )
 
 
-@strawberry.type(description="An organization (ClickHouse organization, FeatureBase org, Astra account, ...)")
+@strawberry.type(
+    description="An organization (ClickHouse organization, FeatureBase org, Astra account, ...)"
+)
 class Organization(Node):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str = strawberry.field(description="Display name")
@@ -214,7 +221,9 @@ async def _parent(info: Info, kind: str, connection: str, key: Key | None) -> An
     return await context_of(info).loaders.by_key(kind).load((connection, key))
 
 
-@strawberry.type(description="A database (ClickHouse service, FeatureBase database, Astra app, ...)")
+@strawberry.type(
+    description="A database (ClickHouse service, FeatureBase database, Astra app, ...)"
+)
 class Database(Node):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str = strawberry.field(description="Display name")
@@ -383,7 +392,9 @@ class ApiKey(Node):
     state: ApiKeyStateEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
     vendor_state: str | None = strawberry.field(description="The vendor's own state value")
     roles: list[str] = strawberry.field(description="Roles as the vendor names them")
-    key_suffix: str | None = strawberry.field(description="Last characters of the key, to recognize it")
+    key_suffix: str | None = strawberry.field(
+        description="Last characters of the key, to recognize it"
+    )
     created_at: datetime | None = strawberry.field(description="When it was created")
     expires_at: datetime | None = strawberry.field(description="When it expires; null: never")
     last_used_at: datetime | None = strawberry.field(description="When it was last used")
@@ -538,7 +549,9 @@ class Activity(Node):
         return Database.from_record(db) if db else None
 
 
-@strawberry.type(description="What a database can be created as (ClickHouse tier, FeatureBase shape, ...)")
+@strawberry.type(
+    description="What a database can be created as (ClickHouse tier, FeatureBase shape, ...)"
+)
 class Plan(Node):
     native_id: str = strawberry.field(description="The vendor's own ID or name")
     name: str = strawberry.field(description="Name")

@@ -84,7 +84,10 @@ class ClickHouseAdapter(BaseAdapter):
 
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]:
         bodies = await asyncio.gather(
-            *(self._get_or_none(self.client.organization(k[0])) for k in keys)
+            *(
+                self._get_or_none(self.client.organization(k[0])) if len(k) == 1 else _none()
+                for k in keys
+            )
         )
         return [self._map(mapping.organization, b) if b else None for b in bodies]
 
@@ -95,8 +98,10 @@ class ClickHouseAdapter(BaseAdapter):
 
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]:
         by_org: dict[str, list[Key]] = defaultdict(list)
+        # a forged global ID may carry any number of parts: those name nothing
         for key in keys:
-            by_org[key[0]].append(key)
+            if len(key) == 2:
+                by_org[key[0]].append(key)
 
         async def fetch(org: str, wanted: list[Key]) -> list[DatabaseRecord | None]:
             if len(set(wanted)) > 1:
@@ -108,12 +113,12 @@ class ClickHouseAdapter(BaseAdapter):
 
         groups = list(by_org.items())
         answers = await asyncio.gather(*(fetch(org, wanted) for org, wanted in groups))
-        found = {
+        found: dict[Key, DatabaseRecord | None] = {
             k: r
             for (_, wanted), rs in zip(groups, answers, strict=True)
             for k, r in zip(wanted, rs, strict=True)
         }
-        return [found[k] for k in keys]
+        return [found.get(k) for k in keys]
 
     # backups -------------------------------------------------------------------------
     async def list_backups(self, database: Key) -> list[BackupRecord]:
@@ -121,7 +126,9 @@ class ClickHouseAdapter(BaseAdapter):
         return [self._map(mapping.backup, org, svc, b) for b in await self.client.backups(org, svc)]
 
     async def get_backups(self, keys: Sequence[Key]) -> list[BackupRecord | None]:
-        bodies = await asyncio.gather(*(self._get_or_none(self.client.backup(*k)) for k in keys))
+        bodies = await asyncio.gather(
+            *(self._get_or_none(self.client.backup(*k)) if len(k) == 3 else _none() for k in keys)
+        )
         return [
             self._map(mapping.backup, k[0], k[1], b) if b else None
             for k, b in zip(keys, bodies, strict=True)
@@ -173,3 +180,7 @@ class ClickHouseAdapter(BaseAdapter):
     async def list_plans(self, organization: Key) -> list[PlanRecord]:
         # tiers are documented constants, not an endpoint: no upstream call
         return mapping.plans(self.connection, organization)
+
+
+async def _none() -> None:
+    return None

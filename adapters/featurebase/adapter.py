@@ -49,6 +49,7 @@ CAPABILITIES = Capabilities(
     credentials=False,  # API credentials only; databases have none of their own
     private_endpoints=False,  # not in the API
     metrics=False,  # served by query.featurebase.com, a host this adapter does not call yet
+    feature_flags=False,  # none in the API
 )
 
 

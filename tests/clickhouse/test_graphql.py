@@ -345,3 +345,25 @@ async def test_organization_databases_take_the_same_filter_and_pages(
     assert page["totalCount"] == 4
     assert page["pageInfo"]["hasNextPage"] is True
     assert len(page["nodes"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("type_name", "key"),
+    [
+        ("Database", ("only-one-part",)),
+        ("Database", ("a", "b", "c")),
+        ("Backup", ("a", "b")),
+        ("Organization", ("a", "b")),
+        ("ApiKey", ("single",)),
+        ("Member", ("x", "y", "z")),
+    ],
+)
+async def test_a_forged_id_with_the_wrong_number_of_parts_is_not_found(
+    clickhouse: GatewayClient, type_name: str, key: tuple[str, ...]
+) -> None:
+    forged = encode_id(type_name, "ch-acme", key)
+
+    body = await clickhouse.post("query($id: ID!) { node(id: $id) { id } }", {"id": forged})
+
+    assert body["data"] == {"node": None}
+    assert error_codes(body) in (["NOT_FOUND"], ["BAD_USER_INPUT"])

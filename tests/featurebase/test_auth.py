@@ -181,6 +181,7 @@ async def test_a_wrong_password_is_unauthenticated_and_never_shown(
     assert "fb-login" in error["message"]
     for shown in (str(body), caplog.text, adapter_repr):
         assert wrong not in shown
+        assert USERNAME not in shown  # a secret too (username_env)
     assert sim.log.entries == []  # nothing reached the API without a token
 
 

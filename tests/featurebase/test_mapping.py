@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from adapters.base import BaseAdapter
 from adapters.featurebase import mapping
+from adapters.featurebase.adapter import CAPABILITIES, FeatureBaseAdapter
 from adapters.featurebase.client import read_error
 from adapters.model import (
     ApiKeyState,
@@ -276,3 +278,35 @@ def test_both_error_body_forms_are_read(
     read = read_error(_response(status, body))
 
     assert (read.message, read.vendor_code, read.retryable) == (message, code, retryable)
+
+
+#: capability -> the adapter methods that implement it
+CAPABILITY_METHODS = {
+    "organizations": ("list_organizations", "get_organizations"),
+    "databases": ("list_databases", "get_databases"),
+    "backups": ("list_backups", "get_backups"),
+    "backup_configuration": ("get_backup_configuration",),
+    "api_keys": ("list_api_keys", "get_api_keys"),
+    "members": ("list_members", "get_members"),
+    "invitations": ("list_invitations", "get_invitations"),
+    "activities": ("list_activities",),
+    "plans": ("list_plans", "get_plans"),
+    "credentials": ("list_credentials",),
+    "private_endpoints": ("get_private_endpoint_config",),
+    "metrics": ("get_metrics",),
+    "feature_flags": ("list_feature_flags",),
+}
+
+
+@pytest.mark.parametrize("capability", sorted(CAPABILITY_METHODS))
+def test_capabilities_match_what_the_adapter_implements(capability: str) -> None:
+    implemented = {
+        getattr(FeatureBaseAdapter, m) is not getattr(BaseAdapter, m)
+        for m in CAPABILITY_METHODS[capability]
+    }
+
+    assert implemented == {getattr(CAPABILITIES, capability)}
+
+
+def test_every_capability_is_checked() -> None:
+    assert set(CAPABILITY_METHODS) == set(CAPABILITIES.__dataclass_fields__)
