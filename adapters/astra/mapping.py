@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from adapters.coerce import as_bool as _bool
+from adapters.coerce import as_float as _number
+from adapters.coerce import as_int as _int
+from adapters.coerce import as_nonempty_str as _str
 from adapters.details import AstraAppDetails
 from adapters.model import (
     ApiKeyRecord,
@@ -78,37 +82,6 @@ PENDING_USER = "pending"
 
 #: clusterType -> the cloud it implies; other types (openshift, rke, ...) say nothing
 CLUSTER_PROVIDERS: dict[str, str] = {"gke": "gcp", "eks": "aws", "aks": "azure"}
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):
-        return bool(value == "true")
-    return None
-
-
-def _number(value: Any) -> float | None:
-    """A number the API may send as JSON number or as a string of digits."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _int(value: Any) -> int | None:
-    number = _number(value)
-    return int(number) if number is not None else None
 
 
 def _created(body: dict[str, Any]) -> Any:

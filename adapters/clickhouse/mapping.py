@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.coerce import as_bool as _bool
+from adapters.coerce import as_float as _num
+from adapters.coerce import as_int as _int
+from adapters.coerce import as_str as _str
 from adapters.details import (
     ClickHouseOrganizationDetails,
     ClickHouseServiceDetails,
@@ -76,26 +80,6 @@ TIERS: dict[str, str] = {
     "dedicated_standard_n2d_standard_32": "Dedicated compute, n2d-standard-32 nodes",
     "dedicated_standard_n2d_standard_128": "Dedicated compute, n2d-standard-128 nodes",
 }
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationRecord:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.coerce import as_int as _int
+from adapters.coerce import as_str as _str
 from adapters.dbaas.client import link_id
 from adapters.details import DBaaSDatabaseDetails, DBaaSEnvironment, DBaaSProject
 from adapters.model import (
@@ -44,14 +46,6 @@ CAN_QUERY: dict[int, bool] = {0: False, 1: True, 2: False, 3: True}
 
 #: the vendor status shown for a quarantined database: the seed's own word for it
 QUARANTINED = "quarantined"
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _key(link: Any, resource: str) -> Key | None:

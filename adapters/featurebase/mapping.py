@@ -7,10 +7,12 @@ org ID: ``(org, database)``, ``(org, database, backup)``, ``(org, user)``, ``(or
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 
+from adapters.coerce import as_float as _float
+from adapters.coerce import as_int as _int
+from adapters.coerce import as_nonempty_str as _str
 from adapters.details import (
     FeatureBaseBackupDetails,
     FeatureBaseDatabaseDetails,
@@ -85,25 +87,6 @@ _ROLE_RANK = (
 
 #: backups carry no ID; their URL is unique and stable, so the ID is a name-based UUID of it
 BACKUP_ID_NAMESPACE = uuid.NAMESPACE_URL
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value) if isinstance(value, int | float | str) else None
-    except ValueError:
-        return None
-    # "nan" and "inf" parse, but are no price GraphQL can carry
-    return number if number is not None and math.isfinite(number) else None
 
 
 def _strings(value: Any) -> tuple[str, ...]:

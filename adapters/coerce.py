@@ -1,0 +1,42 @@
+"""Lenient readers of vendor JSON values: a wrong type becomes None, never an exception.
+
+Vendors send numbers as strings (Astra's ``totalBytes``) and booleans as strings
+(``"true"``); one set of readers keeps every mapping tolerant in the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def as_nonempty_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def as_float(value: Any) -> float | None:
+    """A finite number sent as a JSON number or a numeric string."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def as_int(value: Any) -> int | None:
+    number = as_float(value)
+    return int(number) if number is not None else None
+
+
+def as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
