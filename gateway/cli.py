@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway.config import CONFIG_ENV, ConfigError, GatewayConfig, load_config, load_demo_config
+from gateway.runtime import check_buildable
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -70,12 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "check-config":
             config = load_config(args.path)
+            check_buildable(config)
             print(
                 f"{args.path}: OK, {len(config.connections)} connection(s): "
                 + ", ".join(f"{c.name} ({c.vendor.value})" for c in config.connections)
             )
             return 0
         config = _config_for_serve(args.config)
+        check_buildable(config)
     except ConfigError as exc:
         print(f"dbaas-gateway: configuration error: {exc}", file=sys.stderr)
         return 2

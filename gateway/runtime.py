@@ -15,7 +15,7 @@ from typing import Any
 from adapters.base import Adapter
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
-from gateway.config import GatewayConfig
+from gateway.config import ConfigError, GatewayConfig
 
 log = logging.getLogger("dbaas_gateway")
 
@@ -54,3 +54,23 @@ class Runtime:
             name: f"{a.connection.vendor.value}{' (simulated)' if a.connection.simulated else ''}"
             for name, a in self.adapters.items()
         }
+
+
+def check_buildable(config: GatewayConfig) -> None:
+    """Build (and close) every adapter once, so a bad vendor value is a ConfigError at
+    startup rather than a traceback from the server's lifespan."""
+
+    async def attempt() -> None:
+        runtime = Runtime(config)
+        try:
+            for settings in config.connections:
+                try:
+                    runtime.adapters[settings.name] = runtime.build_adapter(settings)
+                except ValueError as exc:
+                    raise ConfigError(
+                        f"{config.source}: connection '{settings.name}': {exc}"
+                    ) from None
+        finally:
+            await runtime.close()
+
+    asyncio.run(attempt())

@@ -165,3 +165,17 @@ def test_help_documents_the_options() -> None:
     assert result.returncode == 0
     for option in ("--host", "--port", "--config", "--log-level", "check-config", "schema"):
         assert option in result.stdout
+
+
+def test_a_bad_vendor_value_is_a_config_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "gw.toml"
+    path.write_text(
+        '[[connections]]\nname = "astra"\nvendor = "astra"\nsimulated = true\n'
+        'account_id = "4a3c1f0e-7b2d-4e91-a6c5-0d8f2b7e9c13"\npage_size = "many"\n'
+    )
+
+    result = _cli("check-config", str(path))
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "connection 'astra'" in result.stderr and "page_size" in result.stderr
