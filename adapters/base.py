@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from adapters.errors import NotSupportedError
+from adapters.errors import ErrorCode, NotSupportedError, UpstreamError
+from adapters.http import UpstreamHttp
 from adapters.model import (
     ActivityRange,
     ActivityRecord,
@@ -35,6 +36,7 @@ from adapters.model import (
 )
 
 R = TypeVar("R", bound=object)
+T = TypeVar("T")
 
 
 class Adapter(Protocol):
@@ -185,6 +187,31 @@ class BaseAdapter:
 
     async def get_metrics(self, database: Key) -> str:
         raise self.not_supported("metrics")
+
+
+class HttpAdapter(BaseAdapter):
+    """An adapter over one UpstreamHttp: closing it, reading records, detail 404s."""
+
+    http: UpstreamHttp
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def _map(self, fn: Callable[..., T], *args: Any) -> T:
+        """Map a vendor body; a body the mapping cannot read is UPSTREAM_BAD_RESPONSE."""
+        try:
+            return fn(self.connection, *args)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self.http.bad_response(f"unreadable {fn.__name__} record") from exc
+
+    async def _get_or_none(self, call: Awaitable[T]) -> T | None:
+        """A detail GET whose 404 means "no such record", not a failure."""
+        try:
+            return await call
+        except UpstreamError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                return None
+            raise
 
 
 async def by_parent(

@@ -9,12 +9,12 @@ which the upstream policy bounds to the connection's ``max_concurrency``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from adapters.astra import mapping
 from adapters.astra.client import AstraClient
-from adapters.base import BaseAdapter
+from adapters.base import HttpAdapter
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.http import UpstreamHttp
 from adapters.model import (
@@ -42,7 +42,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class AstraAdapter(BaseAdapter):
+class AstraAdapter(HttpAdapter):
     capabilities = CAPABILITIES
 
     def __init__(self, client: AstraClient) -> None:
@@ -51,27 +51,9 @@ class AstraAdapter(BaseAdapter):
         self.client = client
         self.account_id = client.account_id
 
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def _map(self, fn: Callable[..., T], *args: Any) -> T:
-        try:
-            return fn(self.connection, *args)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self.http.bad_response(f"unreadable {fn.__name__} record") from exc
-
     def _ours(self, key: Key) -> bool:
         # keys come from global IDs: another account's can never be read with this token
         return bool(key) and key[0] == self.account_id
-
-    async def _get_or_none(self, call: Awaitable[T]) -> T | None:
-        """A detail GET whose 404 means "no such record", not a failure."""
-        try:
-            return await call
-        except UpstreamError as exc:
-            if exc.code is ErrorCode.NOT_FOUND:
-                return None
-            raise
 
     # organization (the account) ------------------------------------------------------
     async def list_organizations(self) -> list[OrganizationRecord]:

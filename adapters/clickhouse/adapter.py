@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
-from adapters.base import BaseAdapter
+from adapters.base import HttpAdapter
 from adapters.clickhouse import mapping
 from adapters.clickhouse.client import ClickHouseClient
-from adapters.errors import ErrorCode, UpstreamError
 from adapters.http import UpstreamHttp
 from adapters.model import (
     ActivityRange,
@@ -52,31 +51,13 @@ CAPABILITIES = Capabilities(
 )
 
 
-class ClickHouseAdapter(BaseAdapter):
+class ClickHouseAdapter(HttpAdapter):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:
         super().__init__(http.connection)
         self.http = http
         self.client = ClickHouseClient(http)
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def _map(self, fn: Callable[..., T], *args: Any) -> T:
-        try:
-            return fn(self.connection, *args)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self.http.bad_response(f"unreadable {fn.__name__} record") from exc
-
-    async def _get_or_none(self, coro: Any) -> Any:
-        """A detail GET whose 404 means "no such record", not a failure."""
-        try:
-            return await coro
-        except UpstreamError as exc:
-            if exc.code is ErrorCode.NOT_FOUND:
-                return None
-            raise
 
     # organizations -------------------------------------------------------------------
     async def list_organizations(self) -> list[OrganizationRecord]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from adapters.base import BaseAdapter
+from adapters.base import HttpAdapter
 from adapters.dbaas import mapping
 from adapters.dbaas.client import MAX_PAGE_SIZE, DBaaSClient
 from adapters.details import DBaaSEnvironment, DBaaSProject
@@ -46,7 +46,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class DBaaSAdapter(BaseAdapter):
+class DBaaSAdapter(HttpAdapter):
     capabilities = CAPABILITIES
 
     def __init__(
@@ -56,15 +56,6 @@ class DBaaSAdapter(BaseAdapter):
         self.http = http
         self.client = DBaaSClient(http, page_size=page_size)
         self.organization_name = organization_name
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def _map(self, fn: Callable[[ConnectionInfo, dict[str, Any]], T], body: dict[str, Any]) -> T:
-        try:
-            return fn(self.connection, body)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self.http.bad_response(f"unreadable {fn.__name__} record") from exc
 
     async def _lookup(
         self,

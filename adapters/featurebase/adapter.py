@@ -12,11 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from adapters.base import BaseAdapter, by_parent
+from adapters.base import HttpAdapter, by_parent
 from adapters.details import FeatureBaseRole
-from adapters.errors import ErrorCode, UpstreamError
 from adapters.featurebase import mapping
 from adapters.featurebase.auth import LoginSession
 from adapters.featurebase.client import FeatureBaseClient, Json
@@ -53,7 +52,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class FeatureBaseAdapter(BaseAdapter):
+class FeatureBaseAdapter(HttpAdapter):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp, login: LoginSession | None = None) -> None:
@@ -66,21 +65,6 @@ class FeatureBaseAdapter(BaseAdapter):
         if self.login is not None:
             await self.login.aclose()
         await self.http.aclose()
-
-    def _map(self, fn: Callable[..., T], *args: Any) -> T:
-        try:
-            return fn(self.connection, *args)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self.http.bad_response(f"unreadable {fn.__name__} record") from exc
-
-    async def _get_or_none(self, fetch: Awaitable[Json]) -> Json | None:
-        """A detail GET whose 404 means "no such record", not a failure."""
-        try:
-            return await fetch
-        except UpstreamError as exc:
-            if exc.code is ErrorCode.NOT_FOUND:
-                return None
-            raise
 
     async def _lookup(
         self,
