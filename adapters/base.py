@@ -5,6 +5,10 @@ in key order: a record, or None when the vendor says it does not exist. Each ada
 chooses how to answer a batch (N detail GETs, or one list call) from what its API offers.
 Methods for what a vendor does not offer raise NotSupportedError; the schema checks
 ``capabilities`` first and answers null, so callers rarely see that error.
+
+Write methods take a command from ``adapters.commands`` and return the changed object as
+the vendor now has it (from the write's own answer where that is the full object, else
+re-read). They validate vendor rules before their first upstream call.
 """
 
 from __future__ import annotations
@@ -14,7 +18,24 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from adapters.errors import ErrorCode, NotSupportedError, UpstreamError
+from adapters.commands import (
+    CreateApiKey,
+    CreateBackup,
+    CreatedApiKey,
+    CreateDatabase,
+    CreatedDatabase,
+    DeletedBackup,
+    DeletedDatabase,
+    InviteMember,
+    PasswordReset,
+    RevokedApiKey,
+    ScaleDatabase,
+    UpdateApiKey,
+    UpdateBackupConfiguration,
+    UpdateDatabase,
+    UpdateOrganization,
+)
+from adapters.errors import ErrorCode, InvalidInputError, NotSupportedError, UpstreamError
 from adapters.http import UpstreamHttp
 from adapters.model import (
     ActivityRange,
@@ -30,6 +51,8 @@ from adapters.model import (
     InvitationRecord,
     Key,
     MemberRecord,
+    MemberRole,
+    Operation,
     OrganizationRecord,
     PlanRecord,
     PrivateEndpointConfigRecord,
@@ -84,6 +107,28 @@ class Adapter(Protocol):
         self, organization: Key, cloud_provider: str, region: str
     ) -> PrivateEndpointConfigRecord: ...
     async def get_metrics(self, database: Key) -> str: ...
+
+    async def create_database(self, command: CreateDatabase) -> CreatedDatabase: ...
+    async def update_database(self, command: UpdateDatabase) -> DatabaseRecord: ...
+    async def start_database(self, database: Key) -> DatabaseRecord: ...
+    async def stop_database(self, database: Key) -> DatabaseRecord: ...
+    async def scale_database(self, command: ScaleDatabase) -> DatabaseRecord: ...
+    async def delete_database(self, database: Key) -> DeletedDatabase: ...
+    async def reset_database_password(self, database: Key) -> PasswordReset: ...
+    async def reset_credential_password(self, credential: Key) -> PasswordReset: ...
+    async def create_api_key(self, command: CreateApiKey) -> CreatedApiKey: ...
+    async def update_api_key(self, command: UpdateApiKey) -> ApiKeyRecord: ...
+    async def revoke_api_key(self, api_key: Key) -> RevokedApiKey: ...
+    async def invite_member(self, command: InviteMember) -> InvitationRecord: ...
+    async def cancel_invitation(self, invitation: Key) -> None: ...
+    async def update_member_role(self, member: Key, role: MemberRole) -> MemberRecord: ...
+    async def remove_member(self, member: Key) -> None: ...
+    async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord: ...
+    async def create_backup(self, command: CreateBackup) -> BackupRecord: ...
+    async def delete_backup(self, backup: Key) -> DeletedBackup: ...
+    async def update_backup_configuration(
+        self, command: UpdateBackupConfiguration
+    ) -> BackupConfigurationRecord: ...
 
 
 class BaseAdapter:
@@ -187,6 +232,75 @@ class BaseAdapter:
 
     async def get_metrics(self, database: Key) -> str:
         raise self.not_supported("metrics")
+
+    # -- writes: each is listed in ``capabilities.operations`` where a vendor overrides it
+    def _unsupported(self, operation: Operation) -> NotSupportedError:
+        return self.not_supported(operation.value)
+
+    async def create_database(self, command: CreateDatabase) -> CreatedDatabase:
+        raise self._unsupported(Operation.CREATE_DATABASE)
+
+    async def update_database(self, command: UpdateDatabase) -> DatabaseRecord:
+        raise self._unsupported(Operation.UPDATE_DATABASE)
+
+    async def start_database(self, database: Key) -> DatabaseRecord:
+        raise self._unsupported(Operation.START_DATABASE)
+
+    async def stop_database(self, database: Key) -> DatabaseRecord:
+        raise self._unsupported(Operation.STOP_DATABASE)
+
+    async def scale_database(self, command: ScaleDatabase) -> DatabaseRecord:
+        raise self._unsupported(Operation.SCALE_DATABASE)
+
+    async def delete_database(self, database: Key) -> DeletedDatabase:
+        raise self._unsupported(Operation.DELETE_DATABASE)
+
+    async def reset_database_password(self, database: Key) -> PasswordReset:
+        raise self._unsupported(Operation.RESET_DATABASE_PASSWORD)
+
+    async def reset_credential_password(self, credential: Key) -> PasswordReset:
+        raise self._unsupported(Operation.RESET_DATABASE_PASSWORD)
+
+    async def create_api_key(self, command: CreateApiKey) -> CreatedApiKey:
+        raise self._unsupported(Operation.CREATE_API_KEY)
+
+    async def update_api_key(self, command: UpdateApiKey) -> ApiKeyRecord:
+        raise self._unsupported(Operation.UPDATE_API_KEY)
+
+    async def revoke_api_key(self, api_key: Key) -> RevokedApiKey:
+        raise self._unsupported(Operation.REVOKE_API_KEY)
+
+    async def invite_member(self, command: InviteMember) -> InvitationRecord:
+        raise self._unsupported(Operation.INVITE_MEMBER)
+
+    async def cancel_invitation(self, invitation: Key) -> None:
+        raise self._unsupported(Operation.CANCEL_INVITATION)
+
+    async def update_member_role(self, member: Key, role: MemberRole) -> MemberRecord:
+        raise self._unsupported(Operation.UPDATE_MEMBER_ROLE)
+
+    async def remove_member(self, member: Key) -> None:
+        raise self._unsupported(Operation.REMOVE_MEMBER)
+
+    async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord:
+        raise self._unsupported(Operation.UPDATE_ORGANIZATION)
+
+    async def create_backup(self, command: CreateBackup) -> BackupRecord:
+        raise self._unsupported(Operation.CREATE_BACKUP)
+
+    async def delete_backup(self, backup: Key) -> DeletedBackup:
+        raise self._unsupported(Operation.DELETE_BACKUP)
+
+    async def update_backup_configuration(
+        self, command: UpdateBackupConfiguration
+    ) -> BackupConfigurationRecord:
+        raise self._unsupported(Operation.UPDATE_BACKUP_CONFIGURATION)
+
+    def invalid(self, field: tuple[str, ...], problem: str) -> InvalidInputError:
+        """A vendor rule broken by a write's input, raised before any upstream call."""
+        return InvalidInputError(
+            field, problem, connection=self.connection.name, vendor=self.connection.vendor.value
+        )
 
 
 class HttpAdapter(BaseAdapter):

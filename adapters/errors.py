@@ -2,7 +2,8 @@
 
     GatewayError                 anything with a stable code a caller may see
     ├── UpstreamError            a vendor call failed (status, vendor code, request id)
-    └── NotSupportedError        the vendor does not offer this (code NOT_SUPPORTED)
+    ├── NotSupportedError        the vendor does not offer this (code NOT_SUPPORTED)
+    └── InvalidInputError        a write's input breaks a vendor rule, caught before any call
 
 httpx exceptions and vendor error bodies are translated into UpstreamError in exactly one
 place, ``adapters.http.UpstreamHttp``; vendor clients only say how to read their bodies.
@@ -129,3 +130,31 @@ class NotSupportedError(GatewayError):
             connection=connection,
             vendor=vendor,
         )
+
+
+class InvalidInputError(GatewayError):
+    """Input that breaks a documented vendor rule, found before any upstream call.
+
+    ``field`` is the path in the command's own attribute names (``("options",
+    "min_total_memory_gb")``); the schema rewrites it into the GraphQL input path.
+    """
+
+    def __init__(
+        self,
+        field: tuple[str, ...],
+        problem: str,
+        *,
+        connection: str | None = None,
+        vendor: str | None = None,
+    ) -> None:
+        super().__init__(
+            ErrorCode.BAD_USER_INPUT,
+            f"{'.'.join(field)}: {problem}",
+            connection=connection,
+            vendor=vendor,
+        )
+        self.field = field
+        self.problem = problem
+
+    def extensions(self) -> dict[str, Any]:
+        return super().extensions() | {"field": ".".join(self.field)}

@@ -119,7 +119,9 @@ class UpstreamHttp:
         self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
         limit = self.settings.rate_limit
         self._pacer = RatePacer(limit[0], limit[1]) if limit else None
-        self._inflight: dict[tuple[str, str], asyncio.Future[httpx.Response]] = {}
+        self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
+        # bumped by every write, so a read after a write never joins a GET sent before it
+        self._writes = 0
 
     @property
     def vendor(self) -> str:
@@ -130,7 +132,7 @@ class UpstreamHttp:
 
     async def get(self, url: str, *, params: Mapping[str, str] | None = None) -> httpx.Response:
         """GET with single-flight: identical concurrent GETs share one upstream call."""
-        flight_key = ("GET", str(self.client.build_request("GET", url, params=params).url))
+        flight_key = (str(self.client.build_request("GET", url, params=params).url), self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -162,6 +164,8 @@ class UpstreamHttp:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request; a non-2xx answer or a transport failure raises UpstreamError."""
+        if method != "GET":
+            self._writes += 1
         request_headers = dict(headers or {})
         request_id = current_request_id.get()
         if request_id:

@@ -74,6 +74,30 @@ class ApiKeyState(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+class Operation(StrEnum):
+    """Every write the schema offers; an adapter declares the ones its vendor supports."""
+
+    CREATE_DATABASE = "createDatabase"
+    RESTORE_DATABASE = "restoreDatabase"  # createDatabase with fromBackupId
+    UPDATE_DATABASE = "updateDatabase"
+    START_DATABASE = "startDatabase"
+    STOP_DATABASE = "stopDatabase"
+    SCALE_DATABASE = "scaleDatabase"
+    DELETE_DATABASE = "deleteDatabase"
+    RESET_DATABASE_PASSWORD = "resetDatabasePassword"
+    CREATE_API_KEY = "createApiKey"
+    UPDATE_API_KEY = "updateApiKey"
+    REVOKE_API_KEY = "revokeApiKey"
+    INVITE_MEMBER = "inviteMember"
+    CANCEL_INVITATION = "cancelInvitation"
+    UPDATE_MEMBER_ROLE = "updateMemberRole"
+    REMOVE_MEMBER = "removeMember"
+    UPDATE_ORGANIZATION = "updateOrganization"
+    CREATE_BACKUP = "createBackup"
+    DELETE_BACKUP = "deleteBackup"
+    UPDATE_BACKUP_CONFIGURATION = "updateBackupConfiguration"
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a vendor offers; fields it lacks resolve to null without an error."""
@@ -91,6 +115,8 @@ class Capabilities:
     private_endpoints: bool = False
     metrics: bool = False
     feature_flags: bool = False
+    #: the writes this vendor supports; the others fail with NOT_SUPPORTED before any call
+    operations: frozenset[Operation] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from gateway.runtime import Runtime
 from schema.build import build_schema
 from schema.context import GatewayContext
 from schema.errors import coded
+from schema.idempotency import IdempotencyStore
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
@@ -31,6 +32,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
         self.runtime = runtime
+        self.idempotency = IdempotencyStore()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -44,6 +46,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             request_id=request_id,
             request=request,
             response=response,
+            idempotency=self.idempotency,
         )
 
     async def process_result(

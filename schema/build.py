@@ -11,6 +11,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
+from schema.mutations import Mutation
 from schema.nodes import (
     Activity,
     ApiKey,
@@ -41,6 +42,7 @@ class GatewaySchema(strawberry.Schema):
 def build_schema() -> GatewaySchema:
     return GatewaySchema(
         query=Query,
+        mutation=Mutation,
         types=[
             Organization,
             Database,

@@ -18,6 +18,7 @@ from adapters.model import (
     BackupStatus,
     DatabaseStatus,
     MemberRole,
+    Operation,
     Vendor,
 )
 
@@ -40,6 +41,12 @@ MemberRoleEnum = strawberry.enum(
 )
 ApiKeyStateEnum = strawberry.enum(
     ApiKeyState, name="ApiKeyState", description="Normalized API key state"
+)
+
+OperationEnum = strawberry.enum(
+    Operation,
+    name="Operation",
+    description="A mutation; a connection lists the ones its vendor supports",
 )
 
 DEFAULT_PAGE_SIZE = 50
@@ -66,6 +73,9 @@ class Capabilities:
     private_endpoints: bool = strawberry.field(description="Private endpoint setup can be read")
     metrics: bool = strawberry.field(description="Database metrics can be read")
     feature_flags: bool = strawberry.field(description="Feature flags can be listed")
+    operations: list[OperationEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="Mutations this connection supports; others fail with NOT_SUPPORTED"
+    )
 
 
 @strawberry.type(description="One configured account at one vendor")
@@ -84,7 +94,10 @@ class VendorConnection:
             vendor=info.vendor,
             base_url=info.base_url,
             simulated=info.simulated,
-            capabilities=Capabilities(**{k: getattr(caps, k) for k in caps.__dataclass_fields__}),
+            capabilities=Capabilities(
+                **{k: getattr(caps, k) for k in caps.__dataclass_fields__ if k != "operations"},
+                operations=sorted(caps.operations, key=list(Operation).index),
+            ),
         )
 
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from adapters.base import Adapter
 from adapters.errors import GatewayError
+from schema.idempotency import IdempotencyStore
 from schema.loaders import Loaders
 
 
@@ -23,10 +24,16 @@ class GatewayContext:
     response: Any = None
     #: errors of the parts of a list that failed while the rest answered
     partial_errors: list[GraphQLError] = field(default_factory=list)
+    #: shared by every request of one gateway process
+    idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)
 
     @cached_property
     def loaders(self) -> Loaders:
         return Loaders(self.adapters)
+
+    def reset_loaders(self) -> None:
+        """Forget everything read so far in this request: a write just changed it."""
+        self.__dict__.pop("loaders", None)
 
     def add_partial_error(self, info: Info, error: Exception) -> None:
         """Record a failed part of a field whose other parts still answer."""

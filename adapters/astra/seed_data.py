@@ -60,11 +60,18 @@ APPS: dict[str, tuple[str, str, str, list[str], tuple[str, str, str]]] = {
     "mongodb-catalog": (_uuid("a4400000", 2), "discovering", "none", ["catalog"], CLUSTER_EKS),
     "redis-sessions": (_uuid("a4400000", 3), "pending", "none", ["sessions"], CLUSTER_GKE),
     "cassandra-metrics": (
-        _uuid("a4400000", 4), "provisioning", "none", ["metrics"], CLUSTER_EKS,
+        _uuid("a4400000", 4),
+        "provisioning",
+        "none",
+        ["metrics"],
+        CLUSTER_EKS,
     ),
     "mysql-billing": (_uuid("a4400000", 5), "failed", "atRisk", ["billing"], CLUSTER_OCP),
     "postgres-analytics": (
-        _uuid("a4400000", 6), "restoring", "partial", ["analytics", "analytics-etl"],
+        _uuid("a4400000", 6),
+        "restoring",
+        "partial",
+        ["analytics", "analytics-etl"],
         CLUSTER_EKS,
     ),
     "mariadb-legacy": (_uuid("a4400000", 7), "unavailable", "atRisk", ["legacy"], CLUSTER_OCP),
@@ -76,23 +83,79 @@ APP_IDS: dict[str, str] = {name: spec[0] for name, spec in APPS.items()}
 # Backups: (id, app, name, state, totalBytes, percentDone, backupCreationTimestamp or None).
 GIB = 1 << 30
 BACKUPS: list[tuple[str, str, str, str, int, int, str | None]] = [
-    (_uuid("bac00000", 1), "postgres-orders", "orders-daily-20260110", "completed", 5 * GIB,
-     100, "2026-01-10T02:00:00.000000Z"),
-    (_uuid("bac00000", 2), "postgres-orders", "orders-daily-20260111", "running", 2 * GIB,
-     45, "2026-01-11T02:00:00.000000Z"),
+    (
+        _uuid("bac00000", 1),
+        "postgres-orders",
+        "orders-daily-20260110",
+        "completed",
+        5 * GIB,
+        100,
+        "2026-01-10T02:00:00.000000Z",
+    ),
+    (
+        _uuid("bac00000", 2),
+        "postgres-orders",
+        "orders-daily-20260111",
+        "running",
+        2 * GIB,
+        45,
+        "2026-01-11T02:00:00.000000Z",
+    ),
     (_uuid("bac00000", 3), "postgres-orders", "orders-adhoc", "pending", 0, 0, None),
-    (_uuid("bac00000", 4), "postgres-orders", "orders-weekly-02", "discovering", 0, 0,
-     "2026-01-11T03:00:00.000000Z"),
-    (_uuid("bac00000", 5), "postgres-orders", "orders-daily-20260109", "failed", 700 << 20,
-     12, "2026-01-09T02:00:00.000000Z"),
-    (_uuid("bac00000", 6), "mysql-billing", "billing-monthly-202512", "removed", 3 * GIB,
-     100, "2025-12-31T23:00:00.000000Z"),
-    (_uuid("bac00000", 7), "couchdb-archive", "archive-final", "deleting", 9 * GIB, 100,
-     "2026-01-08T12:00:00.000000Z"),
-    (_uuid("bac00000", 8), "mariadb-legacy", "legacy-nightly", "unknown", 0, 0,
-     "2026-01-07T01:00:00.000000Z"),
-    (_uuid("bac00000", 9), "postgres-analytics", "analytics-before-restore", "completed",
-     12 * GIB, 100, "2026-01-06T18:30:00.000000Z"),
+    (
+        _uuid("bac00000", 4),
+        "postgres-orders",
+        "orders-weekly-02",
+        "discovering",
+        0,
+        0,
+        "2026-01-11T03:00:00.000000Z",
+    ),
+    (
+        _uuid("bac00000", 5),
+        "postgres-orders",
+        "orders-daily-20260109",
+        "failed",
+        700 << 20,
+        12,
+        "2026-01-09T02:00:00.000000Z",
+    ),
+    (
+        _uuid("bac00000", 6),
+        "mysql-billing",
+        "billing-monthly-202512",
+        "removed",
+        3 * GIB,
+        100,
+        "2025-12-31T23:00:00.000000Z",
+    ),
+    (
+        _uuid("bac00000", 7),
+        "couchdb-archive",
+        "archive-final",
+        "deleting",
+        9 * GIB,
+        100,
+        "2026-01-08T12:00:00.000000Z",
+    ),
+    (
+        _uuid("bac00000", 8),
+        "mariadb-legacy",
+        "legacy-nightly",
+        "unknown",
+        0,
+        0,
+        "2026-01-07T01:00:00.000000Z",
+    ),
+    (
+        _uuid("bac00000", 9),
+        "postgres-analytics",
+        "analytics-before-restore",
+        "completed",
+        12 * GIB,
+        100,
+        "2026-01-06T18:30:00.000000Z",
+    ),
 ]
 
 # Snapshots: (id, app, name, state).
@@ -112,10 +175,16 @@ FEATURE_RBAC_ID = "2d960b50-10be-5a19-a3ef-80bd08c12a89"
 
 def bootstrap(sim: AstraSimulator) -> None:
     """What even an unseeded simulator has: the account, its owner and the demo token."""
-    sim.set_account(ACCOUNT_ID, ACCOUNT_NAME, state="active", is_enabled=True,
-                    created_by=SYSTEM_USER_ID)
-    sim.add_user("Bruce", "Wayne", "bruce.wayne@wayne-enterprises.example", id=BRUCE,
-                 created_by=SYSTEM_USER_ID)
+    sim.set_account(
+        ACCOUNT_ID, ACCOUNT_NAME, state="active", is_enabled=True, created_by=SYSTEM_USER_ID
+    )
+    sim.add_user(
+        "Bruce",
+        "Wayne",
+        "bruce.wayne@wayne-enterprises.example",
+        id=BRUCE,
+        created_by=SYSTEM_USER_ID,
+    )
     sim.add_role_binding(BRUCE, "owner", id=_uuid("b1d00000", 1), created_by=SYSTEM_USER_ID)
     sim.add_token(BRUCE, "gateway-demo", secret=DEMO_TOKEN, id=_uuid("70c00000", 1))
 
@@ -123,20 +192,38 @@ def bootstrap(sim: AstraSimulator) -> None:
 def seed(sim: AstraSimulator) -> None:
     """Add users, bindings, tokens, credentials, features, 9 apps, 9 backups, 8 snapshots."""
     # The seed's example, verbatim (it predates everything else in this account).
-    sim.add_feature("astra.account.rbac", True, id=FEATURE_RBAC_ID, created_by=SYSTEM_USER_ID,
-                    created="2022-10-06T20:58:16.305662Z")
-    sim.add_feature("astra.account.ldap", False, id=_uuid("fea70000", 2),
-                    created_by=SYSTEM_USER_ID)
-    sim.add_feature("astra.app.executionHooks", True, id=_uuid("fea70000", 3),
-                    created_by=SYSTEM_USER_ID)
+    sim.add_feature(
+        "astra.account.rbac",
+        True,
+        id=FEATURE_RBAC_ID,
+        created_by=SYSTEM_USER_ID,
+        created="2022-10-06T20:58:16.305662Z",
+    )
+    sim.add_feature("astra.account.ldap", False, id=_uuid("fea70000", 2), created_by=SYSTEM_USER_ID)
+    sim.add_feature(
+        "astra.app.executionHooks", True, id=_uuid("fea70000", 3), created_by=SYSTEM_USER_ID
+    )
 
     sim.add_user("Lucius", "Fox", "lucius.fox@wayne-enterprises.example", id=LUCIUS)
-    sim.add_user("Barbara", "Gordon", "barbara.gordon@wayne-enterprises.example", id=BARBARA,
-                 auth_provider="ldap", labels=[{"name": "team", "value": "oracle"}])
-    sim.add_user("Dick", "Grayson", "dick.grayson@wayne-enterprises.example", id=DICK,
-                 state="pending")
-    sim.add_user("Selina", "Kyle", "selina.kyle@wayne-enterprises.example", id=SELINA,
-                 state="suspended", is_enabled=False)
+    sim.add_user(
+        "Barbara",
+        "Gordon",
+        "barbara.gordon@wayne-enterprises.example",
+        id=BARBARA,
+        auth_provider="ldap",
+        labels=[{"name": "team", "value": "oracle"}],
+    )
+    sim.add_user(
+        "Dick", "Grayson", "dick.grayson@wayne-enterprises.example", id=DICK, state="pending"
+    )
+    sim.add_user(
+        "Selina",
+        "Kyle",
+        "selina.kyle@wayne-enterprises.example",
+        id=SELINA,
+        state="suspended",
+        is_enabled=False,
+    )
     # Selina was suspended by Lucius later on: the one seeded user with modifiedBy.
     meta = sim.state.users[SELINA]["metadata"]
     meta.update(modificationTimestamp="2026-01-12T16:20:00.000000Z", modifiedBy=LUCIUS)
@@ -150,30 +237,65 @@ def seed(sim: AstraSimulator) -> None:
 
     # The pending user has no token: an invitation can't have minted one yet.
     sim.add_token(BRUCE, "ci-pipeline", secret=TOKENS["owner-ci"], id=_uuid("70c00000", 2))
-    sim.add_token(LUCIUS, "ops-laptop", secret=TOKENS["admin"], id=_uuid("70c00000", 3),
-                  created_by=LUCIUS)
-    sim.add_token(BARBARA, "ldap-sync", secret=TOKENS["member"], id=_uuid("70c00000", 4),
-                  created_by=BARBARA)
-    sim.add_token(SELINA, "old-integration", secret=TOKENS["suspended"],
-                  id=_uuid("70c00000", 5), created_by=SELINA)
+    sim.add_token(
+        LUCIUS, "ops-laptop", secret=TOKENS["admin"], id=_uuid("70c00000", 3), created_by=LUCIUS
+    )
+    sim.add_token(
+        BARBARA, "ldap-sync", secret=TOKENS["member"], id=_uuid("70c00000", 4), created_by=BARBARA
+    )
+    sim.add_token(
+        SELINA,
+        "old-integration",
+        secret=TOKENS["suspended"],
+        id=_uuid("70c00000", 5),
+        created_by=SELINA,
+    )
 
-    sim.add_credential("gke-prod-kubeconfig", "kubeconfig", "apiVersion: v1\nkind: Config\n",
-                       id=_uuid("c4ed0000", 1), valid_until="2027-01-05T09:00:00.000000Z")
-    sim.add_credential("backup-bucket-s3", "s3",
-                       {"accessKey": "AKIAWAYNE", "secretKey": "s3cr3t-batcave"},
-                       id=_uuid("c4ed0000", 2))
-    sim.add_credential("ocp-expired-kubeconfig", "kubeconfig", "apiVersion: v1\n",
-                       id=_uuid("c4ed0000", 3), valid=False,
-                       valid_until="2025-12-31T00:00:00.000000Z")
+    sim.add_credential(
+        "gke-prod-kubeconfig",
+        "kubeconfig",
+        "apiVersion: v1\nkind: Config\n",
+        id=_uuid("c4ed0000", 1),
+        valid_until="2027-01-05T09:00:00.000000Z",
+    )
+    sim.add_credential(
+        "backup-bucket-s3",
+        "s3",
+        {"accessKey": "AKIAWAYNE", "secretKey": "s3cr3t-batcave"},
+        id=_uuid("c4ed0000", 2),
+    )
+    sim.add_credential(
+        "ocp-expired-kubeconfig",
+        "kubeconfig",
+        "apiVersion: v1\n",
+        id=_uuid("c4ed0000", 3),
+        valid=False,
+        valid_until="2025-12-31T00:00:00.000000Z",
+    )
 
     for name, (app_id, state, protection, namespaces, cluster) in APPS.items():
         labels = [{"name": "tier", "value": "prod"}] if state == "ready" else []
-        sim.add_app(name, id=app_id, state=state, protection_state=protection,
-                    namespaces=namespaces, cluster=cluster, labels=labels)
+        sim.add_app(
+            name,
+            id=app_id,
+            state=state,
+            protection_state=protection,
+            namespaces=namespaces,
+            cluster=cluster,
+            labels=labels,
+        )
 
     for backup_id, app, name, state, total, percent, when in BACKUPS:
         bucket = BUCKET_ARCHIVE if app in ("couchdb-archive", "mysql-billing") else BUCKET_PRIMARY
-        sim.add_backup(APP_IDS[app], name, id=backup_id, state=state, bucket_id=bucket,
-                       total_bytes=total, percent_done=percent, backup_created=when)
+        sim.add_backup(
+            APP_IDS[app],
+            name,
+            id=backup_id,
+            state=state,
+            bucket_id=bucket,
+            total_bytes=total,
+            percent_done=percent,
+            backup_created=when,
+        )
     for snap_id, app, name, state in SNAPS:
         sim.add_snapshot(APP_IDS[app], name, id=snap_id, state=state)

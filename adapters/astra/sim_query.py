@@ -17,7 +17,8 @@ from typing import Any
 
 Resource = dict[str, Any]
 FILTER_RE = re.compile(
-    r"\s*([A-Za-z][\w.]*)\s+(eq|ne|lt|le|gt|ge)\s+'((?:[^']|'')*)'\s*(?:(and)\s+(?=\S))?")
+    r"\s*([A-Za-z][\w.]*)\s+(eq|ne|lt|le|gt|ge)\s+'((?:[^']|'')*)'\s*(?:(and)\s+(?=\S))?"
+)
 QUERY_PARAMS = frozenset({"limit", "continue", "count", "filter", "include", "orderBy", "skip"})
 
 
@@ -124,8 +125,14 @@ def parse_query(params: dict[str, str], knows: Callable[[str], bool]) -> ListQue
 
 
 def matches(resource: Resource, filters: list[tuple[str, str, str]]) -> bool:
-    compare = {"eq": str.__eq__, "ne": str.__ne__, "lt": str.__lt__, "le": str.__le__,
-               "gt": str.__gt__, "ge": str.__ge__}
+    compare = {
+        "eq": str.__eq__,
+        "ne": str.__ne__,
+        "lt": str.__lt__,
+        "le": str.__le__,
+        "gt": str.__gt__,
+        "ge": str.__ge__,
+    }
     for path, op, wanted in filters:
         value = get_path(resource, path)
         values = value if isinstance(value, list) else [value]  # namespaces eq 'x' = contains

@@ -45,15 +45,17 @@ PROBLEM_BASE = "https://astra.netapp.io/problems/"
 # N -> (HTTP status, title, detail), per the notes; titles of 3, 5, 11, 41 and 2 are the seed's.
 PROBLEMS: dict[int, tuple[int, str, str]] = {
     1: (404, "Resource not found", "The resource specified in the request URI wasn't found."),
-    2: (404, "Collection not found",
-        "The collection specified in the request URI wasn't found."),
+    2: (404, "Collection not found", "The collection specified in the request URI wasn't found."),
     3: (401, "Missing bearer token", "The request is missing the required bearer token."),
     4: (401, "Invalid bearer token", "The supplied bearer token is invalid."),
     5: (400, "Invalid query parameters", "The supplied query parameters are invalid."),
     7: (400, "Invalid JSON payload", "The request body isn't valid JSON."),
     9: (400, "Invalid JSON resource", "The supplied JSON resource is invalid."),
-    10: (409, "JSON resource conflict",
-         "The request body conflicts with the current state of the resource."),
+    10: (
+        409,
+        "JSON resource conflict",
+        "The request body conflicts with the current state of the resource.",
+    ),
     11: (403, "Operation not permitted", "The requested operation isn't permitted."),
     19: (409, "User already exists", "A user with the supplied email already exists."),
     35: (400, "Invalid resource ID", "The resource ID in the request URI is invalid."),
@@ -64,11 +66,28 @@ PROBLEMS: dict[int, tuple[int, str, str]] = {
 PROBLEM_FOR_STATUS = {400: 9, 401: 4, 403: 11, 404: 1, 409: 10, 503: 41}
 
 ROLES = ("viewer", "member", "admin", "owner")
-APP_STATES = ("pending", "discovering", "provisioning", "ready", "failed", "restoring",
-              "unavailable", "unknown", "deleting")
+APP_STATES = (
+    "pending",
+    "discovering",
+    "provisioning",
+    "ready",
+    "failed",
+    "restoring",
+    "unavailable",
+    "unknown",
+    "deleting",
+)
 PROTECTION_STATES = ("protected", "partial", "none", "atRisk")
-BACKUP_STATES = ("pending", "discovering", "running", "completed", "failed", "removed",
-                 "unknown", "deleting")
+BACKUP_STATES = (
+    "pending",
+    "discovering",
+    "running",
+    "completed",
+    "failed",
+    "removed",
+    "unknown",
+    "deleting",
+)
 USER_STATES = ("pending", "active", "suspended")
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
@@ -103,29 +122,82 @@ class Kind:
         return path.split(".")[0] in ("type", "version", "id", "metadata", *self.fields)
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("account", "1.1", ("name", "state", "isEnabled"), ("name",), ("name", "isEnabled"),
-         ("state",), "owner", ("GET", "PUT")),
-    Kind("user", "1.2", ("firstName", "lastName", "email", "state", "isEnabled",
-                         "authProvider", "lastActTimestamp"),
-         ("firstName", "lastName", "email"), ("firstName", "lastName", "state", "isEnabled"),
-         ("email", "authProvider"), "admin"),
-    Kind("roleBinding", "1.1", ("principalType", "userID", "groupID", "accountID", "role",
-                                "roleConstraints"),
-         ("role",), ("role", "roleConstraints"),
-         ("principalType", "userID", "groupID", "accountID"), "admin"),
-    Kind("token", "1.1", ("name", "userID"), (), ("name",), ("userID",), "viewer"),
-    Kind("credential", "1.1", ("name", "keyType", "valid", "validUntilTimestamp"),
-         ("name", "keyType", "keyStore"), ("name", "keyStore"), ("keyType",), "member"),
-    Kind("feature", "1.1", ("name", "isEnabled"), methods=("GET",)),
-    Kind("app", "2.0", ("name", "state", "protectionState", "namespaces", "clusterID",
-                        "clusterName", "clusterType"),
-         ("name", "clusterID", "namespaces"), ("name",), ("clusterID",)),
-    Kind("appBackup", "1.1", ("name", "bucketID", "state", "backupCreationTimestamp",
-                              "totalBytes", "percentDone"), ("name",),
-         methods=("GET", "DELETE")),
-    Kind("appSnap", "1.1", ("name", "state"), ("name",), methods=("GET", "DELETE")),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "account",
+            "1.1",
+            ("name", "state", "isEnabled"),
+            ("name",),
+            ("name", "isEnabled"),
+            ("state",),
+            "owner",
+            ("GET", "PUT"),
+        ),
+        Kind(
+            "user",
+            "1.2",
+            (
+                "firstName",
+                "lastName",
+                "email",
+                "state",
+                "isEnabled",
+                "authProvider",
+                "lastActTimestamp",
+            ),
+            ("firstName", "lastName", "email"),
+            ("firstName", "lastName", "state", "isEnabled"),
+            ("email", "authProvider"),
+            "admin",
+        ),
+        Kind(
+            "roleBinding",
+            "1.1",
+            ("principalType", "userID", "groupID", "accountID", "role", "roleConstraints"),
+            ("role",),
+            ("role", "roleConstraints"),
+            ("principalType", "userID", "groupID", "accountID"),
+            "admin",
+        ),
+        Kind("token", "1.1", ("name", "userID"), (), ("name",), ("userID",), "viewer"),
+        Kind(
+            "credential",
+            "1.1",
+            ("name", "keyType", "valid", "validUntilTimestamp"),
+            ("name", "keyType", "keyStore"),
+            ("name", "keyStore"),
+            ("keyType",),
+            "member",
+        ),
+        Kind("feature", "1.1", ("name", "isEnabled"), methods=("GET",)),
+        Kind(
+            "app",
+            "2.0",
+            (
+                "name",
+                "state",
+                "protectionState",
+                "namespaces",
+                "clusterID",
+                "clusterName",
+                "clusterType",
+            ),
+            ("name", "clusterID", "namespaces"),
+            ("name",),
+            ("clusterID",),
+        ),
+        Kind(
+            "appBackup",
+            "1.1",
+            ("name", "bucketID", "state", "backupCreationTimestamp", "totalBytes", "percentDone"),
+            ("name",),
+            methods=("GET", "DELETE"),
+        ),
+        Kind("appSnap", "1.1", ("name", "state"), ("name",), methods=("GET", "DELETE")),
+    )
+}
 
 
 class Meta(TypedDict, total=False):
@@ -158,15 +230,26 @@ class AstraState:
 
 
 # kind -> (AstraState attribute, nested under a parent?)
-STORES = {"user": ("users", False), "roleBinding": ("role_bindings", False),
-          "token": ("tokens", True), "credential": ("credentials", False),
-          "feature": ("features", False), "app": ("apps", False),
-          "appBackup": ("app_backups", True), "appSnap": ("app_snaps", True)}
-COLLECTION_PATHS = {"user": "/core/v1/users", "roleBinding": "/core/v1/roleBindings",
-                    "token": "/core/v1/users/{parent_id}/tokens",
-                    "credential": "/core/v1/credentials", "feature": "/core/v1/features",
-                    "app": "/k8s/v2/apps", "appBackup": "/k8s/v1/apps/{parent_id}/appBackups",
-                    "appSnap": "/k8s/v1/apps/{parent_id}/appSnaps"}
+STORES = {
+    "user": ("users", False),
+    "roleBinding": ("role_bindings", False),
+    "token": ("tokens", True),
+    "credential": ("credentials", False),
+    "feature": ("features", False),
+    "app": ("apps", False),
+    "appBackup": ("app_backups", True),
+    "appSnap": ("app_snaps", True),
+}
+COLLECTION_PATHS = {
+    "user": "/core/v1/users",
+    "roleBinding": "/core/v1/roleBindings",
+    "token": "/core/v1/users/{parent_id}/tokens",
+    "credential": "/core/v1/credentials",
+    "feature": "/core/v1/features",
+    "app": "/k8s/v2/apps",
+    "appBackup": "/k8s/v1/apps/{parent_id}/appBackups",
+    "appSnap": "/k8s/v1/apps/{parent_id}/appSnaps",
+}
 
 
 def _bool(value: bool) -> str:
@@ -206,8 +289,14 @@ class AstraSimulator:
             seed_data.seed(self)
         self.app = Starlette(
             routes=self._routes(),
-            middleware=[Middleware(SimulatorMiddleware, log=self.log, faults=self.faults,
-                                   render_error=self.render_error)],
+            middleware=[
+                Middleware(
+                    SimulatorMiddleware,
+                    log=self.log,
+                    faults=self.faults,
+                    render_error=self.render_error,
+                )
+            ],
             exception_handlers={Problem: self._on_problem, HTTPException: self._on_http},
         )
         # A trailing slash is another (unknown) path to Astra, not a redirect.
@@ -216,9 +305,14 @@ class AstraSimulator:
     # ----- problems -------------------------------------------------------------------
     def problem_response(self, number: int, detail: str | None = None, **extra: Any) -> Response:
         status, title, default_detail = PROBLEMS[number]
-        body = {"type": f"{PROBLEM_BASE}{number}", "title": title,
-                "detail": detail or default_detail, "status": str(status),
-                "correlationID": self._correlation_id(), **extra}
+        body = {
+            "type": f"{PROBLEM_BASE}{number}",
+            "title": title,
+            "detail": detail or default_detail,
+            "status": str(status),
+            "correlationID": self._correlation_id(),
+            **extra,
+        }
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status, headers, media_type="application/problem+json")
 
@@ -230,8 +324,13 @@ class AstraSimulator:
             title = HTTPStatus(status).phrase
         except ValueError:
             title = "Error"
-        body = {"type": "about:blank", "title": title, "detail": message,
-                "status": str(status), "correlationID": self._correlation_id()}
+        body = {
+            "type": "about:blank",
+            "title": title,
+            "detail": message,
+            "status": str(status),
+            "correlationID": self._correlation_id(),
+        }
         return JSONResponse(body, status, media_type="application/problem+json")
 
     async def _on_problem(self, request: Request, exc: Exception) -> Response:
@@ -266,50 +365,105 @@ class AstraSimulator:
     def _store_new(self, kind: str, body: Resource, meta: Meta) -> Resource:
         """Wrap ``body`` in the envelope and file it under its ID (nested kinds: parent's)."""
         when = meta.get("created") or self._now()
-        resource = {"type": KINDS[kind].media_type, "version": KINDS[kind].version,
-                    "id": meta.get("id") or self._new_id(), **body,
-                    "metadata": {"labels": copy.deepcopy(meta.get("labels") or []),
-                                 "creationTimestamp": when, "modificationTimestamp": when,
-                                 "createdBy": meta.get("created_by") or seed_data.BRUCE}}
+        resource = {
+            "type": KINDS[kind].media_type,
+            "version": KINDS[kind].version,
+            "id": meta.get("id") or self._new_id(),
+            **body,
+            "metadata": {
+                "labels": copy.deepcopy(meta.get("labels") or []),
+                "creationTimestamp": when,
+                "modificationTimestamp": when,
+                "createdBy": meta.get("created_by") or seed_data.BRUCE,
+            },
+        }
         attr, nested = STORES.get(kind, ("", False))
         if attr:
             store = getattr(self.state, attr)
-            (store.setdefault(meta.get("parent", ""), {}) if nested else store)[
-                resource["id"]] = resource
+            (store.setdefault(meta.get("parent", ""), {}) if nested else store)[resource["id"]] = (
+                resource
+            )
         return resource
 
     # ----- builders: tests use these to add data; each returns the vendor JSON ---------
     # ``meta`` (all optional): id, created, created_by, labels.
-    def set_account(self, account_id: str, name: str, *, state: str = "active",
-                    is_enabled: bool = True, **meta: Unpack[Meta]) -> Resource:
+    def set_account(
+        self,
+        account_id: str,
+        name: str,
+        *,
+        state: str = "active",
+        is_enabled: bool = True,
+        **meta: Unpack[Meta],
+    ) -> Resource:
         body = {"name": name, "state": state, "isEnabled": _bool(is_enabled)}
         self.state.account = self._store_new("account", body, {**meta, "id": account_id})
         return copy.deepcopy(self.state.account)
 
-    def add_user(self, first_name: str, last_name: str, email: str, *, state: str = "active",
-                 is_enabled: bool = True, auth_provider: str = "local",
-                 last_active: str | None = None, **meta: Unpack[Meta]) -> Resource:
-        user = self._store_new("user", {
-            "firstName": first_name, "lastName": last_name, "email": email, "state": state,
-            "isEnabled": _bool(is_enabled), "authProvider": auth_provider,
-            "lastActTimestamp": last_active}, meta)
+    def add_user(
+        self,
+        first_name: str,
+        last_name: str,
+        email: str,
+        *,
+        state: str = "active",
+        is_enabled: bool = True,
+        auth_provider: str = "local",
+        last_active: str | None = None,
+        **meta: Unpack[Meta],
+    ) -> Resource:
+        user = self._store_new(
+            "user",
+            {
+                "firstName": first_name,
+                "lastName": last_name,
+                "email": email,
+                "state": state,
+                "isEnabled": _bool(is_enabled),
+                "authProvider": auth_provider,
+                "lastActTimestamp": last_active,
+            },
+            meta,
+        )
         user["lastActTimestamp"] = last_active or user["metadata"]["creationTimestamp"]
         if state == "pending":  # a pending user (an invitation) has never been active
             del user["lastActTimestamp"]
         self.state.tokens.setdefault(user["id"], {})
         return copy.deepcopy(user)
 
-    def add_role_binding(self, user_id: str | None, role: str, *, group_id: str | None = None,
-                         role_constraints: list[str] | None = None,
-                         **meta: Unpack[Meta]) -> Resource:
+    def add_role_binding(
+        self,
+        user_id: str | None,
+        role: str,
+        *,
+        group_id: str | None = None,
+        role_constraints: list[str] | None = None,
+        **meta: Unpack[Meta],
+    ) -> Resource:
         # Reading: the unused principal ID is the nil UUID rather than absent.
-        return copy.deepcopy(self._store_new("roleBinding", {
-            "principalType": "group" if group_id else "user", "userID": user_id or NIL_UUID,
-            "groupID": group_id or NIL_UUID, "accountID": self.state.account["id"],
-            "role": role, "roleConstraints": list(role_constraints or ["*"])}, meta))
+        return copy.deepcopy(
+            self._store_new(
+                "roleBinding",
+                {
+                    "principalType": "group" if group_id else "user",
+                    "userID": user_id or NIL_UUID,
+                    "groupID": group_id or NIL_UUID,
+                    "accountID": self.state.account["id"],
+                    "role": role,
+                    "roleConstraints": list(role_constraints or ["*"]),
+                },
+                meta,
+            )
+        )
 
-    def add_token(self, user_id: str, name: str = "API token", *, secret: str | None = None,
-                  **meta: Unpack[Meta]) -> Resource:
+    def add_token(
+        self,
+        user_id: str,
+        name: str = "API token",
+        *,
+        secret: str | None = None,
+        **meta: Unpack[Meta],
+    ) -> Resource:
         """Add a token; the result alone carries ``token``, the secret, as POST does."""
         meta = {"created_by": user_id, **meta, "parent": user_id}
         token = self._store_new("token", {"name": name, "userID": user_id}, meta)
@@ -317,8 +471,16 @@ class AstraSimulator:
         self.state.token_secrets[secret] = token["id"]
         return {**copy.deepcopy(token), "token": secret}
 
-    def add_credential(self, name: str, key_type: str, key_store: Any, *, valid: bool = True,
-                       valid_until: str | None = None, **meta: Unpack[Meta]) -> Resource:
+    def add_credential(
+        self,
+        name: str,
+        key_type: str,
+        key_store: Any,
+        *,
+        valid: bool = True,
+        valid_until: str | None = None,
+        **meta: Unpack[Meta],
+    ) -> Resource:
         body = {"name": name, "keyType": key_type, "valid": _bool(valid)}
         if valid_until:
             body["validUntilTimestamp"] = valid_until
@@ -330,36 +492,65 @@ class AstraSimulator:
         body = {"name": name, "isEnabled": _bool(enabled)}
         return copy.deepcopy(self._store_new("feature", body, meta))
 
-    def add_app(self, name: str, *, namespaces: list[str] | None = None,
-                cluster: tuple[str, str, str] = seed_data.CLUSTER_GKE, state: str = "ready",
-                protection_state: str = "none", **meta: Unpack[Meta]) -> Resource:
+    def add_app(
+        self,
+        name: str,
+        *,
+        namespaces: list[str] | None = None,
+        cluster: tuple[str, str, str] = seed_data.CLUSTER_GKE,
+        state: str = "ready",
+        protection_state: str = "none",
+        **meta: Unpack[Meta],
+    ) -> Resource:
         """``cluster`` is (clusterID, clusterName, clusterType); POSTs may use known ones."""
         self.state.clusters[cluster[0]] = (cluster[1], cluster[2])
-        app = self._store_new("app", {
-            "name": name, "state": state, "protectionState": protection_state,
-            "namespaces": list(namespaces or [name]), "clusterID": cluster[0],
-            "clusterName": cluster[1], "clusterType": cluster[2]}, meta)
+        app = self._store_new(
+            "app",
+            {
+                "name": name,
+                "state": state,
+                "protectionState": protection_state,
+                "namespaces": list(namespaces or [name]),
+                "clusterID": cluster[0],
+                "clusterName": cluster[1],
+                "clusterType": cluster[2],
+            },
+            meta,
+        )
         self.state.app_backups.setdefault(app["id"], {})
         self.state.app_snaps.setdefault(app["id"], {})
         return copy.deepcopy(app)
 
-    def add_backup(self, app_id: str, name: str, *, state: str = "completed",
-                   bucket_id: str | None = None, total_bytes: int = 0,
-                   percent_done: int | None = None, backup_created: str | None = None,
-                   **meta: Unpack[Meta]) -> Resource:
+    def add_backup(
+        self,
+        app_id: str,
+        name: str,
+        *,
+        state: str = "completed",
+        bucket_id: str | None = None,
+        total_bytes: int = 0,
+        percent_done: int | None = None,
+        backup_created: str | None = None,
+        **meta: Unpack[Meta],
+    ) -> Resource:
         if percent_done is None:
             percent_done = 100 if state == "completed" else 0
         # Reading: numbers are strings, like booleans ("totalBytes": "1073741824").
-        body: Resource = {"name": name, "bucketID": bucket_id or self.state.default_bucket_id,
-                          "state": state, "totalBytes": str(total_bytes),
-                          "percentDone": str(percent_done)}
+        body: Resource = {
+            "name": name,
+            "bucketID": bucket_id or self.state.default_bucket_id,
+            "state": state,
+            "totalBytes": str(total_bytes),
+            "percentDone": str(percent_done),
+        }
         if backup_created:  # absent until the backup has started
             body["backupCreationTimestamp"] = backup_created
         meta = {"created": backup_created or "", **meta, "parent": app_id}
         return copy.deepcopy(self._store_new("appBackup", body, meta))
 
-    def add_snapshot(self, app_id: str, name: str, *, state: str = "completed",
-                     **meta: Unpack[Meta]) -> Resource:
+    def add_snapshot(
+        self, app_id: str, name: str, *, state: str = "completed", **meta: Unpack[Meta]
+    ) -> Resource:
         meta = {**meta, "parent": app_id}
         return copy.deepcopy(self._store_new("appSnap", {"name": name, "state": state}, meta))
 
@@ -369,10 +560,20 @@ class AstraSimulator:
         routes = [Route(prefix, self._account, methods=["GET", "PUT"])]
         for name, path in COLLECTION_PATHS.items():
             kind = KINDS[name]
-            routes.append(Route(prefix + path, partial(self._collection, kind=kind),
-                                methods=["GET"] if kind.methods == ("GET",) else ["GET", "POST"]))
-            routes.append(Route(prefix + path + "/{id}", partial(self._item, kind=kind),
-                                methods=list(kind.methods)))
+            routes.append(
+                Route(
+                    prefix + path,
+                    partial(self._collection, kind=kind),
+                    methods=["GET"] if kind.methods == ("GET",) else ["GET", "POST"],
+                )
+            )
+            routes.append(
+                Route(
+                    prefix + path + "/{id}",
+                    partial(self._item, kind=kind),
+                    methods=list(kind.methods),
+                )
+            )
         return routes
 
     # ----- auth ------------------------------------------------------------------------
@@ -395,11 +596,18 @@ class AstraSimulator:
         return user, self._role(user["id"])
 
     def _role(self, user_id: str) -> int:
-        return max((ROLES.index(b["role"]) for b in self.state.role_bindings.values()
-                    if b["principalType"] == "user" and b["userID"] == user_id), default=-1)
+        return max(
+            (
+                ROLES.index(b["role"])
+                for b in self.state.role_bindings.values()
+                if b["principalType"] == "user" and b["userID"] == user_id
+            ),
+            default=-1,
+        )
 
-    def _authorize(self, kind: Kind, method: str, role: int, caller: str,
-                   parent_id: str | None) -> None:
+    def _authorize(
+        self, kind: Kind, method: str, role: int, caller: str, parent_id: str | None
+    ) -> None:
         if role < 0:
             raise Problem(11, "The caller has no role in this account.")
         if kind.name == "token":
@@ -473,15 +681,21 @@ class AstraSimulator:
             rows.sort(key=partial(sort_key, path), reverse=descending)
         caps = [n for n in (query.limit, self.max_page_size) if n]
         end = query.offset + min(caps) if caps else len(rows)
-        page = rows[query.offset:end]
+        page = rows[query.offset : end]
         metadata: dict[str, Any] = {}
         if end < len(rows):
             metadata["continue"] = encode_continue(end, query.fingerprint)
         if query.count:  # Reading: all matches of the filter, not just this page
             metadata["count"] = len(rows)
         out = [[get_path(r, f) for f in query.include] for r in page] if query.include else page
-        return JSONResponse({"type": f"{kind.media_type}s", "version": kind.version,
-                             "items": out, "metadata": metadata})
+        return JSONResponse(
+            {
+                "type": f"{kind.media_type}s",
+                "version": kind.version,
+                "items": out,
+                "metadata": metadata,
+            }
+        )
 
     # ----- request bodies ------------------------------------------------------------------
     async def _body(self, request: Request, kind: Kind) -> Resource:
@@ -511,8 +725,10 @@ class AstraSimulator:
             if name in body and body[name] not in ("true", "false"):
                 bad.append({"name": name, "reason": "Must be the string 'true' or 'false'."})
         labels = get_path(body, "metadata.labels")
-        if labels is not None and not (isinstance(labels, list) and all(
-                isinstance(x, dict) and {"name", "value"} <= set(x) for x in labels)):
+        if labels is not None and not (
+            isinstance(labels, list)
+            and all(isinstance(x, dict) and {"name", "value"} <= set(x) for x in labels)
+        ):
             bad.append({"name": "metadata.labels", "reason": "Must be a list of {name, value}."})
         if bad:
             raise Problem(9, invalidFields=bad)
@@ -544,16 +760,16 @@ class AstraSimulator:
             meta["labels"] = copy.deepcopy(get_path(body, "metadata.labels"))
         meta.update(modificationTimestamp=self._now(), modifiedBy=caller)
 
-    def _delete(self, kind: Kind, store: dict, resource: Resource, caller: str,
-                role: int) -> None:
+    def _delete(self, kind: Kind, store: dict, resource: Resource, caller: str, role: int) -> None:
         rid = resource["id"]
         if kind.name == "user":
             if rid == caller:
                 raise Problem(11, "Users can't delete themselves.")
             if self._role(rid) == ROLES.index("owner"):
                 self._guard_owner(role, "owner", None)
-            for binding_id in [b for b, v in self.state.role_bindings.items()
-                               if v["userID"] == rid]:
+            for binding_id in [
+                b for b, v in self.state.role_bindings.items() if v["userID"] == rid
+            ]:
                 del self.state.role_bindings[binding_id]
             self._revoke(self.state.tokens.pop(rid, {}))
         elif kind.name == "roleBinding":
@@ -585,20 +801,30 @@ class AstraSimulator:
         if any(u["email"].lower() == email.lower() for u in self.state.users.values()):
             raise Problem(19, f"A user with email {email} already exists.")
         # A new user is an invitation until they sign in: state pending.
-        return self.add_user(str(body["firstName"]), str(body["lastName"]), email,
-                             state="pending", is_enabled=body.get("isEnabled", "true") == "true",
-                             auth_provider=str(body.get("authProvider", "local")),
-                             created_by=caller, labels=get_path(body, "metadata.labels"))
+        return self.add_user(
+            str(body["firstName"]),
+            str(body["lastName"]),
+            email,
+            state="pending",
+            is_enabled=body.get("isEnabled", "true") == "true",
+            auth_provider=str(body.get("authProvider", "local")),
+            created_by=caller,
+            labels=get_path(body, "metadata.labels"),
+        )
 
-    def _create_roleBinding(self, body: Resource, caller: str, role: int,
-                            _: str | None) -> Resource:
+    def _create_roleBinding(
+        self, body: Resource, caller: str, role: int, _: str | None
+    ) -> Resource:
         principal = body.get("principalType", "user")
         key = {"user": "userID", "group": "groupID"}.get(principal)
         if key is None:
             raise self._invalid("principalType", "Must be user or group.")
         principal_id = str(body.get(key, ""))
-        if not UUID_RE.fullmatch(principal_id) or principal_id == NIL_UUID or (
-                principal == "user" and principal_id not in self.state.users):
+        if (
+            not UUID_RE.fullmatch(principal_id)
+            or principal_id == NIL_UUID
+            or (principal == "user" and principal_id not in self.state.users)
+        ):
             raise self._invalid(key, f"Must be the ID of an existing {principal}.")
         if body.get("accountID", self.state.account["id"]) != self.state.account["id"]:
             raise self._invalid("accountID", "Must be this account's ID.")
@@ -607,36 +833,48 @@ class AstraSimulator:
         self._guard_owner(role, body["role"])
         if any(b[key] == principal_id for b in self.state.role_bindings.values()):
             raise Problem(10, f"That {principal} already has a role binding in this account.")
-        return self.add_role_binding(principal_id if principal == "user" else None, body["role"],
-                                     group_id=principal_id if principal == "group" else None,
-                                     role_constraints=body.get("roleConstraints"),
-                                     created_by=caller)
+        return self.add_role_binding(
+            principal_id if principal == "user" else None,
+            body["role"],
+            group_id=principal_id if principal == "group" else None,
+            role_constraints=body.get("roleConstraints"),
+            created_by=caller,
+        )
 
-    def _create_token(self, body: Resource, caller: str, role: int,
-                      user_id: str | None) -> Resource:
+    def _create_token(
+        self, body: Resource, caller: str, role: int, user_id: str | None
+    ) -> Resource:
         assert user_id is not None
         return self.add_token(user_id, str(body.get("name") or "API token"), created_by=caller)
 
-    def _create_credential(self, body: Resource, caller: str, role: int,
-                           _: str | None) -> Resource:
-        return self.add_credential(str(body["name"]), str(body["keyType"]), body["keyStore"],
-                                   created_by=caller)
+    def _create_credential(self, body: Resource, caller: str, role: int, _: str | None) -> Resource:
+        return self.add_credential(
+            str(body["name"]), str(body["keyType"]), body["keyStore"], created_by=caller
+        )
 
     def _create_app(self, body: Resource, caller: str, role: int, _: str | None) -> Resource:
         namespaces = body["namespaces"]
         if not isinstance(namespaces, list) or not all(
-                isinstance(n, str) and n for n in namespaces):
+            isinstance(n, str) and n for n in namespaces
+        ):
             raise self._invalid("namespaces", "Must be a list of namespace names.")
         cluster = self.state.clusters.get(str(body["clusterID"]))
         if cluster is None:
             raise self._invalid("clusterID", "No managed cluster has this ID.")
-        if any(a["name"] == body["name"] and a["clusterID"] == body["clusterID"]
-               for a in self.state.apps.values()):
+        if any(
+            a["name"] == body["name"] and a["clusterID"] == body["clusterID"]
+            for a in self.state.apps.values()
+        ):
             raise Problem(10, "An app with this name is already managed on this cluster.")
         # Reading: a newly managed app starts pending with no protection yet.
-        return self.add_app(str(body["name"]), namespaces=namespaces, state="pending",
-                            cluster=(str(body["clusterID"]), *cluster), created_by=caller,
-                            labels=get_path(body, "metadata.labels"))
+        return self.add_app(
+            str(body["name"]),
+            namespaces=namespaces,
+            state="pending",
+            cluster=(str(body["clusterID"]), *cluster),
+            created_by=caller,
+            labels=get_path(body, "metadata.labels"),
+        )
 
     def _ready_app(self, app_id: str | None) -> str:
         assert app_id is not None
@@ -645,15 +883,23 @@ class AstraSimulator:
             raise Problem(10, "The app isn't ready, so it can't be protected now.")
         return app_id
 
-    def _create_appBackup(self, body: Resource, caller: str, role: int,
-                          app_id: str | None) -> Resource:
+    def _create_appBackup(
+        self, body: Resource, caller: str, role: int, app_id: str | None
+    ) -> Resource:
         bucket = body.get("bucketID")
         if bucket is not None and not UUID_RE.fullmatch(str(bucket)):
             raise self._invalid("bucketID", "Must be a bucket ID (a UUID).")
-        return self.add_backup(self._ready_app(app_id), str(body["name"]), state="pending",
-                               bucket_id=bucket, created_by=caller)
+        return self.add_backup(
+            self._ready_app(app_id),
+            str(body["name"]),
+            state="pending",
+            bucket_id=bucket,
+            created_by=caller,
+        )
 
-    def _create_appSnap(self, body: Resource, caller: str, role: int,
-                        app_id: str | None) -> Resource:
-        return self.add_snapshot(self._ready_app(app_id), str(body["name"]), state="pending",
-                                 created_by=caller)
+    def _create_appSnap(
+        self, body: Resource, caller: str, role: int, app_id: str | None
+    ) -> Resource:
+        return self.add_snapshot(
+            self._ready_app(app_id), str(body["name"]), state="pending", created_by=caller
+        )

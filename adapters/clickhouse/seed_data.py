@@ -31,8 +31,16 @@ def opaque_id(*parts: str) -> str:
 # Service regions per provider: the docs give one flat enum; the naming makes the split plain.
 PROVIDER_REGIONS: dict[str, tuple[str, ...]] = {
     "aws": (
-        "ap-south-1", "ap-southeast-1", "eu-central-1", "eu-west-1", "eu-west-2",
-        "us-east-1", "us-east-2", "us-west-2", "ap-southeast-2", "ap-northeast-1",
+        "ap-south-1",
+        "ap-southeast-1",
+        "eu-central-1",
+        "eu-west-1",
+        "eu-west-2",
+        "us-east-1",
+        "us-east-2",
+        "us-west-2",
+        "ap-southeast-2",
+        "ap-northeast-1",
     ),
     "gcp": ("us-east1", "us-central1", "europe-west4", "asia-southeast1"),
     "azure": ("eastus", "eastus2", "westus3", "germanywestcentral"),
@@ -43,7 +51,10 @@ SERVICE_REGIONS = tuple(r for regions in PROVIDER_REGIONS.values() for r in regi
 PRIVATE_ENDPOINT_REGIONS: dict[str, tuple[str, ...]] = {
     "aws": PROVIDER_REGIONS["aws"] + ("ca-central-1", "sa-east-1", "af-south-1", "eu-north-1"),
     "gcp": (
-        "gcp-us-east1", "gcp-us-central1", "gcp-us-west1", "gcp-europe-west4",
+        "gcp-us-east1",
+        "gcp-us-central1",
+        "gcp-us-west1",
+        "gcp-europe-west4",
         "gcp-asia-southeast1",
     ),
     "azure": ("azure-eastus", "azure-eastus2", "azure-westus3", "azure-germanywestcentral"),
@@ -52,14 +63,32 @@ PRIVATE_ENDPOINT_REGIONS: dict[str, tuple[str, ...]] = {
 # The OpenAPI file knows five tiers; the newer rendered docs add four n2d shapes. Writes
 # accept all nine, seeds use only the OpenAPI five so every seeded body fits the schema.
 OPENAPI_TIERS = (
-    "development", "production", "dedicated_high_mem", "dedicated_high_cpu", "dedicated_standard",
+    "development",
+    "production",
+    "dedicated_high_mem",
+    "dedicated_high_cpu",
+    "dedicated_standard",
 )
-TIERS = (*OPENAPI_TIERS, "dedicated_standard_n2d_standard_4", "dedicated_standard_n2d_standard_8",
-         "dedicated_standard_n2d_standard_32", "dedicated_standard_n2d_standard_128")
+TIERS = (
+    *OPENAPI_TIERS,
+    "dedicated_standard_n2d_standard_4",
+    "dedicated_standard_n2d_standard_8",
+    "dedicated_standard_n2d_standard_32",
+    "dedicated_standard_n2d_standard_128",
+)
 
 SERVICE_STATES = (
-    "starting", "stopping", "terminating", "awaking", "provisioning", "running", "stopped",
-    "terminated", "degraded", "failed", "idle",
+    "starting",
+    "stopping",
+    "terminating",
+    "awaking",
+    "provisioning",
+    "running",
+    "stopped",
+    "terminated",
+    "degraded",
+    "failed",
+    "idle",
 )
 ROLES = ("admin", "developer")
 BACKUP_STATUSES = ("done", "error", "in_progress")
@@ -120,29 +149,64 @@ def prometheus_metrics(organization: dict, service: dict) -> str:
         f'clickhouse_service_name="{service["name"]}"'
     )
     metrics = [
-        ("ClickHouseProfileEvents_Query", "counter", "Number of queries executed.",
-         seed % 100_000 if live else 0),
-        ("ClickHouseProfileEvents_InsertedRows", "counter", "Number of rows inserted.",
-         seed % 10_000_000 if live else 0),
-        ("ClickHouseMetrics_TCPConnection", "gauge", "Number of connections to the TCP server.",
-         seed % 50 if live else 0),
-        ("ClickHouseAsyncMetrics_TotalBytesOfMergeTreeTables", "gauge",
-         "Total bytes stored in all MergeTree tables.", seed * 1024),
+        (
+            "ClickHouseProfileEvents_Query",
+            "counter",
+            "Number of queries executed.",
+            seed % 100_000 if live else 0,
+        ),
+        (
+            "ClickHouseProfileEvents_InsertedRows",
+            "counter",
+            "Number of rows inserted.",
+            seed % 10_000_000 if live else 0,
+        ),
+        (
+            "ClickHouseMetrics_TCPConnection",
+            "gauge",
+            "Number of connections to the TCP server.",
+            seed % 50 if live else 0,
+        ),
+        (
+            "ClickHouseAsyncMetrics_TotalBytesOfMergeTreeTables",
+            "gauge",
+            "Total bytes stored in all MergeTree tables.",
+            seed * 1024,
+        ),
     ]
     lines: list[str] = []
     for name, kind, help_text, value in metrics:
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}",
-                  f"{name}{{{labels}}} {value}"]
+        lines += [
+            f"# HELP {name} {help_text}",
+            f"# TYPE {name} {kind}",
+            f"{name}{{{labels}}} {value}",
+        ]
     return "\n".join(lines) + "\n"
 
 
 # --- the seeded world --------------------------------------------------------------------
 
-def _service(org: str, name: str, state: str, provider: str, region: str, tier: str,
-             created_at: str, **kwargs: Any) -> dict[str, Any]:
-    return {"id": seed_uuid("service", org, name), "name": name, "state": state,
-            "provider": provider, "region": region, "tier": tier, "createdAt": created_at,
-            **kwargs}
+
+def _service(
+    org: str,
+    name: str,
+    state: str,
+    provider: str,
+    region: str,
+    tier: str,
+    created_at: str,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    return {
+        "id": seed_uuid("service", org, name),
+        "name": name,
+        "state": state,
+        "provider": provider,
+        "region": region,
+        "tier": tier,
+        "createdAt": created_at,
+        **kwargs,
+    }
 
 
 def _backups(service: dict[str, Any], day: int) -> list[dict[str, Any]]:
@@ -155,8 +219,10 @@ def _backups(service: dict[str, Any], day: int) -> list[dict[str, Any]]:
     for age, status in enumerate(statuses):
         started = f"2026-10-{day - age:02d}T02:00:00Z"
         backup: dict[str, Any] = {
-            "id": seed_uuid("backup", service["id"], str(age)), "serviceId": service["id"],
-            "status": status, "startedAt": started,
+            "id": seed_uuid("backup", service["id"], str(age)),
+            "serviceId": service["id"],
+            "status": status,
+            "startedAt": started,
             "type": "full" if age == len(statuses) - 1 else "incremental",
         }
         if status != "in_progress":
@@ -174,74 +240,208 @@ OFFICE = {"source": "203.0.113.0/24", "description": "Acme office"}
 ANYWHERE = {"source": "0.0.0.0/0", "description": "Anywhere"}
 
 _ACME_SERVICES = [
-    _service("acme", "Acme Production", "running", "aws", "us-east-1", "production",
-             "2026-01-06T10:00:00Z", minTotalMemoryGb=48, maxTotalMemoryGb=360,
-             idleScaling=False, ipAccessList=[OFFICE, {"source": "198.51.100.7",
-                                                          "description": "CI runner"}],
-             privateEndpointIds=["vpce-0a1b2c3d4e5f60001"], mysql_endpoint=True,
-             tags={"Environment": "Production"},
-             iamRole="arn:aws:iam::000000000001:role/CH-S3-acme-production-Role"),
-    _service("acme", "Acme Staging", "stopped", "aws", "us-east-2", "production",
-             "2026-01-12T08:30:00Z", minTotalMemoryGb=24, maxTotalMemoryGb=96,
-             ipAccessList=[OFFICE], tags={"Environment": "Staging"}),
-    _service("acme", "Acme Analytics EU", "degraded", "gcp", "europe-west4", "production",
-             "2026-02-02T14:00:00Z", minTotalMemoryGb=96, maxTotalMemoryGb=720,
-             numReplicas=5, idleTimeoutMinutes=30, ipAccessList=[OFFICE],
-             tags={"Environment": "Production"}),
-    _service("acme", "Acme Sandbox", "idle", "gcp", "us-central1", "development",
-             "2026-03-09T11:15:00Z", idleTimeoutMinutes=5, ipAccessList=[ANYWHERE]),
-    _service("acme", "Acme Reporting", "awaking", "azure", "eastus2", "production",
-             "2026-04-21T16:45:00Z", minTotalMemoryGb=24, maxTotalMemoryGb=120,
-             ipAccessList=[OFFICE], encryptionKey="acme-reporting-disk-key"),
-    _service("acme", "Acme Dev", "running", "aws", "eu-central-1", "development",
-             "2026-05-30T09:00:00Z", ipAccessList=[ANYWHERE], mysql_endpoint=True),
-    _service("acme", "Acme ML Features", "provisioning", "aws", "eu-west-1",
-             "dedicated_high_cpu", "2026-11-20T07:30:00Z", ipAccessList=[OFFICE]),
+    _service(
+        "acme",
+        "Acme Production",
+        "running",
+        "aws",
+        "us-east-1",
+        "production",
+        "2026-01-06T10:00:00Z",
+        minTotalMemoryGb=48,
+        maxTotalMemoryGb=360,
+        idleScaling=False,
+        ipAccessList=[OFFICE, {"source": "198.51.100.7", "description": "CI runner"}],
+        privateEndpointIds=["vpce-0a1b2c3d4e5f60001"],
+        mysql_endpoint=True,
+        tags={"Environment": "Production"},
+        iamRole="arn:aws:iam::000000000001:role/CH-S3-acme-production-Role",
+    ),
+    _service(
+        "acme",
+        "Acme Staging",
+        "stopped",
+        "aws",
+        "us-east-2",
+        "production",
+        "2026-01-12T08:30:00Z",
+        minTotalMemoryGb=24,
+        maxTotalMemoryGb=96,
+        ipAccessList=[OFFICE],
+        tags={"Environment": "Staging"},
+    ),
+    _service(
+        "acme",
+        "Acme Analytics EU",
+        "degraded",
+        "gcp",
+        "europe-west4",
+        "production",
+        "2026-02-02T14:00:00Z",
+        minTotalMemoryGb=96,
+        maxTotalMemoryGb=720,
+        numReplicas=5,
+        idleTimeoutMinutes=30,
+        ipAccessList=[OFFICE],
+        tags={"Environment": "Production"},
+    ),
+    _service(
+        "acme",
+        "Acme Sandbox",
+        "idle",
+        "gcp",
+        "us-central1",
+        "development",
+        "2026-03-09T11:15:00Z",
+        idleTimeoutMinutes=5,
+        ipAccessList=[ANYWHERE],
+    ),
+    _service(
+        "acme",
+        "Acme Reporting",
+        "awaking",
+        "azure",
+        "eastus2",
+        "production",
+        "2026-04-21T16:45:00Z",
+        minTotalMemoryGb=24,
+        maxTotalMemoryGb=120,
+        ipAccessList=[OFFICE],
+        encryptionKey="acme-reporting-disk-key",
+    ),
+    _service(
+        "acme",
+        "Acme Dev",
+        "running",
+        "aws",
+        "eu-central-1",
+        "development",
+        "2026-05-30T09:00:00Z",
+        ipAccessList=[ANYWHERE],
+        mysql_endpoint=True,
+    ),
+    _service(
+        "acme",
+        "Acme ML Features",
+        "provisioning",
+        "aws",
+        "eu-west-1",
+        "dedicated_high_cpu",
+        "2026-11-20T07:30:00Z",
+        ipAccessList=[OFFICE],
+    ),
 ]
 _GLOBEX_SERVICES = [
-    _service("globex", "Globex Warehouse", "running", "azure", "germanywestcentral",
-             "dedicated_high_mem", "2026-02-14T12:00:00Z", idleScaling=False,
-             ipAccessList=[{"source": "192.0.2.0/24", "description": "Globex HQ"}],
-             tags={"Environment": "Production"}),
-    _service("globex", "Globex Ingest", "starting", "aws", "ap-southeast-2", "production",
-             "2026-03-03T03:00:00Z", minTotalMemoryGb=36, maxTotalMemoryGb=240,
-             ipAccessList=[{"source": "192.0.2.0/24", "description": "Globex HQ"}]),
-    _service("globex", "Globex Archive", "stopping", "gcp", "asia-southeast1", "production",
-             "2026-03-17T05:20:00Z", minTotalMemoryGb=24, maxTotalMemoryGb=48,
-             ipAccessList=[ANYWHERE]),
-    _service("globex", "Globex Legacy", "terminating", "aws", "ap-northeast-1", "production",
-             "2026-01-20T10:10:00Z", minTotalMemoryGb=24, maxTotalMemoryGb=48,
-             ipAccessList=[]),
-    _service("globex", "Globex Old Events", "terminated", "gcp", "us-east1", "development",
-             "2026-01-25T18:00:00Z", ipAccessList=[]),
-    _service("globex", "Globex ETL", "failed", "aws", "ap-south-1", "dedicated_standard",
-             "2026-06-11T13:30:00Z", numReplicas=4,
-             ipAccessList=[{"source": "192.0.2.10", "description": "ETL worker"}]),
+    _service(
+        "globex",
+        "Globex Warehouse",
+        "running",
+        "azure",
+        "germanywestcentral",
+        "dedicated_high_mem",
+        "2026-02-14T12:00:00Z",
+        idleScaling=False,
+        ipAccessList=[{"source": "192.0.2.0/24", "description": "Globex HQ"}],
+        tags={"Environment": "Production"},
+    ),
+    _service(
+        "globex",
+        "Globex Ingest",
+        "starting",
+        "aws",
+        "ap-southeast-2",
+        "production",
+        "2026-03-03T03:00:00Z",
+        minTotalMemoryGb=36,
+        maxTotalMemoryGb=240,
+        ipAccessList=[{"source": "192.0.2.0/24", "description": "Globex HQ"}],
+    ),
+    _service(
+        "globex",
+        "Globex Archive",
+        "stopping",
+        "gcp",
+        "asia-southeast1",
+        "production",
+        "2026-03-17T05:20:00Z",
+        minTotalMemoryGb=24,
+        maxTotalMemoryGb=48,
+        ipAccessList=[ANYWHERE],
+    ),
+    _service(
+        "globex",
+        "Globex Legacy",
+        "terminating",
+        "aws",
+        "ap-northeast-1",
+        "production",
+        "2026-01-20T10:10:00Z",
+        minTotalMemoryGb=24,
+        maxTotalMemoryGb=48,
+        ipAccessList=[],
+    ),
+    _service(
+        "globex",
+        "Globex Old Events",
+        "terminated",
+        "gcp",
+        "us-east1",
+        "development",
+        "2026-01-25T18:00:00Z",
+        ipAccessList=[],
+    ),
+    _service(
+        "globex",
+        "Globex ETL",
+        "failed",
+        "aws",
+        "ap-south-1",
+        "dedicated_standard",
+        "2026-06-11T13:30:00Z",
+        numReplicas=4,
+        ipAccessList=[{"source": "192.0.2.10", "description": "ETL worker"}],
+    ),
 ]
 
 
 def _key(org: str, name: str, key_id: str, secret: str, roles: list[str], **kwargs: Any) -> dict:
-    return {"id": seed_uuid("key", org, name), "name": name, "key_id": key_id,
-            "key_secret": secret, "roles": roles, **kwargs}
+    return {
+        "id": seed_uuid("key", org, name),
+        "name": name,
+        "key_id": key_id,
+        "key_secret": secret,
+        "roles": roles,
+        **kwargs,
+    }
 
 
 def _member(org: str, name: str, email: str, role: str, joined_at: str) -> dict:
-    return {"userId": seed_uuid("user", email), "name": name, "email": email, "role": role,
-            "joinedAt": joined_at}
+    return {
+        "userId": seed_uuid("user", email),
+        "name": name,
+        "email": email,
+        "role": role,
+        "joinedAt": joined_at,
+    }
 
 
 def _activities(org: str, services: list[dict], rows: list[tuple]) -> list[dict]:
     by_name = {s["name"]: s["id"] for s in services}
     out = []
     for n, (created_at, type_, actor_type, actor, service) in enumerate(rows):
-        out.append({
-            "id": opaque_id("activity", org, str(n)), "type": type_, "createdAt": created_at,
-            "actorType": actor_type, "actorId": seed_uuid("actor", actor),
-            "actorDetails": actor,
-            # the docs define an IP only for user and api actors
-            "actorIpAddress": "203.0.113.10" if actor_type in ("user", "api") else None,
-            "serviceId": by_name.get(service) if service else None,
-        })
+        out.append(
+            {
+                "id": opaque_id("activity", org, str(n)),
+                "type": type_,
+                "createdAt": created_at,
+                "actorType": actor_type,
+                "actorId": seed_uuid("actor", actor),
+                "actorDetails": actor,
+                # the docs define an IP only for user and api actors
+                "actorIpAddress": "203.0.113.10" if actor_type in ("user", "api") else None,
+                "serviceId": by_name.get(service) if service else None,
+            }
+        )
     return out
 
 
@@ -249,134 +449,282 @@ ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "account": "acme",
         "organization": {
-            "id": seed_uuid("organization", "acme"), "name": "Acme Analytics",
+            "id": seed_uuid("organization", "acme"),
+            "name": "Acme Analytics",
             "createdAt": "2026-01-05T09:00:00Z",
             "privateEndpoints": [
-                {"id": "vpce-0a1b2c3d4e5f60001", "description": "Acme production VPC",
-                 "cloudProvider": "aws", "region": "us-east-1"},
-                {"id": "acme-psc-europe", "description": "Acme analytics PSC",
-                 "cloudProvider": "gcp", "region": "gcp-europe-west4"},
+                {
+                    "id": "vpce-0a1b2c3d4e5f60001",
+                    "description": "Acme production VPC",
+                    "cloudProvider": "aws",
+                    "region": "us-east-1",
+                },
+                {
+                    "id": "acme-psc-europe",
+                    "description": "Acme analytics PSC",
+                    "cloudProvider": "gcp",
+                    "region": "gcp-europe-west4",
+                },
             ],
         },
         "services": _ACME_SERVICES,
-        "backups": [b for i, s in enumerate(_ACME_SERVICES) if s["state"] != "provisioning"
-                    for b in _backups(s, 28 - i)],
+        "backups": [
+            b
+            for i, s in enumerate(_ACME_SERVICES)
+            if s["state"] != "provisioning"
+            for b in _backups(s, 28 - i)
+        ],
         "backup_configurations": {
-            _ACME_SERVICES[0]["id"]: {"backupPeriodInHours": 24,
-                                      "backupRetentionPeriodInHours": 168,
-                                      "backupStartTime": "02:00"},
-            _ACME_SERVICES[2]["id"]: {"backupPeriodInHours": 12,
-                                      "backupRetentionPeriodInHours": 48,
-                                      "backupStartTime": None},
+            _ACME_SERVICES[0]["id"]: {
+                "backupPeriodInHours": 24,
+                "backupRetentionPeriodInHours": 168,
+                "backupStartTime": "02:00",
+            },
+            _ACME_SERVICES[2]["id"]: {
+                "backupPeriodInHours": 12,
+                "backupRetentionPeriodInHours": 48,
+                "backupStartTime": None,
+            },
         },
         "keys": [
-            _key("acme", "acme admin", "AcmeDemoAdminKeyId01",
-                 "4b1dAcmeDemoAdminSecret00000000000000001", ["admin"],
-                 createdAt="2026-01-05T09:30:00Z", usedAt="2026-11-01T08:00:00Z"),
-            _key("acme", "acme ci", "AcmeCiDeveloperKey02",
-                 "4b1dAcmeCiDeveloperSecret000000000000002", ["developer"],
-                 createdAt="2026-02-01T10:00:00Z", expireAt="2030-01-01T00:00:00Z"),
-            _key("acme", "acme legacy", "AcmeLegacyAdminKey03",
-                 "4b1dAcmeLegacyAdminSecret000000000000003", ["admin"], state="disabled",
-                 createdAt="2026-01-05T09:45:00Z", usedAt="2026-03-01T12:00:00Z"),
+            _key(
+                "acme",
+                "acme admin",
+                "AcmeDemoAdminKeyId01",
+                "4b1dAcmeDemoAdminSecret00000000000000001",
+                ["admin"],
+                createdAt="2026-01-05T09:30:00Z",
+                usedAt="2026-11-01T08:00:00Z",
+            ),
+            _key(
+                "acme",
+                "acme ci",
+                "AcmeCiDeveloperKey02",
+                "4b1dAcmeCiDeveloperSecret000000000000002",
+                ["developer"],
+                createdAt="2026-02-01T10:00:00Z",
+                expireAt="2030-01-01T00:00:00Z",
+            ),
+            _key(
+                "acme",
+                "acme legacy",
+                "AcmeLegacyAdminKey03",
+                "4b1dAcmeLegacyAdminSecret000000000000003",
+                ["admin"],
+                state="disabled",
+                createdAt="2026-01-05T09:45:00Z",
+                usedAt="2026-03-01T12:00:00Z",
+            ),
         ],
         "members": [
-            _member("acme", "Alice Admin", "alice@acme-analytics.example", "admin",
-                    "2026-01-05T09:00:00Z"),
-            _member("acme", "Bob Builder", "bob@acme-analytics.example", "developer",
-                    "2026-01-19T15:00:00Z"),
-            _member("acme", "Carol Query", "carol@acme-analytics.example", "developer",
-                    "2026-02-03T10:30:00Z"),
+            _member(
+                "acme",
+                "Alice Admin",
+                "alice@acme-analytics.example",
+                "admin",
+                "2026-01-05T09:00:00Z",
+            ),
+            _member(
+                "acme",
+                "Bob Builder",
+                "bob@acme-analytics.example",
+                "developer",
+                "2026-01-19T15:00:00Z",
+            ),
+            _member(
+                "acme",
+                "Carol Query",
+                "carol@acme-analytics.example",
+                "developer",
+                "2026-02-03T10:30:00Z",
+            ),
         ],
         "invitations": [
-            {"id": seed_uuid("invitation", "acme", "dave"),
-             "email": "dave@acme-analytics.example", "role": "developer",
-             "createdAt": "2026-11-02T09:00:00Z", "expireAt": "2026-12-02T09:00:00Z"},
-            {"id": seed_uuid("invitation", "acme", "erin"),
-             "email": "erin@acme-analytics.example", "role": "admin",
-             "createdAt": "2026-11-15T09:00:00Z", "expireAt": "2026-12-15T09:00:00Z"},
+            {
+                "id": seed_uuid("invitation", "acme", "dave"),
+                "email": "dave@acme-analytics.example",
+                "role": "developer",
+                "createdAt": "2026-11-02T09:00:00Z",
+                "expireAt": "2026-12-02T09:00:00Z",
+            },
+            {
+                "id": seed_uuid("invitation", "acme", "erin"),
+                "email": "erin@acme-analytics.example",
+                "role": "admin",
+                "createdAt": "2026-11-15T09:00:00Z",
+                "expireAt": "2026-12-15T09:00:00Z",
+            },
         ],
-        "activities": _activities("acme", _ACME_SERVICES, [
-            ("2026-01-05T09:00:00Z", "organization_member_join", "user", "Alice Admin", None),
-            ("2026-01-05T09:30:00Z", "key_create", "user", "Alice Admin", None),
-            ("2026-01-06T10:00:00Z", "service_create", "api", "acme admin", "Acme Production"),
-            ("2026-01-19T15:00:00Z", "organization_member_add", "user", "Alice Admin", None),
-            ("2026-03-14T11:00:00Z", "service_update_ip_access_list", "user", "Bob Builder",
-             "Acme Production"),
-            ("2026-04-02T08:00:00Z", "service_update_autoscaling_memory", "api", "acme admin",
-             "Acme Analytics EU"),
-            ("2026-05-18T19:00:00Z", "service_stop", "api", "acme ci", "Acme Staging"),
-            ("2026-06-30T07:00:00Z", "service_update_password", "support", "ClickHouse support",
-             "Acme Production"),
-            ("2026-08-09T00:00:00Z", "service_update_autoscaling_idling", "system", "scheduler",
-             "Acme Sandbox"),
-            ("2026-10-01T03:00:00Z", "backup_delete", "system", "backup retention",
-             "Acme Production"),
-            ("2026-11-02T09:00:00Z", "organization_invite_create", "user", "Alice Admin", None),
-            ("2026-11-20T07:30:00Z", "service_create", "api", "acme admin", "Acme ML Features"),
-        ]),
+        "activities": _activities(
+            "acme",
+            _ACME_SERVICES,
+            [
+                ("2026-01-05T09:00:00Z", "organization_member_join", "user", "Alice Admin", None),
+                ("2026-01-05T09:30:00Z", "key_create", "user", "Alice Admin", None),
+                ("2026-01-06T10:00:00Z", "service_create", "api", "acme admin", "Acme Production"),
+                ("2026-01-19T15:00:00Z", "organization_member_add", "user", "Alice Admin", None),
+                (
+                    "2026-03-14T11:00:00Z",
+                    "service_update_ip_access_list",
+                    "user",
+                    "Bob Builder",
+                    "Acme Production",
+                ),
+                (
+                    "2026-04-02T08:00:00Z",
+                    "service_update_autoscaling_memory",
+                    "api",
+                    "acme admin",
+                    "Acme Analytics EU",
+                ),
+                ("2026-05-18T19:00:00Z", "service_stop", "api", "acme ci", "Acme Staging"),
+                (
+                    "2026-06-30T07:00:00Z",
+                    "service_update_password",
+                    "support",
+                    "ClickHouse support",
+                    "Acme Production",
+                ),
+                (
+                    "2026-08-09T00:00:00Z",
+                    "service_update_autoscaling_idling",
+                    "system",
+                    "scheduler",
+                    "Acme Sandbox",
+                ),
+                (
+                    "2026-10-01T03:00:00Z",
+                    "backup_delete",
+                    "system",
+                    "backup retention",
+                    "Acme Production",
+                ),
+                ("2026-11-02T09:00:00Z", "organization_invite_create", "user", "Alice Admin", None),
+                ("2026-11-20T07:30:00Z", "service_create", "api", "acme admin", "Acme ML Features"),
+            ],
+        ),
     },
     {
         "account": "globex",
         "organization": {
-            "id": seed_uuid("organization", "globex"), "name": "Globex Data",
+            "id": seed_uuid("organization", "globex"),
+            "name": "Globex Data",
             "createdAt": "2026-01-10T12:00:00Z",
             "privateEndpoints": [
-                {"id": "globex-pl-germany", "description": "Globex Azure Private Link",
-                 "cloudProvider": "azure", "region": "azure-germanywestcentral"},
+                {
+                    "id": "globex-pl-germany",
+                    "description": "Globex Azure Private Link",
+                    "cloudProvider": "azure",
+                    "region": "azure-germanywestcentral",
+                },
             ],
         },
         "services": _GLOBEX_SERVICES,
         "backups": [b for i, s in enumerate(_GLOBEX_SERVICES) for b in _backups(s, 26 - i)],
         "backup_configurations": {
-            _GLOBEX_SERVICES[0]["id"]: {"backupPeriodInHours": 6,
-                                        "backupRetentionPeriodInHours": 72,
-                                        "backupStartTime": None},
+            _GLOBEX_SERVICES[0]["id"]: {
+                "backupPeriodInHours": 6,
+                "backupRetentionPeriodInHours": 72,
+                "backupStartTime": None,
+            },
         },
         "keys": [
-            _key("globex", "globex admin", "GlobexDemoAdminKey01",
-                 "4b1dGlobexDemoAdminSecret000000000000001", ["admin"],
-                 createdAt="2026-01-10T12:30:00Z"),
-            _key("globex", "globex reader", "GlobexReaderDevKey02",
-                 "4b1dGlobexReaderDevSecret000000000000002", ["developer"],
-                 createdAt="2026-02-20T08:00:00Z", usedAt="2026-11-10T10:00:00Z"),
-            _key("globex", "globex expired", "GlobexExpiredAdmKey3",
-                 "4b1dGlobexExpiredAdmSecret00000000000003", ["admin", "developer"],
-                 createdAt="2026-01-11T08:00:00Z", expireAt="2026-03-31T00:00:00Z"),
+            _key(
+                "globex",
+                "globex admin",
+                "GlobexDemoAdminKey01",
+                "4b1dGlobexDemoAdminSecret000000000000001",
+                ["admin"],
+                createdAt="2026-01-10T12:30:00Z",
+            ),
+            _key(
+                "globex",
+                "globex reader",
+                "GlobexReaderDevKey02",
+                "4b1dGlobexReaderDevSecret000000000000002",
+                ["developer"],
+                createdAt="2026-02-20T08:00:00Z",
+                usedAt="2026-11-10T10:00:00Z",
+            ),
+            _key(
+                "globex",
+                "globex expired",
+                "GlobexExpiredAdmKey3",
+                "4b1dGlobexExpiredAdmSecret00000000000003",
+                ["admin", "developer"],
+                createdAt="2026-01-11T08:00:00Z",
+                expireAt="2026-03-31T00:00:00Z",
+            ),
         ],
         "members": [
-            _member("globex", "Hank Scorpio", "hank@globex.example", "admin",
-                    "2026-01-10T12:00:00Z"),
-            _member("globex", "Frank Grimes", "frank@globex.example", "developer",
-                    "2026-04-01T09:00:00Z"),
+            _member(
+                "globex", "Hank Scorpio", "hank@globex.example", "admin", "2026-01-10T12:00:00Z"
+            ),
+            _member(
+                "globex",
+                "Frank Grimes",
+                "frank@globex.example",
+                "developer",
+                "2026-04-01T09:00:00Z",
+            ),
         ],
         "invitations": [
-            {"id": seed_uuid("invitation", "globex", "homer"),
-             "email": "homer@globex.example", "role": "developer",
-             "createdAt": "2026-11-18T16:00:00Z", "expireAt": "2026-12-18T16:00:00Z"},
+            {
+                "id": seed_uuid("invitation", "globex", "homer"),
+                "email": "homer@globex.example",
+                "role": "developer",
+                "createdAt": "2026-11-18T16:00:00Z",
+                "expireAt": "2026-12-18T16:00:00Z",
+            },
         ],
-        "activities": _activities("globex", _GLOBEX_SERVICES, [
-            ("2026-01-10T12:00:00Z", "organization_member_join", "user", "Hank Scorpio", None),
-            ("2026-01-10T12:30:00Z", "key_create", "user", "Hank Scorpio", None),
-            ("2026-01-20T10:10:00Z", "service_create", "api", "globex admin", "Globex Legacy"),
-            ("2026-02-14T12:00:00Z", "service_create", "user", "Hank Scorpio",
-             "Globex Warehouse"),
-            ("2026-03-20T09:00:00Z", "organization_update_name", "user", "Hank Scorpio", None),
-            ("2026-04-01T09:00:00Z", "organization_member_join", "user", "Frank Grimes", None),
-            ("2026-05-05T17:00:00Z", "organization_member_update_role", "user", "Hank Scorpio",
-             None),
-            ("2026-07-04T04:00:00Z", "service_start", "system", "scheduler", "Globex Ingest"),
-            ("2026-09-12T21:00:00Z", "service_delete", "api", "globex admin",
-             "Globex Old Events"),
-            ("2026-11-18T16:00:00Z", "organization_invite_create", "user", "Hank Scorpio", None),
-        ]),
+        "activities": _activities(
+            "globex",
+            _GLOBEX_SERVICES,
+            [
+                ("2026-01-10T12:00:00Z", "organization_member_join", "user", "Hank Scorpio", None),
+                ("2026-01-10T12:30:00Z", "key_create", "user", "Hank Scorpio", None),
+                ("2026-01-20T10:10:00Z", "service_create", "api", "globex admin", "Globex Legacy"),
+                (
+                    "2026-02-14T12:00:00Z",
+                    "service_create",
+                    "user",
+                    "Hank Scorpio",
+                    "Globex Warehouse",
+                ),
+                ("2026-03-20T09:00:00Z", "organization_update_name", "user", "Hank Scorpio", None),
+                ("2026-04-01T09:00:00Z", "organization_member_join", "user", "Frank Grimes", None),
+                (
+                    "2026-05-05T17:00:00Z",
+                    "organization_member_update_role",
+                    "user",
+                    "Hank Scorpio",
+                    None,
+                ),
+                ("2026-07-04T04:00:00Z", "service_start", "system", "scheduler", "Globex Ingest"),
+                (
+                    "2026-09-12T21:00:00Z",
+                    "service_delete",
+                    "api",
+                    "globex admin",
+                    "Globex Old Events",
+                ),
+                (
+                    "2026-11-18T16:00:00Z",
+                    "organization_invite_create",
+                    "user",
+                    "Hank Scorpio",
+                    None,
+                ),
+            ],
+        ),
     },
 ]
 
 # Every seeded key's credentials, by key name; tests use the developer, disabled and expired ones.
 SEED_CREDENTIALS: dict[str, dict[str, str]] = {
     key["name"]: {"key_id": key["key_id"], "key_secret": key["key_secret"]}
-    for org in ORGANIZATIONS for key in org["keys"]
+    for org in ORGANIZATIONS
+    for key in org["keys"]
 }
 # One enabled admin key per seeded organization: what demo mode and most tests log in with.
 DEMO_ACCOUNTS: dict[str, dict[str, str]] = {

@@ -28,21 +28,30 @@ def seed(sim: DBaaSSimulator) -> None:
     prod = sim.add_environment("prod", stage=STAGE_PROD, provisioner=PROVISIONER_CLOUDSTACK)
 
     mongo = sim.add_plan(
-        "mongodb_small", engine="mongodb", environments=[dev["id"], prod["id"]],
+        "mongodb_small",
+        engine="mongodb",
+        environments=[dev["id"], prod["id"]],
         description="MongoDB single instance, 1 GB",
     )
     mysql = sim.add_plan(
-        "mysql_ha", engine="mysql", environments=[dev["id"], prod["id"]],
+        "mysql_ha",
+        engine="mysql",
+        environments=[dev["id"], prod["id"]],
         description="MySQL with one replica, 10 GB",
     )
     redis = sim.add_plan(
-        "redis_cache", engine="redis", environments=[dev["id"]],
+        "redis_cache",
+        engine="redis",
+        environments=[dev["id"]],
         description="Redis without persistence, 1 GB",
     )
     # An inactive plan no database uses: clients must not offer it for new databases.
     sim.add_plan(
-        "mongodb_legacy", engine="mongodb", environments=[prod["id"]],
-        description="Retired MongoDB 3.x plan", is_active=False,
+        "mongodb_legacy",
+        engine="mongodb",
+        environments=[prod["id"]],
+        description="Retired MongoDB 3.x plan",
+        is_active=False,
     )
 
     checkout = sim.add_project("checkout")
@@ -50,42 +59,69 @@ def seed(sim: DBaaSSimulator) -> None:
 
     # Database 1 matches the seed's list example field for field (no extra fields).
     sim.add_database(
-        "my_first_database", plan=mongo["id"], environment=dev["id"],
-        used_size_in_bytes=17064, password="26WcA33q6F",
+        "my_first_database",
+        plan=mongo["id"],
+        environment=dev["id"],
+        used_size_in_bytes=17064,
+        password="26WcA33q6F",
     )
     # Databases 2-5 carry some of the optional fields a real server may add.
     sim.add_database(
-        "orders", plan=mysql["id"], environment=prod["id"], project=checkout["id"],
-        total_size_in_bytes=10_737_418_240, used_size_in_bytes=2_254_857_830,
+        "orders",
+        plan=mysql["id"],
+        environment=prod["id"],
+        project=checkout["id"],
+        total_size_in_bytes=10_737_418_240,
+        used_size_in_bytes=2_254_857_830,
         password="Qm7tLx2pVa",
         extra={
-            "status": 1, "description": "Checkout orders", "engine": "mysql 8.0",
-            "created_at": "2023-11-02T14:05:09Z", "team": "payments", "is_locked": False,
+            "status": 1,
+            "description": "Checkout orders",
+            "engine": "mysql 8.0",
+            "created_at": "2023-11-02T14:05:09Z",
+            "team": "payments",
+            "is_locked": False,
         },
     )
     sim.add_database(
-        "session_cache", plan=redis["id"], environment=dev["id"], project=checkout["id"],
-        total_size_in_bytes=1_073_741_824, used_size_in_bytes=52_428_800,
+        "session_cache",
+        plan=redis["id"],
+        environment=dev["id"],
+        project=checkout["id"],
+        total_size_in_bytes=1_073_741_824,
+        used_size_in_bytes=52_428_800,
         password="Hs4kW9ePzr",
         extra={"status": 1, "engine": "redis 6.2"},
     )
     sim.add_database(
-        "events", plan=mongo["id"], environment=prod["id"], project=analytics["id"],
-        total_size_in_bytes=1_073_741_824, used_size_in_bytes=1_020_054_732,
+        "events",
+        plan=mongo["id"],
+        environment=prod["id"],
+        project=analytics["id"],
+        total_size_in_bytes=1_073_741_824,
+        used_size_in_bytes=1_020_054_732,
         password="Bv8nR3qTcJ",
         extra={"status": 3, "description": "Clickstream events", "is_locked": True},
     )
     sim.add_database(
-        "reporting", plan=mysql["id"], environment=dev["id"], project=analytics["id"],
-        total_size_in_bytes=10_737_418_240, used_size_in_bytes=0,
+        "reporting",
+        plan=mysql["id"],
+        environment=dev["id"],
+        project=analytics["id"],
+        total_size_in_bytes=10_737_418_240,
+        used_size_in_bytes=0,
         password="Xc2jN6yHfd",
         extra={"status": 2, "created_at": "2024-06-18T08:00:00Z", "team": "bi"},
     )
     # Database 6 is already quarantined: the next DELETE on it removes it for good.
     sim.add_database(
-        "legacy_catalog", plan=mongo["id"], environment=dev["id"],
-        quarantine_dt="2024-02-29T18:45:12Z", used_size_in_bytes=8192,
-        password="Lp5sD8wKem", extra={"status": 0},
+        "legacy_catalog",
+        plan=mongo["id"],
+        environment=dev["id"],
+        quarantine_dt="2024-02-29T18:45:12Z",
+        used_size_in_bytes=8192,
+        password="Lp5sD8wKem",
+        extra={"status": 0},
     )
 
     sim.add_credential(1, "u_readonly", password="w9RXg222wK")

@@ -46,12 +46,18 @@ ENDPOINT_TEMPLATES = {
 }
 # Methods each view implements (DRF adds HEAD to GET views and OPTIONS to all).
 LIST_METHODS = {
-    "database": ("GET", "POST"), "credential": ("GET", "POST"), "plan": ("GET",),
-    "environment": ("GET",), "project": ("GET", "POST"),
+    "database": ("GET", "POST"),
+    "credential": ("GET", "POST"),
+    "plan": ("GET",),
+    "environment": ("GET",),
+    "project": ("GET", "POST"),
 }
 DETAIL_METHODS = {
-    "database": ("GET", "PUT", "PATCH", "DELETE"), "credential": ("GET", "DELETE"),
-    "plan": ("GET",), "environment": ("GET",), "project": ("GET", "PUT", "PATCH", "DELETE"),
+    "database": ("GET", "PUT", "PATCH", "DELETE"),
+    "credential": ("GET", "DELETE"),
+    "plan": ("GET",),
+    "environment": ("GET",),
+    "project": ("GET", "PUT", "PATCH", "DELETE"),
 }
 RESET_METHODS = ("POST",)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -135,8 +141,11 @@ class DBaaSState:
 
     def table(self, resource: str) -> dict[int, Record]:
         return {
-            "database": self.databases, "credential": self.credentials, "plan": self.plans,
-            "environment": self.environments, "project": self.projects,
+            "database": self.databases,
+            "credential": self.credentials,
+            "plan": self.plans,
+            "environment": self.environments,
+            "project": self.projects,
         }[resource]
 
     def new_id(self, resource: str, wanted: int | None = None) -> int:
@@ -176,7 +185,9 @@ class DBaaSSimulator:
             routes=[Route("/{path:path}", self._dispatch, methods=ALL_METHODS)],
             middleware=[
                 Middleware(
-                    SimulatorMiddleware, log=self.log, faults=self.faults,
+                    SimulatorMiddleware,
+                    log=self.log,
+                    faults=self.faults,
                     render_error=error_response,
                 )
             ],
@@ -189,21 +200,36 @@ class DBaaSSimulator:
     def add_environment(
         self, name: str, *, stage: int = 1, provisioner: int = 1, id: int | None = None
     ) -> Record:
-        record: Record = {"id": self.state.new_id("environment", id), "name": name,
-                          "stage": stage, "provisioner": provisioner}
+        record: Record = {
+            "id": self.state.new_id("environment", id),
+            "name": name,
+            "stage": stage,
+            "provisioner": provisioner,
+        }
         self.state.environments[record["id"]] = record
         return record
 
     def add_plan(
-        self, name: str, *, engine: str = "mongodb", environments: Iterable[int] = (),
-        description: str = "", is_active: bool = True, id: int | None = None,
+        self,
+        name: str,
+        *,
+        engine: str = "mongodb",
+        environments: Iterable[int] = (),
+        description: str = "",
+        is_active: bool = True,
+        id: int | None = None,
     ) -> Record:
         env_ids = list(environments)
         for env_id in env_ids:
             self._require("environment", env_id)
-        record: Record = {"id": self.state.new_id("plan", id), "name": name,
-                          "description": description, "is_active": is_active, "engine": engine,
-                          "environments": env_ids}
+        record: Record = {
+            "id": self.state.new_id("plan", id),
+            "name": name,
+            "description": description,
+            "is_active": is_active,
+            "engine": engine,
+            "environments": env_ids,
+        }
         self.state.plans[record["id"]] = record
         return record
 
@@ -213,10 +239,19 @@ class DBaaSSimulator:
         return record
 
     def add_database(
-        self, name: str, *, plan: int, environment: int, project: int | None = None,
-        quarantine_dt: str | None = None, total_size_in_bytes: int = 0,
-        used_size_in_bytes: int = NEW_DATABASE_USED_BYTES, password: str | None = None,
-        with_credential: bool = True, extra: Record | None = None, id: int | None = None,
+        self,
+        name: str,
+        *,
+        plan: int,
+        environment: int,
+        project: int | None = None,
+        quarantine_dt: str | None = None,
+        total_size_in_bytes: int = 0,
+        used_size_in_bytes: int = NEW_DATABASE_USED_BYTES,
+        password: str | None = None,
+        with_credential: bool = True,
+        extra: Record | None = None,
+        id: int | None = None,
     ) -> Record:
         """Store a database and, like the API does, its ``u_<name>`` credential.
 
@@ -227,10 +262,15 @@ class DBaaSSimulator:
         if project is not None:
             self._require("project", project)
         record: Record = {
-            "id": self.state.new_id("database", id), "name": name, "plan": plan,
-            "environment": environment, "project": project, "quarantine_dt": quarantine_dt,
+            "id": self.state.new_id("database", id),
+            "name": name,
+            "plan": plan,
+            "environment": environment,
+            "project": project,
+            "quarantine_dt": quarantine_dt,
             "total_size_in_bytes": total_size_in_bytes,
-            "used_size_in_bytes": used_size_in_bytes, "extra": dict(extra or {}),
+            "used_size_in_bytes": used_size_in_bytes,
+            "extra": dict(extra or {}),
         }
         self.state.databases[record["id"]] = record
         if with_credential:
@@ -241,8 +281,12 @@ class DBaaSSimulator:
         self, database: int, user: str, *, password: str | None = None, id: int | None = None
     ) -> Record:
         self._require("database", database)
-        record: Record = {"id": self.state.new_id("credential", id), "user": user,
-                          "database": database, "password": password or self.new_password()}
+        record: Record = {
+            "id": self.state.new_id("credential", id),
+            "user": user,
+            "database": database,
+            "password": password or self.new_password(),
+        }
         self.state.credentials[record["id"]] = record
         return record
 
@@ -268,16 +312,22 @@ class DBaaSSimulator:
         if resource == "database":
             body.update(self._database_fields(base, record))
         elif resource == "credential":
-            body.update(id=record["id"], user=record["user"],
-                        database=self._url(base, "database", record["database"]))
+            body.update(
+                id=record["id"],
+                user=record["user"],
+                database=self._url(base, "database", record["database"]),
+            )
             if password:
                 body["password"] = record["password"]
         elif resource == "plan":
-            body.update({k: record[k] for k in ("id", "name", "description", "is_active",
-                                                  "engine")})
+            body.update(
+                {k: record[k] for k in ("id", "name", "description", "is_active", "engine")}
+            )
             body["environments"] = [
-                {"url": self._url(base, "environment", env_id),
-                 **{k: env[k] for k in ("id", "name", "stage", "provisioner")}}
+                {
+                    "url": self._url(base, "environment", env_id),
+                    **{k: env[k] for k in ("id", "name", "stage", "provisioner")},
+                }
                 for env_id in record["environments"]
                 if (env := self.state.environments.get(env_id)) is not None
             ]
@@ -292,15 +342,18 @@ class DBaaSSimulator:
         template = ENDPOINT_TEMPLATES.get(engine, engine + "://<user>:<password>@127.0.0.1/{name}")
         project = db["project"]
         return {
-            "id": db["id"], "name": db["name"], "endpoint": template.format(name=db["name"]),
+            "id": db["id"],
+            "name": db["name"],
+            "endpoint": template.format(name=db["name"]),
             "plan": self._url(base, "plan", db["plan"]),
             "environment": self._url(base, "environment", db["environment"]),
             "project": None if project is None else self._url(base, "project", project),
             "quarantine_dt": db["quarantine_dt"],
             "total_size_in_bytes": db["total_size_in_bytes"],
             "used_size_in_bytes": db["used_size_in_bytes"],
-            "credentials": [self._url(base, "credential", c["id"])
-                            for c in self.state.credentials_of(db["id"])],
+            "credentials": [
+                self._url(base, "credential", c["id"]) for c in self.state.credentials_of(db["id"])
+            ],
             **db["extra"],
         }
 
@@ -327,11 +380,14 @@ class DBaaSSimulator:
         previous = None if page == 1 else _with_query(url, "page", None if page == 2 else page - 1)
         return {
             "_links": {
-                "count": len(items), "self": url, "previous": previous,
+                "count": len(items),
+                "self": url,
+                "previous": previous,
                 "next": _with_query(url, "page", page + 1) if page < last else None,
             },
-            resource: [self._render(base, resource, r)
-                       for r in items[(page - 1) * size:page * size]],
+            resource: [
+                self._render(base, resource, r) for r in items[(page - 1) * size : page * size]
+            ],
         }
 
     # ----- dispatch -------------------------------------------------------------------
@@ -363,21 +419,32 @@ class DBaaSSimulator:
             raise self._not_found(request)
         resource, raw_id, action = matched
         account = self._authenticate(request)
-        methods = {"list": LIST_METHODS[resource], "detail": DETAIL_METHODS[resource],
-                   "reset": RESET_METHODS}[action]
-        allowed = [m for m in _METHOD_ORDER
-                   if m in methods or m == "OPTIONS" or (m == "HEAD" and "GET" in methods)]
+        methods = {
+            "list": LIST_METHODS[resource],
+            "detail": DETAIL_METHODS[resource],
+            "reset": RESET_METHODS,
+        }[action]
+        allowed = [
+            m
+            for m in _METHOD_ORDER
+            if m in methods or m == "OPTIONS" or (m == "HEAD" and "GET" in methods)
+        ]
         method = request.method
         if method not in SAFE_METHODS and account.get("role") == "read_only":
             raise ApiError(403, {"detail": FORBIDDEN})
         if method not in allowed:
-            raise ApiError(405, {"detail": f"Method '{method}' not allowed."},
-                           {"Allow": ", ".join(allowed)})
+            raise ApiError(
+                405, {"detail": f"Method '{method}' not allowed."}, {"Allow": ", ".join(allowed)}
+            )
         if method == "OPTIONS":
             title = resource.title() + (" List" if action == "list" else " Instance")
             return JSONResponse(
-                {"name": title, "description": "", "renders": ["application/json"],
-                 "parses": ["application/json", "application/x-www-form-urlencoded"]},
+                {
+                    "name": title,
+                    "description": "",
+                    "renders": ["application/json"],
+                    "parses": ["application/json", "application/x-www-form-urlencoded"],
+                },
                 headers={"Allow": ", ".join(allowed)},
             )
         base = str(request.base_url)
@@ -407,8 +474,10 @@ class DBaaSSimulator:
             decoded = ""
         username, sep, password = decoded.partition(":")
         account = self.state.accounts.get(username)
-        if not sep or account is None or not hmac.compare_digest(
-            account["password"].encode(), password.encode()
+        if (
+            not sep
+            or account is None
+            or not hmac.compare_digest(account["password"].encode(), password.encode())
         ):
             # DRF sends WWW-Authenticate with every 401, not only the first one.
             raise ApiError(401, {"detail": BAD_LOGIN}, WWW_AUTHENTICATE)
@@ -455,8 +524,9 @@ class DBaaSSimulator:
             ]
         self._raise_if(errors)
         name = normalize_name(name)
-        if any(d["name"] == name and d["environment"] == env_id
-               for d in self.state.databases.values()):
+        if any(
+            d["name"] == name and d["environment"] == env_id for d in self.state.databases.values()
+        ):
             raise ApiError(400, {"__all__": [DUPLICATE_DATABASE]})
         return self.add_database(name, plan=plan_id, environment=env_id, project=project_id)
 
@@ -484,8 +554,11 @@ class DBaaSSimulator:
         # resending the same value is fine (PUT sends them all), a different one is not.
         for key in ("name", "plan", "environment"):
             if key in data or not partial:
-                value: Any = (self._text(data, key, errors) if key == "name"
-                              else self._link(data, key, key, errors))
+                value: Any = (
+                    self._text(data, key, errors)
+                    if key == "name"
+                    else self._link(data, key, key, errors)
+                )
                 if key == "name" and value is not None:
                     value = normalize_name(value)
                 if value is not None and value != record[key]:
@@ -529,8 +602,10 @@ class DBaaSSimulator:
                 raise ApiError(400, {"detail": f"JSON parse error - {exc}"}) from None
             if not isinstance(data, dict):
                 kind = type(data).__name__
-                raise ApiError(400, {"non_field_errors": [
-                    f"Invalid data. Expected a dictionary, but got {kind}."]})
+                raise ApiError(
+                    400,
+                    {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]},
+                )
             return data
         if ctype == "application/x-www-form-urlencoded":  # what curl -d sends
             return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
@@ -559,8 +634,13 @@ class DBaaSSimulator:
         return None
 
     def _link(
-        self, data: Record, key: str, resource: str, errors: dict[str, list[str]],
-        *, required: bool = True,
+        self,
+        data: Record,
+        key: str,
+        resource: str,
+        errors: dict[str, list[str]],
+        *,
+        required: bool = True,
     ) -> int | None:
         """A HyperlinkedRelatedField: relative or absolute URL; the host is not checked."""
         value = data.get(key)
@@ -595,16 +675,19 @@ class DBaaSSimulator:
         try:
             parsed = datetime.fromisoformat(str(value))
         except ValueError:
-            errors[key] = ["Datetime has wrong format. Use one of these formats instead: "
-                           "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]
+            errors[key] = [
+                "Datetime has wrong format. Use one of these formats instead: "
+                "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+            ]
             return None
         return render_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
 
     def _project_name(self, data: Record, current_id: int | None) -> str:
         errors: dict[str, list[str]] = {}
         name = self._text(data, "name", errors)
-        if name is not None and any(p["name"] == name and p["id"] != current_id
-                                    for p in self.state.projects.values()):
+        if name is not None and any(
+            p["name"] == name and p["id"] != current_id for p in self.state.projects.values()
+        ):
             errors["name"] = ["Project with this Name already exists."]
         self._raise_if(errors)
         assert name is not None

@@ -60,13 +60,26 @@ def org_record() -> dict[str, Any]:
 
 
 DATABASE_STATUSES = (
-    "CREATING", "PROVISIONING", "RUNNING", "RESTORING", "BACKUP", "DELETING",
-    "DEPROVISIONING", "DELETED", "FAILED", "FROZEN", "UPDATING",
+    "CREATING",
+    "PROVISIONING",
+    "RUNNING",
+    "RESTORING",
+    "BACKUP",
+    "DELETING",
+    "DEPROVISIONING",
+    "DELETED",
+    "FAILED",
+    "FROZEN",
+    "UPDATING",
 )
 # Transitional states settle() moves on; the rest are where a database comes to rest.
 _SETTLES_TO = {
-    "CREATING": "RUNNING", "PROVISIONING": "RUNNING", "RESTORING": "RUNNING",
-    "BACKUP": "RUNNING", "UPDATING": "RUNNING", "DELETING": "DELETED",
+    "CREATING": "RUNNING",
+    "PROVISIONING": "RUNNING",
+    "RESTORING": "RUNNING",
+    "BACKUP": "RUNNING",
+    "UPDATING": "RUNNING",
+    "DELETING": "DELETED",
     "DEPROVISIONING": "DELETED",
 }
 
@@ -132,23 +145,49 @@ class FeatureBaseData:
         return next((s for n, s in self.state.shapes.items() if n.startswith(prefix)), None)
 
     # ---------------------------------------------------------------- builders
-    def add_shape(self, name: str, *, vendor: str, region: str, node_count: int,
-                  replica_factor: int, instance_type: str, arch: str, hourly_rate: str,
-                  volume_size: int = 100, created_at: str | None = None) -> Json:
+    def add_shape(
+        self,
+        name: str,
+        *,
+        vendor: str,
+        region: str,
+        node_count: int,
+        replica_factor: int,
+        instance_type: str,
+        arch: str,
+        hourly_rate: str,
+        volume_size: int = 100,
+        created_at: str | None = None,
+    ) -> Json:
         ts = created_at or self._now()
         shape = {
-            "org_id": self.state.org["id"], "name": name, "vendor": vendor, "region": region,
+            "org_id": self.state.org["id"],
+            "name": name,
+            "vendor": vendor,
+            "region": region,
             "type": "featurebase-cluster",
-            "metadata": {"doc_url": None, "friendly_name": None, "hourly_rate_info": hourly_rate,
-                         "long_description": None, "short_description": None},
+            "metadata": {
+                "doc_url": None,
+                "friendly_name": None,
+                "hourly_rate_info": hourly_rate,
+                "long_description": None,
+                "short_description": None,
+            },
             "properties": {
-                "uses_internal_etcd": False, "node_count": node_count,
+                "uses_internal_etcd": False,
+                "node_count": node_count,
                 "replica_factor": replica_factor,
                 "compute": {"arch": arch, "instance_type": instance_type},
-                "storage": {"volume_size": volume_size, "volume_iops": 4000,
-                            "volume_throughput": 1000, "volume_type": "gp3"},
+                "storage": {
+                    "volume_size": volume_size,
+                    "volume_iops": 4000,
+                    "volume_throughput": 1000,
+                    "volume_type": "gp3",
+                },
             },
-            "created_by": SYSTEM_USER_ID, "created_at": ts, "updated_at": ts,
+            "created_by": SYSTEM_USER_ID,
+            "created_at": ts,
+            "updated_at": ts,
             "updated_by": SYSTEM_USER_ID,
         }
         self.state.shapes[name] = shape
@@ -159,66 +198,125 @@ class FeatureBaseData:
         self.state.roles[rolename] = role
         return role
 
-    def add_user(self, firstname: str, lastname: str, *, username: str | None = None,
-                 password: str | None = None, roles: Sequence[str] = (),
-                 acl: Sequence[str] | None = None, status: str = "Active",
-                 user_id: str | None = None, idp_id: str | None = None,
-                 created_at: str | None = None) -> Json:
+    def add_user(
+        self,
+        firstname: str,
+        lastname: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        roles: Sequence[str] = (),
+        acl: Sequence[str] | None = None,
+        status: str = "Active",
+        user_id: str | None = None,
+        idp_id: str | None = None,
+        created_at: str | None = None,
+    ) -> Json:
         uid = user_id or self._new_id("user")
         email = username or f"{firstname}.{lastname}@{EMAIL_DOMAIN}".lower()
         ts = created_at or self._now()
         user = {
-            "id": uid, "org_id": self.state.org["id"], "org_name": self.state.org["name"],
-            "idp_id": idp_id or self._new_id("idp"), "username": email,
-            "firstname": firstname, "lastname": lastname, "status": status,
+            "id": uid,
+            "org_id": self.state.org["id"],
+            "org_name": self.state.org["name"],
+            "idp_id": idp_id or self._new_id("idp"),
+            "username": email,
+            "firstname": firstname,
+            "lastname": lastname,
+            "status": status,
             "acl": list(acl) if acl is not None else self._acl_for(roles),
-            "roles": list(roles), "primary_email": email,
-            "created_at": ts, "updated_at": ts, "updated_by": uid,
+            "roles": list(roles),
+            "primary_email": email,
+            "created_at": ts,
+            "updated_at": ts,
+            "updated_by": uid,
         }
         self.state.users[uid] = user
         if password is not None:
             self.state.passwords[email] = password
         return user
 
-    def add_database(self, name: str, *, shape: str = "8GB", status: str = "RUNNING",
-                     owned_by: str | None = None, created_by: str | None = None,
-                     database_id: str | None = None, created_at: str | None = None) -> Json:
+    def add_database(
+        self,
+        name: str,
+        *,
+        shape: str = "8GB",
+        status: str = "RUNNING",
+        owned_by: str | None = None,
+        created_by: str | None = None,
+        database_id: str | None = None,
+        created_at: str | None = None,
+    ) -> Json:
         if status not in DATABASE_STATUSES:
             raise ValueError(f"unknown database_status {status!r}")
         owner = owned_by or next(iter(self.state.users), SYSTEM_USER_ID)
         ts = created_at or self._now()
         database = {
-            "id": database_id or self._new_id("database"), "name": name,
-            "database_status": status, "database_options": {"shape": shape},
-            "org_id": self.state.org["id"], "created_by": created_by or owner,
-            "created_at": ts, "owned_by": owner, "updated_at": ts,
+            "id": database_id or self._new_id("database"),
+            "name": name,
+            "database_status": status,
+            "database_options": {"shape": shape},
+            "org_id": self.state.org["id"],
+            "created_by": created_by or owner,
+            "created_at": ts,
+            "owned_by": owner,
+            "updated_at": ts,
             "updated_by": created_by or owner,
         }
         self.state.databases[database["id"]] = database
         self.state.backups.setdefault(database["id"], [])
         return database
 
-    def add_backup(self, database_id: str, *, timestamp: str | None = None, size: int = 500,
-                   storage_class: str = "STANDARD") -> Json:
+    def add_backup(
+        self,
+        database_id: str,
+        *,
+        timestamp: str | None = None,
+        size: int = 500,
+        storage_class: str = "STANDARD",
+    ) -> Json:
         ts = timestamp or self._now()
         when = datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ")
         # The seed's URL: bucket/backups/<org>/<database>/<ISO time with microseconds>.tar.gz
-        url = (f"s3://database-backups-20230117171601968300000001/backups/"
-               f"{self.state.org['id']}/{database_id}/{when.isoformat(timespec='microseconds')}"
-               ".tar.gz")
-        backup = {"org_id": self.state.org["id"], "deployment_id": database_id, "url": url,
-                  "timestamp": ts, "size": size, "storage_class": storage_class}
+        url = (
+            f"s3://database-backups-20230117171601968300000001/backups/"
+            f"{self.state.org['id']}/{database_id}/{when.isoformat(timespec='microseconds')}"
+            ".tar.gz"
+        )
+        backup = {
+            "org_id": self.state.org["id"],
+            "deployment_id": database_id,
+            "url": url,
+            "timestamp": ts,
+            "size": size,
+            "storage_class": storage_class,
+        }
         self.state.backups.setdefault(database_id, []).append(backup)
         return backup
 
-    def add_key(self, owned_by: str, *, description: str = "", status: str = "ACTIVE",
-                secret: str | None = None, key_id: str | None = None,
-                created_at: str | None = None, used_at: str | None = None) -> Json:
+    def add_key(
+        self,
+        owned_by: str,
+        *,
+        description: str = "",
+        status: str = "ACTIVE",
+        secret: str | None = None,
+        key_id: str | None = None,
+        created_at: str | None = None,
+        used_at: str | None = None,
+    ) -> Json:
         ts = created_at or self._now()
         key = {
-            "id": key_id or self._new_id("key"), "description": description, "status": status,
-            "used_at": used_at, "org_id": self.state.org["id"], "created_by": owned_by,
-            "created_at": ts, "owned_by": owned_by, "updated_at": ts, "updated_by": owned_by,
+            "id": key_id or self._new_id("key"),
+            "description": description,
+            "status": status,
+            "used_at": used_at,
+            "org_id": self.state.org["id"],
+            "created_by": owned_by,
+            "created_at": ts,
+            "owned_by": owned_by,
+            "updated_at": ts,
+            "updated_by": owned_by,
         }
         self.state.keys[key["id"]] = key
         self.state.key_secrets[key["id"]] = secret or self._new_id("secret")
@@ -227,16 +325,28 @@ class FeatureBaseData:
     def secret_for(self, key_id: str) -> str:
         return self.state.key_secrets[key_id]
 
-    def add_invite(self, email: str, *, accepted: bool = False, invite_id: str | None = None,
-                   created_at: str | None = None, updated_by: str | None = None) -> Json:
+    def add_invite(
+        self,
+        email: str,
+        *,
+        accepted: bool = False,
+        invite_id: str | None = None,
+        created_at: str | None = None,
+        updated_by: str | None = None,
+    ) -> Json:
         ts = created_at or self._now()
         # Expiry is not documented; a week is this simulator's choice.
         expiry = datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ") + timedelta(days=7)
         invite = {
-            "id": invite_id or self._new_id("invite"), "org_id": self.state.org["id"],
-            "org_name": self.state.org["name"], "email": email, "accepted": accepted,
-            "move_org": False, "created_at": ts,
-            "date_expiry": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"), "updated_at": ts,
+            "id": invite_id or self._new_id("invite"),
+            "org_id": self.state.org["id"],
+            "org_name": self.state.org["name"],
+            "email": email,
+            "accepted": accepted,
+            "move_org": False,
+            "created_at": ts,
+            "date_expiry": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "updated_at": ts,
             "updated_by": updated_by or next(iter(self.state.users), SYSTEM_USER_ID),
         }
         self.state.invites[invite["id"]] = invite
@@ -258,20 +368,56 @@ class FeatureBaseData:
 def seed(sim: FeatureBaseData) -> None:
     """Fill ``sim`` with 4 shapes, 3 roles, 5 users, 13 databases, 7 backups, 5 keys, 2 invites."""
     created = "2026-01-05T09:00:00Z"
-    sim.add_shape("8gb-aws:us-east-2", vendor="AWS", region="us-east-2", node_count=1,
-                  replica_factor=1, instance_type="r7g.medium", arch="arm64",
-                  hourly_rate="0.17", volume_size=50, created_at=created)
-    sim.add_shape("16gb-aws:us-east-2", vendor="AWS", region="us-east-2", node_count=1,
-                  replica_factor=1, instance_type="r7g.large", arch="arm64",
-                  hourly_rate="0.33", volume_size=100, created_at=created)
+    sim.add_shape(
+        "8gb-aws:us-east-2",
+        vendor="AWS",
+        region="us-east-2",
+        node_count=1,
+        replica_factor=1,
+        instance_type="r7g.medium",
+        arch="arm64",
+        hourly_rate="0.17",
+        volume_size=50,
+        created_at=created,
+    )
+    sim.add_shape(
+        "16gb-aws:us-east-2",
+        vendor="AWS",
+        region="us-east-2",
+        node_count=1,
+        replica_factor=1,
+        instance_type="r7g.large",
+        arch="arm64",
+        hourly_rate="0.33",
+        volume_size=100,
+        created_at=created,
+    )
     # Exactly the shape in the seed's example.
-    sim.add_shape("32gb-aws:us-east-2", vendor="AWS", region="us-east-2", node_count=3,
-                  replica_factor=2, instance_type="r7g.large", arch="arm64",
-                  hourly_rate="0.65", volume_size=100, created_at=created)
+    sim.add_shape(
+        "32gb-aws:us-east-2",
+        vendor="AWS",
+        region="us-east-2",
+        node_count=3,
+        replica_factor=2,
+        instance_type="r7g.large",
+        arch="arm64",
+        hourly_rate="0.65",
+        volume_size=100,
+        created_at=created,
+    )
     # A non-AWS shape: backups and start/stop are documented as AWS-only.
-    sim.add_shape("8gb-gcp:us-central1", vendor="GCP", region="us-central1", node_count=1,
-                  replica_factor=1, instance_type="n2-highmem-2", arch="amd64",
-                  hourly_rate="0.19", volume_size=50, created_at=created)
+    sim.add_shape(
+        "8gb-gcp:us-central1",
+        vendor="GCP",
+        region="us-central1",
+        node_count=1,
+        replica_factor=1,
+        instance_type="n2-highmem-2",
+        arch="amd64",
+        hourly_rate="0.19",
+        volume_size=50,
+        created_at=created,
+    )
 
     sim.add_role("Org Owner", acl=["MANAGE_ORG:*"])  # name and acl from the seed
     sim.add_role("Database Admin", acl=["MANAGE_DATABASE:*"])
@@ -285,8 +431,15 @@ def seed(sim: FeatureBaseData) -> None:
         (MILTON, "Milton", "Waddams", "Viewer", "red-stapler-2026"),
     ]
     for n, (uid, first, last, role, password) in enumerate(users, start=1):
-        sim.add_user(first, last, roles=[role], password=password, user_id=uid,
-                     idp_id=_uuid("1d", n), created_at=f"2026-01-{5 + n:02d}T10:00:00Z")
+        sim.add_user(
+            first,
+            last,
+            roles=[role],
+            password=password,
+            user_id=uid,
+            idp_id=_uuid("1d", n),
+            created_at=f"2026-01-{5 + n:02d}T10:00:00Z",
+        )
 
     # One database per status (all 11), plus a second RUNNING one on GCP.
     databases = [
@@ -305,9 +458,14 @@ def seed(sim: FeatureBaseData) -> None:
         (13, "tps-reports", "RUNNING", "8GB", BILL),
     ]
     for n, name, status, shape, owner in databases:
-        sim.add_database(name, shape=shape, status=status, owned_by=owner,
-                         database_id=_uuid("db", n),
-                         created_at=f"2026-02-{n:02d}T12:00:00Z")
+        sim.add_database(
+            name,
+            shape=shape,
+            status=status,
+            owned_by=owner,
+            database_id=_uuid("db", n),
+            created_at=f"2026-02-{n:02d}T12:00:00Z",
+        )
 
     backups = [
         (1, "2026-03-01T04:00:30Z", 734_003_200, "STANDARD"),
@@ -319,24 +477,44 @@ def seed(sim: FeatureBaseData) -> None:
         (11, "2026-02-20T03:00:00Z", 524_288_000, "STANDARD"),
     ]
     for n, timestamp, size, storage_class in backups:
-        sim.add_backup(_uuid("db", n), timestamp=timestamp, size=size,
-                       storage_class=storage_class)
+        sim.add_backup(_uuid("db", n), timestamp=timestamp, size=size, storage_class=storage_class)
 
     keys = [
         (DEMO_KEY_ID, PETER, "gateway demo key", "ACTIVE", DEMO_KEY_SECRET),
         (_uuid("ae", 2), SAMIR, "ci pipeline", "ACTIVE", "fb5ec000-0000-4000-8000-000000000002"),
         (_uuid("ae", 3), PETER, "old laptop", "REVOKED", "fb5ec000-0000-4000-8000-000000000003"),
-        (_uuid("ae", 4), MICHAEL, "reporting cron", "ACTIVE",
-         "fb5ec000-0000-4000-8000-000000000004"),
-        (_uuid("ae", 5), MILTON, "read-only dashboard", "ACTIVE",
-         "fb5ec000-0000-4000-8000-000000000005"),
+        (
+            _uuid("ae", 4),
+            MICHAEL,
+            "reporting cron",
+            "ACTIVE",
+            "fb5ec000-0000-4000-8000-000000000004",
+        ),
+        (
+            _uuid("ae", 5),
+            MILTON,
+            "read-only dashboard",
+            "ACTIVE",
+            "fb5ec000-0000-4000-8000-000000000005",
+        ),
     ]
     for n, (kid, owner, description, status, secret) in enumerate(keys, start=1):
-        sim.add_key(owner, description=description, status=status, secret=secret, key_id=kid,
-                    created_at=f"2026-02-{10 + n:02d}T08:00:00Z",
-                    used_at=f"2026-03-{n:02d}T09:30:00Z")
+        sim.add_key(
+            owner,
+            description=description,
+            status=status,
+            secret=secret,
+            key_id=kid,
+            created_at=f"2026-02-{10 + n:02d}T08:00:00Z",
+            used_at=f"2026-03-{n:02d}T09:30:00Z",
+        )
 
-    sim.add_invite(f"tom.smykowski@{EMAIL_DOMAIN}", accepted=True, invite_id=_uuid("1a", 1),
-                   created_at="2026-02-01T15:00:00Z")
-    sim.add_invite("joanna@chotchkies.example", invite_id=_uuid("1a", 2),
-                   created_at="2026-03-01T15:00:00Z")
+    sim.add_invite(
+        f"tom.smykowski@{EMAIL_DOMAIN}",
+        accepted=True,
+        invite_id=_uuid("1a", 1),
+        created_at="2026-02-01T15:00:00Z",
+    )
+    sim.add_invite(
+        "joanna@chotchkies.example", invite_id=_uuid("1a", 2), created_at="2026-03-01T15:00:00Z"
+    )

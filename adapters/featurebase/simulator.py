@@ -38,14 +38,25 @@ ORG_FIELDS = ("name", "company_name", "address", "tech_contact_emali", "billing_
 OWNER_ACL = "MANAGE_ORG:*"
 # Codes per status from the notes; 403/405/413/422/429/5xx have none there: ours.
 ERROR_CODES = {
-    400: "InvalidParameter", 401: "Unauthorized", 403: "Forbidden", 404: "ResourceNotFound",
-    405: "MethodNotAllowed", 408: "RequestTimeout", 409: "IncorrectState", 413: "PayloadTooLarge",
-    422: "UnprocessableEntity", 429: "TooManyRequests", 500: "InternalServerError",
-    501: "NotImplemented", 503: "ServiceUnavailable",
+    400: "InvalidParameter",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "ResourceNotFound",
+    405: "MethodNotAllowed",
+    408: "RequestTimeout",
+    409: "IncorrectState",
+    413: "PayloadTooLarge",
+    422: "UnprocessableEntity",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    501: "NotImplemented",
+    503: "ServiceUnavailable",
 }
 COGNITO_TYPES = {
-    400: "InvalidParameterException", 401: "NotAuthorizedException",
-    404: "UserNotFoundException", 429: "TooManyRequestsException",
+    400: "InvalidParameterException",
+    401: "NotAuthorizedException",
+    404: "UserNotFoundException",
+    429: "TooManyRequestsException",
 }
 _NOT_AUTH = "NotAuthorizedException"
 _FORBIDDEN = "User does not have the access to perform this action."
@@ -97,8 +108,9 @@ def _route_error(render: Callable[[int, str], Response]) -> ExceptionHandler:
 
     async def handler(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return render(exc.status_code, "Resource not found." if exc.status_code == 404
-                      else str(exc.detail))
+        return render(
+            exc.status_code, "Resource not found." if exc.status_code == 404 else str(exc.detail)
+        )
 
     return handler
 
@@ -141,15 +153,26 @@ class FeatureBaseSimulator(FeatureBaseData):
         self.faults, self.identity_faults = FaultInjector(), FaultInjector()
         self.app = Starlette(
             routes=self._api_routes(),
-            middleware=[Middleware(SimulatorMiddleware, log=self.log, faults=self.faults,
-                                   render_error=vendor_error_response)],
+            middleware=[
+                Middleware(
+                    SimulatorMiddleware,
+                    log=self.log,
+                    faults=self.faults,
+                    render_error=vendor_error_response,
+                )
+            ],
             exception_handlers={HTTPException: _route_error(vendor_error_response)},
         )
         self.identity_app = Starlette(
             routes=[Route("/", self._login, methods=["POST"])],
-            middleware=[Middleware(SimulatorMiddleware, log=self.identity_log,
-                                   faults=self.identity_faults,
-                                   render_error=identity_error_response)],
+            middleware=[
+                Middleware(
+                    SimulatorMiddleware,
+                    log=self.identity_log,
+                    faults=self.identity_faults,
+                    render_error=identity_error_response,
+                )
+            ],
             exception_handlers={HTTPException: _route_error(identity_error_response)},
         )
         if seed:
@@ -170,8 +193,13 @@ class FeatureBaseSimulator(FeatureBaseData):
     def _tokens(self, user: Json) -> Json:
         self._logins += 1
         now = self.clock()
-        claims = {"sub": user["idp_id"], "email": user["username"], "iat": int(now),
-                  "exp": int(now + self.token_ttl_seconds), "jti": self._logins}
+        claims = {
+            "sub": user["idp_id"],
+            "email": user["username"],
+            "iat": int(now),
+            "exp": int(now + self.token_ttl_seconds),
+            "jti": self._logins,
+        }
         header = _b64(json.dumps({"alg": "RS256", "kid": "featurebase-sim"}).encode())
 
         def jwt(use: str) -> str:
@@ -180,9 +208,13 @@ class FeatureBaseSimulator(FeatureBaseData):
 
         id_token = jwt("id")
         self.state.sessions[id_token] = Session(user["id"], now + self.token_ttl_seconds)
-        return {"AccessToken": jwt("access"), "ExpiresIn": self.token_ttl_seconds,
-                "IdToken": id_token, "RefreshToken": _b64(f"sim-refresh-{self._logins}".encode()),
-                "TokenType": "Bearer"}
+        return {
+            "AccessToken": jwt("access"),
+            "ExpiresIn": self.token_ttl_seconds,
+            "IdToken": id_token,
+            "RefreshToken": _b64(f"sim-refresh-{self._logins}".encode()),
+            "TokenType": "Bearer",
+        }
 
     # ------------------------------------------------------------ identity host
     async def _login(self, request: Request) -> Response:
@@ -196,8 +228,14 @@ class FeatureBaseSimulator(FeatureBaseData):
         for name, value in (("USERNAME", username), ("PASSWORD", password)):
             if not isinstance(value, str) or not value:
                 return identity_error_response(400, f"Missing required parameter {name}")
-        user = next((u for u in self.state.users.values()
-                     if u["username"].lower() == str(username).lower()), None)
+        user = next(
+            (
+                u
+                for u in self.state.users.values()
+                if u["username"].lower() == str(username).lower()
+            ),
+            None,
+        )
         # Like Cognito: a 400 NotAuthorizedException, the same for unknown user and bad password.
         if user is None or self.state.passwords.get(user["username"]) != password:
             return identity_error_response(400, "Incorrect username or password.", _NOT_AUTH)
@@ -233,8 +271,9 @@ class FeatureBaseSimulator(FeatureBaseData):
         set_identity(request, key["id"])
         return Caller(owner, key["id"])
 
-    def _route(self, method: str, path: str,
-               handler: Callable[[Request, Caller], Awaitable[Response]]) -> Route:
+    def _route(
+        self, method: str, path: str, handler: Callable[[Request, Caller], Awaitable[Response]]
+    ) -> Route:
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request, self._authenticate(request))
@@ -243,8 +282,9 @@ class FeatureBaseSimulator(FeatureBaseData):
 
         return Route(path, endpoint, methods=[method])
 
-    async def _body(self, request: Request, *, allowed: Iterable[str],
-                    required: Iterable[str] = ()) -> Json:
+    async def _body(
+        self, request: Request, *, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> Json:
         """The JSON object body. Unknown fields are rejected so misspelt ones surface."""
         raw = await request.body()
         content_type = request.headers.get("content-type", "")
@@ -264,15 +304,23 @@ class FeatureBaseSimulator(FeatureBaseData):
                 _fail(400, "MissingParameter", f"The parameter '{name}' is required.")
         return body
 
-    def _page(self, request: Request, scope: str, items: list[Json], *, body_key: str =
-              "resources", token_key: str = "next") -> Json:
+    def _page(
+        self,
+        request: Request,
+        scope: str,
+        items: list[Json],
+        *,
+        body_key: str = "resources",
+        token_key: str = "next",
+    ) -> Json:
         """One page of ``items``; the token is opaque and only valid for this ``scope``."""
         raw = request.query_params.get(token_key) or request.query_params.get("next") or ""
         offset = 0
         if raw:
             try:
-                token_scope, _, number = base64.urlsafe_b64decode(
-                    raw + "=" * (-len(raw) % 4)).decode().rpartition("|")
+                token_scope, _, number = (
+                    base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode().rpartition("|")
+                )
                 offset = int(number)
             except (binascii.Error, UnicodeDecodeError, ValueError):
                 token_scope = ""
@@ -288,8 +336,7 @@ class FeatureBaseSimulator(FeatureBaseData):
         record = table.get(request.path_params[param])
         if record is None:
             what = param.removesuffix("_id").removesuffix("_name").capitalize()
-            _fail(status, ERROR_CODES[status],
-                  f"{what} '{request.path_params[param]}' not found.")
+            _fail(status, ERROR_CODES[status], f"{what} '{request.path_params[param]}' not found.")
         return record
 
     @staticmethod
@@ -370,8 +417,11 @@ class FeatureBaseSimulator(FeatureBaseData):
 
     async def _create_user(self, request: Request, caller: Caller) -> Response:
         # The seed's body has only names; "username" is accepted so a login can exist.
-        body = await self._body(request, allowed=("firstname", "lastname", "username"),
-                                required=("firstname", "lastname"))
+        body = await self._body(
+            request,
+            allowed=("firstname", "lastname", "username"),
+            required=("firstname", "lastname"),
+        )
         first, last = body["firstname"], body["lastname"]
         if not all(isinstance(v, str) for v in (first, last, body.get("username", ""))):
             _fail(400, "InvalidParameter", "firstname, lastname and username must be strings.")
@@ -409,8 +459,10 @@ class FeatureBaseSimulator(FeatureBaseData):
         user["roles"] += [n for n in names if n not in user["roles"]]
         user["acl"] += [a for a in self._acl_for(names) if a not in user["acl"]]
         self._touch(user, caller)
-        return JSONResponse({"user_id": user["id"], "org_id": user["org_id"],
-                             "rolenames": user["roles"]}, status_code=201)
+        return JSONResponse(
+            {"user_id": user["id"], "org_id": user["org_id"], "rolenames": user["roles"]},
+            status_code=201,
+        )
 
     # --------------------------------------------------------------------- keys
     async def _list_user_keys(self, request: Request, caller: Caller) -> Response:
@@ -428,8 +480,9 @@ class FeatureBaseSimulator(FeatureBaseData):
             _fail(400, "InvalidParameter", "description must be a string.")
         key = self.add_key(caller.user["id"], description=description)
         # The only time the secret leaves the simulator.
-        return JSONResponse({"id": key["id"], "secret": self.secret_for(key["id"])},
-                            status_code=201)
+        return JSONResponse(
+            {"id": key["id"], "secret": self.secret_for(key["id"])}, status_code=201
+        )
 
     def _owned_key(self, request: Request, status: int) -> Json:
         user_id, key_id = request.path_params["user_id"], request.path_params["key_id"]
@@ -465,29 +518,41 @@ class FeatureBaseSimulator(FeatureBaseData):
         if not isinstance(name, str) or not name.strip():
             _fail(400, "InvalidParameter", "name must be a non-empty string.")
         for other in self.state.databases.values():
-            if (other["name"] == name and other["id"] != database_id
-                    and other["database_status"] != "DELETED"):
+            if (
+                other["name"] == name
+                and other["id"] != database_id
+                and other["database_status"] != "DELETED"
+            ):
                 _fail(409, "ResourceAlreadyExists", f"Database '{name}' already exists.")
         return name
 
     async def _create_database(self, request: Request, caller: Caller) -> Response:
         if not (caller.is_owner or "MANAGE_DATABASE:*" in caller.user["acl"]):
             _fail(403, "Forbidden", _FORBIDDEN)
-        body = await self._body(request, allowed=("name", "database_options"),
-                                required=("name", "database_options"))
+        body = await self._body(
+            request, allowed=("name", "database_options"), required=("name", "database_options")
+        )
         options = body["database_options"]
         if not isinstance(options, dict):
             _fail(400, "InvalidParameter", "database_options must be an object.")
         if set(options) - {"shape"}:
-            _fail(400, "InvalidBody", f"Unknown field(s) in database_options: "
-                  f"{', '.join(sorted(set(options) - {'shape'}))}.")
+            _fail(
+                400,
+                "InvalidBody",
+                f"Unknown field(s) in database_options: "
+                f"{', '.join(sorted(set(options) - {'shape'}))}.",
+            )
         shape = options.get("shape")
         if not isinstance(shape, str) or not shape:
             _fail(400, "MissingParameter", "The parameter 'database_options.shape' is required.")
         if self.resolve_shape(shape) is None:
             _fail(400, "RelatedResourceNotFound", f"Shape '{shape}' not found.")
-        database = self.add_database(self._check_name(body["name"]), shape=shape,
-                                     status="CREATING", owned_by=caller.user["id"])
+        database = self.add_database(
+            self._check_name(body["name"]),
+            shape=shape,
+            status="CREATING",
+            owned_by=caller.user["id"],
+        )
         return JSONResponse(database, status_code=201)
 
     async def _get_database(self, request: Request, caller: Caller) -> Response:
@@ -511,8 +576,11 @@ class FeatureBaseSimulator(FeatureBaseData):
     async def _delete_database(self, request: Request, caller: Caller) -> Response:
         database = self._find(self.state.databases, request, "database_id")
         if database["database_status"] not in _DELETABLE:
-            _fail(409, "IncorrectState",
-                  f"Database cannot be deleted while {database['database_status']}.")
+            _fail(
+                409,
+                "IncorrectState",
+                f"Database cannot be deleted while {database['database_status']}.",
+            )
         database["database_status"] = "DELETING"
         self._touch(database, caller)
         self.state.stopped.discard(database["id"])
@@ -522,8 +590,15 @@ class FeatureBaseSimulator(FeatureBaseData):
         database = self._find(self.state.databases, request, "database_id")
         # Backups exist only for AWS databases; others list nothing.
         backups = self.state.backups.get(database["id"], []) if self._is_aws(database) else []
-        return JSONResponse(self._page(request, f"backups:{database['id']}", backups,
-                                       body_key="backups", token_key="continuation"))
+        return JSONResponse(
+            self._page(
+                request,
+                f"backups:{database['id']}",
+                backups,
+                body_key="backups",
+                token_key="continuation",
+            )
+        )
 
     async def _power(self, request: Request, caller: Caller, *, stop: bool) -> Response:
         database = self._find(self.state.databases, request, "database_id")
@@ -551,8 +626,9 @@ class FeatureBaseSimulator(FeatureBaseData):
         if not isinstance(email, str) or "@" not in email:
             _fail(400, "InvalidParameter", "email must be an email address.")
         if any(u["username"].lower() == email.lower() for u in self.state.users.values()) or any(
-                i["email"].lower() == email.lower() and not i["accepted"]
-                for i in self.state.invites.values()):
+            i["email"].lower() == email.lower() and not i["accepted"]
+            for i in self.state.invites.values()
+        ):
             _fail(409, "ResourceAlreadyExists", f"'{email}' is already a member or invited.")
         return JSONResponse(self.add_invite(email, updated_by=caller.user["id"]), status_code=201)
 
@@ -584,8 +660,9 @@ class FeatureBaseSimulator(FeatureBaseData):
             _fail(400, "InvalidParameter", "rolename must be a string.")
         if body["rolename"] in self.state.roles:
             _fail(409, "ResourceAlreadyExists", f"Role '{body['rolename']}' already exists.")
-        return JSONResponse(self.add_role(body["rolename"], acl=_strings(body["acl"], "acl")),
-                            status_code=201)
+        return JSONResponse(
+            self.add_role(body["rolename"], acl=_strings(body["acl"], "acl")), status_code=201
+        )
 
     async def _get_role(self, request: Request, caller: Caller) -> Response:
         return JSONResponse(self._find(self.state.roles, request, "role_name"))

@@ -1,0 +1,130 @@
+"""What every mutation does around its adapter call, in one place.
+
+1. Decode the target ID (wrong type or malformed: BAD_USER_INPUT; unknown connection:
+   NOT_FOUND).
+2. Refuse what the vendor cannot do (NOT_SUPPORTED naming vendor and operation) and
+   options given for another vendor (BAD_USER_INPUT naming the field), before any call.
+3. Run the adapter call; an ``InvalidInputError`` gets its field path rewritten into the
+   GraphQL input path (``input.clickhouse.minTotalMemoryGb``).
+4. On success, drop the request's loaders, so every read after the write (the payload's
+   own fields included) sees the new state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from strawberry.types import Info
+
+from adapters.base import Adapter
+from adapters.errors import ErrorCode, GatewayError, InvalidInputError
+from adapters.model import Key, Operation, Vendor
+from schema.context import GatewayContext, context_of
+from schema.ids import GlobalId, decode_id
+
+T = TypeVar("T")
+
+#: command attribute names whose GraphQL input field has another name
+_INPUT_NAMES = {
+    "organization": "organizationId",
+    "database": "id",
+    "api_key": "id",
+    "owner": "ownerId",
+    "from_backup": "fromBackupId",
+    "plan": "planId",
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def graphql_path(field: tuple[str, ...], vendor: Vendor) -> str:
+    """``("options", "min_total_memory_gb")`` -> ``input.clickhouse.minTotalMemoryGb``."""
+    parts = [
+        vendor.value if part == "options" else _INPUT_NAMES.get(part) or _camel(part)
+        for part in field
+    ]
+    return ".".join(["input", *parts])
+
+
+@dataclass
+class Target:
+    """The decoded target of a mutation and the adapter that serves it."""
+
+    gid: GlobalId
+    adapter: Adapter
+    ctx: GatewayContext
+
+    @property
+    def key(self) -> Key:
+        return self.gid.key
+
+    @property
+    def connection(self) -> str:
+        return self.gid.connection
+
+    @property
+    def vendor(self) -> Vendor:
+        return self.adapter.connection.vendor
+
+
+def target(info: Info, value: str, type_name: str, operation: Operation) -> Target:
+    gid = decode_id(value, type_name)
+    ctx = context_of(info)
+    adapter = ctx.adapters.get(gid.connection)
+    if adapter is None:
+        raise GatewayError(
+            ErrorCode.NOT_FOUND, f"ID '{value}' names a connection this gateway does not have"
+        )
+    if operation not in adapter.capabilities.operations:
+        raise adapter.not_supported(operation.value)  # type: ignore[attr-defined]
+    return Target(gid, adapter, ctx)
+
+
+def vendor_options(target: Target, given: Mapping[str, Any | None]) -> Any | None:
+    """The options object for the target's vendor; options for any other vendor are an error.
+
+    ``given`` maps each vendor's input field name to what the caller passed for it.
+    """
+    for name, value in given.items():
+        if value is not None and name != target.vendor.value:
+            raise InvalidInputError(
+                ("input", name),
+                f"options for {name}, but the target is on {target.vendor.value} "
+                f"connection '{target.connection}'",
+                connection=target.connection,
+                vendor=target.vendor.value,
+            )
+    own = given.get(target.vendor.value)
+    if own is None:
+        return None
+    try:
+        return own.to_options(target.connection)
+    except InvalidInputError as exc:
+        raise _rewritten(exc, target, prefix=(target.vendor.value,)) from None
+
+
+def _rewritten(exc: InvalidInputError, target: Target, prefix: tuple[str, ...] = ()) -> Exception:
+    path = graphql_path(prefix + exc.field, target.vendor)
+    error = InvalidInputError(
+        tuple(path.split(".")),
+        exc.problem,
+        connection=target.connection,
+        vendor=target.vendor.value,
+    )
+    return error
+
+
+async def run(target: Target, call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        result = await call()
+    except InvalidInputError as exc:
+        if exc.field and exc.field[0] == "input":
+            raise
+        raise _rewritten(exc, target) from None
+    target.ctx.reset_loaders()
+    return result

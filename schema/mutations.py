@@ -1,0 +1,358 @@
+"""Mutation: every write, routed by its target's connection to that vendor's adapter.
+
+Resolvers stay thin: decode and check the target (``mutation_runner``), build the command,
+call the adapter, wrap the answer in its payload. Create mutations accept an
+``idempotencyKey`` (``schema.idempotency``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from adapters.commands import (
+    CreateApiKey,
+    CreateBackup,
+    CreateDatabase,
+    InviteMember,
+    ScaleDatabase,
+    UpdateApiKey,
+    UpdateBackupConfiguration,
+    UpdateDatabase,
+    UpdateOrganization,
+)
+from adapters.errors import ErrorCode, GatewayError
+from adapters.model import Key, Operation
+from schema.idempotency import Replayed, fingerprint
+from schema.ids import decode_id, encode_id
+from schema.mutation_inputs import (
+    CreateApiKeyInput,
+    CreateBackupInput,
+    CreateDatabaseInput,
+    DatabaseIdInput,
+    IdInput,
+    InviteMemberInput,
+    ResetDatabasePasswordInput,
+    ScaleDatabaseInput,
+    UpdateApiKeyInput,
+    UpdateBackupConfigurationInput,
+    UpdateDatabaseInput,
+    UpdateMemberRoleInput,
+    UpdateOrganizationInput,
+    key_in,
+)
+from schema.mutation_runner import Target, run, target, vendor_options
+from schema.nodes import (
+    ApiKey,
+    Backup,
+    Database,
+    DatabaseCredential,
+    Invitation,
+    Member,
+    Organization,
+)
+from schema.payloads import (
+    ApiKeyPayload,
+    CancelInvitationPayload,
+    CreateApiKeyPayload,
+    CreateBackupPayload,
+    CreateDatabasePayload,
+    DatabasePayload,
+    DeleteBackupPayload,
+    DeleteDatabasePayload,
+    InviteMemberPayload,
+    MemberPayload,
+    OrganizationPayload,
+    RemoveMemberPayload,
+    ResetDatabasePasswordPayload,
+    RevokeApiKeyPayload,
+)
+
+R = TypeVar("R")
+K = TypeVar("K")
+
+
+async def _idempotent(
+    t: Target,
+    operation: Operation,
+    idempotency_key: str | None,
+    command: Any,
+    call: Callable[[], Awaitable[R]],
+    keep: Callable[[R], K],
+) -> R | Replayed[K]:
+    """Run a create once per idempotency key: its result, or what the first call kept."""
+    if idempotency_key is None:
+        return await run(t, call)
+    scope = (t.connection, operation.value, idempotency_key)
+
+    async def first_call() -> R:
+        return await run(t, call)
+
+    return await t.ctx.idempotency.run(scope, fingerprint(command), first_call, keep)
+
+
+async def _reread(t: Target, kind: str, record: Any) -> Any:
+    """The record as the vendor has it now (after a replay), or the stored one if gone."""
+    try:
+        fresh = await t.ctx.loaders.by_key(kind).load((t.connection, record.key))
+    except Exception:
+        fresh = None
+    return fresh or record
+
+
+def _id(type_name: str, t: Target, key: Key) -> strawberry.ID:
+    return strawberry.ID(encode_id(type_name, t.connection, key))
+
+
+def _member_key(t: Target, value: str | None, field: str) -> Key | None:
+    return key_in(t.connection, value, "Member", field)
+
+
+@strawberry.type(description="Writes, each routed to the vendor of its target's connection")
+class Mutation:
+    @strawberry.mutation(description="Create a database (restore one with fromBackupId)")
+    async def create_database(
+        self, info: Info, input: CreateDatabaseInput
+    ) -> CreateDatabasePayload:
+        options_given = {
+            "clickhouse": input.clickhouse,
+            "featurebase": input.featurebase,
+            "astra": input.astra,
+            "dbaas": input.dbaas,
+        }
+        restoring = any(
+            getattr(o, "from_backup_id", None) is not None for o in options_given.values()
+        )
+        operation = Operation.RESTORE_DATABASE if restoring else Operation.CREATE_DATABASE
+        t = target(info, input.organization_id, "Organization", operation)
+        command = CreateDatabase(t.key, input.name, vendor_options(t, options_given))
+        first = await _idempotent(
+            t,
+            Operation.CREATE_DATABASE,
+            input.idempotency_key,
+            command,
+            lambda: t.adapter.create_database(command),
+            lambda created: (created.database, created.credential),
+        )
+        if not isinstance(first, Replayed):
+            return CreateDatabasePayload(
+                database=Database.from_record(first.database),
+                password=first.password,
+                credential=(
+                    DatabaseCredential.from_record(first.credential) if first.credential else None
+                ),
+                replayed=False,
+            )
+        database, credential = first.kept
+        return CreateDatabasePayload(
+            database=Database.from_record(await _reread(t, "database", database)),
+            password=None,
+            credential=DatabaseCredential.from_record(credential) if credential else None,
+            replayed=True,
+        )
+
+    @strawberry.mutation(description="Rename a database or change its vendor settings")
+    async def update_database(self, info: Info, input: UpdateDatabaseInput) -> DatabasePayload:
+        t = target(info, input.id, "Database", Operation.UPDATE_DATABASE)
+        options = vendor_options(
+            t,
+            {
+                "clickhouse": input.clickhouse,
+                "featurebase": input.featurebase,
+                "dbaas": input.dbaas,
+            },
+        )
+        command = UpdateDatabase(t.key, input.name, options)
+        record = await run(t, lambda: t.adapter.update_database(command))
+        return DatabasePayload(database=Database.from_record(record))
+
+    @strawberry.mutation(description="Start a stopped database")
+    async def start_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
+        t = target(info, input.id, "Database", Operation.START_DATABASE)
+        record = await run(t, lambda: t.adapter.start_database(t.key))
+        return DatabasePayload(database=Database.from_record(record))
+
+    @strawberry.mutation(description="Stop a running database")
+    async def stop_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
+        t = target(info, input.id, "Database", Operation.STOP_DATABASE)
+        record = await run(t, lambda: t.adapter.stop_database(t.key))
+        return DatabasePayload(database=Database.from_record(record))
+
+    @strawberry.mutation(description="Change a database's size or autoscaling")
+    async def scale_database(self, info: Info, input: ScaleDatabaseInput) -> DatabasePayload:
+        t = target(info, input.id, "Database", Operation.SCALE_DATABASE)
+        command = ScaleDatabase(t.key, vendor_options(t, {"clickhouse": input.clickhouse}))
+        record = await run(t, lambda: t.adapter.scale_database(command))
+        return DatabasePayload(database=Database.from_record(record))
+
+    @strawberry.mutation(description="Delete a database; outcome says what the vendor did")
+    async def delete_database(self, info: Info, input: DatabaseIdInput) -> DeleteDatabasePayload:
+        t = target(info, input.id, "Database", Operation.DELETE_DATABASE)
+        deleted = await run(t, lambda: t.adapter.delete_database(t.key))
+        return DeleteDatabasePayload(
+            deleted_id=_id("Database", t, t.key),
+            outcome=deleted.outcome,
+            database=Database.from_record(deleted.database) if deleted.database else None,
+        )
+
+    @strawberry.mutation(description="Give a database (or one credential) a new password")
+    async def reset_database_password(
+        self, info: Info, input: ResetDatabasePasswordInput
+    ) -> ResetDatabasePasswordPayload:
+        type_name = decode_id(input.id).type_name
+        expected = "DatabaseCredential" if type_name == "DatabaseCredential" else "Database"
+        t = target(info, input.id, expected, Operation.RESET_DATABASE_PASSWORD)
+        if expected == "DatabaseCredential":
+            reset = await run(t, lambda: t.adapter.reset_credential_password(t.key))
+        else:
+            reset = await run(t, lambda: t.adapter.reset_database_password(t.key))
+        return ResetDatabasePasswordPayload(
+            password=reset.password,
+            database=Database.from_record(reset.database) if reset.database else None,
+            credential=(
+                DatabaseCredential.from_record(reset.credential) if reset.credential else None
+            ),
+        )
+
+    @strawberry.mutation(description="Create an API key; its secret is shown once")
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
+        t = target(info, input.organization_id, "Organization", Operation.CREATE_API_KEY)
+        command = CreateApiKey(
+            t.key,
+            input.name,
+            role=input.role,
+            expires_at=input.expires_at,
+            owner=_member_key(t, input.owner_id, "owner_id"),
+        )
+        first = await _idempotent(
+            t,
+            Operation.CREATE_API_KEY,
+            input.idempotency_key,
+            command,
+            lambda: t.adapter.create_api_key(command),
+            lambda created: created.api_key,
+        )
+        if not isinstance(first, Replayed):
+            return CreateApiKeyPayload(
+                api_key=ApiKey.from_record(first.api_key), secret=first.secret, replayed=False
+            )
+        return CreateApiKeyPayload(
+            api_key=ApiKey.from_record(await _reread(t, "api_key", first.kept)),
+            secret=None,
+            replayed=True,
+        )
+
+    @strawberry.mutation(description="Rename, re-role, re-date, enable or disable an API key")
+    async def update_api_key(self, info: Info, input: UpdateApiKeyInput) -> ApiKeyPayload:
+        t = target(info, input.id, "ApiKey", Operation.UPDATE_API_KEY)
+        command = UpdateApiKey(
+            t.key, name=input.name, role=input.role, expires_at=input.expires_at, state=input.state
+        )
+        record = await run(t, lambda: t.adapter.update_api_key(command))
+        return ApiKeyPayload(api_key=ApiKey.from_record(record))
+
+    @strawberry.mutation(description="Revoke an API key for good")
+    async def revoke_api_key(self, info: Info, input: IdInput) -> RevokeApiKeyPayload:
+        t = target(info, input.id, "ApiKey", Operation.REVOKE_API_KEY)
+        revoked = await run(t, lambda: t.adapter.revoke_api_key(t.key))
+        return RevokeApiKeyPayload(
+            revoked_id=_id("ApiKey", t, t.key),
+            api_key=ApiKey.from_record(revoked.api_key) if revoked.api_key else None,
+        )
+
+    @strawberry.mutation(description="Invite someone to an organization")
+    async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberPayload:
+        t = target(info, input.organization_id, "Organization", Operation.INVITE_MEMBER)
+        command = InviteMember(t.key, input.email, input.role)
+        first = await _idempotent(
+            t,
+            Operation.INVITE_MEMBER,
+            input.idempotency_key,
+            command,
+            lambda: t.adapter.invite_member(command),
+            lambda invitation: invitation,
+        )
+        if not isinstance(first, Replayed):
+            return InviteMemberPayload(invitation=Invitation.from_record(first), replayed=False)
+        return InviteMemberPayload(
+            invitation=Invitation.from_record(await _reread(t, "invitation", first.kept)),
+            replayed=True,
+        )
+
+    @strawberry.mutation(description="Withdraw a pending invitation")
+    async def cancel_invitation(self, info: Info, input: IdInput) -> CancelInvitationPayload:
+        t = target(info, input.id, "Invitation", Operation.CANCEL_INVITATION)
+        await run(t, lambda: t.adapter.cancel_invitation(t.key))
+        return CancelInvitationPayload(cancelled_id=_id("Invitation", t, t.key))
+
+    @strawberry.mutation(description="Give a member another role")
+    async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
+        t = target(info, input.id, "Member", Operation.UPDATE_MEMBER_ROLE)
+        record = await run(t, lambda: t.adapter.update_member_role(t.key, input.role))
+        return MemberPayload(member=Member.from_record(record))
+
+    @strawberry.mutation(description="Remove a member from an organization")
+    async def remove_member(self, info: Info, input: IdInput) -> RemoveMemberPayload:
+        t = target(info, input.id, "Member", Operation.REMOVE_MEMBER)
+        await run(t, lambda: t.adapter.remove_member(t.key))
+        return RemoveMemberPayload(removed_id=_id("Member", t, t.key))
+
+    @strawberry.mutation(description="Rename an organization")
+    async def update_organization(
+        self, info: Info, input: UpdateOrganizationInput
+    ) -> OrganizationPayload:
+        t = target(info, input.id, "Organization", Operation.UPDATE_ORGANIZATION)
+        command = UpdateOrganization(t.key, input.name)
+        record = await run(t, lambda: t.adapter.update_organization(command))
+        return OrganizationPayload(organization=Organization.from_record(record))
+
+    @strawberry.mutation(description="Back up (or snapshot) a database now")
+    async def create_backup(self, info: Info, input: CreateBackupInput) -> CreateBackupPayload:
+        t = target(info, input.database_id, "Database", Operation.CREATE_BACKUP)
+        command = CreateBackup(t.key, input.name, input.kind)
+        first = await _idempotent(
+            t,
+            Operation.CREATE_BACKUP,
+            input.idempotency_key,
+            command,
+            lambda: t.adapter.create_backup(command),
+            lambda backup: backup,
+        )
+        if not isinstance(first, Replayed):
+            return CreateBackupPayload(backup=Backup.from_record(first), replayed=False)
+        return CreateBackupPayload(
+            backup=Backup.from_record(await _reread(t, "backup", first.kept)), replayed=True
+        )
+
+    @strawberry.mutation(description="Delete a backup or snapshot")
+    async def delete_backup(self, info: Info, input: IdInput) -> DeleteBackupPayload:
+        t = target(info, input.id, "Backup", Operation.DELETE_BACKUP)
+        deleted = await run(t, lambda: t.adapter.delete_backup(t.key))
+        return DeleteBackupPayload(
+            deleted_id=_id("Backup", t, t.key),
+            backup=Backup.from_record(deleted.backup) if deleted.backup else None,
+        )
+
+    @strawberry.mutation(description="Change a database's automatic backup schedule")
+    async def update_backup_configuration(
+        self, info: Info, input: UpdateBackupConfigurationInput
+    ) -> DatabasePayload:
+        t = target(info, input.database_id, "Database", Operation.UPDATE_BACKUP_CONFIGURATION)
+        command = UpdateBackupConfiguration(
+            t.key,
+            period_hours=input.period_hours,
+            retention_period_hours=input.retention_period_hours,
+            start_time=input.start_time,
+        )
+        configuration = await run(t, lambda: t.adapter.update_backup_configuration(command))
+        loaders = t.ctx.loaders
+        loaders.single("backup_configuration").prime((t.connection, t.key), configuration)
+        record = await loaders.by_key("database").load((t.connection, t.key))
+        if record is None:
+            raise GatewayError(
+                ErrorCode.NOT_FOUND, f"Database '{input.database_id}' does not exist"
+            )
+        return DatabasePayload(database=Database.from_record(record))
