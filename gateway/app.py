@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from graphql import GraphQLError
@@ -65,8 +65,11 @@ def _as_graphql_errors(errors: list[Any]) -> list[GraphQLError]:
     return [e if isinstance(e, GraphQLError) else GraphQLError(str(e)) for e in errors]
 
 
-def create_app(config: GatewayConfig) -> Starlette:
-    runtime = Runtime(config)
+def create_app(
+    config: GatewayConfig, *, simulator_options: Mapping[str, Any] | None = None
+) -> Starlette:
+    """The app; ``simulator_options`` go to every simulator (``transition_seconds``)."""
+    runtime = Runtime(config, simulator_options=dict(simulator_options or {}))
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

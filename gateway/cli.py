@@ -31,6 +31,13 @@ def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         help=f"TOML configuration file (default: ${CONFIG_ENV}; none: demo mode with simulators)",
     )
     parser.add_argument(
+        "--transition-seconds",
+        type=float,
+        default=default(3.0),
+        metavar="SECONDS",
+        help="how long simulated vendor work (create, start, stop, delete) takes (default 3)",
+    )
+    parser.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         default=default("info"),
@@ -82,10 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"dbaas-gateway: configuration error: {exc}", file=sys.stderr)
         return 2
-    return serve(config, args.host, args.port, args.log_level)
+    return serve(config, args.host, args.port, args.log_level, args.transition_seconds)
 
 
-def serve(config: GatewayConfig, host: str, port: int, log_level: str) -> int:
+def serve(
+    config: GatewayConfig, host: str, port: int, log_level: str, transition_seconds: float = 3.0
+) -> int:
     import uvicorn
 
     from gateway.app import create_app
@@ -107,7 +116,8 @@ def serve(config: GatewayConfig, host: str, port: int, log_level: str) -> int:
             f"GraphiQL at {where}",
             flush=True,
         )
-    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level)
+    app = create_app(config, simulator_options={"transition_seconds": transition_seconds})
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
     return 0
 
 

@@ -28,10 +28,12 @@ class Runtime:
     simulators: dict[Vendor, Any] = field(default_factory=dict)
     adapters: dict[str, Adapter] = field(default_factory=dict)
     ready: bool = False
+    #: keyword arguments for every simulator, e.g. ``transition_seconds`` in demo mode
+    simulator_options: Mapping[str, Any] = field(default_factory=dict)
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
-            self.simulators[vendor] = VENDORS[vendor].simulator()
+            self.simulators[vendor] = VENDORS[vendor].simulator(**self.simulator_options)
         return self.simulators[vendor]
 
     def build_adapter(self, settings: ConnectionSettings) -> Adapter:

@@ -3,7 +3,8 @@
 A connection is one account, so the organization list is that account. Members are users
 joined with role bindings (two lists fetched together); API tokens exist only per user,
 so listing an account's keys is one users list and then every user's tokens list at once,
-which the upstream policy bounds to the connection's ``max_concurrency``.
+which the upstream policy bounds to the connection's ``max_concurrency``. The writes
+live in ``writes.AstraWrites``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 from adapters.astra import mapping
 from adapters.astra.client import AstraClient
-from adapters.base import HttpAdapter
+from adapters.astra.writes import AstraWrites
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.http import UpstreamHttp
 from adapters.model import (
@@ -26,6 +27,7 @@ from adapters.model import (
     InvitationRecord,
     Key,
     MemberRecord,
+    Operation,
     OrganizationRecord,
 )
 
@@ -39,10 +41,27 @@ CAPABILITIES = Capabilities(
     members=True,
     invitations=True,
     feature_flags=True,
+    operations=frozenset(
+        {
+            Operation.CREATE_DATABASE,
+            Operation.RESTORE_DATABASE,
+            Operation.UPDATE_DATABASE,
+            Operation.DELETE_DATABASE,
+            Operation.CREATE_BACKUP,
+            Operation.DELETE_BACKUP,
+            Operation.CREATE_API_KEY,
+            Operation.UPDATE_API_KEY,
+            Operation.REVOKE_API_KEY,
+            Operation.INVITE_MEMBER,
+            Operation.CANCEL_INVITATION,
+            Operation.UPDATE_MEMBER_ROLE,
+            Operation.REMOVE_MEMBER,
+        }
+    ),
 )
 
 
-class AstraAdapter(HttpAdapter):
+class AstraAdapter(AstraWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, client: AstraClient) -> None:

@@ -5,7 +5,11 @@ version, id, metadata, ...}``; a collection is ``{"items": [...], "metadata": {"
 ...}}``, followed here with ``limit`` + ``continue`` until no ``continue`` comes back. With
 ``include=a,b`` each item is an array of those values instead of an object. Booleans are
 the strings ``"true"``/``"false"``. Errors are RFC 7807 problems ``{type, title, detail,
-status (a string), correlationID?, invalidParams?}``. No rate limit is documented.
+status (a string), correlationID?, invalidParams?, invalidFields?}``. No rate limit is
+documented.
+
+Writes: POST answers 201 with the new resource, PUT (a full replace) and DELETE answer 204
+with no body; request bodies go as ``application/astra-<type>+json``.
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ def read_error(response: httpx.Response) -> VendorErrorBody:
     title = body.get("title")
     number = _PROBLEM_NUMBER.search(problem_type)
     message = ": ".join(str(p) for p in (title, body.get("detail")) if p)
+    # invalidParams for a bad query string, invalidFields for a bad request body
     invalid = [
         f"{p.get('name')} ({p.get('reason')})"
-        for p in body.get("invalidParams") or []
+        for key in ("invalidParams", "invalidFields")
+        for p in body.get(key) or []
         if isinstance(p, dict)
     ]
     if invalid:
@@ -77,6 +83,19 @@ def decode_booleans(resource: Resource) -> Resource:
         k: (v == "true" if k in STRING_BOOLEANS and v in ("true", "false") else v)
         for k, v in resource.items()
     }
+
+
+def encode_booleans(resource: Resource) -> Resource:
+    """The reverse of ``decode_booleans``, for a resource read and then written back."""
+    return {
+        k: (("true" if v else "false") if k in STRING_BOOLEANS and isinstance(v, bool) else v)
+        for k, v in resource.items()
+    }
+
+
+def media_type(body: Resource) -> str:
+    """``application/astra-app`` -> the request Content-Type ``application/astra-app+json``."""
+    return f"{body['type']}+json"
 
 
 class AstraClient:
@@ -167,3 +186,71 @@ class AstraClient:
         return await self._resource(
             f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{collection}/{_seg(item_id)}"
         )
+
+    # -- writes ------------------------------------------------------------------------
+    async def _post(self, path: str, body: Resource) -> Resource:
+        response = await self.http.request(
+            "POST", path, json_body=body, headers={"Content-Type": media_type(body)}
+        )
+        created = self.http.json(response)
+        if not isinstance(created, dict) or "id" not in created:
+            raise self.http.bad_response("POST answered without the new resource")
+        return decode_booleans(created)
+
+    async def _put(self, path: str, body: Resource) -> None:
+        body = encode_booleans(body)
+        await self.http.request(
+            "PUT", path, json_body=body, headers={"Content-Type": media_type(body)}
+        )
+
+    async def _delete(self, path: str) -> None:
+        await self.http.request("DELETE", path)
+
+    def _app_path(self, app_id: str) -> str:
+        return f"{self._base}/k8s/v2/apps/{_seg(app_id)}"
+
+    def _protection_path(self, app_id: str, collection: str) -> str:
+        return f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{_seg(collection)}"
+
+    def _user_path(self, user_id: str) -> str:
+        return f"{self._base}/core/v1/users/{_seg(user_id)}"
+
+    async def user(self, user_id: str) -> Resource:
+        return await self._resource(self._user_path(user_id))
+
+    async def create_app(self, body: Resource) -> Resource:
+        return await self._post(f"{self._base}/k8s/v2/apps", body)
+
+    async def replace_app(self, app_id: str, body: Resource) -> None:
+        await self._put(self._app_path(app_id), body)
+
+    async def delete_app(self, app_id: str) -> None:
+        await self._delete(self._app_path(app_id))
+
+    async def create_protection(self, app_id: str, collection: str, body: Resource) -> Resource:
+        return await self._post(self._protection_path(app_id, collection), body)
+
+    async def delete_protection(self, app_id: str, collection: str, item_id: str) -> None:
+        await self._delete(f"{self._protection_path(app_id, collection)}/{_seg(item_id)}")
+
+    async def create_user(self, body: Resource) -> Resource:
+        return await self._post(f"{self._base}/core/v1/users", body)
+
+    async def delete_user(self, user_id: str) -> None:
+        await self._delete(self._user_path(user_id))
+
+    async def create_role_binding(self, body: Resource) -> Resource:
+        return await self._post(f"{self._base}/core/v1/roleBindings", body)
+
+    async def replace_role_binding(self, binding_id: str, body: Resource) -> None:
+        await self._put(f"{self._base}/core/v1/roleBindings/{_seg(binding_id)}", body)
+
+    async def create_token(self, user_id: str, body: Resource) -> Resource:
+        """The new token; only this answer carries ``token``, its secret."""
+        return await self._post(f"{self._user_path(user_id)}/tokens", body)
+
+    async def replace_token(self, user_id: str, token_id: str, body: Resource) -> None:
+        await self._put(f"{self._user_path(user_id)}/tokens/{_seg(token_id)}", body)
+
+    async def delete_token(self, user_id: str, token_id: str) -> None:
+        await self._delete(f"{self._user_path(user_id)}/tokens/{_seg(token_id)}")

@@ -167,11 +167,7 @@ def protection(
 def user_role(user_id: str, bindings: Iterable[dict[str, Any]]) -> str | None:
     """The highest role any of the user's own bindings grants (group bindings cannot be
     resolved to users with the documented API, so they are not counted)."""
-    roles = [
-        str(b.get("role"))
-        for b in bindings
-        if b.get("userID") == user_id and b.get("principalType", "user") == "user"
-    ]
+    roles = [str(b.get("role")) for b in own_bindings(user_id, bindings)]
     known = [r for r in roles if r in _RANK]
     if known:
         return max(known, key=_RANK.__getitem__)
@@ -251,3 +247,71 @@ def feature(conn: ConnectionInfo, account_id: str, body: dict[str, Any]) -> Feat
         created_at=_created(body),
         raw=redact(body),
     )
+
+
+# -- request bodies of writes (shapes of the public OpenAPI) -------------------------------
+
+#: MemberRole -> roleBinding ``role``; a role missing here has no Astra equivalent
+VENDOR_ROLES: dict[MemberRole, str] = {normalized: role for role, normalized in ROLES.items()}
+
+#: BackupKind -> the collection that holds it
+COLLECTION_OF: dict[BackupKind, str] = {kind: name for name, kind in COLLECTIONS.items()}
+
+#: restore source field of an app POST, by the collection of the Backup key
+RESTORE_FIELDS: dict[str, str] = {"appBackups": "backupID", "appSnaps": "snapshotID"}
+
+#: media type name and version of each body the gateway sends
+_ENVELOPES: dict[str, tuple[str, str]] = {
+    "app": ("application/astra-app", "2.0"),
+    "appBackups": ("application/astra-appBackup", "1.1"),
+    "appSnaps": ("application/astra-appSnap", "1.1"),
+    "user": ("application/astra-user", "1.2"),
+    "roleBinding": ("application/astra-roleBinding", "1.1"),
+    "token": ("application/astra-apiToken", "1.1"),
+}
+
+
+def _envelope(kind: str, **fields: Any) -> dict[str, Any]:
+    media, version = _ENVELOPES[kind]
+    return {"type": media, "version": version, **fields}
+
+
+def app_body(
+    name: str, cluster_id: str, namespace: str, restore_from: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """Manage ``namespace`` of a cluster as an app; ``restore_from`` is (collection, id)
+    of a backup or snapshot whose data the new app starts from."""
+    body = _envelope(
+        "app", name=name, namespaceScopedResources=[{"namespace": namespace}], clusterID=cluster_id
+    )
+    if restore_from is not None:
+        collection, item_id = restore_from
+        body[RESTORE_FIELDS[collection]] = item_id
+    return body
+
+
+def protection_body(collection: str, name: str) -> dict[str, Any]:
+    return _envelope(collection, name=name)
+
+
+def user_body(email: str) -> dict[str, Any]:
+    return _envelope("user", email=email)
+
+
+def role_binding_body(user_id: str, role: str) -> dict[str, Any]:
+    return _envelope(
+        "roleBinding", principalType="user", userID=user_id, role=role, roleConstraints=["*"]
+    )
+
+
+def token_body(name: str) -> dict[str, Any]:
+    return _envelope("token", name=name)
+
+
+def own_bindings(user_id: str, bindings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bindings that give this user a role (the ones ``user_role`` counts)."""
+    return [
+        b
+        for b in bindings
+        if b.get("userID") == user_id and b.get("principalType", "user") == "user"
+    ]

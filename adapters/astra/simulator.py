@@ -12,7 +12,9 @@ import copy
 import json
 import random
 import re
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,168 +38,40 @@ from adapters.astra.sim_query import (
     parse_query,
     sort_key,
 )
+from adapters.astra.sim_transitions import Transitions
+from adapters.astra.sim_vocabulary import (
+    APP_STATES,
+    BACKUP_STATES,
+    KINDS,
+    NAME_LENGTH,
+    NIL_UUID,
+    PROBLEM_BASE,
+    PROBLEM_FOR_STATUS,
+    PROBLEMS,
+    PROTECTION_STATES,
+    ROLES,
+    USER_STATES,
+    Kind,
+    Problem,
+    check_id,
+    invalid,
+)
+from adapters.astra.sim_writes import CREATORS, delete_protection, guard_owner
 from adapters.simulation import FaultInjector, RequestLog, SimulatorMiddleware, set_identity
 
-__all__ = ["DEMO_ACCOUNTS", "AstraSimulator", "AstraState", "Problem"]
+__all__ = [
+    "APP_STATES",
+    "BACKUP_STATES",
+    "DEMO_ACCOUNTS",
+    "NIL_UUID",
+    "PROTECTION_STATES",
+    "ROLES",
+    "AstraSimulator",
+    "AstraState",
+    "Problem",
+]
 
 Resource = dict[str, Any]
-PROBLEM_BASE = "https://astra.netapp.io/problems/"
-# N -> (HTTP status, title, detail), per the notes; titles of 3, 5, 11, 41 and 2 are the seed's.
-PROBLEMS: dict[int, tuple[int, str, str]] = {
-    1: (404, "Resource not found", "The resource specified in the request URI wasn't found."),
-    2: (404, "Collection not found", "The collection specified in the request URI wasn't found."),
-    3: (401, "Missing bearer token", "The request is missing the required bearer token."),
-    4: (401, "Invalid bearer token", "The supplied bearer token is invalid."),
-    5: (400, "Invalid query parameters", "The supplied query parameters are invalid."),
-    7: (400, "Invalid JSON payload", "The request body isn't valid JSON."),
-    9: (400, "Invalid JSON resource", "The supplied JSON resource is invalid."),
-    10: (
-        409,
-        "JSON resource conflict",
-        "The request body conflicts with the current state of the resource.",
-    ),
-    11: (403, "Operation not permitted", "The requested operation isn't permitted."),
-    19: (409, "User already exists", "A user with the supplied email already exists."),
-    35: (400, "Invalid resource ID", "The resource ID in the request URI is invalid."),
-    41: (503, "Service not ready", "Currently, the service can't respond to this request."),
-}
-# Reading: injected faults name only a status; these are the problems each status means.
-# 400 picks 9 (the generic body error). Other statuses get RFC 7807's "about:blank".
-PROBLEM_FOR_STATUS = {400: 9, 401: 4, 403: 11, 404: 1, 409: 10, 503: 41}
-
-ROLES = ("viewer", "member", "admin", "owner")
-APP_STATES = (
-    "pending",
-    "discovering",
-    "provisioning",
-    "ready",
-    "failed",
-    "restoring",
-    "unavailable",
-    "unknown",
-    "deleting",
-)
-PROTECTION_STATES = ("protected", "partial", "none", "atRisk")
-BACKUP_STATES = (
-    "pending",
-    "discovering",
-    "running",
-    "completed",
-    "failed",
-    "removed",
-    "unknown",
-    "deleting",
-)
-USER_STATES = ("pending", "active", "suspended")
-NIL_UUID = "00000000-0000-0000-0000-000000000000"
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-
-
-class Problem(Exception):
-    """An Astra problem (RFC 7807) a handler raises; ``extra`` adds invalidParams etc."""
-
-    def __init__(self, number: int, detail: str | None = None, **extra: Any) -> None:
-        super().__init__(number)
-        self.number, self.detail, self.extra = number, detail, extra
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One resource type: media type, version, schema fields and who may write it."""
-
-    name: str
-    version: str
-    fields: tuple[str, ...]
-    required: tuple[str, ...] = ()  # in POST and PUT bodies (PUT is a full replace)
-    mutable: tuple[str, ...] = ()  # what a PUT may change
-    immutable: tuple[str, ...] = ()  # a PUT may repeat these but not change them
-    write_role: str = "member"
-    methods: tuple[str, ...] = ("GET", "PUT", "DELETE")  # on one item
-
-    @property
-    def media_type(self) -> str:
-        return f"application/astra-{self.name}"
-
-    def knows(self, path: str) -> bool:
-        return path.split(".")[0] in ("type", "version", "id", "metadata", *self.fields)
-
-
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in (
-        Kind(
-            "account",
-            "1.1",
-            ("name", "state", "isEnabled"),
-            ("name",),
-            ("name", "isEnabled"),
-            ("state",),
-            "owner",
-            ("GET", "PUT"),
-        ),
-        Kind(
-            "user",
-            "1.2",
-            (
-                "firstName",
-                "lastName",
-                "email",
-                "state",
-                "isEnabled",
-                "authProvider",
-                "lastActTimestamp",
-            ),
-            ("firstName", "lastName", "email"),
-            ("firstName", "lastName", "state", "isEnabled"),
-            ("email", "authProvider"),
-            "admin",
-        ),
-        Kind(
-            "roleBinding",
-            "1.1",
-            ("principalType", "userID", "groupID", "accountID", "role", "roleConstraints"),
-            ("role",),
-            ("role", "roleConstraints"),
-            ("principalType", "userID", "groupID", "accountID"),
-            "admin",
-        ),
-        Kind("token", "1.1", ("name", "userID"), (), ("name",), ("userID",), "viewer"),
-        Kind(
-            "credential",
-            "1.1",
-            ("name", "keyType", "valid", "validUntilTimestamp"),
-            ("name", "keyType", "keyStore"),
-            ("name", "keyStore"),
-            ("keyType",),
-            "member",
-        ),
-        Kind("feature", "1.1", ("name", "isEnabled"), methods=("GET",)),
-        Kind(
-            "app",
-            "2.0",
-            (
-                "name",
-                "state",
-                "protectionState",
-                "namespaces",
-                "clusterID",
-                "clusterName",
-                "clusterType",
-            ),
-            ("name", "clusterID", "namespaces"),
-            ("name",),
-            ("clusterID",),
-        ),
-        Kind(
-            "appBackup",
-            "1.1",
-            ("name", "bucketID", "state", "backupCreationTimestamp", "totalBytes", "percentDone"),
-            ("name",),
-            methods=("GET", "DELETE"),
-        ),
-        Kind("appSnap", "1.1", ("name", "state"), ("name",), methods=("GET", "DELETE")),
-    )
-}
 
 
 class Meta(TypedDict, total=False):
@@ -261,25 +135,31 @@ def _method(request: Request) -> str:
     return "GET" if request.method == "HEAD" else request.method
 
 
-def _check_id(value: str) -> str:
-    if not UUID_RE.fullmatch(value):
-        raise Problem(35, f"'{value}' isn't a valid resource ID (a UUID).")
-    return value.lower()
-
-
 class AstraSimulator:
     """A Starlette app answering like Astra Control for one account, from plain state.
 
     ``state`` holds the vendor JSON; builder methods (``add_user`` ...) add to it and
     return the JSON a GET would show. IDs, secrets and timestamps come from a seeded RNG
     and a clock that ticks one minute per created resource, so runs are reproducible.
+
+    Work Astra finishes after answering (apps becoming ready, backups completing, deleted
+    backups going away) waits for ``settle()`` when ``transition_seconds`` is None, and
+    otherwise finishes by itself that many seconds (on ``clock``) after it began.
     """
 
     vendor = "astra"
 
-    def __init__(self, *, seed: bool = True, max_page_size: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: bool = True,
+        max_page_size: int | None = None,
+        transition_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.state = AstraState()
         self.max_page_size = max_page_size
+        self.transitions = Transitions(transition_seconds, clock)
         self.log = RequestLog()
         self.faults = FaultInjector()
         self._rng, self._error_rng = random.Random(0xA57A), random.Random(0xE44)
@@ -350,6 +230,11 @@ class AstraSimulator:
         response.headers.update(exc.headers or {})
         return response
 
+    # ----- asynchronous work --------------------------------------------------------------
+    def settle(self) -> None:
+        """Finish every pending transition now (apps ready, backups completed, ...)."""
+        self.transitions.settle()
+
     # ----- ids, clock, envelope --------------------------------------------------------
     def _new_id(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
@@ -358,13 +243,14 @@ class AstraSimulator:
         # Its own RNG, so errors don't shift the IDs later POSTs get.
         return str(uuid.UUID(int=self._error_rng.getrandbits(128), version=4))
 
-    def _now(self) -> str:
+    def now(self) -> str:
+        """A timestamp for a new or changed resource: one minute after the last one."""
         self._clock += timedelta(minutes=1)
         return self._clock.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def _store_new(self, kind: str, body: Resource, meta: Meta) -> Resource:
         """Wrap ``body`` in the envelope and file it under its ID (nested kinds: parent's)."""
-        when = meta.get("created") or self._now()
+        when = meta.get("created") or self.now()
         resource = {
             "type": KINDS[kind].media_type,
             "version": KINDS[kind].version,
@@ -504,13 +390,15 @@ class AstraSimulator:
     ) -> Resource:
         """``cluster`` is (clusterID, clusterName, clusterType); POSTs may use known ones."""
         self.state.clusters[cluster[0]] = (cluster[1], cluster[2])
+        namespaces = list(namespaces or [name])
         app = self._store_new(
             "app",
             {
                 "name": name,
                 "state": state,
                 "protectionState": protection_state,
-                "namespaces": list(namespaces or [name]),
+                "namespaces": namespaces,
+                "namespaceScopedResources": [{"namespace": n} for n in namespaces],
                 "clusterID": cluster[0],
                 "clusterName": cluster[1],
                 "clusterType": cluster[2],
@@ -579,6 +467,8 @@ class AstraSimulator:
     # ----- auth ------------------------------------------------------------------------
     def _authenticate(self, request: Request) -> tuple[Resource, int]:
         """The caller and their highest role (-1: none); then check the path's account."""
+        # every request passes here first, so work that is due shows in what it reads
+        self.transitions.advance()
         scheme, _, secret = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise Problem(3)
@@ -590,7 +480,7 @@ class AstraSimulator:
             raise Problem(4)
         set_identity(request, user["id"])
         account_id = request.path_params.get("account_id")
-        if account_id is not None and _check_id(account_id) != self.state.account["id"]:
+        if account_id is not None and check_id(account_id) != self.state.account["id"]:
             # Reading: the token is good but not for that account: 403, revealing nothing.
             raise Problem(11, "The bearer token isn't valid for this account.")
         return user, self._role(user["id"])
@@ -635,7 +525,7 @@ class AstraSimulator:
         store = getattr(self.state, attr)
         if not nested:
             return store, None
-        parent_id = _check_id(request.path_params["parent_id"])
+        parent_id = check_id(request.path_params["parent_id"])
         if parent_id not in store:
             raise Problem(missing, "The parent resource in the request URI wasn't found.")
         return store[parent_id], parent_id
@@ -648,14 +538,14 @@ class AstraSimulator:
         if _method(request) == "GET":
             return self._list(kind, list(store.values()), dict(request.query_params))
         body = await self._body(request, kind)
-        created = getattr(self, f"_create_{kind.name}")(body, caller["id"], role, parent_id)
+        created = CREATORS[kind.name](self, body, caller["id"], role, parent_id)
         location = f"{request.url.scheme}://{request.url.netloc}{request.url.path}/{created['id']}"
         return JSONResponse(created, 201, {"Location": location})
 
     async def _item(self, request: Request, kind: Kind) -> Response:
         caller, role = self._authenticate(request)
         store, parent_id = self._store(kind, request, 1)
-        resource_id = _check_id(request.path_params["id"])
+        resource_id = check_id(request.path_params["id"])
         self._authorize(kind, _method(request), role, caller["id"], parent_id)
         resource = store.get(resource_id)
         if resource is None:
@@ -665,7 +555,7 @@ class AstraSimulator:
         if request.method == "PUT":
             body = await self._body(request, kind)
             if kind.name == "roleBinding":
-                self._guard_owner(role, resource["role"], body.get("role"))
+                guard_owner(role, resource["role"], body.get("role"))
             self._replace(kind, resource, body, caller["id"])
         else:
             self._delete(kind, store, resource, caller["id"], role)
@@ -709,7 +599,7 @@ class AstraSimulator:
             raise Problem(7, "The request body must be a JSON object.")
         bad: list[dict[str, str]] = []
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype.startswith("application/astra-") and ctype != f"{kind.media_type}+json":
+        if ctype.startswith("application/astra-") and ctype != f"{kind.media_type}+json".lower():
             bad.append({"name": "Content-Type", "reason": f"Must be {kind.media_type}+json."})
         if body.get("type") != kind.media_type:
             bad.append({"name": "type", "reason": f"Must be '{kind.media_type}'."})
@@ -721,6 +611,15 @@ class AstraSimulator:
         for name in kind.required:
             if body.get(name) in (None, "", [], {}):
                 bad.append({"name": name, "reason": "Required."})
+        low, high = NAME_LENGTH
+        given_name = body.get("name")
+        # Reading: the seed's 1-63 characters for a feature name hold for every named kind
+        if (
+            "name" in kind.fields
+            and given_name is not None
+            and not low <= len(str(given_name)) <= high
+        ):
+            bad.append({"name": "name", "reason": f"Must be {low} to {high} characters."})
         for name in ("isEnabled", "valid"):
             if name in body and body[name] not in ("true", "false"):
                 bad.append({"name": name, "reason": "Must be the string 'true' or 'false'."})
@@ -734,22 +633,18 @@ class AstraSimulator:
             raise Problem(9, invalidFields=bad)
         return body
 
-    @staticmethod
-    def _invalid(name: str, reason: str) -> Problem:
-        return Problem(9, invalidFields=[{"name": name, "reason": reason}])
-
     def _replace(self, kind: Kind, resource: Resource, body: Resource, caller: str) -> None:
         """PUT: a full replace of what the client may change; the rest stays as it was."""
         if body.get("id", resource["id"]) != resource["id"]:
-            raise self._invalid("id", "Doesn't match the ID in the request URI.")
+            raise invalid("id", "Doesn't match the ID in the request URI.")
         for name in kind.immutable:
             if name in body and body[name] != resource.get(name):
-                raise self._invalid(name, "Can't be changed.")
+                raise invalid(name, "Can't be changed.")
         enums = {"user": ("state", USER_STATES), "roleBinding": ("role", ROLES)}
         if kind.name in enums:
             name, allowed = enums[kind.name]
             if name in body and body[name] not in allowed:
-                raise self._invalid(name, f"Must be one of {', '.join(allowed)}.")
+                raise invalid(name, f"Must be one of {', '.join(allowed)}.")
         for name in kind.mutable:
             if name == "keyStore" and name in body:
                 self.state.credential_data[resource["id"]] = copy.deepcopy(body[name])
@@ -758,7 +653,7 @@ class AstraSimulator:
         meta = resource["metadata"]
         if get_path(body, "metadata.labels") is not None:
             meta["labels"] = copy.deepcopy(get_path(body, "metadata.labels"))
-        meta.update(modificationTimestamp=self._now(), modifiedBy=caller)
+        meta.update(modificationTimestamp=self.now(), modifiedBy=caller)
 
     def _delete(self, kind: Kind, store: dict, resource: Resource, caller: str, role: int) -> None:
         rid = resource["id"]
@@ -766,140 +661,28 @@ class AstraSimulator:
             if rid == caller:
                 raise Problem(11, "Users can't delete themselves.")
             if self._role(rid) == ROLES.index("owner"):
-                self._guard_owner(role, "owner", None)
+                guard_owner(role, "owner", None)
             for binding_id in [
                 b for b, v in self.state.role_bindings.items() if v["userID"] == rid
             ]:
                 del self.state.role_bindings[binding_id]
             self._revoke(self.state.tokens.pop(rid, {}))
         elif kind.name == "roleBinding":
-            self._guard_owner(role, resource["role"], None)
+            guard_owner(role, resource["role"], None)
         elif kind.name == "token":
             self._revoke({rid: resource})
         elif kind.name == "credential":
             self.state.credential_data.pop(rid, None)
         elif kind.name == "app":  # unmanage: its backups and snapshots go with it
-            self.state.app_backups.pop(rid, None)
-            self.state.app_snaps.pop(rid, None)
+            self.transitions.cancel(rid)
+            for nested in (self.state.app_backups.pop(rid, {}), self.state.app_snaps.pop(rid, {})):
+                for item in nested:
+                    self.transitions.cancel(item)
+        elif kind.name in ("appBackup", "appSnap"):
+            delete_protection(self, store, resource)
+            return
         del store[rid]
 
     def _revoke(self, tokens: dict[str, Resource]) -> None:
         for secret in [s for s, t in self.state.token_secrets.items() if t in tokens]:
             del self.state.token_secrets[secret]
-
-    @staticmethod
-    def _guard_owner(role: int, *roles: str | None) -> None:
-        # Reading: only an owner may grant, change or take away the owner role.
-        if "owner" in roles and role < ROLES.index("owner"):
-            raise Problem(11, "Only an owner may grant or revoke the owner role.")
-
-    # ----- POST per kind: validate beyond the envelope, then build -------------------------
-    def _create_user(self, body: Resource, caller: str, role: int, _: str | None) -> Resource:
-        email = str(body["email"])
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
-            raise self._invalid("email", "Not an email address.")
-        if any(u["email"].lower() == email.lower() for u in self.state.users.values()):
-            raise Problem(19, f"A user with email {email} already exists.")
-        # A new user is an invitation until they sign in: state pending.
-        return self.add_user(
-            str(body["firstName"]),
-            str(body["lastName"]),
-            email,
-            state="pending",
-            is_enabled=body.get("isEnabled", "true") == "true",
-            auth_provider=str(body.get("authProvider", "local")),
-            created_by=caller,
-            labels=get_path(body, "metadata.labels"),
-        )
-
-    def _create_roleBinding(
-        self, body: Resource, caller: str, role: int, _: str | None
-    ) -> Resource:
-        principal = body.get("principalType", "user")
-        key = {"user": "userID", "group": "groupID"}.get(principal)
-        if key is None:
-            raise self._invalid("principalType", "Must be user or group.")
-        principal_id = str(body.get(key, ""))
-        if (
-            not UUID_RE.fullmatch(principal_id)
-            or principal_id == NIL_UUID
-            or (principal == "user" and principal_id not in self.state.users)
-        ):
-            raise self._invalid(key, f"Must be the ID of an existing {principal}.")
-        if body.get("accountID", self.state.account["id"]) != self.state.account["id"]:
-            raise self._invalid("accountID", "Must be this account's ID.")
-        if body["role"] not in ROLES:
-            raise self._invalid("role", f"Must be one of {', '.join(ROLES)}.")
-        self._guard_owner(role, body["role"])
-        if any(b[key] == principal_id for b in self.state.role_bindings.values()):
-            raise Problem(10, f"That {principal} already has a role binding in this account.")
-        return self.add_role_binding(
-            principal_id if principal == "user" else None,
-            body["role"],
-            group_id=principal_id if principal == "group" else None,
-            role_constraints=body.get("roleConstraints"),
-            created_by=caller,
-        )
-
-    def _create_token(
-        self, body: Resource, caller: str, role: int, user_id: str | None
-    ) -> Resource:
-        assert user_id is not None
-        return self.add_token(user_id, str(body.get("name") or "API token"), created_by=caller)
-
-    def _create_credential(self, body: Resource, caller: str, role: int, _: str | None) -> Resource:
-        return self.add_credential(
-            str(body["name"]), str(body["keyType"]), body["keyStore"], created_by=caller
-        )
-
-    def _create_app(self, body: Resource, caller: str, role: int, _: str | None) -> Resource:
-        namespaces = body["namespaces"]
-        if not isinstance(namespaces, list) or not all(
-            isinstance(n, str) and n for n in namespaces
-        ):
-            raise self._invalid("namespaces", "Must be a list of namespace names.")
-        cluster = self.state.clusters.get(str(body["clusterID"]))
-        if cluster is None:
-            raise self._invalid("clusterID", "No managed cluster has this ID.")
-        if any(
-            a["name"] == body["name"] and a["clusterID"] == body["clusterID"]
-            for a in self.state.apps.values()
-        ):
-            raise Problem(10, "An app with this name is already managed on this cluster.")
-        # Reading: a newly managed app starts pending with no protection yet.
-        return self.add_app(
-            str(body["name"]),
-            namespaces=namespaces,
-            state="pending",
-            cluster=(str(body["clusterID"]), *cluster),
-            created_by=caller,
-            labels=get_path(body, "metadata.labels"),
-        )
-
-    def _ready_app(self, app_id: str | None) -> str:
-        assert app_id is not None
-        # Reading: only a ready app can be protected; anything else conflicts (409).
-        if self.state.apps[app_id]["state"] != "ready":
-            raise Problem(10, "The app isn't ready, so it can't be protected now.")
-        return app_id
-
-    def _create_appBackup(
-        self, body: Resource, caller: str, role: int, app_id: str | None
-    ) -> Resource:
-        bucket = body.get("bucketID")
-        if bucket is not None and not UUID_RE.fullmatch(str(bucket)):
-            raise self._invalid("bucketID", "Must be a bucket ID (a UUID).")
-        return self.add_backup(
-            self._ready_app(app_id),
-            str(body["name"]),
-            state="pending",
-            bucket_id=bucket,
-            created_by=caller,
-        )
-
-    def _create_appSnap(
-        self, body: Resource, caller: str, role: int, app_id: str | None
-    ) -> Resource:
-        return self.add_snapshot(
-            self._ready_app(app_id), str(body["name"]), state="pending", created_by=caller
-        )

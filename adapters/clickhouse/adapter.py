@@ -1,4 +1,5 @@
 """ClickHouse Cloud adapter: the protocol over ClickHouseClient, with batch strategies.
+Writes live in ``writes.py`` (this class inherits them) and their rules in ``validation.py``.
 
 Every call counts against the key's 10-requests-per-10-seconds budget, so batches prefer
 the call that answers the most keys: two or more services of one organization come from
@@ -12,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TypeVar
 
-from adapters.base import HttpAdapter
 from adapters.clickhouse import mapping
 from adapters.clickhouse.client import ClickHouseClient
+from adapters.clickhouse.validation import Rules
+from adapters.clickhouse.writes import OPERATIONS, ClickHouseWrites
 from adapters.http import UpstreamHttp
 from adapters.model import (
     ActivityRange,
@@ -48,16 +50,18 @@ CAPABILITIES = Capabilities(
     credentials=False,
     private_endpoints=True,
     metrics=True,
+    operations=OPERATIONS,
 )
 
 
-class ClickHouseAdapter(HttpAdapter):
+class ClickHouseAdapter(ClickHouseWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:
         super().__init__(http.connection)
         self.http = http
         self.client = ClickHouseClient(http)
+        self.rules = Rules(self.invalid)
 
     # organizations -------------------------------------------------------------------
     async def list_organizations(self) -> list[OrganizationRecord]:

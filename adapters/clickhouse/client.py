@@ -145,3 +145,82 @@ class ClickHouseClient:
 
     async def activity(self, org: str, activity: str) -> dict[str, Any]:
         return await self._object(self._org(org, "activities", quote(activity, safe="")))
+
+    # -- writes ------------------------------------------------------------------------------
+    # Each answers the ``result`` of the envelope: the changed object, or None where the
+    # vendor sends no result (the DELETEs).
+
+    async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
+        response = await self.http.request(method, path, json_body=body)
+        payload = self.http.json(response)
+        if not isinstance(payload, dict):
+            raise self.http.bad_response(f"{method} answered without an envelope")
+        return payload.get("result")
+
+    async def _write_object(
+        self, method: str, path: str, body: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        result = await self._write(method, path, body)
+        if not isinstance(result, dict):
+            raise self.http.bad_response(f"{method} answered without a result object")
+        return result
+
+    def _service_path(self, org: str, service: str, *rest: str) -> str:
+        return self._org(org, "services", self._id(service), *rest)
+
+    async def create_service(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``{service, password}``: the password is shown in this answer only."""
+        return await self._write_object("POST", self._org(org, "services"), body)
+
+    async def patch_service(
+        self, org: str, service: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._service_path(org, service), body)
+
+    async def delete_service(self, org: str, service: str) -> None:
+        await self._write("DELETE", self._service_path(org, service), None)
+
+    async def change_service_state(self, org: str, service: str, command: str) -> dict[str, Any]:
+        path = self._service_path(org, service, "state")
+        return await self._write_object("PATCH", path, {"command": command})
+
+    async def scale_service(
+        self, org: str, service: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._service_path(org, service, "scaling"), body)
+
+    async def reset_service_password(self, org: str, service: str) -> dict[str, Any]:
+        """``{password}``: without ``newPasswordHash`` the vendor generates the password."""
+        path = self._service_path(org, service, "password")
+        return await self._write_object("PATCH", path, {})
+
+    async def patch_backup_configuration(
+        self, org: str, service: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        path = self._service_path(org, service, "backupConfiguration")
+        return await self._write_object("PATCH", path, body)
+
+    async def patch_organization(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._org(org), body)
+
+    async def create_key(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``{key, keyId, keySecret}``: the two credentials are shown in this answer only."""
+        return await self._write_object("POST", self._org(org, "keys"), body)
+
+    async def patch_key(self, org: str, key: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._org(org, "keys", self._id(key)), body)
+
+    async def delete_key(self, org: str, key: str) -> None:
+        await self._write("DELETE", self._org(org, "keys", self._id(key)), None)
+
+    async def patch_member(self, org: str, user: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._org(org, "members", self._id(user)), body)
+
+    async def delete_member(self, org: str, user: str) -> None:
+        await self._write("DELETE", self._org(org, "members", self._id(user)), None)
+
+    async def create_invitation(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("POST", self._org(org, "invitations"), body)
+
+    async def delete_invitation(self, org: str, invitation: str) -> None:
+        await self._write("DELETE", self._org(org, "invitations", self._id(invitation)), None)

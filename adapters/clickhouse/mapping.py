@@ -68,6 +68,10 @@ ROLES: dict[str, MemberRole] = {
     "developer": MemberRole.DEVELOPER,
 }
 
+# The other way, for writes: the normalized values a ClickHouse role or key state can take.
+ROLE_NAMES: dict[MemberRole, str] = {role: name for name, role in ROLES.items()}
+KEY_STATE_NAMES: dict[ApiKeyState, str] = {state: name for name, state in KEY_STATES.items()}
+
 #: the tiers a service can be created as (the rendered docs' enum, newer than the OpenAPI's)
 TIERS: dict[str, str] = {
     "development": "Fixed-size service for development; scales to zero when idle",

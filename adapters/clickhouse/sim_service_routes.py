@@ -33,6 +33,7 @@ from adapters.clickhouse.sim_validation import (
 )
 
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_DOWN_STATES = ("stopped", "stopping")
 
 
 def _replica_view(service: JSON) -> JSON:
@@ -129,12 +130,12 @@ class ServiceRoutes(SimulatorBase):
         service = self.add_service(
             ctx.org.organization["id"],
             name,
-            state="provisioning",
             provider=provider,
             region=region,
             tier=tier,
             **fields,
         )
+        self._begin(ctx.org, service, "provisioning")  # "started asynchronously"
         password = _generate("", 16)  # shown once, in this answer only
         ctx.org.service_passwords[service["id"]] = sd.credential_hash(password)
         self._audit(ctx, "service_create", service["id"])
@@ -185,7 +186,7 @@ class ServiceRoutes(SimulatorBase):
                 f"Service {service['id']} must be stopped before it is deleted "
                 f"(state: {service['state']})",
             )
-        service["state"] = "terminating"  # deletion is asynchronous; settle() removes it
+        self._begin(ctx.org, service, "terminating")  # "deleted asynchronously"
         self._audit(ctx, "service_delete", service["id"])
         return None
 
@@ -202,7 +203,13 @@ class ServiceRoutes(SimulatorBase):
         service = self._service(ctx, live=True)
         body = await _body(ctx.request, ("command",))
         command = _enum(body.get("command"), "command", ("start", "stop"), required=True)
-        service["state"] = "running" if command == "start" else "stopped"
+        down = service["state"] in _DOWN_STATES
+        # Our reading: a command for the state a service is in, or heading to, changes
+        # nothing; an idle service counts as started (it wakes by itself on a query).
+        if command == "start" and down:
+            self._begin(ctx.org, service, "starting")  # the docs' example answer: "starting"
+        elif command == "stop" and not down:
+            self._begin(ctx.org, service, "stopping")
         self._audit(ctx, f"service_{command}", service["id"])
         return service
 

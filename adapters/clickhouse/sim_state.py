@@ -83,7 +83,11 @@ class SimulatorBase:
 
     state: SimulatorState
     wall_clock: Callable[[], datetime]
+    clock: Callable[[], float]
+    transition_seconds: float | None
     _sequence: int
+    #: services in a transition started through the API: their organization and start time
+    _transitions: dict[str, tuple[OrgState, float]]
 
     # --- lookups shared by handlers ---------------------------------------------------------
 
@@ -272,23 +276,47 @@ class SimulatorBase:
         self.state.organizations[organization_id].activities[activity["id"]] = activity
         return activity
 
+    # --- asynchronous work ------------------------------------------------------------------
+
+    def _begin(self, org: OrgState, service: JSON, state: str) -> None:
+        """Put a service into a transitional state; it finishes at ``settle()`` or, with
+        ``transition_seconds`` set, that long after now on the simulator's clock."""
+        service["state"] = state
+        self._transitions[service["id"]] = (org, self.clock())
+
+    def _advance(self) -> None:
+        """Finish every timed transition whose time has come (state is read lazily)."""
+        if self.transition_seconds is None:
+            return
+        now = self.clock()
+        for service_id, (org, began) in list(self._transitions.items()):
+            if now - began >= self.transition_seconds:
+                self._finish(org, service_id)
+
+    def _finish(self, org: OrgState, service_id: str) -> None:
+        self._transitions.pop(service_id, None)
+        service = org.services.get(service_id)
+        if service is None:
+            return
+        if service["state"] != "terminating":
+            service["state"] = _SETTLED.get(service["state"], service["state"])
+            return
+        for store in (
+            org.services,
+            org.service_tags,
+            org.service_passwords,
+            org.backup_configurations,
+        ):
+            store.pop(service_id, None)
+        org.backups = {k: b for k, b in org.backups.items() if b["serviceId"] != service_id}
+
     def settle(self) -> None:
         """Finish every transition at once: the deterministic stand-in for the vendor's async
         work (provisioning/starting/awaking -> running, stopping -> stopped, terminating ->
         removed with its backups)."""
         for org in self.state.organizations.values():
-            for service_id, service in list(org.services.items()):
-                if service["state"] != "terminating":
-                    service["state"] = _SETTLED.get(service["state"], service["state"])
-                    continue
-                for store in (
-                    org.services,
-                    org.service_tags,
-                    org.service_passwords,
-                    org.backup_configurations,
-                ):
-                    store.pop(service_id, None)
-                org.backups = {k: b for k, b in org.backups.items() if b["serviceId"] != service_id}
+            for service_id in list(org.services):
+                self._finish(org, service_id)
 
     def _seed(self) -> None:
         for spec in sd.ORGANIZATIONS:

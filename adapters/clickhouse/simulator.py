@@ -77,9 +77,12 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
 
     Authentication is HTTP Basic with a key ID and secret. ``state`` holds plain vendor JSON
     per organization that tests may read and change; the ``add_*`` builders create records.
-    Asynchronous vendor work is made deterministic: a new service stays "provisioning", a
-    deleted one "terminating", until ``settle()`` finishes every transition at once; the start
-    and stop commands take effect immediately ("running", "stopped").
+    Asynchronous vendor work goes through transitional states: a new service is
+    "provisioning", a started one "starting", a stopped one "stopping", a deleted one
+    "terminating". With ``transition_seconds=None`` (the default) they stay so until
+    ``settle()`` finishes every transition at once; with a number, each transition begun
+    through the API finishes that many seconds later on ``clock``, applied lazily when the
+    next request arrives (no background task).
     """
 
     vendor = "clickhouse"
@@ -90,12 +93,15 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
         seed: bool = True,
         rate_limit: tuple[int, float] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        transition_seconds: float | None = None,
     ) -> None:
         self.state = SimulatorState()
         self.log = RequestLog()
         self.faults = FaultInjector()
         self.rate_limit = rate_limit
-        self.clock = clock  # paces the rate limit only
+        self.clock = clock  # paces the rate limit and times transitions
+        self.transition_seconds = transition_seconds
+        self._transitions = {}
         # Timestamps of new records and key expiry use wall time; tests may pin it.
         self.wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._hits: dict[str, deque[float]] = {}
@@ -177,6 +183,7 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
 
     def _endpoint(self, handler: Handler, admin: bool) -> Endpoint:
         async def endpoint(request: Request) -> Response:
+            self._advance()
             try:
                 result = await handler(self._authorize(request, admin))
             except ApiError as exc:

@@ -3,7 +3,11 @@
 One object by key costs its detail GET; two or more of one kind cost one walk through
 the kind's list, so 20 databases on 2 plans resolve their plans with one plan listing.
 Credentials are always read from the list, which never carries passwords: the detail
-endpoint (which does) is called only for ``get_credential_password``.
+endpoint (which does) is called only for ``get_credential_password`` and, once, for a new
+database's initial password.
+
+Writes: create, update (project only), delete (quarantine, then delete) and a
+credential's password reset; ``validation`` checks their rules before any write.
 """
 
 from __future__ import annotations
@@ -12,17 +16,27 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from adapters.base import HttpAdapter
-from adapters.dbaas import mapping
-from adapters.dbaas.client import MAX_PAGE_SIZE, DBaaSClient
+from adapters.commands import (
+    CreateDatabase,
+    CreatedDatabase,
+    DeletedDatabase,
+    DeleteOutcome,
+    PasswordReset,
+    UpdateDatabase,
+)
+from adapters.dbaas import mapping, validation
+from adapters.dbaas.client import MAX_PAGE_SIZE, DBaaSClient, is_id, link_id
 from adapters.details import DBaaSEnvironment, DBaaSProject
-from adapters.errors import ErrorCode, UpstreamError
+from adapters.errors import ErrorCode, GatewayError, UpstreamError
 from adapters.http import UpstreamHttp
 from adapters.model import (
     Capabilities,
     ConnectionInfo,
     CredentialRecord,
     DatabaseRecord,
+    DatabaseStatus,
     Key,
+    Operation,
     OrganizationRecord,
     PlanRecord,
 )
@@ -43,6 +57,15 @@ CAPABILITIES = Capabilities(
     credentials=True,
     private_endpoints=False,
     metrics=False,
+    # no start/stop/scale, no keys, members or backups; passwords reset per credential
+    operations=frozenset(
+        {
+            Operation.CREATE_DATABASE,
+            Operation.UPDATE_DATABASE,
+            Operation.DELETE_DATABASE,
+            Operation.RESET_DATABASE_PASSWORD,
+        }
+    ),
 )
 
 
@@ -141,3 +164,103 @@ class DBaaSAdapter(HttpAdapter):
                 return None
             raise
         return mapping.password(body)
+
+    # -- writes ------------------------------------------------------------------------
+    def _native_id(self, key: Key, kind: str) -> str:
+        if len(key) != 1:  # a forged global ID: no such object on this API
+            raise GatewayError(
+                ErrorCode.NOT_FOUND,
+                f"dbaas connection '{self.connection.name}': no such {kind}",
+                connection=self.connection.name,
+                vendor=self.connection.vendor.value,
+            )
+        return key[0]
+
+    async def create_database(self, command: CreateDatabase) -> CreatedDatabase:
+        """Reads the plan (1 GET) to check it before the POST, then reads the new
+        credential's password once: 3 calls, 4 when an environment name must be looked
+        up because the plan does not list its environments."""
+        new = validation.new_database(command, self.invalid)
+        environment_id = await self._environment_for(new)
+        body = await self.client.create(
+            "database",
+            mapping.new_database_body(
+                new.name,
+                plan=self.client.path("plan", new.plan_id),
+                environment=self.client.path("environment", environment_id),
+                project=self.client.path("project", new.project_id) if new.project_id else None,
+            ),
+        )
+        database = self._map(mapping.database, body)
+        credential, password = await self._initial_credential(body)
+        return CreatedDatabase(database=database, password=password, credential=credential)
+
+    async def _environment_for(self, new: validation.NewDatabase) -> str:
+        try:
+            plan = await self.client.get("plan", new.plan_id)
+        except UpstreamError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                raise self.invalid(validation.PLAN, "no such plan on this connection") from None
+            raise
+        found = validation.environment_of_plan(plan, new.environment, self.invalid)
+        if found is not None:
+            return found
+        if is_id(new.environment):
+            return new.environment
+        for env in await self.client.list_all("environment"):
+            if env.get("name") == new.environment and "id" in env:
+                return str(env["id"])
+        raise self.invalid(validation.ENVIRONMENT, f"no environment named '{new.environment}'")
+
+    async def _initial_credential(
+        self, body: dict[str, Any]
+    ) -> tuple[CredentialRecord | None, str | None]:
+        """The ``u_<name>`` user the API creates with every database (the one credential
+        a new database lists), and its password, read once from the credential's detail:
+        the only place the API shows it."""
+        links = body.get("credentials")
+        ids = (link_id(link, "credential") for link in links or [])
+        first = next((i for i in ids if i), None)
+        if first is None:
+            return None, None
+        detail = await self._get_or_none(self.client.credential_with_password(first))
+        if detail is None:  # deleted meanwhile: the database exists all the same
+            return None, None
+        return self._map(mapping.credential, detail), mapping.password(detail)
+
+    async def update_database(self, command: UpdateDatabase) -> DatabaseRecord:
+        """One PATCH, whose answer is the whole database."""
+        project = validation.project_change(command, self.invalid)
+        database_id = self._native_id(command.database, "database")
+        link = self.client.path("project", project) if project is not None else None
+        body = await self.client.update("database", database_id, {"project": link})
+        return self._map(mapping.database, body)
+
+    async def delete_database(self, database: Key) -> DeletedDatabase:
+        """DELETE, then one GET to see what it did (both DELETEs answer 204): still there
+        and quarantined is QUARANTINED, gone is DELETED. 2 calls either way."""
+        database_id = self._native_id(database, "database")
+        await self.client.delete("database", database_id)
+        after = await self._get_or_none(self.client.get("database", database_id))
+        if after is None:
+            return DeletedDatabase(DeleteOutcome.DELETED)
+        record = self._map(mapping.database, after)
+        if record.status is DatabaseStatus.QUARANTINED:
+            return DeletedDatabase(DeleteOutcome.QUARANTINED, record)
+        return DeletedDatabase(DeleteOutcome.DELETING, record)
+
+    async def reset_database_password(self, database: Key) -> PasswordReset:
+        raise self.invalid(
+            ("database",),
+            "DBaaS passwords belong to credentials: pass the ID of one of this database's "
+            "credentials (Database.credentials { id }) instead",
+        )
+
+    async def reset_credential_password(self, credential: Key) -> PasswordReset:
+        """One POST, whose answer is the credential with its new password."""
+        credential_id = self._native_id(credential, "credential")
+        body = await self.client.reset_password(credential_id)
+        password = mapping.password(body)
+        if not password:
+            raise self.http.bad_response("reset_password answered no password")
+        return PasswordReset(password=password, credential=self._map(mapping.credential, body))

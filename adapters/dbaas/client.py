@@ -9,6 +9,10 @@ Links are absolute URLs naming the server's own host, which a proxy in between m
 rewritten to anything. The gateway never lets a response body choose where it connects:
 a ``next`` link contributes only its query (its path must be the listing's own), and
 links to other objects contribute only the ID in their path.
+
+Writes send related objects as relative links (``/api/plan/1/``), as the seed's examples
+do. A 400 saying an object "already exists" is answered as CONFLICT: the input is well
+formed, the vendor refuses it in its current state.
 """
 
 from __future__ import annotations
@@ -32,12 +36,20 @@ MAX_PAGES = 10_000
 RESOURCES = frozenset({"database", "credential", "plan", "environment", "project"})
 _ID = re.compile(r"^[0-9]{1,18}$")
 _LINK_PATH = re.compile(r"/api/(?P<resource>[a-z_]+)/(?P<id>[0-9]{1,18})/?$")
+#: Django's uniqueness messages: "Database with this Name and Environment already exists."
+_UNIQUE_MESSAGE = re.compile(r" with this .+ already exists\.$")
+UNIQUE, UNIQUE_TOGETHER = "unique", "unique_together"
 
 Body = dict[str, Any]
 
 
 def read_error(response: httpx.Response) -> VendorErrorBody:
-    """``{"detail": ...}``, or DRF field errors ``{"<field>": [...]}`` / ``{"__all__": [...]}``."""
+    """``{"detail": ...}``, or DRF field errors ``{"<field>": [...]}`` / ``{"__all__": [...]}``.
+
+    DRF sends no error codes; a uniqueness message gets Django's own code for it
+    (``unique`` on a field, ``unique_together`` under ``__all__``) so a write can tell
+    "already exists" from other 400s.
+    """
     body = response.json()
     if not isinstance(body, dict):
         return VendorErrorBody()
@@ -45,13 +57,21 @@ def read_error(response: httpx.Response) -> VendorErrorBody:
     if isinstance(detail, str):
         return VendorErrorBody(message=detail)
     problems = []
+    code = None
     for field, messages in body.items():
         if field == "_links":
             continue
-        texts = messages if isinstance(messages, list) else [messages]
-        joined = " ".join(str(t) for t in texts)
+        texts = [str(t) for t in (messages if isinstance(messages, list) else [messages])]
+        if code is None and any(_UNIQUE_MESSAGE.search(t) for t in texts):
+            code = UNIQUE_TOGETHER if field == "__all__" else UNIQUE
+        joined = " ".join(texts)
         problems.append(joined if field == "__all__" else f"{field}: {joined}")
-    return VendorErrorBody(message="; ".join(problems) or None)
+    return VendorErrorBody(message="; ".join(problems) or None, vendor_code=code)
+
+
+def is_id(value: str) -> bool:
+    """Whether ``value`` has the shape of a DBaaS object ID (digits)."""
+    return bool(_ID.fullmatch(value))
 
 
 def basic_auth(username: str, password: str) -> httpx.BasicAuth:
@@ -85,7 +105,7 @@ class DBaaSClient:
 
     def _id(self, value: str) -> str:
         # IDs come from caller-supplied global IDs; anything but digits could reshape the path
-        if not _ID.match(value):
+        if not _ID.fullmatch(value):
             raise UpstreamError(
                 ErrorCode.BAD_USER_INPUT,
                 f"dbaas connection '{self._conn}': '{value[:40]}' is not a DBaaS ID",
@@ -158,8 +178,47 @@ class DBaaSClient:
         assert resource in RESOURCES, resource
         return self._object(await self.http.get(f"/api/{resource}/{self._id(object_id)}/"))
 
+    def path(self, resource: str, object_id: str) -> str:
+        """``/api/<resource>/<id>/``: the relative link the API accepts in request bodies."""
+        assert resource in RESOURCES, resource
+        return f"/api/{resource}/{self._id(object_id)}/"
+
     async def credential_with_password(self, credential_id: str) -> Body:
         """The one response that carries a password. It bypasses ``UpstreamHttp.get``
         (single-flight, and any response cache added there) so it is never shared."""
         path = f"/api/credential/{self._id(credential_id)}/"
         return self._object(await self.http.request("GET", path))
+
+    # -- writes ------------------------------------------------------------------------
+    async def create(self, resource: str, body: Body) -> Body:
+        assert resource in RESOURCES, resource
+        return self._object(await self._write("POST", f"/api/{resource}/", body))
+
+    async def update(self, resource: str, object_id: str, changes: Body) -> Body:
+        """PATCH: only the fields given change; the answer is the whole object."""
+        return self._object(await self._write("PATCH", self.path(resource, object_id), changes))
+
+    async def delete(self, resource: str, object_id: str) -> None:
+        await self._write("DELETE", self.path(resource, object_id), None)
+
+    async def reset_password(self, credential_id: str) -> Body:
+        """The credential with its new password (the API ignores the request body)."""
+        path = f"{self.path('credential', credential_id)}reset_password/"
+        return self._object(await self._write("POST", path, None))
+
+    async def _write(self, method: str, path: str, body: Body | None) -> httpx.Response:
+        try:
+            return await self.http.request(method, path, json_body=body)
+        except UpstreamError as exc:
+            if exc.vendor_code not in (UNIQUE, UNIQUE_TOGETHER):
+                raise
+            # "already exists" is the vendor refusing in the current state, not bad input
+            raise UpstreamError(
+                ErrorCode.CONFLICT,
+                exc.message,
+                connection=exc.connection or self._conn,
+                vendor="dbaas",
+                upstream_status=exc.upstream_status,
+                vendor_code=exc.vendor_code,
+                upstream_request_id=exc.upstream_request_id,
+            ) from exc

@@ -126,8 +126,9 @@ def credential(conn: ConnectionInfo, body: dict[str, Any]) -> CredentialRecord:
         native_id=credential_id,
         database_key=_key(body.get("database"), "database"),
         user=_str(body.get("user")) or "",
-        # list bodies have no password; a detail body's is removed here all the same
-        raw=redact(body),
+        # list bodies have no password; a detail, create or reset body's is dropped, so
+        # every credential's raw has the list's shape and never holds a secret
+        raw=redact({k: v for k, v in body.items() if k != "password"}),
     )
 
 
@@ -162,3 +163,33 @@ def project(conn: ConnectionInfo, body: dict[str, Any]) -> DBaaSProject:
 
 def password(body: dict[str, Any]) -> str | None:
     return _str(body.get("password"))
+
+
+def plan_environments(body: dict[str, Any]) -> dict[str, str | None] | None:
+    """ID -> name of the environments a plan is offered in; None when the plan does not say."""
+    listed = body.get("environments")
+    if not isinstance(listed, list):
+        return None
+    found: dict[str, str | None] = {}
+    for env in listed:
+        if not isinstance(env, dict):
+            continue
+        raw_id = env.get("id")
+        env_id = (
+            str(raw_id)
+            if isinstance(raw_id, int) and not isinstance(raw_id, bool)
+            else link_id(env.get("url"), "environment")
+        )
+        if env_id:
+            found[env_id] = _str(env.get("name"))
+    return found
+
+
+def new_database_body(
+    name: str, plan: str, environment: str, project: str | None
+) -> dict[str, Any]:
+    """POST /api/database/: related objects as relative links, as the seed's example sends."""
+    body: dict[str, Any] = {"name": name, "plan": plan, "environment": environment}
+    if project is not None:
+        body["project"] = project
+    return body

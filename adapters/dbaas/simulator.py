@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import hmac
-import json
 import random
 import re
 import string
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -28,13 +25,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from adapters.dbaas.seed_data import DEMO_ACCOUNTS
 from adapters.dbaas.seed_data import seed as seed_sample_data
+from adapters.dbaas.sim_drf import (
+    BAD_LOGIN,
+    DETAIL_RE,
+    DUPLICATE_CREDENTIAL,
+    DUPLICATE_DATABASE,
+    FORBIDDEN,
+    IMMUTABLE,
+    LIST_RE,
+    NOT_PROVIDED,
+    RESET_RE,
+    WWW_AUTHENTICATE,
+    ApiError,
+    Errors,
+    datetime_field,
+    error_response,
+    link_field,
+    raise_if,
+    read_body,
+    render_datetime,
+    text_field,
+)
+from adapters.dbaas.sim_state import DBaaSState, Record
 from adapters.simulation import FaultInjector, RequestLog, SimulatorMiddleware, set_identity
 
-Record = dict[str, Any]
-
-RESOURCES = ("database", "credential", "plan", "environment", "project")
 MAX_PAGE_SIZE = 100
 # The seed's create example reports this used size for a brand-new, empty database.
 NEW_DATABASE_USED_BYTES = 16924
@@ -66,43 +81,6 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRAC
 # DRF lists allowed methods in the order of View.http_method_names.
 _METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-_NAMES = "database|credential|plan|environment|project"
-_LIST_RE = re.compile(rf"/api/({_NAMES})/")
-# DRF's default lookup regex: a non-numeric id still routes, then 404s on lookup.
-_DETAIL_RE = re.compile(rf"/api/({_NAMES})/([^/.]+)/")
-_RESET_RE = re.compile(r"/api/credential/([^/.]+)/reset_password/")
-
-REQUIRED = "This field is required."
-NOT_NULL = "This field may not be null."
-BLANK = "This field may not be blank."
-IMMUTABLE = "This field cannot be changed after creation."
-NOT_PROVIDED = "Authentication credentials were not provided."
-BAD_LOGIN = "Invalid username/password"
-# Django's unique_together messages, which land under "__all__" as the notes show.
-DUPLICATE_DATABASE = "Database with this Name and Environment already exists."
-DUPLICATE_CREDENTIAL = "Credential with this User and Database already exists."
-FORBIDDEN = "You do not have permission to perform this action."
-WWW_AUTHENTICATE = {"WWW-Authenticate": 'Basic realm="api"'}
-
-
-class ApiError(Exception):
-    """An error response a handler raises; the dispatcher renders it."""
-
-    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        super().__init__(status)
-        self.status, self.body, self.headers = status, body, headers or {}
-
-
-def error_response(status: int, message: str) -> Response:
-    """What SimulatorMiddleware sends for an injected fault: DRF's ``{"detail": ...}``."""
-    return JSONResponse({"detail": message}, status_code=status)
-
-
-def render_datetime(value: datetime) -> str:
-    """DRF's DateTimeField output: ISO 8601 in UTC with a ``Z`` suffix."""
-    text = value.astimezone(UTC).isoformat()
-    return text.removesuffix("+00:00") + "Z"
-
 
 def normalize_name(name: str) -> str:
     # The seed creates "test database2" and answers "test_database2".
@@ -119,63 +97,26 @@ def _with_query(url: str, key: str, value: int | None) -> str:
     return urlunsplit(parts._replace(query=urlencode(sorted(query.items()))))
 
 
-@dataclass
-class DBaaSState:
-    """Everything the simulator serves, as plain dicts keyed by id.
-
-    Records refer to each other by id (``database["plan"] == 1``); URLs are only built
-    when rendering, from the host the client called. Credentials point at their database;
-    a database's ``credentials`` list is derived from them.
-    """
-
-    environments: dict[int, Record] = field(default_factory=dict)
-    plans: dict[int, Record] = field(default_factory=dict)
-    projects: dict[int, Record] = field(default_factory=dict)
-    databases: dict[int, Record] = field(default_factory=dict)
-    credentials: dict[int, Record] = field(default_factory=dict)
-    # username -> {"username", "password"[, "role": "read_only"]}; read_only gets 403 on writes.
-    accounts: dict[str, dict[str, str]] = field(
-        default_factory=lambda: copy.deepcopy(DEMO_ACCOUNTS)
-    )
-    next_ids: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESOURCES, 1))
-
-    def table(self, resource: str) -> dict[int, Record]:
-        return {
-            "database": self.databases,
-            "credential": self.credentials,
-            "plan": self.plans,
-            "environment": self.environments,
-            "project": self.projects,
-        }[resource]
-
-    def new_id(self, resource: str, wanted: int | None = None) -> int:
-        """Next auto id, like a database sequence; an explicit id also advances it."""
-        new = self.next_ids[resource] if wanted is None else wanted
-        if new in self.table(resource):
-            raise ValueError(f"{resource} {new} already exists")
-        self.next_ids[resource] = max(self.next_ids[resource], new + 1)
-        return new
-
-    def credentials_of(self, database_id: int) -> list[Record]:
-        return sorted(
-            (c for c in self.credentials.values() if c["database"] == database_id),
-            key=lambda c: c["id"],
-        )
-
-
 class DBaaSSimulator:
     """A fake DBaaS API server as a Starlette app, with seeded sample data.
 
     Tests build extra data with the ``add_*`` methods, read ``state`` directly, inspect
     traffic in ``log`` and make requests fail through ``faults``. ``clock`` stamps
-    quarantines; replace it for deterministic timestamps.
+    quarantines and times creations; replace it for deterministic timestamps.
+
+    A database created through the API is initializing (``status`` 2) until ``settle()``,
+    or, with ``transition_seconds``, until that many seconds of ``clock`` have passed
+    since its creation (seen by the next request); then it is alive (``status`` 1).
     """
 
     vendor = "dbaas"
 
-    def __init__(self, *, seed: bool = True, page_size: int = 10) -> None:
+    def __init__(
+        self, *, seed: bool = True, page_size: int = 10, transition_seconds: float | None = None
+    ) -> None:
         self.state = DBaaSState()
         self.page_size = page_size
+        self.transition_seconds = transition_seconds
         self.log = RequestLog()
         self.faults = FaultInjector()
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -294,6 +235,15 @@ class DBaaSSimulator:
         # Same shape as the seed's passwords ("26WcA33q6F"): 10 letters and digits.
         return "".join(self._rng.choices(string.ascii_letters + string.digits, k=10))
 
+    def settle(self) -> None:
+        """Finish every creation now, whatever the transition time."""
+        self.state.finish_creations()
+
+    def _advance(self) -> None:
+        if self.transition_seconds is not None:
+            due = self.clock() - timedelta(seconds=self.transition_seconds)
+            self.state.finish_creations(begun_by=due)
+
     def _require(self, resource: str, record_id: int) -> None:
         if record_id not in self.state.table(resource):
             raise ValueError(f"no {resource} with id {record_id}")
@@ -401,15 +351,16 @@ class DBaaSSimulator:
     @staticmethod
     def _match(path: str) -> tuple[str, str | None, str] | None:
         """(resource, raw id or None, action) for a known route."""
-        if m := _RESET_RE.fullmatch(path):
+        if m := RESET_RE.fullmatch(path):
             return "credential", m.group(1), "reset"
-        if m := _LIST_RE.fullmatch(path):
+        if m := LIST_RE.fullmatch(path):
             return m.group(1), None, "list"
-        if m := _DETAIL_RE.fullmatch(path):
+        if m := DETAIL_RE.fullmatch(path):
             return m.group(1), m.group(2), "detail"
         return None
 
     async def _route(self, request: Request) -> Response:
+        self._advance()
         path = request.url.path
         matched = self._match(path)
         if matched is None:
@@ -488,6 +439,14 @@ class DBaaSSimulator:
     def _not_found(request: Request) -> ApiError:
         return ApiError(404, {"_links": {"self": str(request.url)}, "detail": "Not found"})
 
+    def _link(
+        self, data: Record, key: str, resource: str, errors: Errors, *, required: bool = True
+    ) -> int | None:
+        def exists(kind: str, record_id: int) -> bool:
+            return record_id in self.state.table(kind)
+
+        return link_field(data, key, resource, errors, exists, required=required)
+
     def _lookup(self, request: Request, resource: str, raw_id: str | None) -> Record:
         try:
             return self.state.table(resource)[int(raw_id or "")]
@@ -497,7 +456,7 @@ class DBaaSSimulator:
     # ----- writes ---------------------------------------------------------------------
 
     async def _create(self, request: Request, resource: str, base: str) -> Response:
-        data = await self._body(request)
+        data = await read_body(request)
         if resource == "database":
             record = self._create_database(data)
         elif resource == "credential":
@@ -508,12 +467,12 @@ class DBaaSSimulator:
         return JSONResponse(self._render(base, resource, record, password=True), 201)
 
     def _create_database(self, data: Record) -> Record:
-        errors: dict[str, list[str]] = {}
-        name = self._text(data, "name", errors)
+        errors: Errors = {}
+        name = text_field(data, "name", errors)
         plan_id = self._link(data, "plan", "plan", errors)
         env_id = self._link(data, "environment", "environment", errors)
         project_id = self._link(data, "project", "project", errors, required=False)
-        self._raise_if(errors)
+        raise_if(errors)
         assert name is not None and plan_id is not None and env_id is not None
         plan, env = self.state.plans[plan_id], self.state.environments[env_id]
         if not plan["is_active"]:
@@ -522,19 +481,21 @@ class DBaaSSimulator:
             errors["environment"] = [
                 f"Plan '{plan['name']}' is not available in environment '{env['name']}'."
             ]
-        self._raise_if(errors)
+        raise_if(errors)
         name = normalize_name(name)
         if any(
             d["name"] == name and d["environment"] == env_id for d in self.state.databases.values()
         ):
             raise ApiError(400, {"__all__": [DUPLICATE_DATABASE]})
-        return self.add_database(name, plan=plan_id, environment=env_id, project=project_id)
+        database = self.add_database(name, plan=plan_id, environment=env_id, project=project_id)
+        self.state.begin_creation(database, self.clock())
+        return database
 
     def _create_credential(self, data: Record) -> Record:
-        errors: dict[str, list[str]] = {}
-        user = self._text(data, "user", errors)
+        errors: Errors = {}
+        user = text_field(data, "user", errors)
         db_id = self._link(data, "database", "database", errors)
-        self._raise_if(errors)
+        raise_if(errors)
         assert user is not None and db_id is not None
         if any(c["user"] == user for c in self.state.credentials_of(db_id)):
             raise ApiError(400, {"__all__": [DUPLICATE_CREDENTIAL]})
@@ -543,19 +504,19 @@ class DBaaSSimulator:
     async def _update(
         self, request: Request, resource: str, record: Record, base: str, *, partial: bool
     ) -> Response:
-        data = await self._body(request)
+        data = await read_body(request)
         if resource == "project":
             if "name" in data or not partial:
                 record["name"] = self._project_name(data, record["id"])
             return JSONResponse(self._render(base, resource, record))
-        errors: dict[str, list[str]] = {}
+        errors: Errors = {}
         changes: Record = {}
         # name/plan/environment are writable at creation only ("no*" in the seed's table):
         # resending the same value is fine (PUT sends them all), a different one is not.
         for key in ("name", "plan", "environment"):
             if key in data or not partial:
                 value: Any = (
-                    self._text(data, key, errors)
+                    text_field(data, key, errors)
                     if key == "name"
                     else self._link(data, key, key, errors)
                 )
@@ -566,8 +527,8 @@ class DBaaSSimulator:
         if "project" in data:
             changes["project"] = self._link(data, "project", "project", errors, required=False)
         if "quarantine_dt" in data:
-            changes["quarantine_dt"] = self._datetime(data, "quarantine_dt", errors)
-        self._raise_if(errors)
+            changes["quarantine_dt"] = datetime_field(data, "quarantine_dt", errors)
+        raise_if(errors)
         record.update(changes)
         return JSONResponse(self._render(base, resource, record))
 
@@ -587,108 +548,13 @@ class DBaaSSimulator:
                 if db["project"] == record["id"]:
                     db["project"] = None
 
-    # ----- request parsing ------------------------------------------------------------
-
-    @staticmethod
-    async def _body(request: Request) -> Record:
-        raw = await request.body()
-        if not raw.strip():
-            return {}
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "application/json":
-            try:
-                data = json.loads(raw)
-            except ValueError as exc:
-                raise ApiError(400, {"detail": f"JSON parse error - {exc}"}) from None
-            if not isinstance(data, dict):
-                kind = type(data).__name__
-                raise ApiError(
-                    400,
-                    {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]},
-                )
-            return data
-        if ctype == "application/x-www-form-urlencoded":  # what curl -d sends
-            return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-        raise ApiError(415, {"detail": f'Unsupported media type "{ctype}" in request.'})
-
-    @staticmethod
-    def _raise_if(errors: dict[str, list[str]]) -> None:
-        if errors:
-            raise ApiError(400, errors)
-
-    @staticmethod
-    def _text(data: Record, key: str, errors: dict[str, list[str]]) -> str | None:
-        """A required DRF CharField: trimmed, numbers coerced, containers rejected."""
-        if key not in data:
-            errors[key] = [REQUIRED]
-            return None
-        value = data[key]
-        if value is None:
-            errors[key] = [NOT_NULL]
-        elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            errors[key] = ["Not a valid string."]
-        elif not str(value).strip():
-            errors[key] = [BLANK]
-        else:
-            return str(value).strip()
-        return None
-
-    def _link(
-        self,
-        data: Record,
-        key: str,
-        resource: str,
-        errors: dict[str, list[str]],
-        *,
-        required: bool = True,
-    ) -> int | None:
-        """A HyperlinkedRelatedField: relative or absolute URL; the host is not checked."""
-        value = data.get(key)
-        if value is None or value == "":
-            if key not in data and required:
-                errors[key] = [REQUIRED]
-            elif required:
-                errors[key] = [NOT_NULL]
-            return None
-        if not isinstance(value, str):
-            errors[key] = [f"Incorrect type. Expected URL string, received {type(value).__name__}."]
-            return None
-        path = urlsplit(value).path if re.match(r"https?://", value) else value
-        matched = _DETAIL_RE.fullmatch(path)
-        if matched is None:
-            errors[key] = ["Invalid hyperlink - No URL match."]
-        elif matched.group(1) != resource:
-            errors[key] = ["Invalid hyperlink - Incorrect URL match."]
-        elif not matched.group(2).isdigit() or int(matched.group(2)) not in self.state.table(
-            resource
-        ):
-            errors[key] = ["Invalid hyperlink - Object does not exist."]
-        else:
-            return int(matched.group(2))
-        return None
-
-    @staticmethod
-    def _datetime(data: Record, key: str, errors: dict[str, list[str]]) -> str | None:
-        value = data[key]
-        if value is None or value == "":
-            return None  # clearing quarantine_dt releases the database
-        try:
-            parsed = datetime.fromisoformat(str(value))
-        except ValueError:
-            errors[key] = [
-                "Datetime has wrong format. Use one of these formats instead: "
-                "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
-            ]
-            return None
-        return render_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
-
     def _project_name(self, data: Record, current_id: int | None) -> str:
-        errors: dict[str, list[str]] = {}
-        name = self._text(data, "name", errors)
+        errors: Errors = {}
+        name = text_field(data, "name", errors)
         if name is not None and any(
             p["name"] == name and p["id"] != current_id for p in self.state.projects.values()
         ):
             errors["name"] = ["Project with this Name already exists."]
-        self._raise_if(errors)
+        raise_if(errors)
         assert name is not None
         return name

@@ -15,19 +15,35 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from adapters.base import HttpAdapter, by_parent
+from adapters.commands import (
+    CreateApiKey,
+    CreatedApiKey,
+    CreateDatabase,
+    CreatedDatabase,
+    DeletedDatabase,
+    InviteMember,
+    RevokedApiKey,
+    UpdateApiKey,
+    UpdateDatabase,
+    UpdateOrganization,
+)
 from adapters.details import FeatureBaseRole
-from adapters.featurebase import mapping
+from adapters.errors import ErrorCode, GatewayError, UpstreamError
+from adapters.featurebase import mapping, validation
 from adapters.featurebase.auth import LoginSession
 from adapters.featurebase.client import FeatureBaseClient, Json
 from adapters.http import UpstreamHttp
 from adapters.model import (
     ApiKeyRecord,
+    ApiKeyState,
     BackupRecord,
     Capabilities,
     DatabaseRecord,
     InvitationRecord,
     Key,
     MemberRecord,
+    MemberRole,
+    Operation,
     OrganizationRecord,
     PlanRecord,
 )
@@ -49,6 +65,23 @@ CAPABILITIES = Capabilities(
     private_endpoints=False,  # not in the API
     metrics=False,  # served by query.featurebase.com, a host this adapter does not call yet
     feature_flags=False,  # none in the API
+    # not offered: scaling, passwords, backups and their schedule, restores (no endpoints);
+    # removing members and cancelling invites (no documented call does either)
+    operations=frozenset(
+        {
+            Operation.CREATE_DATABASE,
+            Operation.UPDATE_DATABASE,
+            Operation.START_DATABASE,
+            Operation.STOP_DATABASE,
+            Operation.DELETE_DATABASE,
+            Operation.CREATE_API_KEY,
+            Operation.UPDATE_API_KEY,
+            Operation.REVOKE_API_KEY,
+            Operation.INVITE_MEMBER,
+            Operation.UPDATE_MEMBER_ROLE,
+            Operation.UPDATE_ORGANIZATION,
+        }
+    ),
 )
 
 
@@ -212,3 +245,132 @@ class FeatureBaseAdapter(HttpAdapter):
 
     async def get_plans(self, keys: Sequence[Key]) -> list[PlanRecord | None]:
         return await self._lookup(keys, self.list_plans, self._plan)
+
+    # -- writes ------------------------------------------------------------------------
+    def _not_found(self, what: str) -> GatewayError:
+        return GatewayError(
+            ErrorCode.NOT_FOUND,
+            f"featurebase connection '{self.connection.name}' has no {what}",
+            connection=self.connection.name,
+            vendor=self.connection.vendor.value,
+        )
+
+    def _org(self, key: Key) -> str:
+        if len(key) != 1:
+            raise self._not_found("such organization")
+        return key[0]
+
+    def _pair(self, key: Key, what: str) -> tuple[str, str]:
+        """(org, id) of a two-part key; any other key (a hand-made ID) names nothing."""
+        if len(key) != 2:
+            raise self._not_found(f"such {what}")
+        return key[0], key[1]
+
+    async def create_database(self, command: CreateDatabase) -> CreatedDatabase:
+        shape = validation.create_database(command, self.invalid)
+        org = self._org(command.organization)
+        body = await self.client.create_database(mapping.create_database_body(command.name, shape))
+        # the 201 answers the whole database (CREATING); there is no password to pass on
+        return CreatedDatabase(self._map(mapping.database, org, body))
+
+    async def update_database(self, command: UpdateDatabase) -> DatabaseRecord:
+        owner_id = validation.update_database(command, self.invalid)
+        org, database_id = self._pair(command.database, "database")
+        patch = mapping.update_database_body(command.name, owner_id)
+        return self._map(
+            mapping.database, org, await self.client.patch_database(database_id, patch)
+        )
+
+    async def start_database(self, database: Key) -> DatabaseRecord:
+        return await self._power(database, "start", Operation.START_DATABASE)
+
+    async def stop_database(self, database: Key) -> DatabaseRecord:
+        return await self._power(database, "stop", Operation.STOP_DATABASE)
+
+    async def _power(self, database: Key, action: str, operation: Operation) -> DatabaseRecord:
+        org, database_id = self._pair(database, "database")
+        try:
+            body = await self.client.database_action(database_id, action)
+        except UpstreamError as exc:
+            # 501: "only available for AWS databases": this database cannot, not "try later"
+            if exc.upstream_status != 501:
+                raise
+            raise UpstreamError(
+                ErrorCode.NOT_SUPPORTED,
+                f"{exc.message} ({operation.value} is not supported for this database)",
+                connection=self.connection.name,
+                vendor=self.connection.vendor.value,
+                upstream_status=exc.upstream_status,
+                vendor_code=exc.vendor_code,
+            ) from exc
+        return self._map(mapping.database, org, body)
+
+    async def delete_database(self, database: Key) -> DeletedDatabase:
+        _, database_id = self._pair(database, "database")
+        await self.client.delete_database(database_id)
+        record = await self._database(database)  # 202 has no body: read what it did
+        return DeletedDatabase(mapping.delete_outcome(record), record)
+
+    async def create_api_key(self, command: CreateApiKey) -> CreatedApiKey:
+        owner_id = validation.create_api_key(command, self.invalid)
+        org = self._org(command.organization)
+        if owner_id is None:
+            owner_id = (await self.client.current_user()).get("id")
+            if not isinstance(owner_id, str) or not owner_id:
+                raise self.http.bad_response("current user answered without an id")
+        created = await self.client.create_user_key(owner_id, mapping.create_key_body(command.name))
+        key_id, secret = created.get("id"), created.get("secret")
+        if not isinstance(key_id, str) or not isinstance(secret, str):
+            raise self.http.bad_response("key creation answered without an id and a secret")
+        # the answer is only {id, secret}: the key itself is read again, without its secret
+        body = await self.client.user_key(owner_id, key_id)
+        return CreatedApiKey(self._map(mapping.api_key, org, body), secret)
+
+    async def _key_owner(self, org: str, key_id: str) -> str:
+        """The user a key belongs to: its path is ``/v2/users/{owner}/keys/{id}``, and only
+        the org's key list says who that is (the same list every ApiKey lookup reads)."""
+        for body in await self.client.org_keys(org):
+            if body.get("id") == key_id and isinstance(body.get("owned_by"), str):
+                return str(body["owned_by"])
+        raise self._not_found(f"API key '{key_id}'")
+
+    async def _patch_key(self, key: Key, patch: Json) -> ApiKeyRecord:
+        org, key_id = self._pair(key, "API key")
+        owner_id = await self._key_owner(org, key_id)
+        return self._map(
+            mapping.api_key, org, await self.client.patch_user_key(owner_id, key_id, patch)
+        )
+
+    async def update_api_key(self, command: UpdateApiKey) -> ApiKeyRecord:
+        validation.update_api_key(command, self.invalid)
+        return await self._patch_key(
+            command.api_key, mapping.update_key_body(command.name, command.state)
+        )
+
+    async def revoke_api_key(self, api_key: Key) -> RevokedApiKey:
+        # revoked keys stay listed ("they cannot be deleted"), so the payload shows it REVOKED
+        patch = mapping.update_key_body(None, ApiKeyState.REVOKED)
+        return RevokedApiKey(await self._patch_key(api_key, patch))
+
+    async def invite_member(self, command: InviteMember) -> InvitationRecord:
+        validation.invite_member(command, self.invalid)
+        org = self._org(command.organization)
+        body = await self.client.create_invite(mapping.invite_body(command.email))
+        return self._map(mapping.invitation, org, body)
+
+    async def update_member_role(self, member: Key, role: MemberRole) -> MemberRecord:
+        rolename = validation.member_role(role, self.invalid)
+        _, user_id = self._pair(member, "member")
+        # roles can only be added: the user keeps the others, and the most privileged one
+        # decides Member.role; the answer is {user_id, org_id, rolenames}, so read the user
+        await self.client.add_user_roles(user_id, [rolename])
+        record = await self._member(member)
+        if record is None:
+            raise self._not_found(f"member '{user_id}'")
+        return record
+
+    async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord:
+        validation.update_organization(command, self.invalid)
+        org = self._org(command.organization)
+        body = await self.client.patch_org(org, mapping.update_org_body(command.name))
+        return self._map(mapping.organization, body)

@@ -75,6 +75,23 @@ class FeatureBaseClient:
             raise self.http.bad_response("detail endpoint answered a non-object")
         return body
 
+    async def _send(self, method: str, path: str, body: Json | None = None) -> Json | None:
+        """A write; its answer as an object, or None when the vendor sends no body (202)."""
+        response = await self.http.request(method, path, json_body=body)
+        if not response.content:
+            return None
+        answer = self.http.json(response)
+        if not isinstance(answer, dict):
+            raise self.http.bad_response(f"{method} answered a non-object")
+        return answer
+
+    async def _write(self, method: str, path: str, body: Json | None = None) -> Json:
+        """A write whose answer the docs show as an object."""
+        answer = await self._send(method, path, body)
+        if answer is None:
+            raise self.http.bad_response(f"{method} answered without a body")
+        return answer
+
     async def _pages(self, path: str, items: str, cursor_field: str = "next") -> list[Json]:
         """Every item of a list, following its cursor to the last page."""
         found: list[Json] = []
@@ -116,6 +133,9 @@ class FeatureBaseClient:
     async def org(self, org_id: str) -> Json:
         return await self._object(self._path("/v2/orgs", org_id))
 
+    async def patch_org(self, org_id: str, body: Json) -> Json:
+        return await self._write("PATCH", self._path("/v2/orgs", org_id), body)
+
     async def users(self) -> list[Json]:
         return await self._pages("/v2/users", "resources")
 
@@ -125,11 +145,28 @@ class FeatureBaseClient:
     async def org_keys(self, org_id: str) -> list[Json]:
         return await self._pages(self._path("/v2/orgs", org_id, "keys"), "resources")
 
+    async def add_user_roles(self, user_id: str, rolenames: list[str]) -> Json:
+        path = self._path("/v2/users", user_id, "roles")
+        return await self._write("POST", path, {"rolenames": rolenames})
+
+    async def user_key(self, user_id: str, key_id: str) -> Json:
+        return await self._object(self._path("/v2/users", user_id, "keys", key_id))
+
+    async def create_user_key(self, user_id: str, body: Json) -> Json:
+        """``{"id", "secret"}``: the only answer that ever carries the secret."""
+        return await self._write("POST", self._path("/v2/users", user_id, "keys"), body)
+
+    async def patch_user_key(self, user_id: str, key_id: str, body: Json) -> Json:
+        return await self._write("PATCH", self._path("/v2/users", user_id, "keys", key_id), body)
+
     async def invites(self) -> list[Json]:
         return await self._pages("/v2/invites", "resources")
 
     async def invite(self, invite_id: str) -> Json:
         return await self._object(self._path("/v2/invites", invite_id))
+
+    async def create_invite(self, body: Json) -> Json:
+        return await self._write("POST", "/v2/invites", body)
 
     async def roles(self) -> list[Json]:
         return await self._pages("/v2/roles", "resources")
@@ -140,6 +177,19 @@ class FeatureBaseClient:
 
     async def database(self, database_id: str) -> Json:
         return await self._object(self._path("/v2/databases", database_id))
+
+    async def create_database(self, body: Json) -> Json:
+        return await self._write("POST", "/v2/databases", body)
+
+    async def patch_database(self, database_id: str, body: Json) -> Json:
+        return await self._write("PATCH", self._path("/v2/databases", database_id), body)
+
+    async def database_action(self, database_id: str, action: str) -> Json:
+        """``PUT .../action/start`` or ``.../action/stop``; answers the database."""
+        return await self._write("PUT", self._path("/v2/databases", database_id, "action", action))
+
+    async def delete_database(self, database_id: str) -> None:
+        await self._send("DELETE", self._path("/v2/databases", database_id))  # 202, no body
 
     async def backups(self, database_id: str) -> list[Json]:
         path = self._path("/v2/databases", database_id, "backups")

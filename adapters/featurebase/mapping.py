@@ -13,6 +13,7 @@ from typing import Any
 from adapters.coerce import as_float as _float
 from adapters.coerce import as_int as _int
 from adapters.coerce import as_nonempty_str as _str
+from adapters.commands import DeleteOutcome
 from adapters.details import (
     FeatureBaseBackupDetails,
     FeatureBaseDatabaseDetails,
@@ -67,15 +68,35 @@ CAN_QUERY: dict[str, bool] = {
     "UPDATING": True,
 }
 
+#: Values outside the docs' table. Databases can be stopped (``/action/stop``, "stops
+#: all compute resources"; AWS only, documented after the table), but no status says so:
+#: the project assumes a stopped database reports STOPPED (no compute: no queries). Any
+#: other unlisted value stays UNKNOWN with its text in vendorStatus.
+ASSUMED_STATUSES: dict[str, tuple[DatabaseStatus, bool]] = {
+    "STOPPED": (DatabaseStatus.STOPPED, False),
+}
+_STATUSES = DATABASE_STATUSES | {v: s for v, (s, _) in ASSUMED_STATUSES.items()}
+_CAN_QUERY = CAN_QUERY | {v: q for v, (_, q) in ASSUMED_STATUSES.items()}
+
 #: key ``status`` values: the docs show ACTIVE and say a key can be revoked, never expire
 KEY_STATES: dict[str, ApiKeyState] = {
     "ACTIVE": ApiKeyState.ENABLED,
     "REVOKED": ApiKeyState.REVOKED,
 }
 
+#: what a write sends for a normalized key state: the inverse of KEY_STATES
+KEY_STATUS_VALUES: dict[ApiKeyState, str] = {
+    ApiKeyState.ENABLED: "ACTIVE",
+    ApiKeyState.REVOKED: "REVOKED",
+}
+
 #: role names are an org's own (``/v2/roles``); the docs name only "Org Owner"
 ROLES: dict[str, MemberRole] = {
     "org owner": MemberRole.OWNER,
+}
+#: the role name a write sends for a normalized role; only the one the docs name
+ROLE_NAMES: dict[MemberRole, str] = {
+    MemberRole.OWNER: "Org Owner",
 }
 _ROLE_RANK = (
     MemberRole.OWNER,
@@ -84,6 +105,12 @@ _ROLE_RANK = (
     MemberRole.MEMBER,
     MemberRole.VIEWER,
 )
+
+#: what a DELETE did, by the status the database reads afterwards (DELETE answers 202 with
+#: no body); a database the API no longer finds is DELETED, any other status DELETING
+DELETE_OUTCOMES: dict[DatabaseStatus, DeleteOutcome] = {
+    DatabaseStatus.DELETED: DeleteOutcome.DELETED,
+}
 
 #: backups carry no ID; their URL is unique and stable, so the ID is a name-based UUID of it
 BACKUP_ID_NAMESPACE = uuid.NAMESPACE_URL
@@ -130,9 +157,9 @@ def database(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Databas
         native_id=database_id,
         organization_key=(org_id,),
         name=_str(body.get("name")) or database_id,
-        status=DATABASE_STATUSES.get(status or "", DatabaseStatus.UNKNOWN),
+        status=_STATUSES.get(status or "", DatabaseStatus.UNKNOWN),
         vendor_status=status,
-        can_query=CAN_QUERY.get(status or ""),
+        can_query=_CAN_QUERY.get(status or ""),
         created_at=parse_datetime(body.get("created_at")),
         raw=redact(body),
         details=FeatureBaseDatabaseDetails(
@@ -304,3 +331,41 @@ def _describe(
 
 def role(body: dict[str, Any]) -> FeatureBaseRole:
     return FeatureBaseRole(name=str(body["rolename"]), acl=_strings(body.get("acl")))
+
+
+def delete_outcome(record: DatabaseRecord | None) -> DeleteOutcome:
+    if record is None:
+        return DeleteOutcome.DELETED
+    return DELETE_OUTCOMES.get(record.status, DeleteOutcome.DELETING)
+
+
+# -- request bodies (from values the adapter has validated) -----------------------------
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """Only the fields given: a PATCH changes what it names and nothing else."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def create_database_body(name: str, shape: str) -> dict[str, Any]:
+    return {"name": name, "database_options": {"shape": shape}}
+
+
+def update_database_body(name: str | None, owner_id: str | None) -> dict[str, Any]:
+    return _present(name=name, owned_by=owner_id)
+
+
+def create_key_body(name: str) -> dict[str, Any]:
+    return {"description": name}
+
+
+def update_key_body(name: str | None, state: ApiKeyState | None) -> dict[str, Any]:
+    return _present(description=name, status=KEY_STATUS_VALUES[state] if state else None)
+
+
+def invite_body(email: str) -> dict[str, Any]:
+    return {"email": email}  # an invite names no role (see validation.INVITE_ROLES)
+
+
+def update_org_body(name: str | None) -> dict[str, Any]:
+    return _present(name=name)

@@ -72,6 +72,11 @@ DATABASE_STATUSES = (
     "FROZEN",
     "UPDATING",
 )
+#: Where a stopped database rests. Not in the docs' table (which predates the AWS-only
+#: start/stop actions), yet a stop must be visible somewhere: the project assumes this
+#: value, and the adapter's mapping reads it as STOPPED (docs/vendors/featurebase.md).
+STOPPED = "STOPPED"
+_KNOWN_STATUSES = (*DATABASE_STATUSES, STOPPED)
 # Transitional states settle() moves on; the rest are where a database comes to rest.
 _SETTLES_TO = {
     "CREATING": "RUNNING",
@@ -107,8 +112,6 @@ class SimState:
     key_secrets: dict[str, str] = field(default_factory=dict)  # key id -> secret
     invites: dict[str, Json] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)  # IdToken -> session
-    # No database_status means "stopped", so stopped compute is tracked beside the JSON.
-    stopped: set[str] = field(default_factory=set)
 
 
 class FeatureBaseData:
@@ -247,7 +250,7 @@ class FeatureBaseData:
         database_id: str | None = None,
         created_at: str | None = None,
     ) -> Json:
-        if status not in DATABASE_STATUSES:
+        if status not in _KNOWN_STATUSES:
             raise ValueError(f"unknown database_status {status!r}")
         owner = owned_by or next(iter(self.state.users), SYSTEM_USER_ID)
         ts = created_at or self._now()
@@ -353,7 +356,7 @@ class FeatureBaseData:
         return invite
 
     def set_database_status(self, database_id: str, status: str) -> Json:
-        if status not in DATABASE_STATUSES:
+        if status not in _KNOWN_STATUSES:
             raise ValueError(f"unknown database_status {status!r}")
         self.state.databases[database_id]["database_status"] = status
         return self.state.databases[database_id]

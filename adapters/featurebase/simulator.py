@@ -26,12 +26,13 @@ from starlette.types import ExceptionHandler
 
 from adapters.featurebase import seed_data
 from adapters.featurebase.seed_data import FeatureBaseData, Json, Session
+from adapters.featurebase.sim_lifecycle import CREATE, DELETE, START, STOP, Lifecycle
 from adapters.simulation import FaultInjector, RequestLog, SimulatorMiddleware, set_identity
 
 DEMO_ACCOUNTS: dict[str, dict[str, str]] = seed_data.DEMO_ACCOUNTS
 
 _GONE = {"DELETING", "DEPROVISIONING", "DELETED"}
-_DELETABLE = {"RUNNING", "FAILED", "FROZEN"}
+_DELETABLE = {"RUNNING", "FAILED", "FROZEN", seed_data.STOPPED}
 KEY_STATUSES = ("ACTIVE", "REVOKED")
 USER_STATUSES = ("Active", "Inactive")
 ORG_FIELDS = ("name", "company_name", "address", "tech_contact_emali", "billing_contact_emali")
@@ -132,7 +133,9 @@ class FeatureBaseSimulator(FeatureBaseData):
 
     Reads and writes ``state``; ``seed=True`` fills it from ``seed_data``. Lists page by
     ``page_size`` with opaque ``next`` tokens; IdTokens expire ``token_ttl_seconds`` after
-    login on ``clock``. Builders (``add_*``) return the stored vendor JSON.
+    login on ``clock``. Builders (``add_*``) return the stored vendor JSON. Databases that
+    writes create, delete, start or stop finish their transition on ``settle()``, or by
+    themselves ``transition_seconds`` after it began (``sim_lifecycle``).
     """
 
     vendor = "featurebase"
@@ -144,8 +147,10 @@ class FeatureBaseSimulator(FeatureBaseData):
         page_size: int = 100,
         token_ttl_seconds: int = 3600,
         clock: Callable[[], float] = time.time,
+        transition_seconds: float | None = None,
     ) -> None:
         super().__init__(clock)
+        self.lifecycle = Lifecycle(clock, transition_seconds)
         self.page_size = page_size
         self.token_ttl_seconds = token_ttl_seconds
         self._logins = 0  # apart from the ID counter, so logging in never shifts new IDs
@@ -177,6 +182,21 @@ class FeatureBaseSimulator(FeatureBaseData):
         )
         if seed:
             seed_data.seed(self)
+
+    # ------------------------------------------------------------- transitions
+    def advance(self) -> None:
+        """Bring timed transitions up to the clock; every API request does this first."""
+        self.lifecycle.advance(self.state.databases)
+
+    def settle(self) -> None:
+        """Finish every transition now: writes' ones where their path ends, seeded ones
+        as ``FeatureBaseData.settle`` says."""
+        self.lifecycle.finish(self.state.databases)
+        super().settle()
+
+    def set_database_status(self, database_id: str, status: str) -> Json:
+        self.lifecycle.forget(database_id)
+        return super().set_database_status(database_id, status)
 
     # ----------------------------------------------------------------- helpers
     def _touch(self, record: Json, caller: Caller) -> None:
@@ -275,6 +295,7 @@ class FeatureBaseSimulator(FeatureBaseData):
         self, method: str, path: str, handler: Callable[[Request, Caller], Awaitable[Response]]
     ) -> Route:
         async def endpoint(request: Request) -> Response:
+            self.advance()
             try:
                 return await handler(request, self._authenticate(request))
             except ApiError as error:
@@ -553,6 +574,7 @@ class FeatureBaseSimulator(FeatureBaseData):
             status="CREATING",
             owned_by=caller.user["id"],
         )
+        self.lifecycle.begin(database, CREATE)
         return JSONResponse(database, status_code=201)
 
     async def _get_database(self, request: Request, caller: Caller) -> Response:
@@ -581,9 +603,8 @@ class FeatureBaseSimulator(FeatureBaseData):
                 "IncorrectState",
                 f"Database cannot be deleted while {database['database_status']}.",
             )
-        database["database_status"] = "DELETING"
+        self.lifecycle.begin(database, DELETE)
         self._touch(database, caller)
-        self.state.stopped.discard(database["id"])
         return Response(status_code=202)  # "Accepted"; the seed documents no body
 
     async def _list_backups(self, request: Request, caller: Caller) -> Response:
@@ -605,12 +626,10 @@ class FeatureBaseSimulator(FeatureBaseData):
         self._require_owner(caller)  # "Only user with ORG OWNER permission"
         if not self._is_aws(database):
             _fail(501, "NotImplemented", "Only available for AWS databases.")
-        is_stopped = database["id"] in self.state.stopped
-        if database["database_status"] != "RUNNING" or is_stopped == stop:
-            state = "stopped" if is_stopped else database["database_status"]
-            _fail(409, "IncorrectState", f"Database is {state}.")
-        (self.state.stopped.add if stop else self.state.stopped.discard)(database["id"])
-        database["database_status"] = "UPDATING"  # settle() brings it back to RUNNING
+        status = database["database_status"]
+        if status != ("RUNNING" if stop else seed_data.STOPPED):
+            _fail(409, "IncorrectState", f"Database is {status}.")
+        self.lifecycle.begin(database, STOP if stop else START)
         self._touch(database, caller)
         return JSONResponse(database)
 

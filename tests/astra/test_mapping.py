@@ -77,6 +77,20 @@ def test_the_role_table_has_exactly_the_documented_roles_lowest_first() -> None:
     assert MemberRole.UNKNOWN not in mapping.ROLES.values()
 
 
+def test_every_role_a_write_sends_is_a_documented_role_read_back_the_same() -> None:
+    assert set(mapping.VENDOR_ROLES.values()) == set(DOCUMENTED_ROLES)
+    for normalized, vendor_role in mapping.VENDOR_ROLES.items():
+        assert mapping.ROLES[vendor_role] is normalized
+    # what Astra cannot express is refused by the adapter, never sent
+    assert MemberRole.DEVELOPER not in mapping.VENDOR_ROLES
+    assert MemberRole.UNKNOWN not in mapping.VENDOR_ROLES
+
+
+def test_each_backup_kind_writes_to_the_collection_it_is_read_from() -> None:
+    assert {mapping.COLLECTIONS[c] for c in mapping.COLLECTION_OF.values()} == set(BackupKind)
+    assert all(mapping.COLLECTIONS[c] is k for k, c in mapping.COLLECTION_OF.items())
+
+
 @pytest.mark.parametrize("state", DOCUMENTED_APP_STATES)
 def test_every_app_state_maps_through_the_table(state: str) -> None:
     record = mapping.app(CONN, ACCOUNT, {"id": "a1", "name": "pg", "state": state})
@@ -160,6 +174,24 @@ def test_string_booleans_become_booleans_only_where_the_docs_define_them() -> No
 
 
 # -- problem bodies -------------------------------------------------------------------
+
+
+def test_a_body_problem_names_its_invalid_fields() -> None:
+    body = {
+        "type": "https://astra.netapp.io/problems/9",
+        "title": "Invalid JSON resource",
+        "detail": "The supplied JSON resource is invalid.",
+        "status": "400",
+        "invalidFields": [{"name": "clusterID", "reason": "No managed cluster has this ID."}],
+    }
+
+    read = read_error(_response(400, body))
+
+    assert read.vendor_code == "9"
+    assert read.message == (
+        "Invalid JSON resource: The supplied JSON resource is invalid. "
+        "[clusterID (No managed cluster has this ID.)]"
+    )
 
 
 def test_a_problem_body_gives_number_correlation_id_and_invalid_params() -> None:

@@ -38,8 +38,9 @@ MISSING = "0badc0de-0000-4000-8000-000000000000"
 
 def client(sim: AstraSimulator, token: str | None = sd.DEMO_TOKEN) -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=BASE,
-                             headers=headers)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url=BASE, headers=headers
+    )
 
 
 @pytest.fixture
@@ -92,8 +93,9 @@ async def test_missing_bearer_token_is_problem_3(sim: AstraSimulator) -> None:
 
 
 @pytest.mark.parametrize("token", ["not-a-token", sd.TOKENS["suspended"]])
-async def test_unknown_or_suspended_users_token_is_problem_4(sim: AstraSimulator,
-                                                             token: str) -> None:
+async def test_unknown_or_suspended_users_token_is_problem_4(
+    sim: AstraSimulator, token: str
+) -> None:
     async with client(sim, token) as c:
         response = await c.get(USERS)
     assert_problem(response, 4, 401)
@@ -101,7 +103,8 @@ async def test_unknown_or_suspended_users_token_is_problem_4(sim: AstraSimulator
 
 
 async def test_other_account_is_forbidden_and_malformed_account_is_invalid_id(
-        api: httpx.AsyncClient) -> None:
+    api: httpx.AsyncClient,
+) -> None:
     assert_problem(await api.get(f"/accounts/{MISSING}/core/v1/users"), 11, 403)
     assert_problem(await api.get("/accounts/wayne/core/v1/users"), 35, 400)
 
@@ -110,7 +113,10 @@ async def test_account_get_and_owner_put(sim: AstraSimulator, api: httpx.AsyncCl
     account = (await api.get(ACCOUNT)).json()
     assert account["type"] == "application/astra-account"
     assert (account["name"], account["state"], account["isEnabled"]) == (
-        "Wayne Enterprises Astra", "active", "true")
+        "Wayne Enterprises Astra",
+        "active",
+        "true",
+    )
     response = await api.put(ACCOUNT, json={**account, "name": "Wayne Astra"})
     assert (response.status_code, response.content) == (204, b"")
     assert sim.state.account["name"] == "Wayne Astra"
@@ -126,8 +132,7 @@ async def test_not_found_problems(api: httpx.AsyncClient) -> None:
     assert_problem(await api.get(f"{USERS}/"), 2, 404)  # no trailing-slash redirect
     # A collection under a parent that doesn't exist is itself missing.
     assert_problem(await api.get(f"{ACCOUNT}/k8s/v1/apps/{MISSING}/appBackups"), 2, 404)
-    assert_problem(await api.get(f"{ACCOUNT}/k8s/v1/apps/{MISSING}/appBackups/{MISSING}"),
-                   1, 404)
+    assert_problem(await api.get(f"{ACCOUNT}/k8s/v1/apps/{MISSING}/appBackups/{MISSING}"), 1, 404)
 
 
 async def test_unknown_path_still_authenticates_first(sim: AstraSimulator) -> None:
@@ -180,10 +185,15 @@ async def test_count_is_all_matches_not_the_page(api: httpx.AsyncClient) -> None
 
 async def test_include_turns_items_into_arrays_in_order(api: httpx.AsyncClient) -> None:
     page = (await api.get(APPS, params={"include": "state,name,id", "limit": "2"})).json()
-    assert page["items"] == [["ready", "postgres-orders", ORDERS],
-                             ["discovering", "mongodb-catalog", sd.APP_IDS["mongodb-catalog"]]]
-    nested = (await api.get(USERS, params={"include": "email,metadata.createdBy",
-                                           "filter": f"id eq '{sd.LUCIUS}'"})).json()
+    assert page["items"] == [
+        ["ready", "postgres-orders", ORDERS],
+        ["discovering", "mongodb-catalog", sd.APP_IDS["mongodb-catalog"]],
+    ]
+    nested = (
+        await api.get(
+            USERS, params={"include": "email,metadata.createdBy", "filter": f"id eq '{sd.LUCIUS}'"}
+        )
+    ).json()
     assert nested["items"] == [["lucius.fox@wayne-enterprises.example", sd.BRUCE]]
 
 
@@ -193,37 +203,48 @@ async def test_filter_eq_and_combinations(api: httpx.AsyncClient) -> None:
         return [i[0] for i in items]
 
     assert await names(APPS, "clusterType eq 'openshift' and protectionState eq 'atRisk'") == [
-        "mysql-billing", "mariadb-legacy"]
+        "mysql-billing",
+        "mariadb-legacy",
+    ]
     assert await names(APPS, "namespaces eq 'analytics-etl'") == ["postgres-analytics"]
     assert await names(BACKUPS, "state ne 'completed' and state ne 'failed'") == [
-        "orders-daily-20260111", "orders-adhoc", "orders-weekly-02"]
+        "orders-daily-20260111",
+        "orders-adhoc",
+        "orders-weekly-02",
+    ]
     assert await names(f"{ACCOUNT}/core/v1/features", "isEnabled eq 'false'") == [
-        "astra.account.ldap"]
+        "astra.account.ldap"
+    ]
     pending = (await api.get(USERS, params={"filter": "state eq 'pending'"})).json()["items"]
     assert [u["id"] for u in pending] == [sd.DICK] and "lastActTimestamp" not in pending[0]
 
 
 async def test_order_by_and_skip(api: httpx.AsyncClient) -> None:
-    page = (await api.get(APPS, params={"orderBy": "name desc", "skip": "7",
-                                        "include": "name"})).json()
+    page = (
+        await api.get(APPS, params={"orderBy": "name desc", "skip": "7", "include": "name"})
+    ).json()
     assert page["items"] == [[n] for n in sorted(sd.APPS, reverse=True)[7:]]
 
 
-@pytest.mark.parametrize(("params", "bad"), [
-    ({"limit": "ten"}, "limit"),
-    ({"limit": "0"}, "limit"),
-    ({"skip": "-1"}, "skip"),
-    ({"count": "yes"}, "count"),
-    ({"continue": "%%%not-base64"}, "continue"),
-    ({"continue": base64.urlsafe_b64encode(b'{"offset": 2}').decode()}, "continue"),
-    ({"include": "name,password"}, "include"),
-    ({"filter": "name = 'x'"}, "filter"),
-    ({"filter": "secret eq 'x'"}, "filter"),
-    ({"orderBy": "name sideways"}, "orderBy"),
-    ({"pageSize": "10"}, "pageSize"),
-])
-async def test_invalid_query_parameters_are_problem_5(api: httpx.AsyncClient,
-                                                      params: dict[str, str], bad: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "bad"),
+    [
+        ({"limit": "ten"}, "limit"),
+        ({"limit": "0"}, "limit"),
+        ({"skip": "-1"}, "skip"),
+        ({"count": "yes"}, "count"),
+        ({"continue": "%%%not-base64"}, "continue"),
+        ({"continue": base64.urlsafe_b64encode(b'{"offset": 2}').decode()}, "continue"),
+        ({"include": "name,password"}, "include"),
+        ({"filter": "name = 'x'"}, "filter"),
+        ({"filter": "secret eq 'x'"}, "filter"),
+        ({"orderBy": "name sideways"}, "orderBy"),
+        ({"pageSize": "10"}, "pageSize"),
+    ],
+)
+async def test_invalid_query_parameters_are_problem_5(
+    api: httpx.AsyncClient, params: dict[str, str], bad: str
+) -> None:
     problem = assert_problem(await api.get(APPS, params=params), 5, 400)
     assert [p["name"] for p in problem["invalidParams"]] == [bad]
     assert problem["invalidParams"][0]["reason"]
@@ -241,8 +262,9 @@ async def test_continue_is_bound_to_its_filter(api: httpx.AsyncClient) -> None:
 # ----- writes: 201/204, validation, conflicts, permissions ---------------------------------
 async def test_post_put_delete_user(sim: AstraSimulator, api: httpx.AsyncClient) -> None:
     new = body("user", firstName="Alfred", lastName="Pennyworth", email="alfred@wayne.example")
-    response = await api.post(USERS, json=new,
-                              headers={"Content-Type": "application/astra-user+json"})
+    response = await api.post(
+        USERS, json=new, headers={"Content-Type": "application/astra-user+json"}
+    )
     assert response.status_code == 201
     user = response.json()
     assert response.headers["location"] == f"{BASE}{USERS}/{user['id']}"
@@ -266,19 +288,21 @@ async def test_body_problems_7_9_19(api: httpx.AsyncClient) -> None:
     assert_problem(await api.post(USERS, content=b"{nope"), 7, 400)
     assert_problem(await api.post(USERS, json=["a list"]), 7, 400)
     problem = assert_problem(await api.post(USERS, json={"firstName": "X"}), 9, 400)
-    assert {f["name"] for f in problem["invalidFields"]} == {"type", "version", "lastName",
-                                                             "email"}
+    # only email is required: the OpenAPI makes firstName and lastName optional
+    assert {f["name"] for f in problem["invalidFields"]} == {"type", "version", "email"}
     # Booleans are strings: a JSON true is an invalid resource.
     as_bool = body("user", firstName="A", lastName="B", email="a@b.example", isEnabled=True)
     assert_problem(await api.post(USERS, json=as_bool), 9, 400)
-    duplicate = body("user", firstName="B", lastName="W",
-                     email="BRUCE.WAYNE@wayne-enterprises.example")
+    duplicate = body(
+        "user", firstName="B", lastName="W", email="BRUCE.WAYNE@wayne-enterprises.example"
+    )
     assert_problem(await api.post(USERS, json=duplicate), 19, 409)
     # PUT is a full replace: a partial body is invalid, and email can't change.
     bruce = (await api.get(f"{USERS}/{sd.BRUCE}")).json()
     assert_problem(await api.put(f"{USERS}/{sd.BRUCE}", json=body("user", firstName="B")), 9, 400)
-    assert_problem(await api.put(f"{USERS}/{sd.BRUCE}", json={**bruce, "email": "b@x.example"}),
-                   9, 400)
+    assert_problem(
+        await api.put(f"{USERS}/{sd.BRUCE}", json={**bruce, "email": "b@x.example"}), 9, 400
+    )
 
 
 async def test_conflicts_are_problem_10(api: httpx.AsyncClient) -> None:
@@ -287,18 +311,26 @@ async def test_conflicts_are_problem_10(api: httpx.AsyncClient) -> None:
     assert_problem(await api.post(bindings, json=again), 10, 409)
     failed_app = sd.APP_IDS["mysql-billing"]
     backup = body("appBackup", name="billing-now")
-    assert_problem(await api.post(f"{ACCOUNT}/k8s/v1/apps/{failed_app}/appBackups", json=backup),
-                   10, 409)
-    same_name = body("app", name="postgres-orders", clusterID=sd.CLUSTER_GKE[0],
-                     namespaces=["orders"])
+    assert_problem(
+        await api.post(f"{ACCOUNT}/k8s/v1/apps/{failed_app}/appBackups", json=backup), 10, 409
+    )
+    same_name = body(
+        "app",
+        name="postgres-orders",
+        clusterID=sd.CLUSTER_GKE[0],
+        namespaceScopedResources=[{"namespace": "orders"}],
+    )
     assert_problem(await api.post(APPS, json=same_name), 10, 409)
 
 
 async def test_roles_limit_writes_with_problem_11(sim: AstraSimulator) -> None:
     viewer_token = sim.add_token(sd.DICK, "viewer-cli")["token"]
     new_user = body("user", firstName="J", lastName="Todd", email="jason@wayne.example")
-    async with client(sim, viewer_token) as viewer, client(sim, sd.TOKENS["member"]) as member, \
-            client(sim, sd.TOKENS["admin"]) as admin:
+    async with (
+        client(sim, viewer_token) as viewer,
+        client(sim, sd.TOKENS["member"]) as member,
+        client(sim, sd.TOKENS["admin"]) as admin,
+    ):
         assert (await viewer.get(APPS)).status_code == 200
         assert_problem(await viewer.post(SNAPS, json=body("appSnap", name="s")), 11, 403)
         assert (await member.post(SNAPS, json=body("appSnap", name="s"))).status_code == 201
@@ -311,22 +343,35 @@ async def test_roles_limit_writes_with_problem_11(sim: AstraSimulator) -> None:
         assert_problem(await admin.put(f"{bindings}/{dick}", json=owner), 11, 403)
 
 
-async def test_app_backup_snapshot_lifecycle(sim: AstraSimulator,
-                                             api: httpx.AsyncClient) -> None:
-    app_body = body("app", name="postgres-new", clusterID=sd.CLUSTER_EKS[0],
-                    namespaces=["new"], metadata={"labels": [{"name": "tier", "value": "dev"}]})
+async def test_app_backup_snapshot_lifecycle(sim: AstraSimulator, api: httpx.AsyncClient) -> None:
+    app_body = body(
+        "app",
+        name="postgres-new",
+        clusterID=sd.CLUSTER_EKS[0],
+        namespaceScopedResources=[{"namespace": "new"}],
+        metadata={"labels": [{"name": "tier", "value": "dev"}]},
+    )
     app = (await api.post(APPS, json=app_body)).json()
     assert (app["state"], app["protectionState"], app["clusterName"], app["clusterType"]) == (
-        "pending", "none", sd.CLUSTER_EKS[1], "eks")
+        "pending",
+        "none",
+        sd.CLUSTER_EKS[1],
+        "eks",
+    )
     assert app["metadata"]["labels"] == [{"name": "tier", "value": "dev"}]
-    unknown_cluster = body("app", name="x", clusterID=MISSING, namespaces=["x"])
+    unknown_cluster = body(
+        "app", name="x", clusterID=MISSING, namespaceScopedResources=[{"namespace": "x"}]
+    )
     assert_problem(await api.post(APPS, json=unknown_cluster), 9, 400)
 
     made = await api.post(BACKUPS, json=body("appBackup", name="orders-now"))
     backup = made.json()
     assert made.status_code == 201 and made.headers["location"].endswith(backup["id"])
     assert (backup["state"], backup["percentDone"], backup["bucketID"]) == (
-        "pending", "0", sd.BUCKET_PRIMARY)
+        "pending",
+        "0",
+        sd.BUCKET_PRIMARY,
+    )
     assert (await api.delete(f"{BACKUPS}/{backup['id']}")).status_code == 204
 
     # Unmanaging an app takes its backups and snapshots with it.
@@ -338,7 +383,7 @@ async def test_app_backup_snapshot_lifecycle(sim: AstraSimulator,
 # ----- tokens and credentials: secrets ------------------------------------------------------
 async def test_token_secret_is_shown_once(sim: AstraSimulator, api: httpx.AsyncClient) -> None:
     tokens = f"{USERS}/{sd.BRUCE}/tokens"
-    response = await api.post(tokens, json=body("token", name="laptop"))
+    response = await api.post(tokens, json=body("apiToken", name="laptop"))
     assert response.status_code == 201
     created = response.json()
     secret = created.pop("token")
@@ -357,22 +402,23 @@ async def test_token_secret_is_shown_once(sim: AstraSimulator, api: httpx.AsyncC
 
 async def test_token_ownership(sim: AstraSimulator) -> None:
     barbara_tokens = f"{USERS}/{sd.BARBARA}/tokens"
-    async with client(sim, sd.TOKENS["member"]) as member, \
-            client(sim, sd.TOKENS["admin"]) as admin:
-        assert (await member.post(barbara_tokens, json=body("token", name="mine"))).status_code \
-            == 201
+    async with client(sim, sd.TOKENS["member"]) as member, client(sim, sd.TOKENS["admin"]) as admin:
+        assert (
+            await member.post(barbara_tokens, json=body("apiToken", name="mine"))
+        ).status_code == 201
         assert_problem(await member.get(f"{USERS}/{sd.LUCIUS}/tokens"), 11, 403)
         # Admins may list and revoke others' tokens but not mint them.
         assert len((await admin.get(barbara_tokens)).json()["items"]) == 2
-        assert_problem(await admin.post(barbara_tokens, json=body("token", name="x")), 11, 403)
+        assert_problem(await admin.post(barbara_tokens, json=body("apiToken", name="x")), 11, 403)
         assert_problem(await admin.get(f"{USERS}/{MISSING}/tokens"), 2, 404)
 
 
 async def test_credentials_never_show_their_content(api: httpx.AsyncClient) -> None:
     creds = f"{ACCOUNT}/core/v1/credentials"
     secret = "apiVersion: v1\nusers: [{token: TOP-SECRET-KUBECONFIG}]"
-    response = await api.post(creds, json=body("credential", name="eks-admin",
-                                               keyType="kubeconfig", keyStore=secret))
+    response = await api.post(
+        creds, json=body("credential", name="eks-admin", keyType="kubeconfig", keyStore=secret)
+    )
     assert response.status_code == 201 and "keyStore" not in response.json()
     listed = await api.get(creds)
     shown = await api.get(response.headers["location"])
@@ -399,8 +445,14 @@ def test_seed_covers_every_state_and_role(sim: AstraSimulator) -> None:
 
 def test_every_seeded_resource_has_the_envelope(sim: AstraSimulator) -> None:
     state = sim.state
-    resources = [state.account, *state.users.values(), *state.role_bindings.values(),
-                 *state.credentials.values(), *state.features.values(), *state.apps.values()]
+    resources = [
+        state.account,
+        *state.users.values(),
+        *state.role_bindings.values(),
+        *state.credentials.values(),
+        *state.features.values(),
+        *state.apps.values(),
+    ]
     for nested in (state.tokens, state.app_backups, state.app_snaps):
         resources += [r for per_parent in nested.values() for r in per_parent.values()]
     for r in resources:
@@ -416,12 +468,17 @@ def test_every_seeded_resource_has_the_envelope(sim: AstraSimulator) -> None:
 async def test_seed_feature_matches_the_vendor_example(api: httpx.AsyncClient) -> None:
     feature = (await api.get(f"{ACCOUNT}/core/v1/features/{sd.FEATURE_RBAC_ID}")).json()
     assert feature == {
-        "type": "application/astra-feature", "version": "1.1",
-        "id": "2d960b50-10be-5a19-a3ef-80bd08c12a89", "name": "astra.account.rbac",
+        "type": "application/astra-feature",
+        "version": "1.1",
+        "id": "2d960b50-10be-5a19-a3ef-80bd08c12a89",
+        "name": "astra.account.rbac",
         "isEnabled": "true",
-        "metadata": {"labels": [], "creationTimestamp": "2022-10-06T20:58:16.305662Z",
-                     "modificationTimestamp": "2022-10-06T20:58:16.305662Z",
-                     "createdBy": "8f84cf09-8036-51e4-b579-bd30cb07b269"},
+        "metadata": {
+            "labels": [],
+            "creationTimestamp": "2022-10-06T20:58:16.305662Z",
+            "modificationTimestamp": "2022-10-06T20:58:16.305662Z",
+            "createdBy": "8f84cf09-8036-51e4-b579-bd30cb07b269",
+        },
     }
 
 
@@ -438,8 +495,15 @@ async def test_runs_are_deterministic() -> None:
     async def snapshot() -> list[Any]:
         sim = AstraSimulator()
         async with client(sim) as c:
-            made = await c.post(APPS, json=body("app", name="n", clusterID=sd.CLUSTER_GKE[0],
-                                                namespaces=["n"]))
+            made = await c.post(
+                APPS,
+                json=body(
+                    "app",
+                    name="n",
+                    clusterID=sd.CLUSTER_GKE[0],
+                    namespaceScopedResources=[{"namespace": "n"}],
+                ),
+            )
             missing = await c.get(f"{USERS}/{MISSING}")
             return [made.json(), missing.json(), (await c.get(f"{USERS}/{sd.BRUCE}/tokens")).json()]
 
@@ -461,19 +525,26 @@ async def test_builders_make_many_users_with_tokens() -> None:
 
 
 # ----- log and faults -------------------------------------------------------------------
-async def test_request_log_records_identity_and_status(sim: AstraSimulator,
-                                                       api: httpx.AsyncClient) -> None:
+async def test_request_log_records_identity_and_status(
+    sim: AstraSimulator, api: httpx.AsyncClient
+) -> None:
     await api.get(APPS, params={"limit": "1"})
     await api.get(f"{USERS}/{MISSING}")
     first, second = sim.log.entries
     assert (first.method, first.path, first.query, first.identity, first.status) == (
-        "GET", APPS, "limit=1", sd.BRUCE, 200)
+        "GET",
+        APPS,
+        "limit=1",
+        sd.BRUCE,
+        200,
+    )
     assert (second.identity, second.status) == (sd.BRUCE, 404)
     assert sim.log.count("GET", r".*/k8s/v2/apps") == 1
 
 
-async def test_injected_faults_use_the_problem_form(sim: AstraSimulator,
-                                                    api: httpx.AsyncClient) -> None:
+async def test_injected_faults_use_the_problem_form(
+    sim: AstraSimulator, api: httpx.AsyncClient
+) -> None:
     sim.faults.add(503, path=r".*/k8s/v2/apps", times=1, headers={"Retry-After": "2"})
     sim.faults.add(500, path=r".*/core/v1/users", method="POST")
     unavailable = await api.get(APPS)

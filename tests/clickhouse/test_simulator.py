@@ -51,8 +51,11 @@ def make_sim(**kwargs: Any) -> ClickHouseSimulator:
 
 def client(sim: ClickHouseSimulator, key: str = "acme admin") -> httpx.AsyncClient:
     credentials = SEED_CREDENTIALS[key]
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL,
-                             auth=(credentials["key_id"], credentials["key_secret"]))
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app),
+        base_url=BASE_URL,
+        auth=(credentials["key_id"], credentials["key_secret"]),
+    )
 
 
 @pytest.fixture
@@ -77,6 +80,7 @@ def assert_error(response: httpx.Response, status: int, text: str = "") -> None:
 
 # --- seed ------------------------------------------------------------------------------------
 
+
 def test_seed_covers_every_service_state_with_openapi_tiers_and_matching_regions() -> None:
     sim = make_sim()
     services = [s for org in sim.state.organizations.values() for s in org.services.values()]
@@ -87,21 +91,28 @@ def test_seed_covers_every_service_state_with_openapi_tiers_and_matching_regions
     backups = [b for org in sim.state.organizations.values() for b in org.backups.values()]
     assert {b["status"] for b in backups} == {"done", "error", "in_progress"}
     assert [o.organization["name"] for o in sim.state.organizations.values()] == [
-        "Acme Analytics", "Globex Data"]
+        "Acme Analytics",
+        "Globex Data",
+    ]
 
 
 def test_seed_is_deterministic() -> None:
     first, second = make_sim(), make_sim()
     assert [o.services for o in first.state.organizations.values()] == [
-        o.services for o in second.state.organizations.values()]
+        o.services for o in second.state.organizations.values()
+    ]
 
 
 @pytest.mark.parametrize(("account", "organization"), [("acme", ACME), ("globex", GLOBEX)])
 async def test_each_demo_account_is_an_enabled_admin_key_of_its_organization(
-        sim: ClickHouseSimulator, account: str, organization: str) -> None:
+    sim: ClickHouseSimulator, account: str, organization: str
+) -> None:
     credentials = DEMO_ACCOUNTS[account]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL,
-                                 auth=(credentials["key_id"], credentials["key_secret"])) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app),
+        base_url=BASE_URL,
+        auth=(credentials["key_id"], credentials["key_secret"]),
+    ) as http:
         path = f"/v1/organizations/{organization}"
         name = (await http.get(path)).json()["result"]["name"]
         assert (await http.patch(path, json={"name": name})).status_code == 200
@@ -109,6 +120,7 @@ async def test_each_demo_account_is_an_enabled_admin_key_of_its_organization(
 
 
 # --- authentication and authorization ------------------------------------------------------
+
 
 async def test_demo_account_lists_only_its_own_organization(sim: ClickHouseSimulator) -> None:
     async with client(sim, "globex admin") as http:
@@ -120,26 +132,30 @@ async def test_demo_account_lists_only_its_own_organization(sim: ClickHouseSimul
 
 
 @pytest.mark.parametrize("auth", [None, ("AcmeDemoAdminKeyId01", "wrong"), ("nobody", "x")])
-async def test_missing_or_wrong_credentials_are_401(sim: ClickHouseSimulator,
-                                                    auth: tuple[str, str] | None) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL,
-                                 auth=auth) as http:
+async def test_missing_or_wrong_credentials_are_401(
+    sim: ClickHouseSimulator, auth: tuple[str, str] | None
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL, auth=auth
+    ) as http:
         assert_error(await http.get("/v1/organizations"), 401)
 
 
 @pytest.mark.parametrize("header", ["Basic !!!", "Bearer abc", "Basic"])
-async def test_malformed_authorization_header_is_401(sim: ClickHouseSimulator,
-                                                     header: str) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app),
-                                 base_url=BASE_URL) as http:
+async def test_malformed_authorization_header_is_401(sim: ClickHouseSimulator, header: str) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL
+    ) as http:
         response = await http.get("/v1/organizations", headers={"Authorization": header})
     assert_error(response, 401)
 
 
-@pytest.mark.parametrize(("key", "text"), [("acme legacy", "disabled"),
-                                           ("globex expired", "expired")])
-async def test_disabled_and_expired_keys_are_401(sim: ClickHouseSimulator, key: str,
-                                                 text: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "text"), [("acme legacy", "disabled"), ("globex expired", "expired")]
+)
+async def test_disabled_and_expired_keys_are_401(
+    sim: ClickHouseSimulator, key: str, text: str
+) -> None:
     async with client(sim, key) as http:
         assert_error(await http.get("/v1/organizations"), 401, text)
 
@@ -148,53 +164,65 @@ async def test_another_organizations_id_is_403(acme: httpx.AsyncClient) -> None:
     assert_error(await acme.get(f"/v1/organizations/{GLOBEX}/services"), 403)
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    (ACME_ORG, {"name": "Renamed"}),
-    (f"{PROD}/backupConfiguration", {"backupRetentionPeriodInHours": 48}),
-])
-async def test_developer_keys_cannot_make_admin_only_writes(sim: ClickHouseSimulator, path: str,
-                                                            body: dict) -> None:
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (ACME_ORG, {"name": "Renamed"}),
+        (f"{PROD}/backupConfiguration", {"backupRetentionPeriodInHours": 48}),
+    ],
+)
+async def test_developer_keys_cannot_make_admin_only_writes(
+    sim: ClickHouseSimulator, path: str, body: dict
+) -> None:
     async with client(sim, "acme ci") as http:
         assert_error(await http.patch(path, json=body), 403, "admin")
         assert (await http.get(path)).status_code == 200
 
 
 async def test_developer_keys_may_make_writes_without_the_admin_note(
-        sim: ClickHouseSimulator) -> None:
+    sim: ClickHouseSimulator,
+) -> None:
     async with client(sim, "acme ci") as http:
         response = await http.patch(f"{PROD}/state", json={"command": "stop"})
     assert response.status_code == 200
-    assert response.json()["result"]["state"] == "stopped"
+    assert response.json()["result"]["state"] == "stopping"
 
 
-@pytest.mark.parametrize("path", [
-    "/v1/organizations/not-a-uuid",
-    f"{ACME_ORG}/services/123",
-    f"{PROD}/backups/abc",
-    f"{ACME_ORG}/keys/x",
-    f"{ACME_ORG}/members/x",
-    f"{ACME_ORG}/invitations/x",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/organizations/not-a-uuid",
+        f"{ACME_ORG}/services/123",
+        f"{PROD}/backups/abc",
+        f"{ACME_ORG}/keys/x",
+        f"{ACME_ORG}/members/x",
+        f"{ACME_ORG}/invitations/x",
+    ],
+)
 async def test_malformed_uuid_in_path_is_400(acme: httpx.AsyncClient, path: str) -> None:
     assert_error(await acme.get(path), 400, "uuid")
 
 
-@pytest.mark.parametrize("path", [
-    f"/v1/organizations/{MISSING}",
-    f"{ACME_ORG}/services/{MISSING}",
-    f"{PROD}/backups/{MISSING}",
-    f"{ACME_ORG}/keys/{MISSING}",
-    f"{ACME_ORG}/members/{MISSING}",
-    f"{ACME_ORG}/invitations/{MISSING}",
-    f"{ACME_ORG}/activities/no-such-activity",  # activity IDs are plain strings
-    f"{ACME_ORG}/services/{sd.seed_uuid('service', 'globex', 'Globex ETL')}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/v1/organizations/{MISSING}",
+        f"{ACME_ORG}/services/{MISSING}",
+        f"{PROD}/backups/{MISSING}",
+        f"{ACME_ORG}/keys/{MISSING}",
+        f"{ACME_ORG}/members/{MISSING}",
+        f"{ACME_ORG}/invitations/{MISSING}",
+        f"{ACME_ORG}/activities/no-such-activity",  # activity IDs are plain strings
+        f"{ACME_ORG}/services/{sd.seed_uuid('service', 'globex', 'Globex ETL')}",
+    ],
+)
 async def test_unknown_ids_are_404(acme: httpx.AsyncClient, path: str) -> None:
     assert_error(await acme.get(path), 404, "not found")
 
 
 async def test_unknown_paths_and_methods_answer_with_the_vendor_error_body(
-        acme: httpx.AsyncClient) -> None:
+    acme: httpx.AsyncClient,
+) -> None:
     assert_error(await acme.get("/v1/nothing"), 404)
     response = await acme.put(ACME_ORG)
     assert_error(response, 405)
@@ -203,28 +231,37 @@ async def test_unknown_paths_and_methods_answer_with_the_vendor_error_body(
 
 # --- request log, faults, rate limit ---------------------------------------------------------
 
+
 async def test_log_records_method_path_query_identity_and_status(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     await acme.get(f"{ACME_ORG}/activities", params={"from_date": "2026-06-01T00:00:00Z"})
     await acme.get(f"/v1/organizations/{GLOBEX}")
     entry, forbidden = sim.log.entries
     assert (entry.method, entry.path, entry.identity, entry.status) == (
-        "GET", f"{ACME_ORG}/activities", "AcmeDemoAdminKeyId01", 200)
+        "GET",
+        f"{ACME_ORG}/activities",
+        "AcmeDemoAdminKeyId01",
+        200,
+    )
     assert "from_date=" in entry.query
     assert (forbidden.identity, forbidden.status) == ("AcmeDemoAdminKeyId01", 403)
     assert sim.log.count("GET", r"/v1/organizations/[^/]+/activities") == 1
 
 
 async def test_unauthenticated_requests_are_logged_without_identity(
-        sim: ClickHouseSimulator) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app),
-                                 base_url=BASE_URL) as http:
+    sim: ClickHouseSimulator,
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL
+    ) as http:
         await http.get("/v1/organizations")
     assert [(e.identity, e.status) for e in sim.log.entries] == [(None, 401)]
 
 
 async def test_injected_fault_renders_the_vendor_error_body_once(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     sim.faults.add(503, path=r"/v1/organizations/[^/]+/services", message="upstream down")
     assert_error(await acme.get(f"{ACME_ORG}/services"), 503, "upstream down")
     assert (await acme.get(f"{ACME_ORG}/services")).status_code == 200
@@ -254,8 +291,12 @@ async def test_rate_limit_is_off_by_default(acme: httpx.AsyncClient) -> None:
 
 # --- write validation ------------------------------------------------------------------------
 
-GOOD_SERVICE = {"name": "New Service", "provider": "aws", "region": "us-east-1",
-                "tier": "production"}
+GOOD_SERVICE = {
+    "name": "New Service",
+    "provider": "aws",
+    "region": "us-east-1",
+    "tier": "production",
+}
 BAD_WRITES = [
     ("POST", "/services", GOOD_SERVICE | {"name": "x" * 51}, "name"),
     ("POST", "/services", GOOD_SERVICE | {"name": "with-hyphen"}, "name"),
@@ -264,15 +305,27 @@ BAD_WRITES = [
     ("POST", "/services", GOOD_SERVICE | {"region": "mars-1"}, "region"),
     ("POST", "/services", GOOD_SERVICE | {"region": "europe-west4"}, "not a aws region"),
     ("POST", "/services", GOOD_SERVICE | {"tier": "enterprise"}, "tier"),
-    ("POST", "/services", GOOD_SERVICE | {"provider": "azure", "region": "eastus",
-                                          "tier": "development"}, "azure"),
+    (
+        "POST",
+        "/services",
+        GOOD_SERVICE | {"provider": "azure", "region": "eastus", "tier": "development"},
+        "azure",
+    ),
     ("POST", "/services", GOOD_SERVICE | {"minTotalMemoryGb": 30}, "multiple of 12"),
     ("POST", "/services", GOOD_SERVICE | {"minTotalMemoryGb": 12}, "between 24 and 720"),
     ("POST", "/services", GOOD_SERVICE | {"maxTotalMemoryGb": 732}, "maxTotalMemoryGb"),
-    ("POST", "/services", GOOD_SERVICE | {"minTotalMemoryGb": 96, "maxTotalMemoryGb": 48},
-     "must not exceed"),
-    ("POST", "/services", GOOD_SERVICE | {"tier": "development", "minTotalMemoryGb": 48},
-     "only for 'production'"),
+    (
+        "POST",
+        "/services",
+        GOOD_SERVICE | {"minTotalMemoryGb": 96, "maxTotalMemoryGb": 48},
+        "must not exceed",
+    ),
+    (
+        "POST",
+        "/services",
+        GOOD_SERVICE | {"tier": "development", "minTotalMemoryGb": 48},
+        "only for 'production'",
+    ),
     ("POST", "/services", GOOD_SERVICE | {"numReplicas": 2}, "numReplicas"),
     ("POST", "/services", GOOD_SERVICE | {"numReplicas": 21}, "between 3 and 20"),
     ("POST", "/services", GOOD_SERVICE | {"idleTimeoutMinutes": 4}, ">= 5"),
@@ -283,69 +336,101 @@ BAD_WRITES = [
     ("POST", "/services", GOOD_SERVICE | {"backupId": MISSING}, "no such backup"),
     ("POST", "/services", GOOD_SERVICE | {"backupId": "nope"}, "uuid"),
     ("PATCH", f"/services/{ACME_PROD}/scaling", {"numReplicas": 25}, "between 3 and 20"),
-    ("PATCH", f"/services/{ACME_SANDBOX}/scaling", {"maxTotalMemoryGb": 48},
-     "only for 'production'"),
+    (
+        "PATCH",
+        f"/services/{ACME_SANDBOX}/scaling",
+        {"maxTotalMemoryGb": 48},
+        "only for 'production'",
+    ),
     ("PATCH", f"/services/{ACME_SANDBOX}/scaling", {"idleScaling": False}, "development"),
     ("PATCH", f"/services/{ACME_PROD}/scaling", {"minReplicaMemoryGb": 16}, "unknown field"),
-    ("PATCH", f"/services/{ACME_PROD}/replicaScaling", {"minReplicaMemoryGb": 10},
-     "multiple of 4"),
-    ("PATCH", f"/services/{ACME_PROD}/replicaScaling", {"maxReplicaMemoryGb": 244},
-     "between 8 and 240"),
-    ("PATCH", f"/services/{ACME_PROD}/replicaScaling", {"minReplicaMemoryGb": 200},
-     "minReplicaMemoryGb (200) must not exceed maxReplicaMemoryGb (120)"),
+    ("PATCH", f"/services/{ACME_PROD}/replicaScaling", {"minReplicaMemoryGb": 10}, "multiple of 4"),
+    (
+        "PATCH",
+        f"/services/{ACME_PROD}/replicaScaling",
+        {"maxReplicaMemoryGb": 244},
+        "between 8 and 240",
+    ),
+    (
+        "PATCH",
+        f"/services/{ACME_PROD}/replicaScaling",
+        {"minReplicaMemoryGb": 200},
+        "minReplicaMemoryGb (200) must not exceed maxReplicaMemoryGb (120)",
+    ),
     ("PATCH", f"/services/{ACME_PROD}/state", {"command": "restart"}, "command"),
     ("PATCH", f"/services/{ACME_PROD}/state", {}, "command is required"),
     ("PATCH", f"/services/{ACME_PROD}", {"name": "bad/name"}, "name"),
     ("PATCH", f"/services/{ACME_PROD}", {"ipAccessList": [{"source": "1.2.3.4"}]}, "object"),
     ("PATCH", f"/services/{ACME_PROD}/password", {"newPasswordHash": "plain"}, "SHA-256"),
     ("PATCH", f"/services/{ACME_PROD}/backupConfiguration", {"backupStartTime": "25:00"}, "HH:MM"),
-    ("PATCH", f"/services/{ACME_PROD}/backupConfiguration", {"backupPeriodInHours": 12},
-     "must be 24 while backupStartTime is set"),
-    ("PATCH", "", {"privateEndpoints": {"add": [{"id": "x", "cloudProvider": "gcp",
-                                                 "region": "us-east-1"}]}}, "not a gcp region"),
+    (
+        "PATCH",
+        f"/services/{ACME_PROD}/backupConfiguration",
+        {"backupPeriodInHours": 12},
+        "must be 24 while backupStartTime is set",
+    ),
+    (
+        "PATCH",
+        "",
+        {"privateEndpoints": {"add": [{"id": "x", "cloudProvider": "gcp", "region": "us-east-1"}]}},
+        "not a gcp region",
+    ),
     ("POST", "/keys", {"name": "k", "roles": []}, "at least 1"),
     ("POST", "/keys", {"name": "k", "roles": ["owner"]}, "roles"),
     ("POST", "/keys", {"roles": ["admin"]}, "name is required"),
     ("POST", "/keys", {"name": "k", "roles": ["admin"], "expireAt": "tomorrow"}, "ISO-8601"),
     ("PATCH", f"/keys/{sd.seed_uuid('key', 'acme', 'acme ci')}", {"state": "paused"}, "state"),
-    ("PATCH", f"/members/{sd.seed_uuid('user', 'bob@acme-analytics.example')}",
-     {"role": "owner"}, "role"),
+    (
+        "PATCH",
+        f"/members/{sd.seed_uuid('user', 'bob@acme-analytics.example')}",
+        {"role": "owner"},
+        "role",
+    ),
     ("POST", "/invitations", {"email": "not-an-email", "role": "admin"}, "email"),
     ("POST", "/invitations", {"email": "x@example.com"}, "role is required"),
 ]
 
 
 @pytest.mark.parametrize(("method", "suffix", "body", "text"), BAD_WRITES)
-async def test_invalid_writes_are_400_with_a_clear_text(acme: httpx.AsyncClient, method: str,
-                                                        suffix: str, body: dict,
-                                                        text: str) -> None:
+async def test_invalid_writes_are_400_with_a_clear_text(
+    acme: httpx.AsyncClient, method: str, suffix: str, body: dict, text: str
+) -> None:
     response = await acme.request(method, ACME_ORG + suffix, json=body)
     assert_error(response, 400, text)
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b'"text"'])
-async def test_a_body_that_is_not_a_json_object_is_400(acme: httpx.AsyncClient,
-                                                       content: bytes) -> None:
-    response = await acme.post(f"{ACME_ORG}/services", content=content,
-                               headers={"Content-Type": "application/json"})
+async def test_a_body_that_is_not_a_json_object_is_400(
+    acme: httpx.AsyncClient, content: bytes
+) -> None:
+    response = await acme.post(
+        f"{ACME_ORG}/services", content=content, headers={"Content-Type": "application/json"}
+    )
     assert_error(response, 400)
 
 
-@pytest.mark.parametrize(("query", "text"), [
-    ({}, "cloud_provider is required"),
-    ({"cloud_provider": "aws"}, "region_id is required"),
-    ({"cloud_provider": "oracle", "region_id": "x"}, "cloud_provider"),
-    ({"cloud_provider": "azure", "region_id": "us-east-1"}, "not a azure region"),
-])
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ({}, "cloud_provider is required"),
+        ({"cloud_provider": "aws"}, "region_id is required"),
+        ({"cloud_provider": "oracle", "region_id": "x"}, "cloud_provider"),
+        ({"cloud_provider": "azure", "region_id": "us-east-1"}, "not a azure region"),
+    ],
+)
 async def test_org_private_endpoint_config_needs_a_provider_and_its_region(
-        acme: httpx.AsyncClient, query: dict, text: str) -> None:
+    acme: httpx.AsyncClient, query: dict, text: str
+) -> None:
     assert_error(await acme.get(f"{ACME_ORG}/privateEndpointConfig", params=query), 400, text)
 
 
 async def test_org_private_endpoint_config_accepts_the_documented_parameter_titles(
-        acme: httpx.AsyncClient) -> None:
-    response = await acme.get(f"{ACME_ORG}/privateEndpointConfig", params={
-        "Cloud provider identifier": "gcp", "Cloud provider region": "us-east1"})
+    acme: httpx.AsyncClient,
+) -> None:
+    response = await acme.get(
+        f"{ACME_ORG}/privateEndpointConfig",
+        params={"Cloud provider identifier": "gcp", "Cloud provider region": "us-east1"},
+    )
     assert response.status_code == 200
     assert "us-east1" in response.json()["result"]["endpointServiceId"]
 
@@ -357,8 +442,10 @@ async def test_activities_reject_a_malformed_date(acme: httpx.AsyncClient) -> No
 
 # --- service lifecycle -----------------------------------------------------------------------
 
+
 async def test_created_service_provisions_and_shows_its_password_once(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     response = await acme.post(f"{ACME_ORG}/services", json=GOOD_SERVICE)
     assert response.status_code == 200
     result = response.json()["result"]
@@ -371,14 +458,21 @@ async def test_created_service_provisions_and_shows_its_password_once(
     assert (await acme.get(path)).json()["result"]["state"] == "running"
 
 
-async def test_stop_start_and_delete_a_service(sim: ClickHouseSimulator,
-                                               acme: httpx.AsyncClient) -> None:
+async def test_stop_start_and_delete_a_service(
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     assert_error(await acme.delete(PROD), 409, "stopped")
-    stopped = await acme.patch(f"{PROD}/state", json={"command": "stop"})
-    assert stopped.json()["result"]["state"] == "stopped"
-    started = await acme.patch(f"{PROD}/state", json={"command": "start"})
-    assert started.json()["result"]["state"] == "running"
+    stopping = await acme.patch(f"{PROD}/state", json={"command": "stop"})
+    assert stopping.json()["result"]["state"] == "stopping"
+    assert_error(await acme.delete(PROD), 409, "stopping")
+    sim.settle()
+    assert (await acme.get(PROD)).json()["result"]["state"] == "stopped"
+    starting = await acme.patch(f"{PROD}/state", json={"command": "start"})
+    assert starting.json()["result"]["state"] == "starting"
+    sim.settle()
+    assert (await acme.get(PROD)).json()["result"]["state"] == "running"
     await acme.patch(f"{PROD}/state", json={"command": "stop"})
+    sim.settle()
     deleted = await acme.delete(PROD)
     assert deleted.status_code == 200 and set(deleted.json()) == {"status", "requestId"}
     assert (await acme.get(PROD)).json()["result"]["state"] == "terminating"
@@ -388,7 +482,8 @@ async def test_stop_start_and_delete_a_service(sim: ClickHouseSimulator,
 
 
 async def test_restore_needs_the_region_and_tier_of_the_backups_service(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     backups = (await acme.get(f"{PROD}/backups")).json()["result"]
     done = next(b["id"] for b in backups if b["status"] == "done")
     in_progress = next(b["id"] for b in backups if b["status"] == "in_progress")
@@ -403,28 +498,36 @@ async def test_restore_needs_the_region_and_tier_of_the_backups_service(
 
 
 async def test_scaling_per_replica_is_a_third_of_total_memory(acme: httpx.AsyncClient) -> None:
-    response = await acme.patch(f"{PROD}/replicaScaling",
-                                json={"minReplicaMemoryGb": 16, "maxReplicaMemoryGb": 64})
+    response = await acme.patch(
+        f"{PROD}/replicaScaling", json={"minReplicaMemoryGb": 16, "maxReplicaMemoryGb": 64}
+    )
     result = response.json()["result"]
     assert (result["minReplicaMemoryGb"], result["maxReplicaMemoryGb"]) == (16, 64)
     assert (result["minTotalMemoryGb"], result["maxTotalMemoryGb"]) == (48, 192)
     service = (await acme.get(PROD)).json()["result"]
     assert "minReplicaMemoryGb" not in service  # only the replicaScaling answer has them
-    scaled = await acme.patch(f"{PROD}/scaling", json={"maxTotalMemoryGb": 720,
-                                                       "numReplicas": 5,
-                                                       "idleTimeoutMinutes": 10})
-    assert {k: scaled.json()["result"][k] for k in
-            ("maxTotalMemoryGb", "numReplicas", "idleTimeoutMinutes")} == {
-        "maxTotalMemoryGb": 720, "numReplicas": 5, "idleTimeoutMinutes": 10}
+    scaled = await acme.patch(
+        f"{PROD}/scaling",
+        json={"maxTotalMemoryGb": 720, "numReplicas": 5, "idleTimeoutMinutes": 10},
+    )
+    assert {
+        k: scaled.json()["result"][k]
+        for k in ("maxTotalMemoryGb", "numReplicas", "idleTimeoutMinutes")
+    } == {"maxTotalMemoryGb": 720, "numReplicas": 5, "idleTimeoutMinutes": 10}
 
 
 async def test_service_patch_removes_then_adds(acme: httpx.AsyncClient) -> None:
-    response = await acme.patch(PROD, json={
-        "name": "Acme Prod 2",
-        "ipAccessList": {"remove": [{"source": "203.0.113.0/24"}],
-                         "add": [{"source": "10.0.0.0/8", "description": "VPN"}]},
-        "privateEndpointIds": {"add": ["vpce-2"], "remove": ["vpce-0a1b2c3d4e5f60001"]},
-    })
+    response = await acme.patch(
+        PROD,
+        json={
+            "name": "Acme Prod 2",
+            "ipAccessList": {
+                "remove": [{"source": "203.0.113.0/24"}],
+                "add": [{"source": "10.0.0.0/8", "description": "VPN"}],
+            },
+            "privateEndpointIds": {"add": ["vpce-2"], "remove": ["vpce-0a1b2c3d4e5f60001"]},
+        },
+    )
     service = response.json()["result"]
     assert service["name"] == "Acme Prod 2"
     assert [e["source"] for e in service["ipAccessList"]] == ["198.51.100.7", "10.0.0.0/8"]
@@ -432,7 +535,8 @@ async def test_service_patch_removes_then_adds(acme: httpx.AsyncClient) -> None:
 
 
 async def test_password_change_generates_a_password_unless_a_hash_is_given(
-        acme: httpx.AsyncClient) -> None:
+    acme: httpx.AsyncClient,
+) -> None:
     generated = (await acme.patch(f"{PROD}/password", json={})).json()["result"]
     assert generated["password"]
     digest = base64.b64encode(hashlib.sha256(b"secret").digest()).decode()
@@ -441,10 +545,13 @@ async def test_password_change_generates_a_password_unless_a_hash_is_given(
 
 
 async def test_service_filter_by_tag(acme: httpx.AsyncClient) -> None:
-    response = await acme.get(f"{ACME_ORG}/services",
-                              params={"filter": "tag:Environment=Production"})
-    assert {s["name"] for s in response.json()["result"]} == {"Acme Production",
-                                                               "Acme Analytics EU"}
+    response = await acme.get(
+        f"{ACME_ORG}/services", params={"filter": "tag:Environment=Production"}
+    )
+    assert {s["name"] for s in response.json()["result"]} == {
+        "Acme Production",
+        "Acme Analytics EU",
+    }
 
 
 async def test_prometheus_is_plain_text(acme: httpx.AsyncClient) -> None:
@@ -463,46 +570,69 @@ async def test_backups_come_newest_first_with_sizes(acme: httpx.AsyncClient) -> 
 
 
 async def test_backup_configuration_resets_with_null_and_start_time_fixes_the_period(
-        acme: httpx.AsyncClient) -> None:
+    acme: httpx.AsyncClient,
+) -> None:
     path = f"{ACME_ORG}/services/{ACME_STAGING}/backupConfiguration"
     assert (await acme.get(path)).json()["result"] == sd.DEFAULT_BACKUP_CONFIGURATION
-    changed = await acme.patch(path, json={"backupPeriodInHours": 6,
-                                           "backupRetentionPeriodInHours": 48})
+    changed = await acme.patch(
+        path, json={"backupPeriodInHours": 6, "backupRetentionPeriodInHours": 48}
+    )
     assert changed.json()["result"]["backupPeriodInHours"] == 6
     timed = await acme.patch(path, json={"backupStartTime": "03:30"})
-    assert timed.json()["result"] == {"backupPeriodInHours": 24,
-                                      "backupRetentionPeriodInHours": 48,
-                                      "backupStartTime": "03:30"}
+    assert timed.json()["result"] == {
+        "backupPeriodInHours": 24,
+        "backupRetentionPeriodInHours": 48,
+        "backupStartTime": "03:30",
+    }
     reset = await acme.patch(path, json=dict.fromkeys(sd.DEFAULT_BACKUP_CONFIGURATION))
     assert reset.json()["result"] == sd.DEFAULT_BACKUP_CONFIGURATION
 
 
 # --- organization, keys, members, invitations, activities ------------------------------------
 
+
 async def test_organization_patch_renames_and_edits_private_endpoints(
-        acme: httpx.AsyncClient) -> None:
-    response = await acme.patch(ACME_ORG, json={
-        "name": "Acme Analytics Inc",
-        "privateEndpoints": {"remove": [{"id": "acme-psc-europe"}],
-                             "add": [{"id": "vpce-new", "cloudProvider": "aws",
-                                      "region": "eu-north-1", "description": "Nordics"}]},
-    })
+    acme: httpx.AsyncClient,
+) -> None:
+    response = await acme.patch(
+        ACME_ORG,
+        json={
+            "name": "Acme Analytics Inc",
+            "privateEndpoints": {
+                "remove": [{"id": "acme-psc-europe"}],
+                "add": [
+                    {
+                        "id": "vpce-new",
+                        "cloudProvider": "aws",
+                        "region": "eu-north-1",
+                        "description": "Nordics",
+                    }
+                ],
+            },
+        },
+    )
     organization = response.json()["result"]
     assert organization["name"] == "Acme Analytics Inc"
     assert [e["id"] for e in organization["privateEndpoints"]] == [
-        "vpce-0a1b2c3d4e5f60001", "vpce-new"]
+        "vpce-0a1b2c3d4e5f60001",
+        "vpce-new",
+    ]
 
 
 async def test_a_new_key_shows_its_secret_once_and_can_authenticate(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     response = await acme.post(f"{ACME_ORG}/keys", json={"name": "ci", "roles": ["developer"]})
     created = response.json()["result"]
     assert set(created) == {"key", "keyId", "keySecret"}
     assert created["key"]["keySuffix"] == created["keyId"][-4:]
     fetched = (await acme.get(f"{ACME_ORG}/keys/{created['key']['id']}")).json()["result"]
     assert created["keySecret"] not in json.dumps(fetched)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL,
-                                 auth=(created["keyId"], created["keySecret"])) as new:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app),
+        base_url=BASE_URL,
+        auth=(created["keyId"], created["keySecret"]),
+    ) as new:
         assert (await new.get(f"{ACME_ORG}/services")).status_code == 200
         assert_error(await new.delete(f"{ACME_ORG}/keys/{created['key']['id']}"), 409)
     deleted = await acme.delete(f"{ACME_ORG}/keys/{created['key']['id']}")
@@ -511,23 +641,31 @@ async def test_a_new_key_shows_its_secret_once_and_can_authenticate(
 
 
 async def test_a_key_created_from_hash_data_returns_no_secrets_and_authenticates(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     key_id, secret = "HashedKeyIdForTest99", "4b1dHashedSecret"
-    hash_data = {"keyIdHash": sd.credential_hash(key_id), "keyIdSuffix": key_id[-4:],
-                 "keySecretHash": sd.credential_hash(secret)}
-    response = await acme.post(f"{ACME_ORG}/keys", json={"name": "hashed", "roles": ["admin"],
-                                                         "hashData": hash_data})
+    hash_data = {
+        "keyIdHash": sd.credential_hash(key_id),
+        "keyIdSuffix": key_id[-4:],
+        "keySecretHash": sd.credential_hash(secret),
+    }
+    response = await acme.post(
+        f"{ACME_ORG}/keys", json={"name": "hashed", "roles": ["admin"], "hashData": hash_data}
+    )
     assert set(response.json()["result"]) == {"key"}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL,
-                                 auth=(key_id, secret)) as hashed:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url=BASE_URL, auth=(key_id, secret)
+    ) as hashed:
         assert (await hashed.get("/v1/organizations")).status_code == 200
 
 
-async def test_key_patch_disables_a_key_and_clears_its_expiry(sim: ClickHouseSimulator,
-                                                              acme: httpx.AsyncClient) -> None:
+async def test_key_patch_disables_a_key_and_clears_its_expiry(
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     key = sd.seed_uuid("key", "acme", "acme ci")
-    response = await acme.patch(f"{ACME_ORG}/keys/{key}", json={"state": "disabled",
-                                                                "expireAt": ""})
+    response = await acme.patch(
+        f"{ACME_ORG}/keys/{key}", json={"state": "disabled", "expireAt": ""}
+    )
     assert response.json()["result"]["state"] == "disabled"
     assert "expireAt" not in response.json()["result"]
     async with client(sim, "acme ci") as developer:
@@ -535,11 +673,13 @@ async def test_key_patch_disables_a_key_and_clears_its_expiry(sim: ClickHouseSim
 
 
 async def test_keys_cannot_exceed_one_hundred_per_organization(
-        sim: ClickHouseSimulator, acme: httpx.AsyncClient) -> None:
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     for n in range(100 - len(sim.state.organizations[ACME].keys)):
         sim.add_key(ACME, f"bulk {n}")
-    response = await acme.post(f"{ACME_ORG}/keys", json={"name": "one too many",
-                                                         "roles": ["admin"]})
+    response = await acme.post(
+        f"{ACME_ORG}/keys", json={"name": "one too many", "roles": ["admin"]}
+    )
     assert_error(response, 400, "at most 100")
 
 
@@ -552,9 +692,11 @@ async def test_members_change_role_and_leave(acme: httpx.AsyncClient) -> None:
 
 
 async def test_invitations_store_the_email_in_lowercase_and_can_be_revoked(
-        acme: httpx.AsyncClient) -> None:
-    response = await acme.post(f"{ACME_ORG}/invitations",
-                               json={"email": "New.Person@Example.COM", "role": "developer"})
+    acme: httpx.AsyncClient,
+) -> None:
+    response = await acme.post(
+        f"{ACME_ORG}/invitations", json={"email": "New.Person@Example.COM", "role": "developer"}
+    )
     invitation = response.json()["result"]
     assert invitation["email"] == "new.person@example.com"
     assert invitation["createdAt"] == "2026-11-23T12:00:00Z"
@@ -564,23 +706,30 @@ async def test_invitations_store_the_email_in_lowercase_and_can_be_revoked(
 
 
 async def test_activities_filter_by_inclusive_dates_and_record_writes(
-        acme: httpx.AsyncClient) -> None:
+    acme: httpx.AsyncClient,
+) -> None:
     path = f"{ACME_ORG}/activities"
     everything = (await acme.get(path)).json()["result"]
     assert len(everything) >= 10 and len({a["type"] for a in everything}) >= 8
-    window = await acme.get(path, params={"from_date": "2026-03-14T11:00:00Z",
-                                          "to_date": "2026-06-30T07:00:00Z"})
+    window = await acme.get(
+        path, params={"from_date": "2026-03-14T11:00:00Z", "to_date": "2026-06-30T07:00:00Z"}
+    )
     assert [a["createdAt"] for a in window.json()["result"]] == [
-        "2026-03-14T11:00:00Z", "2026-04-02T08:00:00Z", "2026-05-18T19:00:00Z",
-        "2026-06-30T07:00:00Z"]
+        "2026-03-14T11:00:00Z",
+        "2026-04-02T08:00:00Z",
+        "2026-05-18T19:00:00Z",
+        "2026-06-30T07:00:00Z",
+    ]
     await acme.patch(f"{PROD}/state", json={"command": "stop"})
     latest = (await acme.get(path, params={"from_date": "2026-11-23T00:00:00Z"})).json()
     assert [(a["type"], a["actorType"], a.get("serviceId")) for a in latest["result"]] == [
-        ("service_stop", "api", ACME_PROD)]
+        ("service_stop", "api", ACME_PROD)
+    ]
 
 
-async def test_builders_make_many_services(sim: ClickHouseSimulator,
-                                           acme: httpx.AsyncClient) -> None:
+async def test_builders_make_many_services(
+    sim: ClickHouseSimulator, acme: httpx.AsyncClient
+) -> None:
     for n in range(40):
         sim.add_service(ACME, f"Bulk {n}", state="stopped", tier="development")
     services = (await acme.get(f"{ACME_ORG}/services")).json()["result"]
@@ -590,8 +739,7 @@ async def test_builders_make_many_services(sim: ClickHouseSimulator,
 
 # --- every documented operation against the OpenAPI response schemas -----------------------
 
-OPENAPI = json.loads((Path(__file__).parent / "data" / "clickhouse-cloud-openapi.json")
-                     .read_text())
+OPENAPI = json.loads((Path(__file__).parent / "data" / "clickhouse-cloud-openapi.json").read_text())
 
 
 def _strict_components() -> dict:
@@ -599,12 +747,19 @@ def _strict_components() -> dict:
     newer rendered docs show (backup size, duration and type; per-replica memory)."""
     components = copy.deepcopy(OPENAPI["components"])
     schemas = components["schemas"]
-    schemas["Backup"]["properties"].update({
-        "sizeInBytes": {"type": "number"}, "durationInSeconds": {"type": "number"},
-        "type": {"type": "string", "enum": ["full", "incremental"]}})
-    schemas["Service"]["properties"].update({
-        "minReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4},
-        "maxReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4}})
+    schemas["Backup"]["properties"].update(
+        {
+            "sizeInBytes": {"type": "number"},
+            "durationInSeconds": {"type": "number"},
+            "type": {"type": "string", "enum": ["full", "incremental"]},
+        }
+    )
+    schemas["Service"]["properties"].update(
+        {
+            "minReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4},
+            "maxReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4},
+        }
+    )
     for schema in schemas.values():
         schema["additionalProperties"] = False
     return components
@@ -621,18 +776,25 @@ def _is_date_time(value: object) -> bool:
 
 # Operations the rendered docs have and the OpenAPI file lacks: schemas from the rendered docs.
 RENDERED_ONLY = {
-    ("PATCH", "/v1/organizations/:organizationId/services/:serviceId/replicaScaling"):
-        {"$ref": "#/components/schemas/Service"},
+    ("PATCH", "/v1/organizations/:organizationId/services/:serviceId/replicaScaling"): {
+        "$ref": "#/components/schemas/Service"
+    },
     ("GET", "/v1/organizations/:organizationId/services/:serviceId/backupConfiguration"): {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "required": ["backupPeriodInHours", "backupRetentionPeriodInHours", "backupStartTime"],
-        "properties": {"backupPeriodInHours": {"type": "number"},
-                       "backupRetentionPeriodInHours": {"type": "number"},
-                       "backupStartTime": {"type": ["string", "null"]}}},
+        "properties": {
+            "backupPeriodInHours": {"type": "number"},
+            "backupRetentionPeriodInHours": {"type": "number"},
+            "backupStartTime": {"type": ["string", "null"]},
+        },
+    },
 }
-RENDERED_ONLY[("PATCH", "/v1/organizations/:organizationId/services/:serviceId/"
-               "backupConfiguration")] = RENDERED_ONLY[
-    ("GET", "/v1/organizations/:organizationId/services/:serviceId/backupConfiguration")]
+RENDERED_ONLY[
+    ("PATCH", "/v1/organizations/:organizationId/services/:serviceId/backupConfiguration")
+] = RENDERED_ONLY[
+    ("GET", "/v1/organizations/:organizationId/services/:serviceId/backupConfiguration")
+]
 TEMPLATES = [*OPENAPI["paths"], *{path for _, path in RENDERED_ONLY}]
 
 
@@ -644,16 +806,24 @@ def _template(path: str) -> str:
 
 def _envelope_schema(method: str, template: str) -> dict:
     if (method, template) in RENDERED_ONLY:
-        envelope = {"type": "object", "properties": {
-            "status": {"type": "number"}, "requestId": {"type": "string", "format": "uuid"},
-            "result": RENDERED_ONLY[(method, template)]}}
+        envelope = {
+            "type": "object",
+            "properties": {
+                "status": {"type": "number"},
+                "requestId": {"type": "string", "format": "uuid"},
+                "result": RENDERED_ONLY[(method, template)],
+            },
+        }
     else:
         responses = OPENAPI["paths"][template][method.lower()]["responses"]
         envelope = responses["200"]["content"]["application/json"]["schema"]
-    required = ["status", "requestId", *(["result"] if "result" in envelope["properties"]
-                                         else [])]
-    return {**envelope, "required": required, "additionalProperties": False,
-            "components": COMPONENTS}
+    required = ["status", "requestId", *(["result"] if "result" in envelope["properties"] else [])]
+    return {
+        **envelope,
+        "required": required,
+        "additionalProperties": False,
+        "components": COMPONENTS,
+    }
 
 
 class SchemaChecker:
@@ -671,15 +841,13 @@ class SchemaChecker:
             assert response.headers["content-type"].startswith("text/plain")
             return response.text
         body = response.json()
-        validator = Draft202012Validator(_envelope_schema(method, template),
-                                         format_checker=FORMATS)
+        validator = Draft202012Validator(_envelope_schema(method, template), format_checker=FORMATS)
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
         assert not errors, (method, path, errors)
         return body.get("result")
 
 
-async def test_every_operation_answers_with_its_documented_schema(
-        sim: ClickHouseSimulator) -> None:
+async def test_every_operation_answers_with_its_documented_schema(sim: ClickHouseSimulator) -> None:
     covered: set[tuple[str, str]] = set()
     async with client(sim) as acme_http, client(sim, "globex admin") as globex_http:
         for http in (acme_http, globex_http):
@@ -701,38 +869,73 @@ async def test_every_operation_answers_with_its_documented_schema(
                 await call("GET", f"{org}/members/{member['userId']}")
             for invitation in await call("GET", f"{org}/invitations"):
                 await call("GET", f"{org}/invitations/{invitation['id']}")
-            for activity in await call("GET", f"{org}/activities",
-                                       params={"from_date": "2026-01-01T00:00:00Z"}):
+            for activity in await call(
+                "GET", f"{org}/activities", params={"from_date": "2026-01-01T00:00:00Z"}
+            ):
                 await call("GET", f"{org}/activities/{activity['id']}")
-            await call("GET", f"{org}/privateEndpointConfig",
-                       params={"cloud_provider": "azure", "region_id": "eastus2"})
+            await call(
+                "GET",
+                f"{org}/privateEndpointConfig",
+                params={"cloud_provider": "azure", "region_id": "eastus2"},
+            )
 
         call = SchemaChecker(acme_http, covered)
-        await call("PATCH", ACME_ORG, json={"name": "Acme", "privateEndpoints": {"add": [
-            {"id": "pe-1", "cloudProvider": "azure", "region": "azure-eastus"}]}})
-        created = await call("POST", f"{ACME_ORG}/services", json=GOOD_SERVICE | {
-            "ipAccessList": [{"source": "10.1.0.0/16", "description": "VPC"}],
-            "minTotalMemoryGb": 48, "maxTotalMemoryGb": 96, "encryptionKey": "k"})
+        await call(
+            "PATCH",
+            ACME_ORG,
+            json={
+                "name": "Acme",
+                "privateEndpoints": {
+                    "add": [{"id": "pe-1", "cloudProvider": "azure", "region": "azure-eastus"}]
+                },
+            },
+        )
+        created = await call(
+            "POST",
+            f"{ACME_ORG}/services",
+            json=GOOD_SERVICE
+            | {
+                "ipAccessList": [{"source": "10.1.0.0/16", "description": "VPC"}],
+                "minTotalMemoryGb": 48,
+                "maxTotalMemoryGb": 96,
+                "encryptionKey": "k",
+            },
+        )
         new = f"{ACME_ORG}/services/{created['service']['id']}"
-        await call("PATCH", new, json={"name": "Renamed", "ipAccessList": {"add": [
-            {"source": "10.2.0.1"}]}, "privateEndpointIds": {"add": ["pe-1"]}})
+        await call(
+            "PATCH",
+            new,
+            json={
+                "name": "Renamed",
+                "ipAccessList": {"add": [{"source": "10.2.0.1"}]},
+                "privateEndpointIds": {"add": ["pe-1"]},
+            },
+        )
         await call("PATCH", f"{new}/scaling", json={"maxTotalMemoryGb": 120, "numReplicas": 4})
         await call("PATCH", f"{new}/replicaScaling", json={"minReplicaMemoryGb": 12})
         await call("PATCH", f"{new}/password", json={})
         await call("PATCH", f"{new}/backupConfiguration", json={"backupStartTime": "01:00"})
         await call("PATCH", f"{new}/state", json={"command": "stop"})
+        sim.settle()
         await call("DELETE", new)
-        key = await call("POST", f"{ACME_ORG}/keys", json={
-            "name": "temp", "roles": ["developer"], "expireAt": "2027-01-01T00:00:00Z"})
+        key = await call(
+            "POST",
+            f"{ACME_ORG}/keys",
+            json={"name": "temp", "roles": ["developer"], "expireAt": "2027-01-01T00:00:00Z"},
+        )
         await call("PATCH", f"{ACME_ORG}/keys/{key['key']['id']}", json={"name": "temp 2"})
         await call("DELETE", f"{ACME_ORG}/keys/{key['key']['id']}")
         member = f"{ACME_ORG}/members/{sd.seed_uuid('user', 'carol@acme-analytics.example')}"
         await call("PATCH", member, json={"role": "admin"})
         await call("DELETE", member)
-        invitation = await call("POST", f"{ACME_ORG}/invitations",
-                                json={"email": "zoe@example.com", "role": "admin"})
+        invitation = await call(
+            "POST", f"{ACME_ORG}/invitations", json={"email": "zoe@example.com", "role": "admin"}
+        )
         await call("DELETE", f"{ACME_ORG}/invitations/{invitation['id']}")
 
-    documented = {(method.upper(), path) for path, operations in OPENAPI["paths"].items()
-                  for method in operations}
+    documented = {
+        (method.upper(), path)
+        for path, operations in OPENAPI["paths"].items()
+        for method in operations
+    }
     assert covered == documented | set(RENDERED_ONLY)

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.dbaas.simulator import DBaaSSimulator
 from adapters.model import Vendor
+from schema.ids import encode_id
 from tests.gateway_client import GatewayClient
 
 BASE_URL = "http://dbaas.internal:8000"
@@ -27,10 +28,26 @@ organization_name = "{ORGANIZATION_NAME}"
 
 GatewayFactory = Callable[[DBaaSSimulator], GatewayClient]
 
+CONNECTION = "dbaas-dc1"
+ORGANIZATION_ID = encode_id("Organization", CONNECTION, ("default",))
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
-def gateway_over(sim: DBaaSSimulator, toml: str = DBAAS_TOML) -> GatewayClient:
+
+def gid(type_name: str, native_id: str) -> str:
+    """The global ID of a DBaaS object of the test connection."""
+    return encode_id(type_name, CONNECTION, (native_id,))
+
+
+def writes(sim: DBaaSSimulator) -> int:
+    """Upstream write calls the simulator answered."""
+    return sum(sim.log.count(method) for method in WRITE_METHODS)
+
+
+def gateway_over(
+    sim: DBaaSSimulator, toml: str = DBAAS_TOML, env: dict[str, str] | None = None
+) -> GatewayClient:
     """A gateway whose DBaaS connections talk to ``sim`` (enter it with ``async with``)."""
-    gw = GatewayClient.from_toml(toml)
+    gw = GatewayClient.from_toml(toml, env)
     gw.runtime.simulators[Vendor.DBAAS] = sim
     return gw
 

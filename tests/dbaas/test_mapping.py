@@ -16,7 +16,7 @@ from adapters.dbaas.simulator import DBaaSSimulator
 from adapters.details import DBaaSDatabaseDetails
 from adapters.errors import UpstreamError
 from adapters.http import UpstreamHttp
-from adapters.model import ConnectionInfo, DatabaseStatus, Vendor
+from adapters.model import ConnectionInfo, DatabaseStatus, Operation, Vendor
 
 CONN = ConnectionInfo("dbaas-dc1", Vendor.DBAAS, "http://dbaas.internal:8000")
 HOST = "http://localhost:8000"
@@ -236,6 +236,22 @@ def test_error_bodies_are_read(body: Any, message: str | None) -> None:
     assert read_error(response).message == message
 
 
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (
+            {"__all__": ["Database with this Name and Environment already exists."]},
+            "unique_together",
+        ),
+        ({"name": ["Project with this Name already exists."]}, "unique"),
+        ({"name": ["This field cannot be changed after creation."]}, None),
+        ({"detail": "Database with this Name already exists."}, None),
+    ],
+)
+def test_uniqueness_errors_get_djangos_code(body: Any, code: str | None) -> None:
+    assert read_error(httpx.Response(400, json=body)).vendor_code == code
+
+
 # ----- capabilities ---------------------------------------------------------------------------
 
 #: capability -> the adapter methods that implement it
@@ -263,6 +279,41 @@ def test_capabilities_match_what_the_adapter_implements(capability: str) -> None
     }
 
     assert implemented == {getattr(CAPABILITIES, capability)}
+
+
+#: operation -> the adapter methods that implement it (restore is create with a backup)
+OPERATION_METHODS = {
+    Operation.CREATE_DATABASE: ("create_database",),
+    Operation.RESTORE_DATABASE: ("create_database",),
+    Operation.UPDATE_DATABASE: ("update_database",),
+    Operation.START_DATABASE: ("start_database",),
+    Operation.STOP_DATABASE: ("stop_database",),
+    Operation.SCALE_DATABASE: ("scale_database",),
+    Operation.DELETE_DATABASE: ("delete_database",),
+    Operation.RESET_DATABASE_PASSWORD: ("reset_database_password", "reset_credential_password"),
+    Operation.CREATE_API_KEY: ("create_api_key",),
+    Operation.UPDATE_API_KEY: ("update_api_key",),
+    Operation.REVOKE_API_KEY: ("revoke_api_key",),
+    Operation.INVITE_MEMBER: ("invite_member",),
+    Operation.CANCEL_INVITATION: ("cancel_invitation",),
+    Operation.UPDATE_MEMBER_ROLE: ("update_member_role",),
+    Operation.REMOVE_MEMBER: ("remove_member",),
+    Operation.UPDATE_ORGANIZATION: ("update_organization",),
+    Operation.CREATE_BACKUP: ("create_backup",),
+    Operation.DELETE_BACKUP: ("delete_backup",),
+    Operation.UPDATE_BACKUP_CONFIGURATION: ("update_backup_configuration",),
+}
+
+
+def test_declared_operations_are_exactly_the_overridden_writes() -> None:
+    overridden = {
+        op
+        for op, methods in OPERATION_METHODS.items()
+        if any(getattr(DBaaSAdapter, m) is not getattr(BaseAdapter, m) for m in methods)
+    }
+    # DBaaS cannot restore, so create_database stands for creation alone
+    assert CAPABILITIES.operations == overridden - {Operation.RESTORE_DATABASE}
+    assert set(OPERATION_METHODS) == set(Operation)
 
 
 # ----- the client against the simulator -------------------------------------------------------

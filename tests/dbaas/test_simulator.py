@@ -81,7 +81,10 @@ async def test_database_list_envelope_matches_seed(client: httpx.AsyncClient) ->
     body = (await client.get("/api/database/")).json()
     assert list(body) == ["_links", "database"]
     assert body["_links"] == {
-        "count": 6, "self": f"{BASE}/api/database/", "previous": None, "next": None,
+        "count": 6,
+        "self": f"{BASE}/api/database/",
+        "previous": None,
+        "next": None,
     }
     assert body["database"][0] == {
         "_links": {"self": f"{BASE}/api/database/1/"},
@@ -97,8 +100,14 @@ async def test_database_list_envelope_matches_seed(client: httpx.AsyncClient) ->
         "credentials": [f"{BASE}/api/credential/1/", f"{BASE}/api/credential/7/"],
     }
     names = [d["name"] for d in body["database"]]
-    assert names == ["my_first_database", "orders", "session_cache", "events", "reporting",
-                     "legacy_catalog"]
+    assert names == [
+        "my_first_database",
+        "orders",
+        "session_cache",
+        "events",
+        "reporting",
+        "legacy_catalog",
+    ]
     # Some records carry the optional fields the notes list; one is quarantined.
     assert body["database"][1]["status"] == 1 and body["database"][1]["engine"] == "mysql 8.0"
     assert body["database"][5]["quarantine_dt"] == "2024-02-29T18:45:12Z"
@@ -130,7 +139,9 @@ async def test_pagination_follows_absolute_next_links(client: httpx.AsyncClient)
     assert ids == [1, 2, 3, 4, 5, 6]
     # DRF's link back to page 1 drops the page parameter.
     assert previous_links == [
-        None, f"{BASE}/api/database/?page_size=2", f"{BASE}/api/database/?page=2&page_size=2",
+        None,
+        f"{BASE}/api/database/?page_size=2",
+        f"{BASE}/api/database/?page=2&page_size=2",
     ]
 
 
@@ -180,8 +191,15 @@ async def test_links_use_the_host_the_client_called(sim: DBaaSSimulator, base_ur
         db = (await c.get("/api/database/1/")).json()
         page = (await c.get("/api/credential/?page_size=3")).json()
         plan = (await c.get("/api/plan/1/")).json()
-    links = [db["_links"]["self"], db["plan"], db["environment"], *db["credentials"],
-             page["_links"]["self"], page["_links"]["next"], plan["environments"][0]["url"]]
+    links = [
+        db["_links"]["self"],
+        db["plan"],
+        db["environment"],
+        *db["credentials"],
+        page["_links"]["self"],
+        page["_links"]["next"],
+        plan["environments"][0]["url"],
+    ]
     assert all(link.startswith(f"{base_url}/api/") for link in links), links
 
 
@@ -191,8 +209,10 @@ async def test_links_use_the_host_the_client_called(sim: DBaaSSimulator, base_ur
 async def test_password_only_on_retrieve_create_and_reset(client: httpx.AsyncClient) -> None:
     listed = (await client.get("/api/credential/")).json()["credential"]
     assert listed[0] == {
-        "_links": {"self": f"{BASE}/api/credential/1/"}, "id": 1,
-        "user": "u_my_first_database", "database": f"{BASE}/api/database/1/",
+        "_links": {"self": f"{BASE}/api/credential/1/"},
+        "id": 1,
+        "user": "u_my_first_database",
+        "database": f"{BASE}/api/database/1/",
     }
     assert all("password" not in c for c in listed)
 
@@ -211,7 +231,8 @@ async def test_password_only_on_retrieve_create_and_reset(client: httpx.AsyncCli
 
     # curl -d '' sends an empty form body; it is ignored.
     reset = await client.post(
-        "/api/credential/1/reset_password/", content=b"",
+        "/api/credential/1/reset_password/",
+        content=b"",
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert reset.status_code == 200
@@ -223,8 +244,10 @@ async def test_password_only_on_retrieve_create_and_reset(client: httpx.AsyncCli
 async def test_credential_errors_and_delete(client: httpx.AsyncClient) -> None:
     missing = await client.post("/api/credential/", json={})
     assert missing.status_code == 400
-    assert missing.json() == {"user": ["This field is required."],
-                              "database": ["This field is required."]}
+    assert missing.json() == {
+        "user": ["This field is required."],
+        "database": ["This field is required."],
+    }
     dup = await client.post(
         "/api/credential/", json={"user": "u_readonly", "database": "/api/database/1/"}
     )
@@ -248,8 +271,11 @@ async def test_credential_errors_and_delete(client: httpx.AsyncClient) -> None:
 async def test_create_database_as_in_the_seed(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/api/database/",
-        json={"name": "test database2", "plan": "/api/plan/1/",
-              "environment": "/api/environment/1/"},
+        json={
+            "name": "test database2",
+            "plan": "/api/plan/1/",
+            "environment": "/api/environment/1/",
+        },
     )
     assert response.status_code == 201
     assert response.json() == {
@@ -264,6 +290,8 @@ async def test_create_database_as_in_the_seed(client: httpx.AsyncClient) -> None
         "total_size_in_bytes": 0,
         "used_size_in_bytes": 16924,
         "credentials": [f"{BASE}/api/credential/11/"],
+        # the notes' optional status, which the seed's example lacks: 2 is initializing
+        "status": 2,
     }
     cred = (await client.get("/api/credential/11/")).json()
     assert cred["user"] == "u_test_database2" and len(cred["password"]) == 10
@@ -272,45 +300,80 @@ async def test_create_database_as_in_the_seed(client: httpx.AsyncClient) -> None
 async def test_create_accepts_absolute_urls_from_any_host_and_form_bodies(
     client: httpx.AsyncClient,
 ) -> None:
-    response = await client.post("/api/database/", json={
-        "name": "orders_copy", "plan": "http://localhost:8000/api/plan/2/",
-        "environment": f"{BASE}/api/environment/2/", "project": "/api/project/1/",
-    })
+    response = await client.post(
+        "/api/database/",
+        json={
+            "name": "orders_copy",
+            "plan": "http://localhost:8000/api/plan/2/",
+            "environment": f"{BASE}/api/environment/2/",
+            "project": "/api/project/1/",
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["endpoint"].startswith("mysql://") and body["project"] == f"{BASE}/api/project/1/"
-    form = await client.post("/api/database/", data={
-        "name": "from_curl", "plan": "/api/plan/1/", "environment": "/api/environment/1/",
-    })
+    form = await client.post(
+        "/api/database/",
+        data={
+            "name": "from_curl",
+            "plan": "/api/plan/1/",
+            "environment": "/api/environment/1/",
+        },
+    )
     assert form.status_code == 201 and form.json()["name"] == "from_curl"
 
 
 async def test_create_database_validation(client: httpx.AsyncClient) -> None:
     missing = await client.post("/api/database/", json={"name": "x"})
     assert missing.status_code == 400
-    assert missing.json() == {"plan": ["This field is required."],
-                              "environment": ["This field is required."]}
-    assert (await client.post("/api/database/", json={})).json() == {
-        "name": ["This field is required."], "plan": ["This field is required."],
+    assert missing.json() == {
+        "plan": ["This field is required."],
         "environment": ["This field is required."],
     }
-    dup = await client.post("/api/database/", json={
-        "name": "my_first_database", "plan": "/api/plan/1/", "environment": "/api/environment/1/",
-    })
+    assert (await client.post("/api/database/", json={})).json() == {
+        "name": ["This field is required."],
+        "plan": ["This field is required."],
+        "environment": ["This field is required."],
+    }
+    dup = await client.post(
+        "/api/database/",
+        json={
+            "name": "my_first_database",
+            "plan": "/api/plan/1/",
+            "environment": "/api/environment/1/",
+        },
+    )
     assert dup.status_code == 400
     assert dup.json() == {"__all__": ["Database with this Name and Environment already exists."]}
-    wrong = await client.post("/api/database/", json={
-        "name": "y", "plan": "/api/environment/1/", "environment": "/api/environment/9/",
-    })
-    assert wrong.json() == {"plan": ["Invalid hyperlink - Incorrect URL match."],
-                            "environment": ["Invalid hyperlink - Object does not exist."]}
-    inactive = await client.post("/api/database/", json={
-        "name": "z", "plan": "/api/plan/4/", "environment": "/api/environment/2/",
-    })
+    wrong = await client.post(
+        "/api/database/",
+        json={
+            "name": "y",
+            "plan": "/api/environment/1/",
+            "environment": "/api/environment/9/",
+        },
+    )
+    assert wrong.json() == {
+        "plan": ["Invalid hyperlink - Incorrect URL match."],
+        "environment": ["Invalid hyperlink - Object does not exist."],
+    }
+    inactive = await client.post(
+        "/api/database/",
+        json={
+            "name": "z",
+            "plan": "/api/plan/4/",
+            "environment": "/api/environment/2/",
+        },
+    )
     assert inactive.status_code == 400 and list(inactive.json()) == ["plan"]
-    redis_prod = await client.post("/api/database/", json={
-        "name": "z", "plan": "/api/plan/3/", "environment": "/api/environment/2/",
-    })
+    redis_prod = await client.post(
+        "/api/database/",
+        json={
+            "name": "z",
+            "plan": "/api/plan/3/",
+            "environment": "/api/environment/2/",
+        },
+    )
     assert redis_prod.status_code == 400 and list(redis_prod.json()) == ["environment"]
     bad_json = await client.post(
         "/api/database/", content=b"{", headers={"content-type": "application/json"}
@@ -360,14 +423,22 @@ async def test_update_database(client: httpx.AsyncClient) -> None:
     assert renamed.json() == {"name": ["This field cannot be changed after creation."]}
 
     current = (await client.get("/api/database/3/")).json()
-    put = await client.put("/api/database/3/", json={
-        "name": current["name"], "plan": current["plan"], "environment": current["environment"],
-        "project": None,
-    })
+    put = await client.put(
+        "/api/database/3/",
+        json={
+            "name": current["name"],
+            "plan": current["plan"],
+            "environment": current["environment"],
+            "project": None,
+        },
+    )
     assert put.status_code == 200 and put.json()["project"] is None
     partial_put = await client.put("/api/database/3/", json={"project": None})
     assert partial_put.status_code == 400 and set(partial_put.json()) == {
-        "name", "plan", "environment"}
+        "name",
+        "plan",
+        "environment",
+    }
 
 
 # ----- plans, environments, projects ----------------------------------------------------------
@@ -376,29 +447,60 @@ async def test_update_database(client: httpx.AsyncClient) -> None:
 async def test_plan_and_environment_shapes(client: httpx.AsyncClient) -> None:
     plan = (await client.get("/api/plan/1/")).json()
     assert plan == {
-        "_links": {"self": f"{BASE}/api/plan/1/"}, "id": 1, "name": "mongodb_small",
-        "description": "MongoDB single instance, 1 GB", "is_active": True, "engine": "mongodb",
+        "_links": {"self": f"{BASE}/api/plan/1/"},
+        "id": 1,
+        "name": "mongodb_small",
+        "description": "MongoDB single instance, 1 GB",
+        "is_active": True,
+        "engine": "mongodb",
         "environments": [
-            {"url": f"{BASE}/api/environment/1/", "id": 1, "name": "dev", "stage": 1,
-             "provisioner": 2},
-            {"url": f"{BASE}/api/environment/2/", "id": 2, "name": "prod", "stage": 2,
-             "provisioner": 1},
+            {
+                "url": f"{BASE}/api/environment/1/",
+                "id": 1,
+                "name": "dev",
+                "stage": 1,
+                "provisioner": 2,
+            },
+            {
+                "url": f"{BASE}/api/environment/2/",
+                "id": 2,
+                "name": "prod",
+                "stage": 2,
+                "provisioner": 1,
+            },
         ],
     }
     plans = (await client.get("/api/plan/")).json()["plan"]
     assert [(p["engine"], p["is_active"]) for p in plans] == [
-        ("mongodb", True), ("mysql", True), ("redis", True), ("mongodb", False)]
+        ("mongodb", True),
+        ("mysql", True),
+        ("redis", True),
+        ("mongodb", False),
+    ]
     env = (await client.get("/api/environment/2/")).json()
-    assert env == {"_links": {"self": f"{BASE}/api/environment/2/"}, "id": 2, "name": "prod",
-                   "stage": 2, "provisioner": 1}
+    assert env == {
+        "_links": {"self": f"{BASE}/api/environment/2/"},
+        "id": 2,
+        "name": "prod",
+        "stage": 2,
+        "provisioner": 1,
+    }
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("POST", "/api/plan/"), ("PUT", "/api/plan/1/"), ("PATCH", "/api/plan/1/"),
-    ("DELETE", "/api/plan/1/"), ("POST", "/api/environment/"), ("DELETE", "/api/environment/1/"),
-    ("PUT", "/api/credential/1/"), ("GET", "/api/credential/1/reset_password/"),
-    ("TRACE", "/api/database/"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/plan/"),
+        ("PUT", "/api/plan/1/"),
+        ("PATCH", "/api/plan/1/"),
+        ("DELETE", "/api/plan/1/"),
+        ("POST", "/api/environment/"),
+        ("DELETE", "/api/environment/1/"),
+        ("PUT", "/api/credential/1/"),
+        ("GET", "/api/credential/1/reset_password/"),
+        ("TRACE", "/api/database/"),
+    ],
+)
 async def test_read_only_routes_answer_405(
     client: httpx.AsyncClient, method: str, path: str
 ) -> None:
@@ -411,12 +513,16 @@ async def test_read_only_routes_answer_405(
 async def test_project_crud(sim: DBaaSSimulator, client: httpx.AsyncClient) -> None:
     created = await client.post("/api/project/", json={"name": "search"})
     assert created.status_code == 201
-    assert created.json() == {"_links": {"self": f"{BASE}/api/project/3/"}, "id": 3,
-                              "name": "search"}
+    assert created.json() == {
+        "_links": {"self": f"{BASE}/api/project/3/"},
+        "id": 3,
+        "name": "search",
+    }
     dup = await client.post("/api/project/", json={"name": "search"})
     assert dup.status_code == 400 and list(dup.json()) == ["name"]
     assert (await client.post("/api/project/", json={"name": " "})).json() == {
-        "name": ["This field may not be blank."]}
+        "name": ["This field may not be blank."]
+    }
     renamed = await client.put("/api/project/3/", json={"name": "search2"})
     assert renamed.json()["name"] == "search2"
     assert (await client.patch("/api/project/3/", json={})).json()["name"] == "search2"
@@ -455,7 +561,12 @@ async def test_request_log_records_identity_and_status(
         await anon.get("/api/plan/")
     first, second = sim.log.entries
     assert (first.method, first.path, first.query, first.identity, first.status) == (
-        "GET", "/api/database/", "page=1", "admin", 200)
+        "GET",
+        "/api/database/",
+        "page=1",
+        "admin",
+        200,
+    )
     assert (second.identity, second.status) == (None, 401)
     assert sim.log.count("GET", r"/api/(database|plan)/") == 2
 
@@ -473,8 +584,11 @@ async def test_generated_passwords_are_deterministic() -> None:
     for _ in range(2):
         fresh = DBaaSSimulator()
         async with make_client(fresh) as c:
-            body = (await c.post("/api/credential/", json={
-                "user": "u_a", "database": "/api/database/2/"})).json()
+            body = (
+                await c.post(
+                    "/api/credential/", json={"user": "u_a", "database": "/api/database/2/"}
+                )
+            ).json()
         passwords.append(body["password"])
     assert passwords[0] == passwords[1]
 

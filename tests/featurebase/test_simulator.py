@@ -58,27 +58,31 @@ def sim(clock: FakeClock) -> FeatureBaseSimulator:
 
 def api(sim: FeatureBaseSimulator, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
     """A client for the API host; the demo org owner's API key unless told otherwise."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=API,
-                             headers=OWNER_KEY if headers is None else headers)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app),
+        base_url=API,
+        headers=OWNER_KEY if headers is None else headers,
+    )
 
 
 def identity(sim: FeatureBaseSimulator) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.identity_app),
-                             base_url=IDENTITY)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.identity_app), base_url=IDENTITY)
 
 
 async def login(sim: FeatureBaseSimulator, account: str = "demo-user") -> dict[str, Any]:
     creds = DEMO_ACCOUNTS[account]
     async with identity(sim) as client:
         response = await client.post(
-            "/", json={"USERNAME": creds["username"], "PASSWORD": creds["password"]})
+            "/", json={"USERNAME": creds["username"], "PASSWORD": creds["password"]}
+        )
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()["AuthenticationResult"]
     return result
 
 
-async def walk(client: httpx.AsyncClient, path: str, token_key: str = "next",
-               body_key: str = "resources") -> tuple[list[dict[str, Any]], int]:
+async def walk(
+    client: httpx.AsyncClient, path: str, token_key: str = "next", body_key: str = "resources"
+) -> tuple[list[dict[str, Any]], int]:
     """Every item of a paged list, and how many pages it took."""
     items: list[dict[str, Any]] = []
     params: dict[str, str] = {}
@@ -126,17 +130,23 @@ async def test_login_returns_tokens_and_id_token_authenticates(sim: FeatureBaseS
     assert sim.log.entries[-1].identity == PETER
 
 
-@pytest.mark.parametrize(("username", "password"), [
-    (DEMO_ACCOUNTS["demo-user"]["username"], "wrong"),
-    ("nobody@initech.example", "whatever"),
-])
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        (DEMO_ACCOUNTS["demo-user"]["username"], "wrong"),
+        ("nobody@initech.example", "whatever"),
+    ],
+)
 async def test_login_rejects_bad_credentials_like_cognito(
-        sim: FeatureBaseSimulator, username: str, password: str) -> None:
+    sim: FeatureBaseSimulator, username: str, password: str
+) -> None:
     async with identity(sim) as client:
         response = await client.post("/", json={"USERNAME": username, "PASSWORD": password})
     assert response.status_code == 400
-    assert response.json() == {"__type": "NotAuthorizedException",
-                               "message": "Incorrect username or password."}
+    assert response.json() == {
+        "__type": "NotAuthorizedException",
+        "message": "Incorrect username or password.",
+    }
     assert sim.identity_log.entries[-1].identity is None
 
 
@@ -169,7 +179,8 @@ async def test_access_token_is_not_an_id_token(sim: FeatureBaseSimulator) -> Non
 
 # ---------------------------------------------------------------------- API auth
 async def test_missing_credentials_answer_missing_authentication_token(
-        sim: FeatureBaseSimulator) -> None:
+    sim: FeatureBaseSimulator,
+) -> None:
     async with api(sim, {}) as client:
         response = await client.get("/v2/databases")
     assert response.status_code == 401
@@ -177,14 +188,18 @@ async def test_missing_credentials_answer_missing_authentication_token(
     assert sim.log.entries[-1].identity is None
 
 
-@pytest.mark.parametrize("headers", [
-    {"Authorization": "Bearer not-a-token"},
-    {"Authorization": "Basic cGV0ZXI6cGFzcw=="},
-    {"X-API-Key": "no-such-secret"},
-    REVOKED_KEY,
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Basic cGV0ZXI6cGFzcw=="},
+        {"X-API-Key": "no-such-secret"},
+        REVOKED_KEY,
+    ],
+)
 async def test_bad_credentials_answer_the_seed_401_form(
-        sim: FeatureBaseSimulator, headers: dict[str, str]) -> None:
+    sim: FeatureBaseSimulator, headers: dict[str, str]
+) -> None:
     async with api(sim, headers) as client:
         response = await client.get("/v2/databases")
     assert response.status_code == 401
@@ -192,7 +207,8 @@ async def test_bad_credentials_answer_the_seed_401_form(
 
 
 async def test_api_key_authenticates_as_its_owner(
-        sim: FeatureBaseSimulator, clock: FakeClock) -> None:
+    sim: FeatureBaseSimulator, clock: FakeClock
+) -> None:
     async with api(sim) as client:
         me = await client.get("/v2/users/current")
     assert me.json()["id"] == PETER
@@ -201,7 +217,8 @@ async def test_api_key_authenticates_as_its_owner(
 
 
 async def test_new_key_secret_is_shown_once_and_revocation_is_final(
-        sim: FeatureBaseSimulator) -> None:
+    sim: FeatureBaseSimulator,
+) -> None:
     async with api(sim) as client:
         created = await client.post(f"/v2/users/{PETER}/keys", json={"description": "laptop"})
         assert created.status_code == 201
@@ -214,14 +231,14 @@ async def test_new_key_secret_is_shown_once_and_revocation_is_final(
 
         async with api(sim, {"X-API-Key": secret}) as new_key:
             assert (await new_key.get("/v2/users/current")).json()["id"] == PETER
-            revoked = await client.patch(f"/v2/users/{PETER}/keys/{key_id}",
-                                         json={"status": "REVOKED"})
+            revoked = await client.patch(
+                f"/v2/users/{PETER}/keys/{key_id}", json={"status": "REVOKED"}
+            )
             assert revoked.status_code == 202 and revoked.json()["status"] == "REVOKED"
             rejected = await new_key.get("/v2/users/current")
         assert rejected.status_code == 401 and rejected.json() == UNAUTHORIZED
 
-        again = await client.patch(f"/v2/users/{PETER}/keys/{key_id}",
-                                   json={"status": "ACTIVE"})
+        again = await client.patch(f"/v2/users/{PETER}/keys/{key_id}", json={"status": "ACTIVE"})
     assert again.status_code == 409 and again.json()["code"] == "IncorrectState"
 
 
@@ -270,8 +287,7 @@ async def test_fifty_keys_of_five_users_page_through_the_org_list() -> None:
 
 
 @pytest.mark.parametrize("token", ["garbage!", "dXNlcnN8Mg", "ZGF0YWJhc2VzfDA"])
-async def test_bad_next_token_is_invalid_parameter(
-        sim: FeatureBaseSimulator, token: str) -> None:
+async def test_bad_next_token_is_invalid_parameter(sim: FeatureBaseSimulator, token: str) -> None:
     # "dXNlcnN8Mg" is the users list's token; "ZGF0YWJhc2VzfDA" points at offset 0.
     async with api(sim) as client:
         response = await client.get("/v2/databases", params={"next": token})
@@ -283,17 +299,22 @@ async def test_backups_page_with_the_continuation_key(clock: FakeClock) -> None:
     sim = FeatureBaseSimulator(clock=clock, page_size=2)
     async with api(sim) as client:
         first = (await client.get(f"/v2/databases/{ANALYTICS_PROD}/backups")).json()
-        backups, pages = await walk(client, f"/v2/databases/{ANALYTICS_PROD}/backups",
-                                    token_key="continuation", body_key="backups")
+        backups, pages = await walk(
+            client,
+            f"/v2/databases/{ANALYTICS_PROD}/backups",
+            token_key="continuation",
+            body_key="backups",
+        )
         gcp = (await client.get(f"/v2/databases/{GCP_DB}/backups")).json()
     assert set(first) == {"continuation", "backups"} and first["continuation"]
     assert len(backups) == 3 and pages == 2
     backup = backups[0]
-    assert set(backup) == {"org_id", "deployment_id", "url", "timestamp", "size",
-                           "storage_class"}
+    assert set(backup) == {"org_id", "deployment_id", "url", "timestamp", "size", "storage_class"}
     assert backup["deployment_id"] == ANALYTICS_PROD
-    assert backup["url"] == (f"s3://database-backups-20230117171601968300000001/backups/"
-                             f"{ORG_ID}/{ANALYTICS_PROD}/2026-03-01T04:00:30.000000.tar.gz")
+    assert backup["url"] == (
+        f"s3://database-backups-20230117171601968300000001/backups/"
+        f"{ORG_ID}/{ANALYTICS_PROD}/2026-03-01T04:00:30.000000.tar.gz"
+    )
     assert gcp == {"continuation": "", "backups": []}  # backups are AWS-only
 
 
@@ -306,7 +327,8 @@ async def test_unknown_ids_and_paths_answer_vendor_404s(sim: FeatureBaseSimulato
     assert database.status_code == 404
     assert database.json() == {
         "code": "ResourceNotFound",
-        "message": "Database 'db000000-0000-4000-8000-000000000099' not found."}
+        "message": "Database 'db000000-0000-4000-8000-000000000099' not found.",
+    }
     assert path.status_code == 404 and path.json()["code"] == "ResourceNotFound"
     assert method.status_code == 405 and method.json()["code"] == "MethodNotAllowed"
 
@@ -327,18 +349,28 @@ async def test_create_database_answers_201_creating(sim: FeatureBaseSimulator) -
     assert sim.state.databases[database["id"]]["database_status"] == "RUNNING"
 
 
-@pytest.mark.parametrize(("body", "status", "code"), [
-    ({"name": "analytics-prod", "database_options": {"shape": "8GB"}}, 409,
-     "ResourceAlreadyExists"),
-    ({"name": "x", "database_options": {"shape": "4GB"}}, 400, "RelatedResourceNotFound"),
-    ({"name": "x", "database_options": {"shape": "8GB"}, "region": "us-east-2"}, 400,
-     "InvalidBody"),
-    ({"database_options": {"shape": "8GB"}}, 400, "MissingParameter"),
-    ({"name": "x", "database_options": {}}, 400, "MissingParameter"),
-    ([1, 2], 400, "InvalidBody"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (
+            {"name": "analytics-prod", "database_options": {"shape": "8GB"}},
+            409,
+            "ResourceAlreadyExists",
+        ),
+        ({"name": "x", "database_options": {"shape": "4GB"}}, 400, "RelatedResourceNotFound"),
+        (
+            {"name": "x", "database_options": {"shape": "8GB"}, "region": "us-east-2"},
+            400,
+            "InvalidBody",
+        ),
+        ({"database_options": {"shape": "8GB"}}, 400, "MissingParameter"),
+        ({"name": "x", "database_options": {}}, 400, "MissingParameter"),
+        ([1, 2], 400, "InvalidBody"),
+    ],
+)
 async def test_create_database_rejects_bad_bodies(
-        sim: FeatureBaseSimulator, body: Any, status: int, code: str) -> None:
+    sim: FeatureBaseSimulator, body: Any, status: int, code: str
+) -> None:
     async with api(sim) as client:
         response = await client.post("/v2/databases", json=body)
     assert response.status_code == status
@@ -347,12 +379,15 @@ async def test_create_database_rejects_bad_bodies(
 
 async def test_create_database_content_checks(sim: FeatureBaseSimulator) -> None:
     async with api(sim) as client:
-        broken = await client.post("/v2/databases", content=b"{not json",
-                                   headers={"Content-Type": "application/json"})
-        text = await client.post("/v2/databases", content=b"name=x",
-                                 headers={"Content-Type": "text/plain"})
-        full_name = await client.post("/v2/databases", json={
-            "name": "y", "database_options": {"shape": "32gb-aws:us-east-2"}})
+        broken = await client.post(
+            "/v2/databases", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
+        text = await client.post(
+            "/v2/databases", content=b"name=x", headers={"Content-Type": "text/plain"}
+        )
+        full_name = await client.post(
+            "/v2/databases", json={"name": "y", "database_options": {"shape": "32gb-aws:us-east-2"}}
+        )
     assert broken.json()["code"] == "InvalidBody"
     assert text.json()["code"] == "InvalidContentType"
     assert full_name.status_code == 201
@@ -360,8 +395,9 @@ async def test_create_database_content_checks(sim: FeatureBaseSimulator) -> None
 
 async def test_viewers_cannot_create_databases(sim: FeatureBaseSimulator) -> None:
     async with api(sim, VIEWER_KEY) as client:
-        response = await client.post("/v2/databases", json={
-            "name": "x", "database_options": {"shape": "8GB"}})
+        response = await client.post(
+            "/v2/databases", json={"name": "x", "database_options": {"shape": "8GB"}}
+        )
     assert response.status_code == 403
 
 
@@ -405,17 +441,30 @@ async def test_stop_and_start_database(sim: FeatureBaseSimulator) -> None:
 async def test_org_keeps_the_seed_field_spelling(sim: FeatureBaseSimulator) -> None:
     async with api(sim) as client:
         org = await client.get(f"/v2/orgs/{ORG_ID}")
-        patched = await client.patch(f"/v2/orgs/{ORG_ID}", json={
-            "name": "Initech", "tech_contact_emali": "it@initech.example"})
-        misspelt = await client.patch(f"/v2/orgs/{ORG_ID}",
-                                      json={"tech_contact_email": "it@initech.example"})
+        patched = await client.patch(
+            f"/v2/orgs/{ORG_ID}",
+            json={"name": "Initech", "tech_contact_emali": "it@initech.example"},
+        )
+        misspelt = await client.patch(
+            f"/v2/orgs/{ORG_ID}", json={"tech_contact_email": "it@initech.example"}
+        )
         other = await client.get("/v2/orgs/0e9a0000-0000-4000-8000-000000000002")
         user = await client.get(f"/v2/users/{SAMIR}")
-    assert set(org.json()) == {"id", "name", "company_name", "address", "tech_contact_emali",
-                               "billing_contact_emali", "org_type", "created_at",
-                               "updated_at", "updated_by"}
+    assert set(org.json()) == {
+        "id",
+        "name",
+        "company_name",
+        "address",
+        "tech_contact_emali",
+        "billing_contact_emali",
+        "org_type",
+        "created_at",
+        "updated_at",
+        "updated_by",
+    }
     assert patched.status_code == 200 and patched.json()["tech_contact_emali"] == (
-        "it@initech.example")
+        "it@initech.example"
+    )
     assert misspelt.status_code == 400 and misspelt.json()["code"] == "InvalidBody"
     assert other.status_code == 403
     assert user.json()["org_name"] == "Initech"
@@ -427,14 +476,26 @@ async def test_users_and_roles(sim: FeatureBaseSimulator) -> None:
         created = await client.post("/v2/users", json={"firstname": "Tom", "lastname": "Smykowski"})
         uid = created.json()["id"]
         granted = await client.post(f"/v2/users/{uid}/roles", json={"rolenames": ["Viewer"]})
-        unknown_role = await client.post(f"/v2/users/{uid}/roles",
-                                          json={"rolenames": ["Bob"]})
+        unknown_role = await client.post(f"/v2/users/{uid}/roles", json={"rolenames": ["Bob"]})
         updated = await client.patch(f"/v2/users/{uid}", json={"status": "Inactive"})
         missing = await client.get("/v2/users/05e10000-0000-4000-8000-000000000099")
     assert users["next"] == "" and len(users["resources"]) == 5
     assert set(users["resources"][0]) == {
-        "id", "org_id", "org_name", "idp_id", "username", "firstname", "lastname", "status",
-        "acl", "roles", "primary_email", "created_at", "updated_at", "updated_by"}
+        "id",
+        "org_id",
+        "org_name",
+        "idp_id",
+        "username",
+        "firstname",
+        "lastname",
+        "status",
+        "acl",
+        "roles",
+        "primary_email",
+        "created_at",
+        "updated_at",
+        "updated_by",
+    }
     assert created.status_code == 201
     assert created.json()["username"] == "tom.smykowski@initech.example"
     assert granted.status_code == 201
@@ -454,8 +515,7 @@ async def test_roles_crud(sim: FeatureBaseSimulator) -> None:
         patched = await client.patch("/v2/roles/Auditor", json={"acl": ["READ", "AUDIT"]})
         deleted = await client.delete("/v2/roles/Auditor")
         keep_owner = await client.delete("/v2/roles/Org Owner")
-    assert [r["rolename"] for r in listed["resources"]] == ["Org Owner", "Database Admin",
-                                                             "Viewer"]
+    assert [r["rolename"] for r in listed["resources"]] == ["Org Owner", "Database Admin", "Viewer"]
     assert created.status_code == 201
     assert created.json() == {"rolename": "Auditor", "org_id": ORG_ID, "acl": ["READ"]}
     assert duplicate.status_code == 409 and duplicate.json()["code"] == "ResourceAlreadyExists"
@@ -470,8 +530,9 @@ async def test_invites_are_for_org_owners(sim: FeatureBaseSimulator) -> None:
         listed = (await client.get("/v2/invites")).json()
         created = await client.post("/v2/invites", json={"email": "nina@initech.example"})
         duplicate = await client.post("/v2/invites", json={"email": "nina@initech.example"})
-        accepted = await client.patch(f"/v2/invites/{created.json()['id']}",
-                                      json={"accepted": True})
+        accepted = await client.patch(
+            f"/v2/invites/{created.json()['id']}", json={"accepted": True}
+        )
     async with api(sim, VIEWER_KEY) as viewer:
         forbidden = await viewer.get("/v2/invites")
     assert len(listed["resources"]) == 2 and listed["next"] == ""
@@ -483,7 +544,8 @@ async def test_invites_are_for_org_owners(sim: FeatureBaseSimulator) -> None:
     assert duplicate.status_code == 409
     assert accepted.status_code == 200 and accepted.json()["accepted"] is True
     assert forbidden.status_code == 403 and sim.log.entries[-1].identity == (
-        "ae000000-0000-4000-8000-000000000005")
+        "ae000000-0000-4000-8000-000000000005"
+    )
 
 
 async def test_shapes_list_and_lookup(sim: FeatureBaseSimulator) -> None:
