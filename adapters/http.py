@@ -321,9 +321,11 @@ class UpstreamHttp:
                 )
                 raise _Failed(error, reached_vendor=False) from exc
             except httpx.TransportError as exc:
+                # the exception's class and text stay in the log, not in the answer
+                log.info("upstream %s %s failed: %r", self.connection.name, method, exc)
                 error = self._error(
                     ErrorCode.UPSTREAM_UNAVAILABLE,
-                    f"{method} failed: {type(exc).__name__}",
+                    f"{method} failed: the connection broke before a complete answer",
                     True,
                 )
                 raise _Failed(error, reached_vendor=True) from exc
