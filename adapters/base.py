@@ -57,6 +57,7 @@ from adapters.model import (
     PlanRecord,
     PrivateEndpointConfigRecord,
 )
+from adapters.resilience import HealthSnapshot
 
 R = TypeVar("R", bound=object)
 T = TypeVar("T")
@@ -67,6 +68,7 @@ class Adapter(Protocol):
     capabilities: Capabilities
 
     async def aclose(self) -> None: ...
+    def health(self) -> HealthSnapshot | None: ...
 
     async def list_organizations(self) -> list[OrganizationRecord]: ...
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]: ...
@@ -147,6 +149,10 @@ class BaseAdapter:
         )
 
     async def aclose(self) -> None:
+        return None
+
+    def health(self) -> HealthSnapshot | None:
+        """The upstream breaker's view of this connection; None without an HTTP client."""
         return None
 
     async def list_organizations(self) -> list[OrganizationRecord]:
@@ -310,6 +316,9 @@ class HttpAdapter(BaseAdapter):
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+    def health(self) -> HealthSnapshot | None:
+        return self.http.health()
 
     def _map(self, fn: Callable[..., T], *args: Any) -> T:
         """Map a vendor body; a body the mapping cannot read is UPSTREAM_BAD_RESPONSE."""

@@ -119,6 +119,8 @@ class UpstreamError(GatewayError):
             ext["vendorCode"] = self.vendor_code
         if self.upstream_request_id is not None:
             ext["upstreamRequestId"] = self.upstream_request_id
+        if self.retry_after is not None:
+            ext["retryAfter"] = round(self.retry_after, 3)
         return ext
 
 

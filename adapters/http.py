@@ -5,6 +5,14 @@ auth) and adds what every vendor call needs: a bound on concurrent requests, pac
 vendor's documented rate limit, coalescing of identical concurrent GETs (single-flight),
 an outbound request ID, and the one translation of httpx errors and vendor error bodies into
 ``UpstreamError``. Vendor clients supply only how to read their error bodies.
+
+Around each call it applies the resilience rules of ``adapters.resilience``: the request's
+deadline bounds every wait and every attempt; idempotent requests (GET, plus the methods a
+vendor documents as idempotent) are retried on transport errors and 408/429/5xx with
+jittered exponential backoff that honours Retry-After; a request that never reached the
+vendor (connect failure) may be retried whatever its method, but one that may have reached
+it is not; a 429 pauses the whole connection for its Retry-After; the circuit breaker
+fails calls fast while the vendor is down.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import asyncio
 import contextvars
 import json
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,6 +32,7 @@ import httpx
 
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
+from adapters.resilience import CircuitBreaker, HealthSnapshot, backoff_delay, remaining
 
 log = logging.getLogger("dbaas_gateway.upstream")
 
@@ -54,6 +64,14 @@ class HttpSettings:
     max_concurrency: int = 8
     #: (requests, per seconds), or None for no pacing
     rate_limit: tuple[int, float] | None = None
+    #: attempts per idempotent request, the first included
+    retry_attempts: int = 3
+    retry_backoff: float = 0.2
+    retry_backoff_max: float = 5.0
+    #: methods safe to resend: GET always; PUT/DELETE only where the vendor documents it
+    idempotent_methods: frozenset[str] = frozenset({"GET", "HEAD"})
+    breaker_failure_threshold: int = 5
+    breaker_cooldown: float = 30.0
 
 
 class RatePacer:
@@ -73,6 +91,9 @@ class RatePacer:
         self.window = window
         self.clock = clock
         self.sleep = sleep
+        # the vendor counts arrivals, we count starts: a small margin absorbs the skew
+        # between the two windows, so pacing exactly to the limit never causes a 429
+        self.margin = min(0.5, window * 0.05)
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
 
@@ -80,12 +101,12 @@ class RatePacer:
         async with self._lock:
             while True:
                 now = self.clock()
-                while self._starts and now - self._starts[0] >= self.window:
+                while self._starts and now - self._starts[0] >= self.window + self.margin:
                     self._starts.popleft()
                 if len(self._starts) < self.limit:
                     self._starts.append(now)
                     return
-                await self.sleep(self.window - (now - self._starts[0]))
+                await self.sleep(self.window + self.margin - (now - self._starts[0]))
 
 
 class UpstreamHttp:
@@ -119,6 +140,14 @@ class UpstreamHttp:
         self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
         limit = self.settings.rate_limit
         self._pacer = RatePacer(limit[0], limit[1]) if limit else None
+        self.breaker = CircuitBreaker(
+            failure_threshold=self.settings.breaker_failure_threshold,
+            cooldown=self.settings.breaker_cooldown,
+        )
+        # a vendor 429 holds every call of this connection until then (monotonic time)
+        self._paused_until = 0.0
+        self._rng = random.Random()
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
@@ -163,31 +192,143 @@ class UpstreamHttp:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one request; a non-2xx answer or a transport failure raises UpstreamError."""
+        """Send one request under the policy; a failure raises UpstreamError."""
         if method != "GET":
             self._writes += 1
         request_headers = dict(headers or {})
         request_id = current_request_id.get()
         if request_id:
             request_headers["X-Request-ID"] = request_id
+        idempotent = method in self.settings.idempotent_methods
+        attempt = 1
+        while True:
+            try:
+                return await self._attempt(method, url, params, json_body, request_headers)
+            except _Failed as failed:
+                error = failed.error
+                may_retry = failed.may_retry and (idempotent or not failed.reached_vendor)
+                if not (error.retryable and may_retry) or attempt >= self.settings.retry_attempts:
+                    raise error from failed.__cause__
+                delay = backoff_delay(
+                    attempt,
+                    base=self.settings.retry_backoff,
+                    cap=self.settings.retry_backoff_max,
+                    retry_after=error.retry_after,
+                    rng=self._rng,
+                )
+                left = remaining()
+                if left is not None and delay >= left:
+                    raise error from failed.__cause__  # a retry could not finish in time
+                log.info(
+                    "upstream %s %s %s: %s; retry %d in %.2f s",
+                    self.connection.name,
+                    method,
+                    url,
+                    error.code.value,
+                    attempt,
+                    delay,
+                )
+                await self.sleep(delay)
+                attempt += 1
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        left = remaining()
+        if left is not None and left <= 0:
+            raise _Failed(self._deadline_error(), reached_vendor=False)
+        if not self.breaker.allow():
+            raise _Failed(self._open_error(), reached_vendor=False, may_retry=False)
+        verdict = False
+        try:
+            try:
+                async with asyncio.timeout(left):
+                    response, elapsed_ms = await self._send(
+                        method, url, params, json_body, headers, left
+                    )
+            except TimeoutError:
+                # the deadline ran out while waiting for a slot, pacing or the vendor
+                self.breaker.record_failure("request deadline exceeded")
+                verdict = True
+                raise _Failed(self._deadline_error(), reached_vendor=True) from None
+            except _Failed as failed:
+                self.breaker.record_failure(failed.error.message)
+                verdict = True
+                raise
+            if response.is_success or response.status_code < 500:
+                self.breaker.record_success(elapsed_ms)
+            else:
+                self.breaker.record_failure(f"HTTP {response.status_code}")
+            verdict = True
+        finally:
+            if not verdict:
+                self.breaker.release_probe()
+        if response.is_success:
+            return response
+        error = self._status_error(response)
+        if response.status_code == 429:
+            self._pause(error.retry_after)
+        raise _Failed(error, reached_vendor=True)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: dict[str, str],
+        left: float | None,
+    ) -> tuple[httpx.Response, float]:
         async with self._semaphore:
+            wait = self._paused_until - time.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
             if self._pacer is not None:
                 await self._pacer.acquire()
+            timeout = self.client.timeout
+            if left is not None:
+                timeout = httpx.Timeout(
+                    min(self.settings.read_timeout, left),
+                    connect=min(self.settings.connect_timeout, left),
+                )
+            # in-process transports ignore httpx timeouts: bound the whole call as well
+            budget = self.settings.connect_timeout + self.settings.read_timeout
             started = time.perf_counter()
             try:
-                response = await self.client.request(
-                    method, url, params=params, json=json_body, headers=request_headers
-                )
+                async with asyncio.timeout(budget if left is None else min(budget, left)):
+                    response = await self.client.request(
+                        method, url, params=params, json=json_body, headers=headers, timeout=timeout
+                    )
+            except TimeoutError as exc:
+                if left is not None and budget >= left:
+                    raise  # the request's deadline: the caller reports it
+                error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
+                raise _Failed(error, reached_vendor=True) from exc
+            except httpx.ConnectTimeout as exc:
+                error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} connect timed out", True)
+                raise _Failed(error, reached_vendor=False) from exc
             except httpx.TimeoutException as exc:
-                raise self._error(
-                    ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", retryable=True
-                ) from exc
+                error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
+                raise _Failed(error, reached_vendor=True) from exc
+            except httpx.ConnectError as exc:
+                error = self._error(
+                    ErrorCode.UPSTREAM_UNAVAILABLE, f"{method} could not connect", True
+                )
+                raise _Failed(error, reached_vendor=False) from exc
             except httpx.TransportError as exc:
-                raise self._error(
+                # the exception's class and text stay in the log, not in the answer
+                log.info("upstream %s %s failed: %r", self.connection.name, method, exc)
+                error = self._error(
                     ErrorCode.UPSTREAM_UNAVAILABLE,
-                    f"{method} failed: {type(exc).__name__}",
-                    retryable=True,
-                ) from exc
+                    f"{method} failed: the connection broke before a complete answer",
+                    True,
+                )
+                raise _Failed(error, reached_vendor=True) from exc
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug(
             "upstream %s %s %s -> %s in %.1f ms",
@@ -197,11 +338,33 @@ class UpstreamHttp:
             response.status_code,
             elapsed_ms,
         )
-        if response.is_success:
-            return response
-        raise self._status_error(response)
+        return response, elapsed_ms
 
-    def _error(self, code: ErrorCode, message: str, *, retryable: bool) -> UpstreamError:
+    def _pause(self, seconds: float | None) -> None:
+        """Hold the whole connection after a 429 (1 s when the vendor gives no hint)."""
+        until = time.monotonic() + (seconds if seconds is not None else 1.0)
+        self._paused_until = max(self._paused_until, until)
+
+    def health(self) -> HealthSnapshot:
+        return self.breaker.snapshot()
+
+    def _deadline_error(self) -> UpstreamError:
+        return self._error(
+            ErrorCode.UPSTREAM_TIMEOUT, "the request's deadline passed before it answered", False
+        )
+
+    def _open_error(self) -> UpstreamError:
+        retry_in = self.breaker.retry_in()
+        error = self._error(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            f"circuit open after repeated failures ({self.breaker.last_error}); "
+            "failing fast until the vendor recovers",
+            True,
+        )
+        error.retry_after = retry_in
+        return error
+
+    def _error(self, code: ErrorCode, message: str, retryable: bool) -> UpstreamError:
         return UpstreamError(
             code,
             f"{self.vendor} connection '{self.connection.name}': {message}",
@@ -231,7 +394,7 @@ class UpstreamHttp:
 
     def bad_response(self, what: str) -> UpstreamError:
         """The vendor answered 2xx with a body we cannot read."""
-        return self._error(ErrorCode.UPSTREAM_BAD_RESPONSE, what, retryable=False)
+        return self._error(ErrorCode.UPSTREAM_BAD_RESPONSE, what, False)
 
     def json(self, response: httpx.Response) -> Any:
         try:
@@ -249,3 +412,16 @@ def _retry_after(response: httpx.Response) -> float | None:
             except ValueError:
                 continue
     return None
+
+
+class _Failed(Exception):
+    """One attempt failed with ``error``; ``reached_vendor`` says whether a resend is blind."""
+
+    def __init__(
+        self, error: UpstreamError, *, reached_vendor: bool, may_retry: bool = True
+    ) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.reached_vendor = reached_vendor
+        # an open breaker answers for the whole cool-down: retrying within it is pointless
+        self.may_retry = may_retry

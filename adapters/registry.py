@@ -82,6 +82,8 @@ class VendorSpec:
     #: account names the simulator seeds, the first one is the default
     simulator_accounts: tuple[str, ...]
     documented_rate_limit: tuple[int, float] | None = None
+    #: write methods the vendor documents as idempotent, so the policy may resend them
+    idempotent_methods: frozenset[str] = frozenset()
 
 
 def _specs() -> dict[Vendor, VendorSpec]:

@@ -13,12 +13,13 @@ Usage inside a simulator::
                    render_error=vendor_error_response),
     ])
 
-Handlers record who authenticated with ``set_identity(request, "key-id")``.
+Handlers record who authenticated with ``set_identity(request, "key-id")``. The fault kinds
+(latency, errors, 429 bursts, hangs, malformed bodies, dropped connections) are in
+``adapters.sim_faults``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,26 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters.sim_faults import (
+    ConnectionDropped,
+    Fault,
+    FaultInjector,
+    FaultKind,
+    capture,
+    drop,
+    malformed_response,
+)
+
+__all__ = [
+    "ConnectionDropped",
+    "Fault",
+    "FaultInjector",
+    "LoggedRequest",
+    "RequestLog",
+    "SimulatorMiddleware",
+    "set_identity",
+]
 
 ErrorRenderer = Callable[[int, str], Response]
 
@@ -39,6 +60,7 @@ class LoggedRequest:
     path: str
     query: str
     identity: str | None
+    #: 0 when no answer was given (a hang the client gave up on, a dropped connection)
     status: int
 
 
@@ -71,57 +93,6 @@ class RequestLog:
 
     def count(self, method: str | None = None, path: str | None = None) -> int:
         return len(self.matching(method, path))
-
-
-@dataclass
-class Fault:
-    """Answer matching requests with ``status`` (or delay them) ``times`` times (None: always)."""
-
-    status: int | None
-    path: re.Pattern[str]
-    method: str | None = None
-    times: int | None = 1
-    delay: float = 0.0
-    message: str = "injected fault"
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method == method) and bool(self.path.fullmatch(path))
-
-
-@dataclass
-class FaultInjector:
-    """Faults tests ask for; the first matching one applies to a request."""
-
-    faults: list[Fault] = field(default_factory=list)
-
-    def add(
-        self,
-        status: int | None = 500,
-        *,
-        path: str = ".*",
-        method: str | None = None,
-        times: int | None = 1,
-        delay: float = 0.0,
-        message: str = "injected fault",
-        headers: dict[str, str] | None = None,
-    ) -> Fault:
-        fault = Fault(status, re.compile(path), method, times, delay, message, headers or {})
-        self.faults.append(fault)
-        return fault
-
-    def clear(self) -> None:
-        self.faults.clear()
-
-    def take(self, method: str, path: str) -> Fault | None:
-        for fault in self.faults:
-            if fault.matches(method, path):
-                if fault.times is not None:
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self.faults.remove(fault)
-                return fault
-        return None
 
 
 def set_identity(request: Request, identity: str) -> None:
@@ -158,17 +129,41 @@ class SimulatorMiddleware:
                 status_holder[0] = message["status"]
             await send(message)
 
-        fault = self.faults.take(method, path)
-        if fault is not None and fault.delay:
-            await asyncio.sleep(fault.delay)
-        if fault is not None and fault.status is not None:
-            response = self.render_error(fault.status, fault.message)
-            response.headers.update(fault.headers)
-            await response(scope, receive, send_wrapper)
-        else:
-            await self.app(scope, receive, send_wrapper)
-        identity = scope.get("state", {}).get("sim_identity")
-        self.log.append(LoggedRequest(method, path, query, identity, status_holder[0]))
+        plan = self.faults.plan(method, path)
+        try:
+            if plan.delay:
+                await self.faults.sleep(plan.delay)
+            if plan.fault is None:
+                await self.app(scope, receive, send_wrapper)
+            else:
+                await self._inject(plan.fault, scope, receive, send_wrapper)
+        except ConnectionDropped:
+            status_holder[0] = 0
+            raise
+        finally:
+            # also when the client gives up (cancelled): tests read that the request came
+            identity = scope.get("state", {}).get("sim_identity")
+            self.log.append(LoggedRequest(method, path, query, identity, status_holder[0]))
+
+    async def _inject(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
+        match fault.kind:
+            case FaultKind.ERROR:
+                assert fault.status is not None
+                response = self.render_error(fault.status, fault.message)
+                response.headers.update(fault.headers)
+                await response(scope, receive, send)
+            case FaultKind.MALFORMED:
+                response = await malformed_response(fault.malformed, self.app, scope, receive)
+                await response(scope, receive, send)
+            case FaultKind.HANG:
+                await self.faults.held.hold(fault.hang_for)
+                await drop(scope, send)
+            case FaultKind.DROP:
+                if fault.processed:
+                    await capture(self.app, scope, receive)
+                await drop(scope, send)
+            case _:  # LATENCY never answers: the injector's plan only carries it as delay
+                await self.app(scope, receive, send)
 
 
 Handler = Callable[[Request], Awaitable[Response]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from adapters.http import current_request_id
+from adapters.resilience import current_deadline
 from gateway.config import GatewayConfig
 from gateway.runtime import Runtime
 from schema.build import build_schema
@@ -32,6 +34,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
         self.runtime = runtime
+        self.request_timeout = runtime.config.server.request_timeout
         self.idempotency = IdempotencyStore()
 
     async def get_context(
@@ -41,6 +44,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         # a caller's request id is only echoed into logs and upstream headers: cap it
         request_id = request_id[:64]
         current_request_id.set(request_id)
+        # every upstream call of this request, retries included, ends by then
+        current_deadline.set(time.monotonic() + self.request_timeout)
         return GatewayContext(
             adapters=self.runtime.adapters,
             request_id=request_id,
@@ -75,9 +80,15 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
+        # an open breaker degrades one vendor, not this instance: still ready (200), so a
+        # load balancer does not drain every instance when one vendor is down
+        health = runtime.health()
+        degraded = any(h["state"] != "CLOSED" for h in health.values())
+        status = "starting" if not runtime.ready else "degraded" if degraded else "ready"
         body = {
-            "status": "ready" if runtime.ready else "starting",
+            "status": status,
             "connections": dict(runtime.connection_summary),
+            "health": health,
         }
         return JSONResponse(body, status_code=200 if runtime.ready else 503)
 

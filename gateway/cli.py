@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from adapters.fault_spec import FaultSpec, parse_fault_specs
 from gateway.config import CONFIG_ENV, ConfigError, GatewayConfig, load_config, load_demo_config
 from gateway.runtime import check_buildable
 
@@ -42,6 +43,14 @@ def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         choices=LOG_LEVELS,
         default=default("info"),
         help="log verbosity (default info)",
+    )
+    parser.add_argument(
+        "--demo-faults",
+        action="append",
+        default=default(None),
+        metavar="SPEC",
+        help="inject faults into the simulators, e.g. clickhouse:latency=200ms,error_rate=0.2 "
+        "(repeatable; see docs/fault-injection.md)",
     )
 
 
@@ -86,14 +95,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         config = _config_for_serve(args.config)
         check_buildable(config)
+        faults = demo_faults(config, args.demo_faults or [])
     except ConfigError as exc:
         print(f"dbaas-gateway: configuration error: {exc}", file=sys.stderr)
         return 2
-    return serve(config, args.host, args.port, args.log_level, args.transition_seconds)
+    return serve(config, args.host, args.port, args.log_level, faults, args.transition_seconds)
+
+
+def demo_faults(config: GatewayConfig, values: Sequence[str]) -> list[FaultSpec]:
+    """The ``--demo-faults`` specs, each naming a vendor with a simulated connection."""
+    try:
+        specs = parse_fault_specs(values)
+    except ValueError as exc:
+        raise ConfigError(f"--demo-faults {exc}") from None
+    simulated = {c.vendor for c in config.connections if c.simulated}
+    for spec in specs:
+        if spec.vendor not in simulated:
+            raise ConfigError(
+                f"--demo-faults: no simulated {spec.vendor.value} connection to inject into"
+            )
+    return specs
 
 
 def serve(
-    config: GatewayConfig, host: str, port: int, log_level: str, transition_seconds: float = 3.0
+    config: GatewayConfig,
+    host: str,
+    port: int,
+    log_level: str,
+    faults: Sequence[FaultSpec] = (),
+    transition_seconds: float = 3.0,
 ) -> int:
     import uvicorn
 
@@ -116,7 +146,15 @@ def serve(
             f"GraphiQL at {where}",
             flush=True,
         )
+    if faults:
+        print(
+            "dbaas-gateway: injecting simulator faults: "
+            + ", ".join(sorted({f.vendor.value for f in faults})),
+            flush=True,
+        )
     app = create_app(config, simulator_options={"transition_seconds": transition_seconds})
+    # before uvicorn runs the lifespan, which builds the simulators
+    app.state.runtime.install_faults(faults)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
     return 0
 

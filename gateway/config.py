@@ -36,6 +36,21 @@ COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "max_concurrency": ("concurrent upstream requests on this connection (default 8)", int),
     "rate_limit_requests": ("requests per window (default: vendor's documented limit)", int),
     "rate_limit_window_seconds": ("the rate limit's window in seconds", (int, float)),
+    "retry_attempts": ("attempts per idempotent request, the first included (default 3)", int),
+    "retry_backoff_seconds": (
+        "first retry's maximum backoff, doubling (default 0.2)",
+        (int, float),
+    ),
+    "breaker_failure_threshold": ("consecutive failures that open the breaker (default 5)", int),
+    "breaker_cooldown_seconds": ("how long an open breaker fails fast (default 30)", (int, float)),
+}
+
+#: keys of the optional top-level [server] table: (description, type)
+SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "request_timeout_seconds": (
+        "deadline of one GraphQL request; upstream calls and retries stop there (default 30)",
+        (int, float),
+    ),
 }
 
 
@@ -44,10 +59,16 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class ServerSettings:
+    request_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
 class GatewayConfig:
     source: str
     connections: tuple[ConnectionSettings, ...]
     demo: bool = False
+    server: ServerSettings = field(default_factory=ServerSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -65,7 +86,7 @@ def load_config(
 
 def load_demo_config() -> GatewayConfig:
     config = parse_config(DEMO_CONFIG.read_text(encoding="utf-8"), "demo mode", {})
-    return GatewayConfig(config.source, config.connections, demo=True)
+    return GatewayConfig(config.source, config.connections, demo=True, server=config.server)
 
 
 def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfig:
@@ -73,9 +94,12 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"connections"})
+    unknown = sorted(set(data) - {"connections", "server"})
     if unknown:
-        raise ConfigError(f"{source}: unknown top-level key '{unknown[0]}' (expected: connections)")
+        raise ConfigError(
+            f"{source}: unknown top-level key '{unknown[0]}' (expected: connections, server)"
+        )
+    server = _server(data.get("server", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
         raise ConfigError(f"{source}: no [[connections]] defined")
@@ -89,7 +113,22 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
             )
         seen.add(settings.name)
         connections.append(settings)
-    return GatewayConfig(source, tuple(connections))
+    return GatewayConfig(source, tuple(connections), server=server)
+
+
+def _server(raw: Any, source: str) -> ServerSettings:
+    where = f"{source}: [server]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    for key, value in raw.items():
+        if key not in SERVER_KEYS:
+            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(SERVER_KEYS)})")
+        _, kind = SERVER_KEYS[key]
+        if not _type_ok(value, kind) or value <= 0:
+            raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
+    return ServerSettings(
+        request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout))
+    )
 
 
 def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSettings:
@@ -212,10 +251,22 @@ def _http_settings(
     raw: Mapping[str, Any], spec: VendorSpec, simulated: bool, where: str
 ) -> HttpSettings:
     defaults = HttpSettings()
-    for key in ("connect_timeout_seconds", "read_timeout_seconds", "rate_limit_window_seconds"):
+    positive = (
+        "connect_timeout_seconds",
+        "read_timeout_seconds",
+        "rate_limit_window_seconds",
+        "retry_backoff_seconds",
+        "breaker_cooldown_seconds",
+    )
+    for key in positive:
         if key in raw and raw[key] <= 0:
             raise ConfigError(f"{where}: field '{key}': must be greater than 0")
-    for key in ("max_concurrency", "rate_limit_requests"):
+    for key in (
+        "max_concurrency",
+        "rate_limit_requests",
+        "retry_attempts",
+        "breaker_failure_threshold",
+    ):
         if key in raw and raw[key] < 1:
             raise ConfigError(f"{where}: field '{key}': must be at least 1")
     # simulators enforce no limit unless a test asks, so demo mode is not paced
@@ -234,6 +285,13 @@ def _http_settings(
         read_timeout=float(raw.get("read_timeout_seconds", defaults.read_timeout)),
         max_concurrency=int(raw.get("max_concurrency", defaults.max_concurrency)),
         rate_limit=rate_limit,
+        retry_attempts=int(raw.get("retry_attempts", defaults.retry_attempts)),
+        retry_backoff=float(raw.get("retry_backoff_seconds", defaults.retry_backoff)),
+        idempotent_methods=defaults.idempotent_methods | spec.idempotent_methods,
+        breaker_failure_threshold=int(
+            raw.get("breaker_failure_threshold", defaults.breaker_failure_threshold)
+        ),
+        breaker_cooldown=float(raw.get("breaker_cooldown_seconds", defaults.breaker_cooldown)),
     )
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.base import Adapter
+from adapters.fault_spec import FaultSpec
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
 from gateway.config import ConfigError, GatewayConfig
@@ -30,11 +31,25 @@ class Runtime:
     ready: bool = False
     #: keyword arguments for every simulator, e.g. ``transition_seconds`` in demo mode
     simulator_options: Mapping[str, Any] = field(default_factory=dict)
+    #: faults for the simulators (``serve --demo-faults``), installed as each is built
+    fault_specs: list[FaultSpec] = field(default_factory=list)
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
-            self.simulators[vendor] = VENDORS[vendor].simulator(**self.simulator_options)
+            sim = VENDORS[vendor].simulator(**self.simulator_options)
+            for spec in self.fault_specs:
+                if spec.vendor is vendor:
+                    spec.install(sim.faults)
+            self.simulators[vendor] = sim
         return self.simulators[vendor]
+
+    def install_faults(self, specs: Iterable[FaultSpec]) -> None:
+        """Inject faults into vendors' simulators, those built already and those to come
+        (the app builds them lazily, in its lifespan)."""
+        for spec in specs:
+            self.fault_specs.append(spec)
+            if spec.vendor in self.simulators:
+                spec.install(self.simulators[spec.vendor].faults)
 
     def build_adapter(self, settings: ConnectionSettings) -> Adapter:
         spec = VENDORS[settings.vendor]
@@ -48,7 +63,26 @@ class Runtime:
 
     async def close(self) -> None:
         self.ready = False
+        for sim in self.simulators.values():
+            sim.faults.release()  # requests a hang fault holds would outlive the runtime
         await asyncio.gather(*(a.aclose() for a in self.adapters.values()))
+
+    def health(self) -> dict[str, dict[str, Any]]:
+        """Each connection's breaker state, last error and latency, for /readyz."""
+        report: dict[str, dict[str, Any]] = {}
+        for name, adapter in self.adapters.items():
+            snapshot = adapter.health()
+            report[name] = (
+                {"state": "UNKNOWN"}
+                if snapshot is None
+                else {
+                    "state": snapshot.state.value,
+                    "lastError": snapshot.last_error,
+                    "latencyMs": snapshot.latency_ms,
+                    "consecutiveFailures": snapshot.consecutive_failures,
+                }
+            )
+        return report
 
     @property
     def connection_summary(self) -> Mapping[str, str]:

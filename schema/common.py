@@ -21,6 +21,7 @@ from adapters.model import (
     Operation,
     Vendor,
 )
+from adapters.resilience import BreakerState
 
 VendorEnum = strawberry.enum(
     Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to"
@@ -78,6 +79,27 @@ class Capabilities:
     )
 
 
+BreakerStateEnum = strawberry.enum(
+    BreakerState,
+    name="BreakerState",
+    description="CLOSED: calls flow; OPEN: failing fast after repeated failures; "
+    "HALF_OPEN: one probe call decides",
+)
+
+
+@strawberry.type(description="How the gateway sees a connection's vendor right now")
+class ConnectionHealth:
+    state: BreakerStateEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The circuit breaker's state"
+    )
+    consecutive_failures: int = strawberry.field(description="Failures since the last success")
+    last_error: str | None = strawberry.field(description="The most recent failure")
+    latency_ms: float | None = strawberry.field(description="Latency of the last good call")
+    retry_in_seconds: float | None = strawberry.field(
+        description="When OPEN: seconds until a probe call is let through"
+    )
+
+
 @strawberry.type(description="One configured account at one vendor")
 class VendorConnection:
     name: str = strawberry.field(description="Unique name from the configuration")
@@ -85,6 +107,20 @@ class VendorConnection:
     base_url: str = strawberry.field(description="The vendor API base URL")
     simulated: bool = strawberry.field(description="True when it talks to the built-in simulator")
     capabilities: Capabilities = strawberry.field(description="What this vendor offers")
+    adapter: strawberry.Private[Adapter]
+
+    @strawberry.field(description="Circuit breaker state, last error and latency; no call made")
+    def health(self) -> ConnectionHealth | None:
+        snapshot = self.adapter.health()
+        if snapshot is None:
+            return None
+        return ConnectionHealth(
+            state=snapshot.state,
+            consecutive_failures=snapshot.consecutive_failures,
+            last_error=snapshot.last_error,
+            latency_ms=snapshot.latency_ms,
+            retry_in_seconds=snapshot.retry_in,
+        )
 
     @classmethod
     def from_adapter(cls, adapter: Adapter) -> VendorConnection:
@@ -98,6 +134,7 @@ class VendorConnection:
                 **{k: getattr(caps, k) for k in caps.__dataclass_fields__ if k != "operations"},
                 operations=sorted(caps.operations, key=list(Operation).index),
             ),
+            adapter=adapter,
         )
 
 

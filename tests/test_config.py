@@ -68,7 +68,16 @@ def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> No
             GOOD + 'max_concurrency = "8"\n',
             "gw.toml: connection 'ch-prod': field 'max_concurrency': wrong type str",
         ),
-        ("[server]\nport = 1\n" + GOOD, "gw.toml: unknown top-level key 'server'"),
+        ("[limits]\nport = 1\n" + GOOD, "gw.toml: unknown top-level key 'limits'"),
+        ("[server]\nport = 1\n" + GOOD, "gw.toml: [server]: unknown field 'port'"),
+        (
+            "[server]\nrequest_timeout_seconds = 0\n" + GOOD,
+            "gw.toml: [server]: field 'request_timeout_seconds': must be a number greater than 0",
+        ),
+        (
+            GOOD + "retry_attempts = 0\n",
+            "gw.toml: connection 'ch-prod': field 'retry_attempts': must be at least 1",
+        ),
         ("", "gw.toml: no [[connections]] defined"),
         ("[[connections]\n", "gw.toml: not valid TOML"),
         (

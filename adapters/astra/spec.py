@@ -67,4 +67,6 @@ SPEC = VendorSpec(
     build=build,
     simulator=AstraSimulator,
     simulator_accounts=tuple(DEMO_ACCOUNTS),
+    # the notes document PUT as a full replace: sending the same body twice is harmless
+    idempotent_methods=frozenset({"PUT"}),
 )

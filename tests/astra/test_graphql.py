@@ -351,7 +351,7 @@ async def test_a_service_not_ready_problem_is_retryable_and_fails_only_its_field
     astra: GatewayClient,
 ) -> None:
     sim = astra.simulator("astra")
-    sim.faults.add(503, path=f"{ACCOUNT}/core/v1/features", method="GET")
+    sim.faults.add(503, path=f"{ACCOUNT}/core/v1/features", method="GET", times=None)
 
     body = await astra.post("{ organizations { name featureFlags { name } members { name } } }")
 

@@ -291,7 +291,10 @@ async def test_an_upstream_500_is_a_partial_result_with_the_vendor_request_id(
         o for o in sim.state.organizations.values() if o.organization["name"] == "Globex Data"
     )
     sim.faults.add(
-        500, path=f"/v1/organizations/{globex.organization['id']}/services", method="GET"
+        500,
+        path=f"/v1/organizations/{globex.organization['id']}/services",
+        method="GET",
+        times=None,
     )
 
     body = await clickhouse.post(ALL_DATABASES, {"first": 100})

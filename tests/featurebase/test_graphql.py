@@ -9,7 +9,7 @@ import pytest
 from adapters.featurebase.mapping import CAN_QUERY
 from adapters.featurebase.simulator import FeatureBaseSimulator
 from schema.ids import encode_id
-from tests.featurebase.conftest import KEY_TOML, ORG_ID, FakeClock, gateway_over
+from tests.featurebase.conftest import BOTH_TOML, KEY_TOML, ORG_ID, FakeClock, gateway_over
 from tests.gateway_client import GatewayClient, error_codes
 
 ORGANIZATION = """
@@ -380,12 +380,17 @@ async def test_database_owners_of_a_whole_list_cost_one_users_list(
 
 
 async def test_vendor_errors_fail_only_their_connection_with_the_vendor_code(
-    fb: GatewayClient, sim: FeatureBaseSimulator
+    sim: FeatureBaseSimulator,
 ) -> None:
-    # both connections share the simulator; the one whose list comes first gets the 503
+    # both connections share the simulator; the one whose list comes first gets the 503,
+    # and neither retries, so the other one's list succeeds
+    no_retries = BOTH_TOML.replace(
+        'vendor = "featurebase"', 'vendor = "featurebase"\nretry_attempts = 1'
+    )
     sim.faults.add(503, path="/v2/databases", method="GET", times=1)
 
-    body = await fb.post(ALL_DATABASES, {"first": 100})
+    async with gateway_over(sim, no_retries) as fb:
+        body = await fb.post(ALL_DATABASES, {"first": 100})
 
     assert body["data"]["databases"]["totalCount"] == 13  # the other connection answered
     (error,) = body["errors"]
