@@ -164,7 +164,12 @@ class UpstreamHttp:
         flight_key = (str(self.client.build_request("GET", url, params=params).url), self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
-            return await asyncio.shield(pending)
+            # a joiner keeps its own deadline, whatever the request that sent the GET has
+            try:
+                async with asyncio.timeout(remaining()):
+                    return await asyncio.shield(pending)
+            except TimeoutError:
+                raise self._deadline_error() from None
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         self._inflight[flight_key] = future
         try:

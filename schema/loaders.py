@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from typing import Any
 
@@ -35,7 +34,7 @@ class Loaders:
 
     def __init__(self, adapters: Mapping[str, Adapter]) -> None:
         self.adapters = adapters
-        self._loaders: dict[str, DataLoader] = {}
+        self._loaders: dict[str, DataLoader | PerConnection] = {}
 
     def adapter(self, connection: str) -> Adapter:
         try:
@@ -44,38 +43,42 @@ class Loaders:
             raise unknown_connection(connection) from None
 
     def _loader(
-        self, name: str, batch: Callable[[list[Any]], Coroutine[Any, Any, list[Any]]]
+        self,
+        name: str,
+        batch: Callable[[list[Any]], Coroutine[Any, Any, list[Any]]],
+        *,
+        batched: bool = True,
     ) -> DataLoader:
         loader = self._loaders.get(name)
         if loader is None:
-            loader = DataLoader(batch_load_fn=batch)
+            loader = DataLoader(batch_load_fn=batch, batch=batched)
             self._loaders[name] = loader
+        assert isinstance(loader, DataLoader)
         return loader
 
     # -- by key ----------------------------------------------------------------------
-    def by_key(self, kind: str) -> DataLoader:
-        """Loader of one kind of object by (connection, key): ``adapter.get_<kind>s``."""
-        return self._loader(f"{kind}:by-key", functools.partial(self._batch_get, kind))
+    def by_key(self, kind: str) -> PerConnection:
+        """Loader of one kind of object by (connection, key): ``adapter.get_<kind>s``.
 
-    async def _batch_get(self, kind: str, keys: list[ByKey]) -> list[Any]:
-        by_conn: dict[str, list[Key]] = defaultdict(list)
-        for conn, key in keys:
-            by_conn[conn].append(key)
+        One batch per connection, so a slow vendor never holds another vendor's answers.
+        """
+        loader = self._loaders.get(f"{kind}:by-key")
+        if loader is None:
+            loader = PerConnection(
+                lambda conn: self._loader(
+                    f"{kind}:by-key:{conn}", functools.partial(self._batch_get, kind, conn)
+                )
+            )
+            self._loaders[f"{kind}:by-key"] = loader
+        assert isinstance(loader, PerConnection)
+        return loader
 
-        async def one_connection(conn: str, wanted: list[Key]) -> list[Any]:
-            try:
-                getter = getattr(self.adapter(conn), f"get_{PLURALS.get(kind, kind + 's')}")
-                return list(await getter(wanted))
-            except Exception as exc:
-                return [exc] * len(wanted)
-
-        conns = list(by_conn)
-        answers = await asyncio.gather(*(one_connection(c, by_conn[c]) for c in conns))
-        found: dict[ByKey, Any] = {}
-        for conn, values in zip(conns, answers, strict=True):
-            for key, value in zip(by_conn[conn], values, strict=True):
-                found[(conn, key)] = value
-        return [found[k] for k in keys]
+    async def _batch_get(self, kind: str, conn: str, keys: list[ByKey]) -> list[Any]:
+        try:
+            getter = getattr(self.adapter(conn), f"get_{PLURALS.get(kind, kind + 's')}")
+            return list(await getter([key for _, key in keys]))
+        except Exception as exc:
+            return [exc] * len(keys)
 
     # -- lists -----------------------------------------------------------------------
     def listing(self, kind: str, prime: str | None = None) -> DataLoader:
@@ -131,10 +134,28 @@ class Loaders:
 
             return list(await asyncio.gather(*(one(k) for k in keys)))
 
-        return self._loader(name, batch)
+        # each parent is its own upstream call anyway: resolving keys one by one (not in
+        # one batch) lets a fast connection answer while a slow one is still waiting
+        return self._loader(name, batch, batched=False)
 
 
 async def load_many_settled(loader: DataLoader, keys: Sequence[Hashable]) -> list[Any]:
     """Load keys and return each value or its exception, never raising."""
     results = await asyncio.gather(*(loader.load(k) for k in keys), return_exceptions=True)
     return list(results)
+
+
+class PerConnection:
+    """A by-key loader made of one DataLoader per connection, keyed by (connection, key)."""
+
+    def __init__(self, make: Callable[[str], DataLoader]) -> None:
+        self._make = make
+
+    def load(self, key: ByKey) -> Awaitable[Any]:
+        return self._make(key[0]).load(key)
+
+    def prime(self, key: ByKey, value: Any) -> None:
+        self._make(key[0]).prime(key, value)
+
+    def clear(self, key: ByKey) -> None:
+        self._make(key[0]).clear(key)

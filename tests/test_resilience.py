@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -321,3 +323,59 @@ breaker_failure_threshold = 2
     assert "503" in connection["health"]["lastError"]
     assert ready["status"] == "degraded"
     assert ready["health"]["ch"]["state"] == "OPEN"
+
+
+TWO_VENDORS = """
+[server]
+request_timeout_seconds = 1
+
+[[connections]]
+name = "ch"
+vendor = "clickhouse"
+simulated = true
+retry_attempts = 1
+
+[[connections]]
+name = "dbaas"
+vendor = "dbaas"
+simulated = true
+"""
+
+
+@pytest.mark.parametrize(
+    ("inject", "code"),
+    [
+        (
+            lambda f: f.add_malformed("html", path="/v1/organizations", times=None),
+            "UPSTREAM_BAD_RESPONSE",
+        ),
+        (
+            lambda f: f.add_malformed("truncated", path="/v1/organizations", times=None),
+            "UPSTREAM_BAD_RESPONSE",
+        ),
+        (
+            lambda f: f.add_malformed("wrong-type", path="/v1/organizations", times=None),
+            "UPSTREAM_BAD_RESPONSE",
+        ),
+        (
+            lambda f: f.add_malformed("empty", path="/v1/organizations", times=None),
+            "UPSTREAM_BAD_RESPONSE",
+        ),
+        (lambda f: f.add_drop(path="/v1/organizations", times=None), "UPSTREAM_UNAVAILABLE"),
+        (lambda f: f.add_hang(path="/v1/organizations", times=None), "UPSTREAM_TIMEOUT"),
+        (lambda f: f.add(502, path="/v1/organizations", times=None), "UPSTREAM_UNAVAILABLE"),
+    ],
+    ids=["html", "truncated", "wrong-type", "empty", "drop", "hang", "502"],
+)
+async def test_each_fault_fails_only_its_part_with_a_stable_code(
+    inject: Callable[[Any], object], code: str
+) -> None:
+    async with GatewayClient.from_toml(TWO_VENDORS) as gw:
+        inject(gw.simulator("clickhouse").faults)
+        body = await gw.post("{ organizations { name connection { name } } }")
+
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == code
+    assert error["extensions"]["connection"] == "ch"
+    assert error["path"] == ["organizations"]
+    assert {o["connection"]["name"] for o in body["data"]["organizations"]} == {"dbaas"}
