@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from adapters.base import OPERATION_METHODS as METHODS
 from adapters.base import BaseAdapter
 from adapters.model import Operation
 from schema.ids import encode_id
@@ -35,29 +36,6 @@ mutation($id: ID!) { startDatabase(input: {id: $id}) { database { id status } } 
 DATABASE = """query($id: ID!) { database: node(id: $id) { ... on Database { id name raw } } }"""
 
 CLICKHOUSE_OPTIONS = {"provider": "aws", "region": "us-east-1", "tier": "production"}
-
-#: the adapter method behind each operation (restore shares create_database)
-METHODS = {
-    Operation.CREATE_DATABASE: ("create_database",),
-    Operation.RESTORE_DATABASE: ("create_database",),
-    Operation.UPDATE_DATABASE: ("update_database",),
-    Operation.START_DATABASE: ("start_database",),
-    Operation.STOP_DATABASE: ("stop_database",),
-    Operation.SCALE_DATABASE: ("scale_database",),
-    Operation.DELETE_DATABASE: ("delete_database",),
-    Operation.RESET_DATABASE_PASSWORD: ("reset_database_password", "reset_credential_password"),
-    Operation.CREATE_API_KEY: ("create_api_key",),
-    Operation.UPDATE_API_KEY: ("update_api_key",),
-    Operation.REVOKE_API_KEY: ("revoke_api_key",),
-    Operation.INVITE_MEMBER: ("invite_member",),
-    Operation.CANCEL_INVITATION: ("cancel_invitation",),
-    Operation.UPDATE_MEMBER_ROLE: ("update_member_role",),
-    Operation.REMOVE_MEMBER: ("remove_member",),
-    Operation.UPDATE_ORGANIZATION: ("update_organization",),
-    Operation.CREATE_BACKUP: ("create_backup",),
-    Operation.DELETE_BACKUP: ("delete_backup",),
-    Operation.UPDATE_BACKUP_CONFIGURATION: ("update_backup_configuration",),
-}
 
 
 async def org_of(gw: GatewayClient, connection: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.astra import seed_data as sd
+from adapters.base import OPERATION_METHODS as METHODS
 from adapters.base import BaseAdapter
 from adapters.model import Operation
 from tests.astra.conftest import database_id, org_id
@@ -37,29 +38,6 @@ EXPECTED_OPERATIONS = {
     Operation.CANCEL_INVITATION,
     Operation.UPDATE_MEMBER_ROLE,
     Operation.REMOVE_MEMBER,
-}
-
-#: Operation -> the adapter methods that implement it (restore is create_database)
-METHODS = {
-    Operation.CREATE_DATABASE: ("create_database",),
-    Operation.RESTORE_DATABASE: ("create_database",),
-    Operation.UPDATE_DATABASE: ("update_database",),
-    Operation.START_DATABASE: ("start_database",),
-    Operation.STOP_DATABASE: ("stop_database",),
-    Operation.SCALE_DATABASE: ("scale_database",),
-    Operation.DELETE_DATABASE: ("delete_database",),
-    Operation.RESET_DATABASE_PASSWORD: ("reset_database_password", "reset_credential_password"),
-    Operation.CREATE_API_KEY: ("create_api_key",),
-    Operation.UPDATE_API_KEY: ("update_api_key",),
-    Operation.REVOKE_API_KEY: ("revoke_api_key",),
-    Operation.INVITE_MEMBER: ("invite_member",),
-    Operation.CANCEL_INVITATION: ("cancel_invitation",),
-    Operation.UPDATE_MEMBER_ROLE: ("update_member_role",),
-    Operation.REMOVE_MEMBER: ("remove_member",),
-    Operation.UPDATE_ORGANIZATION: ("update_organization",),
-    Operation.CREATE_BACKUP: ("create_backup",),
-    Operation.DELETE_BACKUP: ("delete_backup",),
-    Operation.UPDATE_BACKUP_CONFIGURATION: ("update_backup_configuration",),
 }
 
 

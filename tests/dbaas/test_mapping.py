@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.base import BaseAdapter
+from adapters.base import OPERATION_METHODS, BaseAdapter
 from adapters.dbaas import mapping
 from adapters.dbaas.adapter import CAPABILITIES, DBaaSAdapter
 from adapters.dbaas.client import DBaaSClient, link_id, read_error
@@ -279,30 +279,6 @@ def test_capabilities_match_what_the_adapter_implements(capability: str) -> None
     }
 
     assert implemented == {getattr(CAPABILITIES, capability)}
-
-
-#: operation -> the adapter methods that implement it (restore is create with a backup)
-OPERATION_METHODS = {
-    Operation.CREATE_DATABASE: ("create_database",),
-    Operation.RESTORE_DATABASE: ("create_database",),
-    Operation.UPDATE_DATABASE: ("update_database",),
-    Operation.START_DATABASE: ("start_database",),
-    Operation.STOP_DATABASE: ("stop_database",),
-    Operation.SCALE_DATABASE: ("scale_database",),
-    Operation.DELETE_DATABASE: ("delete_database",),
-    Operation.RESET_DATABASE_PASSWORD: ("reset_database_password", "reset_credential_password"),
-    Operation.CREATE_API_KEY: ("create_api_key",),
-    Operation.UPDATE_API_KEY: ("update_api_key",),
-    Operation.REVOKE_API_KEY: ("revoke_api_key",),
-    Operation.INVITE_MEMBER: ("invite_member",),
-    Operation.CANCEL_INVITATION: ("cancel_invitation",),
-    Operation.UPDATE_MEMBER_ROLE: ("update_member_role",),
-    Operation.REMOVE_MEMBER: ("remove_member",),
-    Operation.UPDATE_ORGANIZATION: ("update_organization",),
-    Operation.CREATE_BACKUP: ("create_backup",),
-    Operation.DELETE_BACKUP: ("delete_backup",),
-    Operation.UPDATE_BACKUP_CONFIGURATION: ("update_backup_configuration",),
-}
 
 
 def test_declared_operations_are_exactly_the_overridden_writes() -> None:
