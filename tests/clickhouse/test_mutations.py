@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from adapters.clickhouse.simulator import ClickHouseSimulator
+from tests.clickhouse.writes import at_now, simulator, upstream_writes
 from tests.gateway_client import GatewayClient, error_codes
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 ORGANIZATION = """
 query($connection: String!) { organizations(connection: $connection) { id } }
@@ -95,7 +92,6 @@ mutation($id: ID!) { createBackup(input: {databaseId: $id, name: "now"}) { backu
 DELETE_BACKUP = """mutation($id: ID!) { deleteBackup(input: {id: $id}) { deletedId } }"""
 
 NEW_SERVICE = {"provider": "aws", "region": "us-east-1", "tier": "production"}
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class FakeClock:
@@ -108,18 +104,7 @@ class FakeClock:
 
 @pytest.fixture
 async def gw(clickhouse: GatewayClient) -> GatewayClient:
-    simulator(clickhouse).wall_clock = lambda: NOW
-    return clickhouse
-
-
-def simulator(gw: GatewayClient) -> ClickHouseSimulator:
-    sim: ClickHouseSimulator = gw.simulator("clickhouse")
-    return sim
-
-
-def upstream_writes(gw: GatewayClient) -> int:
-    log = simulator(gw).log
-    return sum(log.count(method) for method in WRITE_METHODS)
+    return await at_now(clickhouse)
 
 
 async def acme_org(gw: GatewayClient) -> str:

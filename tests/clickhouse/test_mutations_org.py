@@ -3,7 +3,6 @@ GraphQL over HTTP -> gateway -> adapter -> simulator; and the declared operation
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,11 +11,9 @@ import pytest
 from adapters.base import OPERATION_METHODS, BaseAdapter
 from adapters.clickhouse.adapter import ClickHouseAdapter
 from adapters.clickhouse.seed_data import SEED_CREDENTIALS
-from adapters.clickhouse.simulator import ClickHouseSimulator
 from adapters.model import Operation
+from tests.clickhouse.writes import at_now, simulator, upstream_writes
 from tests.gateway_client import GatewayClient, error_codes
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 ORGANIZATION = """
 query($connection: String!) {
@@ -73,23 +70,10 @@ mutation($id: ID!, $name: String) {
 }
 """
 
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
 
 @pytest.fixture
 async def gw(clickhouse: GatewayClient) -> GatewayClient:
-    simulator(clickhouse).wall_clock = lambda: NOW
-    return clickhouse
-
-
-def simulator(gw: GatewayClient) -> ClickHouseSimulator:
-    sim: ClickHouseSimulator = gw.simulator("clickhouse")
-    return sim
-
-
-def upstream_writes(gw: GatewayClient) -> int:
-    log = simulator(gw).log
-    return sum(log.count(method) for method in WRITE_METHODS)
+    return await at_now(clickhouse)
 
 
 async def acme(gw: GatewayClient) -> dict[str, Any]:
