@@ -23,16 +23,25 @@ import json
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from adapters.cache import CachedResponse, ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
-from adapters.resilience import CircuitBreaker, HealthSnapshot, backoff_delay, remaining
+from adapters.pacing import Pacer, RatePacer
+from adapters.resilience import (
+    CircuitBreaker,
+    HealthSnapshot,
+    backoff_delay,
+    current_deadline,
+    remaining,
+)
+
+__all__ = ["HttpSettings", "RatePacer", "UpstreamHttp", "VendorErrorBody", "current_request_id"]
 
 log = logging.getLogger("dbaas_gateway.upstream")
 
@@ -40,6 +49,10 @@ log = logging.getLogger("dbaas_gateway.upstream")
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_request_id", default=None
 )
+
+#: True while a write runs: the reads it makes (the state a write decides on, the full
+#: object a replace sends back) go upstream, never to a cached answer
+fresh_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh_reads", default=False)
 
 
 @dataclass(frozen=True)
@@ -74,41 +87,6 @@ class HttpSettings:
     breaker_cooldown: float = 30.0
 
 
-class RatePacer:
-    """Sliding-window pacing: at most ``limit`` request starts in any ``window`` seconds.
-
-    Waiting here is cheaper than causing a vendor 429 and then backing off.
-    """
-
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.sleep = sleep
-        # the vendor counts arrivals, we count starts: a small margin absorbs the skew
-        # between the two windows, so pacing exactly to the limit never causes a 429
-        self.margin = min(0.5, window * 0.05)
-        self._starts: deque[float] = deque()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = self.clock()
-                while self._starts and now - self._starts[0] >= self.window + self.margin:
-                    self._starts.popleft()
-                if len(self._starts) < self.limit:
-                    self._starts.append(now)
-                    return
-                await self.sleep(self.window + self.margin - (now - self._starts[0]))
-
-
 class UpstreamHttp:
     """One connection's HTTP client with the gateway's upstream policy around it."""
 
@@ -123,8 +101,10 @@ class UpstreamHttp:
         settings: HttpSettings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        cache: ConnectionCache | None = None,
     ) -> None:
         self.connection = connection
+        self.cache = cache
         self.settings = settings or HttpSettings()
         self._read_error = read_error
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
@@ -139,7 +119,9 @@ class UpstreamHttp:
         )
         self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
         limit = self.settings.rate_limit
-        self._pacer = RatePacer(limit[0], limit[1]) if limit else None
+        self._pacer: Pacer | None = None
+        if limit is not None:
+            self._pacer = cache.backend.pacer(cache.scope, *limit) if cache else RatePacer(*limit)
         self.breaker = CircuitBreaker(
             failure_threshold=self.settings.breaker_failure_threshold,
             cooldown=self.settings.breaker_cooldown,
@@ -151,17 +133,44 @@ class UpstreamHttp:
         self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
+        # stale-while-revalidate refreshes under way, one per URL
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
 
     @property
     def vendor(self) -> str:
         return self.connection.vendor.value
 
     async def aclose(self) -> None:
+        for task in list(self._refreshing.values()):
+            task.cancel()
+        await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
         await self.client.aclose()
 
     async def get(self, url: str, *, params: Mapping[str, str] | None = None) -> httpx.Response:
-        """GET with single-flight: identical concurrent GETs share one upstream call."""
-        flight_key = (str(self.client.build_request("GET", url, params=params).url), self._writes)
+        """GET through the cross-request cache and single-flight: a fresh cached answer is
+        returned as is, a stale one (within its kind's stale window) too while one refresh
+        runs in the background, and identical concurrent GETs share one upstream call."""
+        request = self.client.build_request("GET", url, params=params)
+        full = str(request.url)
+        cache = self.cache
+        kind = cache.kind(full) if cache is not None else None
+        if cache is not None and kind is not None:
+            stats = cache.backend.stats
+            entry = None if fresh_reads.get() else await cache.backend.get(cache.scope, full)
+            if entry is not None:
+                if time.time() < entry.fresh_until:
+                    stats.hits += 1
+                    return _rebuild(entry, request)
+                stats.stale_hits += 1
+                self._revalidate(url, params, full, kind)
+                return _rebuild(entry, request)
+            stats.misses += 1
+        return await self._single_flight(url, params, full, kind)
+
+    async def _single_flight(
+        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+    ) -> httpx.Response:
+        flight_key = (full, self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
             # a joiner keeps its own deadline, whatever the request that sent the GET has
@@ -173,7 +182,7 @@ class UpstreamHttp:
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         self._inflight[flight_key] = future
         try:
-            response = await self.request("GET", url, params=params)
+            response = await self._fetch(url, params, full, kind)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -188,6 +197,61 @@ class UpstreamHttp:
         finally:
             del self._inflight[flight_key]
 
+    async def _fetch(
+        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+    ) -> httpx.Response:
+        """One upstream GET, stored for later callers when its kind is cached. With a shared
+        backend, another instance fetching the same URL is waited for instead."""
+        cache = self.cache
+        if cache is None or kind is None:
+            return await self.request("GET", url, params=params)
+        backend, scope = cache.backend, cache.scope
+        generation = await backend.generation(scope)
+        budget = remaining()
+        claim_for = self.settings.connect_timeout + self.settings.read_timeout
+        claimed = await backend.claim(scope, full, claim_for if budget is None else budget)
+        if not claimed:
+            entry = await backend.wait_for(scope, full, claim_for if budget is None else budget)
+            if entry is not None:
+                backend.stats.shared_fetches += 1
+                return _rebuild(entry, self.client.build_request("GET", url, params=params))
+        try:
+            response = await self.request("GET", url, params=params)
+            if response.is_success:
+                entry = cache.entry(
+                    kind,
+                    response.status_code,
+                    response.headers.get("content-type"),
+                    response.content,
+                )
+                await backend.put(scope, full, entry, generation)
+                backend.stats.stores += 1
+            return response
+        finally:
+            if claimed:
+                await backend.release(scope, full)
+
+    def _revalidate(self, url: str, params: Mapping[str, str] | None, full: str, kind: str) -> None:
+        """Refresh a stale entry in the background, once however many callers saw it."""
+        if full in self._refreshing:
+            return
+
+        async def refresh() -> None:
+            # the caller that saw the stale entry does not wait: the refresh has its own time
+            current_deadline.set(
+                time.monotonic() + self.settings.connect_timeout + self.settings.read_timeout
+            )
+            try:
+                await self._single_flight(url, params, full, kind)
+                if self.cache is not None:
+                    self.cache.backend.stats.refreshes += 1
+            except UpstreamError as exc:
+                log.info("refresh of %s %s failed: %s", self.connection.name, url, exc.code.value)
+            finally:
+                self._refreshing.pop(full, None)
+
+        self._refreshing[full] = asyncio.get_running_loop().create_task(refresh())
+
     async def request(
         self,
         method: str,
@@ -197,9 +261,29 @@ class UpstreamHttp:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one request under the policy; a failure raises UpstreamError."""
-        if method != "GET":
+        """Send one request under the policy; a failure raises UpstreamError. A write
+        invalidates what it may change in the cache, whatever its outcome: a write that
+        failed may still have reached the vendor."""
+        if method != "GET" and method != "HEAD":
             self._writes += 1
+            try:
+                return await self._send_with_retries(method, url, params, json_body, headers)
+            finally:
+                if self.cache is not None:
+                    path = self.client.build_request(method, url).url.path
+                    kinds = self.cache.written_kinds(path)
+                    await self.cache.backend.invalidate(self.cache.scope, path, kinds)
+                    self.cache.backend.stats.invalidations += 1
+        return await self._send_with_retries(method, url, params, json_body, headers)
+
+    async def _send_with_retries(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
         request_headers = dict(headers or {})
         request_id = current_request_id.get()
         if request_id:
@@ -406,6 +490,11 @@ class UpstreamHttp:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise self.bad_response(f"{response.request.method} answered non-JSON") from exc
+
+
+def _rebuild(entry: CachedResponse, request: httpx.Request) -> httpx.Response:
+    headers = {"content-type": entry.content_type} if entry.content_type else {}
+    return httpx.Response(entry.status, headers=headers, content=entry.body, request=request)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
