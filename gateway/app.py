@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz and /readyz."""
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz, /readyz, /metrics."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from strawberry.types import ExecutionResult
 from adapters.http import current_request_id
 from adapters.resilience import current_deadline
 from gateway.config import GatewayConfig
+from gateway.metrics import metrics_endpoint
 from gateway.runtime import Runtime
 from schema.build import build_schema
 from schema.context import GatewayContext
@@ -105,6 +106,7 @@ def create_app(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint(runtime), methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
         lifespan=lifespan,

@@ -241,3 +241,19 @@ def test_which_cached_paths_a_write_affects(url: str, written: str, hit: bool) -
 def test_an_entry_survives_its_encoding() -> None:
     entry = CachedResponse("databases", 200, "application/json", b'{"a":\n1}', 1.5, 2.5)
     assert CachedResponse.decode(entry.encode()) == entry
+
+
+async def test_the_cache_counters_are_exported_as_metrics(clickhouse: GatewayClient) -> None:
+    await clickhouse.data(LIST)
+    await clickhouse.data(LIST)
+
+    response = await clickhouse.http.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    lines = response.text.splitlines()
+    assert "dbaas_gateway_cache_misses_total 2.0" in lines
+    assert 'dbaas_gateway_cache_backend_up{backend="memory"} 1.0' in lines
+    assert 'dbaas_gateway_breaker_state{connection="ch-acme",state="CLOSED"} 1.0' in lines
+    hits = next(line for line in lines if line.startswith("dbaas_gateway_cache_hits_total"))
+    assert float(hits.split()[-1]) >= 2
