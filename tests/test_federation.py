@@ -132,6 +132,35 @@ async def test_a_hundred_databases_of_two_organizations_cost_one_list_call_each(
     assert len(sim.log.entries) == 4
 
 
+async def test_every_database_of_every_vendor_costs_one_list_call_per_organization(
+    demo: GatewayClient,
+) -> None:
+    listing = await demo.data("{ databases(first: 200) { nodes { id name } } }")
+    ids = [n["id"] for n in listing["databases"]["nodes"]]
+    sims = {v: demo.simulator(v) for v in ("clickhouse", "featurebase", "astra", "dbaas")}
+    for sim in sims.values():
+        sim.log.clear()
+    demo.expire_cache()
+
+    body = await demo.post(
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Database { name } } }",
+        {"r": representations(ids)},
+    )
+
+    assert "errors" not in body, body["errors"]
+    assert [e["name"] for e in body["data"]["_entities"]] == [
+        n["name"] for n in listing["databases"]["nodes"]
+    ]
+    # ClickHouse: one services list per organization (two connections); the others list
+    # every database of their one organization in one call
+    assert {v: len(sim.log.entries) for v, sim in sims.items()} == {
+        "clickhouse": 2,
+        "featurebase": 1,
+        "astra": 1,
+        "dbaas": 1,
+    }
+
+
 async def test_a_repeated_representation_is_fetched_once(clickhouse: GatewayClient) -> None:
     listing = await clickhouse.data("{ databases(first: 1) { nodes { id } } }")
     (db_id,) = [n["id"] for n in listing["databases"]["nodes"]]
