@@ -70,6 +70,10 @@ class VendorErrorBody:
 
 ErrorReader = Callable[[httpx.Response], VendorErrorBody]
 
+#: (connection, method, URL as the adapter gave it, HTTP status or "timeout" /
+#: "connect_error" / "error", seconds) for every upstream attempt, retries included
+UpstreamObserver = Callable[[str, str, str, str, float], None]
+
 
 @dataclass(frozen=True)
 class HttpSettings:
@@ -137,6 +141,8 @@ class UpstreamHttp:
         self._writes = 0
         # stale-while-revalidate refreshes under way, one per URL
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        #: told about every upstream attempt (metrics); set by the runtime
+        self.observer: UpstreamObserver | None = None
 
     @property
     def vendor(self) -> str:
@@ -397,23 +403,29 @@ class UpstreamHttp:
             # in-process transports ignore httpx timeouts: bound the whole call as well
             budget = self.settings.connect_timeout + self.settings.read_timeout
             started = time.perf_counter()
+            outcome = "error"
             try:
                 async with asyncio.timeout(budget if left is None else min(budget, left)):
                     response = await self.client.request(
                         method, url, params=params, json=json_body, headers=headers, timeout=timeout
                     )
+                outcome = str(response.status_code)
             except TimeoutError as exc:
+                outcome = "timeout"
                 if left is not None and budget >= left:
                     raise  # the request's deadline: the caller reports it
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
             except httpx.ConnectTimeout as exc:
+                outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} connect timed out", True)
                 raise _Failed(error, reached_vendor=False) from exc
             except httpx.TimeoutException as exc:
+                outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
             except httpx.ConnectError as exc:
+                outcome = "connect_error"
                 error = self._error(
                     ErrorCode.UPSTREAM_UNAVAILABLE, f"{method} could not connect", True
                 )
@@ -427,6 +439,10 @@ class UpstreamHttp:
                     True,
                 )
                 raise _Failed(error, reached_vendor=True) from exc
+            finally:
+                if self.observer is not None:
+                    elapsed = time.perf_counter() - started
+                    self.observer(self.connection.name, method, url, outcome, elapsed)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug(
             "upstream %s %s %s -> %s in %.1f ms",
