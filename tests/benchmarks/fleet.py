@@ -67,27 +67,39 @@ def start_simulators(
     seed: int = 0,
 ) -> list[SimulatorProcess]:
     """Start one simulator server per vendor (at once) and wait until all answer."""
+    limits = rate_limits or {}
     started: list[SimulatorProcess] = []
     try:
         for vendor in vendors:
-            port = procs.free_port()
-            args = ["-m", "gateway.cli", "simulator", "--vendor", vendor, "--port", str(port)]
-            args += ["--scale", str(scale), "--seed", str(seed), "--log-level", "warning"]
-            if latency_ms:
-                args += ["--latency-ms", str(latency_ms)]
-            if rate_limits and vendor in rate_limits:
-                args += ["--rate-limit", rate_limits[vendor]]
-            url = f"http://127.0.0.1:{port}"
-            started.append(SimulatorProcess(vendor, url, procs.spawn(args)))
+            started.append(spawn_simulator(vendor, scale, latency_ms, limits.get(vendor), seed))
         for sim in started:
-            procs.wait_ready(sim.proc, f"{sim.url}/_simulator/requests")
-            accounts = httpx.get(f"{sim.url}/_simulator/accounts", timeout=10).json()
-            sim.accounts = [ScaledAccount(**a) for a in accounts]
-            sim.reset()
+            wait_simulator(sim)
     except BaseException:
         stop_simulators(started)
         raise
     return started
+
+
+def spawn_simulator(
+    vendor: str, scale: Scale, latency_ms: float = 0.0, rate_limit: str | None = None, seed: int = 0
+) -> SimulatorProcess:
+    """Start one simulator server; ``wait_simulator`` until it answers."""
+    port = procs.free_port()
+    args = ["-m", "gateway.cli", "simulator", "--vendor", vendor, "--port", str(port)]
+    args += ["--scale", str(scale), "--seed", str(seed), "--log-level", "warning"]
+    if latency_ms:
+        args += ["--latency-ms", str(latency_ms)]
+    if rate_limit:
+        args += ["--rate-limit", rate_limit]
+    return SimulatorProcess(vendor, f"http://127.0.0.1:{port}", procs.spawn(args))
+
+
+def wait_simulator(sim: SimulatorProcess) -> SimulatorProcess:
+    procs.wait_ready(sim.proc, f"{sim.url}/_simulator/requests")
+    accounts = httpx.get(f"{sim.url}/_simulator/accounts", timeout=10).json()
+    sim.accounts = [ScaledAccount(**a) for a in accounts]
+    sim.reset()
+    return sim
 
 
 def stop_simulators(sims: Iterable[SimulatorProcess]) -> None:

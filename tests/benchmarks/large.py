@@ -17,12 +17,14 @@ from adapters.sim_scale import Scale
 from tests.benchmarks import documents, procs
 from tests.benchmarks.fleet import (
     UNPACED_HTTP,
+    SimulatorProcess,
     connections_of,
     gateway_config,
     spawn_gateway,
-    start_simulators,
+    spawn_simulator,
     stop_simulators,
     wait_gateway,
+    wait_simulator,
 )
 from tests.benchmarks.settings import Settings
 
@@ -44,23 +46,35 @@ def _sample(text: str, env: dict[str, str]) -> tuple[float, float, float, int]:
     return elapsed, peak, idle, int(data["databases"]["totalCount"])
 
 
-def run_large(settings: Settings) -> dict[str, Any]:
+def _summary(size: int, samples: list[tuple[float, float, float, int]]) -> tuple[float, ...]:
+    """(median seconds, highest peak RSS, median idle RSS) of one size's samples."""
+    if any(count != size for *_, count in samples):
+        raise RuntimeError(f"expected {size} databases, got {[s[3] for s in samples]}")
+    return (
+        statistics.median(s[0] for s in samples),
+        max(s[1] for s in samples),
+        statistics.median(s[2] for s in samples),
+    )
+
+
+def spawn_large_simulators(settings: Settings) -> dict[int, SimulatorProcess]:
+    """One ClickHouse simulator per size, started early so they seed meanwhile."""
+    return {size: spawn_simulator("clickhouse", Scale(1, size)) for size in settings.large_sizes}
+
+
+def run_large(
+    settings: Settings, sims: dict[int, SimulatorProcess] | None = None
+) -> dict[str, Any]:
     small, big = settings.large_sizes
-    figures: dict[int, tuple[float, float, float]] = {}
-    for size in (small, big):
-        sims = start_simulators(["clickhouse"], Scale(1, size))
-        try:
-            text, env = gateway_config(connections_of(sims), http=UNPACED_HTTP)
+    figures: dict[int, tuple[float, ...]] = {}
+    sims = sims or spawn_large_simulators(settings)
+    try:
+        for size, sim in sims.items():
+            text, env = gateway_config(connections_of([wait_simulator(sim)]), http=UNPACED_HTTP)
             samples = [_sample(text, env) for _ in range(settings.large_samples)]
-        finally:
-            stop_simulators(sims)
-        if any(count != size for *_, count in samples):
-            raise RuntimeError(f"expected {size} databases, got {[s[3] for s in samples]}")
-        figures[size] = (
-            statistics.median(s[0] for s in samples),
-            max(s[1] for s in samples),
-            statistics.median(s[2] for s in samples),
-        )
+            figures[size] = _summary(size, samples)
+    finally:
+        stop_simulators(sims.values())
     (t_small, rss_small, idle_small), (t_big, rss_big, idle_big) = figures[small], figures[big]
     return {
         "sizes": [small, big],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import ceil
+from typing import Any
 
 from tests.benchmarks.documents import PAGE
 
@@ -30,6 +31,11 @@ class OrgShape:
     members: int
     api_keys: int
     backups: int  # per database
+
+    @classmethod
+    def of(cls, scale: Any) -> OrgShape:
+        """The shape of each organization an ``adapters.sim_scale.Scale`` seeds."""
+        return cls(scale.databases, scale.members, scale.api_keys, scale.backups)
 
 
 def pages(items: int, size: int) -> int:

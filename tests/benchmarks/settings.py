@@ -17,6 +17,7 @@ class Settings:
     samples: int = 20
     #: seconds of load per server in the warm scenario, and concurrent connections
     warm_seconds: float = 5.0
+    warm_up_seconds: float = 0.5
     warm_connections: int = 16
     #: database counts of the large-list scenario, and fresh gateways per count
     large_sizes: tuple[int, int] = (1_000, 10_000)
@@ -29,8 +30,23 @@ class Settings:
 
     @property
     def org(self) -> OrgShape:
-        s = self.scale
-        return OrgShape(s.databases, s.members, s.api_keys, s.backups)
+        return OrgShape.of(self.scale)
+
+    @classmethod
+    def tiny(cls) -> Settings:
+        """Every scenario at a size that only proves it produces its figures (the smoke
+        test): nothing it measures means anything."""
+        return cls(
+            scale=Scale(1, 3),
+            latency_ms=1.0,
+            samples=1,
+            warm_seconds=0.2,
+            warm_up_seconds=0.05,
+            warm_connections=2,
+            large_sizes=(10, 100),
+            large_samples=1,
+            scaleout_processes=2,
+        )
 
     @classmethod
     def quick(cls, **overrides: object) -> Settings:

@@ -7,6 +7,7 @@ per request (context, loaders, IDs, the cross-request cache) with strawberry's f
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,19 +24,26 @@ from tests.benchmarks.loadgen import graphql_post, run_load
 from tests.benchmarks.settings import Settings
 from tests.benchmarks.stats import ms
 
-WARM_UP_SECONDS = 0.5
 FIRST_DATABASE = """
 query First { organizations { connection { vendor } databases(first: 1) { nodes { id } } } }
 """
 
 
-async def run_warm(sims: Sequence[SimulatorProcess], settings: Settings) -> dict[str, Any]:
+def spawn_bare() -> tuple[subprocess.Popen[bytes], int]:
+    """The bare strawberry app, started early so it imports meanwhile."""
+    port = procs.free_port()
+    args = ["-m", "tests.benchmarks.bare_app", "--port", str(port), "--log-level", "warning"]
+    return procs.spawn(args), port
+
+
+async def run_warm(
+    sims: Sequence[SimulatorProcess],
+    settings: Settings,
+    bare_app: tuple[subprocess.Popen[bytes], int] | None = None,
+) -> dict[str, Any]:
     text, env = gateway_config(connections_of(sims), http=UNPACED_HTTP)
     gateway = spawn_gateway(text, env)
-    bare_port = procs.free_port()
-    bare = procs.spawn(
-        ["-m", "tests.benchmarks.bare_app", "--port", str(bare_port), "--log-level", "warning"]
-    )
+    bare, bare_port = bare_app or spawn_bare()
     try:
         wait_gateway(gateway)
         procs.wait_ready(bare, f"http://127.0.0.1:{bare_port}/graphql?query=%7Bhello%7D")
@@ -50,7 +58,7 @@ async def run_warm(sims: Sequence[SimulatorProcess], settings: Settings) -> dict
         hello = graphql_post(bare_port, "{ hello }")
         for port, body in ((gateway.port, request), (bare_port, hello)):
             # first executions of every code path, in both servers, before measuring
-            await run_load(port, body, WARM_UP_SECONDS, settings.warm_connections)
+            await run_load(port, body, settings.warm_up_seconds, settings.warm_connections)
         for sim in sims:
             sim.reset()
         ours = await run_load(
