@@ -23,16 +23,26 @@ import json
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
+from adapters.cache import CachedResponse, ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
-from adapters.resilience import CircuitBreaker, HealthSnapshot, backoff_delay, remaining
+from adapters.pacing import Pacer, RatePacer
+from adapters.resilience import (
+    CircuitBreaker,
+    HealthSnapshot,
+    backoff_delay,
+    current_deadline,
+    remaining,
+)
+
+__all__ = ["HttpSettings", "RatePacer", "UpstreamHttp", "VendorErrorBody", "current_request_id"]
 
 log = logging.getLogger("dbaas_gateway.upstream")
 
@@ -40,6 +50,10 @@ log = logging.getLogger("dbaas_gateway.upstream")
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_request_id", default=None
 )
+
+#: True while a write runs: the reads it makes (the state a write decides on, the full
+#: object a replace sends back) go upstream, never to a cached answer
+fresh_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh_reads", default=False)
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,10 @@ class VendorErrorBody:
 
 
 ErrorReader = Callable[[httpx.Response], VendorErrorBody]
+
+#: (connection, method, URL as the adapter gave it, HTTP status or "timeout" /
+#: "connect_error" / "error", seconds) for every upstream attempt, retries included
+UpstreamObserver = Callable[[str, str, str, str, float], None]
 
 
 @dataclass(frozen=True)
@@ -74,41 +92,6 @@ class HttpSettings:
     breaker_cooldown: float = 30.0
 
 
-class RatePacer:
-    """Sliding-window pacing: at most ``limit`` request starts in any ``window`` seconds.
-
-    Waiting here is cheaper than causing a vendor 429 and then backing off.
-    """
-
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.sleep = sleep
-        # the vendor counts arrivals, we count starts: a small margin absorbs the skew
-        # between the two windows, so pacing exactly to the limit never causes a 429
-        self.margin = min(0.5, window * 0.05)
-        self._starts: deque[float] = deque()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = self.clock()
-                while self._starts and now - self._starts[0] >= self.window + self.margin:
-                    self._starts.popleft()
-                if len(self._starts) < self.limit:
-                    self._starts.append(now)
-                    return
-                await self.sleep(self.window + self.margin - (now - self._starts[0]))
-
-
 class UpstreamHttp:
     """One connection's HTTP client with the gateway's upstream policy around it."""
 
@@ -123,8 +106,11 @@ class UpstreamHttp:
         settings: HttpSettings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        cache: ConnectionCache | None = None,
     ) -> None:
         self.connection = connection
+        self.cache = cache
+        self._base_url = base_url.rstrip("/")
         self.settings = settings or HttpSettings()
         self._read_error = read_error
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
@@ -139,7 +125,9 @@ class UpstreamHttp:
         )
         self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
         limit = self.settings.rate_limit
-        self._pacer = RatePacer(limit[0], limit[1]) if limit else None
+        self._pacer: Pacer | None = None
+        if limit is not None:
+            self._pacer = cache.backend.pacer(cache.scope, *limit) if cache else RatePacer(*limit)
         self.breaker = CircuitBreaker(
             failure_threshold=self.settings.breaker_failure_threshold,
             cooldown=self.settings.breaker_cooldown,
@@ -151,17 +139,53 @@ class UpstreamHttp:
         self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
+        # stale-while-revalidate refreshes under way, one per URL
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
+        #: told about every upstream attempt (metrics); set by the runtime
+        self.observer: UpstreamObserver | None = None
 
     @property
     def vendor(self) -> str:
         return self.connection.vendor.value
 
     async def aclose(self) -> None:
+        for task in list(self._refreshing.values()):
+            task.cancel()
+        await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
         await self.client.aclose()
 
     async def get(self, url: str, *, params: Mapping[str, str] | None = None) -> httpx.Response:
-        """GET with single-flight: identical concurrent GETs share one upstream call."""
-        flight_key = (str(self.client.build_request("GET", url, params=params).url), self._writes)
+        """GET through the cross-request cache and single-flight: a fresh cached answer is
+        returned as is, a stale one (within its kind's stale window) too while one refresh
+        runs in the background, and identical concurrent GETs share one upstream call."""
+        full = self._full_url(url, params)
+        cache = self.cache
+        kind = cache.kind(full) if cache is not None else None
+        if cache is not None and kind is not None:
+            stats = cache.backend.stats
+            entry = None if fresh_reads.get() else await cache.backend.get(cache.scope, full)
+            if entry is not None:
+                if time.time() < entry.fresh_until:
+                    stats.hits += 1
+                    return _rebuild(entry, full)
+                stats.stale_hits += 1
+                self._revalidate(url, params, full, kind)
+                return _rebuild(entry, full)
+            stats.misses += 1
+        return await self._single_flight(url, params, full, kind)
+
+    def _full_url(self, url: str, params: Mapping[str, str] | None) -> str:
+        """The absolute URL of a GET: the cache and single-flight key. Cheaper than httpx's
+        ``build_request``, which a cache hit would otherwise spend most of its time in."""
+        full = url if "://" in url else self._base_url + url
+        if params:
+            full += ("&" if "?" in full else "?") + urlencode(params)
+        return full
+
+    async def _single_flight(
+        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+    ) -> httpx.Response:
+        flight_key = (full, self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
             # a joiner keeps its own deadline, whatever the request that sent the GET has
@@ -173,7 +197,7 @@ class UpstreamHttp:
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         self._inflight[flight_key] = future
         try:
-            response = await self.request("GET", url, params=params)
+            response = await self._fetch(url, params, full, kind)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -188,6 +212,61 @@ class UpstreamHttp:
         finally:
             del self._inflight[flight_key]
 
+    async def _fetch(
+        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+    ) -> httpx.Response:
+        """One upstream GET, stored for later callers when its kind is cached. With a shared
+        backend, another instance fetching the same URL is waited for instead."""
+        cache = self.cache
+        if cache is None or kind is None:
+            return await self.request("GET", url, params=params)
+        backend, scope = cache.backend, cache.scope
+        generation = await backend.generation(scope)
+        budget = remaining()
+        claim_for = self.settings.connect_timeout + self.settings.read_timeout
+        claimed = await backend.claim(scope, full, claim_for if budget is None else budget)
+        if not claimed:
+            entry = await backend.wait_for(scope, full, claim_for if budget is None else budget)
+            if entry is not None:
+                backend.stats.shared_fetches += 1
+                return _rebuild(entry, full)
+        try:
+            response = await self.request("GET", url, params=params)
+            if response.is_success:
+                entry = cache.entry(
+                    kind,
+                    response.status_code,
+                    response.headers.get("content-type"),
+                    response.content,
+                )
+                await backend.put(scope, full, entry, generation)
+                backend.stats.stores += 1
+            return response
+        finally:
+            if claimed:
+                await backend.release(scope, full)
+
+    def _revalidate(self, url: str, params: Mapping[str, str] | None, full: str, kind: str) -> None:
+        """Refresh a stale entry in the background, once however many callers saw it."""
+        if full in self._refreshing:
+            return
+
+        async def refresh() -> None:
+            # the caller that saw the stale entry does not wait: the refresh has its own time
+            current_deadline.set(
+                time.monotonic() + self.settings.connect_timeout + self.settings.read_timeout
+            )
+            try:
+                await self._single_flight(url, params, full, kind)
+                if self.cache is not None:
+                    self.cache.backend.stats.refreshes += 1
+            except UpstreamError as exc:
+                log.info("refresh of %s %s failed: %s", self.connection.name, url, exc.code.value)
+            finally:
+                self._refreshing.pop(full, None)
+
+        self._refreshing[full] = asyncio.get_running_loop().create_task(refresh())
+
     async def request(
         self,
         method: str,
@@ -197,9 +276,29 @@ class UpstreamHttp:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one request under the policy; a failure raises UpstreamError."""
-        if method != "GET":
+        """Send one request under the policy; a failure raises UpstreamError. A write
+        invalidates what it may change in the cache, whatever its outcome: a write that
+        failed may still have reached the vendor."""
+        if method != "GET" and method != "HEAD":
             self._writes += 1
+            try:
+                return await self._send_with_retries(method, url, params, json_body, headers)
+            finally:
+                if self.cache is not None:
+                    path = self.client.build_request(method, url).url.path
+                    kinds = self.cache.written_kinds(path)
+                    await self.cache.backend.invalidate(self.cache.scope, path, kinds)
+                    self.cache.backend.stats.invalidations += 1
+        return await self._send_with_retries(method, url, params, json_body, headers)
+
+    async def _send_with_retries(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
         request_headers = dict(headers or {})
         request_id = current_request_id.get()
         if request_id:
@@ -304,23 +403,29 @@ class UpstreamHttp:
             # in-process transports ignore httpx timeouts: bound the whole call as well
             budget = self.settings.connect_timeout + self.settings.read_timeout
             started = time.perf_counter()
+            outcome = "error"
             try:
                 async with asyncio.timeout(budget if left is None else min(budget, left)):
                     response = await self.client.request(
                         method, url, params=params, json=json_body, headers=headers, timeout=timeout
                     )
+                outcome = str(response.status_code)
             except TimeoutError as exc:
+                outcome = "timeout"
                 if left is not None and budget >= left:
                     raise  # the request's deadline: the caller reports it
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
             except httpx.ConnectTimeout as exc:
+                outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} connect timed out", True)
                 raise _Failed(error, reached_vendor=False) from exc
             except httpx.TimeoutException as exc:
+                outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
             except httpx.ConnectError as exc:
+                outcome = "connect_error"
                 error = self._error(
                     ErrorCode.UPSTREAM_UNAVAILABLE, f"{method} could not connect", True
                 )
@@ -334,6 +439,10 @@ class UpstreamHttp:
                     True,
                 )
                 raise _Failed(error, reached_vendor=True) from exc
+            finally:
+                if self.observer is not None:
+                    elapsed = time.perf_counter() - started
+                    self.observer(self.connection.name, method, url, outcome, elapsed)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug(
             "upstream %s %s %s -> %s in %.1f ms",
@@ -406,6 +515,12 @@ class UpstreamHttp:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise self.bad_response(f"{response.request.method} answered non-JSON") from exc
+
+
+def _rebuild(entry: CachedResponse, url: str) -> httpx.Response:
+    headers = {"content-type": entry.content_type} if entry.content_type else {}
+    request = httpx.Request("GET", url)
+    return httpx.Response(entry.status, headers=headers, content=entry.body, request=request)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.base import Adapter
+from adapters.cache import ConnectionCache, ResourceKinds
 from adapters.http import HttpSettings
 from adapters.model import ConnectionInfo, Vendor
 
@@ -60,6 +61,8 @@ class ConnectionSettings:
     options: Mapping[str, Any] = field(default_factory=dict)
     secrets: Mapping[str, Secret] = field(default_factory=dict)
     http: HttpSettings = field(default_factory=HttpSettings)
+    #: the cross-request cache view the runtime attaches before building the adapter
+    cache: ConnectionCache | None = field(default=None, compare=False)
 
     @property
     def info(self) -> ConnectionInfo:
@@ -84,6 +87,9 @@ class VendorSpec:
     documented_rate_limit: tuple[int, float] | None = None
     #: write methods the vendor documents as idempotent, so the policy may resend them
     idempotent_methods: frozenset[str] = frozenset()
+    #: GET path -> resource kind for the cross-request cache; None (or a path it maps to
+    #: None) is never cached
+    resource_kind: ResourceKinds | None = None
 
 
 def _specs() -> dict[Vendor, VendorSpec]:

@@ -7,6 +7,7 @@ that holds them, and the value is read here, once.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from adapters.cache import DEFAULT_TTLS, CachePolicy
 from adapters.http import HttpSettings
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
@@ -54,6 +56,27 @@ SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
 }
 
 
+#: keys of the optional top-level [cache] table: (description, type)
+CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "enabled": ("cache upstream GET answers across requests (default true)", bool),
+    "backend": ('"memory" (default: this process) or "redis" (shared by every instance)', str),
+    "url": ('the Redis URL, e.g. "redis://127.0.0.1:6379/0" (with backend = "redis")', str),
+    "max_entries": ("entries the memory backend keeps, least recently used first out", int),
+    "instances": (
+        "gateway processes sharing the Redis; while it is unreachable each paces a vendor "
+        "to its rate limit / instances (default 1)",
+        int,
+    ),
+    "ttl": ("table: seconds each resource kind stays fresh; 0 = never cached", dict),
+    "stale": (
+        "table: seconds after the TTL a stale answer is still served while one refresh "
+        "runs in the background (stale-while-revalidate; default 0)",
+        dict,
+    ),
+}
+CACHE_BACKENDS = ("memory", "redis")
+
+
 class ConfigError(Exception):
     """A configuration problem; ``str()`` is the one line shown to the operator."""
 
@@ -64,11 +87,21 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class CacheSettings:
+    backend: str = "memory"
+    url: str | None = None
+    max_entries: int = 10_000
+    instances: int = 1
+    policy: CachePolicy = field(default_factory=CachePolicy)
+
+
+@dataclass(frozen=True)
 class GatewayConfig:
     source: str
     connections: tuple[ConnectionSettings, ...]
     demo: bool = False
     server: ServerSettings = field(default_factory=ServerSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -86,7 +119,7 @@ def load_config(
 
 def load_demo_config() -> GatewayConfig:
     config = parse_config(DEMO_CONFIG.read_text(encoding="utf-8"), "demo mode", {})
-    return GatewayConfig(config.source, config.connections, demo=True, server=config.server)
+    return dataclasses.replace(config, demo=True)
 
 
 def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfig:
@@ -94,12 +127,13 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"connections", "server"})
+    unknown = sorted(set(data) - {"connections", "server", "cache"})
     if unknown:
         raise ConfigError(
-            f"{source}: unknown top-level key '{unknown[0]}' (expected: connections, server)"
+            f"{source}: unknown top-level key '{unknown[0]}' (expected: connections, server, cache)"
         )
     server = _server(data.get("server", {}), source)
+    cache = _cache(data.get("cache", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
         raise ConfigError(f"{source}: no [[connections]] defined")
@@ -113,7 +147,7 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
             )
         seen.add(settings.name)
         connections.append(settings)
-    return GatewayConfig(source, tuple(connections), server=server)
+    return GatewayConfig(source, tuple(connections), server=server, cache=cache)
 
 
 def _server(raw: Any, source: str) -> ServerSettings:
@@ -129,6 +163,59 @@ def _server(raw: Any, source: str) -> ServerSettings:
     return ServerSettings(
         request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout))
     )
+
+
+def _cache(raw: Any, source: str) -> CacheSettings:
+    where = f"{source}: [cache]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    for key, value in raw.items():
+        if key not in CACHE_KEYS:
+            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(CACHE_KEYS)})")
+        if not _type_ok(value, CACHE_KEYS[key][1]):
+            raise ConfigError(f"{where}: field '{key}': wrong type {type(value).__name__}")
+    backend = raw.get("backend", "memory")
+    if backend not in CACHE_BACKENDS:
+        raise ConfigError(
+            f"{where}: field 'backend': unknown backend '{backend}' "
+            f"(known: {', '.join(CACHE_BACKENDS)})"
+        )
+    url = raw.get("url")
+    if backend == "redis":
+        if url is None:
+            raise ConfigError(f"{where}: field 'url': missing (required with backend = \"redis\")")
+        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+            raise ConfigError(f"{where}: field 'url': not a redis://, rediss:// or unix:// URL")
+    elif url is not None:
+        raise ConfigError(f"{where}: field 'url': only with backend = \"redis\"")
+    for key in ("max_entries", "instances"):
+        if key in raw and raw[key] < 1:
+            raise ConfigError(f"{where}: field '{key}': must be at least 1")
+    defaults = CacheSettings()
+    return CacheSettings(
+        backend=backend,
+        url=url,
+        max_entries=int(raw.get("max_entries", defaults.max_entries)),
+        instances=int(raw.get("instances", defaults.instances)),
+        policy=CachePolicy(
+            enabled=bool(raw.get("enabled", True)),
+            ttl={**DEFAULT_TTLS, **_seconds_by_kind(raw.get("ttl", {}), f"{where}.ttl")},
+            stale=_seconds_by_kind(raw.get("stale", {}), f"{where}.stale"),
+        ),
+    )
+
+
+def _seconds_by_kind(raw: Mapping[str, Any], where: str) -> dict[str, float]:
+    seconds: dict[str, float] = {}
+    for kind, value in raw.items():
+        if kind not in DEFAULT_TTLS:
+            raise ConfigError(
+                f"{where}: unknown resource kind '{kind}' (known: {', '.join(DEFAULT_TTLS)})"
+            )
+        if not _type_ok(value, (int, float)) or value < 0:
+            raise ConfigError(f"{where}: field '{kind}': must be a number of seconds >= 0")
+        seconds[kind] = float(value)
+    return seconds
 
 
 def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSettings:

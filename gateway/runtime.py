@@ -7,16 +7,19 @@ one vendor share its API.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.base import Adapter
+from adapters.cache import Backend, CacheStats, ConnectionCache, MemoryBackend, fingerprint
 from adapters.fault_spec import FaultSpec
+from adapters.http import UpstreamObserver
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
-from gateway.config import ConfigError, GatewayConfig
+from gateway.config import CacheSettings, ConfigError, GatewayConfig
 
 log = logging.getLogger("dbaas_gateway")
 
@@ -33,6 +36,10 @@ class Runtime:
     simulator_options: Mapping[str, Any] = field(default_factory=dict)
     #: faults for the simulators (``serve --demo-faults``), installed as each is built
     fault_specs: list[FaultSpec] = field(default_factory=list)
+    #: cross-request state (cache, single-flight, rate limits); built by ``start``
+    backend: Backend | None = None
+    #: told about every upstream attempt of every connection (the app's metrics)
+    upstream_observer: UpstreamObserver | None = None
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
@@ -54,9 +61,22 @@ class Runtime:
     def build_adapter(self, settings: ConnectionSettings) -> Adapter:
         spec = VENDORS[settings.vendor]
         sim = self.simulator(settings.vendor) if settings.simulated else None
-        return spec.build(settings, sim)
+        if self.backend is not None and spec.resource_kind is not None:
+            cache = ConnectionCache(
+                backend=self.backend,
+                scope=f"{settings.name}:{credential_fingerprint(settings)}",
+                policy=self.config.cache.policy,
+                kinds=spec.resource_kind,
+            )
+            settings = dataclasses.replace(settings, cache=cache)
+        adapter = spec.build(settings, sim)
+        for http in adapter.upstreams():
+            http.observer = self.upstream_observer
+        return adapter
 
     def start(self) -> None:
+        if self.backend is None:
+            self.backend = make_backend(self.config.cache)
         for settings in self.config.connections:
             self.adapters[settings.name] = self.build_adapter(settings)
         self.ready = True
@@ -66,6 +86,8 @@ class Runtime:
         for sim in self.simulators.values():
             sim.faults.release()  # requests a hang fault holds would outlive the runtime
         await asyncio.gather(*(a.aclose() for a in self.adapters.values()))
+        if self.backend is not None:
+            await self.backend.aclose()
 
     def health(self) -> dict[str, dict[str, Any]]:
         """Each connection's breaker state, last error and latency, for /readyz."""
@@ -90,6 +112,29 @@ class Runtime:
             name: f"{a.connection.vendor.value}{' (simulated)' if a.connection.simulated else ''}"
             for name, a in self.adapters.items()
         }
+
+
+def credential_fingerprint(settings: ConnectionSettings) -> str:
+    """What tells one credential from another, digested: the cache keeps callers with
+    different credentials apart even against one URL."""
+    secrets = sorted(f"{name}={value.reveal()}" for name, value in settings.secrets.items())
+    account = settings.simulator_account or ""
+    return fingerprint([settings.vendor.value, settings.base_url, account, *secrets])
+
+
+def make_backend(settings: CacheSettings) -> Backend:
+    stats = CacheStats()
+    if settings.backend == "redis":
+        from adapters.cache_redis import RedisBackend  # only then is redis-py needed
+
+        assert settings.url is not None
+        return RedisBackend(
+            settings.url,
+            instances=settings.instances,
+            fallback=MemoryBackend(settings.max_entries, stats),
+            stats=stats,
+        )
+    return MemoryBackend(settings.max_entries, stats)
 
 
 def check_buildable(config: GatewayConfig) -> None:

@@ -33,6 +33,11 @@ class GatewayClient:
         await self.http.aclose()
         await self.runtime.close()
 
+    def expire_cache(self) -> None:
+        """Let every cached upstream answer expire, as its TTL passing would: for tests
+        that change a simulator's state behind the gateway's back (settle, a clock)."""
+        self.runtime.backend.clear()
+
     def simulator(self, vendor: Vendor | str) -> Any:
         return self.runtime.simulator(Vendor(vendor))
 

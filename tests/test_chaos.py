@@ -18,6 +18,10 @@ CONFIG = """
 [server]
 request_timeout_seconds = 1
 
+# every query must reach the faulty vendor: this test is about upstream calls
+[cache]
+enabled = false
+
 [[connections]]
 name = "ch"
 vendor = "clickhouse"

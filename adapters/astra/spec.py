@@ -13,6 +13,7 @@ from adapters.astra.client import (
     read_error,
 )
 from adapters.astra.simulator import DEMO_ACCOUNTS, AstraSimulator
+from adapters.cache import kinds_by_segment
 from adapters.http import UpstreamHttp
 from adapters.model import Vendor
 from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
@@ -46,6 +47,7 @@ def build(settings: ConnectionSettings, simulator: AstraSimulator | None) -> Ast
         read_error=read_error,
         auth=BearerToken(token),
         settings=settings.http,
+        cache=settings.cache,
         transport=transport,
     )
     return AstraAdapter(AstraClient(http, settings.options["account_id"], page_size(settings)))
@@ -69,4 +71,17 @@ SPEC = VendorSpec(
     simulator_accounts=tuple(DEMO_ACCOUNTS),
     # the notes document PUT as a full replace: sending the same body twice is harmless
     idempotent_methods=frozenset({"PUT"}),
+    resource_kind=kinds_by_segment(
+        {
+            "accounts": "organizations",
+            "apps": "databases",
+            "appBackups": "backups",
+            "appSnaps": "backups",
+            "tokens": "api_keys",
+            "users": "members",
+            "roleBindings": "members",
+            # cloud and cluster credentials are secrets
+            "credentials": None,
+        }
+    ),
 )

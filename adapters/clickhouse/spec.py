@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from adapters.cache import kinds_by_segment
 from adapters.clickhouse.adapter import ClickHouseAdapter
 from adapters.clickhouse.client import (
     DEFAULT_BASE_URL,
@@ -33,6 +34,7 @@ def build(settings: ConnectionSettings, simulator: ClickHouseSimulator | None) -
         read_error=read_error,
         auth=basic_auth(key_id, key_secret),
         settings=settings.http,
+        cache=settings.cache,
         transport=transport,
     )
     return ClickHouseAdapter(http)
@@ -50,4 +52,17 @@ SPEC = VendorSpec(
     simulator=ClickHouseSimulator,
     simulator_accounts=tuple(DEMO_ACCOUNTS),
     documented_rate_limit=DOCUMENTED_RATE_LIMIT,
+    resource_kind=kinds_by_segment(
+        {
+            "organizations": "organizations",
+            "services": "databases",
+            "backups": "backups",
+            "backupConfiguration": "backups",
+            "keys": "api_keys",
+            "members": "members",
+            "invitations": "invitations",
+            # a service's password is answered only by writes, but never keep one
+            "password": None,
+        }
+    ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from adapters.cache import kinds_by_segment
 from adapters.dbaas.adapter import DBaaSAdapter
 from adapters.dbaas.client import DEFAULT_BASE_URL, basic_auth, read_error
 from adapters.dbaas.seed_data import DEMO_ACCOUNTS
@@ -29,6 +30,7 @@ def build(settings: ConnectionSettings, simulator: DBaaSSimulator | None) -> DBa
         read_error=read_error,
         auth=basic_auth(username, password),
         settings=settings.http,
+        cache=settings.cache,
         transport=transport,
     )
     # the API has no organizations: the one the gateway shows is named in the config
@@ -54,4 +56,15 @@ SPEC = VendorSpec(
     simulator_accounts=tuple(DEMO_ACCOUNTS),
     # the vendor notes: "No rate limit is configured"
     documented_rate_limit=None,
+    resource_kind=kinds_by_segment(
+        {
+            "organization": "organizations",
+            "project": "organizations",
+            "environment": "organizations",
+            "database": "databases",
+            "plan": "plans",
+            # a credential's detail carries its password
+            "credential": None,
+        }
+    ),
 )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
+from adapters.cache import kinds_by_segment
 from adapters.featurebase.adapter import FeatureBaseAdapter
 from adapters.featurebase.auth import (
     DEFAULT_IDENTITY_URL,
@@ -68,6 +69,7 @@ def build(
         read_error=read_error,
         auth=auth,
         settings=settings.http,
+        cache=settings.cache,
         transport=api_transport,
     )
     return FeatureBaseAdapter(http, login)
@@ -91,4 +93,16 @@ SPEC = VendorSpec(
     simulator=FeatureBaseSimulator,
     simulator_accounts=tuple(DEMO_ACCOUNTS),
     documented_rate_limit=None,  # none documented
+    resource_kind=kinds_by_segment(
+        {
+            "orgs": "organizations",
+            "databases": "databases",
+            "backups": "backups",
+            "keys": "api_keys",
+            "users": "members",
+            "roles": "members",
+            "invites": "invitations",
+            "shapes": "plans",
+        }
+    ),
 )

@@ -195,6 +195,7 @@ async def test_backup_ids_are_derived_stably_and_found_again(
     second = await fb_key.data(DATABASE_DETAILS, {"id": db["id"]})
     ids = [b["id"] for b in first["database"]["backups"]]
     sim.log.clear()
+    fb_key.expire_cache()  # count the calls of a cold request
 
     found = await fb_key.data(
         "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Backup { featurebase { url } } } }",

@@ -99,6 +99,7 @@ async def test_a_created_database_is_read_back_at_once_and_runs_once_settled(
 
     first = await _status(fb_key, created["database"]["id"])
     sim.settle()
+    fb_key.expire_cache()  # the vendor moved on: let cached reads expire
     second = await _status(fb_key, created["database"]["id"])
 
     assert first == ("PROVISIONING", "CREATING")
@@ -176,21 +177,27 @@ async def test_create_run_stop_start_delete_on_the_clock(clock: FakeClock) -> No
         db = created["database"]["id"]
         seen = [(created["database"]["status"], created["database"]["vendorStatus"])]
         clock.advance(30)
+        gw.expire_cache()  # the vendor moved on: let cached reads expire
         seen.append(await _status(gw, db))
         clock.advance(30)
+        gw.expire_cache()  # the vendor moved on: let cached reads expire
         seen.append(await _status(gw, db))
 
         stopping = (await gw.data(STOP, {"id": db}))["stopDatabase"]["database"]
         clock.advance(60)
+        gw.expire_cache()  # the vendor moved on: let cached reads expire
         stopped = await _status(gw, db)
         starting = (await gw.data(START, {"id": db}))["startDatabase"]["database"]
         clock.advance(60)
+        gw.expire_cache()  # the vendor moved on: let cached reads expire
         started = await _status(gw, db)
 
         deleted = (await gw.data(DELETE, {"id": db}))["deleteDatabase"]
         clock.advance(30)
+        gw.expire_cache()  # the vendor moved on: let cached reads expire
         deprovisioning = await _status(gw, db)
         clock.advance(30)
+        gw.expire_cache()  # the vendor moved on: let cached reads expire
         gone = await _status(gw, db)
 
     assert seen == [
@@ -363,6 +370,7 @@ async def test_delete_is_accepted_as_deleting_and_ends_deleted(
     deleted = (await fb_key.data(DELETE, {"id": db}))["deleteDatabase"]
     deleting = await _status(fb_key, db)
     sim.settle()
+    fb_key.expire_cache()  # the vendor moved on: let cached reads expire
     gone = await _status(fb_key, db)
 
     assert (deleted["outcome"], deleted["database"]["status"]) == ("DELETING", "DELETING")
