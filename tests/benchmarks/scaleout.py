@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from gateway.config import ConfigError, parse_config
+from gateway.runtime import make_backend
 from tests.benchmarks import documents, procs
 from tests.benchmarks.fleet import (
     VENDORS,
@@ -50,9 +51,11 @@ def redis_cache_missing() -> str | None:
         return "the redis package is not installed"
     cache = '[cache]\nbackend = "redis"\nurl = "redis://127.0.0.1:6379/0"\ninstances = 2\n'
     try:
-        parse_config(_PROBE + cache, "probe", {})
+        make_backend(parse_config(_PROBE + cache, "probe", {}).cache)  # connects lazily
     except ConfigError as exc:
         return f"the configuration has no Redis cache ({exc})"
+    except ImportError as exc:
+        return f"the gateway cannot build it ({exc})"
     if shutil.which("redis-server") is None:
         return "redis-server is not installed"
     return None
