@@ -36,7 +36,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args()
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
+    # as ``dbaas-gateway serve`` calls it (its logging set up beforehand, hence log_config)
+    uvicorn.run(
+        create_app(), host=args.host, port=args.port, log_level=args.log_level, log_config=None
+    )
 
 
 if __name__ == "__main__":
