@@ -92,6 +92,9 @@ class Adapter(Protocol):
 
     async def aclose(self) -> None: ...
     def health(self) -> HealthSnapshot | None: ...
+    def upstreams(self) -> Sequence[UpstreamHttp]:
+        """Every upstream client of this connection (metrics observe each)."""
+        ...
 
     async def list_organizations(self) -> list[OrganizationRecord]: ...
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]: ...
@@ -177,6 +180,9 @@ class BaseAdapter:
     def health(self) -> HealthSnapshot | None:
         """The upstream breaker's view of this connection; None without an HTTP client."""
         return None
+
+    def upstreams(self) -> Sequence[UpstreamHttp]:
+        return ()
 
     async def list_organizations(self) -> list[OrganizationRecord]:
         raise self.not_supported("organizations")
@@ -342,6 +348,9 @@ class HttpAdapter(BaseAdapter):
 
     def health(self) -> HealthSnapshot | None:
         return self.http.health()
+
+    def upstreams(self) -> Sequence[UpstreamHttp]:
+        return (self.http,)
 
     def _map(self, fn: Callable[..., T], *args: Any) -> T:
         """Map a vendor body; a body the mapping cannot read is UPSTREAM_BAD_RESPONSE."""

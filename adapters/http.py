@@ -26,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -69,6 +70,10 @@ class VendorErrorBody:
 
 ErrorReader = Callable[[httpx.Response], VendorErrorBody]
 
+#: (connection, method, URL as the adapter gave it, HTTP status or "timeout" /
+#: "connect_error" / "error", seconds) for every upstream attempt, retries included
+UpstreamObserver = Callable[[str, str, str, str, float], None]
+
 
 @dataclass(frozen=True)
 class HttpSettings:
@@ -105,6 +110,7 @@ class UpstreamHttp:
     ) -> None:
         self.connection = connection
         self.cache = cache
+        self._base_url = base_url.rstrip("/")
         self.settings = settings or HttpSettings()
         self._read_error = read_error
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
@@ -135,6 +141,8 @@ class UpstreamHttp:
         self._writes = 0
         # stale-while-revalidate refreshes under way, one per URL
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        #: told about every upstream attempt (metrics); set by the runtime
+        self.observer: UpstreamObserver | None = None
 
     @property
     def vendor(self) -> str:
@@ -150,8 +158,7 @@ class UpstreamHttp:
         """GET through the cross-request cache and single-flight: a fresh cached answer is
         returned as is, a stale one (within its kind's stale window) too while one refresh
         runs in the background, and identical concurrent GETs share one upstream call."""
-        request = self.client.build_request("GET", url, params=params)
-        full = str(request.url)
+        full = self._full_url(url, params)
         cache = self.cache
         kind = cache.kind(full) if cache is not None else None
         if cache is not None and kind is not None:
@@ -160,12 +167,20 @@ class UpstreamHttp:
             if entry is not None:
                 if time.time() < entry.fresh_until:
                     stats.hits += 1
-                    return _rebuild(entry, request)
+                    return _rebuild(entry, full)
                 stats.stale_hits += 1
                 self._revalidate(url, params, full, kind)
-                return _rebuild(entry, request)
+                return _rebuild(entry, full)
             stats.misses += 1
         return await self._single_flight(url, params, full, kind)
+
+    def _full_url(self, url: str, params: Mapping[str, str] | None) -> str:
+        """The absolute URL of a GET: the cache and single-flight key. Cheaper than httpx's
+        ``build_request``, which a cache hit would otherwise spend most of its time in."""
+        full = url if "://" in url else self._base_url + url
+        if params:
+            full += ("&" if "?" in full else "?") + urlencode(params)
+        return full
 
     async def _single_flight(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
@@ -214,7 +229,7 @@ class UpstreamHttp:
             entry = await backend.wait_for(scope, full, claim_for if budget is None else budget)
             if entry is not None:
                 backend.stats.shared_fetches += 1
-                return _rebuild(entry, self.client.build_request("GET", url, params=params))
+                return _rebuild(entry, full)
         try:
             response = await self.request("GET", url, params=params)
             if response.is_success:
@@ -388,23 +403,29 @@ class UpstreamHttp:
             # in-process transports ignore httpx timeouts: bound the whole call as well
             budget = self.settings.connect_timeout + self.settings.read_timeout
             started = time.perf_counter()
+            outcome = "error"
             try:
                 async with asyncio.timeout(budget if left is None else min(budget, left)):
                     response = await self.client.request(
                         method, url, params=params, json=json_body, headers=headers, timeout=timeout
                     )
+                outcome = str(response.status_code)
             except TimeoutError as exc:
+                outcome = "timeout"
                 if left is not None and budget >= left:
                     raise  # the request's deadline: the caller reports it
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
             except httpx.ConnectTimeout as exc:
+                outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} connect timed out", True)
                 raise _Failed(error, reached_vendor=False) from exc
             except httpx.TimeoutException as exc:
+                outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
             except httpx.ConnectError as exc:
+                outcome = "connect_error"
                 error = self._error(
                     ErrorCode.UPSTREAM_UNAVAILABLE, f"{method} could not connect", True
                 )
@@ -418,6 +439,10 @@ class UpstreamHttp:
                     True,
                 )
                 raise _Failed(error, reached_vendor=True) from exc
+            finally:
+                if self.observer is not None:
+                    elapsed = time.perf_counter() - started
+                    self.observer(self.connection.name, method, url, outcome, elapsed)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug(
             "upstream %s %s %s -> %s in %.1f ms",
@@ -492,8 +517,9 @@ class UpstreamHttp:
             raise self.bad_response(f"{response.request.method} answered non-JSON") from exc
 
 
-def _rebuild(entry: CachedResponse, request: httpx.Request) -> httpx.Response:
+def _rebuild(entry: CachedResponse, url: str) -> httpx.Response:
     headers = {"content-type": entry.content_type} if entry.content_type else {}
+    request = httpx.Request("GET", url)
     return httpx.Response(entry.status, headers=headers, content=entry.body, request=request)
 
 

@@ -1,49 +1,65 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz and /readyz."""
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz, /readyz, /metrics."""
 
 from __future__ import annotations
 
 import contextlib
 import time
-import uuid
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from adapters.http import current_request_id
 from adapters.resilience import current_deadline
 from gateway.config import GatewayConfig
+from gateway.metrics import GatewayMetrics
+from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
 from schema.build import build_schema
 from schema.context import GatewayContext
-from schema.errors import coded
+from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view with our context and error codes on every error."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, metrics: GatewayMetrics) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
         self.runtime = runtime
+        self.metrics = metrics
         self.request_timeout = runtime.config.server.request_timeout
         self.idempotency = IdempotencyStore()
+
+    async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+        """Every GraphQL operation, timed and counted by name, outcome and error codes."""
+        request_data: GraphQLRequestData = kwargs["request_data"]
+        started = time.perf_counter()
+        result = await super().execute_single(**kwargs)
+        codes = [code_of(e) for e in result.errors or []]
+        self.metrics.observe_operation(
+            request_data.operation_name,
+            request_data.query,
+            time.perf_counter() - started,
+            result.data is not None,
+            codes,
+        )
+        return result
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> GatewayContext:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        # a caller's request id is only echoed into logs and upstream headers: cap it
-        request_id = request_id[:64]
-        current_request_id.set(request_id)
+        # set by RequestIdMiddleware for every request
+        request_id = current_request_id.get() or ""
         # every upstream call of this request, retries included, ends by then
         current_deadline.set(time.monotonic() + self.request_timeout)
         return GatewayContext(
@@ -103,13 +119,17 @@ def create_app(
         finally:
             await runtime.close()
 
-    graphql = GatewayGraphQL(runtime)
+    metrics = GatewayMetrics(runtime)
+    runtime.upstream_observer = metrics.observe_upstream
+    graphql = GatewayGraphQL(runtime, metrics)
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics.endpoint(), methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
+        middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -43,6 +42,12 @@ def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         choices=LOG_LEVELS,
         default=default("info"),
         help="log verbosity (default info)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=("json", "text"),
+        default=default("json"),
+        help="log lines as JSON objects (default) or plain text; both carry the request ID",
     )
     parser.add_argument(
         "--demo-faults",
@@ -99,7 +104,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"dbaas-gateway: configuration error: {exc}", file=sys.stderr)
         return 2
-    return serve(config, args.host, args.port, args.log_level, faults, args.transition_seconds)
+    return serve(
+        config,
+        args.host,
+        args.port,
+        args.log_level,
+        faults,
+        args.transition_seconds,
+        log_format=args.log_format,
+    )
 
 
 def demo_faults(config: GatewayConfig, values: Sequence[str]) -> list[FaultSpec]:
@@ -124,14 +137,15 @@ def serve(
     log_level: str,
     faults: Sequence[FaultSpec] = (),
     transition_seconds: float = 3.0,
+    *,
+    log_format: str = "json",
 ) -> int:
     import uvicorn
 
     from gateway.app import create_app
+    from gateway.observability import configure_logging
 
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(log_level, log_format)
     shown_host = f"[{host}]" if ":" in host else host
     where = f"http://{shown_host}:{port}/graphql"
     if config.demo:
@@ -155,7 +169,8 @@ def serve(
     app = create_app(config, simulator_options={"transition_seconds": transition_seconds})
     # before uvicorn runs the lifespan, which builds the simulators
     app.state.runtime.install_faults(faults)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    # log_config=None: keep the handlers configure_logging installed
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=None)
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from adapters.base import Adapter
 from adapters.cache import Backend, CacheStats, ConnectionCache, MemoryBackend, fingerprint
 from adapters.fault_spec import FaultSpec
+from adapters.http import UpstreamObserver
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
 from gateway.config import CacheSettings, ConfigError, GatewayConfig
@@ -37,6 +38,8 @@ class Runtime:
     fault_specs: list[FaultSpec] = field(default_factory=list)
     #: cross-request state (cache, single-flight, rate limits); built by ``start``
     backend: Backend | None = None
+    #: told about every upstream attempt of every connection (the app's metrics)
+    upstream_observer: UpstreamObserver | None = None
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
@@ -66,7 +69,10 @@ class Runtime:
                 kinds=spec.resource_kind,
             )
             settings = dataclasses.replace(settings, cache=cache)
-        return spec.build(settings, sim)
+        adapter = spec.build(settings, sim)
+        for http in adapter.upstreams():
+            http.observer = self.upstream_observer
+        return adapter
 
     def start(self) -> None:
         if self.backend is None:

@@ -20,6 +20,19 @@ from schema.context import GatewayContext
 log = logging.getLogger("dbaas_gateway.errors")
 
 
+def code_of(error: GraphQLError) -> str:
+    """The code ``coded`` gives (or gave) this error, without masking or logging it."""
+    if error.extensions and "code" in error.extensions:
+        return str(error.extensions["code"])
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        return original.code.value
+    if original is None:
+        syntax = error.message.startswith("Syntax Error")
+        return "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+    return ErrorCode.INTERNAL.value
+
+
 def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
     """The same error with ``extensions.code`` set, masked when it is unexpected."""
     original = error.original_error

@@ -4,8 +4,10 @@
    NOT_FOUND).
 2. Refuse what the vendor cannot do (NOT_SUPPORTED naming vendor and operation) and
    options given for another vendor (BAD_USER_INPUT naming the field), before any call.
-3. Run the adapter call; an ``InvalidInputError`` gets its field path rewritten into the
-   GraphQL input path (``input.clickhouse.minTotalMemoryGb``).
+3. Run the adapter call, its reads bypassing the cross-request cache (a write decides on,
+   and a full replace sends back, the vendor's current state, not a cached one); an
+   ``InvalidInputError`` gets its field path rewritten into the GraphQL input path
+   (``input.clickhouse.minTotalMemoryGb``).
 4. On success, drop the request's loaders, so every read after the write (the payload's
    own fields included) sees the new state.
 """
@@ -20,6 +22,7 @@ from strawberry.types import Info
 
 from adapters.base import Adapter
 from adapters.errors import ErrorCode, GatewayError, InvalidInputError
+from adapters.http import fresh_reads
 from adapters.model import Key, Operation, Vendor
 from schema.context import GatewayContext, context_of
 from schema.ids import GlobalId, decode_id
@@ -120,11 +123,14 @@ def _rewritten(exc: InvalidInputError, target: Target, prefix: tuple[str, ...] =
 
 
 async def run(target: Target, call: Callable[[], Awaitable[T]]) -> T:
+    token = fresh_reads.set(True)
     try:
         result = await call()
     except InvalidInputError as exc:
         if exc.field and exc.field[0] == "input":
             raise
         raise _rewritten(exc, target) from None
+    finally:
+        fresh_reads.reset(token)
     target.ctx.reset_loaders()
     return result

@@ -79,6 +79,36 @@ def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> No
             "gw.toml: connection 'ch-prod': field 'retry_attempts': must be at least 1",
         ),
         ("", "gw.toml: no [[connections]] defined"),
+        ("[cache]\nsize = 1\n" + GOOD, "gw.toml: [cache]: unknown field 'size'"),
+        (
+            '[cache]\nbackend = "memcached"\n' + GOOD,
+            "gw.toml: [cache]: field 'backend': unknown backend 'memcached' (known: memory, redis)",
+        ),
+        (
+            '[cache]\nbackend = "redis"\n' + GOOD,
+            "gw.toml: [cache]: field 'url': missing (required with backend = \"redis\")",
+        ),
+        (
+            '[cache]\nbackend = "redis"\nurl = "http://r:6379"\n' + GOOD,
+            "gw.toml: [cache]: field 'url': not a redis://, rediss:// or unix:// URL",
+        ),
+        (
+            '[cache]\nurl = "redis://r:6379"\n' + GOOD,
+            "gw.toml: [cache]: field 'url': only with backend = \"redis\"",
+        ),
+        (
+            "[cache]\ninstances = 0\n" + GOOD,
+            "gw.toml: [cache]: field 'instances': must be at least 1",
+        ),
+        (
+            "[cache.ttl]\nwidgets = 5\n" + GOOD,
+            "gw.toml: [cache].ttl: unknown resource kind 'widgets'",
+        ),
+        (
+            "[cache.stale]\ndatabases = -1\n" + GOOD,
+            "gw.toml: [cache].stale: field 'databases': must be a number of seconds >= 0",
+        ),
+        ("[cache]\nenabled = 1\n" + GOOD, "gw.toml: [cache]: field 'enabled': wrong type int"),
         ("[[connections]\n", "gw.toml: not valid TOML"),
         (
             '[[connections]]\nvendor = "clickhouse"\n',
@@ -107,6 +137,19 @@ def test_a_simulated_connection_needs_no_url_or_credentials() -> None:
     assert conn.simulated
     assert conn.base_url == "https://api.clickhouse.cloud"
     assert conn.http.rate_limit is None
+
+
+def test_cache_settings_default_per_kind_and_can_be_overridden() -> None:
+    config = parse_config(
+        "[cache]\nmax_entries = 50\n[cache.ttl]\ndatabases = 2\n[cache.stale]\nbackups = 60\n"
+        + GOOD,
+        "gw.toml",
+        ENV,
+    )
+    policy = config.cache.policy
+    assert (config.cache.backend, config.cache.max_entries) == ("memory", 50)
+    assert (policy.ttl_for("databases"), policy.ttl_for("organizations")) == (2.0, 60.0)
+    assert (policy.stale_for("backups"), policy.stale_for("databases")) == (60.0, 0.0)
 
 
 def test_rate_limit_can_be_configured() -> None:

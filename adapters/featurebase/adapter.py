@@ -99,6 +99,9 @@ class FeatureBaseAdapter(HttpAdapter):
             await self.login.aclose()
         await self.http.aclose()
 
+    def upstreams(self) -> Sequence[UpstreamHttp]:
+        return (self.http,) if self.login is None else (self.http, self.login.identity)
+
     async def _lookup(
         self,
         keys: Sequence[Key],

@@ -90,6 +90,11 @@ class LoginSession:
     def __repr__(self) -> str:
         return f"LoginSession({self._url!r}, connection={self._identity.connection.name!r})"
 
+    @property
+    def identity(self) -> UpstreamHttp:
+        """The identity provider's client (token logins)."""
+        return self._identity
+
     async def aclose(self) -> None:
         if self._pending is not None:
             self._pending.cancel()

@@ -1,0 +1,164 @@
+"""Request IDs, JSON logs and /metrics, through the app over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.model import Vendor
+from gateway.config import load_demo_config
+from gateway.metrics import MAX_OPERATIONS, GatewayMetrics, endpoint_template
+from gateway.observability import JsonFormatter, RequestIdFilter
+from gateway.runtime import Runtime
+from tests.conftest import CLICKHOUSE_TWO_ORGS
+from tests.gateway_client import GatewayClient
+
+QUERY = "query Dashboard { organizations { name } }"
+
+
+def metric_value(text: str, name: str, **labels: str) -> float:
+    """One sample's value from the exposition text (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        sample, _, value = line.rpartition(" ")
+        found = dict(re.findall(r'(\w+)="([^"]*)"', sample))
+        if sample.split("{")[0] == name and found == labels:
+            return float(value)
+    return 0.0
+
+
+async def test_every_response_carries_a_request_id(clickhouse: GatewayClient) -> None:
+    generated = await clickhouse.http.post("/graphql", json={"query": QUERY})
+    echoed = await clickhouse.http.get("/healthz", headers={"X-Request-ID": "bff-42.a"})
+    replaced = await clickhouse.http.get("/healthz", headers={"X-Request-ID": "x" * 65})
+
+    assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["x-request-id"])
+    assert echoed.headers["x-request-id"] == "bff-42.a"
+    # a caller's ID goes into logs and upstream headers: only plain tokens are kept
+    assert replaced.headers["x-request-id"] != "x" * 65
+
+
+async def test_the_request_id_goes_upstream() -> None:
+    sim = ClickHouseSimulator()
+    seen: list[str | None] = []
+    vendor_app = sim.app
+
+    async def recording(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            seen.append(headers.get(b"x-request-id", b"").decode() or None)
+        await vendor_app(scope, receive, send)
+
+    sim.app = recording
+    gw = GatewayClient.from_toml(CLICKHOUSE_TWO_ORGS)
+    gw.runtime.simulators[Vendor.CLICKHOUSE] = sim
+    async with gw:
+        await gw.http.post("/graphql", json={"query": QUERY}, headers={"X-Request-ID": "r-1"})
+
+    assert seen == ["r-1", "r-1"]  # one organizations list per connection
+
+
+async def test_log_lines_are_json_with_the_request_id(clickhouse: GatewayClient) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("dbaas_gateway.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        await clickhouse.http.post("/graphql", json={"query": QUERY}, headers={"X-Request-ID": "j"})
+    finally:
+        access.removeHandler(handler)
+
+    (line,) = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert entry["request_id"] == "j"
+    assert (entry["method"], entry["path"], entry["status"]) == ("POST", "/graphql", 200)
+    assert entry["level"] == "info" and entry["time"].endswith("Z")
+    assert isinstance(entry["duration_ms"], float)
+
+
+async def test_metrics_count_operations_errors_and_upstream_calls(
+    clickhouse: GatewayClient,
+) -> None:
+    await clickhouse.http.post("/graphql", json={"query": QUERY})
+    await clickhouse.http.post(
+        "/graphql", json={"query": 'query Missing { database(id: "bm90LWFuLWlk") { name } }'}
+    )
+    await clickhouse.http.post("/graphql", json={"query": "{ nope }"})
+
+    text = (await clickhouse.http.get("/metrics")).text
+
+    requests = "dbaas_gateway_graphql_requests_total"
+    assert metric_value(text, requests, operation="Dashboard", outcome="ok") == 1
+    assert metric_value(text, requests, operation="Missing", outcome="partial") == 1
+    assert metric_value(text, requests, operation="anonymous", outcome="error") == 1
+    errors = "dbaas_gateway_graphql_errors_total"
+    assert metric_value(text, errors, code="BAD_USER_INPUT") == 1
+    assert metric_value(text, errors, code="GRAPHQL_VALIDATION_FAILED") == 1
+    upstream = "dbaas_gateway_upstream_requests_total"
+    for connection in ("ch-acme", "ch-globex"):
+        labels = {"method": "GET", "endpoint": "/v1/organizations", "status": "200"}
+        assert metric_value(text, upstream, connection=connection, **labels) == 1
+    histogram = "dbaas_gateway_upstream_request_seconds_count"
+    labels = {"connection": "ch-acme", "method": "GET", "endpoint": "/v1/organizations"}
+    assert metric_value(text, histogram, **labels) == 1
+
+
+async def test_upstream_failures_are_counted_by_kind(clickhouse: GatewayClient) -> None:
+    sim = clickhouse.simulator("clickhouse")
+    sim.faults.add(503, path="/v1/organizations", times=1)
+
+    await clickhouse.http.post("/graphql", json={"query": QUERY})
+    text = (await clickhouse.http.get("/metrics")).text
+
+    upstream = "dbaas_gateway_upstream_requests_total"
+    labels = {"method": "GET", "endpoint": "/v1/organizations"}
+    statuses = {
+        status: sum(
+            metric_value(text, upstream, connection=c, status=status, **labels)
+            for c in ("ch-acme", "ch-globex")
+        )
+        for status in ("200", "503")
+    }
+    assert statuses == {"200": 2, "503": 1}  # the 503 was retried
+
+
+@pytest.mark.parametrize(
+    ("url", "template"),
+    [
+        (
+            "/v1/organizations/5b1c1e0e-97b7-4a4c-9d5f-6c1b4b1d0f00/services",
+            "/v1/organizations/{id}/services",
+        ),
+        ("/api/database/12/?page_size=100", "/api/database/{id}/"),
+        (
+            "https://api.featurebase.com/v2/databases/db-7f3a9c2e1b4d/backups",
+            "/v2/databases/{id}/backups",
+        ),
+        ("/v2/shapes/8GB", "/v2/shapes/8GB"),
+        ("/accounts/a/core/v1/users", "/accounts/a/core/v1/users"),
+    ],
+)
+def test_ids_in_upstream_paths_become_placeholders(url: str, template: str) -> None:
+    assert endpoint_template(url) == template
+
+
+def test_operation_names_are_bounded() -> None:
+    metrics = GatewayMetrics(Runtime(load_demo_config()))
+    assert metrics.operation_label(None, "mutation Go($x: ID!) { x }") == "Go"
+    assert metrics.operation_label(None, "query A { x } query B { y }") == "anonymous"
+    names = [metrics.operation_label(f"Op{i}") for i in range(MAX_OPERATIONS + 5)]
+
+    assert names[: MAX_OPERATIONS - 1] == [f"Op{i}" for i in range(MAX_OPERATIONS - 1)]
+    assert set(names[MAX_OPERATIONS:]) == {"other"}
+    assert metrics.operation_label("Op1") == "Op1"  # a known name stays known
+    assert metrics.operation_label("not a name!") == "anonymous"
