@@ -18,6 +18,7 @@ from adapters.redis_link import redacted
 from tests.redis_server import RedisServer
 from tests.served import free_port
 
+LOG = "dbaas_gateway.cache"
 SCOPE = "ch-acme:0123456789abcdef"
 ORG = "https://api.test/v1/organizations/o1"
 SERVICES = ORG + "/services"
@@ -245,7 +246,7 @@ async def test_a_full_window_waits_until_the_oldest_start_leaves_it(
 async def test_without_redis_the_backend_is_this_processes_memory_and_logs_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, "dbaas_gateway.cache")
+    caplog.set_level(logging.INFO, LOG)
     down = backend(f"redis://127.0.0.1:{free_port()}/0", instances=4)
     try:
         await down.put(SCOPE, SERVICE, entry(body=b"local"), await down.generation(SCOPE))
@@ -261,7 +262,7 @@ async def test_without_redis_the_backend_is_this_processes_memory_and_logs_once(
     assert down.status() == "redis-unavailable"
     assert down.stats.backend_errors == 1  # then the cool-down: no call tries Redis
     assert isinstance(pacer, RedisPacer) and pacer.local.limit == 10 // 4
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == LOG]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0].getMessage()
 
@@ -269,7 +270,7 @@ async def test_without_redis_the_backend_is_this_processes_memory_and_logs_once(
 async def test_a_redis_too_slow_to_answer_is_left_after_the_timeout_and_rejoined_later(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, "dbaas_gateway.cache")
+    caplog.set_level(logging.INFO, LOG)
     slow = backend(redis_server.url, cooldown=0.0)
     try:
         await slow.put(SCOPE, SERVICE, entry(body=b"shared"), 0)
@@ -286,7 +287,7 @@ async def test_a_redis_too_slow_to_answer_is_left_after_the_timeout_and_rejoined
     assert found is not None and found.body == b"shared"
     assert slow.status() == "redis"
     assert slow.stats.backend_errors == 1
-    levels = [r.levelno for r in caplog.records]
+    levels = [r.levelno for r in caplog.records if r.name == LOG]
     assert levels == [logging.WARNING, logging.INFO]
 
 

@@ -35,6 +35,8 @@ simulated = true
 simulator_account = "acme"
 """
 
+CACHE_LOG = "dbaas_gateway.cache"
+
 DATABASES = '{ databases(first: 100, filter: {connection: "ch-acme"}) { nodes { id name } } }'
 DATABASE = "query($id: ID!) { database(id: $id) { name } }"
 RENAME = """
@@ -179,7 +181,7 @@ async def test_two_instances_together_stay_within_one_keys_rate_limit(
 async def test_when_redis_dies_instances_answer_from_memory_and_return_to_redis(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, "dbaas_gateway.cache")
+    caplog.set_level(logging.INFO, CACHE_LOG)
     sim = ClickHouseSimulator()
     async with instances(redis_config(redis_server.url), sim, count=1) as (gateway,):
         backend = gateway.runtime.backend
@@ -204,7 +206,7 @@ async def test_when_redis_dies_instances_answer_from_memory_and_return_to_redis(
         ready = (await gateway.http.get("/readyz")).json()
 
     assert ready["cache"]["backend"] == "redis"
-    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == CACHE_LOG]
     assert [level for level, _ in messages] == ["WARNING", "INFO"]
     assert "unavailable" in messages[0][1] and "is back" in messages[1][1]
 
