@@ -217,11 +217,16 @@ class RedisBackend:
         changed while it was away, and forget the fallback's entries (other instances'
         writes never invalidated them)."""
         while self._missed:
-            scope, writes = next(iter(self._missed.items()))
-            for path, kinds in sorted(writes, key=lambda w: (w[0], sorted(w[1]))):
-                async with asyncio.timeout(self.link.timeout):
-                    await self._invalidate(scope, path, kinds)
-            del self._missed[scope]
+            # taken out first: writes that fall back while this replays are kept for later
+            scope = next(iter(self._missed))
+            writes = self._missed.pop(scope)
+            try:
+                for path, kinds in writes:
+                    async with asyncio.timeout(self.link.timeout):
+                        await self._invalidate(scope, path, kinds)
+            except BaseException:
+                self._missed.setdefault(scope, set()).update(writes)
+                raise
         self.fallback.clear()
 
 

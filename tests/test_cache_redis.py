@@ -314,3 +314,30 @@ def test_the_redis_url_is_logged_without_its_credentials() -> None:
     assert redacted("redis://gw:s3cret@redis.internal:6380/2") == "redis://redis.internal:6380/2"
     assert redacted("rediss://:s3cret@redis.internal/0") == "rediss://redis.internal/0"
     assert redacted("unix:///run/redis.sock?db=1") == "unix:///run/redis.sock"
+
+
+async def test_past_a_hundred_missed_writes_the_whole_scope_is_dropped_on_return(
+    redis_server: RedisServer,
+) -> None:
+    instance = backend(redis_server.url, cooldown=0.5)
+    try:
+        await instance.put(SCOPE, SERVICE, entry(), 0)
+        await instance.put(SCOPE, KEYS, entry("api_keys"), 0)
+        await instance.put("other:scope", SERVICE, entry(), 0)
+        redis_server.pause()
+        for n in range(101):  # writes that touch neither entry, while Redis is away
+            await instance.invalidate(SCOPE, f"/v1/organizations/o9/services/s{n}", frozenset())
+        redis_server.resume()
+
+        deadline = time.monotonic() + 10
+        while instance.status() != "redis":  # the first call after the cool-down rejoins
+            assert time.monotonic() < deadline
+            await instance.get(SCOPE, ORG)
+            await asyncio.sleep(0.02)
+        left = [await instance.get(SCOPE, SERVICE), await instance.get(SCOPE, KEYS)]
+        other = await instance.get("other:scope", SERVICE)
+    finally:
+        await instance.aclose()
+
+    assert left == [None, None]
+    assert other is not None  # another connection's entries are not this scope's
