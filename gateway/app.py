@@ -12,10 +12,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from adapters.http import current_request_id
@@ -28,17 +29,31 @@ from schema.build import build_schema
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
+from schema.polling import PollerHub, PollSettings
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view with our context and error codes on every error."""
 
     def __init__(self, runtime: Runtime, metrics: GatewayMetrics) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            build_schema(),
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self.runtime = runtime
         self.metrics = metrics
         self.request_timeout = runtime.config.server.request_timeout
         self.idempotency = IdempotencyStore()
+        subscriptions = runtime.config.subscriptions
+        self.pollers = PollerHub(
+            PollSettings(
+                interval=subscriptions.poll_interval,
+                max_backoff=subscriptions.max_backoff,
+                timeout=self.request_timeout,
+            )
+        )
 
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
@@ -68,6 +83,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             request=request,
             response=response,
             idempotency=self.idempotency,
+            pollers=self.pollers,
         )
 
     async def process_result(
@@ -117,6 +133,7 @@ def create_app(
         try:
             yield
         finally:
+            graphql.pollers.close()
             await runtime.close()
 
     metrics = GatewayMetrics(runtime)
@@ -128,6 +145,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint(), methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
