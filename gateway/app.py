@@ -143,6 +143,9 @@ def create_app(
             "connections": dict(runtime.connection_summary),
             "health": health,
         }
+        if runtime.backend is not None:
+            backend = runtime.backend
+            body["cache"] = {"backend": backend.status(), **backend.stats.as_dict()}
         return JSONResponse(body, status_code=200 if runtime.ready else 503)
 
     @contextlib.asynccontextmanager
