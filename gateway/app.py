@@ -13,14 +13,16 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from adapters.http import current_request_id
 from adapters.resilience import current_deadline
+from gateway import tracing
 from gateway.config import GatewayConfig
 from gateway.graphiql import ROUTE, local_assets
 from gateway.metrics import GatewayMetrics
@@ -30,6 +32,7 @@ from schema.build import build_schema
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
+from schema.polling import PollerHub, PollSettings
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
@@ -38,13 +41,26 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     def __init__(
         self, runtime: Runtime, metrics: GatewayMetrics, graphiql_page: str | None = None
     ) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            build_schema(),
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         # None: strawberry's page, its assets from the CDN
         self.graphiql_page = graphiql_page
         self.runtime = runtime
         self.metrics = metrics
         self.request_timeout = runtime.config.server.request_timeout
         self.idempotency = IdempotencyStore()
+        subscriptions = runtime.config.subscriptions
+        self.pollers = PollerHub(
+            PollSettings(
+                interval=subscriptions.poll_interval,
+                max_backoff=subscriptions.max_backoff,
+                timeout=self.request_timeout,
+            )
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         if self.graphiql_page is None:
@@ -54,12 +70,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
+        operation = self.metrics.operation_label(request_data.operation_name, request_data.query)
+        tracing.name_operation(operation)
         started = time.perf_counter()
         result = await super().execute_single(**kwargs)
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
-            request_data.operation_name,
-            request_data.query,
+            operation,
             time.perf_counter() - started,
             result.data is not None,
             codes,
@@ -79,6 +96,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             request=request,
             response=response,
             idempotency=self.idempotency,
+            pollers=self.pollers,
         )
 
     async def process_result(
@@ -97,11 +115,30 @@ def _as_graphql_errors(errors: list[Any]) -> list[GraphQLError]:
     return [e if isinstance(e, GraphQLError) else GraphQLError(str(e)) for e in errors]
 
 
+def _middleware(tracer_provider: Any) -> list[Middleware]:
+    middleware = [Middleware(RequestIdMiddleware)]
+    traced = tracing.server_middleware(tracer_provider)
+    if traced is not None:
+        cls, options = traced
+        # outermost: the span covers everything the request does
+        middleware.insert(0, Middleware(cls, **options))  # type: ignore[arg-type]
+    return middleware
+
+
 def create_app(
-    config: GatewayConfig, *, simulator_options: Mapping[str, Any] | None = None
+    config: GatewayConfig,
+    *,
+    simulator_options: Mapping[str, Any] | None = None,
+    tracer_provider: Any = None,
 ) -> Starlette:
-    """The app; ``simulator_options`` go to every simulator (``transition_seconds``)."""
-    runtime = Runtime(config, simulator_options=dict(simulator_options or {}))
+    """The app; ``simulator_options`` go to every simulator (``transition_seconds``);
+    ``tracer_provider`` receives the spans when OpenTelemetry is installed (default: the
+    global provider)."""
+    runtime = Runtime(
+        config,
+        simulator_options=dict(simulator_options or {}),
+        tracer_provider=tracer_provider,
+    )
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -125,6 +162,7 @@ def create_app(
         try:
             yield
         finally:
+            graphql.pollers.close()
             await runtime.close()
 
     metrics = GatewayMetrics(runtime)
@@ -136,12 +174,13 @@ def create_app(
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics.endpoint(), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
     ]
     if assets is not None:
         routes.append(Route(ROUTE, assets.endpoint, methods=["GET"]))  # HEAD too
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=_middleware(tracer_provider),
         lifespan=lifespan,
     )
     app.state.runtime = runtime

@@ -72,7 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_options(serve, suppress=True)
     check = commands.add_parser("check-config", help="validate a configuration file and exit")
     check.add_argument("path", help="TOML configuration file")
-    commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    schema.add_argument(
+        "--format",
+        choices=("sdl", "markdown"),
+        default="sdl",
+        help="sdl (default) or markdown: the schema reference of docs/schema.md",
+    )
     return parser
 
 
@@ -87,8 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "schema":
             from schema.build import print_sdl
+            from schema.reference import markdown
 
-            sys.stdout.write(print_sdl())
+            sys.stdout.write(markdown() if args.format == "markdown" else print_sdl())
             return 0
         if command == "check-config":
             config = load_config(args.path)

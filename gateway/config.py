@@ -82,6 +82,18 @@ CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
 }
 CACHE_BACKENDS = ("memory", "redis")
 
+#: keys of the optional top-level [subscriptions] table: (description, type)
+SUBSCRIPTION_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "poll_interval_seconds": (
+        "how often a subscribed resource is read upstream, shared by its subscribers (default 5)",
+        (int, float),
+    ),
+    "max_backoff_seconds": (
+        "longest wait between polls after upstream failures, doubling up to it (default 60)",
+        (int, float),
+    ),
+}
+
 
 class ConfigError(Exception):
     """A configuration problem; ``str()`` is the one line shown to the operator."""
@@ -104,12 +116,19 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
+class SubscriptionSettings:
+    poll_interval: float = 5.0
+    max_backoff: float = 60.0
+
+
+@dataclass(frozen=True)
 class GatewayConfig:
     source: str
     connections: tuple[ConnectionSettings, ...]
     demo: bool = False
     server: ServerSettings = field(default_factory=ServerSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -140,13 +159,15 @@ def parse_config(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"connections", "server", "cache"})
+    tables = ("connections", "server", "cache", "subscriptions")
+    unknown = sorted(set(data) - set(tables))
     if unknown:
         raise ConfigError(
-            f"{source}: unknown top-level key '{unknown[0]}' (expected: connections, server, cache)"
+            f"{source}: unknown top-level key '{unknown[0]}' (expected: {', '.join(tables)})"
         )
     server = _server(data.get("server", {}), source, base_dir or Path())
     cache = _cache(data.get("cache", {}), source)
+    subscriptions = _subscriptions(data.get("subscriptions", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
         raise ConfigError(f"{source}: no [[connections]] defined")
@@ -160,7 +181,9 @@ def parse_config(
             )
         seen.add(settings.name)
         connections.append(settings)
-    return GatewayConfig(source, tuple(connections), server=server, cache=cache)
+    return GatewayConfig(
+        source, tuple(connections), server=server, cache=cache, subscriptions=subscriptions
+    )
 
 
 def _server(raw: Any, source: str, base_dir: Path) -> ServerSettings:
@@ -180,6 +203,23 @@ def _server(raw: Any, source: str, base_dir: Path) -> ServerSettings:
     return ServerSettings(
         request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout)),
         graphiql_assets=None if assets is None else base_dir / Path(assets).expanduser(),
+    )
+
+
+def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
+    where = f"{source}: [subscriptions]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    for key, value in raw.items():
+        if key not in SUBSCRIPTION_KEYS:
+            allowed = ", ".join(SUBSCRIPTION_KEYS)
+            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {allowed})")
+        if not _type_ok(value, SUBSCRIPTION_KEYS[key][1]) or value <= 0:
+            raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
+    defaults = SubscriptionSettings()
+    return SubscriptionSettings(
+        poll_interval=float(raw.get("poll_interval_seconds", defaults.poll_interval)),
+        max_backoff=float(raw.get("max_backoff_seconds", defaults.max_backoff)),
     )
 
 

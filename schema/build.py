@@ -25,6 +25,7 @@ from schema.nodes import (
     Plan,
 )
 from schema.query import Query
+from schema.subscriptions import Subscription
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -43,6 +44,7 @@ def build_schema() -> GatewaySchema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             Organization,
             Database,

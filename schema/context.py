@@ -14,6 +14,7 @@ from adapters.base import Adapter
 from adapters.errors import GatewayError
 from schema.idempotency import IdempotencyStore
 from schema.loaders import Loaders
+from schema.polling import PollerHub
 
 
 @dataclass
@@ -26,6 +27,8 @@ class GatewayContext:
     partial_errors: list[GraphQLError] = field(default_factory=list)
     #: shared by every request of one gateway process
     idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)
+    #: the subscriptions' upstream pollers, shared by every request of one process
+    pollers: PollerHub = field(default_factory=PollerHub)
 
     @cached_property
     def loaders(self) -> Loaders:

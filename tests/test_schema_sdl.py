@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from schema.build import SDL_PATH, print_sdl
+from schema.reference import markdown
 
 
 def test_committed_sdl_matches_the_code() -> None:
@@ -13,6 +14,14 @@ def test_committed_sdl_matches_the_code() -> None:
 
     assert committed == print_sdl(), (
         "schema/schema.graphql is stale: run `dbaas-gateway schema > schema/schema.graphql`"
+    )
+
+
+def test_committed_schema_reference_matches_the_code() -> None:
+    committed = (SDL_PATH.parents[1] / "docs" / "schema.md").read_text(encoding="utf-8")
+
+    assert committed == markdown(), (
+        "docs/schema.md is stale: run `dbaas-gateway schema --format markdown > docs/schema.md`"
     )
 
 
