@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import time
 import uuid
@@ -53,7 +54,7 @@ class RedisBackend:
         instances: int = 1,
         fallback: MemoryBackend,
         stats: CacheStats | None = None,
-        timeout: float = 0.25,
+        timeout: float = 1.0,
         cooldown: float = 1.0,
     ) -> None:
         self.instances = instances
@@ -72,7 +73,9 @@ class RedisBackend:
         self._put = self.client.register_script(lua.PUT)
         self._bump_and_list = self.client.register_script(lua.BUMP_AND_LIST)
         self._release = self.client.register_script(lua.RELEASE)
+        self._extend = self.client.register_script(lua.EXTEND)
         self._pace = self.client.register_script(lua.PACE)
+        self._keepers: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._tokens: dict[tuple[str, str], str] = {}
         self._ids = itertools.count()
         self._instance = uuid.uuid4().hex[:12]
@@ -141,9 +144,35 @@ class RedisBackend:
             # another instance stored it between our miss and our claim: wait_for finds it
             await self.release(scope, url)
             return False
+        self._keepers[(scope, url)] = asyncio.get_running_loop().create_task(
+            self._keep(lock, token, seconds)
+        )
         return True
 
+    async def _keep(self, lock: str, token: str, seconds: float) -> None:
+        """Extend a held lock while its fetch runs, up to the caller's budget: a fetch
+        paced to a vendor's rate limit may wait longer than one lock period, and the
+        others must keep waiting for it rather than fetch too. A dead instance stops
+        extending, so its lock still ends within one period."""
+        period = min(seconds, LOCK_MAX_SECONDS)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() + period / 3 < deadline:
+            await asyncio.sleep(period / 3)
+            left = deadline - time.monotonic()
+            ms = max(1, int(min(period, left) * 1000))
+            try:
+                held = await self._call(
+                    functools.partial(self._extend, keys=[lock], args=[token, ms])
+                )
+            except RedisUnavailable:
+                return
+            if not held:
+                return
+
     async def release(self, scope: str, url: str) -> None:
+        keeper = self._keepers.pop((scope, url), None)
+        if keeper is not None:
+            keeper.cancel()
         token = self._tokens.pop((scope, url), None)
         if token is None:
             return
@@ -181,6 +210,10 @@ class RedisBackend:
         return "redis-unavailable" if self.link.down else "redis"
 
     async def aclose(self) -> None:
+        for keeper in self._keepers.values():
+            keeper.cancel()
+        await asyncio.gather(*self._keepers.values(), return_exceptions=True)
+        self._keepers.clear()
         await self.link.aclose()
         await self.fallback.aclose()
 

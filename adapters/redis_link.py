@@ -26,6 +26,9 @@ log = logging.getLogger("dbaas_gateway.cache")
 
 T = TypeVar("T")
 
+#: Redis connections one process keeps at most
+MAX_CONNECTIONS = 64
+
 #: what a Redis that is down, unreachable, slow or refusing (OOM, read-only) raises
 REDIS_FAILURES = (RedisError, OSError, TimeoutError)
 
@@ -42,7 +45,7 @@ class RedisLink:
         stats: CacheStats,
         fallback: str,
         on_recovery: Callable[[], Awaitable[None]],
-        timeout: float = 0.25,
+        timeout: float = 1.0,
         cooldown: float = 1.0,
     ) -> None:
         self.stats = stats
@@ -54,12 +57,17 @@ class RedisLink:
         #: after a failure, Redis is tried again this much later, not on every call
         self.cooldown = cooldown
         self.where = redacted(url)
-        self.client = aioredis.Redis.from_url(
+        # a bounded pool that makes callers wait for a free connection: a burst of
+        # hundreds of concurrent lookups would otherwise hit the pool's limit and count as
+        # Redis being away (MaxConnectionsError), falling back for nothing
+        pool = aioredis.BlockingConnectionPool.from_url(
             url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=timeout,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
         )
+        self.client = aioredis.Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
         self.down = False
         self._retry_at = 0.0
         self._recovery = asyncio.Lock()
@@ -76,7 +84,7 @@ class RedisLink:
             raise RedisUnavailable from exc
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        await self.client.aclose(close_connection_pool=True)  # the client did not make it
 
     def _failed(self, exc: BaseException) -> None:
         self.stats.backend_errors += 1

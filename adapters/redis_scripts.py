@@ -70,6 +70,15 @@ end
 return 0
 """
 
+#: KEYS: lock. ARGV: token, milliseconds. Extends the lock only while this claimer still
+#: holds it: 1 extended, 0 not ours any more.
+EXTEND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
 #: KEYS: rate. ARGV: limit, span (window + margin) in microseconds, a unique member.
 #: A sliding window of request starts shared by every instance: records a start and
 #: returns 0 when fewer than ``limit`` started within the span, else the microseconds

@@ -73,6 +73,10 @@ CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
         "to its rate limit / instances (default 1)",
         int,
     ),
+    "timeout_seconds": (
+        "longest wait for one Redis operation before falling back to memory (default 1)",
+        (int, float),
+    ),
     "ttl": ("table: seconds each resource kind stays fresh; 0 = never cached", dict),
     "stale": (
         "table: seconds after the TTL a stale answer is still served while one refresh "
@@ -112,6 +116,8 @@ class CacheSettings:
     url: str | None = None
     max_entries: int = 10_000
     instances: int = 1
+    #: Redis operations slower than this count as Redis being away
+    timeout: float = 1.0
     policy: CachePolicy = field(default_factory=CachePolicy)
 
 
@@ -249,12 +255,15 @@ def _cache(raw: Any, source: str) -> CacheSettings:
     for key in ("max_entries", "instances"):
         if key in raw and raw[key] < 1:
             raise ConfigError(f"{where}: field '{key}': must be at least 1")
+    if "timeout_seconds" in raw and raw["timeout_seconds"] <= 0:
+        raise ConfigError(f"{where}: field 'timeout_seconds': must be greater than 0")
     defaults = CacheSettings()
     return CacheSettings(
         backend=backend,
         url=url,
         max_entries=int(raw.get("max_entries", defaults.max_entries)),
         instances=int(raw.get("instances", defaults.instances)),
+        timeout=float(raw.get("timeout_seconds", defaults.timeout)),
         policy=CachePolicy(
             enabled=bool(raw.get("enabled", True)),
             ttl={**DEFAULT_TTLS, **_seconds_by_kind(raw.get("ttl", {}), f"{where}.ttl")},

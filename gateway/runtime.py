@@ -137,6 +137,7 @@ def make_backend(settings: CacheSettings) -> Backend:
             instances=settings.instances,
             fallback=MemoryBackend(settings.max_entries, stats),
             stats=stats,
+            timeout=settings.timeout,
         )
     return MemoryBackend(settings.max_entries, stats)
 

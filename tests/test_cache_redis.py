@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters import cache_redis
 from adapters import redis_scripts as lua
 from adapters.cache import CachedResponse, CacheStats, MemoryBackend
 from adapters.cache_redis import RedisBackend, RedisPacer
@@ -170,6 +171,28 @@ async def test_a_claim_after_the_entry_was_stored_finds_it_instead_of_fetching(
 
     assert await b.claim(SCOPE, SERVICE, 30) is False
     assert await b.wait_for(SCOPE, SERVICE, 30) is not None
+    with redis_server.client() as plain:
+        assert not plain.exists(lua.key(SCOPE, "lock", SERVICE))
+
+
+async def test_a_lock_is_held_while_its_fetch_runs_past_one_lock_period(
+    pair: tuple[RedisBackend, RedisBackend],
+    redis_server: RedisServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a fetch paced to a vendor's rate limit can wait longer than one lock period
+    monkeypatch.setattr(cache_redis, "LOCK_MAX_SECONDS", 0.3)
+    a, b = pair
+    assert await a.claim(SCOPE, SERVICE, 30) is True
+
+    await asyncio.sleep(1.0)  # more than three periods
+    assert await b.claim(SCOPE, SERVICE, 30) is False  # still a's
+
+    for keeper in a._keepers.values():
+        keeper.cancel()  # a dies without releasing: nobody extends the lock any more
+    await asyncio.sleep(0.5)
+    assert await b.claim(SCOPE, SERVICE, 30) is True  # gone within one period
+    await b.release(SCOPE, SERVICE)
     with redis_server.client() as plain:
         assert not plain.exists(lua.key(SCOPE, "lock", SERVICE))
 

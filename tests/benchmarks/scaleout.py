@@ -105,7 +105,7 @@ async def _dashboard_everywhere(gateways: Sequence[GatewayProcess]) -> None:
     for answer in answers:
         body = answer.json()
         if answer.status_code != 200 or body.get("errors"):
-            raise RuntimeError(f"dashboard failed: {str(body)[:500]}")
+            raise RuntimeError(f"dashboard failed: {str(body.get('errors', body))[:800]}")
 
 
 async def _run(
@@ -125,7 +125,9 @@ async def _run(
         sims.insert(0, wait_simulator(clickhouse))
         for sim in sims:
             sim.reset()
-        text, env = gateway_config(connections_of(sims), http=HTTP, extra=cache)
+        # ClickHouse paced to 10 requests per 10 s: a cold dashboard takes about 30 s
+        extra = "\n[server]\nrequest_timeout_seconds = 120\n" + cache
+        text, env = gateway_config(connections_of(sims), http=HTTP, extra=extra)
         gateways = [spawn_gateway(text, env) for _ in range(processes)]
         for gateway in gateways:
             wait_gateway(gateway)
