@@ -21,6 +21,9 @@ from adapters.cache import DEFAULT_TTLS, CachePolicy
 from adapters.http import HttpSettings
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
+from gateway.auth import AuthSettings, parse_auth
+from gateway.limits import LimitSettings, parse_limits
+from gateway.server_settings import ServerSettings, parse_server
 
 CONFIG_ENV = "DBAAS_GATEWAY_CONFIG"
 DEMO_CONFIG = Path(__file__).with_name("demo.toml")
@@ -47,15 +50,6 @@ COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "breaker_cooldown_seconds": ("how long an open breaker fails fast (default 30)", (int, float)),
 }
 
-#: keys of the optional top-level [server] table: (description, type)
-SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
-    "request_timeout_seconds": (
-        "deadline of one GraphQL request; upstream calls and retries stop there (default 30)",
-        (int, float),
-    ),
-}
-
-
 #: keys of the optional top-level [cache] table: (description, type)
 CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "enabled": ("cache upstream GET answers across requests (default true)", bool),
@@ -75,15 +69,11 @@ CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     ),
 }
 CACHE_BACKENDS = ("memory", "redis")
+TOP_LEVEL_KEYS = ("connections", "server", "cache", "auth", "limits")
 
 
 class ConfigError(Exception):
     """A configuration problem; ``str()`` is the one line shown to the operator."""
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    request_timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +92,9 @@ class GatewayConfig:
     demo: bool = False
     server: ServerSettings = field(default_factory=ServerSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    #: who may call (always set by parse_config: a file without [auth] is refused)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -127,12 +120,17 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"connections", "server", "cache"})
+    unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
     if unknown:
         raise ConfigError(
-            f"{source}: unknown top-level key '{unknown[0]}' (expected: connections, server, cache)"
+            f"{source}: unknown top-level key '{unknown[0]}' "
+            f"(expected: {', '.join(TOP_LEVEL_KEYS)})"
         )
-    server = _server(data.get("server", {}), source)
+    try:
+        server = parse_server(data.get("server", {}))
+        limits = parse_limits(data.get("limits", {}))
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     cache = _cache(data.get("cache", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
@@ -147,21 +145,18 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
             )
         seen.add(settings.name)
         connections.append(settings)
-    return GatewayConfig(source, tuple(connections), server=server, cache=cache)
-
-
-def _server(raw: Any, source: str) -> ServerSettings:
-    where = f"{source}: [server]"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table")
-    for key, value in raw.items():
-        if key not in SERVER_KEYS:
-            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(SERVER_KEYS)})")
-        _, kind = SERVER_KEYS[key]
-        if not _type_ok(value, kind) or value <= 0:
-            raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
-    return ServerSettings(
-        request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout))
+    if "auth" not in data:
+        raise ConfigError(
+            f"{source}: no [auth] table: list client tokens ([[auth.tokens]]) or write "
+            "[auth] allow_anonymous = true to serve without client authentication "
+            "(docs/security.md)"
+        )
+    try:
+        auth = parse_auth(data["auth"], seen)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    return GatewayConfig(
+        source, tuple(connections), server=server, cache=cache, auth=auth, limits=limits
     )
 
 

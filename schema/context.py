@@ -14,10 +14,12 @@ from adapters.base import Adapter
 from adapters.errors import GatewayError
 from schema.idempotency import IdempotencyStore
 from schema.loaders import Loaders
+from schema.permissions import OPEN_CALLER, Caller
 
 
 @dataclass
 class GatewayContext:
+    #: the connections this request's caller may see (the others do not exist for it)
     adapters: Mapping[str, Adapter]
     request_id: str
     request: Any = None
@@ -26,6 +28,8 @@ class GatewayContext:
     partial_errors: list[GraphQLError] = field(default_factory=list)
     #: shared by every request of one gateway process
     idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)
+    #: who sent the request (roles are checked per field, ``schema.permissions``)
+    caller: Caller = OPEN_CALLER
 
     @cached_property
     def loaders(self) -> Loaders:
