@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
-from urllib.parse import parse_qs
 
 from cross_web import HTTPException
 from graphql import GraphQLError
@@ -17,30 +17,26 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
+from adapters.base import Adapter
 from adapters.http import current_request_id
 from adapters.resilience import current_deadline
-from gateway.auth import CALLER_SCOPE_KEY, Authenticator, Unauthenticated, current_caller
+from gateway import tracing
+from gateway.auth import CALLER_SCOPE_KEY, current_caller
+from gateway.auth_gate import Gate
 from gateway.config import GatewayConfig
 from gateway.limits_graphql import coded_parse_error, schema_for
-from gateway.limits_http import (
-    Refusal,
-    check_content_length,
-    check_content_type,
-    limited_receive,
-    mutation_over_get,
-    rate_limited,
-    too_large,
-    unauthenticated,
-)
-from gateway.limits_rate import RateLimiter
+from gateway.limits_http import Refusal, mutation_over_get, too_large
 from gateway.metrics import GatewayMetrics
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
@@ -48,8 +44,10 @@ from schema.context import GatewayContext
 from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
 from schema.permissions import Caller, Role
+from schema.polling import PollerHub, PollSettings
 
 #: the caller of a request that names none (GraphiQL's page): sees no connection
+log = logging.getLogger("dbaas_gateway.auth")
 NOBODY = Caller("nobody", Role.VIEWER, frozenset(), via="anonymous")
 _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
@@ -64,26 +62,41 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             schema_for(config.limits, config.server.introspection_enabled),
             graphql_ide="graphiql" if config.server.graphiql_enabled else None,
             allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # pages on these origins may open subscriptions (same-origin always may)
+            allowed_origins=config.server.cors_origins,
         )
         self.runtime = runtime
         self.metrics = metrics
         self.request_timeout = config.server.request_timeout
         self.production = config.server.production
         self.limits = config.limits
-        self.authenticator = Authenticator(config.auth)
-        self.rate_limiter = (
-            RateLimiter(config.limits.rate_limit_requests, config.limits.rate_limit_window_seconds)
-            if config.limits.rate_limit_requests
-            else None
-        )
+        self.gate = Gate(config.auth, config.limits)
         self.idempotency = IdempotencyStore()
+        subscriptions = runtime.config.subscriptions
+        self.pollers = PollerHub(
+            PollSettings(
+                interval=subscriptions.poll_interval,
+                max_backoff=subscriptions.max_backoff,
+                timeout=self.request_timeout,
+            )
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            try:
+                scope[CALLER_SCOPE_KEY] = self.gate.admit_websocket(scope)
+            except Refusal:
+                # before the handshake is accepted: the server answers the upgrade with 403
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await super().__call__(scope, receive, send)
+            return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         try:
-            caller, receive = self._admit(scope, receive)
+            caller, receive = self.gate.admit_http(scope, receive)
         except Refusal as refusal:
             await refusal.response()(scope, receive, send)
             return
@@ -96,31 +109,27 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         finally:
             current_caller.reset(token)
 
-    def _admit(self, scope: Scope, receive: Receive) -> tuple[Caller | None, Receive]:
-        """Who is calling and whether they may now; raises Refusal. Cheap checks first,
-        and nothing reads the body before the caller is known."""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        method = scope["method"]
-        if method == "GET" and _asks_for_ide(scope, headers):
-            return None, receive  # the same static page for everyone (404 when disabled)
-        check_content_type(method, headers.get("content-type"))
-        client = scope.get("client")
-        peer = client[0] if client else None
-        try:
-            caller = self.authenticator.authenticate(headers, peer)
-        except Unauthenticated as exc:
-            raise unauthenticated(str(exc), "authorization" in headers) from None
-        if self.rate_limiter is not None:
-            key = caller.name if caller.via != "anonymous" else f"anonymous@{peer}"
-            wait = self.rate_limiter.acquire(key)
-            if wait is not None:
-                raise rate_limited(wait)
-        check_content_length(headers, self.limits.max_body_bytes)
-        return caller, limited_receive(receive, self.limits.max_body_bytes)
+    async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
+        """``connection_init``: the caller named on the upgrade, else in its payload."""
+        scope = context.request.scope
+        caller = scope.get(CALLER_SCOPE_KEY)
+        if caller is None:
+            try:
+                caller = self.gate.admit_connection_init(context.connection_params, scope)
+            except Refusal as refusal:
+                log.info("subscription connection refused: %s", refusal.message)
+                raise ConnectionRejectionError({"code": refusal.code.value}) from None
+            scope[CALLER_SCOPE_KEY] = caller
+        context.caller = caller
+        context.adapters = self._visible(caller)
+        current_caller.set(caller)
+        return UNSET
 
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
+        operation = self.metrics.operation_label(request_data.operation_name, request_data.query)
+        tracing.name_operation(operation)
         self._check_sizes(request_data)
         started = time.perf_counter()
         try:
@@ -131,8 +140,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             raise
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
-            request_data.operation_name,
-            request_data.query,
+            operation,
             time.perf_counter() - started,
             result.data is not None,
             codes,
@@ -155,19 +163,26 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         request_id = current_request_id.get() or ""
         # every upstream call of this request, retries included, ends by then
         current_deadline.set(time.monotonic() + self.request_timeout)
-        caller = current_caller.get() or NOBODY
-        adapters = self.runtime.adapters
-        if caller.connections is not None:
-            # the rest do not exist for this caller: lists skip them, their IDs are NOT_FOUND
-            adapters = {n: a for n, a in adapters.items() if caller.may_see(n)}
+        # a WebSocket's caller is known at connection_init (on_ws_connect)
+        caller = current_caller.get() if request.scope["type"] == "http" else None
+        caller = caller or NOBODY
         return GatewayContext(
-            adapters=adapters,
+            adapters=self._visible(caller),
             request_id=request_id,
             request=request,
             response=response,
             idempotency=self.idempotency,
             caller=caller,
+            pollers=self.pollers,
         )
+
+    def _visible(self, caller: Caller) -> Mapping[str, Adapter]:
+        """The adapters of the connections ``caller`` may see; the rest do not exist for
+        it (lists skip them, their IDs are NOT_FOUND)."""
+        adapters = self.runtime.adapters
+        if caller.connections is None:
+            return adapters
+        return {n: a for n, a in adapters.items() if caller.may_see(n)}
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
@@ -184,13 +199,6 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         return data
 
 
-def _asks_for_ide(scope: Scope, headers: dict[str, str]) -> bool:
-    """What strawberry answers with GraphiQL: a browser's GET without a query."""
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    accept = headers.get("accept", "")
-    return "query" not in query and ("text/html" in accept or "*/*" in accept)
-
-
 def _without_suggestions(error: GraphQLError) -> GraphQLError:
     """No "Did you mean ...?": with introspection off, field names stay unlisted."""
     message = _SUGGESTION.sub("", error.message)
@@ -204,10 +212,19 @@ def _as_graphql_errors(errors: list[Any]) -> list[GraphQLError]:
 
 
 def create_app(
-    config: GatewayConfig, *, simulator_options: Mapping[str, Any] | None = None
+    config: GatewayConfig,
+    *,
+    simulator_options: Mapping[str, Any] | None = None,
+    tracer_provider: Any = None,
 ) -> Starlette:
-    """The app; ``simulator_options`` go to every simulator (``transition_seconds``)."""
-    runtime = Runtime(config, simulator_options=dict(simulator_options or {}))
+    """The app; ``simulator_options`` go to every simulator (``transition_seconds``);
+    ``tracer_provider`` receives the spans when OpenTelemetry is installed (default: the
+    global provider)."""
+    runtime = Runtime(
+        config,
+        simulator_options=dict(simulator_options or {}),
+        tracer_provider=tracer_provider,
+    )
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -231,6 +248,7 @@ def create_app(
         try:
             yield
         finally:
+            graphql.pollers.close()
             await runtime.close()
 
     metrics = GatewayMetrics(runtime)
@@ -242,15 +260,16 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint(), methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
         ],
-        middleware=_middleware(config),
+        middleware=_middleware(config, tracer_provider),
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     return app
 
 
-def _middleware(config: GatewayConfig) -> list[Middleware]:
+def _middleware(config: GatewayConfig, tracer_provider: Any) -> list[Middleware]:
     """Request IDs outermost (every answer has one, CORS refusals too); CORS only when
     origins are configured: without it browsers on other origins cannot read answers."""
     middleware = [Middleware(RequestIdMiddleware)]
@@ -268,4 +287,9 @@ def _middleware(config: GatewayConfig) -> list[Middleware]:
                 max_age=600,
             )
         )
+    traced = tracing.server_middleware(tracer_provider)
+    if traced is not None:
+        cls, options = traced
+        # outermost: the span covers everything the request does
+        middleware.insert(0, Middleware(cls, **options))  # type: ignore[arg-type]
     return middleware

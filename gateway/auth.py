@@ -33,9 +33,26 @@ _HEX_DIGEST = re.compile(r"^[0-9a-fA-F]{64}$")
 _PROXY_USER = re.compile(r"^[\w.@+-]{1,128}$")
 _HEADER = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
-AUTH_KEYS = ("tokens", "allow_anonymous", "anonymous_role", "trusted_proxy")
-TOKEN_KEYS = ("name", "sha256", "role", "connections")
-PROXY_KEYS = ("addresses", "user_header", "role_header", "default_role", "connections")
+#: keys of [auth], [[auth.tokens]] and [auth.trusted_proxy]: description
+AUTH_KEYS = {
+    "tokens": "the client tokens ([[auth.tokens]])",
+    "allow_anonymous": "let callers without a token in (default false)",
+    "anonymous_role": "the role of callers without a token (default viewer)",
+    "trusted_proxy": "accept a user named in headers from these peers ([auth.trusted_proxy])",
+}
+TOKEN_KEYS = {
+    "name": "unique; in logs, never the token",
+    "sha256": "the hex SHA-256 of the token",
+    "role": "viewer, operator or admin",
+    "connections": "the connections this token sees (default all)",
+}
+PROXY_KEYS = {
+    "addresses": "the proxy's addresses or networks",
+    "user_header": "the header naming the user (default X-Forwarded-User)",
+    "role_header": "the header naming the role (default X-Forwarded-Role)",
+    "default_role": "the role without a role header (default viewer)",
+    "connections": "the connections every proxied user sees (default all)",
+}
 ANONYMOUS = "anonymous"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -275,7 +292,7 @@ def _role(value: Any, where: str) -> Role:
         raise ValueError(f"{where}: {exc}") from None
 
 
-def _only(raw: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+def _only(raw: Mapping[str, Any], allowed: Mapping[str, str], where: str) -> None:
     for key in raw:
         if key not in allowed:
             raise ValueError(f"{where}: unknown field '{key}' (allowed: {', '.join(allowed)})")

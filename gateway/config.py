@@ -21,8 +21,13 @@ from adapters.cache import DEFAULT_TTLS, CachePolicy
 from adapters.http import HttpSettings
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
+from gateway.auth import AUTH_KEYS as AUTH_KEYS
+from gateway.auth import PROXY_KEYS as PROXY_KEYS
+from gateway.auth import TOKEN_KEYS as TOKEN_KEYS
 from gateway.auth import AuthSettings, parse_auth
+from gateway.limits import LIMIT_KEYS as LIMIT_KEYS
 from gateway.limits import LimitSettings, parse_limits
+from gateway.server_settings import SERVER_KEYS as SERVER_KEYS
 from gateway.server_settings import ServerSettings, parse_server
 
 CONFIG_ENV = "DBAAS_GATEWAY_CONFIG"
@@ -69,7 +74,19 @@ CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     ),
 }
 CACHE_BACKENDS = ("memory", "redis")
-TOP_LEVEL_KEYS = ("connections", "server", "cache", "auth", "limits")
+TOP_LEVEL_KEYS = ("connections", "server", "cache", "subscriptions", "auth", "limits")
+
+#: keys of the optional top-level [subscriptions] table: (description, type)
+SUBSCRIPTION_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "poll_interval_seconds": (
+        "how often a subscribed resource is read upstream, shared by its subscribers (default 5)",
+        (int, float),
+    ),
+    "max_backoff_seconds": (
+        "longest wait between polls after upstream failures, doubling up to it (default 60)",
+        (int, float),
+    ),
+}
 
 
 class ConfigError(Exception):
@@ -86,6 +103,12 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
+class SubscriptionSettings:
+    poll_interval: float = 5.0
+    max_backoff: float = 60.0
+
+
+@dataclass(frozen=True)
 class GatewayConfig:
     source: str
     connections: tuple[ConnectionSettings, ...]
@@ -95,6 +118,7 @@ class GatewayConfig:
     #: who may call (always set by parse_config: a file without [auth] is refused)
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -132,6 +156,7 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
     cache = _cache(data.get("cache", {}), source)
+    subscriptions = _subscriptions(data.get("subscriptions", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
         raise ConfigError(f"{source}: no [[connections]] defined")
@@ -156,7 +181,30 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
     return GatewayConfig(
-        source, tuple(connections), server=server, cache=cache, auth=auth, limits=limits
+        source,
+        tuple(connections),
+        server=server,
+        cache=cache,
+        subscriptions=subscriptions,
+        auth=auth,
+        limits=limits,
+    )
+
+
+def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
+    where = f"{source}: [subscriptions]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    for key, value in raw.items():
+        if key not in SUBSCRIPTION_KEYS:
+            allowed = ", ".join(SUBSCRIPTION_KEYS)
+            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {allowed})")
+        if not _type_ok(value, SUBSCRIPTION_KEYS[key][1]) or value <= 0:
+            raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
+    defaults = SubscriptionSettings()
+    return SubscriptionSettings(
+        poll_interval=float(raw.get("poll_interval_seconds", defaults.poll_interval)),
+        max_backoff=float(raw.get("max_backoff_seconds", defaults.max_backoff)),
     )
 
 

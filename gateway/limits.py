@@ -48,7 +48,7 @@ class LimitSettings:
     #: aliased fields in the document, fragments included (TOO_MANY_ALIASES)
     max_aliases: int = 30
     #: estimated fields resolved, list sizes multiplied (QUERY_TOO_COMPLEX)
-    max_cost: int = 100_000
+    max_cost: int = 200_000
     #: how many items the cost assumes for a list without ``first``
     default_list_size: int = 20
     #: requests per window each caller may send; 0: no rate limit

@@ -9,7 +9,8 @@ so each validator reports through a context that adds one.
 Cost needs the request's variables (``first: $n``), so it is computed before execution,
 not at validation: every selected field costs 1, times the number of items of each list
 around it. A list's size is the ``first`` of the page it belongs to (the field's default
-page size without one), the length of an ``ids`` argument, or ``default_list_size``.
+page size without one), the length of an ``ids`` argument, the number of the caller's
+connections for ``organizations`` and ``connections``, or ``default_list_size``.
 Introspection fields cost nothing.
 """
 
@@ -104,12 +105,16 @@ class CostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
+            # one organization per connection (a vendor key belongs to one), so the
+            # cross-connection lists are as long as the caller's connections
+            connections = len(getattr(context.context, "adapters", ()) or ())
             cost = operation_cost(
                 context.schema._schema,
                 context.graphql_document,
                 context.operation_name,
                 context.variables or {},
                 self.default_list_size,
+                {"Query.organizations": connections, "Query.connections": connections},
             )
             if cost > self.max_cost:
                 error = GraphQLError(
@@ -131,7 +136,9 @@ def operation_cost(
     operation_name: str | None,
     variables: Mapping[str, Any],
     default_list_size: int,
+    list_sizes: Mapping[str, int] | None = None,
 ) -> int:
+    """``list_sizes``: known lengths of some lists, by ``Type.field``."""
     operation = get_operation_ast(document, operation_name)
     root = schema.get_root_type(operation.operation) if operation else None
     if operation is None or root is None:
@@ -139,7 +146,7 @@ def operation_cost(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    walker = _CostWalker(schema, fragments, variables, default_list_size)
+    walker = _CostWalker(schema, fragments, variables, default_list_size, list_sizes or {})
     return walker.selections(root, operation.selection_set, None, frozenset())
 
 
@@ -150,11 +157,13 @@ class _CostWalker:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
         default_list_size: int,
+        list_sizes: Mapping[str, int],
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
         self.default_list_size = default_list_size
+        self.list_sizes = list_sizes
 
     def selections(
         self,
@@ -200,13 +209,13 @@ class _CostWalker:
         items = 1
         if isinstance(field_type, GraphQLList):
             ids = arguments.get("ids")
-            items = (
-                page
-                if page is not None
-                else len(ids)
-                if isinstance(ids, list)
-                else self.default_list_size
-            )
+            known = self.list_sizes.get(f"{parent.name}.{name}")
+            if page is not None:
+                items = page
+            elif isinstance(ids, list):
+                items = len(ids)
+            else:
+                items = self.default_list_size if known is None else known
         child_page = None
         if "first" in definition.args:
             first = arguments.get("first")

@@ -13,9 +13,11 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionContext, Info
 
 from schema.errors import ErrorCodes
+from schema.federation import FEDERATION_VERSION, resolve_entities
 from schema.mutations import Mutation
 from schema.nodes import (
     Activity,
@@ -30,17 +32,25 @@ from schema.nodes import (
     Plan,
 )
 from schema.query import Query
+from schema.subscriptions import Subscription
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
-class GatewaySchema(strawberry.Schema):
+class GatewaySchema(strawberry.federation.Schema):
+    """The schema, served as an Apollo Federation v2 subgraph (see schema/federation.py)."""
+
     def process_errors(
         self, errors: list[Any], execution_context: ExecutionContext | None = None
     ) -> None:
         # ErrorCodes already logged the unexpected ones with their error id; expected
         # errors (bad input, an upstream 404) are answers, not incidents
         return None
+
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        return resolve_entities(info, representations)
 
 
 @cache
@@ -53,6 +63,7 @@ def make_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> Gat
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             Organization,
             Database,
@@ -71,6 +82,7 @@ def make_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> Gat
             ErrorCodes,
             *extensions,
         ],
+        federation_version=FEDERATION_VERSION,
     )
 
 

@@ -15,6 +15,7 @@ from adapters.errors import GatewayError
 from schema.idempotency import IdempotencyStore
 from schema.loaders import Loaders
 from schema.permissions import OPEN_CALLER, Caller
+from schema.polling import PollerHub
 
 
 @dataclass
@@ -30,6 +31,10 @@ class GatewayContext:
     idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)
     #: who sent the request (roles are checked per field, ``schema.permissions``)
     caller: Caller = OPEN_CALLER
+    #: a subscription connection's ``connection_init`` payload (strawberry sets it)
+    connection_params: dict[str, Any] | None = None
+    #: the subscriptions' upstream pollers, shared by every request of one process
+    pollers: PollerHub = field(default_factory=PollerHub)
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -91,3 +92,11 @@ class ErrorCodes(SchemaExtension):
             return
         errors = list(result.errors or []) + ctx.partial_errors
         result.errors = [coded(e, ctx.request_id) for e in errors] or None
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        # each result of a subscription: the same codes as over HTTP
+        ctx = self.execution_context.context
+        request_id = ctx.request_id if isinstance(ctx, GatewayContext) else None
+        if getattr(result, "errors", None):
+            result.errors = [coded(e, request_id) for e in result.errors]
+        yield

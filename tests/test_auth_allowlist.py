@@ -140,3 +140,18 @@ async def test_idempotency_keys_are_per_caller(gw: GatewayClient) -> None:
     assert root_again["replayed"] is True
     assert root_again["database"]["id"] == root["database"]["id"]
     assert upstream_writes(gw, "clickhouse") == 2
+
+
+async def test_a_federated_reference_to_another_connection_is_not_found(
+    gw: GatewayClient,
+) -> None:
+    acme, globex = await database_of(gw, "ch-acme"), await database_of(gw, "ch-globex")
+    document = (
+        """query($r: [_Any!]!) { _entities(representations: $r) { ... on Database { id } } }"""
+    )
+    representations = [{"__typename": "Database", "id": i} for i in (acme, globex)]
+
+    body = await answer(gw, ACME_ADMIN, document, {"r": representations})
+
+    assert body["data"]["_entities"] == [{"id": acme}, None]
+    assert error_codes(body) == ["NOT_FOUND"]

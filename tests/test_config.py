@@ -82,6 +82,15 @@ def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> No
         ("", "gw.toml: no [[connections]] defined"),
         ("[cache]\nsize = 1\n" + GOOD, "gw.toml: [cache]: unknown field 'size'"),
         (
+            "[subscriptions]\npoll_interval_seconds = 0\n" + GOOD,
+            "gw.toml: [subscriptions]: field 'poll_interval_seconds': "
+            "must be a number greater than 0",
+        ),
+        (
+            "[subscriptions]\npush = true\n" + GOOD,
+            "gw.toml: [subscriptions]: unknown field 'push'",
+        ),
+        (
             '[cache]\nbackend = "memcached"\n' + GOOD,
             "gw.toml: [cache]: field 'backend': unknown backend 'memcached' (known: memory, redis)",
         ),

@@ -1,0 +1,237 @@
+"""Subscriptions: status changes of one database and the events of one organization.
+
+Both are upstream polls shared by every subscriber of the same resource
+(``schema.polling``); only changes are pushed. The first poll is the baseline: a
+subscriber hears about what changes after it subscribed, not about the current state
+(query it alongside). Polls read through the cross-request cache, so a change shows
+within the poll interval plus the kind's cache TTL, and many subscribers or instances
+cost the vendor one read per interval.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from adapters.base import Adapter
+from adapters.errors import ErrorCode, GatewayError
+from adapters.model import (
+    ApiKeyRecord,
+    DatabaseRecord,
+    DatabaseStatus,
+    Key,
+    MemberRecord,
+)
+from schema.common import DatabaseStatusEnum
+from schema.context import GatewayContext, context_of
+from schema.ids import GlobalId, decode_id, encode_id
+from schema.nodes import ApiKey, Database, Member
+from schema.polling import Finished
+
+
+@strawberry.type(description="A database's normalized status changed")
+class DatabaseStatusChange:
+    database: Database | None = strawberry.field(
+        description="The database now; null once it is gone"
+    )
+    previous_status: DatabaseStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Status at the previous poll"
+    )
+    status: DatabaseStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Status now (DELETED once the vendor no longer has it)"
+    )
+    at: datetime = strawberry.field(description="When the gateway saw the change")
+
+
+@strawberry.enum(description="What happened in an organization")
+class OrganizationEventKind(enum.Enum):
+    DATABASE_CREATED = "DATABASE_CREATED"
+    DATABASE_DELETED = "DATABASE_DELETED"
+    DATABASE_STATUS_CHANGED = "DATABASE_STATUS_CHANGED"
+    MEMBER_ADDED = "MEMBER_ADDED"
+    MEMBER_REMOVED = "MEMBER_REMOVED"
+    MEMBER_ROLE_CHANGED = "MEMBER_ROLE_CHANGED"
+    API_KEY_CREATED = "API_KEY_CREATED"
+    API_KEY_REMOVED = "API_KEY_REMOVED"
+    API_KEY_STATE_CHANGED = "API_KEY_STATE_CHANGED"
+
+
+@strawberry.type(description="One change in an organization's databases, members or API keys")
+class OrganizationEvent:
+    kind: OrganizationEventKind = strawberry.field(description="What happened")
+    object_id: strawberry.ID = strawberry.field(description="Global ID of what changed")
+    database: Database | None = strawberry.field(description="For database events, now")
+    member: Member | None = strawberry.field(description="For member events, now")
+    api_key: ApiKey | None = strawberry.field(description="For API key events, now")
+    previous: str | None = strawberry.field(
+        description="The status, role or state before a *_CHANGED event"
+    )
+    at: datetime = strawberry.field(description="When the gateway saw the change")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _target(info: Info, value: str, type_name: str) -> tuple[GatewayContext, GlobalId, Adapter]:
+    gid = decode_id(value, type_name)
+    ctx = context_of(info)
+    adapter = ctx.adapters.get(gid.connection)
+    if adapter is None:
+        raise GatewayError(ErrorCode.NOT_FOUND, f"{type_name} '{value}' does not exist")
+    return ctx, gid, adapter
+
+
+# -- databaseStatusChanged -----------------------------------------------------------------
+
+
+def _status_diff(before: DatabaseRecord, now: DatabaseRecord) -> list[DatabaseStatusChange]:
+    if before.status == now.status:
+        return []
+    return [
+        DatabaseStatusChange(
+            database=Database.from_record(now),
+            previous_status=before.status,
+            status=now.status,
+            at=_now(),
+        )
+    ]
+
+
+async def database_status_changed(
+    info: Info, id: strawberry.ID
+) -> AsyncGenerator[DatabaseStatusChange, None]:
+    ctx, gid, adapter = _target(info, id, "Database")
+    last: list[DatabaseRecord] = []
+
+    async def fetch() -> DatabaseRecord:
+        (record,) = await adapter.get_databases([gid.key])
+        if record is None:
+            if not last:
+                raise GatewayError(ErrorCode.NOT_FOUND, f"Database '{id}' does not exist")
+            gone = DatabaseStatusChange(
+                database=None,
+                previous_status=last[-1].status,
+                status=DatabaseStatus.DELETED,
+                at=_now(),
+            )
+            raise Finished(gone)
+        last[:] = [record]
+        return record
+
+    # the first read happens before the stream starts, so an unknown ID is an error now
+    await fetch()
+    poller = ctx.pollers.poller(("database", gid.connection, gid.key), fetch, _status_diff)
+    async for change in poller.subscribe():
+        yield change
+
+
+# -- organizationEvents --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    databases: dict[Key, DatabaseRecord]
+    members: dict[Key, MemberRecord]
+    api_keys: dict[Key, ApiKeyRecord]
+
+
+def _events(
+    before: dict[Key, Any], now: dict[Key, Any], field: str, prefix: str, gone: str, new: str
+) -> list[OrganizationEvent]:
+    node_type: Any = {"database": Database, "member": Member, "api_key": ApiKey}[prefix]
+    type_name = node_type.__name__
+    kinds = OrganizationEventKind
+    found: list[OrganizationEvent] = []
+
+    def event(kind: OrganizationEventKind, record: Any, key: Key, previous: Any = None) -> None:
+        node = node_type.from_record(record) if record is not None else None
+        found.append(
+            OrganizationEvent(
+                kind=kind,
+                object_id=strawberry.ID(
+                    encode_id(type_name, (record or before[key]).connection.name, key)
+                ),
+                database=node if prefix == "database" else None,
+                member=node if prefix == "member" else None,
+                api_key=node if prefix == "api_key" else None,
+                previous=None if previous is None else str(previous.value),
+                at=_now(),
+            )
+        )
+
+    for key, record in now.items():
+        if key not in before:
+            event(kinds[new], record, key)
+        elif getattr(before[key], field) != getattr(record, field):
+            event(
+                kinds[f"{prefix.upper()}_{field.upper()}_CHANGED"],
+                record,
+                key,
+                getattr(before[key], field),
+            )
+    for key in before.keys() - now.keys():
+        event(kinds[gone], None, key)
+    return found
+
+
+def _organization_diff(before: _Snapshot, now: _Snapshot) -> list[OrganizationEvent]:
+    return [
+        *_events(
+            before.databases,
+            now.databases,
+            "status",
+            "database",
+            "DATABASE_DELETED",
+            "DATABASE_CREATED",
+        ),
+        *_events(before.members, now.members, "role", "member", "MEMBER_REMOVED", "MEMBER_ADDED"),
+        *_events(
+            before.api_keys, now.api_keys, "state", "api_key", "API_KEY_REMOVED", "API_KEY_CREATED"
+        ),
+    ]
+
+
+async def organization_events(
+    info: Info, organization_id: strawberry.ID
+) -> AsyncGenerator[OrganizationEvent, None]:
+    ctx, gid, adapter = _target(info, organization_id, "Organization")
+    caps = adapter.capabilities
+
+    async def fetch() -> _Snapshot:
+        databases = await adapter.list_databases(gid.key) if caps.databases else []
+        members = await adapter.list_members(gid.key) if caps.members else []
+        api_keys = await adapter.list_api_keys(gid.key) if caps.api_keys else []
+        return _Snapshot(
+            {r.key: r for r in databases},
+            {r.key: r for r in members},
+            {r.key: r for r in api_keys},
+        )
+
+    (org,) = await adapter.get_organizations([gid.key])
+    if org is None:
+        raise GatewayError(ErrorCode.NOT_FOUND, f"Organization '{organization_id}' does not exist")
+    poller = ctx.pollers.poller(
+        ("organization", gid.connection, gid.key), fetch, _organization_diff
+    )
+    async for event in poller.subscribe():
+        yield event
+
+
+@strawberry.type(description="Changes pushed over WebSocket (graphql-transport-ws)")
+class Subscription:
+    database_status_changed: AsyncGenerator[DatabaseStatusChange, None] = strawberry.subscription(
+        resolver=database_status_changed,
+        description="Status changes of one database, pushed as the gateway's poll sees them",
+    )
+    organization_events: AsyncGenerator[OrganizationEvent, None] = strawberry.subscription(
+        resolver=organization_events,
+        description="Databases, members and API keys of one organization appearing, changing "
+        "or going away",
+    )
