@@ -33,7 +33,7 @@ from adapters.http import current_request_id
 from adapters.resilience import current_deadline
 from gateway import tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
-from gateway.auth_gate import Gate
+from gateway.auth_gate import Gate, caller_label
 from gateway.config import GatewayConfig
 from gateway.limits_graphql import coded_parse_error, schema_for
 from gateway.limits_http import Refusal, mutation_over_get, too_large
@@ -98,16 +98,23 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         try:
             caller, receive = self.gate.admit_http(scope, receive)
         except Refusal as refusal:
-            await refusal.response()(scope, receive, send)
+            await self._refuse(refusal, scope, receive, send)
             return
         scope[CALLER_SCOPE_KEY] = caller  # for the access log line
         token = current_caller.set(caller)
         try:
             await super().__call__(scope, receive, send)
+            if caller is not None:
+                self.metrics.observe_caller(caller_label(caller), "admitted")
         except Refusal as refusal:  # raised while reading or checking the request
-            await refusal.response()(scope, receive, send)
+            refusal.caller = caller
+            await self._refuse(refusal, scope, receive, send)
         finally:
             current_caller.reset(token)
+
+    async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
+        self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
+        await refusal.response()(scope, receive, send)
 
     async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
         """``connection_init``: the caller named on the upgrade, else in its payload."""

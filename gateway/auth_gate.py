@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope
 from gateway.auth import Authenticator, AuthSettings, Unauthenticated
 from gateway.limits import LimitSettings
 from gateway.limits_http import (
+    Refusal,
     check_content_length,
     check_content_type,
     limited_receive,
@@ -52,8 +53,12 @@ class Gate:
             return None, receive  # the same static page for everyone (404 when disabled)
         check_content_type(method, headers.get("content-type"))
         caller = self._authenticate(headers, peer_of(scope))
-        self._take_turn(caller, peer_of(scope))
-        check_content_length(headers, self.limits.max_body_bytes)
+        try:
+            self._take_turn(caller, peer_of(scope))
+            check_content_length(headers, self.limits.max_body_bytes)
+        except Refusal as refusal:
+            refusal.caller = caller
+            raise
         return caller, limited_receive(receive, self.limits.max_body_bytes)
 
     def admit_websocket(self, scope: Scope) -> Caller | None:
@@ -106,3 +111,11 @@ def _asks_for_ide(scope: Scope, headers: Mapping[str, str]) -> bool:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     accept = headers.get("accept", "")
     return "query" not in query and ("text/html" in accept or "*/*" in accept)
+
+
+def caller_label(caller: Caller | None) -> str:
+    """A metrics label: a token's name (bounded by the configuration), else how the
+    caller came in (a proxied user's name is not bounded)."""
+    if caller is None:
+        return "unauthenticated"
+    return caller.name if caller.via == "token" else caller.via

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from gateway.limits import LimitCode
+from schema.permissions import Caller
 
 #: the request content type a POST must have (GraphQL over HTTP); anything else is refused
 #: with 415, above all form posts and text/plain, which a browser sends cross-site without
@@ -40,6 +41,8 @@ class Refusal(Exception):
         self.message = message
         self.headers = dict(headers or {})
         self.extensions = dict(extensions or {})
+        #: who was refused, when known by then (for the metrics)
+        self.caller: Caller | None = None
 
     def response(self) -> Response:
         body = {

@@ -153,3 +153,16 @@ async def test_log_lines_inside_a_request_carry_the_caller(
 
 async def _boom(*args: object, **kwargs: object) -> None:
     raise RuntimeError("boom")
+
+
+async def test_metrics_count_requests_by_caller_and_outcome(gw: GatewayClient) -> None:
+    await ask(gw, VIEWER, CONNECTION_NAMES)
+    await ask(gw, VIEWER, CONNECTION_NAMES)
+    await ask(gw, "wrong-token-1", CONNECTION_NAMES)
+
+    text = (await gw.http.get("/metrics")).text
+
+    counted = "dbaas_gateway_client_requests_total"
+    assert f'{counted}{{caller="dashboard",outcome="admitted"}} 2.0' in text
+    assert f'{counted}{{caller="unauthenticated",outcome="UNAUTHENTICATED"}} 1.0' in text
+    assert VIEWER not in text and "wrong-token-1" not in text
