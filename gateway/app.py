@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz, /readyz, /metrics."""
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz, /readyz, /metrics,
+GraphiQL's own files at /graphiql/assets/ (gateway.graphiql)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -35,6 +36,7 @@ from gateway import tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 from gateway.auth_gate import Gate, caller_label
 from gateway.config import GatewayConfig
+from gateway.graphiql import ROUTE, local_assets
 from gateway.limits_graphql import coded_parse_error, schema_for
 from gateway.limits_http import Refusal, mutation_over_get, too_large
 from gateway.metrics import GatewayMetrics
@@ -56,7 +58,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view behind the gateway's door: content type, caller, rate and
     size checks come first (``_admit``); then our context, limits and error codes."""
 
-    def __init__(self, runtime: Runtime, metrics: GatewayMetrics) -> None:
+    def __init__(
+        self, runtime: Runtime, metrics: GatewayMetrics, graphiql_page: str | None = None
+    ) -> None:
         config = runtime.config
         super().__init__(
             schema_for(config.limits, config.server.introspection_enabled),
@@ -66,6 +70,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             # pages on these origins may open subscriptions (same-origin always may)
             allowed_origins=config.server.cors_origins,
         )
+        # None: strawberry's page, its assets from the CDN
+        self.graphiql_page = graphiql_page
         self.runtime = runtime
         self.metrics = metrics
         self.request_timeout = config.server.request_timeout
@@ -131,6 +137,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         context.adapters = self._visible(caller)
         current_caller.set(caller)
         return UNSET
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        if self.graphiql_page is None:
+            return await super().render_graphql_ide(request)
+        return HTMLResponse(self.graphiql_page)
 
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
@@ -247,6 +258,9 @@ def create_app(
             "connections": dict(runtime.connection_summary),
             "health": health,
         }
+        if runtime.backend is not None:
+            backend = runtime.backend
+            body["cache"] = {"backend": backend.status(), **backend.stats.as_dict()}
         return JSONResponse(body, status_code=200 if runtime.ready else 503)
 
     @contextlib.asynccontextmanager
@@ -260,15 +274,20 @@ def create_app(
 
     metrics = GatewayMetrics(runtime)
     runtime.upstream_observer = metrics.observe_upstream
-    graphql = GatewayGraphQL(runtime, metrics)
+    # production turns GraphiQL off: its page and files are not served at all
+    assets = local_assets(config.server.graphiql_assets) if config.server.graphiql_enabled else None
+    graphql = GatewayGraphQL(runtime, metrics, assets.page if assets else None)
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics.endpoint(), methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    if assets is not None:
+        routes.append(Route(ROUTE, assets.endpoint, methods=["GET"]))  # HEAD too
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/metrics", metrics.endpoint(), methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-        ],
+        routes=routes,
         middleware=_middleware(config, tracer_provider),
         lifespan=lifespan,
     )

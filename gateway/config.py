@@ -131,7 +131,9 @@ def load_config(
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    return parse_config(text, source, os.environ if env is None else env)
+    return parse_config(
+        text, source, os.environ if env is None else env, base_dir=Path(path).parent
+    )
 
 
 def load_demo_config() -> GatewayConfig:
@@ -139,7 +141,10 @@ def load_demo_config() -> GatewayConfig:
     return dataclasses.replace(config, demo=True)
 
 
-def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfig:
+def parse_config(
+    text: str, source: str, env: Mapping[str, str], *, base_dir: Path | None = None
+) -> GatewayConfig:
+    """``base_dir`` anchors relative paths in the file (the file's folder; else the cwd)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -151,7 +156,7 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
             f"(expected: {', '.join(TOP_LEVEL_KEYS)})"
         )
     try:
-        server = parse_server(data.get("server", {}))
+        server = parse_server(data.get("server", {}), base_dir or Path())
         limits = parse_limits(data.get("limits", {}))
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 #: keys of the optional top-level [server] table: (description, type)
@@ -22,6 +23,12 @@ SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "introspection": ("answer introspection (default: true, false in production)", bool),
     "graphiql": ("serve GraphiQL at GET /graphql (default: true, false in production)", bool),
     "cors_origins": ("origins browsers may call from (default: none, no CORS headers)", list),
+    "graphiql_assets": (
+        "folder of GraphiQL's npm packages served at /graphiql/assets (a node_modules); "
+        "relative to this file (default: $DBAAS_GATEWAY_GRAPHIQL_ASSETS, else the "
+        "repository's graphiql/node_modules)",
+        str,
+    ),
 }
 PROFILES = ("development", "production")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
@@ -35,6 +42,8 @@ class ServerSettings:
     introspection: bool | None = None
     graphiql: bool | None = None
     cors_origins: tuple[str, ...] = ()
+    #: None: gateway.graphiql picks the default folder
+    graphiql_assets: Path | None = None
 
     def with_profile(self, profile: str | None) -> ServerSettings:
         """These settings under ``profile`` (``serve --profile``), when given."""
@@ -53,8 +62,9 @@ class ServerSettings:
         return not self.production if self.graphiql is None else self.graphiql
 
 
-def parse_server(raw: Any) -> ServerSettings:
-    """``[server]`` -> ServerSettings; ValueError naming the field."""
+def parse_server(raw: Any, base_dir: Path) -> ServerSettings:
+    """``[server]`` -> ServerSettings; ValueError naming the field. ``base_dir`` anchors
+    relative paths (the configuration file's folder)."""
     where = "[server]"
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a table")
@@ -62,6 +72,8 @@ def parse_server(raw: Any) -> ServerSettings:
         if key not in SERVER_KEYS:
             raise ValueError(f"{where}: unknown field '{key}' (allowed: {', '.join(SERVER_KEYS)})")
         _, kind = SERVER_KEYS[key]
+        if kind is str and (not isinstance(value, str) or not value):
+            raise ValueError(f"{where}: field '{key}': must be a non-empty string")
         if not _type_ok(value, kind):
             raise ValueError(f"{where}: field '{key}': wrong type {type(value).__name__}")
     timeout = raw.get("request_timeout_seconds", ServerSettings.request_timeout)
@@ -82,8 +94,10 @@ def parse_server(raw: Any) -> ServerSettings:
                 f"{where}: field 'cors_origins': '{origin}' is not an origin like "
                 "https://app.example.com (scheme, host, optional port; no wildcard, no path)"
             )
+    assets = raw.get("graphiql_assets")
     return ServerSettings(
         request_timeout=float(timeout),
+        graphiql_assets=None if assets is None else base_dir / Path(assets).expanduser(),
         profile=profile,
         introspection=raw.get("introspection"),
         graphiql=raw.get("graphiql"),

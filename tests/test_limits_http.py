@@ -127,11 +127,13 @@ async def test_production_hides_introspection_and_graphiql() -> None:
     async with secured('[server]\nprofile = "production"\n') as gw:
         introspection = await answer(gw, ADMIN, INTROSPECTION)
         page = await gw.http.get("/graphql", headers={"Accept": "text/html"})
+        asset = await gw.http.get("/graphiql/assets/react@18.2.0/umd/react.production.min.js")
         typename = await answer(gw, VIEWER, "{ __typename }")
 
     assert set(error_codes(introspection)) == {"GRAPHQL_VALIDATION_FAILED"}
     assert "introspection" in introspection["errors"][0]["message"].lower()
     assert page.status_code == 404
+    assert asset.status_code == 404  # nor its files
     assert typename["data"] == {"__typename": "Query"}
 
 
