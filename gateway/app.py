@@ -4,54 +4,80 @@ GraphiQL's own files at /graphiql/assets/ (gateway.graphiql)."""
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
+from adapters.base import Adapter
 from adapters.http import current_request_id
 from adapters.resilience import current_deadline
 from gateway import tracing
+from gateway.auth import CALLER_SCOPE_KEY, current_caller
+from gateway.auth_gate import Gate, caller_label
 from gateway.config import GatewayConfig
 from gateway.graphiql import ROUTE, local_assets
+from gateway.limits_graphql import coded_parse_error, schema_for
+from gateway.limits_http import Refusal, mutation_over_get, too_large
 from gateway.metrics import GatewayMetrics
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
-from schema.build import build_schema
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
+from schema.permissions import Caller, Role
 from schema.polling import PollerHub, PollSettings
+
+#: the caller of a request that names none (GraphiQL's page): sees no connection
+log = logging.getLogger("dbaas_gateway.auth")
+NOBODY = Caller("nobody", Role.VIEWER, frozenset(), via="anonymous")
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
-    """Strawberry's ASGI view with our context and error codes on every error."""
+    """Strawberry's ASGI view behind the gateway's door: content type, caller, rate and
+    size checks come first (``_admit``); then our context, limits and error codes."""
 
     def __init__(
         self, runtime: Runtime, metrics: GatewayMetrics, graphiql_page: str | None = None
     ) -> None:
+        config = runtime.config
         super().__init__(
-            build_schema(),
-            graphql_ide="graphiql",
+            schema_for(config.limits, config.server.introspection_enabled),
+            graphql_ide="graphiql" if config.server.graphiql_enabled else None,
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # pages on these origins may open subscriptions (same-origin always may)
+            allowed_origins=config.server.cors_origins,
         )
         # None: strawberry's page, its assets from the CDN
         self.graphiql_page = graphiql_page
         self.runtime = runtime
         self.metrics = metrics
-        self.request_timeout = runtime.config.server.request_timeout
+        self.request_timeout = config.server.request_timeout
+        self.production = config.server.production
+        self.limits = config.limits
+        self.gate = Gate(config.auth, config.limits)
         self.idempotency = IdempotencyStore()
         subscriptions = runtime.config.subscriptions
         self.pollers = PollerHub(
@@ -61,6 +87,56 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 timeout=self.request_timeout,
             )
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            try:
+                scope[CALLER_SCOPE_KEY] = self.gate.admit_websocket(scope)
+            except Refusal:
+                # before the handshake is accepted: the server answers the upgrade with 403
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await super().__call__(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            caller, receive = self.gate.admit_http(scope, receive)
+        except Refusal as refusal:
+            await self._refuse(refusal, scope, receive, send)
+            return
+        scope[CALLER_SCOPE_KEY] = caller  # for the access log line
+        token = current_caller.set(caller)
+        try:
+            await super().__call__(scope, receive, send)
+            if caller is not None:
+                self.metrics.observe_caller(caller_label(caller), "admitted")
+        except Refusal as refusal:  # raised while reading or checking the request
+            refusal.caller = caller
+            await self._refuse(refusal, scope, receive, send)
+        finally:
+            current_caller.reset(token)
+
+    async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
+        self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
+        await refusal.response()(scope, receive, send)
+
+    async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
+        """``connection_init``: the caller named on the upgrade, else in its payload."""
+        scope = context.request.scope
+        caller = scope.get(CALLER_SCOPE_KEY)
+        if caller is None:
+            try:
+                caller = self.gate.admit_connection_init(context.connection_params, scope)
+            except Refusal as refusal:
+                log.info("subscription connection refused: %s", refusal.message)
+                raise ConnectionRejectionError({"code": refusal.code.value}) from None
+            scope[CALLER_SCOPE_KEY] = caller
+        context.caller = caller
+        context.adapters = self._visible(caller)
+        current_caller.set(caller)
+        return UNSET
 
     async def render_graphql_ide(self, request: Request) -> Response:
         if self.graphiql_page is None:
@@ -72,8 +148,14 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         request_data: GraphQLRequestData = kwargs["request_data"]
         operation = self.metrics.operation_label(request_data.operation_name, request_data.query)
         tracing.name_operation(operation)
+        self._check_sizes(request_data)
         started = time.perf_counter()
-        result = await super().execute_single(**kwargs)
+        try:
+            result = await super().execute_single(**kwargs)
+        except HTTPException as exc:
+            if isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise mutation_over_get() from None
+            raise
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
             operation,
@@ -83,6 +165,15 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         return result
 
+    def _check_sizes(self, request_data: GraphQLRequestData) -> None:
+        limits = self.limits
+        if request_data.query and len(request_data.query.encode()) > limits.max_document_bytes:
+            raise too_large("the GraphQL document", limits.max_document_bytes)
+        if request_data.variables:
+            size = len(json.dumps(request_data.variables).encode())
+            if size > limits.max_variables_bytes:
+                raise too_large("the variables object", limits.max_variables_bytes)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> GatewayContext:
@@ -90,14 +181,26 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         request_id = current_request_id.get() or ""
         # every upstream call of this request, retries included, ends by then
         current_deadline.set(time.monotonic() + self.request_timeout)
+        # a WebSocket's caller is known at connection_init (on_ws_connect)
+        caller = current_caller.get() if request.scope["type"] == "http" else None
+        caller = caller or NOBODY
         return GatewayContext(
-            adapters=self.runtime.adapters,
+            adapters=self._visible(caller),
             request_id=request_id,
             request=request,
             response=response,
             idempotency=self.idempotency,
+            caller=caller,
             pollers=self.pollers,
         )
+
+    def _visible(self, caller: Caller) -> Mapping[str, Adapter]:
+        """The adapters of the connections ``caller`` may see; the rest do not exist for
+        it (lists skip them, their IDs are NOT_FOUND)."""
+        adapters = self.runtime.adapters
+        if caller.connections is None:
+            return adapters
+        return {n: a for n, a in adapters.items() if caller.may_see(n)}
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
@@ -105,24 +208,25 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         data: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             # parse/validation errors never reach the execution extension
-            data["errors"] = [coded(e).formatted for e in _as_graphql_errors(result.errors)]
+            errors = [coded(coded_parse_error(e)) for e in _as_graphql_errors(result.errors)]
+            if self.production:
+                errors = [_without_suggestions(e) for e in errors]
+            data["errors"] = [e.formatted for e in errors]
         if result.extensions:
             data["extensions"] = result.extensions
         return data
 
 
+def _without_suggestions(error: GraphQLError) -> GraphQLError:
+    """No "Did you mean ...?": with introspection off, field names stay unlisted."""
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(message, error.nodes, extensions=error.extensions)
+
+
 def _as_graphql_errors(errors: list[Any]) -> list[GraphQLError]:
     return [e if isinstance(e, GraphQLError) else GraphQLError(str(e)) for e in errors]
-
-
-def _middleware(tracer_provider: Any) -> list[Middleware]:
-    middleware = [Middleware(RequestIdMiddleware)]
-    traced = tracing.server_middleware(tracer_provider)
-    if traced is not None:
-        cls, options = traced
-        # outermost: the span covers everything the request does
-        middleware.insert(0, Middleware(cls, **options))  # type: ignore[arg-type]
-    return middleware
 
 
 def create_app(
@@ -170,7 +274,8 @@ def create_app(
 
     metrics = GatewayMetrics(runtime)
     runtime.upstream_observer = metrics.observe_upstream
-    assets = local_assets(config.server.graphiql_assets)
+    # production turns GraphiQL off: its page and files are not served at all
+    assets = local_assets(config.server.graphiql_assets) if config.server.graphiql_enabled else None
     graphql = GatewayGraphQL(runtime, metrics, assets.page if assets else None)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
@@ -183,8 +288,34 @@ def create_app(
         routes.append(Route(ROUTE, assets.endpoint, methods=["GET"]))  # HEAD too
     app = Starlette(
         routes=routes,
-        middleware=_middleware(tracer_provider),
+        middleware=_middleware(config, tracer_provider),
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     return app
+
+
+def _middleware(config: GatewayConfig, tracer_provider: Any) -> list[Middleware]:
+    """Request IDs outermost (every answer has one, CORS refusals too); CORS only when
+    origins are configured: without it browsers on other origins cannot read answers."""
+    middleware = [Middleware(RequestIdMiddleware)]
+    origins = config.server.cors_origins
+    if origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                expose_headers=["X-Request-ID", "Retry-After"],
+                # bearer tokens, never cookies: browsers need not send credentials
+                allow_credentials=False,
+                max_age=600,
+            )
+        )
+    traced = tracing.server_middleware(tracer_provider)
+    if traced is not None:
+        cls, options = traced
+        # outermost: the span covers everything the request does
+        middleware.insert(0, Middleware(cls, **options))  # type: ignore[arg-type]
+    return middleware

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from adapters.model import Vendor
 from adapters.sim_scale import Scale
 from gateway.config import CONFIG_ENV, ConfigError, GatewayConfig, load_config, load_demo_config
 from gateway.runtime import check_buildable
+from gateway.server_settings import PROFILES
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -51,6 +53,14 @@ def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         choices=("json", "text"),
         default=default("json"),
         help="log lines as JSON objects (default) or plain text; both carry the request ID",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=default(None),
+        help="production: introspection and GraphiQL off unless the configuration turns "
+        "them on, validation errors without field suggestions (default: [server] profile, "
+        "else development)",
     )
     parser.add_argument(
         "--demo-faults",
@@ -127,9 +137,10 @@ def _simulator(args: argparse.Namespace) -> int:
     )
 
 
-def _config_for_serve(path: str | None) -> GatewayConfig:
+def _config_for_serve(path: str | None, profile: str | None = None) -> GatewayConfig:
     path = path or os.environ.get(CONFIG_ENV) or None
-    return load_config(path) if path else load_demo_config()
+    config = load_config(path) if path else load_demo_config()
+    return dataclasses.replace(config, server=config.server.with_profile(profile))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + ", ".join(f"{c.name} ({c.vendor.value})" for c in config.connections)
             )
             return 0
-        config = _config_for_serve(args.config)
+        config = _config_for_serve(args.config, args.profile)
         check_buildable(config)
         faults = demo_faults(config, args.demo_faults or [])
     except ConfigError as exc:
@@ -201,19 +212,8 @@ def serve(
 
     configure_logging(log_level, log_format)
     shown_host = f"[{host}]" if ":" in host else host
-    where = f"http://{shown_host}:{port}/graphql"
-    if config.demo:
-        print(
-            f"dbaas-gateway: demo mode, all data is simulated by built-in vendor simulators. "
-            f"GraphiQL at {where}",
-            flush=True,
-        )
-    else:
-        print(
-            f"dbaas-gateway: {len(config.connections)} connection(s) from {config.source}. "
-            f"GraphiQL at {where}",
-            flush=True,
-        )
+    for line in startup_lines(config, f"http://{shown_host}:{port}/graphql"):
+        print(f"dbaas-gateway: {line}", flush=True)
     if faults:
         print(
             "dbaas-gateway: injecting simulator faults: "
@@ -223,9 +223,52 @@ def serve(
     app = create_app(config, simulator_options={"transition_seconds": transition_seconds})
     # before uvicorn runs the lifespan, which builds the simulators
     app.state.runtime.install_faults(faults)
-    # log_config=None: keep the handlers configure_logging installed
-    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=None)
+    # log_config=None: keep the handlers configure_logging installed. proxy_headers=False:
+    # the client address is the TCP peer, never an X-Forwarded-For a client wrote, so
+    # [auth.trusted_proxy] trusts only the proxy's own connections
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+    )
     return 0
+
+
+def startup_lines(config: GatewayConfig, where: str) -> list[str]:
+    """What the operator is told at startup: where, from what, and who may call."""
+    server, auth = config.server, config.auth
+    ide = f"GraphiQL at {where}" if server.graphiql_enabled else f"GraphQL at {where}"
+    if config.demo:
+        lines = [f"demo mode, all data is simulated by built-in vendor simulators. {ide}"]
+    else:
+        lines = [f"{len(config.connections)} connection(s) from {config.source}. {ide}"]
+    if auth.open:
+        who = "demo mode is open" if config.demo else "WARNING: allow_anonymous = true"
+        lines.append(
+            f"{who}: no client authentication, every caller is {auth.anonymous_role.label}"
+        )
+    else:
+        parts = [f"{len(auth.tokens)} client token(s)"]
+        if auth.trusted_proxy is not None:
+            parts.append(
+                f"trusted proxy headers from {len(auth.trusted_proxy.networks)} network(s)"
+            )
+        if auth.allow_anonymous:
+            parts.append(f"anonymous callers as {auth.anonymous_role.label}")
+        lines.append("client authentication: " + ", ".join(parts))
+    lines.append(
+        f"profile {server.profile}: introspection {_on(server.introspection_enabled)}, "
+        f"GraphiQL {_on(server.graphiql_enabled)}"
+    )
+    return lines
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
 
 
 if __name__ == "__main__":

@@ -21,6 +21,14 @@ from adapters.cache import DEFAULT_TTLS, CachePolicy
 from adapters.http import HttpSettings
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
+from gateway.auth import AUTH_KEYS as AUTH_KEYS
+from gateway.auth import PROXY_KEYS as PROXY_KEYS
+from gateway.auth import TOKEN_KEYS as TOKEN_KEYS
+from gateway.auth import AuthSettings, parse_auth
+from gateway.limits import LIMIT_KEYS as LIMIT_KEYS
+from gateway.limits import LimitSettings, parse_limits
+from gateway.server_settings import SERVER_KEYS as SERVER_KEYS
+from gateway.server_settings import ServerSettings, parse_server
 
 CONFIG_ENV = "DBAAS_GATEWAY_CONFIG"
 DEMO_CONFIG = Path(__file__).with_name("demo.toml")
@@ -47,21 +55,6 @@ COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "breaker_cooldown_seconds": ("how long an open breaker fails fast (default 30)", (int, float)),
 }
 
-#: keys of the optional top-level [server] table: (description, type)
-SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
-    "request_timeout_seconds": (
-        "deadline of one GraphQL request; upstream calls and retries stop there (default 30)",
-        (int, float),
-    ),
-    "graphiql_assets": (
-        "folder of GraphiQL's npm packages served at /graphiql/assets (a node_modules); "
-        "relative to this file (default: $DBAAS_GATEWAY_GRAPHIQL_ASSETS, else the "
-        "repository's graphiql/node_modules)",
-        str,
-    ),
-}
-
-
 #: keys of the optional top-level [cache] table: (description, type)
 CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "enabled": ("cache upstream GET answers across requests (default true)", bool),
@@ -85,6 +78,7 @@ CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     ),
 }
 CACHE_BACKENDS = ("memory", "redis")
+TOP_LEVEL_KEYS = ("connections", "server", "cache", "subscriptions", "auth", "limits")
 
 #: keys of the optional top-level [subscriptions] table: (description, type)
 SUBSCRIPTION_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
@@ -101,13 +95,6 @@ SUBSCRIPTION_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
 
 class ConfigError(Exception):
     """A configuration problem; ``str()`` is the one line shown to the operator."""
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    request_timeout: float = 30.0
-    #: None: gateway.graphiql picks the default folder
-    graphiql_assets: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +121,9 @@ class GatewayConfig:
     demo: bool = False
     server: ServerSettings = field(default_factory=ServerSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    #: who may call (always set by parse_config: a file without [auth] is refused)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
     subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -165,13 +155,17 @@ def parse_config(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    tables = ("connections", "server", "cache", "subscriptions")
-    unknown = sorted(set(data) - set(tables))
+    unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
     if unknown:
         raise ConfigError(
-            f"{source}: unknown top-level key '{unknown[0]}' (expected: {', '.join(tables)})"
+            f"{source}: unknown top-level key '{unknown[0]}' "
+            f"(expected: {', '.join(TOP_LEVEL_KEYS)})"
         )
-    server = _server(data.get("server", {}), source, base_dir or Path())
+    try:
+        server = parse_server(data.get("server", {}), base_dir or Path())
+        limits = parse_limits(data.get("limits", {}))
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     cache = _cache(data.get("cache", {}), source)
     subscriptions = _subscriptions(data.get("subscriptions", {}), source)
     raw_connections = data.get("connections")
@@ -187,28 +181,24 @@ def parse_config(
             )
         seen.add(settings.name)
         connections.append(settings)
+    if "auth" not in data:
+        raise ConfigError(
+            f"{source}: no [auth] table: list client tokens ([[auth.tokens]]) or write "
+            "[auth] allow_anonymous = true to serve without client authentication "
+            "(docs/security.md)"
+        )
+    try:
+        auth = parse_auth(data["auth"], seen)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     return GatewayConfig(
-        source, tuple(connections), server=server, cache=cache, subscriptions=subscriptions
-    )
-
-
-def _server(raw: Any, source: str, base_dir: Path) -> ServerSettings:
-    where = f"{source}: [server]"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table")
-    for key, value in raw.items():
-        if key not in SERVER_KEYS:
-            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(SERVER_KEYS)})")
-        _, kind = SERVER_KEYS[key]
-        if kind is str:
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where}: field '{key}': must be a non-empty string")
-        elif not _type_ok(value, kind) or value <= 0:
-            raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
-    assets = raw.get("graphiql_assets")
-    return ServerSettings(
-        request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout)),
-        graphiql_assets=None if assets is None else base_dir / Path(assets).expanduser(),
+        source,
+        tuple(connections),
+        server=server,
+        cache=cache,
+        subscriptions=subscriptions,
+        auth=auth,
+        limits=limits,
     )
 
 

@@ -121,6 +121,13 @@ class GatewayMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.callers = Counter(
+            "dbaas_gateway_client_requests",
+            "requests to /graphql by caller (a token's name, proxy, anonymous or "
+            "unauthenticated) and outcome (admitted, or the refusal's code)",
+            ["caller", "outcome"],
+            registry=self.registry,
+        )
         self._operations: set[str] = set()
 
     def operation_label(self, name: str | None, document: str | None = None) -> str:
@@ -145,6 +152,10 @@ class GatewayMetrics:
         self.request_seconds.labels(operation).observe(seconds)
         for code in codes:
             self.errors.labels(code).inc()
+
+    def observe_caller(self, caller: str, outcome: str) -> None:
+        """One request at the door; ``caller`` is bounded by the configured token names."""
+        self.callers.labels(caller, outcome).inc()
 
     def observe_upstream(
         self, connection: str, method: str, url: str, status: str, seconds: float

@@ -20,13 +20,19 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http import current_request_id
+from gateway.auth import CALLER_SCOPE_KEY, current_caller
 
 access_log = logging.getLogger("dbaas_gateway.access")
 
 #: what a caller's request ID may look like: it goes into logs and upstream headers
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 #: LogRecord attributes that are not ``extra`` fields
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "caller",
+}
 
 
 def request_id_from(raw: str | None) -> str:
@@ -60,6 +66,8 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if scope["type"] == "http":
+                # the client token's name (or proxied user), never the token itself
+                caller = scope.get(CALLER_SCOPE_KEY)
                 access_log.info(
                     "%s %s %s",
                     scope["method"],
@@ -70,16 +78,20 @@ class RequestIdMiddleware:
                         "path": scope["path"],
                         "status": status or 500,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "caller": caller.name if caller is not None else None,
                     },
                 )
             current_request_id.reset(token)
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's ID on every record (None outside a request)."""
+    """Puts the current request's ID and caller on every record (None outside one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
+        if not hasattr(record, "caller"):  # the access line brings its own
+            caller = current_caller.get()
+            record.caller = caller.name if caller is not None else None
         return True
 
 
@@ -95,6 +107,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
+            "caller": getattr(record, "caller", None),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):

@@ -1,13 +1,18 @@
-"""Build the strawberry schema once at startup; print its SDL."""
+"""Build the strawberry schema once at startup; print its SDL.
+
+``make_schema`` takes extra extensions (the gateway's limits, which depend on its
+configuration); ``build_schema`` is the one without them, for the SDL and tools.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
@@ -50,6 +55,11 @@ class GatewaySchema(strawberry.federation.Schema):
 
 @cache
 def build_schema() -> GatewaySchema:
+    return make_schema()
+
+
+def make_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> GatewaySchema:
+    """A new schema; each of ``extensions`` is a factory, called once per request."""
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
@@ -70,6 +80,7 @@ def build_schema() -> GatewaySchema:
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
             lambda: ValidationCache(maxsize=256),
             ErrorCodes,
+            *extensions,
         ],
         federation_version=FEDERATION_VERSION,
     )

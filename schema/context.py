@@ -14,11 +14,13 @@ from adapters.base import Adapter
 from adapters.errors import GatewayError
 from schema.idempotency import IdempotencyStore
 from schema.loaders import Loaders
+from schema.permissions import OPEN_CALLER, Caller
 from schema.polling import PollerHub
 
 
 @dataclass
 class GatewayContext:
+    #: the connections this request's caller may see (the others do not exist for it)
     adapters: Mapping[str, Adapter]
     request_id: str
     request: Any = None
@@ -27,6 +29,10 @@ class GatewayContext:
     partial_errors: list[GraphQLError] = field(default_factory=list)
     #: shared by every request of one gateway process
     idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)
+    #: who sent the request (roles are checked per field, ``schema.permissions``)
+    caller: Caller = OPEN_CALLER
+    #: a subscription connection's ``connection_init`` payload (strawberry sets it)
+    connection_params: dict[str, Any] | None = None
     #: the subscriptions' upstream pollers, shared by every request of one process
     pollers: PollerHub = field(default_factory=PollerHub)
 

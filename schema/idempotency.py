@@ -1,10 +1,12 @@
 """Idempotency keys for create mutations: a retry within the window gets the first result.
 
-The store keeps, per (connection, operation, key), a fingerprint of the input and a future
-of the first call's secret-free result (the created object's record, never its one-time
-secret). A concurrent retry waits for the first call; a later retry gets the stored record;
-the same key with different input is a CONFLICT. A failed first call is forgotten, so a
-retry after an error tries again. Entries live 10 minutes in a size-bounded TTL cache.
+The store keeps, per (connection, caller, operation, key), a fingerprint of the input and
+a future of the first call's secret-free result (the created object's record, never its
+one-time secret); the caller is the client token's name (or proxied user), so two callers
+never replay each other's creates. A concurrent retry waits for the first call; a later
+retry gets the stored record; the same key with different input is a CONFLICT. A failed
+first call is forgotten, so a retry after an error tries again. Entries live 10 minutes in
+a size-bounded TTL cache.
 """
 
 from __future__ import annotations

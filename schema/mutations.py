@@ -70,6 +70,7 @@ from schema.payloads import (
     ResetDatabasePasswordPayload,
     RevokeApiKeyPayload,
 )
+from schema.permissions import admin, operator
 
 R = TypeVar("R")
 K = TypeVar("K")
@@ -86,7 +87,8 @@ async def _idempotent(
     """Run a create once per idempotency key: its result, or what the first call kept."""
     if idempotency_key is None:
         return await run(t, call)
-    scope = (t.connection, operation.value, idempotency_key)
+    # per caller: another caller's key (even the same string) never replays this one
+    scope = (t.connection, t.ctx.caller.name, operation.value, idempotency_key)
 
     async def first_call() -> R:
         return await run(t, call)
@@ -113,7 +115,10 @@ def _member_key(t: Target, value: str | None, field: str) -> Key | None:
 
 @strawberry.type(description="Writes, each routed to the vendor of its target's connection")
 class Mutation:
-    @strawberry.mutation(description="Create a database (restore one with fromBackupId)")
+    @strawberry.mutation(
+        description="Create a database (restore one with fromBackupId)",
+        extensions=operator("creates (or restores into) a new database; nothing existing changes"),
+    )
     async def create_database(
         self, info: Info, input: CreateDatabaseInput
     ) -> CreateDatabasePayload:
@@ -154,7 +159,10 @@ class Mutation:
             replayed=True,
         )
 
-    @strawberry.mutation(description="Rename a database or change its vendor settings")
+    @strawberry.mutation(
+        description="Rename a database or change its vendor settings",
+        extensions=admin("changes network access (ClickHouse IP access list) and ownership"),
+    )
     async def update_database(self, info: Info, input: UpdateDatabaseInput) -> DatabasePayload:
         t = target(info, input.id, "Database", Operation.UPDATE_DATABASE)
         options = vendor_options(
@@ -169,26 +177,38 @@ class Mutation:
         record = await run(t, lambda: t.adapter.update_database(command))
         return DatabasePayload(database=Database.from_record(record))
 
-    @strawberry.mutation(description="Start a stopped database")
+    @strawberry.mutation(
+        description="Start a stopped database",
+        extensions=operator("day-to-day lifecycle"),
+    )
     async def start_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
         t = target(info, input.id, "Database", Operation.START_DATABASE)
         record = await run(t, lambda: t.adapter.start_database(t.key))
         return DatabasePayload(database=Database.from_record(record))
 
-    @strawberry.mutation(description="Stop a running database")
+    @strawberry.mutation(
+        description="Stop a running database",
+        extensions=operator("day-to-day lifecycle; reversible with startDatabase"),
+    )
     async def stop_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
         t = target(info, input.id, "Database", Operation.STOP_DATABASE)
         record = await run(t, lambda: t.adapter.stop_database(t.key))
         return DatabasePayload(database=Database.from_record(record))
 
-    @strawberry.mutation(description="Change a database's size or autoscaling")
+    @strawberry.mutation(
+        description="Change a database's size or autoscaling",
+        extensions=operator("day-to-day capacity"),
+    )
     async def scale_database(self, info: Info, input: ScaleDatabaseInput) -> DatabasePayload:
         t = target(info, input.id, "Database", Operation.SCALE_DATABASE)
         command = ScaleDatabase(t.key, vendor_options(t, {"clickhouse": input.clickhouse}))
         record = await run(t, lambda: t.adapter.scale_database(command))
         return DatabasePayload(database=Database.from_record(record))
 
-    @strawberry.mutation(description="Delete a database; outcome says what the vendor did")
+    @strawberry.mutation(
+        description="Delete a database; outcome says what the vendor did",
+        extensions=admin("destroys data"),
+    )
     async def delete_database(self, info: Info, input: DatabaseIdInput) -> DeleteDatabasePayload:
         t = target(info, input.id, "Database", Operation.DELETE_DATABASE)
         deleted = await run(t, lambda: t.adapter.delete_database(t.key))
@@ -198,7 +218,10 @@ class Mutation:
             database=Database.from_record(deleted.database) if deleted.database else None,
         )
 
-    @strawberry.mutation(description="Give a database (or one credential) a new password")
+    @strawberry.mutation(
+        description="Give a database (or one credential) a new password",
+        extensions=admin("returns a secret and locks out the old password"),
+    )
     async def reset_database_password(
         self, info: Info, input: ResetDatabasePasswordInput
     ) -> ResetDatabasePasswordPayload:
@@ -217,7 +240,10 @@ class Mutation:
             ),
         )
 
-    @strawberry.mutation(description="Create an API key; its secret is shown once")
+    @strawberry.mutation(
+        description="Create an API key; its secret is shown once",
+        extensions=admin("returns a secret that grants vendor access"),
+    )
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
         t = target(info, input.organization_id, "Organization", Operation.CREATE_API_KEY)
         command = CreateApiKey(
@@ -245,7 +271,10 @@ class Mutation:
             replayed=True,
         )
 
-    @strawberry.mutation(description="Rename, re-role, re-date, enable or disable an API key")
+    @strawberry.mutation(
+        description="Rename, re-role, re-date, enable or disable an API key",
+        extensions=admin("changes what a vendor key may do"),
+    )
     async def update_api_key(self, info: Info, input: UpdateApiKeyInput) -> ApiKeyPayload:
         t = target(info, input.id, "ApiKey", Operation.UPDATE_API_KEY)
         command = UpdateApiKey(
@@ -254,7 +283,10 @@ class Mutation:
         record = await run(t, lambda: t.adapter.update_api_key(command))
         return ApiKeyPayload(api_key=ApiKey.from_record(record))
 
-    @strawberry.mutation(description="Revoke an API key for good")
+    @strawberry.mutation(
+        description="Revoke an API key for good",
+        extensions=admin("destroys a credential"),
+    )
     async def revoke_api_key(self, info: Info, input: IdInput) -> RevokeApiKeyPayload:
         t = target(info, input.id, "ApiKey", Operation.REVOKE_API_KEY)
         revoked = await run(t, lambda: t.adapter.revoke_api_key(t.key))
@@ -263,7 +295,10 @@ class Mutation:
             api_key=ApiKey.from_record(revoked.api_key) if revoked.api_key else None,
         )
 
-    @strawberry.mutation(description="Invite someone to an organization")
+    @strawberry.mutation(
+        description="Invite someone to an organization",
+        extensions=admin("grants access to an organization"),
+    )
     async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberPayload:
         t = target(info, input.organization_id, "Organization", Operation.INVITE_MEMBER)
         command = InviteMember(t.key, input.email, input.role)
@@ -282,25 +317,37 @@ class Mutation:
             replayed=True,
         )
 
-    @strawberry.mutation(description="Withdraw a pending invitation")
+    @strawberry.mutation(
+        description="Withdraw a pending invitation",
+        extensions=admin("manages access to an organization"),
+    )
     async def cancel_invitation(self, info: Info, input: IdInput) -> CancelInvitationPayload:
         t = target(info, input.id, "Invitation", Operation.CANCEL_INVITATION)
         await run(t, lambda: t.adapter.cancel_invitation(t.key))
         return CancelInvitationPayload(cancelled_id=_id("Invitation", t, t.key))
 
-    @strawberry.mutation(description="Give a member another role")
+    @strawberry.mutation(
+        description="Give a member another role",
+        extensions=admin("changes what a person may do"),
+    )
     async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
         t = target(info, input.id, "Member", Operation.UPDATE_MEMBER_ROLE)
         record = await run(t, lambda: t.adapter.update_member_role(t.key, input.role))
         return MemberPayload(member=Member.from_record(record))
 
-    @strawberry.mutation(description="Remove a member from an organization")
+    @strawberry.mutation(
+        description="Remove a member from an organization",
+        extensions=admin("revokes a person's access"),
+    )
     async def remove_member(self, info: Info, input: IdInput) -> RemoveMemberPayload:
         t = target(info, input.id, "Member", Operation.REMOVE_MEMBER)
         await run(t, lambda: t.adapter.remove_member(t.key))
         return RemoveMemberPayload(removed_id=_id("Member", t, t.key))
 
-    @strawberry.mutation(description="Rename an organization")
+    @strawberry.mutation(
+        description="Rename an organization",
+        extensions=admin("organization-wide setting"),
+    )
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> OrganizationPayload:
@@ -309,7 +356,10 @@ class Mutation:
         record = await run(t, lambda: t.adapter.update_organization(command))
         return OrganizationPayload(organization=Organization.from_record(record))
 
-    @strawberry.mutation(description="Back up (or snapshot) a database now")
+    @strawberry.mutation(
+        description="Back up (or snapshot) a database now",
+        extensions=operator("adds a backup; nothing existing changes"),
+    )
     async def create_backup(self, info: Info, input: CreateBackupInput) -> CreateBackupPayload:
         t = target(info, input.database_id, "Database", Operation.CREATE_BACKUP)
         command = CreateBackup(t.key, input.name, input.kind)
@@ -327,7 +377,10 @@ class Mutation:
             backup=Backup.from_record(await _reread(t, "backup", first.kept)), replayed=True
         )
 
-    @strawberry.mutation(description="Delete a backup or snapshot")
+    @strawberry.mutation(
+        description="Delete a backup or snapshot",
+        extensions=admin("destroys a backup"),
+    )
     async def delete_backup(self, info: Info, input: IdInput) -> DeleteBackupPayload:
         t = target(info, input.id, "Backup", Operation.DELETE_BACKUP)
         deleted = await run(t, lambda: t.adapter.delete_backup(t.key))
@@ -336,7 +389,10 @@ class Mutation:
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
 
-    @strawberry.mutation(description="Change a database's automatic backup schedule")
+    @strawberry.mutation(
+        description="Change a database's automatic backup schedule",
+        extensions=admin("a shorter retention deletes backups"),
+    )
     async def update_backup_configuration(
         self, info: Info, input: UpdateBackupConfigurationInput
     ) -> DatabasePayload:

@@ -43,6 +43,7 @@ from schema.common import (
 from schema.context import context_of
 from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import encode_id
+from schema.permissions import admin
 from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
 from schema.vendor_types_astra import AstraDatabase
 from schema.vendor_types_dbaas import DBaaSDatabase
@@ -323,7 +324,8 @@ class DatabaseCredential(Node):
 
     @strawberry.field(
         description="The password, read from the vendor only when asked for (one call per "
-        "credential), never cached or logged; null when the credential no longer exists"
+        "credential), never cached or logged; null when the credential no longer exists",
+        extensions=admin("a database password"),
     )
     async def password(self, info: Info) -> str | None:
         conn = self.record.connection.name

@@ -18,6 +18,7 @@ from schema.nodes import (
     Member,
     Organization,
 )
+from schema.permissions import admin
 
 DeleteOutcomeEnum = strawberry.enum(
     DeleteOutcome,
@@ -32,7 +33,8 @@ _REPLAYED = "True when this answer repeats an earlier call with the same idempot
 class CreateDatabasePayload:
     database: Database = strawberry.field(description="The new database")
     password: str | None = strawberry.field(
-        description="Its initial password, shown once (null where the vendor gives none)"
+        description="Its initial password, shown once (null where the vendor gives none)",
+        extensions=admin("a database password"),
     )
     credential: DatabaseCredential | None = strawberry.field(
         description="The credential created with it, where the vendor creates one"
@@ -58,7 +60,9 @@ class DeleteDatabasePayload:
 
 @strawberry.type(description="A new database password, shown once")
 class ResetDatabasePasswordPayload:
-    password: str = strawberry.field(description="The new password, shown once")
+    password: str = strawberry.field(
+        description="The new password, shown once", extensions=admin("a database password")
+    )
     database: Database | None = strawberry.field(description="The database, where reset on it")
     credential: DatabaseCredential | None = strawberry.field(
         description="The credential, where reset on it"
@@ -69,7 +73,8 @@ class ResetDatabasePasswordPayload:
 class CreateApiKeyPayload:
     api_key: ApiKey = strawberry.field(description="The new key")
     secret: str | None = strawberry.field(
-        description="The key secret, shown once (null on a replay)"
+        description="The key secret, shown once (null on a replay)",
+        extensions=admin("a vendor API key secret"),
     )
     replayed: bool = strawberry.field(description=_REPLAYED)
 

@@ -10,6 +10,19 @@ from adapters.model import Vendor
 from gateway.app import create_app
 from gateway.config import GatewayConfig, parse_config
 
+#: what most tests run with: no client authentication, every caller an admin, so that
+#: a test about something else need not send a token (tests/test_auth*.py do)
+OPEN_AUTH = """
+[auth]
+allow_anonymous = true
+anonymous_role = "admin"
+"""
+
+
+def with_open_auth(text: str) -> str:
+    """``text`` plus an open ``[auth]`` table, unless it has its own."""
+    return text if "[auth" in text else text + OPEN_AUTH
+
 
 class GatewayClient:
     """The gateway app with its adapters built, plus an HTTP client into it."""
@@ -23,7 +36,8 @@ class GatewayClient:
 
     @classmethod
     def from_toml(cls, text: str, env: dict[str, str] | None = None) -> GatewayClient:
-        return cls(parse_config(text, "test.toml", env or {}))
+        """The gateway of a configuration; without ``[auth]`` it is open (``OPEN_AUTH``)."""
+        return cls(parse_config(with_open_auth(text), "test.toml", env or {}))
 
     async def __aenter__(self) -> GatewayClient:
         self.runtime.start()

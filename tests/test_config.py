@@ -10,6 +10,7 @@ import pytest
 
 from adapters.model import Vendor
 from gateway.config import ConfigError, load_config, parse_config
+from tests.gateway_client import OPEN_AUTH, with_open_auth
 
 GOOD = """
 [[connections]]
@@ -23,7 +24,7 @@ ENV = {"CH_KEY_ID": "key-id", "CH_KEY_SECRET": "very-secret"}
 
 
 def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> None:
-    config = parse_config(GOOD, "gw.toml", ENV)
+    config = parse_config(with_open_auth(GOOD), "gw.toml", ENV)
 
     (conn,) = config.connections
     assert conn.name == "ch-prod"
@@ -68,7 +69,7 @@ def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> No
             GOOD + 'max_concurrency = "8"\n',
             "gw.toml: connection 'ch-prod': field 'max_concurrency': wrong type str",
         ),
-        ("[limits]\nport = 1\n" + GOOD, "gw.toml: unknown top-level key 'limits'"),
+        ("[metrics]\nport = 1\n" + GOOD, "gw.toml: unknown top-level key 'metrics'"),
         ("[server]\nport = 1\n" + GOOD, "gw.toml: [server]: unknown field 'port'"),
         (
             "[server]\nrequest_timeout_seconds = 0\n" + GOOD,
@@ -139,7 +140,9 @@ def test_a_bad_file_names_file_connection_and_field(text: str, expected: str) ->
 
 def test_a_simulated_connection_needs_no_url_or_credentials() -> None:
     config = parse_config(
-        '[[connections]]\nname = "s"\nvendor = "clickhouse"\nsimulated = true\n', "x", {}
+        with_open_auth('[[connections]]\nname = "s"\nvendor = "clickhouse"\nsimulated = true\n'),
+        "x",
+        {},
     )
 
     (conn,) = config.connections
@@ -151,7 +154,7 @@ def test_a_simulated_connection_needs_no_url_or_credentials() -> None:
 def test_cache_settings_default_per_kind_and_can_be_overridden() -> None:
     config = parse_config(
         "[cache]\nmax_entries = 50\n[cache.ttl]\ndatabases = 2\n[cache.stale]\nbackups = 60\n"
-        + GOOD,
+        + with_open_auth(GOOD),
         "gw.toml",
         ENV,
     )
@@ -164,7 +167,7 @@ def test_cache_settings_default_per_kind_and_can_be_overridden() -> None:
 def test_rate_limit_can_be_configured() -> None:
     text = GOOD + "rate_limit_requests = 5\nrate_limit_window_seconds = 1\n"
 
-    (conn,) = parse_config(text, "gw.toml", ENV).connections
+    (conn,) = parse_config(with_open_auth(text), "gw.toml", ENV).connections
 
     assert conn.http.rate_limit == (5, 1.0)
 
@@ -201,7 +204,7 @@ def test_check_config_reports_a_bad_file_in_one_line_with_exit_code_2(tmp_path: 
 
 def test_check_config_accepts_a_good_file(tmp_path: Path) -> None:
     path = tmp_path / "gw.toml"
-    path.write_text(GOOD)
+    path.write_text(with_open_auth(GOOD))
 
     result = _cli("check-config", str(path), env=ENV)
 
@@ -232,7 +235,7 @@ def test_a_bad_vendor_value_is_a_config_error_not_a_traceback(tmp_path: Path) ->
     path = tmp_path / "gw.toml"
     path.write_text(
         '[[connections]]\nname = "astra"\nvendor = "astra"\nsimulated = true\n'
-        'account_id = "4a3c1f0e-7b2d-4e91-a6c5-0d8f2b7e9c13"\npage_size = "many"\n'
+        'account_id = "4a3c1f0e-7b2d-4e91-a6c5-0d8f2b7e9c13"\npage_size = "many"\n' + OPEN_AUTH
     )
 
     result = _cli("check-config", str(path))

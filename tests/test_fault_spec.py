@@ -20,6 +20,7 @@ from adapters.sim_faults import FaultInjector, FaultKind
 from gateway.cli import main
 from gateway.config import load_demo_config
 from gateway.runtime import Runtime
+from tests.gateway_client import with_open_auth
 
 ORGANIZATIONS = "{ organizations { name connection { name } } }"
 
@@ -199,7 +200,9 @@ def test_serve_refuses_faults_for_a_vendor_without_a_simulated_connection(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "gateway.toml"
-    config.write_text('[[connections]]\nname = "ch"\nvendor = "clickhouse"\nsimulated = true\n')
+    config.write_text(
+        with_open_auth('[[connections]]\nname = "ch"\nvendor = "clickhouse"\nsimulated = true\n')
+    )
 
     code = main(["--config", str(config), "--demo-faults", "astra:drop_rate=0.1"])
 

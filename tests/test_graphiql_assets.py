@@ -27,6 +27,7 @@ from gateway.config import (
     parse_config,
 )
 from gateway.graphiql import ASSETS_ENV, FILL_COMMAND, assets_folder
+from tests.gateway_client import OPEN_AUTH
 from tests.graphiql_support import ASSETS, CDN_PAGE, PAGE_ASSETS, require_assets
 
 REPO = Path(__file__).resolve().parents[1]
@@ -232,7 +233,7 @@ def test_a_relative_folder_is_relative_to_the_configuration_file(tmp_path: Path)
     path = tmp_path / "gw.toml"
     path.write_text(
         '[server]\ngraphiql_assets = "ui/node_modules"\n'
-        '[[connections]]\nname = "x"\nvendor = "dbaas"\nsimulated = true\n'
+        '[[connections]]\nname = "x"\nvendor = "dbaas"\nsimulated = true\n' + OPEN_AUTH
     )
 
     config = load_config(path)

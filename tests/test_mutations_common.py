@@ -125,8 +125,10 @@ async def test_mutations_are_refused_over_get(demo: GatewayClient) -> None:
 
     response = await demo.http.get("/graphql", params={"query": mutation})
 
-    assert response.status_code == 400
-    assert "mutations are not allowed when using GET" in response.text
+    # GraphQL over HTTP: 405 naming the method that works (docs/security.md)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
 
 
 async def test_a_retried_create_with_the_same_key_creates_once_without_the_secret(

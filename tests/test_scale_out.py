@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from adapters.clickhouse.simulator import ClickHouseSimulator
 from adapters.model import Vendor
 from gateway.config import CONFIG_ENV
-from tests.gateway_client import GatewayClient
+from tests.gateway_client import GatewayClient, with_open_auth
 from tests.redis_server import RedisServer
 from tests.served import free_port, serving
 
@@ -215,7 +215,7 @@ def test_uvicorn_workers_built_by_the_factory_share_one_redis(
     redis_server: RedisServer, tmp_path: Any
 ) -> None:
     config = tmp_path / "gateway.toml"
-    config.write_text(redis_config(redis_server.url))
+    config.write_text(with_open_auth(redis_config(redis_server.url)))
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "gateway.asgi:app"]
     command += ["--workers", "2", "--port", str(port), "--log-level", "warning"]

@@ -10,7 +10,7 @@ from adapters.sim_scale import Scale, scaled_simulator
 from gateway.config import parse_config
 from gateway.simulator_server import connection_snippet, parse_rate_limit
 from tests.benchmarks.fleet import VENDORS, Connection, gateway_config
-from tests.gateway_client import GatewayClient
+from tests.gateway_client import GatewayClient, with_open_auth
 
 DATABASES = """{ organizations { name databases(first: 200) { totalCount
                  nodes { status vendorStatus } } } }"""
@@ -56,7 +56,7 @@ def test_the_simulator_prints_a_configuration_a_gateway_accepts() -> None:
 
     text, env = connection_snippet(Vendor.ASTRA, "http://127.0.0.1:8100", scaled.accounts)
 
-    config = parse_config(text, "snippet", env)
+    config = parse_config(with_open_auth(text), "snippet", env)
     assert [c.name for c in config.connections] == ["astra-1", "astra-2"]
     assert all(
         c.base_url == "http://127.0.0.1:8100" and not c.simulated for c in config.connections

@@ -17,7 +17,7 @@ from schema.build import build_schema
 from schema.context import GatewayContext
 from schema.polling import Poller, PollerHub, PollSettings
 from tests.conftest import CLICKHOUSE_TWO_ORGS
-from tests.gateway_client import GatewayClient
+from tests.gateway_client import GatewayClient, with_open_auth
 from tests.served import serve_demo
 
 SERVICE = r"/v1/organizations/[0-9a-f-]{36}/services/[0-9a-f-]{36}"
@@ -112,7 +112,7 @@ async def test_subscribers_of_one_database_share_one_poll() -> None:
 
 # -- over a real WebSocket -----------------------------------------------------------------
 
-SERVED_CONFIG = (
+SERVED_CONFIG = with_open_auth(
     CLICKHOUSE_TWO_ORGS
     + """
 [subscriptions]

@@ -16,6 +16,7 @@ from adapters.model import Vendor
 from gateway.app import create_app
 from gateway.config import parse_config
 from tests.conftest import CLICKHOUSE_TWO_ORGS
+from tests.gateway_client import with_open_auth
 
 
 async def test_a_request_is_one_trace_from_the_caller_to_the_vendor() -> None:
@@ -31,7 +32,9 @@ async def test_a_request_is_one_trace_from_the_caller_to_the_vendor() -> None:
         await vendor_app(scope, receive, send)
 
     sim.app = recording
-    app = create_app(parse_config(CLICKHOUSE_TWO_ORGS, "t.toml", {}), tracer_provider=provider)
+    app = create_app(
+        parse_config(with_open_auth(CLICKHOUSE_TWO_ORGS), "t.toml", {}), tracer_provider=provider
+    )
     runtime = app.state.runtime
     runtime.simulators[Vendor.CLICKHOUSE] = sim
     runtime.start()

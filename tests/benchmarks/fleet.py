@@ -19,6 +19,7 @@ import httpx
 
 from adapters.sim_scale import Scale, ScaledAccount
 from tests.benchmarks import procs
+from tests.gateway_client import with_open_auth
 
 VENDORS = ("clickhouse", "featurebase", "astra", "dbaas")
 
@@ -149,7 +150,8 @@ def gateway_config(
             lines.append(f'{key}_env = "{variable}"')
             env[variable] = value
         lines.append("")
-    return "\n".join(lines) + extra, env
+    # benchmark gateways run without client authentication: every request is anonymous
+    return with_open_auth("\n".join(lines)) + extra, env
 
 
 @dataclass

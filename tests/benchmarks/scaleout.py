@@ -37,10 +37,11 @@ from tests.benchmarks.fleet import (
     wait_simulator,
 )
 from tests.benchmarks.settings import Settings
+from tests.gateway_client import with_open_auth
 
 #: ClickHouse keeps its documented pacing here (the point of the scenario)
 HTTP: dict[str, dict[str, Any]] = {v: {"max_concurrency": 64} for v in VENDORS}
-_PROBE = '[[connections]]\nname = "probe"\nvendor = "dbaas"\nsimulated = true\n'
+_PROBE = with_open_auth('[[connections]]\nname = "probe"\nvendor = "dbaas"\nsimulated = true\n')
 
 
 def redis_cache_missing() -> str | None:

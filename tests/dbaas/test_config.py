@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.config import ConfigError, parse_config
+from tests.gateway_client import with_open_auth
 
 REAL = """
 [[connections]]
@@ -19,7 +20,7 @@ ENV = {"DBAAS_USER": "admin", "DBAAS_PASSWORD": "s3cret-pw"}
 
 
 def test_the_issue_example_is_a_valid_connection() -> None:
-    (conn,) = parse_config(REAL, "gw.toml", ENV).connections
+    (conn,) = parse_config(with_open_auth(REAL), "gw.toml", ENV).connections
 
     assert conn.secrets["username"].reveal() == "admin"
     assert conn.secrets["password"].reveal() == "s3cret-pw"
@@ -31,7 +32,7 @@ def test_the_issue_example_is_a_valid_connection() -> None:
 
 def test_the_organization_name_is_optional() -> None:
     text = REAL.replace('organization_name = "DC1 databases"\n', "")
-    (conn,) = parse_config(text, "x", ENV).connections
+    (conn,) = parse_config(with_open_auth(text), "x", ENV).connections
 
     assert conn.options == {}
 

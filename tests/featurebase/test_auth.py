@@ -16,7 +16,7 @@ from adapters.featurebase.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
 from gateway.config import ConfigError, parse_config
 from schema.ids import encode_id
 from tests.featurebase.conftest import LOGIN_TOML, ORG_ID, FakeClock, gateway_over
-from tests.gateway_client import GatewayClient, error_codes
+from tests.gateway_client import GatewayClient, error_codes, with_open_auth
 
 ORGANIZATIONS = "{ organizations { name connection { name } } }"
 DATABASE_NAME = "query($id: ID!) { database(id: $id) { name } }"
@@ -221,10 +221,12 @@ async def test_a_wrong_api_key_is_unauthenticated_without_a_retry(clock: FakeClo
 
 def test_configuration_takes_exactly_one_credential_form() -> None:
     env = {"K": "key", "U": "user", "P": "pw"}
-    key = parse_config(CREDENTIALS_TOML + 'api_key_env = "K"\n', "fb.toml", env)
+    key = parse_config(with_open_auth(CREDENTIALS_TOML + 'api_key_env = "K"\n'), "fb.toml", env)
     login = parse_config(
-        CREDENTIALS_TOML + 'username_env = "U"\npassword_env = "P"\n'
-        'identity_url = "https://id.example.test"\n',
+        with_open_auth(
+            CREDENTIALS_TOML + 'username_env = "U"\npassword_env = "P"\n'
+            'identity_url = "https://id.example.test"\n'
+        ),
         "fb.toml",
         env,
     )

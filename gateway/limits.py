@@ -1,0 +1,94 @@
+"""Limits against abuse: the ``[limits]`` table, its defaults, and the codes of refusals.
+
+Where each limit is enforced:
+
+- HTTP, before the body is read (``gateway.limits_http``): body size (413), per-caller
+  rate (429), then document and variables size once the body is parsed (413)
+- GraphQL, before execution (``gateway.limits_graphql``): tokens, depth, aliases (at
+  parse/validation, cached per document), cost (with the request's variables)
+
+Parsing raises ValueError naming the field; ``gateway.config`` adds the file name.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+class LimitCode(enum.StrEnum):
+    """``extensions.code`` of every refusal; stable, documented in docs/errors.md."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    RATE_LIMITED = "RATE_LIMITED"
+    QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """Every limit; frozen and hashable, so a schema is built once per distinct set."""
+
+    #: bytes of one HTTP request body (413 above, checked before it is parsed)
+    max_body_bytes: int = 1_048_576
+    #: bytes of the GraphQL document (``query``), POST or GET (413 above)
+    max_document_bytes: int = 65_536
+    #: bytes of the ``variables`` object, JSON-encoded (413 above)
+    max_variables_bytes: int = 262_144
+    #: lexical tokens in the document; parsing stops there (QUERY_TOO_LARGE)
+    max_tokens: int = 5_000
+    #: nesting of selections, introspection fields not counted (QUERY_TOO_DEEP)
+    max_depth: int = 12
+    #: aliased fields in the document, fragments included (TOO_MANY_ALIASES)
+    max_aliases: int = 30
+    #: estimated fields resolved, list sizes multiplied (QUERY_TOO_COMPLEX)
+    max_cost: int = 200_000
+    #: how many items the cost assumes for a list without ``first``
+    default_list_size: int = 20
+    #: requests per window each caller may send; 0: no rate limit
+    rate_limit_requests: int = 600
+    #: the window of that limit, in seconds (a token bucket refilled evenly over it)
+    rate_limit_window_seconds: float = 60.0
+
+
+#: key -> description, for the docs and the "allowed" list in errors
+LIMIT_KEYS: dict[str, str] = {
+    "max_body_bytes": "bytes of one HTTP request body (413 above)",
+    "max_document_bytes": "bytes of the GraphQL document (413 above)",
+    "max_variables_bytes": "bytes of the variables, JSON-encoded (413 above)",
+    "max_tokens": "lexical tokens in the document (QUERY_TOO_LARGE above)",
+    "max_depth": "nesting depth of selections (QUERY_TOO_DEEP above)",
+    "max_aliases": "aliased fields in the document (TOO_MANY_ALIASES above)",
+    "max_cost": "estimated fields resolved, list sizes multiplied (QUERY_TOO_COMPLEX above)",
+    "default_list_size": "items the cost assumes for a list without first",
+    "rate_limit_requests": "requests per window per caller; 0: unlimited (429 above)",
+    "rate_limit_window_seconds": "the window of the rate limit, in seconds",
+}
+assert set(LIMIT_KEYS) == {f.name for f in fields(LimitSettings)}
+
+
+def parse_limits(raw: Any) -> LimitSettings:
+    """``[limits]`` -> LimitSettings; ValueError naming the field."""
+    where = "[limits]"
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be a table")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in LIMIT_KEYS:
+            raise ValueError(f"{where}: unknown field '{key}' (allowed: {', '.join(LIMIT_KEYS)})")
+        if key == "rate_limit_window_seconds":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"{where}: field '{key}': must be a number greater than 0")
+            values[key] = float(value)
+            continue
+        minimum = 0 if key == "rate_limit_requests" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"{where}: field '{key}': must be a whole number >= {minimum}")
+        values[key] = value
+    return LimitSettings(**values)

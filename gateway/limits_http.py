@@ -1,0 +1,135 @@
+"""HTTP-level refusals of /graphql: the answer shape, content types, body size.
+
+Every refusal is a GraphQL-shaped JSON body with a stable ``extensions.code`` and the
+HTTP status that says the same (401, 405, 413, 415, 429), so a client that reads only
+the status and one that reads only the body both understand it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from starlette.responses import Response
+from starlette.types import Message, Receive
+
+from gateway.limits import LimitCode
+from schema.permissions import Caller
+
+#: the request content type a POST must have (GraphQL over HTTP); anything else is refused
+#: with 415, above all form posts and text/plain, which a browser sends cross-site without
+#: a CORS preflight. application/graphql-response+json is a response type (Accept), and
+#: strawberry parses only JSON bodies
+JSON_TYPES = ("application/json",)
+
+
+class Refusal(Exception):
+    """A request refused before (or instead of) GraphQL execution."""
+
+    def __init__(
+        self,
+        status: int,
+        code: LimitCode,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        extensions: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+        self.extensions = dict(extensions or {})
+        #: who was refused, when known by then (for the metrics)
+        self.caller: Caller | None = None
+
+    def response(self) -> Response:
+        body = {
+            "errors": [
+                {"message": self.message, "extensions": {"code": self.code, **self.extensions}}
+            ]
+        }
+        return Response(
+            json.dumps(body),
+            status_code=self.status,
+            headers=self.headers,
+            media_type="application/json",
+        )
+
+
+def unauthenticated(message: str, token_presented: bool) -> Refusal:
+    # RFC 6750: a bad token says invalid_token; a missing one just names the scheme
+    challenge = 'Bearer realm="dbaas-gateway"'
+    if token_presented:
+        challenge += ', error="invalid_token"'
+    return Refusal(401, LimitCode.UNAUTHENTICATED, message, headers={"WWW-Authenticate": challenge})
+
+
+def rate_limited(retry_after: int) -> Refusal:
+    return Refusal(
+        429,
+        LimitCode.RATE_LIMITED,
+        f"too many requests from this caller; retry after {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
+        extensions={"retryAfter": retry_after},
+    )
+
+
+def too_large(what: str, limit: int) -> Refusal:
+    return Refusal(
+        413,
+        LimitCode.PAYLOAD_TOO_LARGE,
+        f"{what} is larger than {limit} bytes",
+        extensions={"limit": limit},
+    )
+
+
+def mutation_over_get() -> Refusal:
+    # GraphQL over HTTP: a mutation over GET is 405, with the method that would work
+    return Refusal(
+        405,
+        LimitCode.METHOD_NOT_ALLOWED,
+        "mutations are only accepted over POST",
+        headers={"Allow": "POST"},
+    )
+
+
+def check_content_type(method: str, content_type: str | None) -> None:
+    """A POST must carry JSON; GET carries no body."""
+    if method != "POST":
+        return
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type not in JSON_TYPES:
+        raise Refusal(
+            415,
+            LimitCode.UNSUPPORTED_MEDIA_TYPE,
+            f"POST /graphql needs Content-Type: application/json, not '{media_type or 'none'}'",
+            headers={"Accept-Post": ", ".join(JSON_TYPES)},
+        )
+
+
+def check_content_length(headers: Mapping[str, str], limit: int) -> None:
+    raw = headers.get("content-length", "")
+    if not raw.isdigit():
+        return  # chunked (or garbled): counted as it arrives (limited_receive)
+    length = int(raw)
+    if length > limit:
+        raise too_large("the request body", limit)
+
+
+def limited_receive(receive: Receive, limit: int) -> Receive:
+    """``receive`` that refuses once more than ``limit`` body bytes arrived, whatever
+    Content-Length said (chunked bodies have none; a lying one is cut off too)."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise too_large("the request body", limit)
+        return message
+
+    return wrapped
