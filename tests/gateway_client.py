@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -54,6 +55,20 @@ class GatewayClient:
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
         return data
+
+
+async def post_ascii(
+    client: GatewayClient, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``client.post`` with the body as ASCII JSON, so that variables may hold what UTF-8
+    cannot (a lone surrogate, sent as the JSON escape a JavaScript client would send)."""
+    body = json.dumps({"query": query, "variables": variables})
+    response = await client.http.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:
