@@ -21,6 +21,7 @@ from strawberry.types import ExecutionResult
 
 from adapters.http import current_request_id
 from adapters.resilience import current_deadline
+from gateway import tracing
 from gateway.config import GatewayConfig
 from gateway.metrics import GatewayMetrics
 from gateway.observability import RequestIdMiddleware
@@ -58,12 +59,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
+        operation = self.metrics.operation_label(request_data.operation_name, request_data.query)
+        tracing.name_operation(operation)
         started = time.perf_counter()
         result = await super().execute_single(**kwargs)
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
-            request_data.operation_name,
-            request_data.query,
+            operation,
             time.perf_counter() - started,
             result.data is not None,
             codes,
@@ -102,11 +104,30 @@ def _as_graphql_errors(errors: list[Any]) -> list[GraphQLError]:
     return [e if isinstance(e, GraphQLError) else GraphQLError(str(e)) for e in errors]
 
 
+def _middleware(tracer_provider: Any) -> list[Middleware]:
+    middleware = [Middleware(RequestIdMiddleware)]
+    traced = tracing.server_middleware(tracer_provider)
+    if traced is not None:
+        cls, options = traced
+        # outermost: the span covers everything the request does
+        middleware.insert(0, Middleware(cls, **options))  # type: ignore[arg-type]
+    return middleware
+
+
 def create_app(
-    config: GatewayConfig, *, simulator_options: Mapping[str, Any] | None = None
+    config: GatewayConfig,
+    *,
+    simulator_options: Mapping[str, Any] | None = None,
+    tracer_provider: Any = None,
 ) -> Starlette:
-    """The app; ``simulator_options`` go to every simulator (``transition_seconds``)."""
-    runtime = Runtime(config, simulator_options=dict(simulator_options or {}))
+    """The app; ``simulator_options`` go to every simulator (``transition_seconds``);
+    ``tracer_provider`` receives the spans when OpenTelemetry is installed (default: the
+    global provider)."""
+    runtime = Runtime(
+        config,
+        simulator_options=dict(simulator_options or {}),
+        tracer_provider=tracer_provider,
+    )
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -144,7 +165,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=_middleware(tracer_provider),
         lifespan=lifespan,
     )
     app.state.runtime = runtime

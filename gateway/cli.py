@@ -1,4 +1,4 @@
-"""The ``dbaas-gateway`` command: serve, check-config, schema."""
+"""The ``dbaas-gateway`` command: serve, check-config, schema, simulator."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from adapters.fault_spec import FaultSpec, parse_fault_specs
+from adapters.model import Vendor
+from adapters.sim_scale import Scale
 from gateway.config import CONFIG_ENV, ConfigError, GatewayConfig, load_config, load_demo_config
 from gateway.runtime import check_buildable
 
@@ -79,7 +82,49 @@ def build_parser() -> argparse.ArgumentParser:
         default="sdl",
         help="sdl (default) or markdown: the schema reference of docs/schema.md",
     )
+    _add_simulator_command(commands)
     return parser
+
+
+def _add_simulator_command(commands: Any) -> None:
+    sim = commands.add_parser(
+        "simulator",
+        help="serve one vendor's simulator on a port, shared by several gateways",
+        description="Serve one vendor's simulator over HTTP; gateways reach it as a "
+        "non-simulated connection (the startup output shows their configuration).",
+    )
+    sim.add_argument("--vendor", required=True, choices=[v.value for v in Vendor])
+    sim.add_argument("--host", dest="sim_host", default="127.0.0.1", help="default 127.0.0.1")
+    sim.add_argument("--port", dest="sim_port", type=int, default=8100, help="default 8100")
+    sim.add_argument("--scale", metavar="ORGSxDBS", help="seed 2x25: 2 orgs of 25 databases")
+    sim.add_argument("--seed", type=int, default=0, help="seed of the scaled data (default 0)")
+    sim.add_argument("--rate-limit", metavar="N/SECONDS", help="ClickHouse: answer 429 beyond")
+    sim.add_argument("--latency-ms", type=float, default=0.0, help="delay every answer")
+    sim.add_argument("--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS)
+
+
+def _simulator(args: argparse.Namespace) -> int:
+    from gateway import simulator_server as server
+
+    try:
+        scale = Scale.parse(args.scale) if args.scale else None
+        limit = server.parse_rate_limit(args.rate_limit) if args.rate_limit else None
+        scaled = server.build_simulator(
+            Vendor(args.vendor),
+            scale=scale,
+            seed=args.seed,
+            rate_limit=limit,
+            latency_ms=args.latency_ms,
+        )
+    except ValueError as exc:
+        print(f"dbaas-gateway: {exc}", file=sys.stderr)
+        return 2
+    what = [f"{scale.organizations} org(s) x {scale.databases} databases" if scale else "demo data"]
+    what += [f"rate limit {limit[0]}/{limit[1]:g} s"] if limit else []
+    what += [f"latency {args.latency_ms:g} ms"] if args.latency_ms else []
+    return server.serve_simulator(
+        scaled, args.sim_host, args.sim_port, args.log_level, ", ".join(what)
+    )
 
 
 def _config_for_serve(path: str | None) -> GatewayConfig:
@@ -90,6 +135,8 @@ def _config_for_serve(path: str | None) -> GatewayConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "serve"
+    if command == "simulator":
+        return _simulator(args)
     try:
         if command == "schema":
             from schema.build import print_sdl

@@ -137,14 +137,9 @@ class GatewayMetrics:
         return name
 
     def observe_operation(
-        self,
-        name: str | None,
-        document: str | None,
-        seconds: float,
-        has_data: bool,
-        codes: list[str],
+        self, operation: str, seconds: float, has_data: bool, codes: list[str]
     ) -> None:
-        operation = self.operation_label(name, document)
+        """Count one operation; ``operation`` is its ``operation_label``."""
         outcome = "ok" if not codes else "partial" if has_data else "error"
         self.requests.labels(operation, outcome).inc()
         self.request_seconds.labels(operation).observe(seconds)

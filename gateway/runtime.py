@@ -19,6 +19,7 @@ from adapters.fault_spec import FaultSpec
 from adapters.http import UpstreamObserver
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
+from gateway import tracing
 from gateway.config import CacheSettings, ConfigError, GatewayConfig
 
 log = logging.getLogger("dbaas_gateway")
@@ -40,6 +41,8 @@ class Runtime:
     backend: Backend | None = None
     #: told about every upstream attempt of every connection (the app's metrics)
     upstream_observer: UpstreamObserver | None = None
+    #: OpenTelemetry TracerProvider for upstream spans; None: the global one
+    tracer_provider: Any = None
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
@@ -72,6 +75,7 @@ class Runtime:
         adapter = spec.build(settings, sim)
         for http in adapter.upstreams():
             http.observer = self.upstream_observer
+            tracing.instrument_client(http.client, self.tracer_provider)
         return adapter
 
     def start(self) -> None:

@@ -8,9 +8,11 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionContext, Info
 
 from schema.errors import ErrorCodes
+from schema.federation import FEDERATION_VERSION, resolve_entities
 from schema.mutations import Mutation
 from schema.nodes import (
     Activity,
@@ -30,13 +32,20 @@ from schema.subscriptions import Subscription
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
-class GatewaySchema(strawberry.Schema):
+class GatewaySchema(strawberry.federation.Schema):
+    """The schema, served as an Apollo Federation v2 subgraph (see schema/federation.py)."""
+
     def process_errors(
         self, errors: list[Any], execution_context: ExecutionContext | None = None
     ) -> None:
         # ErrorCodes already logged the unexpected ones with their error id; expected
         # errors (bad input, an upstream 404) are answers, not incidents
         return None
+
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        return resolve_entities(info, representations)
 
 
 @cache
@@ -62,6 +71,7 @@ def build_schema() -> GatewaySchema:
             lambda: ValidationCache(maxsize=256),
             ErrorCodes,
         ],
+        federation_version=FEDERATION_VERSION,
     )
 
 

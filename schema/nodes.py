@@ -41,6 +41,7 @@ from schema.common import (
     paginate,
 )
 from schema.context import context_of
+from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import encode_id
 from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
 from schema.vendor_types_astra import AstraDatabase
@@ -116,10 +117,11 @@ class DatabaseConnection:
         )
 
 
-@strawberry.type(
-    description="An organization (ClickHouse organization, FeatureBase org, Astra account, ...)"
+@strawberry.federation.type(
+    keys=ENTITY_KEYS,
+    description="An organization (ClickHouse organization, FeatureBase org, Astra account, ...)",
 )
-class Organization(Node):
+class Organization(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str = strawberry.field(description="Display name")
     created_at: datetime | None = strawberry.field(description="When it was created")
@@ -221,10 +223,11 @@ async def _parent(info: Info, kind: str, connection: str, key: Key | None) -> An
     return await context_of(info).loaders.by_key(kind).load((connection, key))
 
 
-@strawberry.type(
-    description="A database (ClickHouse service, FeatureBase database, Astra app, ...)"
+@strawberry.federation.type(
+    keys=ENTITY_KEYS,
+    description="A database (ClickHouse service, FeatureBase database, Astra app, ...)",
 )
-class Database(Node):
+class Database(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str = strawberry.field(description="Display name")
     status: DatabaseStatusEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
@@ -329,8 +332,8 @@ class DatabaseCredential(Node):
         return value if isinstance(value, str) else None
 
 
-@strawberry.type(description="A backup or snapshot of a database")
-class Backup(Node):
+@strawberry.federation.type(keys=ENTITY_KEYS, description="A backup or snapshot of a database")
+class Backup(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own ID (derived where it has none)")
     status: BackupStatusEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
     vendor_status: str | None = strawberry.field(description="The vendor's own state value")
@@ -385,8 +388,8 @@ class Backup(Node):
         return FeatureBaseBackup.from_record(self.record)
 
 
-@strawberry.type(description="An API key or token (never its secret)")
-class ApiKey(Node):
+@strawberry.federation.type(keys=ENTITY_KEYS, description="An API key or token (never its secret)")
+class ApiKey(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str | None = strawberry.field(description="Display name")
     state: ApiKeyStateEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
@@ -435,8 +438,8 @@ class ApiKey(Node):
         return Member.from_record(member) if member else None
 
 
-@strawberry.type(description="A member of an organization")
-class Member(Node):
+@strawberry.federation.type(keys=ENTITY_KEYS, description="A member of an organization")
+class Member(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own user ID")
     name: str | None = strawberry.field(description="Display name")
     email: str | None = strawberry.field(description="Email address")
@@ -621,16 +624,19 @@ class FeatureFlag(Node):
         return Organization.from_record(org) if org else None
 
 
-#: Node type name -> (loader kind, type)
-NODE_KINDS: dict[str, tuple[str, Any]] = {
-    "Organization": ("organization", Organization),
-    "Database": ("database", Database),
-    "Backup": ("backup", Backup),
-    "ApiKey": ("api_key", ApiKey),
-    "Member": ("member", Member),
-    "Invitation": ("invitation", Invitation),
-    "Activity": ("activity", Activity),
-    "Plan": ("plan", Plan),
-    "FeatureFlag": ("feature_flag", FeatureFlag),
-    "DatabaseCredential": ("credential", DatabaseCredential),
+#: Node type name -> its type (``schema.lookup.LOADER_KINDS`` says how each is fetched)
+NODE_CLASSES: dict[str, Any] = {
+    cls.__name__: cls
+    for cls in (
+        Organization,
+        Database,
+        Backup,
+        ApiKey,
+        Member,
+        Invitation,
+        Activity,
+        Plan,
+        FeatureFlag,
+        DatabaseCredential,
+    )
 }

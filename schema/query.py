@@ -17,10 +17,10 @@ from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.context import GatewayContext, context_of
-from schema.ids import decode_id
 from schema.loaders import load_many_settled
+from schema.lookup import load_record
 from schema.nodes import (
-    NODE_KINDS,
+    NODE_CLASSES,
     Database,
     DatabaseConnection,
     DatabaseFilter,
@@ -28,22 +28,9 @@ from schema.nodes import (
 )
 
 
-def _not_found(type_name: str, value: str) -> GatewayError:
-    return GatewayError(ErrorCode.NOT_FOUND, f"{type_name} '{value}' does not exist")
-
-
 async def resolve_node(info: Info, value: str, expected: str | None = None) -> Any:
-    gid = decode_id(value, expected)
-    kind, node_type = NODE_KINDS[gid.type_name]
-    ctx = context_of(info)
-    if gid.connection not in ctx.adapters:
-        raise GatewayError(
-            ErrorCode.NOT_FOUND, f"ID '{value}' names a connection this gateway does not have"
-        )
-    record = await ctx.loaders.by_key(kind).load((gid.connection, gid.key))
-    if record is None:
-        raise _not_found(gid.type_name, value)
-    return node_type.from_record(record)
+    type_name, record = await load_record(info, value, expected)
+    return NODE_CLASSES[type_name].from_record(record)
 
 
 def _selected_connections(

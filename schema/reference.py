@@ -72,6 +72,8 @@ def _fields(fields: dict[str, GraphQLField]) -> Iterable[str]:
     yield "| field | type | arguments | description |"
     yield "|---|---|---|---|"
     for name, field in fields.items():
+        if name.startswith("_"):  # federation's _entities and _service: docs/federation.md
+            continue
         note = _cell(field.description)
         if field.deprecation_reason:
             note += f" **Deprecated:** {_cell(field.deprecation_reason)}"
@@ -124,7 +126,9 @@ def markdown(schema: GraphQLSchema | None = None) -> str:
         "# Schema reference",
         "",
         "Generated from the schema by `dbaas-gateway schema --format markdown`; do not edit.",
-        "The SDL itself is [schema/schema.graphql](../schema/schema.graphql).",
+        "The SDL itself is [schema/schema.graphql](../schema/schema.graphql); the fields and",
+        "types Apollo Federation adds (`_entities`, `_service`, `_Any`, ...) are described in",
+        "[federation.md](federation.md).",
         "",
         "## Operations",
         "",

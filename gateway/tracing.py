@@ -1,0 +1,64 @@
+"""Optional OpenTelemetry tracing, on when its packages are installed
+(``pip install 'dbaas-gateway[tracing]'``) and ``OTEL_SDK_DISABLED`` is not ``true``.
+
+One server span per HTTP request (the ASGI instrumentation) carrying the GraphQL operation
+name, and one client span per upstream attempt (the httpx instrumentation, per client, so
+nothing else in the process is patched), with the trace context sent upstream in
+``traceparent``. Where spans go is configured the OpenTelemetry way: a TracerProvider set
+by the deployment (``opentelemetry-instrument`` and the ``OTEL_*`` variables), or one
+passed to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from typing import Any
+
+import httpx
+
+_PACKAGES = (
+    "opentelemetry.trace",
+    "opentelemetry.instrumentation.asgi",
+    "opentelemetry.instrumentation.httpx",
+)
+
+
+@functools.cache
+def available() -> bool:
+    if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return False
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in _PACKAGES)
+    except ModuleNotFoundError:
+        return False
+
+
+def server_middleware(tracer_provider: Any = None) -> tuple[type, dict[str, Any]] | None:
+    """The ASGI middleware class and its options, or None without OpenTelemetry."""
+    if not available():
+        return None
+    from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+    return OpenTelemetryMiddleware, {
+        "tracer_provider": tracer_provider,
+        "excluded_urls": "healthz,readyz,metrics",
+    }
+
+
+def instrument_client(client: httpx.AsyncClient, tracer_provider: Any = None) -> None:
+    if not available():
+        return
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
+
+
+def name_operation(name: str) -> None:
+    """Put the GraphQL operation on the current server span."""
+    if not available():
+        return
+    from opentelemetry import trace
+
+    trace.get_current_span().set_attribute("graphql.operation.name", name)

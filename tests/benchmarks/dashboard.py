@@ -1,0 +1,103 @@
+"""Scenarios 1 and 2: the cold dashboard and the 200-ID lookup, against simulator servers.
+
+The gateway runs in this process, built afresh for every sample so nothing is cached
+from an earlier one; the simulators are child processes (``fleet``), so their work runs
+beside the gateway's rather than inside it. The first sample warms the interpreter (first
+executions of every code path) and is not counted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from gateway.config import parse_config
+from tests.benchmarks import documents, minimums
+from tests.benchmarks.fleet import UNPACED_HTTP, SimulatorProcess, connections_of, gateway_config
+from tests.benchmarks.settings import Settings
+from tests.benchmarks.stats import ms, percentile
+from tests.gateway_client import GatewayClient
+
+
+def _config(sims: Sequence[SimulatorProcess]) -> Any:
+    text, env = gateway_config(connections_of(sims), http=UNPACED_HTTP)
+    return parse_config(text, "benchmark", env)
+
+
+async def _post(config: Any, document: str, variables: dict[str, Any] | None = None) -> Any:
+    """One request to a freshly built gateway: (seconds, response data)."""
+    async with GatewayClient(config) as gateway:
+        started = time.perf_counter()
+        body = await gateway.post(document, variables)
+        elapsed = time.perf_counter() - started
+    if body.get("errors"):
+        raise RuntimeError(f"the benchmark query failed: {body['errors'][:3]}")
+    return elapsed, body["data"]
+
+
+def _reset(sims: Sequence[SimulatorProcess]) -> None:
+    for sim in sims:
+        sim.reset()
+
+
+async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) -> dict[str, Any]:
+    config = _config(sims)
+    durations: list[float] = []
+    calls: dict[str, int] = {}
+    for sample in range(settings.samples + 1):
+        _reset(sims)
+        elapsed, _ = await _post(config, documents.DASHBOARD)
+        if sample == 0:
+            continue  # the interpreter's warm-up
+        durations.append(elapsed)
+        for sim in sims:  # every sample must cost the same: report the most it cost
+            calls[sim.vendor] = max(calls.get(sim.vendor, 0), sim.calls())
+    orgs = settings.scale.organizations
+    minimum = {s.vendor: minimums.dashboard_calls(s.vendor, settings.org) * orgs for s in sims}
+    chain = max(minimums.dashboard_chain(s.vendor, settings.org) for s in sims)
+    return {
+        "upstream_calls": sum(calls.values()),
+        "min_upstream_calls": sum(minimum.values()),
+        "cold_p50_ms": ms(percentile(durations, 50)),
+        "cold_p99_ms": ms(percentile(durations, 99)),
+        "critical_path_ms": round(chain * settings.latency_ms, 1),
+        "samples": len(durations),
+        "per_vendor": {v: {"calls": calls[v], "min": minimum[v]} for v in calls},
+    }
+
+
+async def database_ids(sims: Sequence[SimulatorProcess], limit: int = 200) -> list[tuple[str, str]]:
+    """Up to ``limit`` (connection, database ID) pairs, spread over every connection."""
+    _, data = await _post(_config(sims), documents.DATABASE_IDS)
+    per_connection = [
+        [(org["connection"]["name"], node["id"]) for node in org["databases"]["nodes"]]
+        for org in data["organizations"]
+    ]
+    spread: list[tuple[str, str]] = []
+    while len(spread) < limit and any(per_connection):
+        for ids in per_connection:
+            if ids and len(spread) < limit:
+                spread.append(ids.pop(0))
+    return spread
+
+
+async def run_lookup(sims: Sequence[SimulatorProcess], settings: Settings) -> dict[str, Any]:
+    ids = await database_ids(sims)
+    _reset(sims)
+    await _post(_config(sims), documents.LOOKUP, {"ids": [i for _, i in ids]})
+    calls = {sim.vendor: sim.calls() for sim in sims}
+    wanted: dict[str, int] = defaultdict(int)
+    for connection, _ in ids:
+        wanted[connection] += 1
+    minimum: dict[str, int] = defaultdict(int)
+    for connection, count in wanted.items():
+        vendor = connection.rsplit("-", 1)[0]
+        minimum[vendor] += minimums.lookup_calls(vendor, count, settings.scale.databases)
+    return {
+        "upstream_calls": sum(calls.values()),
+        "min_upstream_calls": sum(minimum.values()),
+        "ids": len(ids),
+        "per_vendor": {v: {"calls": calls[v], "min": minimum[v]} for v in calls},
+    }

@@ -1,0 +1,186 @@
+"""The simulated vendors a benchmark runs against, and gateway configurations for them.
+
+Simulators run as ``dbaas-gateway simulator`` child processes (one per vendor, every
+organization of the scale in it), so gateways reach them over real sockets and their
+work does not share the gateway's interpreter; the benchmark reads their request logs
+from ``/_simulator/requests``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from adapters.sim_scale import Scale, ScaledAccount
+from tests.benchmarks import procs
+
+VENDORS = ("clickhouse", "featurebase", "astra", "dbaas")
+
+#: Enough concurrency that the widest step of the dashboard (every backups list of an
+#: organization at once) goes out in one round, so latency is compared with the chain of
+#: dependent calls; and no pacing: latency scenarios measure latency, scale-out pacing.
+UNPACED_HTTP: dict[str, dict[str, Any]] = {
+    "clickhouse": {
+        "max_concurrency": 64,
+        "rate_limit_requests": 100_000,
+        "rate_limit_window_seconds": 1,
+    },
+    "featurebase": {"max_concurrency": 64},
+    "astra": {"max_concurrency": 64},
+    "dbaas": {"max_concurrency": 64},
+}
+
+
+@dataclass
+class SimulatorProcess:
+    """One vendor's simulator server and the accounts it seeded."""
+
+    vendor: str
+    url: str
+    proc: subprocess.Popen[bytes]
+    accounts: list[ScaledAccount] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        """``{"total": N, "by_status": {"200": n, ...}}`` since the last reset."""
+        body: dict[str, Any] = httpx.get(f"{self.url}/_simulator/requests", timeout=10).json()
+        return body
+
+    def calls(self) -> int:
+        return int(self.counts()["total"])
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/_simulator/reset", timeout=10).raise_for_status()
+
+
+def start_simulators(
+    vendors: Iterable[str],
+    scale: Scale,
+    *,
+    latency_ms: float = 0.0,
+    rate_limits: Mapping[str, str] | None = None,
+    seed: int = 0,
+) -> list[SimulatorProcess]:
+    """Start one simulator server per vendor (at once) and wait until all answer."""
+    limits = rate_limits or {}
+    started: list[SimulatorProcess] = []
+    try:
+        for vendor in vendors:
+            started.append(spawn_simulator(vendor, scale, latency_ms, limits.get(vendor), seed))
+        for sim in started:
+            wait_simulator(sim)
+    except BaseException:
+        stop_simulators(started)
+        raise
+    return started
+
+
+def spawn_simulator(
+    vendor: str, scale: Scale, latency_ms: float = 0.0, rate_limit: str | None = None, seed: int = 0
+) -> SimulatorProcess:
+    """Start one simulator server; ``wait_simulator`` until it answers."""
+    port = procs.free_port()
+    args = ["-m", "gateway.cli", "simulator", "--vendor", vendor, "--port", str(port)]
+    args += ["--scale", str(scale), "--seed", str(seed), "--log-level", "warning"]
+    if latency_ms:
+        args += ["--latency-ms", str(latency_ms)]
+    if rate_limit:
+        args += ["--rate-limit", rate_limit]
+    return SimulatorProcess(vendor, f"http://127.0.0.1:{port}", procs.spawn(args))
+
+
+def wait_simulator(sim: SimulatorProcess) -> SimulatorProcess:
+    procs.wait_ready(sim.proc, f"{sim.url}/_simulator/requests")
+    accounts = httpx.get(f"{sim.url}/_simulator/accounts", timeout=10).json()
+    sim.accounts = [ScaledAccount(**a) for a in accounts]
+    sim.reset()
+    return sim
+
+
+def stop_simulators(sims: Iterable[SimulatorProcess]) -> None:
+    for sim in sims:
+        procs.stop(sim.proc)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One gateway connection to one seeded organization."""
+
+    vendor: str
+    account: ScaledAccount
+    #: the simulator server's URL; None: the built-in simulator, in process
+    base_url: str | None = None
+
+
+def connections_of(sims: Sequence[SimulatorProcess]) -> list[Connection]:
+    return [Connection(s.vendor, a, s.url) for s in sims for a in s.accounts]
+
+
+def gateway_config(
+    connections: Sequence[Connection],
+    *,
+    http: Mapping[str, Mapping[str, Any]] | None = None,
+    extra: str = "",
+) -> tuple[str, dict[str, str]]:
+    """TOML for these connections and the environment holding their credentials.
+
+    ``http`` adds per-vendor keys (``max_concurrency``, ``rate_limit_requests`` ...);
+    ``extra`` is appended as it is (a ``[cache]`` table, say).
+    """
+    lines: list[str] = []
+    env: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    for conn in connections:
+        n = counters[conn.vendor] = counters.get(conn.vendor, 0) + 1
+        lines += ["[[connections]]", f'name = "{conn.vendor}-{n}"', f'vendor = "{conn.vendor}"']
+        if conn.base_url is None:
+            lines.append("simulated = true")
+        else:
+            lines.append(f'base_url = "{conn.base_url}"')
+        settings = {**conn.account.options, **(http or {}).get(conn.vendor, {})}
+        lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
+        for key, value in conn.account.secrets.items():
+            variable = f"BENCH_{conn.vendor}_{n}_{key}".upper()
+            lines.append(f'{key}_env = "{variable}"')
+            env[variable] = value
+        lines.append("")
+    return "\n".join(lines) + extra, env
+
+
+@dataclass
+class GatewayProcess:
+    """``dbaas-gateway serve`` in a child process, on its own port."""
+
+    url: str
+    port: int
+    proc: subprocess.Popen[bytes]
+
+    def post(self, document: str, variables: dict[str, Any] | None = None) -> Any:
+        """The data of one request; a GraphQL error is an error here."""
+        response = httpx.post(
+            f"{self.url}/graphql", json={"query": document, "variables": variables}, timeout=120
+        )
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"gateway answered {response.status_code}: {str(body)[:500]}")
+        return body["data"]
+
+
+def spawn_gateway(config: str, env: Mapping[str, str]) -> GatewayProcess:
+    """Start a gateway on this configuration; ``wait_gateway`` until it is ready."""
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", prefix="bench-", delete=False) as f:
+        f.write(config)
+    port = procs.free_port()
+    args = ["-m", "gateway.cli", "serve", "--config", f.name, "--port", str(port)]
+    args += ["--log-level", "warning"]
+    return GatewayProcess(f"http://127.0.0.1:{port}", port, procs.spawn(args, env))
+
+
+def wait_gateway(gateway: GatewayProcess) -> GatewayProcess:
+    procs.wait_ready(gateway.proc, f"{gateway.url}/readyz")
+    return gateway
