@@ -10,6 +10,7 @@ import httpx
 from adapters.model import Vendor
 from gateway.app import create_app
 from gateway.config import GatewayConfig, parse_config
+from tests.leak_guard import GUARD, GuardedTransport
 
 
 class GatewayClient:
@@ -18,9 +19,10 @@ class GatewayClient:
     def __init__(self, config: GatewayConfig) -> None:
         self.app = create_app(config)
         self.runtime = self.app.state.runtime
-        self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://gateway.test"
-        )
+        GUARD.register_config(config)
+        # every answer a test receives is searched for secrets (tests/leak_guard.py)
+        transport = GuardedTransport(httpx.ASGITransport(app=self.app))
+        self.http = httpx.AsyncClient(transport=transport, base_url="http://gateway.test")
 
     @classmethod
     def from_toml(cls, text: str, env: dict[str, str] | None = None) -> GatewayClient:
