@@ -28,6 +28,7 @@ from schema.nodes import (
 )
 from schema.query import Query
 from schema.subscriptions import Subscription
+from schema.text_input import RefuseUnencodableVariables
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -69,6 +70,7 @@ def build_schema() -> GatewaySchema:
         extensions=[
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
             lambda: ValidationCache(maxsize=256),
+            RefuseUnencodableVariables,
             ErrorCodes,
         ],
         federation_version=FEDERATION_VERSION,
