@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import json
 import logging
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import certifi
 import httpx
 
 from adapters.cache import CachedResponse, ConnectionCache
@@ -114,6 +117,9 @@ class UpstreamHttp:
         self.settings = settings or HttpSettings()
         self._read_error = read_error
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
+        # as many kept-alive connections as concurrent requests: a burst of calls to one
+        # vendor reuses its connections instead of reconnecting past httpx's default 20
+        pool = self.settings.max_concurrency
         self.client = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
@@ -122,6 +128,8 @@ class UpstreamHttp:
             transport=transport,
             mounts=dict(mounts) if mounts else None,
             follow_redirects=False,
+            verify=_tls_context(),
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
         )
         self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
         limit = self.settings.rate_limit
@@ -515,6 +523,13 @@ class UpstreamHttp:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise self.bad_response(f"{response.request.method} answered non-JSON") from exc
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every client: loading the CA bundle costs tens of
+    milliseconds of CPU, which every connection's client would otherwise pay at startup."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _rebuild(entry: CachedResponse, url: str) -> httpx.Response:

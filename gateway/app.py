@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz, /readyz, /metrics."""
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, /healthz, /readyz, /metrics,
+GraphiQL's own files at /graphiql/assets/ (gateway.graphiql)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -23,6 +24,7 @@ from adapters.http import current_request_id
 from adapters.resilience import current_deadline
 from gateway import tracing
 from gateway.config import GatewayConfig
+from gateway.graphiql import ROUTE, local_assets
 from gateway.metrics import GatewayMetrics
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
@@ -36,13 +38,17 @@ from schema.polling import PollerHub, PollSettings
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view with our context and error codes on every error."""
 
-    def __init__(self, runtime: Runtime, metrics: GatewayMetrics) -> None:
+    def __init__(
+        self, runtime: Runtime, metrics: GatewayMetrics, graphiql_page: str | None = None
+    ) -> None:
         super().__init__(
             build_schema(),
             graphql_ide="graphiql",
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
+        # None: strawberry's page, its assets from the CDN
+        self.graphiql_page = graphiql_page
         self.runtime = runtime
         self.metrics = metrics
         self.request_timeout = runtime.config.server.request_timeout
@@ -55,6 +61,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 timeout=self.request_timeout,
             )
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        if self.graphiql_page is None:
+            return await super().render_graphql_ide(request)
+        return HTMLResponse(self.graphiql_page)
 
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
@@ -143,6 +154,9 @@ def create_app(
             "connections": dict(runtime.connection_summary),
             "health": health,
         }
+        if runtime.backend is not None:
+            backend = runtime.backend
+            body["cache"] = {"backend": backend.status(), **backend.stats.as_dict()}
         return JSONResponse(body, status_code=200 if runtime.ready else 503)
 
     @contextlib.asynccontextmanager
@@ -156,15 +170,19 @@ def create_app(
 
     metrics = GatewayMetrics(runtime)
     runtime.upstream_observer = metrics.observe_upstream
-    graphql = GatewayGraphQL(runtime, metrics)
+    assets = local_assets(config.server.graphiql_assets)
+    graphql = GatewayGraphQL(runtime, metrics, assets.page if assets else None)
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics.endpoint(), methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    if assets is not None:
+        routes.append(Route(ROUTE, assets.endpoint, methods=["GET"]))  # HEAD too
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/metrics", metrics.endpoint(), methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-        ],
+        routes=routes,
         middleware=_middleware(tracer_provider),
         lifespan=lifespan,
     )

@@ -53,6 +53,12 @@ SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
         "deadline of one GraphQL request; upstream calls and retries stop there (default 30)",
         (int, float),
     ),
+    "graphiql_assets": (
+        "folder of GraphiQL's npm packages served at /graphiql/assets (a node_modules); "
+        "relative to this file (default: $DBAAS_GATEWAY_GRAPHIQL_ASSETS, else the "
+        "repository's graphiql/node_modules)",
+        str,
+    ),
 }
 
 
@@ -96,6 +102,8 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class ServerSettings:
     request_timeout: float = 30.0
+    #: None: gateway.graphiql picks the default folder
+    graphiql_assets: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,9 @@ def load_config(
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    return parse_config(text, source, os.environ if env is None else env)
+    return parse_config(
+        text, source, os.environ if env is None else env, base_dir=Path(path).parent
+    )
 
 
 def load_demo_config() -> GatewayConfig:
@@ -141,7 +151,10 @@ def load_demo_config() -> GatewayConfig:
     return dataclasses.replace(config, demo=True)
 
 
-def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfig:
+def parse_config(
+    text: str, source: str, env: Mapping[str, str], *, base_dir: Path | None = None
+) -> GatewayConfig:
+    """``base_dir`` anchors relative paths in the file (the file's folder; else the cwd)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -152,7 +165,7 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
         raise ConfigError(
             f"{source}: unknown top-level key '{unknown[0]}' (expected: {', '.join(tables)})"
         )
-    server = _server(data.get("server", {}), source)
+    server = _server(data.get("server", {}), source, base_dir or Path())
     cache = _cache(data.get("cache", {}), source)
     subscriptions = _subscriptions(data.get("subscriptions", {}), source)
     raw_connections = data.get("connections")
@@ -173,7 +186,7 @@ def parse_config(text: str, source: str, env: Mapping[str, str]) -> GatewayConfi
     )
 
 
-def _server(raw: Any, source: str) -> ServerSettings:
+def _server(raw: Any, source: str, base_dir: Path) -> ServerSettings:
     where = f"{source}: [server]"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: must be a table")
@@ -181,10 +194,15 @@ def _server(raw: Any, source: str) -> ServerSettings:
         if key not in SERVER_KEYS:
             raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(SERVER_KEYS)})")
         _, kind = SERVER_KEYS[key]
-        if not _type_ok(value, kind) or value <= 0:
+        if kind is str:
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}: field '{key}': must be a non-empty string")
+        elif not _type_ok(value, kind) or value <= 0:
             raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
+    assets = raw.get("graphiql_assets")
     return ServerSettings(
-        request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout))
+        request_timeout=float(raw.get("request_timeout_seconds", ServerSettings.request_timeout)),
+        graphiql_assets=None if assets is None else base_dir / Path(assets).expanduser(),
     )
 
 

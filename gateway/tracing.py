@@ -1,5 +1,6 @@
 """Optional OpenTelemetry tracing, on when its packages are installed
-(``pip install 'dbaas-gateway[tracing]'``) and ``OTEL_SDK_DISABLED`` is not ``true``.
+(``pip install 'dbaas-gateway[tracing]'``), a TracerProvider is configured and
+``OTEL_SDK_DISABLED`` is not ``true``.
 
 One server span per HTTP request (the ASGI instrumentation) carrying the GraphQL operation
 name, and one client span per upstream attempt (the httpx instrumentation, per client, so
@@ -26,7 +27,7 @@ _PACKAGES = (
 
 
 @functools.cache
-def available() -> bool:
+def installed() -> bool:
     if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
         return False
     try:
@@ -35,9 +36,22 @@ def available() -> bool:
         return False
 
 
+def enabled(tracer_provider: Any = None) -> bool:
+    """Installed, and spans have somewhere to go: a provider given, or a real global one.
+    The instrumentations cost CPU on every upstream call even when nothing records."""
+    if not installed():
+        return False
+    if tracer_provider is not None:
+        return True
+    from opentelemetry import trace
+
+    global_provider = trace.get_tracer_provider()
+    return not isinstance(global_provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+
+
 def server_middleware(tracer_provider: Any = None) -> tuple[type, dict[str, Any]] | None:
-    """The ASGI middleware class and its options, or None without OpenTelemetry."""
-    if not available():
+    """The ASGI middleware class and its options, or None when tracing is off."""
+    if not enabled(tracer_provider):
         return None
     from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 
@@ -48,7 +62,7 @@ def server_middleware(tracer_provider: Any = None) -> tuple[type, dict[str, Any]
 
 
 def instrument_client(client: httpx.AsyncClient, tracer_provider: Any = None) -> None:
-    if not available():
+    if not enabled(tracer_provider):
         return
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
@@ -56,9 +70,11 @@ def instrument_client(client: httpx.AsyncClient, tracer_provider: Any = None) ->
 
 
 def name_operation(name: str) -> None:
-    """Put the GraphQL operation on the current server span."""
-    if not available():
+    """Put the GraphQL operation on the current server span, if one is recording."""
+    if not installed():
         return
     from opentelemetry import trace
 
-    trace.get_current_span().set_attribute("graphql.operation.name", name)
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.set_attribute("graphql.operation.name", name)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from gateway.config import load_demo_config
 from tests.gateway_client import GatewayClient
 from tests.leak_guard import LeakGuardPlugin
+from tests.redis_server import RedisServer, running_redis
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,3 +41,10 @@ async def clickhouse() -> AsyncIterator[GatewayClient]:
     """Two ClickHouse connections (one per seeded organization) on one simulator."""
     async with GatewayClient.from_toml(CLICKHOUSE_TWO_ORGS) as client:
         yield client
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A redis-server of this test's own, on a free port; stopped afterwards."""
+    with running_redis() as server:
+        yield server

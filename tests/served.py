@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import httpx
 
@@ -24,11 +24,23 @@ def free_port() -> int:
 def serve_demo(*extra_args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """Yield (base URL, process) once /readyz answers 200; stop the process afterwards."""
     port = free_port()
+    command = [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), *extra_args]
+    with serving(command, port) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str], port: int, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run a server ``command`` listening on ``port``; yield (base URL, process) once
+    /readyz answers 200; stop the process afterwards."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), *extra_args],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=None if env is None else dict(env),
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -51,7 +63,7 @@ def serve_demo(*extra_args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             output = (None, None)
             proc.wait(timeout=10)
         # its log lines are searched for secrets (tests/leak_guard.py)
-        observe_output(f"output of served gateway {' '.join(extra_args)}", output)
+        observe_output(f"output of {' '.join(command[1:])}", output)
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()

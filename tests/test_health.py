@@ -24,6 +24,8 @@ async def test_readyz_lists_the_connections_once_adapters_are_built(demo: Gatewa
     body = response.json()
     assert body["status"] == "ready"
     assert body["connections"]["clickhouse-acme"] == "clickhouse (simulated)"
+    assert body["cache"]["backend"] == "memory"
+    assert body["cache"]["backend_errors"] == 0
 
 
 async def test_readyz_is_503_before_startup() -> None:

@@ -103,7 +103,8 @@ async def test_subscribers_of_one_database_share_one_poll() -> None:
             await stream.aclose()  # type: ignore[attr-defined]
 
     assert len(hub) == 0  # the last subscriber leaving stopped the poller
-    assert polls <= calls <= polls + 1  # one read per poll, not one per subscriber
+    # one read per poll, not one per subscriber (a poll may be in flight at either end)
+    assert abs(calls - polls) <= 1
     for event in events:
         change = event.data["databaseStatusChanged"]
         assert (change["previousStatus"], change["status"]) == ("RUNNING", "STOPPING")

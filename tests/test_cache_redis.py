@@ -1,0 +1,343 @@
+"""The Redis backend against a real redis-server: its Lua scripts (generation check, lock
+token, sliding window), the per-scope index invalidation uses, and the fallback to this
+process's memory when Redis is down or too slow, with the way back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters import redis_scripts as lua
+from adapters.cache import CachedResponse, CacheStats, MemoryBackend
+from adapters.cache_redis import RedisBackend, RedisPacer
+from adapters.redis_link import redacted
+from tests.redis_server import RedisServer
+from tests.served import free_port
+
+LOG = "dbaas_gateway.cache"
+SCOPE = "ch-acme:0123456789abcdef"
+ORG = "https://api.test/v1/organizations/o1"
+SERVICES = ORG + "/services"
+SERVICE = SERVICES + "/s1"
+KEYS = ORG + "/keys"
+
+
+def entry(
+    kind: str = "databases", body: bytes = b'{"result": []}', ttl: float = 60
+) -> CachedResponse:
+    now = time.time()
+    return CachedResponse(kind, 200, "application/json", body, now + ttl, now + ttl)
+
+
+def backend(url: str, instances: int = 1, cooldown: float = 1.0) -> RedisBackend:
+    stats = CacheStats()
+    return RedisBackend(
+        url,
+        instances=instances,
+        fallback=MemoryBackend(100, stats),
+        stats=stats,
+        cooldown=cooldown,
+    )
+
+
+@pytest.fixture
+async def pair(redis_server: RedisServer) -> AsyncIterator[tuple[RedisBackend, RedisBackend]]:
+    """Two instances' backends on one Redis."""
+    a, b = backend(redis_server.url), backend(redis_server.url)
+    yield a, b
+    await a.aclose()
+    await b.aclose()
+
+
+# --- entries, generation, invalidation ---------------------------------------------------------
+
+
+async def test_an_entry_one_instance_stores_is_what_another_reads(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    a, b = pair
+
+    await a.put(SCOPE, SERVICE, entry(body=b'{"id": "s1"}'), await a.generation(SCOPE))
+
+    found = await b.get(SCOPE, SERVICE)
+    assert found is not None and found.body == b'{"id": "s1"}'
+    assert await b.get("ch-acme:fedcba9876543210", SERVICE) is None  # another credential
+    with redis_server.client() as plain:
+        keys = sorted(k.decode() for k in plain.keys("*"))
+        ttl_ms = plain.pttl(f"dbgw:{{{SCOPE}}}:e:{SERVICE}")
+    assert keys == [f"dbgw:{{{SCOPE}}}:e:{SERVICE}", f"dbgw:{{{SCOPE}}}:idx"]
+    assert 0 < ttl_ms <= 60_000  # expires with the entry's stale_until
+
+
+async def test_a_get_that_overlapped_a_write_is_not_stored(
+    pair: tuple[RedisBackend, RedisBackend],
+) -> None:
+    a, b = pair
+    before = await a.generation(SCOPE)
+
+    await b.invalidate(SCOPE, "/v1/organizations/o1/services/s2", frozenset())
+    await a.put(SCOPE, SERVICE, entry(), before)
+
+    assert await a.get(SCOPE, SERVICE) is None
+    after = await a.generation(SCOPE)
+    assert after == before + 1
+    await a.put(SCOPE, SERVICE, entry(), after)
+    assert await a.get(SCOPE, SERVICE) is not None
+
+
+async def test_a_write_drops_its_path_its_ancestors_and_related_kinds_only(
+    pair: tuple[RedisBackend, RedisBackend],
+) -> None:
+    a, b = pair
+    generation = await a.generation(SCOPE)
+    other = ORG.replace("o1", "o2") + "/services/s9"
+    cached = {
+        ORG: "organizations",
+        SERVICES: "databases",
+        SERVICE: "databases",
+        KEYS: "api_keys",
+        ORG + "/members": "members",
+        other: "databases",
+    }
+    for url, kind in cached.items():
+        await a.put(SCOPE, url, entry(kind), generation)
+
+    await b.invalidate(SCOPE, "/v1/organizations/o1/services/s1", frozenset({"api_keys"}))
+
+    kept = [url for url in cached if await a.get(SCOPE, url) is not None]
+    assert kept == [ORG + "/members", other]
+
+
+async def test_the_index_forgets_entries_that_expired(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    a, _ = pair
+    now = time.time()
+    short = CachedResponse("databases", 200, None, b"{}", now - 1, now + 0.001)
+    await a.put(SCOPE, SERVICE, short, 0)
+    with redis_server.client() as plain:
+        deadline = time.monotonic() + 5
+        while plain.exists(lua.key(SCOPE, "e", SERVICE)):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+
+        await a.put(SCOPE, SERVICES, entry(), 0)  # storing prunes what expired
+
+        members = plain.zrange(lua.key(SCOPE, "idx"), 0, -1)
+    assert members == [f"databases\n{SERVICES}".encode()]
+
+
+# --- single-flight lock ---------------------------------------------------------------------
+
+
+async def test_one_instance_claims_a_fetch_and_the_other_waits_for_its_entry(
+    pair: tuple[RedisBackend, RedisBackend],
+) -> None:
+    a, b = pair
+    assert await a.claim(SCOPE, SERVICE, 30) is True
+    assert await b.claim(SCOPE, SERVICE, 30) is False
+    waiting = asyncio.create_task(b.wait_for(SCOPE, SERVICE, 30))
+
+    await a.put(SCOPE, SERVICE, entry(body=b'{"id": "s1"}'), 0)
+    await a.release(SCOPE, SERVICE)
+
+    found = await waiting
+    assert found is not None and found.body == b'{"id": "s1"}'
+
+
+async def test_a_waiter_gives_up_when_the_fetch_ends_without_an_entry(
+    pair: tuple[RedisBackend, RedisBackend],
+) -> None:
+    a, b = pair
+    assert await a.claim(SCOPE, SERVICE, 30) is True
+    waiting = asyncio.create_task(b.wait_for(SCOPE, SERVICE, 30))
+
+    await a.release(SCOPE, SERVICE)  # the vendor answered an error: nothing stored
+
+    assert await waiting is None
+    assert await b.claim(SCOPE, SERVICE, 30) is True  # the waiter may fetch itself
+
+
+async def test_a_claim_after_the_entry_was_stored_finds_it_instead_of_fetching(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    a, b = pair
+    await a.put(SCOPE, SERVICE, entry(), 0)  # stored between b's miss and b's claim
+
+    assert await b.claim(SCOPE, SERVICE, 30) is False
+    assert await b.wait_for(SCOPE, SERVICE, 30) is not None
+    with redis_server.client() as plain:
+        assert not plain.exists(lua.key(SCOPE, "lock", SERVICE))
+
+
+async def test_release_deletes_only_the_callers_own_lock(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    a, b = pair
+    lock = lua.key(SCOPE, "lock", SERVICE)
+    assert await a.claim(SCOPE, SERVICE, 30) is True
+    with redis_server.client() as plain:
+        # a's lock ran out and b claimed the URL since: a's late release must not free it
+        plain.set(lock, "b-token")
+
+        await a.release(SCOPE, SERVICE)
+        await b.release(SCOPE, SERVICE)  # b holds no token of its own here: nothing
+
+        assert plain.get(lock) == b"b-token"
+        assert await a._release(keys=[lock], args=["b-token"]) == 1
+        assert not plain.exists(lock)
+
+
+# --- shared rate limit ----------------------------------------------------------------------
+
+
+async def test_the_sliding_window_counts_every_instances_starts(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    a, b = pair
+    first, second = RedisPacer(a, SCOPE, 3, 10.0), RedisPacer(b, SCOPE, 3, 10.0)
+    waits: list[float] = []
+
+    async def refuse(seconds: float) -> None:
+        waits.append(seconds)
+        raise asyncio.CancelledError  # stop at the first wait: the window is full
+
+    first.sleep = second.sleep = refuse
+    await first.acquire()
+    await second.acquire()
+    await first.acquire()
+    with pytest.raises(asyncio.CancelledError):
+        await second.acquire()
+
+    assert len(waits) == 1
+    # the oldest start leaves the window after window + margin (10.5 s), minus the time since
+    assert 10.0 < waits[0] <= 10.5
+    with redis_server.client() as plain:
+        assert plain.zcard(lua.key(SCOPE, "rate")) == 3
+        assert 0 < plain.pttl(lua.key(SCOPE, "rate")) <= 10_500
+
+
+async def test_a_full_window_waits_until_the_oldest_start_leaves_it(
+    pair: tuple[RedisBackend, RedisBackend],
+) -> None:
+    a, _ = pair
+    pacer = RedisPacer(a, SCOPE, 2, 0.1)  # a short window, waited for for real
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await asyncio.sleep(seconds)
+
+    pacer.sleep = sleep
+    for _ in range(3):
+        await pacer.acquire()
+
+    assert slept  # the third start waited for the first to leave the window
+    assert all(0 < s <= 0.1 + pacer.margin for s in slept)
+
+
+# --- Redis down or slow ---------------------------------------------------------------------
+
+
+async def test_without_redis_the_backend_is_this_processes_memory_and_logs_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, LOG)
+    down = backend(f"redis://127.0.0.1:{free_port()}/0", instances=4)
+    try:
+        await down.put(SCOPE, SERVICE, entry(body=b"local"), await down.generation(SCOPE))
+        found = await down.get(SCOPE, SERVICE)
+        assert await down.claim(SCOPE, SERVICE, 30) is True
+        await down.release(SCOPE, SERVICE)
+        pacer = down.pacer(SCOPE, 10, 10.0)
+        await pacer.acquire()
+    finally:
+        await down.aclose()
+
+    assert found is not None and found.body == b"local"
+    assert down.status() == "redis-unavailable"
+    assert down.stats.backend_errors == 1  # then the cool-down: no call tries Redis
+    assert isinstance(pacer, RedisPacer) and pacer.local.limit == 10 // 4
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == LOG]
+    assert len(warnings) == 1
+    assert "unavailable" in warnings[0].getMessage()
+
+
+async def test_a_redis_too_slow_to_answer_is_left_after_the_timeout_and_rejoined_later(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, LOG)
+    slow = backend(redis_server.url, cooldown=0.0)
+    try:
+        await slow.put(SCOPE, SERVICE, entry(body=b"shared"), 0)
+        redis_server.pause()
+
+        assert await slow.get(SCOPE, SERVICE) is None  # fell back to (empty) memory
+        assert slow.status() == "redis-unavailable"
+
+        redis_server.resume()
+        found = await slow.get(SCOPE, SERVICE)
+    finally:
+        await slow.aclose()
+
+    assert found is not None and found.body == b"shared"
+    assert slow.status() == "redis"
+    assert slow.stats.backend_errors == 1
+    levels = [r.levelno for r in caplog.records if r.name == LOG]
+    assert levels == [logging.WARNING, logging.INFO]
+
+
+async def test_writes_made_while_redis_was_away_are_replayed_before_its_entries_are_used(
+    redis_server: RedisServer,
+) -> None:
+    instance = backend(redis_server.url, cooldown=0.0)
+    try:
+        await instance.put(SCOPE, SERVICE, entry(body=b"before the write"), 0)
+        redis_server.pause()
+        await instance.invalidate(SCOPE, "/v1/organizations/o1/services/s1", frozenset())
+        assert instance.status() == "redis-unavailable"
+        redis_server.resume()
+
+        found = await instance.get(SCOPE, SERVICE)
+    finally:
+        await instance.aclose()
+
+    assert found is None
+    assert instance.status() == "redis"
+
+
+def test_the_redis_url_is_logged_without_its_credentials() -> None:
+    assert redacted("redis://gw:s3cret@redis.internal:6380/2") == "redis://redis.internal:6380/2"
+    assert redacted("rediss://:s3cret@redis.internal/0") == "rediss://redis.internal/0"
+    assert redacted("unix:///run/redis.sock?db=1") == "unix:///run/redis.sock"
+
+
+async def test_past_a_hundred_missed_writes_the_whole_scope_is_dropped_on_return(
+    redis_server: RedisServer,
+) -> None:
+    instance = backend(redis_server.url, cooldown=0.5)
+    try:
+        await instance.put(SCOPE, SERVICE, entry(), 0)
+        await instance.put(SCOPE, KEYS, entry("api_keys"), 0)
+        await instance.put("other:scope", SERVICE, entry(), 0)
+        redis_server.pause()
+        for n in range(101):  # writes that touch neither entry, while Redis is away
+            await instance.invalidate(SCOPE, f"/v1/organizations/o9/services/s{n}", frozenset())
+        redis_server.resume()
+
+        deadline = time.monotonic() + 10
+        while instance.status() != "redis":  # the first call after the cool-down rejoins
+            assert time.monotonic() < deadline
+            await instance.get(SCOPE, ORG)
+            await asyncio.sleep(0.02)
+        left = [await instance.get(SCOPE, SERVICE), await instance.get(SCOPE, KEYS)]
+        other = await instance.get("other:scope", SERVICE)
+    finally:
+        await instance.aclose()
+
+    assert left == [None, None]
+    assert other is not None  # another connection's entries are not this scope's

@@ -1,0 +1,232 @@
+"""Two gateway instances sharing one Redis and one ClickHouse simulator (one vendor API):
+they fetch a resource once between them, see each other's invalidations, pace one API key
+together, and keep answering when Redis dies. GraphQL over HTTP into each app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.model import Vendor
+from gateway.config import CONFIG_ENV
+from tests.gateway_client import GatewayClient
+from tests.redis_server import RedisServer
+from tests.served import free_port, serving
+
+SERVICE = r"/v1/organizations/[0-9a-f-]{36}/services/[0-9a-f-]{36}"
+
+CONNECTION = """
+[[connections]]
+name = "ch-acme"
+vendor = "clickhouse"
+simulated = true
+simulator_account = "acme"
+"""
+
+CACHE_LOG = "dbaas_gateway.cache"
+
+DATABASES = '{ databases(first: 100, filter: {connection: "ch-acme"}) { nodes { id name } } }'
+DATABASE = "query($id: ID!) { database(id: $id) { name } }"
+RENAME = """
+mutation($id: ID!, $name: String!) {
+  updateDatabase(input: {id: $id, name: $name}) { database { name } }
+}
+"""
+
+
+def redis_config(url: str, cache: str = "", connection: str = "") -> str:
+    return f'[cache]\nbackend = "redis"\nurl = "{url}"\n{cache}\n{CONNECTION}{connection}'
+
+
+class Arrivals:
+    """Wraps the simulator's app: notes when each request arrives (the vendor's clock for
+    its rate limit), and may hold requests whose path matches ``hold`` until the test
+    opens the gate."""
+
+    def __init__(self, app: ASGIApp, hold: str | None = None) -> None:
+        self.app = app
+        self.hold = re.compile(hold) if hold is not None else None
+        self.times: list[float] = []
+        self.held = 0
+        self.gate = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.times.append(time.monotonic())
+            if self.hold is not None and self.hold.fullmatch(scope["path"]):
+                self.held += 1
+                await self.gate.wait()
+        await self.app(scope, receive, send)
+
+
+@contextlib.asynccontextmanager
+async def instances(
+    config: str, sim: ClickHouseSimulator, count: int = 2
+) -> AsyncIterator[list[GatewayClient]]:
+    """``count`` gateway apps on one configuration, all calling the one simulator."""
+    gateways = [GatewayClient.from_toml(config) for _ in range(count)]
+    for gateway in gateways:
+        gateway.runtime.simulators[Vendor.CLICKHOUSE] = sim
+    async with contextlib.AsyncExitStack() as stack:
+        for gateway in gateways:
+            await stack.enter_async_context(gateway)
+        yield gateways
+
+
+async def database_ids(gateway: GatewayClient) -> dict[str, str]:
+    nodes = (await gateway.data(DATABASES))["databases"]["nodes"]
+    return {n["name"]: n["id"] for n in nodes}
+
+
+async def until(condition: Any, what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_read_one_instance_made_is_served_to_the_other_from_redis(
+    redis_server: RedisServer,
+) -> None:
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        database = (await database_ids(a))["Acme Production"]
+        sim.log.clear()
+
+        first = await a.data(DATABASE, {"id": database})
+        second = await b.data(DATABASE, {"id": database})
+
+        assert first == second == {"database": {"name": "Acme Production"}}
+        assert sim.log.count("GET", SERVICE) == 1
+        assert len(sim.log.entries) == 1
+        assert b.runtime.backend.stats.hits == 1
+
+
+async def test_concurrent_identical_reads_on_two_instances_make_one_upstream_call(
+    redis_server: RedisServer,
+) -> None:
+    sim = ClickHouseSimulator()
+    # the vendor's answer to the read is held until both instances have missed the cache
+    sim.app = arrivals = Arrivals(sim.app, hold=SERVICE)
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        database = (await database_ids(a))["Acme Production"]
+        sim.log.clear()
+
+        stats = [a.runtime.backend.stats, b.runtime.backend.stats]
+        misses = sum(s.misses for s in stats)
+
+        reads = [asyncio.create_task(g.data(DATABASE, {"id": database})) for g in (a, b)]
+        both_missed = lambda: sum(s.misses for s in stats) == misses + 2  # noqa: E731
+        await until(lambda: both_missed() and arrivals.held == 1, "both instances to miss")
+        arrivals.gate.set()
+        answers = await asyncio.gather(*reads)
+
+        assert answers[0] == answers[1] == {"database": {"name": "Acme Production"}}
+        assert sim.log.count("GET", SERVICE) == 1
+        assert sum(s.shared_fetches for s in stats) == 1  # one waited for the other's fetch
+
+
+async def test_a_write_on_one_instance_invalidates_what_the_other_reads(
+    redis_server: RedisServer,
+) -> None:
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        database = (await database_ids(a))["Acme Production"]
+        assert (await b.data(DATABASE, {"id": database}))["database"]["name"] == "Acme Production"
+
+        await a.data(RENAME, {"id": database, "name": "Acme Prod 2"})
+        sim.log.clear()
+        after = await b.data(DATABASE, {"id": database})
+
+        assert after == {"database": {"name": "Acme Prod 2"}}
+        assert sim.log.count("GET", SERVICE) == 1  # the cached answer was dropped
+
+
+async def test_two_instances_together_stay_within_one_keys_rate_limit(
+    redis_server: RedisServer,
+) -> None:
+    limit, window = 5, 1.0
+    sim = ClickHouseSimulator(rate_limit=(limit, window))
+    sim.app = arrivals = Arrivals(sim.app)
+    # no cached answers: every read goes upstream, so only pacing keeps the key under limit
+    config = redis_config(
+        redis_server.url,
+        cache="enabled = false",
+        connection="rate_limit_requests = 5\nrate_limit_window_seconds = 1\n",
+    )
+    async with instances(config, sim) as (a, b):
+        ids = list((await database_ids(a)).values())
+
+        answers = await asyncio.gather(*(g.data(DATABASE, {"id": i}) for g in (a, b) for i in ids))
+
+    assert len(answers) == 2 * len(ids) == 14
+    assert sim.log.count(None, SERVICE) == 14
+    assert [e.status for e in sim.log.entries if e.status == 429] == []
+    busiest = max(sum(1 for t in arrivals.times if s <= t < s + window) for s in arrivals.times)
+    assert busiest <= limit
+
+
+async def test_when_redis_dies_instances_answer_from_memory_and_return_to_redis(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, CACHE_LOG)
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim, count=1) as (gateway,):
+        backend = gateway.runtime.backend
+        backend.link.cooldown = 0.1  # retry Redis soon, so the test need not wait a second
+        ids = await database_ids(gateway)
+
+        redis_server.kill()
+        for name, database in ids.items():
+            assert (await gateway.data(DATABASE, {"id": database}))["database"]["name"] == name
+        ready = (await gateway.http.get("/readyz")).json()
+
+        assert ready["status"] == "ready"
+        assert ready["cache"]["backend"] == "redis-unavailable"
+        assert ready["cache"]["backend_errors"] == backend.stats.backend_errors > 0
+
+        redis_server.start()  # the same port
+        deadline = time.monotonic() + 10
+        while backend.status() != "redis":  # the next call after the cool-down rejoins it
+            assert time.monotonic() < deadline, "the backend did not return to Redis"
+            await gateway.data(DATABASE, {"id": ids["Acme Production"]})
+            await asyncio.sleep(0.02)
+        ready = (await gateway.http.get("/readyz")).json()
+
+    assert ready["cache"]["backend"] == "redis"
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == CACHE_LOG]
+    assert [level for level, _ in messages] == ["WARNING", "INFO"]
+    assert "unavailable" in messages[0][1] and "is back" in messages[1][1]
+
+
+def test_uvicorn_workers_built_by_the_factory_share_one_redis(
+    redis_server: RedisServer, tmp_path: Any
+) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text(redis_config(redis_server.url))
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "--factory", "gateway.asgi:app"]
+    command += ["--workers", "2", "--port", str(port), "--log-level", "warning"]
+
+    with serving(command, port, {**os.environ, CONFIG_ENV: str(config)}) as (base, _):
+        for _ in range(4):
+            response = httpx.post(f"{base}/graphql", json={"query": DATABASES}, timeout=10)
+            assert response.status_code == 200 and "errors" not in response.json()
+        ready = httpx.get(f"{base}/readyz", timeout=10).json()
+
+    assert ready["cache"]["backend"] == "redis"
+    with redis_server.client() as plain:
+        keys = [k.decode() for k in plain.keys("dbgw:{ch-acme:*")]
+    assert any(":e:https://api.clickhouse.cloud/v1/organizations" in k for k in keys)
