@@ -62,6 +62,8 @@ class LoggedRequest:
     identity: str | None
     #: 0 when no answer was given (a hang the client gave up on, a dropped connection)
     status: int
+    #: the path as it came over the wire, still percent-encoded (``path`` is decoded)
+    raw_path: str = ""
 
 
 @dataclass
@@ -121,6 +123,7 @@ class SimulatorMiddleware:
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
+        raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1").split("?")[0]
         query = scope.get("query_string", b"").decode("latin-1")
         status_holder: list[int] = [0]
 
@@ -143,7 +146,8 @@ class SimulatorMiddleware:
         finally:
             # also when the client gives up (cancelled): tests read that the request came
             identity = scope.get("state", {}).get("sim_identity")
-            self.log.append(LoggedRequest(method, path, query, identity, status_holder[0]))
+            entry = LoggedRequest(method, path, query, identity, status_holder[0], raw_path)
+            self.log.append(entry)
 
     async def _inject(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
         match fault.kind:

@@ -33,6 +33,7 @@ from schema.nodes import (
 )
 from schema.query import Query
 from schema.subscriptions import Subscription
+from schema.text_input import RefuseUnencodableVariables
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -79,6 +80,7 @@ def make_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> Gat
         extensions=[
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
             lambda: ValidationCache(maxsize=256),
+            RefuseUnencodableVariables,
             ErrorCodes,
             *extensions,
         ],

@@ -157,7 +157,8 @@ def encode_cursor(sort_key: Sequence[str]) -> str:
 def decode_cursor(cursor: str) -> list[str]:
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-    except (binascii.Error, UnicodeError, ValueError):
+    except (binascii.Error, UnicodeError, ValueError, RecursionError):
+        # RecursionError: a forged cursor of thousands of nested lists
         value = None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise GatewayError(ErrorCode.BAD_USER_INPUT, f"'{cursor[:80]}' is not a valid cursor")

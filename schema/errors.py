@@ -2,7 +2,10 @@
 
 Unexpected exceptions become INTERNAL with an error ID; the traceback goes to the log
 under the same ID, never to the caller. Errors of the document itself (syntax, validation)
-get GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED.
+get GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED; a variable value the schema cannot
+take (``"ten"`` for an Int, an unknown enum value, null for a non-null) is BAD_USER_INPUT:
+graphql-core reports those as GraphQL errors wrapping another GraphQL error, which is input
+to fix, not an internal failure.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ def code_of(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, GatewayError):
         return original.code.value
+    if isinstance(original, GraphQLError):
+        return ErrorCode.BAD_USER_INPUT.value
     if original is None:
         syntax = error.message.startswith("Syntax Error")
         return "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
@@ -46,6 +51,15 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
             path=error.path,
             original_error=original,
             extensions=original.extensions(),
+        )
+    if isinstance(original, GraphQLError):  # a variable's value the schema cannot coerce
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value},
         )
     if original is None:
         if error.extensions and "code" in error.extensions:

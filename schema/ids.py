@@ -4,17 +4,29 @@ The encoding is base64url of ``Type/connection/part/part`` with each part percen
 so an ID carries everything needed to fetch the object again and nothing the caller may
 rely on. A malformed ID is BAD_USER_INPUT; a well-formed one for an unknown connection is
 NOT_FOUND (as a deleted object would be).
+
+An ID is checked before it is decoded: only the base64url alphabet (with optional
+padding) and at most ``MAX_ID_LENGTH`` characters, so one ID has one spelling and a
+megabyte of garbage is refused without work. The decoded key parts may still hold
+anything (``..``, ``?``, NUL): each adapter's client turns a part into one encoded URL
+segment or refuses it (``adapters.url_segments``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key
+from adapters.url_segments import shown
+
+#: far beyond any real ID (a type, a connection name and a few UUIDs, base64url-encoded)
+MAX_ID_LENGTH = 1024
+_ALPHABET = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 NODE_TYPES = frozenset(
     {
@@ -46,7 +58,10 @@ def encode_id(type_name: str, connection: str, key: Key) -> str:
 
 def decode_id(value: str, expected: str | None = None) -> GlobalId:
     """Decode an ID; with ``expected``, an ID of another type is BAD_USER_INPUT too."""
+    if len(value) > MAX_ID_LENGTH or not _ALPHABET.fullmatch(value):
+        raise _bad(value)
     try:
+        value = value.rstrip("=")
         padded = value + "=" * (-len(value) % 4)
         text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
@@ -63,5 +78,4 @@ def decode_id(value: str, expected: str | None = None) -> GlobalId:
 
 
 def _bad(value: str) -> GatewayError:
-    shown = value if len(value) <= 80 else value[:77] + "..."
-    return GatewayError(ErrorCode.BAD_USER_INPUT, f"'{shown}' is not a valid ID")
+    return GatewayError(ErrorCode.BAD_USER_INPUT, f"'{shown(value, 80)}' is not a valid ID")

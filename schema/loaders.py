@@ -77,6 +77,13 @@ class Loaders:
         try:
             getter = getattr(self.adapter(conn), f"get_{PLURALS.get(kind, kind + 's')}")
             return list(await getter([key for _, key in keys]))
+        except GatewayError as exc:
+            if exc.code is not ErrorCode.BAD_USER_INPUT or len(keys) == 1:
+                return [exc] * len(keys)
+            # a malformed key (from a forged ID) fails the whole batch call: ask again key
+            # by key, so it fails alone and the well-formed keys batched with it still answer
+            alone = await asyncio.gather(*(self._batch_get(kind, conn, [k]) for k in keys))
+            return [answer for (answer,) in alone]
         except Exception as exc:
             return [exc] * len(keys)
 

@@ -6,7 +6,14 @@ import pytest
 
 from gateway.config import load_demo_config
 from tests.gateway_client import GatewayClient
+from tests.leak_guard import LeakGuardPlugin
 from tests.redis_server import RedisServer, running_redis
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # the whole run's log records and gateway responses are searched for secrets
+    config.pluginmanager.register(LeakGuardPlugin(), "leak-guard")
+
 
 CLICKHOUSE_TWO_ORGS = """
 [[connections]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import httpx
 from adapters.model import Vendor
 from gateway.app import create_app
 from gateway.config import GatewayConfig, parse_config
+from tests.leak_guard import GUARD, GuardedTransport
 
 #: what most tests run with: no client authentication, every caller an admin, so that
 #: a test about something else need not send a token (tests/test_auth*.py do)
@@ -30,9 +32,10 @@ class GatewayClient:
     def __init__(self, config: GatewayConfig) -> None:
         self.app = create_app(config)
         self.runtime = self.app.state.runtime
-        self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://gateway.test"
-        )
+        GUARD.register_config(config)
+        # every answer a test receives is searched for secrets (tests/leak_guard.py)
+        transport = GuardedTransport(httpx.ASGITransport(app=self.app))
+        self.http = httpx.AsyncClient(transport=transport, base_url="http://gateway.test")
 
     @classmethod
     def from_toml(cls, text: str, env: dict[str, str] | None = None) -> GatewayClient:
@@ -68,6 +71,20 @@ class GatewayClient:
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
         return data
+
+
+async def post_ascii(
+    client: GatewayClient, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``client.post`` with the body as ASCII JSON, so that variables may hold what UTF-8
+    cannot (a lone surrogate, sent as the JSON escape a JavaScript client would send)."""
+    body = json.dumps({"query": query, "variables": variables})
+    response = await client.http.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 
 import httpx
 
+from tests.leak_guard import observe_output
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -55,7 +57,13 @@ def serving(
         yield base, proc
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            output: tuple[str | None, str | None] = proc.communicate(timeout=10)
+        except ValueError:  # the test read the output itself
+            output = (None, None)
+            proc.wait(timeout=10)
+        # its log lines are searched for secrets (tests/leak_guard.py)
+        observe_output(f"output of {' '.join(command[1:])}", output)
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()

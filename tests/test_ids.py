@@ -38,5 +38,28 @@ def test_an_id_of_another_type_is_bad_user_input() -> None:
         decode_id(value, "Database")
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        encode_id("Database", "c", ("o",)) + "?x=1",  # base64 would skip what is not its own
+        encode_id("Database", "c", ("o",)) + "\n",
+        "A" * 2000,  # refused before it is decoded
+        "\ud800",
+    ],
+)
+def test_an_id_has_one_spelling_and_a_bounded_length(value: str) -> None:
+    with pytest.raises(GatewayError) as caught:
+        decode_id(value)
+
+    assert caught.value.code is ErrorCode.BAD_USER_INPUT
+    assert "\n" not in caught.value.message and len(caught.value.message) < 200
+
+
+def test_a_padded_id_is_the_same_id() -> None:
+    value = encode_id("Database", "c", ("o",))
+
+    assert decode_id(value + "=" * (-len(value) % 4)) == decode_id(value)
+
+
 def test_every_id_type_has_a_loader_kind_and_a_node_type() -> None:
     assert set(LOADER_KINDS) == set(NODE_CLASSES) == NODE_TYPES

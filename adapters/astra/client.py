@@ -22,6 +22,7 @@ from urllib.parse import quote
 import httpx
 
 from adapters.http import UpstreamHttp, VendorErrorBody
+from adapters.url_segments import problem, segment
 
 DEFAULT_BASE_URL = "https://astra.netapp.io"
 DEFAULT_PAGE_SIZE = 100
@@ -72,11 +73,6 @@ class BearerToken(httpx.Auth):
         return "BearerToken('***')"
 
 
-def _seg(value: str) -> str:
-    # IDs come from caller-supplied global IDs: never let one add path segments
-    return quote(value, safe="")
-
-
 def decode_booleans(resource: Resource) -> Resource:
     """The resource with its documented string booleans turned into real ones."""
     return {
@@ -107,7 +103,14 @@ class AstraClient:
         self.http = http
         self.account_id = account_id
         self.page_size = page_size
-        self._base = f"/accounts/{_seg(account_id)}"
+        why = problem(account_id)
+        if why is not None:
+            raise ValueError(f"account_id {why}")  # configuration: a startup error
+        self._base = f"/accounts/{quote(account_id, safe='')}"
+
+    def _seg(self, value: str) -> str:
+        # IDs come from caller-supplied global IDs: never let one add or remove segments
+        return segment(value, connection=self.http.connection.name, vendor="astra")
 
     # -- envelopes ---------------------------------------------------------------------
     async def _resource(self, path: str) -> Resource:
@@ -158,34 +161,33 @@ class AstraClient:
         return await self._collection(f"{self._base}/core/v1/roleBindings")
 
     async def tokens(self, user_id: str) -> list[Resource]:
-        return await self._collection(f"{self._base}/core/v1/users/{_seg(user_id)}/tokens")
+        return await self._collection(f"{self._base}/core/v1/users/{self._seg(user_id)}/tokens")
 
     async def token(self, user_id: str, token_id: str) -> Resource:
         return await self._resource(
-            f"{self._base}/core/v1/users/{_seg(user_id)}/tokens/{_seg(token_id)}"
+            f"{self._base}/core/v1/users/{self._seg(user_id)}/tokens/{self._seg(token_id)}"
         )
 
     async def features(self) -> list[Resource]:
         return await self._collection(f"{self._base}/core/v1/features")
 
     async def feature(self, feature_id: str) -> Resource:
-        return await self._resource(f"{self._base}/core/v1/features/{_seg(feature_id)}")
+        return await self._resource(f"{self._base}/core/v1/features/{self._seg(feature_id)}")
 
     # -- apps and their protection -----------------------------------------------------
     async def apps(self) -> list[Resource]:
         return await self._collection(f"{self._base}/k8s/v2/apps")
 
     async def app(self, app_id: str) -> Resource:
-        return await self._resource(f"{self._base}/k8s/v2/apps/{_seg(app_id)}")
+        return await self._resource(f"{self._base}/k8s/v2/apps/{self._seg(app_id)}")
 
     async def protections(self, app_id: str, collection: str) -> list[Resource]:
         """``collection`` is ``appBackups`` or ``appSnaps`` (both under v1 apps)."""
-        return await self._collection(f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{collection}")
+        return await self._collection(self._protection_path(app_id, collection))
 
     async def protection(self, app_id: str, collection: str, item_id: str) -> Resource:
-        return await self._resource(
-            f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{collection}/{_seg(item_id)}"
-        )
+        path = f"{self._protection_path(app_id, collection)}/{self._seg(item_id)}"
+        return await self._resource(path)
 
     # -- writes ------------------------------------------------------------------------
     async def _post(self, path: str, body: Resource) -> Resource:
@@ -207,13 +209,13 @@ class AstraClient:
         await self.http.request("DELETE", path)
 
     def _app_path(self, app_id: str) -> str:
-        return f"{self._base}/k8s/v2/apps/{_seg(app_id)}"
+        return f"{self._base}/k8s/v2/apps/{self._seg(app_id)}"
 
     def _protection_path(self, app_id: str, collection: str) -> str:
-        return f"{self._base}/k8s/v1/apps/{_seg(app_id)}/{_seg(collection)}"
+        return f"{self._base}/k8s/v1/apps/{self._seg(app_id)}/{self._seg(collection)}"
 
     def _user_path(self, user_id: str) -> str:
-        return f"{self._base}/core/v1/users/{_seg(user_id)}"
+        return f"{self._base}/core/v1/users/{self._seg(user_id)}"
 
     async def user(self, user_id: str) -> Resource:
         return await self._resource(self._user_path(user_id))
@@ -231,7 +233,7 @@ class AstraClient:
         return await self._post(self._protection_path(app_id, collection), body)
 
     async def delete_protection(self, app_id: str, collection: str, item_id: str) -> None:
-        await self._delete(f"{self._protection_path(app_id, collection)}/{_seg(item_id)}")
+        await self._delete(f"{self._protection_path(app_id, collection)}/{self._seg(item_id)}")
 
     async def create_user(self, body: Resource) -> Resource:
         return await self._post(f"{self._base}/core/v1/users", body)
@@ -243,14 +245,14 @@ class AstraClient:
         return await self._post(f"{self._base}/core/v1/roleBindings", body)
 
     async def replace_role_binding(self, binding_id: str, body: Resource) -> None:
-        await self._put(f"{self._base}/core/v1/roleBindings/{_seg(binding_id)}", body)
+        await self._put(f"{self._base}/core/v1/roleBindings/{self._seg(binding_id)}", body)
 
     async def create_token(self, user_id: str, body: Resource) -> Resource:
         """The new token; only this answer carries ``token``, its secret."""
         return await self._post(f"{self._user_path(user_id)}/tokens", body)
 
     async def replace_token(self, user_id: str, token_id: str, body: Resource) -> None:
-        await self._put(f"{self._user_path(user_id)}/tokens/{_seg(token_id)}", body)
+        await self._put(f"{self._user_path(user_id)}/tokens/{self._seg(token_id)}", body)
 
     async def delete_token(self, user_id: str, token_id: str) -> None:
-        await self._delete(f"{self._user_path(user_id)}/tokens/{_seg(token_id)}")
+        await self._delete(f"{self._user_path(user_id)}/tokens/{self._seg(token_id)}")

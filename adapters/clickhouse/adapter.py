@@ -163,7 +163,9 @@ class ClickHouseAdapter(ClickHouseWrites):
         return [self._map(mapping.activity, org, a) for a in bodies]
 
     async def list_plans(self, organization: Key) -> list[PlanRecord]:
-        # tiers are documented constants, not an endpoint: no upstream call
+        # tiers are documented constants, not an endpoint: no upstream call, but a forged
+        # organization key still names nothing
+        self.client.check_id(organization[0])
         return mapping.plans(self.connection, organization)
 
 

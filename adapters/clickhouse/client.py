@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.http import UpstreamHttp, VendorErrorBody
+from adapters.url_segments import query_value, segment, shown
 
 DEFAULT_BASE_URL = "https://api.clickhouse.cloud"
 DOCUMENTED_RATE_LIMIT = (10, 10.0)
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def read_error(response: httpx.Response) -> VendorErrorBody:
@@ -41,12 +41,18 @@ class ClickHouseClient:
     def __init__(self, http: UpstreamHttp) -> None:
         self.http = http
 
+    def check_id(self, value: str) -> str:
+        """``value`` if it is a UUID, as every ClickHouse ID is; else BAD_USER_INPUT."""
+        return self._id(value)
+
     def _id(self, value: str) -> str:
-        # the API answers 400 for a malformed UUID; saying so here saves a rate-limited call
-        if not _UUID.match(value):
+        # the API answers 400 for a malformed UUID; saying so here saves a rate-limited call.
+        # fullmatch, not match with "$", which would let a trailing newline through
+        if not _UUID.fullmatch(value):
             raise UpstreamError(
                 ErrorCode.BAD_USER_INPUT,
-                f"clickhouse connection '{self.http.connection.name}': '{value}' is not a UUID",
+                f"clickhouse connection '{self.http.connection.name}': '{shown(value)}' "
+                "is not a UUID",
                 connection=self.http.connection.name,
                 vendor="clickhouse",
             )
@@ -116,7 +122,13 @@ class ClickHouseClient:
         self, org: str, cloud_provider: str, region: str
     ) -> dict[str, Any]:
         # the docs name these parameters only by title; the API's own style is snake_case
-        params = {"cloud_provider": cloud_provider, "region_id": region}
+        conn = self.http.connection.name
+        params = {
+            "cloud_provider": query_value(
+                cloud_provider, connection=conn, vendor="clickhouse", what="cloud provider"
+            ),
+            "region_id": query_value(region, connection=conn, vendor="clickhouse", what="region"),
+        }
         return await self._result_object(self._org(org, "privateEndpointConfig"), params)
 
     async def keys(self, org: str) -> list[dict[str, Any]]:
@@ -144,7 +156,10 @@ class ClickHouseClient:
         return await self._list(self._org(org, "activities"), params or None)
 
     async def activity(self, org: str, activity: str) -> dict[str, Any]:
-        return await self._object(self._org(org, "activities", quote(activity, safe="")))
+        # activity IDs are opaque (not UUIDs): one encoded segment, never a dot segment
+        name = self.http.connection.name
+        part = segment(activity, connection=name, vendor="clickhouse")
+        return await self._object(self._org(org, "activities", part))
 
     # -- writes ------------------------------------------------------------------------------
     # Each answers the ``result`` of the envelope: the changed object, or None where the

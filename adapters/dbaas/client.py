@@ -26,6 +26,7 @@ import httpx
 
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.http import UpstreamHttp, VendorErrorBody
+from adapters.url_segments import shown
 
 #: where the seed's examples point; a self-hosted API has no public default
 DEFAULT_BASE_URL = "http://localhost:8000"
@@ -108,7 +109,7 @@ class DBaaSClient:
         if not _ID.fullmatch(value):
             raise UpstreamError(
                 ErrorCode.BAD_USER_INPUT,
-                f"dbaas connection '{self._conn}': '{value[:40]}' is not a DBaaS ID",
+                f"dbaas connection '{self._conn}': '{shown(value)}' is not a DBaaS ID",
                 connection=self._conn,
                 vendor="dbaas",
             )

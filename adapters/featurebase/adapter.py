@@ -93,6 +93,8 @@ class FeatureBaseAdapter(HttpAdapter):
         self.http = http
         self.login = login
         self.client = FeatureBaseClient(http)
+        #: the org of this connection's user, once known: a key or a login never moves
+        self._org_id: str | None = None
 
     async def aclose(self) -> None:
         if self.login is not None:
@@ -146,11 +148,18 @@ class FeatureBaseAdapter(HttpAdapter):
 
     # organizations -------------------------------------------------------------------
     async def list_organizations(self) -> list[OrganizationRecord]:
-        user = await self.client.current_user()
+        org_id = self._org_of(await self.client.current_user())
+        return [self._map(mapping.organization, await self.client.org(org_id))]
+
+    def _org_of(self, user: Json) -> str:
         org_id = user.get("org_id")
         if not isinstance(org_id, str) or not org_id:
             raise self.http.bad_response("current user answered without an org_id")
-        return [self._map(mapping.organization, await self.client.org(org_id))]
+        self._org_id = org_id
+        return org_id
+
+    async def _own_org(self) -> str:
+        return self._org_id or self._org_of(await self.client.current_user())
 
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]:
         async def one(key: Key) -> OrganizationRecord | None:
@@ -194,7 +203,14 @@ class FeatureBaseAdapter(HttpAdapter):
         return records
 
     async def get_backups(self, keys: Sequence[Key]) -> list[BackupRecord | None]:
-        return await self._by_parent(keys, 3, self.list_backups)
+        return await self._by_parent(keys, 3, self._backups_in_org)
+
+    async def _backups_in_org(self, database: Key) -> list[BackupRecord]:
+        # the backup list takes no org: a key naming another org (a forged ID) must not
+        # find this database's backups under it
+        if await self._database(database) is None:
+            return []
+        return await self.list_backups(database)
 
     # members (users) -----------------------------------------------------------------
     async def list_members(self, organization: Key) -> list[MemberRecord]:
@@ -258,27 +274,30 @@ class FeatureBaseAdapter(HttpAdapter):
             vendor=self.connection.vendor.value,
         )
 
-    def _org(self, key: Key) -> str:
-        if len(key) != 1:
+    # Most write paths take no org (a key acts in its user's org), so a write checks the
+    # org of its key itself: a forged ID naming another org must not act on this one's.
+    async def _org(self, key: Key) -> str:
+        if len(key) != 1 or key[0] != await self._own_org():
             raise self._not_found("such organization")
         return key[0]
 
-    def _pair(self, key: Key, what: str) -> tuple[str, str]:
-        """(org, id) of a two-part key; any other key (a hand-made ID) names nothing."""
-        if len(key) != 2:
+    async def _pair(self, key: Key, what: str) -> tuple[str, str]:
+        """(org, id) of a two-part key of this org; any other key (a hand-made ID) names
+        nothing."""
+        if len(key) != 2 or key[0] != await self._own_org():
             raise self._not_found(f"such {what}")
         return key[0], key[1]
 
     async def create_database(self, command: CreateDatabase) -> CreatedDatabase:
         shape = validation.create_database(command, self.invalid)
-        org = self._org(command.organization)
+        org = await self._org(command.organization)
         body = await self.client.create_database(mapping.create_database_body(command.name, shape))
         # the 201 answers the whole database (CREATING); there is no password to pass on
         return CreatedDatabase(self._map(mapping.database, org, body))
 
     async def update_database(self, command: UpdateDatabase) -> DatabaseRecord:
         owner_id = validation.update_database(command, self.invalid)
-        org, database_id = self._pair(command.database, "database")
+        org, database_id = await self._pair(command.database, "database")
         patch = mapping.update_database_body(command.name, owner_id)
         return self._map(
             mapping.database, org, await self.client.patch_database(database_id, patch)
@@ -291,7 +310,7 @@ class FeatureBaseAdapter(HttpAdapter):
         return await self._power(database, "stop", Operation.STOP_DATABASE)
 
     async def _power(self, database: Key, action: str, operation: Operation) -> DatabaseRecord:
-        org, database_id = self._pair(database, "database")
+        org, database_id = await self._pair(database, "database")
         try:
             body = await self.client.database_action(database_id, action)
         except UpstreamError as exc:
@@ -309,14 +328,14 @@ class FeatureBaseAdapter(HttpAdapter):
         return self._map(mapping.database, org, body)
 
     async def delete_database(self, database: Key) -> DeletedDatabase:
-        _, database_id = self._pair(database, "database")
+        _, database_id = await self._pair(database, "database")
         await self.client.delete_database(database_id)
         record = await self._database(database)  # 202 has no body: read what it did
         return DeletedDatabase(mapping.delete_outcome(record), record)
 
     async def create_api_key(self, command: CreateApiKey) -> CreatedApiKey:
         owner_id = validation.create_api_key(command, self.invalid)
-        org = self._org(command.organization)
+        org = await self._org(command.organization)
         if owner_id is None:
             owner_id = (await self.client.current_user()).get("id")
             if not isinstance(owner_id, str) or not owner_id:
@@ -338,7 +357,7 @@ class FeatureBaseAdapter(HttpAdapter):
         raise self._not_found(f"API key '{key_id}'")
 
     async def _patch_key(self, key: Key, patch: Json) -> ApiKeyRecord:
-        org, key_id = self._pair(key, "API key")
+        org, key_id = await self._pair(key, "API key")
         owner_id = await self._key_owner(org, key_id)
         return self._map(
             mapping.api_key, org, await self.client.patch_user_key(owner_id, key_id, patch)
@@ -357,13 +376,13 @@ class FeatureBaseAdapter(HttpAdapter):
 
     async def invite_member(self, command: InviteMember) -> InvitationRecord:
         validation.invite_member(command, self.invalid)
-        org = self._org(command.organization)
+        org = await self._org(command.organization)
         body = await self.client.create_invite(mapping.invite_body(command.email))
         return self._map(mapping.invitation, org, body)
 
     async def update_member_role(self, member: Key, role: MemberRole) -> MemberRecord:
         rolename = validation.member_role(role, self.invalid)
-        _, user_id = self._pair(member, "member")
+        _, user_id = await self._pair(member, "member")
         # roles can only be added: the user keeps the others, and the most privileged one
         # decides Member.role; the answer is {user_id, org_id, rolenames}, so read the user
         await self.client.add_user_roles(user_id, [rolename])
@@ -374,6 +393,6 @@ class FeatureBaseAdapter(HttpAdapter):
 
     async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord:
         validation.update_organization(command, self.invalid)
-        org = self._org(command.organization)
+        org = await self._org(command.organization)
         body = await self.client.patch_org(org, mapping.update_org_body(command.name))
         return self._map(mapping.organization, body)

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from adapters.errors import ErrorCode, UpstreamError
 from adapters.http import UpstreamHttp, VendorErrorBody
+from adapters.url_segments import segment
 
 DEFAULT_BASE_URL = "https://api.featurebase.com"
 #: a guard against a vendor that keeps answering cursors: far beyond any real org
@@ -55,15 +54,7 @@ class FeatureBaseClient:
 
     def _segment(self, value: str) -> str:
         # IDs come from callers' global IDs: never let one climb out of its path segment
-        if value in ("", ".", ".."):
-            name = self.http.connection.name
-            raise UpstreamError(
-                ErrorCode.BAD_USER_INPUT,
-                f"featurebase connection '{name}': '{value}' is not a valid identifier",
-                connection=name,
-                vendor="featurebase",
-            )
-        return quote(value, safe="")
+        return segment(value, connection=self.http.connection.name, vendor="featurebase")
 
     def _path(self, *parts: str) -> str:
         head, *rest = parts

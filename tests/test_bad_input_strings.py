@@ -1,0 +1,327 @@
+"""Injection strings and Unicode edge cases in every string argument get a clear answer.
+
+Every String and DateTime argument and input field of the schema (a test checks the list is
+complete) is given each hostile string (SQL, template, format strings, JSON in a string,
+CRLF, NUL, RTL override, zero-width, a lone surrogate, 5000 characters) in an otherwise
+valid request. The gateway may accept the value (a vendor may allow any name) or refuse it,
+but always with data or coded errors, never INTERNAL, and the upstream requests stay on the
+vendor's documented paths. IDs are covered by ``test_url_safety_ids.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from graphql import GraphQLInputObjectType, GraphQLObjectType, GraphQLScalarType, get_named_type
+
+from schema.build import build_schema
+from schema.ids import GlobalId, encode_id
+from tests.gateway_client import GatewayClient, post_ascii
+from tests.hostile_values import INJECTIONS, PATH_ATTACKS, UNICODE
+from tests.upstream_paths import malformed
+from tests.url_safety import forget, real_ids, upstream
+
+VALUES = [
+    *INJECTIONS.values(),
+    *UNICODE.values(),
+    *(PATH_ATTACKS[k] for k in ("crlf", "nul", "traversal", "very-long", "query")),
+]
+CH, FB, AS, DB = "clickhouse", "featurebase", "astra", "dbaas"
+GKE = "c1a50000-0000-4000-8000-000000000001"
+
+Real = Callable[[str], str]
+
+#: (label, vendor, document, variables with {value} at the paths, paths, covers)
+#: a path is dotted into the variables; ``covers`` names (type, field) it exercises
+QUERIES: list[tuple[str, str, str, list[str], set[tuple[str, str]]]] = [
+    (
+        "organizations-connection",
+        "query($v: String) { organizations(connection: $v) { id } }",
+        CH,
+        ["v"],
+        {("Query", "organizations.connection")},
+    ),
+    (
+        "databases-after-and-filter",
+        "query($v: String, $f: DatabaseFilter) { databases(after: $v, filter: $f) { totalCount } }",
+        CH,
+        ["v", "f.connection", "f.nameContains"],
+        {
+            ("Query", "databases.after"),
+            ("DatabaseFilter", "connection"),
+            ("DatabaseFilter", "nameContains"),
+        },
+    ),
+    (
+        "organization-children",
+        "query($v: String, $d: DateTime) { organizations { databases(after: $v) { totalCount }"
+        " activities(from: $d, to: $d) { id } } }",
+        CH,
+        ["v", "d"],
+        {
+            ("Organization", "databases.after"),
+            ("Organization", "activities.from"),
+            ("Organization", "activities.to"),
+        },
+    ),
+    (
+        "private-endpoint-config",
+        'query($p: String!, $r: String!) { organizations(connection: "clickhouse-acme") {'
+        " clickhouse { privateEndpointConfig(cloudProvider: $p, region: $r) { endpointServiceId }"
+        " } } }",
+        CH,
+        ["p", "r"],
+        {
+            ("ClickHouseOrganization", "privateEndpointConfig.cloudProvider"),
+            ("ClickHouseOrganization", "privateEndpointConfig.region"),
+        },
+    ),
+]
+
+#: (mutation, input type, vendor, baseline input, string paths in it)
+MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]]] = [
+    (
+        "createDatabase",
+        "CreateDatabaseInput",
+        CH,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "x",
+            "clickhouse": {
+                "provider": "aws",
+                "region": "us-east-1",
+                "tier": "development",
+                "ipAccessList": [{"source": "10.0.0.0/8", "description": "office"}],
+            },
+        },
+        [
+            "name",
+            "idempotencyKey",
+            "clickhouse.provider",
+            "clickhouse.region",
+            "clickhouse.tier",
+            "clickhouse.ipAccessList.0.source",
+            "clickhouse.ipAccessList.0.description",
+        ],
+    ),
+    (
+        "createDatabase",
+        "CreateDatabaseInput",
+        AS,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "x",
+            "astra": {"clusterId": GKE, "namespace": "ns"},
+        },
+        ["astra.clusterId", "astra.namespace"],
+    ),
+    (
+        "createDatabase",
+        "CreateDatabaseInput",
+        DB,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "x",
+            "dbaas": {"planId": encode_id("Plan", "dbaas", ("1",)), "environment": "1"},
+        },
+        ["dbaas.environment", "dbaas.project"],
+    ),
+    (
+        "createDatabase",
+        "CreateDatabaseInput",
+        FB,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "x",
+            "featurebase": {"shape": "8GB"},
+        },
+        ["featurebase.shape"],
+    ),
+    (
+        "updateDatabase",
+        "UpdateDatabaseInput",
+        CH,
+        lambda real: {"id": real("Database"), "name": "renamed"},
+        ["name"],
+    ),
+    (
+        "updateDatabase",
+        "UpdateDatabaseInput",
+        DB,
+        lambda real: {"id": real("Database"), "dbaas": {"project": "1"}},
+        ["dbaas.project"],
+    ),
+    (
+        "createApiKey",
+        "CreateApiKeyInput",
+        CH,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "ci",
+            "role": "ADMIN",
+            "expiresAt": "2030-01-01T00:00:00Z",
+        },
+        ["name", "expiresAt", "idempotencyKey"],
+    ),
+    (
+        "updateApiKey",
+        "UpdateApiKeyInput",
+        CH,
+        lambda real: {"id": real("ApiKey"), "name": "n", "expiresAt": "2030-01-01T00:00:00Z"},
+        ["name", "expiresAt"],
+    ),
+    (
+        "inviteMember",
+        "InviteMemberInput",
+        CH,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "email": "new@example.com",
+            "role": "MEMBER",
+        },
+        ["email", "idempotencyKey"],
+    ),
+    (
+        "updateOrganization",
+        "UpdateOrganizationInput",
+        CH,
+        lambda real: {"id": real("Organization"), "name": "n"},
+        ["name"],
+    ),
+    (
+        "createBackup",
+        "CreateBackupInput",
+        AS,
+        lambda real: {"databaseId": real("Database"), "name": "b"},
+        ["name", "idempotencyKey"],
+    ),
+    (
+        "updateBackupConfiguration",
+        "UpdateBackupConfigurationInput",
+        CH,
+        lambda real: {"databaseId": real("Database"), "startTime": "03:00"},
+        ["startTime"],
+    ),
+]
+
+
+def _with(variables: dict[str, Any], path: str, value: str) -> dict[str, Any]:
+    """``variables`` with ``value`` at the dotted ``path`` (list indexes as digits)."""
+    result = copy.deepcopy(variables)
+    *parents, last = path.split(".")
+    node: Any = result
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
+    node[last] = value
+    return result
+
+
+def _assert_clear(body: dict[str, Any], where: str) -> None:
+    errors = body.get("errors") or []
+    assert body.get("data") is not None or errors, (where, body)
+    codes = [e.get("extensions", {}).get("code") for e in errors]
+    assert all(isinstance(c, str) for c in codes) and "INTERNAL" not in codes, (where, errors)
+
+
+@pytest.mark.parametrize(("label", "document", "vendor", "paths", "covers"), QUERIES)
+async def test_hostile_strings_in_query_arguments_get_a_clear_answer(
+    demo: GatewayClient, label: str, document: str, vendor: str, paths: list[str], covers: Any
+) -> None:
+    baseline: dict[str, Any] = {"p": "aws", "r": "us-east-1"} if label.startswith("private") else {}
+    forget(demo)
+
+    for path in paths:
+        for value in VALUES:
+            body = await post_ascii(demo, document, _with(baseline, path, value))
+            _assert_clear(body, f"{label} {path}={value[:20]!r}")
+
+    assert malformed(vendor, upstream(demo, vendor)) == []
+
+
+@pytest.mark.parametrize(
+    ("mutation", "input_type", "vendor", "baseline", "paths"),
+    [pytest.param(*case, id=f"{case[0]}-{case[2]}") for case in MUTATIONS],
+)
+async def test_hostile_strings_in_mutation_inputs_get_a_clear_answer(
+    demo: GatewayClient,
+    mutation: str,
+    input_type: str,
+    vendor: str,
+    baseline: Callable[[Real], dict[str, Any]],
+    paths: list[str],
+) -> None:
+    found = await real_ids(demo)
+
+    def real(type_name: str) -> str:
+        gid: GlobalId = found[(vendor, type_name)]
+        return encode_id(gid.type_name, gid.connection, gid.key)
+
+    document = f"mutation($i: {input_type}!) {{ {mutation}(input: $i) {{ __typename }} }}"
+    forget(demo)
+
+    for path in paths:
+        for value in VALUES:
+            body = await post_ascii(demo, document, {"i": _with(baseline(real), path, value)})
+            _assert_clear(body, f"{mutation} {vendor} {path}={value[:20]!r}")
+
+    assert malformed(vendor, upstream(demo, vendor)) == []
+
+
+def test_every_string_argument_and_input_field_is_in_the_corpus() -> None:
+    schema = build_schema()._schema
+    strings = {"String", "DateTime"}
+    every: set[tuple[str, str]] = set()
+    for name, type_ in schema.type_map.items():
+        if name.startswith("__"):
+            continue
+        if isinstance(type_, GraphQLInputObjectType):
+            every |= {
+                (name, f) for f, field in type_.fields.items() if _named(field.type) in strings
+            }
+        if isinstance(type_, GraphQLObjectType):
+            every |= {
+                (name, f"{f}.{a}")
+                for f, field in type_.fields.items()
+                for a, arg in field.args.items()
+                if _named(arg.type) in strings
+            }
+    input_types = {case[0]: case[1] for case in MUTATIONS}  # mutation -> its input type
+    covered = {c for case in QUERIES for c in case[4]}
+    for mutation, input_type, _, _, paths in MUTATIONS:
+        assert input_types[mutation] == input_type
+        for path in paths:
+            covered.add(_owner(input_type, path))
+
+    assert every - covered == set()
+
+
+def _named(type_: Any) -> str | None:
+    named = get_named_type(type_)
+    return named.name if isinstance(named, GraphQLScalarType) else None
+
+
+_NESTED = {
+    "clickhouse": "ClickHouseCreateDatabaseInput",
+    "astra": "AstraCreateDatabaseInput",
+    "featurebase": "FeatureBaseCreateDatabaseInput",
+    "ipAccessList": "IpAccessEntryInput",
+}
+
+
+def _owner(input_type: str, path: str) -> tuple[str, str]:
+    """The (input type, field) a dotted path of ``input_type`` ends in."""
+    *parents, field = [p for p in path.split(".") if not p.isdigit()]
+    owner = input_type
+    for part in parents:
+        if part == "dbaas":
+            owner = (
+                "DBaaSUpdateDatabaseInput"
+                if input_type.startswith("Update")
+                else ("DBaaSCreateDatabaseInput")
+            )
+        else:
+            owner = _NESTED[part]
+    return owner, field
