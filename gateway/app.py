@@ -38,7 +38,15 @@ from gateway.auth_gate import Gate, caller_label
 from gateway.config import GatewayConfig
 from gateway.graphiql import ROUTE, local_assets
 from gateway.limits_graphql import coded_parse_error, schema_for
-from gateway.limits_http import Refusal, mutation_over_get, too_large
+from gateway.limits_http import (
+    Refusal,
+    decode_request_json,
+    is_subscription,
+    mutation_over_get,
+    request_error,
+    subscription_over_http,
+    too_large,
+)
 from gateway.metrics import GatewayMetrics
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
@@ -101,6 +109,10 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if scope["method"] not in ("GET", "POST"):
+            # before authentication: a CORS preflight carries no token
+            await request_error(405, "GraphQL is served over GET and POST")(scope, receive, send)
+            return
         try:
             caller, receive = self.gate.admit_http(scope, receive)
         except Refusal as refusal:
@@ -109,7 +121,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         scope[CALLER_SCOPE_KEY] = caller  # for the access log line
         token = current_caller.set(caller)
         try:
-            await super().__call__(scope, receive, send)
+            await self._serve_http(scope, receive, send)
             if caller is not None:
                 self.metrics.observe_caller(caller_label(caller), "admitted")
         except Refusal as refusal:  # raised while reading or checking the request
@@ -117,6 +129,17 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             await self._refuse(refusal, scope, receive, send)
         finally:
             current_caller.reset(token)
+
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # strawberry's own __call__, with its refusals as JSON errors instead of plain text
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = request_error(exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
 
     async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
         self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
@@ -149,6 +172,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         operation = self.metrics.operation_label(request_data.operation_name, request_data.query)
         tracing.name_operation(operation)
         self._check_sizes(request_data)
+        if request_data.query and is_subscription(request_data.query, request_data.operation_name):
+            raise subscription_over_http()
         started = time.perf_counter()
         try:
             result = await super().execute_single(**kwargs)
@@ -281,7 +306,8 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics.endpoint(), methods=["GET"]),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # every method: strawberry answers the others with a JSON 405, not Starlette's text
+        Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
     ]
     if assets is not None:

@@ -29,6 +29,10 @@ class LimitCode(enum.StrEnum):
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    #: the body is not a GraphQL request: not JSON, not UTF-8, not an object, no query
+    BAD_REQUEST = "BAD_REQUEST"
+    #: a GET without a query where GraphiQL is off
+    NOT_FOUND = "NOT_FOUND"
 
 
 @dataclass(frozen=True)

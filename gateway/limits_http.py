@@ -7,9 +7,12 @@ the status and one that reads only the body both understand it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 
+from cross_web import HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.responses import Response
 from starlette.types import Message, Receive
 
@@ -82,6 +85,58 @@ def too_large(what: str, limit: int) -> Refusal:
         LimitCode.PAYLOAD_TOO_LARGE,
         f"{what} is larger than {limit} bytes",
         extensions={"limit": limit},
+    )
+
+
+_CODE_BY_STATUS = {
+    404: LimitCode.NOT_FOUND,
+    405: LimitCode.METHOD_NOT_ALLOWED,
+    413: LimitCode.PAYLOAD_TOO_LARGE,
+    415: LimitCode.UNSUPPORTED_MEDIA_TYPE,
+}
+
+
+def request_error(status: int, reason: str) -> Response:
+    """Strawberry's own request-level refusals (it answers them as plain text) in the
+    gateway's JSON error shape, with a code."""
+    code = _CODE_BY_STATUS.get(status, LimitCode.BAD_REQUEST)
+    headers = {"Allow": "GET, POST"} if status == 405 else None
+    return Refusal(status, code, reason, headers=headers).response()
+
+
+def decode_request_json(data: str | bytes) -> object:
+    """A request body or ``variables`` parameter as JSON: an object (or a list, which
+    strawberry refuses as a batch); anything else is a 400, never a crash."""
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        # ValueError covers bad JSON and bytes that are not UTF-8
+        raise HTTPException(400, "the body is not valid UTF-8 JSON") from None
+    if not isinstance(value, dict | list):
+        raise HTTPException(400, "the body must be a JSON object with a 'query'")
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def is_subscription(document: str, operation_name: str | None) -> bool:
+    """Whether the operation a request runs is a subscription (documents that do not
+    parse are left to GraphQL's own errors)."""
+    try:
+        parsed = parse(document, no_location=True, max_tokens=100_000)
+    except (GraphQLError, RecursionError):
+        return False
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    return len(operations) == 1 and operations[0].operation == OperationType.SUBSCRIPTION
+
+
+def subscription_over_http() -> Refusal:
+    # strawberry would run it as a query over plain POST (its multipart transport is off)
+    return Refusal(
+        400,
+        LimitCode.BAD_REQUEST,
+        "subscriptions are served over WebSocket (graphql-transport-ws) at this path",
     )
 
 

@@ -7,9 +7,8 @@ document and the variables (injection strings in every string argument are in
 ``test_bad_input_strings.py``). Each case runs in process; a subset runs against a real
 uvicorn socket, with /healthz answered 200 after it.
 
-``HTTP_LAYER_GAPS`` lists the cases strawberry's HTTP view still answers with a plain-text
-body or an unhandled exception (a 500); they belong to ``gateway/app.py`` and are marked
-xfail (not strict: the HTTP-hardening work fixes some of them) until they are fixed there.
+Strawberry's own view answered many of these with plain text or a 500; the gateway's view
+(``gateway/app.py``, ``gateway/limits_http.py``) answers every one as a coded JSON error.
 """
 
 from __future__ import annotations
@@ -63,34 +62,9 @@ HTTP_CASES: dict[str, tuple[str, bytes, str | None]] = {
     "delete": ("DELETE", b"", JSON),
 }
 
-_PLAIN_TEXT = "strawberry answers its HTTPException as text/plain (gateway/app.py)"
-_CRASH = "an unhandled exception, a 500 over a socket (gateway/app.py: decode the body safely)"
-HTTP_LAYER_GAPS: dict[str, str] = {
-    "malformed-json": _PLAIN_TEXT,
-    "empty-body": _PLAIN_TEXT,
-    "json-array-batch": _PLAIN_TEXT,
-    "json-string": _CRASH + "; 'str' object has no attribute 'get'",
-    "json-number": _CRASH + "; 'int' object has no attribute 'get'",
-    "json-null": _CRASH + "; 'NoneType' object has no attribute 'get'",
-    "query-not-a-string": _PLAIN_TEXT,
-    "variables-not-an-object": _PLAIN_TEXT,
-    "no-query": _PLAIN_TEXT,
-    "invalid-utf8": _CRASH + "; UnicodeDecodeError",
-    "overlong-utf8": _CRASH + "; UnicodeDecodeError",
-    "deeply-nested-json": _CRASH + "; RecursionError in json.loads",
-    "text-plain": _PLAIN_TEXT,
-    "form-post": _PLAIN_TEXT,
-    "no-content-type": _PLAIN_TEXT,
-    "xml": _PLAIN_TEXT,
-    "multipart": _PLAIN_TEXT,
-    "unknown-operation-name": _PLAIN_TEXT,
-    "put": _PLAIN_TEXT,
-    "delete": _PLAIN_TEXT,
-    # strawberry allows subscriptions over POST (for its multipart transport) and, without
-    # that Accept header, executes one as a query: INTERNAL "cannot return null". The view
-    # should allow SUBSCRIPTION over POST only with the multipart transport (gateway/app.py)
-    "subscription-over-post": "a subscription over plain POST is INTERNAL (gateway/app.py)",
-}
+#: cases still answered by a plain-text body or a crash, marked xfail with the reason (none:
+#: the view answers every request-level error as JSON with a code)
+HTTP_LAYER_GAPS: dict[str, str] = {}
 
 #: GraphQL documents that must be refused or answered, never crash. The limits of issue 9
 #: ([limits]: max_document_bytes, max_tokens, max_depth, max_aliases) give these their own

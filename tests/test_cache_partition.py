@@ -20,7 +20,6 @@ import pytest
 
 from adapters.cache import MemoryBackend
 from adapters.clickhouse.seed_data import DEMO_ACCOUNTS
-from gateway.config import ConfigError, parse_config
 from schema.ids import decode_id, encode_id
 from tests.benchmarks.procs import free_port, spawn, stop, wait_ready
 from tests.gateway_client import GatewayClient, error_codes
@@ -162,14 +161,6 @@ async def test_one_connection_name_with_two_keys_on_a_shared_backend_never_cross
 # -- client tokens with different connection allowlists (issue 9's auth work) ------------
 
 
-def _auth_available() -> bool:
-    try:
-        parse_config("[auth]\nallow_anonymous = true\n" + SIMULATED, "probe.toml", {})
-    except ConfigError:
-        return False
-    return True
-
-
 TOKENS = {"acme-only": "token-acme-only-5c1f", "globex-only": "token-globex-only-9b2e"}
 
 
@@ -199,10 +190,6 @@ async def _as(gateway: GatewayClient, token: str, query: str, variables: Any = N
     return response.json()
 
 
-@pytest.mark.skipif(
-    not _auth_available(),
-    reason="needs client tokens with connection allowlists ([auth], issue 9's auth branch)",
-)
 async def test_two_client_tokens_with_different_allowlists_never_see_each_others_answers() -> None:
     async with GatewayClient.from_toml(_with_tokens()) as gateway:
         for _ in range(REPEATS):  # repeated: the second and later answers come from the cache
