@@ -150,7 +150,9 @@ def gateway_config(
             lines.append(f'{key}_env = "{variable}"')
             env[variable] = value
         lines.append("")
-    # benchmark gateways run without client authentication: every request is anonymous
+    # benchmark gateways run without client authentication: every request is anonymous,
+    # and one load generator is one caller, so the per-caller rate limit is off
+    lines += ["", "[limits]", "rate_limit_requests = 0"]
     return with_open_auth("\n".join(lines)) + extra, env
 
 
