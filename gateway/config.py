@@ -202,15 +202,28 @@ def parse_config(
     )
 
 
-def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
-    where = f"{source}: [subscriptions]"
+def _check_table(
+    raw: Any,
+    where: str,
+    keys: Mapping[str, tuple[str, type | tuple[type, ...]]],
+    wrong_type: str | None = None,
+) -> None:
+    """A top-level table: a table, of known keys, each of its type."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: must be a table")
     for key, value in raw.items():
-        if key not in SUBSCRIPTION_KEYS:
-            allowed = ", ".join(SUBSCRIPTION_KEYS)
-            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {allowed})")
-        if not _type_ok(value, SUBSCRIPTION_KEYS[key][1]) or value <= 0:
+        if key not in keys:
+            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(keys)})")
+        if not _type_ok(value, keys[key][1]):
+            problem = wrong_type or f"wrong type {type(value).__name__}"
+            raise ConfigError(f"{where}: field '{key}': {problem}")
+
+
+def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
+    where = f"{source}: [subscriptions]"
+    _check_table(raw, where, SUBSCRIPTION_KEYS, "must be a number greater than 0")
+    for key, value in raw.items():
+        if value <= 0:
             raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
     defaults = SubscriptionSettings()
     return SubscriptionSettings(
@@ -221,13 +234,7 @@ def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
 
 def _cache(raw: Any, source: str) -> CacheSettings:
     where = f"{source}: [cache]"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table")
-    for key, value in raw.items():
-        if key not in CACHE_KEYS:
-            raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(CACHE_KEYS)})")
-        if not _type_ok(value, CACHE_KEYS[key][1]):
-            raise ConfigError(f"{where}: field '{key}': wrong type {type(value).__name__}")
+    _check_table(raw, where, CACHE_KEYS)
     backend = raw.get("backend", "memory")
     if backend not in CACHE_BACKENDS:
         raise ConfigError(

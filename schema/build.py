@@ -19,18 +19,7 @@ from strawberry.types import ExecutionContext, Info
 from schema.errors import ErrorCodes
 from schema.federation import FEDERATION_VERSION, resolve_entities
 from schema.mutations import Mutation
-from schema.nodes import (
-    Activity,
-    ApiKey,
-    Backup,
-    Database,
-    DatabaseCredential,
-    FeatureFlag,
-    Invitation,
-    Member,
-    Organization,
-    Plan,
-)
+from schema.nodes import NODE_CLASSES
 from schema.query import Query
 from schema.subscriptions import Subscription
 from schema.text_input import RefuseUnencodableVariables
@@ -65,18 +54,7 @@ def make_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> Gat
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[
-            Organization,
-            Database,
-            Backup,
-            ApiKey,
-            Member,
-            Invitation,
-            Activity,
-            Plan,
-            DatabaseCredential,
-            FeatureFlag,
-        ],
+        types=list(NODE_CLASSES.values()),
         extensions=[
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
             lambda: ValidationCache(maxsize=256),

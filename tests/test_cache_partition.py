@@ -22,6 +22,7 @@ from adapters.cache import MemoryBackend
 from adapters.clickhouse.seed_data import DEMO_ACCOUNTS
 from schema.ids import decode_id, encode_id
 from tests.benchmarks.procs import free_port, spawn, stop, wait_ready
+from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.gateway_client import GatewayClient, error_codes
 
 ORGS = "query($c: String!) { organizations(connection: $c) { id name } }"
@@ -32,19 +33,7 @@ NODE = "query($id: ID!) { node(id: $id) { id ... on Database { name } } }"
 EXPECTED = {"ch-acme": "Acme Analytics", "ch-globex": "Globex Data"}
 REPEATS = 5
 
-SIMULATED = """
-[[connections]]
-name = "ch-acme"
-vendor = "clickhouse"
-simulated = true
-simulator_account = "acme"
-
-[[connections]]
-name = "ch-globex"
-vendor = "clickhouse"
-simulated = true
-simulator_account = "globex"
-"""
+SIMULATED = CLICKHOUSE_TWO_ORGS
 
 
 def _over_socket(base_url: str, names: dict[str, str]) -> tuple[str, dict[str, str]]:
