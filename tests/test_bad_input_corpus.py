@@ -62,9 +62,6 @@ HTTP_CASES: dict[str, tuple[str, bytes, str | None]] = {
     "delete": ("DELETE", b"", JSON),
 }
 
-#: cases still answered by a plain-text body or a crash, marked xfail with the reason (none:
-#: the view answers every request-level error as JSON with a code)
-HTTP_LAYER_GAPS: dict[str, str] = {}
 
 #: GraphQL documents that must be refused or answered, never crash. The limits of issue 9
 #: ([limits]: max_document_bytes, max_tokens, max_depth, max_aliases) give these their own
@@ -143,20 +140,6 @@ def assert_clear(response: httpx.Response, *, may_answer: bool = False) -> None:
     assert "INTERNAL" not in [e["extensions"]["code"] for e in errors], errors
 
 
-def _marked(cases: dict[str, Any]) -> list[Any]:
-    """The cases, those in ``HTTP_LAYER_GAPS`` marked xfail with the reason."""
-    return [
-        pytest.param(
-            name,
-            id=name,
-            marks=[pytest.mark.xfail(reason=HTTP_LAYER_GAPS[name], strict=False)]
-            if name in HTTP_LAYER_GAPS
-            else [],
-        )
-        for name in cases
-    ]
-
-
 @pytest.fixture
 async def raw() -> AsyncIterator[httpx.AsyncClient]:
     """The demo gateway, with app exceptions answered as a server would (500)."""
@@ -175,7 +158,7 @@ def _request(name: str) -> tuple[str, str, bytes, dict[str, str]]:
     return method, "/graphql", body, headers
 
 
-@pytest.mark.parametrize("name", _marked(HTTP_CASES))
+@pytest.mark.parametrize("name", list(HTTP_CASES))
 async def test_a_bad_request_body_gets_a_clear_error(raw: httpx.AsyncClient, name: str) -> None:
     method, path, body, headers = _request(name)
 
@@ -184,7 +167,7 @@ async def test_a_bad_request_body_gets_a_clear_error(raw: httpx.AsyncClient, nam
     assert_clear(response)
 
 
-@pytest.mark.parametrize("name", _marked(DOCUMENTS))
+@pytest.mark.parametrize("name", list(DOCUMENTS))
 async def test_a_bad_or_abusive_document_gets_a_clear_answer(
     raw: httpx.AsyncClient, name: str
 ) -> None:
@@ -222,7 +205,7 @@ SERVED_SUBSET = [
 ]
 
 
-def test_over_a_socket_every_case_is_clear_or_a_known_gap_and_health_stays_200(
+def test_over_a_socket_every_case_is_clear_and_health_stays_200(
     served: str,
 ) -> None:
     unclear: dict[str, str] = {}
@@ -241,4 +224,4 @@ def test_over_a_socket_every_case_is_clear_or_a_known_gap_and_health_stays_200(
             unclear[name] = f"{response.status_code} {response.text[:80]!r}"
         assert httpx.get(f"{served}/healthz", timeout=10).status_code == 200, name
 
-    assert set(unclear) <= set(HTTP_LAYER_GAPS), unclear
+    assert unclear == {}
