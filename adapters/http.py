@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import email.utils
 import functools
 import json
 import logging
+import math
 import random
 import ssl
 import time
@@ -44,6 +46,7 @@ from adapters.resilience import (
     current_deadline,
     remaining,
 )
+from adapters.scrub import Scrubber, bound
 
 __all__ = ["HttpSettings", "RatePacer", "UpstreamHttp", "VendorErrorBody", "current_request_id"]
 
@@ -71,7 +74,12 @@ class VendorErrorBody:
     retryable: bool | None = None
 
 
-ErrorReader = Callable[[httpx.Response], VendorErrorBody]
+#: reads a vendor's error body, already parsed (strict JSON, scrubbed) and known to be an
+#: object; any other body never reaches a reader
+ErrorReader = Callable[[dict[str, Any]], VendorErrorBody]
+
+#: the longest a vendor's ``id`` or request ID may be in an answer
+MAX_VENDOR_CODE = 100
 
 #: (connection, method, URL as the adapter gave it, HTTP status or "timeout" /
 #: "connect_error" / "error", seconds) for every upstream attempt, retries included
@@ -93,6 +101,11 @@ class HttpSettings:
     idempotent_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     breaker_failure_threshold: int = 5
     breaker_cooldown: float = 30.0
+    #: the largest body read from the vendor, decompressed; a larger one is refused
+    max_response_bytes: int = 16 * 1024 * 1024
+    #: the longest Retry-After (or X-RateLimit-Reset) honoured: a vendor asking for an hour
+    #: would otherwise hold every request of the connection past its deadline
+    max_retry_after: float = 60.0
 
 
 class UpstreamHttp:
@@ -151,6 +164,9 @@ class UpstreamHttp:
         self._refreshing: dict[str, asyncio.Task[None]] = {}
         #: told about every upstream attempt (metrics); set by the runtime
         self.observer: UpstreamObserver | None = None
+        #: the secrets removed from whatever the vendor says; the runtime shares one
+        #: between all connections
+        self.scrubber = Scrubber()
 
     @property
     def vendor(self) -> str:
@@ -414,10 +430,14 @@ class UpstreamHttp:
             outcome = "error"
             try:
                 async with asyncio.timeout(budget if left is None else min(budget, left)):
-                    response = await self.client.request(
+                    request = self.client.build_request(
                         method, url, params=params, json=json_body, headers=headers, timeout=timeout
                     )
-                outcome = str(response.status_code)
+                    response = await self.client.send(request, stream=True)
+                    outcome = str(response.status_code)
+                    # before the body is read: an answer may echo what was just sent
+                    self.scrubber.learn(response.request.headers)
+                    await self._read_bounded(response)
             except TimeoutError as exc:
                 outcome = "timeout"
                 if left is not None and budget >= left:
@@ -462,6 +482,34 @@ class UpstreamHttp:
         )
         return response, elapsed_ms
 
+    async def _read_bounded(self, response: httpx.Response) -> None:
+        """Read the body as a stream, refusing it once it passes ``max_response_bytes``
+        (decompressed), so a hostile or broken vendor cannot fill the gateway's memory."""
+        limit = self.settings.max_response_bytes
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise _Failed(self._too_large(response.request.method), reached_vendor=True)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _Failed(self._too_large(response.request.method), reached_vendor=True)
+                chunks.append(chunk)
+            # where httpx's own Response.aread keeps the body it read
+            response._content = b"".join(chunks)
+        finally:
+            await response.aclose()
+
+    def _too_large(self, method: str) -> UpstreamError:
+        limit = self.settings.max_response_bytes
+        return self._error(
+            ErrorCode.UPSTREAM_BAD_RESPONSE,
+            f"{method} answered a body larger than {limit} bytes; refused unread",
+            False,
+        )
+
     def _pause(self, seconds: float | None) -> None:
         """Hold the whole connection after a 429 (1 s when the vendor gives no hint)."""
         until = time.monotonic() + (seconds if seconds is not None else 1.0)
@@ -496,33 +544,82 @@ class UpstreamHttp:
         )
 
     def _status_error(self, response: httpx.Response) -> UpstreamError:
-        try:
-            body = self._read_error(response)
-        except (ValueError, KeyError, TypeError):
-            body = VendorErrorBody()
+        body = self._error_body(response)
         status = response.status_code
         text = body.message or response.reason_phrase or "error"
+        text = bound(self.scrubber.scrub(str(text)))
         return UpstreamError(
             code_for_status(status),
             f"{self.vendor} connection '{self.connection.name}' answered {status}: {text}",
             connection=self.connection.name,
             vendor=self.vendor,
             upstream_status=status,
-            vendor_code=body.vendor_code,
-            upstream_request_id=body.request_id,
+            vendor_code=self._vendor_word(body.vendor_code),
+            upstream_request_id=self._vendor_word(body.request_id),
             retryable=is_retryable_status(status) if body.retryable is None else body.retryable,
-            retry_after=_retry_after(response),
+            retry_after=_retry_after(response, self.settings.max_retry_after),
         )
+
+    def _error_body(self, response: httpx.Response) -> VendorErrorBody:
+        """What the vendor's error body says, if it is a JSON object its reader understands;
+        a list, a string, an HTML page or garbage says nothing beyond its status."""
+        try:
+            body = self._parse(response.content)
+        except _Unreadable:
+            return VendorErrorBody()
+        if not isinstance(body, dict):
+            return VendorErrorBody()
+        try:
+            return self._read_error(body)
+        except Exception:  # a reader meeting a shape it never expected: still a status error
+            log.info("%s: unreadable error body", self.connection.name, exc_info=True)
+            return VendorErrorBody()
+
+    def _vendor_word(self, value: object) -> str | None:
+        """A vendor code or request ID fit to show: a short scrubbed string, or nothing."""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        return bound(self.scrubber.scrub(str(value)), MAX_VENDOR_CODE)
 
     def bad_response(self, what: str) -> UpstreamError:
         """The vendor answered 2xx with a body we cannot read."""
         return self._error(ErrorCode.UPSTREAM_BAD_RESPONSE, what, False)
 
     def json(self, response: httpx.Response) -> Any:
+        """The body as strict JSON with every known secret scrubbed out of its strings.
+        ``NaN``, ``Infinity`` and numbers too large for a float become null: a caller's
+        ``JSON.parse`` refuses them, and one vendor's record must not spoil the answer."""
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise self.bad_response(f"{response.request.method} answered non-JSON") from exc
+            return self._parse(response.content)
+        except _Unreadable as exc:
+            raise self.bad_response(f"{response.request.method} answered {exc}") from None
+
+    def text(self, response: httpx.Response) -> str:
+        """A non-JSON body (ClickHouse's Prometheus text) with known secrets scrubbed."""
+        return self.scrubber.scrub(response.text)
+
+    def _parse(self, content: bytes) -> Any:
+        try:
+            body = json.loads(content, parse_constant=_null, parse_float=_finite_float)
+            return self.scrubber.scrub_json(body) if self.scrubber.needs_scrub(content) else body
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise _Unreadable("non-JSON") from None
+        except RecursionError:
+            raise _Unreadable("JSON nested too deeply") from None
+
+
+class _Unreadable(Exception):
+    """A body that is no JSON the gateway will read."""
+
+
+def _null(constant: str) -> None:
+    # NaN, Infinity, -Infinity: Python's json reads them, no browser does
+    return None
+
+
+def _finite_float(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 @functools.cache
@@ -538,15 +635,33 @@ def _rebuild(entry: CachedResponse, url: str) -> httpx.Response:
     return httpx.Response(entry.status, headers=headers, content=entry.body, request=request)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: httpx.Response, cap: float) -> float | None:
+    """The vendor's wait hint in seconds, within ``[0, cap]``: Retry-After as seconds or an
+    HTTP date, else X-RateLimit-Reset as seconds or an epoch time. A value that is not a
+    finite number is no hint."""
     for header in ("Retry-After", "X-RateLimit-Reset"):
         value = response.headers.get(header)
-        if value is not None:
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                continue
+        if value is None:
+            continue
+        seconds = _seconds_from(value.strip())
+        if seconds is not None:
+            return min(max(0.0, seconds), cap)
     return None
+
+
+def _seconds_from(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return when.timestamp() - time.time()
+    if not math.isfinite(number):
+        return None
+    # an epoch time (rate-limit resets), not a duration: no duration is 30 years long
+    return number - time.time() if number > 1e9 else number
 
 
 class _Failed(Exception):

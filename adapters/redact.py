@@ -1,4 +1,5 @@
-"""Remove secrets from vendor records before they leave the adapter as ``raw``."""
+"""Remove secrets from vendor records before they leave the adapter as ``raw``: by the
+field's name, and passwords inside URLs."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ import re
 from typing import Any
 
 REDACTED = "[redacted]"
+#: field names that hold a secret, wherever the word sits in the name (``secretAccessKey``,
+#: ``db_passwd``, ``connectionString``, ``headers.Authorization``); ``Key`` alone is not one:
+#: ``keyId`` and ``keySuffix`` name keys rather than being them
 _SECRET_KEY = re.compile(
-    r"(password|secret|token|encryptionkey|private_?key|credential_?value|apikey)$",
+    r"secret|passw|pwd|token|authorization|cookie|connection_?string|private_?key"
+    r"|access_?key|api_?key(?!_?(id|suffix|name|prefix)$)|credential_?value|encryption_?key",
     re.IGNORECASE,
 )
+#: nesting deeper than any vendor record: the rest is cut, so ``raw`` stays serialisable
+MAX_DEPTH = 32
+TOO_DEEP = "[nested too deeply]"
 #: the password part of ``scheme://user:password@host`` in any string (DBaaS endpoints)
 _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)(?P<pw>[^@/\s]+)@")
 #: what vendors put where the password goes (DBaaS: ``<user>:<password>``); not a secret
@@ -27,15 +35,22 @@ def redact_url_password(text: str) -> str:
     return _URL_PASSWORD.sub(replace, text)
 
 
-def redact(value: Any) -> Any:
-    """A copy of ``value`` with every secret-named field's value replaced."""
+def redact(value: Any, depth: int = 0) -> Any:
+    """A copy of ``value`` with every secret-named field's value replaced and URL passwords
+    removed. Known secret values are already gone: the upstream policy scrubs every body."""
+    if depth > MAX_DEPTH:
+        return TOO_DEEP
     if isinstance(value, dict):
         return {
-            k: (REDACTED if _SECRET_KEY.search(str(k)) and v not in (None, "") else redact(v))
+            k: (
+                REDACTED
+                if _SECRET_KEY.search(str(k)) and v not in (None, "")
+                else redact(v, depth + 1)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [redact(v) for v in value]
+        return [redact(v, depth + 1) for v in value]
     if isinstance(value, str) and "://" in value:
         return redact_url_password(value)
     return value

@@ -47,6 +47,10 @@ class ConfigField:
     secret: bool = False
     #: one group of alternatives, e.g. FeatureBase's API key vs. username + password
     group: str | None = None
+    #: a secret field that names its holder (a key ID, a user name) rather than proving it:
+    #: read from the environment like a secret, but vendors show it as a name, so it is
+    #: not scrubbed from what they say
+    names_holder: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class ConnectionSettings:
     http: HttpSettings = field(default_factory=HttpSettings)
     #: the cross-request cache view the runtime attaches before building the adapter
     cache: ConnectionCache | None = field(default=None, compare=False)
+
+    def credentials(self, spec: VendorSpec) -> list[str]:
+        """The configured values that prove identity: what must never reach a caller."""
+        holders = {f.name for f in spec.fields if f.names_holder}
+        return [s.reveal() for name, s in self.secrets.items() if name not in holders]
 
     @property
     def info(self) -> ConnectionInfo:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -141,6 +142,16 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
 
+    def encode_json(self, data: object) -> str:
+        """Strict JSON, over HTTP and WebSocket alike: a non-finite number (which vendors'
+        bodies are cleaned of, but a resolver could still compute) becomes null rather
+        than ``NaN``, which no browser parses."""
+        try:
+            return json.dumps(data, separators=(",", ":"), allow_nan=False)
+        except ValueError:
+            log.error("an answer held a non-finite number; sent as null")
+            return json.dumps(_finite(data), separators=(",", ":"), allow_nan=False)
+
     async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
         self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
         await refusal.response()(scope, receive, send)
@@ -240,6 +251,16 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _without_suggestions(error: GraphQLError) -> GraphQLError:

@@ -53,6 +53,15 @@ COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     ),
     "breaker_failure_threshold": ("consecutive failures that open the breaker (default 5)", int),
     "breaker_cooldown_seconds": ("how long an open breaker fails fast (default 30)", (int, float)),
+    "max_response_bytes": (
+        "largest vendor body read, decompressed; a larger one is UPSTREAM_BAD_RESPONSE "
+        "(default 16777216)",
+        int,
+    ),
+    "max_retry_after_seconds": (
+        "longest vendor Retry-After / X-RateLimit-Reset honoured (default 60)",
+        (int, float),
+    ),
 }
 
 #: keys of the optional top-level [cache] table: (description, type)
@@ -408,6 +417,7 @@ def _http_settings(
         "rate_limit_window_seconds",
         "retry_backoff_seconds",
         "breaker_cooldown_seconds",
+        "max_retry_after_seconds",
     )
     for key in positive:
         if key in raw and raw[key] <= 0:
@@ -417,6 +427,7 @@ def _http_settings(
         "rate_limit_requests",
         "retry_attempts",
         "breaker_failure_threshold",
+        "max_response_bytes",
     ):
         if key in raw and raw[key] < 1:
             raise ConfigError(f"{where}: field '{key}': must be at least 1")
@@ -443,6 +454,8 @@ def _http_settings(
             raw.get("breaker_failure_threshold", defaults.breaker_failure_threshold)
         ),
         breaker_cooldown=float(raw.get("breaker_cooldown_seconds", defaults.breaker_cooldown)),
+        max_response_bytes=int(raw.get("max_response_bytes", defaults.max_response_bytes)),
+        max_retry_after=float(raw.get("max_retry_after_seconds", defaults.max_retry_after)),
     )
 
 

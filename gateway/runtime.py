@@ -19,6 +19,7 @@ from adapters.fault_spec import FaultSpec
 from adapters.http import UpstreamObserver
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
+from adapters.scrub import Scrubber
 from gateway import tracing
 from gateway.config import CacheSettings, ConfigError, GatewayConfig
 
@@ -43,6 +44,8 @@ class Runtime:
     upstream_observer: UpstreamObserver | None = None
     #: OpenTelemetry TracerProvider for upstream spans; None: the global one
     tracer_provider: Any = None
+    #: every secret the gateway holds or has sent, scrubbed from whatever vendors say
+    scrubber: Scrubber = field(default_factory=Scrubber)
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
@@ -73,7 +76,11 @@ class Runtime:
             )
             settings = dataclasses.replace(settings, cache=cache)
         adapter = spec.build(settings, sim)
+        self.scrubber.add(*settings.credentials(spec))
         for http in adapter.upstreams():
+            # one scrubber for every connection: no vendor's text shows any connection's key
+            self.scrubber.merge(http.scrubber)
+            http.scrubber = self.scrubber
             http.observer = self.upstream_observer
             tracing.instrument_client(http.client, self.tracer_provider)
         return adapter

@@ -35,10 +35,9 @@ _PROBLEM_NUMBER = re.compile(r"/problems/(\d+)$")
 Resource = dict[str, Any]
 
 
-def read_error(response: httpx.Response) -> VendorErrorBody:
+def read_error(body: dict[str, Any]) -> VendorErrorBody:
     """An RFC 7807 problem: the number (or title) is the vendor code, the correlation ID
     the upstream request id, and the invalid parameters are spelled out in the message."""
-    body = response.json()
     problem_type = str(body.get("type") or "")
     title = body.get("title")
     number = _PROBLEM_NUMBER.search(problem_type)

@@ -22,8 +22,7 @@ DOCUMENTED_RATE_LIMIT = (10, 10.0)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-def read_error(response: httpx.Response) -> VendorErrorBody:
-    body = response.json()
+def read_error(body: dict[str, Any]) -> VendorErrorBody:
     return VendorErrorBody(
         message=body.get("error"),
         vendor_code=None,
@@ -116,7 +115,7 @@ class ClickHouseClient:
 
     async def prometheus(self, org: str, service: str) -> str:
         response = await self.http.get(self._org(org, "services", self._id(service), "prometheus"))
-        return response.text
+        return self.http.text(response)
 
     async def organization_private_endpoint_config(
         self, org: str, cloud_provider: str, region: str

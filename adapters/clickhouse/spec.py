@@ -45,7 +45,13 @@ SPEC = VendorSpec(
     title="ClickHouse Cloud",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
-        ConfigField("key_id", "API key ID (HTTP Basic user name)", secret=True, group="key"),
+        ConfigField(
+            "key_id",
+            "API key ID (HTTP Basic user name)",
+            secret=True,
+            group="key",
+            names_holder=True,
+        ),
         ConfigField("key_secret", "API key secret (HTTP Basic password)", secret=True, group="key"),
     ),
     build=build,

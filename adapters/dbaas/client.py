@@ -44,16 +44,13 @@ UNIQUE, UNIQUE_TOGETHER = "unique", "unique_together"
 Body = dict[str, Any]
 
 
-def read_error(response: httpx.Response) -> VendorErrorBody:
+def read_error(body: dict[str, Any]) -> VendorErrorBody:
     """``{"detail": ...}``, or DRF field errors ``{"<field>": [...]}`` / ``{"__all__": [...]}``.
 
     DRF sends no error codes; a uniqueness message gets Django's own code for it
     (``unique`` on a field, ``unique_together`` under ``__all__``) so a write can tell
     "already exists" from other 400s.
     """
-    body = response.json()
-    if not isinstance(body, dict):
-        return VendorErrorBody()
     detail = body.get("detail")
     if isinstance(detail, str):
         return VendorErrorBody(message=detail)

@@ -43,7 +43,9 @@ SPEC = VendorSpec(
     title="DBaaS",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
-        ConfigField("username", "HTTP Basic user name", secret=True, group="basic"),
+        ConfigField(
+            "username", "HTTP Basic user name", secret=True, group="basic", names_holder=True
+        ),
         ConfigField("password", "HTTP Basic password", secret=True, group="basic"),
         ConfigField(
             "organization_name",

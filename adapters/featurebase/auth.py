@@ -38,11 +38,8 @@ REFUSED_LOGIN_BACKOFF_SECONDS = 60.0
 _REFUSED_STATUSES = frozenset({400, 401, 403})
 
 
-def read_identity_error(response: httpx.Response) -> VendorErrorBody:
+def read_identity_error(body: dict[str, Any]) -> VendorErrorBody:
     """Cognito's ``{"__type", "message"}``, or the API's ``{"code", "message"}`` form."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return VendorErrorBody()
     code = body.get("__type") or body.get("code")
     message = body.get("message") or body.get("Message")
     return VendorErrorBody(
@@ -77,6 +74,8 @@ class LoginSession:
         clock: Callable[[], float],
     ) -> None:
         self._identity = identity
+        # the password goes out in a body, where the policy's header learning cannot see it
+        identity.scrubber.add(password)
         self._url = identity_url
         self._username = username
         self._password = password

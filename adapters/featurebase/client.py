@@ -30,10 +30,7 @@ RETRYABLE_CODES = frozenset({"ResourceThroughputExceeded", "IncorrectState"})
 Json = dict[str, Any]
 
 
-def read_error(response: httpx.Response) -> VendorErrorBody:
-    body = response.json()
-    if not isinstance(body, dict):
-        return VendorErrorBody()
+def read_error(body: dict[str, Any]) -> VendorErrorBody:
     message = body.get("message")
     text = message if isinstance(message, str) else None
     code = body.get("code")

@@ -81,7 +81,9 @@ SPEC = VendorSpec(
     default_base_url=DEFAULT_BASE_URL,
     fields=(
         ConfigField("api_key", "API key secret (sent as X-API-Key)", secret=True, group="api_key"),
-        ConfigField("username", "login user name (email)", secret=True, group="login"),
+        ConfigField(
+            "username", "login user name (email)", secret=True, group="login", names_holder=True
+        ),
         ConfigField("password", "login password", secret=True, group="login"),
         ConfigField(
             "identity_url",
