@@ -16,7 +16,7 @@ from adapters.astra.simulator import DEMO_ACCOUNTS, AstraSimulator
 from adapters.cache import kinds_by_segment
 from adapters.http import UpstreamHttp
 from adapters.model import Vendor
-from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
 def page_size(settings: ConnectionSettings) -> int:

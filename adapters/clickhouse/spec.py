@@ -15,7 +15,7 @@ from adapters.clickhouse.client import (
 from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.http import UpstreamHttp
 from adapters.model import Vendor
-from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
 def build(settings: ConnectionSettings, simulator: ClickHouseSimulator | None) -> ClickHouseAdapter:

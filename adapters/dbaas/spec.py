@@ -11,7 +11,7 @@ from adapters.dbaas.seed_data import DEMO_ACCOUNTS
 from adapters.dbaas.simulator import DBaaSSimulator
 from adapters.http import UpstreamHttp
 from adapters.model import Vendor
-from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
 def build(settings: ConnectionSettings, simulator: DBaaSSimulator | None) -> DBaaSAdapter:

@@ -21,7 +21,7 @@ from adapters.featurebase.client import DEFAULT_BASE_URL, read_error
 from adapters.featurebase.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
 from adapters.http import UpstreamHttp
 from adapters.model import Vendor
-from adapters.registry import ConfigField, ConnectionSettings, VendorSpec
+from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
 def _credentials(settings: ConnectionSettings) -> dict[str, str]:
