@@ -41,9 +41,11 @@ from gateway.graphiql import ROUTE, local_assets
 from gateway.limits_graphql import coded_parse_error, schema_for
 from gateway.limits_http import (
     Refusal,
+    bad_request,
     decode_request_json,
     is_subscription,
     mutation_over_get,
+    operation_problem,
     request_error,
     subscription_over_http,
     too_large,
@@ -51,6 +53,7 @@ from gateway.limits_http import (
 from gateway.metrics import GatewayMetrics
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
+from gateway.ws_operations import GatewayTransportWS
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
@@ -66,6 +69,8 @@ _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view behind the gateway's door: content type, caller, rate and
     size checks come first (``_admit``); then our context, limits and error codes."""
+
+    graphql_transport_ws_handler_class = GatewayTransportWS
 
     def __init__(
         self, runtime: Runtime, metrics: GatewayMetrics, graphiql_page: str | None = None
@@ -85,6 +90,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.metrics = metrics
         self.request_timeout = config.server.request_timeout
         self.production = config.server.production
+        self.introspection = config.server.introspection_enabled
         self.limits = config.limits
         self.gate = Gate(config.auth, config.limits)
         self.idempotency = IdempotencyStore()
@@ -180,9 +186,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
+        self._check_sizes(request_data)
+        # before anything reads operationName as a name: strawberry's view does not check it
+        problem = operation_problem(request_data.query, request_data.operation_name)
+        if problem is not None:
+            raise bad_request(problem)
         operation = self.metrics.operation_label(request_data.operation_name, request_data.query)
         tracing.name_operation(operation)
-        self._check_sizes(request_data)
         if request_data.query and is_subscription(request_data.query, request_data.operation_name):
             raise subscription_over_http()
         started = time.perf_counter()
@@ -228,6 +238,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             idempotency=self.idempotency,
             caller=caller,
             pollers=self.pollers,
+            introspection=self.introspection,
         )
 
     def _visible(self, caller: Caller) -> Mapping[str, Adapter]:

@@ -45,6 +45,8 @@ TOKEN_KEYS = {
     "sha256": "the hex SHA-256 of the token",
     "role": "viewer, operator or admin",
     "connections": "the connections this token sees (default all)",
+    "federation": "a federation router's token: reads _service { sdl } with introspection off "
+    "(default false)",
 }
 PROXY_KEYS = {
     "addresses": "the proxy's addresses or networks",
@@ -71,6 +73,7 @@ class ClientToken:
     digest: bytes
     role: Role
     connections: frozenset[str] | None = None
+    federation: bool = False
 
     def __repr__(self) -> str:  # the digest is not a secret, but it has no place in logs
         return f"ClientToken({self.name!r}, {self.role.label})"
@@ -143,7 +146,9 @@ class Authenticator:
                 found = candidate
         if found is None:
             raise Unauthenticated("invalid token")
-        return Caller(found.name, found.role, found.connections, via="token")
+        return Caller(
+            found.name, found.role, found.connections, via="token", federation=found.federation
+        )
 
 
 def _proxied(proxy: TrustedProxy, headers: Mapping[str, str]) -> Caller:
@@ -219,11 +224,15 @@ def _tokens(raw_tokens: list[Any], known: set[str]) -> tuple[ClientToken, ...]:
             )
         if "role" not in raw:
             raise ValueError(f"{where}: field 'role': missing (viewer, operator or admin)")
+        federation = raw.get("federation", False)
+        if not isinstance(federation, bool):
+            raise ValueError(f"{where}: field 'federation': must be true or false")
         token = ClientToken(
             name,
             bytes.fromhex(digest),
             _role(raw["role"], f"{where}: field 'role'"),
             _allowlist(raw, known, where),
+            federation,
         )
         for other in tokens:
             if other.name == name:

@@ -118,17 +118,51 @@ def decode_request_json(data: str | bytes) -> object:
 
 
 @functools.lru_cache(maxsize=256)
-def is_subscription(document: str, operation_name: str | None) -> bool:
-    """Whether the operation a request runs is a subscription (documents that do not
-    parse are left to GraphQL's own errors)."""
+def _operations(document: str) -> tuple[tuple[str | None, OperationType], ...] | None:
+    """The (name, type) of each operation of a document; None when it does not parse
+    (GraphQL's own errors say why)."""
     try:
         parsed = parse(document, no_location=True, max_tokens=100_000)
     except (GraphQLError, RecursionError):
-        return False
-    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+        return None
+    return tuple(
+        (d.name.value if d.name else None, d.operation)
+        for d in parsed.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+
+
+def is_subscription(document: str, operation_name: str | None) -> bool:
+    """Whether the operation a request runs is a subscription (documents that do not
+    parse are left to GraphQL's own errors)."""
+    operations = _operations(document) or ()
     if operation_name is not None:
-        operations = [o for o in operations if o.name and o.name.value == operation_name]
-    return len(operations) == 1 and operations[0].operation == OperationType.SUBSCRIPTION
+        operations = tuple(o for o in operations if o[0] == operation_name)
+    return len(operations) == 1 and operations[0][1] == OperationType.SUBSCRIPTION
+
+
+def operation_problem(document: object, operation_name: object) -> str | None:
+    """What is wrong with the choice of the operation to run, over any transport: an
+    ``operationName`` that is not a string (strawberry crashed on it), one the document
+    does not have, or none for a document of several operations (strawberry ran the
+    first; GraphQL over HTTP requires an error). Documents that do not parse are left
+    to GraphQL's own errors."""
+    if operation_name is not None and not isinstance(operation_name, str):
+        return "operationName must be a string or null"
+    operations = _operations(document) if isinstance(document, str) else None
+    if operations is None:
+        return None
+    if operation_name is None and len(operations) > 1:
+        return (
+            f"the document has {len(operations)} operations: name the one to run in operationName"
+        )
+    if operation_name is not None and operation_name not in (o[0] for o in operations):
+        return f'Unknown operation named "{operation_name[:100]}".'
+    return None
+
+
+def bad_request(message: str) -> Refusal:
+    return Refusal(400, LimitCode.BAD_REQUEST, message)
 
 
 def subscription_over_http() -> Refusal:

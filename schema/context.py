@@ -35,6 +35,14 @@ class GatewayContext:
     connection_params: dict[str, Any] | None = None
     #: the subscriptions' upstream pollers, shared by every request of one process
     pollers: PollerHub = field(default_factory=PollerHub)
+    #: the server answers introspection (not in production): its schema is no secret
+    introspection: bool = False
+
+    @property
+    def may_read_sdl(self) -> bool:
+        """``_service { sdl }`` is the whole schema: readable wherever introspection is,
+        and by a federation router's token (docs/federation.md)."""
+        return self.introspection or self.caller.federation
 
     @cached_property
     def loaders(self) -> Loaders:

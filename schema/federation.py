@@ -6,16 +6,26 @@ resolves exactly like ``node(id:)``, through the request's by-key loaders, so a 
 representations cost one adapter batch per connection, not a hundred lookups. Whatever
 is wrong with one representation (not an object, not an entity type, no string ``id``, a
 malformed or unknown ID) fails that entity alone: null in its place and a coded error.
+
+``_service { sdl }`` is the whole schema. strawberry answers it to anyone; ours
+(``ServiceField``, which strawberry uses instead of its own) answers where introspection
+is on, and to callers whose token is a federation router's (``federation = true``);
+anyone else gets FORBIDDEN, so production keeps its schema hidden.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Final, Literal
 
+import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.printer import print_schema
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
 from adapters.errors import ErrorCode, GatewayError
+from schema.context import context_of
 from schema.lookup import load_record
 
 #: the lowest federation version with every directive we use (@key): a router or
@@ -73,3 +83,41 @@ def _parse(info: Info, representation: Any) -> tuple[type[Entity], str]:
 
 def _bad(message: str) -> GatewayError:
     return GatewayError(ErrorCode.BAD_USER_INPUT, message)
+
+
+@strawberry.type(name="_Service")
+class Service:
+    # no descriptions: the type and field print exactly as federation's own
+    @strawberry.field
+    def sdl(self, info: Info) -> str:
+        return print_schema(info.schema)
+
+
+class ReadsSdl(FieldExtension):
+    """Refuses the field with FORBIDDEN unless the request may read the schema."""
+
+    def _check(self, info: Info) -> None:
+        if not context_of(info).may_read_sdl:
+            raise GatewayError(
+                ErrorCode.FORBIDDEN,
+                "the schema is not public here: _service needs a federation token",
+            )
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        self._check(info)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        self._check(info)
+        return await next_(source, info, **kwargs)
+
+
+@strawberry.type
+class ServiceField:
+    """Query's ``_service``; strawberry adds its own only to a Query without one."""
+
+    @strawberry.field(name="_service", extensions=[ReadsSdl()])
+    def service(self) -> Service:
+        return Service()

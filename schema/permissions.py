@@ -62,6 +62,9 @@ class Caller:
     connections: frozenset[str] | None = None
     #: how the caller proved who they are: "token", "proxy" or "anonymous"
     via: str = "token"
+    #: a federation router's token: reads the subgraph SDL (``_service``) even where
+    #: introspection is off
+    federation: bool = False
 
     def may_see(self, connection: str) -> bool:
         return self.connections is None or connection in self.connections

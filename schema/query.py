@@ -17,6 +17,7 @@ from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.context import GatewayContext, context_of
+from schema.federation import ServiceField
 from schema.loaders import load_many_settled
 from schema.lookup import load_record
 from schema.nodes import (
@@ -87,7 +88,7 @@ async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseReco
 
 
 @strawberry.type(description="Read the organizations, databases and more of every vendor")
-class Query:
+class Query(ServiceField):
     @strawberry.field(description="Any object by its global ID")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)  # type: ignore[no-any-return]

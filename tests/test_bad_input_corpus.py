@@ -58,6 +58,10 @@ HTTP_CASES: dict[str, tuple[str, bytes, str | None]] = {
         b'{"query": "query A { __typename }", "operationName": "Z"}',
         JSON,
     ),
+    "operation-name-number": ("POST", b'{"query": "{ __typename }", "operationName": 5}', JSON),
+    "operation-name-object": ("POST", b'{"query": "{ __typename }", "operationName": {}}', JSON),
+    "operation-name-list": ("POST", b'{"query": "{ __typename }", "operationName": ["A"]}', JSON),
+    "operation-name-true": ("POST", b'{"query": "{ __typename }", "operationName": true}', JSON),
     "put": ("PUT", b'{"query": "{ __typename }"}', JSON),
     "delete": ("DELETE", b"", JSON),
 }
@@ -88,9 +92,9 @@ DOCUMENTS: dict[str, str] = {
     "two-operations-no-name": "query A { __typename } query B { __typename }",
     "subscription-over-post": 'subscription { databaseStatusChanged(id: "x") { status } }',
 }
-LIMIT_CODES: dict[str, str] = {}  # e.g. "thousands-of-aliases": "TOO_MANY_ALIASES"
+LIMIT_CODES: dict[str, str] = {"two-operations-no-name": "BAD_REQUEST"}
 #: answered with data while no limit refuses them
-MAY_ANSWER = {"thousands-of-aliases", "huge-document", "two-operations-no-name"}
+MAY_ANSWER = {"thousands-of-aliases", "huge-document"}
 
 #: (document, variables) with variables of the wrong type or shape
 VARIABLES: dict[str, tuple[str, Any]] = {

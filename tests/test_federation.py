@@ -7,6 +7,7 @@ subgraph through Apollo's own router is in tests/federation/test_composition.py.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from graphql import ObjectTypeDefinitionNode, StringValueNode, parse
 from schema.build import SDL_PATH
 from schema.federation import MAX_REPRESENTATIONS
 from schema.ids import decode_id, encode_id
+from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.gateway_client import GatewayClient, error_codes
 
 ORG = r"/v1/organizations/[0-9a-f-]{36}"
@@ -230,3 +232,52 @@ async def test_too_many_representations_are_refused(clickhouse: GatewayClient) -
     assert body["data"] is None
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert len(clickhouse.simulator("clickhouse").log.entries) == 0
+
+
+# --- cost -----------------------------------------------------------------------------
+
+#: each Database costs name 1 + backups (1 + 10 backups x id 1) = 12 with these limits
+SIZED = "[limits]\nmax_cost = 500\ndefault_list_size = 10\n"
+DATABASE_COST = """query($r: [_Any!]!) {
+  _entities(representations: $r) { ... on Database { name backups { id } } } }"""
+
+
+def literal(reps: list[dict[str, str]]) -> str:
+    """DATABASE_COST with the representations written in the document."""
+    items = ", ".join(f'{{__typename: "{r["__typename"]}", id: "{r["id"]}"}}' for r in reps)
+    selection = "{ ... on Database { name backups { id } } }"
+    return f"{{ _entities(representations: [{items}]) {selection} }}"
+
+
+@pytest.fixture
+async def sized() -> AsyncIterator[tuple[GatewayClient, dict[str, str]]]:
+    """Two ClickHouse connections with a small max_cost, and one database representation."""
+    async with GatewayClient.from_toml(CLICKHOUSE_TWO_ORGS + SIZED) as client:
+        listing = await client.data("{ databases(first: 1) { nodes { id } } }")
+        yield client, representations([listing["databases"]["nodes"][0]["id"]])[0]
+
+
+async def test_entities_cost_one_item_per_representation_in_a_variable(
+    sized: tuple[GatewayClient, dict[str, str]],
+) -> None:
+    client, database = sized
+
+    one = await client.post(DATABASE_COST, {"r": [database]})
+    many = await client.post(DATABASE_COST, {"r": [database] * 100})
+
+    assert "errors" not in one, one["errors"]
+    assert error_codes(many) == ["QUERY_TOO_COMPLEX"]
+    assert many["errors"][0]["extensions"]["cost"] == 1 + 100 * 12
+
+
+async def test_entities_cost_one_item_per_representation_in_a_literal_list(
+    sized: tuple[GatewayClient, dict[str, str]],
+) -> None:
+    client, database = sized
+
+    one = await client.post(literal([database]))
+    many = await client.post(literal([database] * 100))
+
+    assert "errors" not in one, one["errors"]
+    assert error_codes(many) == ["QUERY_TOO_COMPLEX"]
+    assert many["errors"][0]["extensions"]["cost"] == 1 + 100 * 12
