@@ -47,6 +47,8 @@ class ConfigField:
     secret: bool = False
     #: one group of alternatives, e.g. FeatureBase's API key vs. username + password
     group: str | None = None
+    #: an http(s) URL, checked as ``base_url`` is (no credentials, query or fragment)
+    url: bool = False
 
 
 @dataclass(frozen=True)
