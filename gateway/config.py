@@ -88,6 +88,11 @@ CACHE_KEYS: dict[str, tuple[str, Kind]] = {
         "longest wait for one Redis operation before falling back to memory (default 1)",
         POSITIVE_SECONDS,
     ),
+    "key_secret_env": (
+        "the environment variable holding the secret that keys the cache's credential "
+        "fingerprints (HMAC-SHA-256); required with Redis, the same on every instance",
+        str,
+    ),
     "ttl": ("table: seconds each resource kind stays fresh; 0 = never cached", dict),
     "stale": (
         "table: seconds after the TTL a stale answer is still served while one refresh "
@@ -109,6 +114,9 @@ SUBSCRIPTION_KEYS: dict[str, tuple[str, Kind]] = {
         POSITIVE_SECONDS,
     ),
 }
+#: a Redis cache key shorter than this is refused: it is all that keeps an operator who
+#: can list Redis keys from testing guessed credentials against their fingerprints
+MIN_CACHE_KEY_CHARS = 32
 
 
 class ConfigError(Exception):
@@ -124,6 +132,9 @@ class CacheSettings:
     #: Redis operations slower than this count as Redis being away
     timeout: float = 1.0
     policy: CachePolicy = field(default_factory=CachePolicy)
+    #: keys the credential fingerprints in cache scopes (``[cache] key_secret_env``);
+    #: None: a random key per process (the memory backend; Redis requires one)
+    key_secret: Secret | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,7 @@ def parse_config(
         limits = parse_limits(data.get("limits", {}))
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    cache = _cache(data.get("cache", {}), source)
+    cache = _cache(data.get("cache", {}), source, env)
     subscriptions = _subscriptions(data.get("subscriptions", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
@@ -277,7 +288,7 @@ def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
     )
 
 
-def _cache(raw: Any, source: str) -> CacheSettings:
+def _cache(raw: Any, source: str, env: Mapping[str, str]) -> CacheSettings:
     where = f"{source}: [cache]"
     values = _read_table(raw, where, CACHE_KEYS)
     backend = values.get("backend", "memory")
@@ -306,7 +317,30 @@ def _cache(raw: Any, source: str) -> CacheSettings:
             ttl={**DEFAULT_TTLS, **_seconds_by_kind(values.get("ttl", {}), f"{where}.ttl")},
             stale=_seconds_by_kind(values.get("stale", {}), f"{where}.stale"),
         ),
+        key_secret=_cache_key(values.get("key_secret_env"), backend, where, env),
     )
+
+
+def _cache_key(name: str | None, backend: str, where: str, env: Mapping[str, str]) -> Secret | None:
+    """The secret keying credential fingerprints: required with Redis, whose keys anyone
+    with Redis access can list, and the same on every instance sharing it."""
+    field_where = f"{where}: field 'key_secret_env'"
+    if name is None:
+        if backend == "redis":
+            raise ConfigError(
+                f'{field_where}: missing (required with backend = "redis"): name an '
+                "environment variable holding a random secret every instance sharing the "
+                "Redis is given, e.g. from openssl rand -hex 32 (docs/operations.md)"
+            )
+        return None
+    secret = _secret_from_env(name, field_where, env)
+    if len(secret.reveal()) < MIN_CACHE_KEY_CHARS:
+        raise ConfigError(
+            f"{field_where}: {env_variable(name)} holds fewer than "
+            f"{MIN_CACHE_KEY_CHARS} characters; use a random secret, e.g. from "
+            "openssl rand -hex 32"
+        )
+    return secret
 
 
 def _seconds_by_kind(raw: Mapping[str, Any], where: str) -> dict[str, float]:

@@ -242,6 +242,18 @@ def test_a_secret_pasted_into_an_env_field_is_refused_without_echoing_it(
     assert "not shown" in lines[0]
 
 
+@pytest.mark.parametrize("secret", PASTED_SECRETS[:2])
+def test_a_secret_pasted_into_the_cache_key_field_is_refused_without_echoing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str
+) -> None:
+    text = f'[cache]\nkey_secret_env = "{secret}"\n' + SIMULATED + OPEN_AUTH
+
+    code, path, lines, out = check_config(tmp_path, capsys, text)
+
+    assert_one_config_error(code, lines, path, "[cache]: field 'key_secret_env': ")
+    assert secret not in lines[0] and secret not in out
+
+
 def test_the_real_command_never_prints_a_pasted_secret(tmp_path: Path) -> None:
     secret = "Zq8vR2mLk4pW7tY3uB9xQe"
     path = tmp_path / "gw.toml"
@@ -496,3 +508,38 @@ def test_a_plain_http_identity_url_starts_with_a_warning(
         "dbaas-gateway: WARNING: connection 'fb': identity_url is plain http to another "
         "host: its credentials and answers cross the network unencrypted; use https"
     ]
+
+
+# -- the cache key secret ------------------------------------------------------------------
+
+
+def test_a_redis_cache_without_a_key_secret_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = '[cache]\nbackend = "redis"\nurl = "redis://127.0.0.1:6379/0"\n' + SIMULATED
+    code, path, lines, _ = check_config(tmp_path, capsys, text + OPEN_AUTH)
+
+    assert_one_config_error(
+        code,
+        lines,
+        path,
+        "[cache]: field 'key_secret_env': missing (required with backend = \"redis\")",
+    )
+
+
+def test_a_short_cache_key_secret_is_refused_without_echoing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GW_CACHE_KEY", "short-key-5f1c")
+    text = '[cache]\nkey_secret_env = "GW_CACHE_KEY"\n' + SIMULATED + OPEN_AUTH
+
+    code, path, lines, _ = check_config(tmp_path, capsys, text)
+
+    assert_one_config_error(
+        code,
+        lines,
+        path,
+        "[cache]: field 'key_secret_env': environment variable GW_CACHE_KEY holds fewer "
+        "than 32 characters",
+    )
+    assert "short-key-5f1c" not in lines[0]
