@@ -2,7 +2,9 @@
 requests and instances, invalidation by writes, and each connection's rate limit.
 
 Everything is keyed by a *scope*: the connection name plus a fingerprint of its credential,
-so two callers with different credentials never share an entry, even against one URL. Each
+so two callers with different credentials never share an entry, even against one URL. The
+fingerprint is keyed (HMAC-SHA-256 with a per-deployment secret): whoever can list the keys
+of a shared Redis cannot test guessed credentials against it offline. Each
 vendor classifies its GET paths into resource kinds (``VendorSpec.resource_kind``); the kind
 picks the TTL and stale-while-revalidate window, and ``None`` means never cached (anything
 that can carry a secret). A write invalidates every cached GET on its own path, below it and
@@ -16,6 +18,7 @@ is wall-clock time, so instances agree on freshness.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -230,14 +233,17 @@ def affected(url: str, written: str) -> bool:
     return path == target or path.startswith(target + "/") or target.startswith(path + "/")
 
 
-def fingerprint(parts: Sequence[str]) -> str:
-    """A short stable digest of what identifies a credential: equal across instances, and
-    not reversible into the secret."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
+#: hex digits of a fingerprint: 128 bits, no collision between credentials in practice
+FINGERPRINT_HEX = 32
+
+
+def fingerprint(key: bytes, parts: Sequence[str]) -> str:
+    """A digest of what identifies a credential, keyed by ``key``: equal across the
+    instances given the same key, not reversible into the secret, and not testable
+    against a guessed secret without the key."""
+    # JSON: unambiguous however the parts are split ("a", "bc" is not "ab", "c")
+    message = json.dumps(list(parts), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
 
 
 @dataclass(frozen=True)

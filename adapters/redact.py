@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
 #: field names that hold a secret, wherever the word sits in the name (``secretAccessKey``,
@@ -33,6 +34,18 @@ def redact_url_password(text: str) -> str:
         return f"{match['head']}{REDACTED}@"
 
     return _URL_PASSWORD.sub(replace, text)
+
+
+def public_url(url: str) -> str:
+    """``url`` as callers may see it: scheme, host, port and path, never user info, query
+    or fragment (where a credential could sit). The configuration refuses those in a
+    base URL already; this is the second lock."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return REDACTED
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def redact(value: Any, depth: int = 0) -> Any:

@@ -48,6 +48,8 @@ class ConfigField:
     secret: bool = False
     #: one group of alternatives, e.g. FeatureBase's API key vs. username + password
     group: str | None = None
+    #: an http(s) URL, checked as ``base_url`` is (no credentials, query or fragment)
+    url: bool = False
     #: a secret field that names its holder (a key ID, a user name) rather than proving it:
     #: read from the environment like a secret, but vendors show it as a name, so it is
     #: not scrubbed from what they say

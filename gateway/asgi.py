@@ -12,12 +12,13 @@ they share the cache, single-flight and each connection's rate limit.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from starlette.applications import Starlette
 
 from gateway.app import create_app
-from gateway.config import CONFIG_ENV, load_config, load_demo_config
+from gateway.config import CONFIG_ENV, config_warnings, load_config, load_demo_config
 from gateway.observability import configure_logging
 
 
@@ -29,4 +30,7 @@ def app() -> Starlette:
         os.environ.get("DBAAS_GATEWAY_LOG_FORMAT", "json"),
     )
     path = os.environ.get(CONFIG_ENV)
-    return create_app(load_config(path) if path else load_demo_config())
+    config = load_config(path) if path else load_demo_config()
+    for warning in config_warnings(config):
+        logging.getLogger("dbaas_gateway").warning("%s", warning.removeprefix("WARNING: "))
+    return create_app(config)

@@ -59,6 +59,12 @@ ANONYMOUS = "anonymous"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+#: a trusted network with a shorter prefix than this holds more than a proxy's addresses
+#: (wider than a /8 of IPv4, a /32 of IPv6): allowed, but said at startup
+BROAD_PREFIX = {4: 8, 6: 32}
+#: where an IPv4 client appears on a dual-stack socket (``::ffff:192.0.2.1``)
+_IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+
 #: the caller of the request being served, for log lines (never a token)
 current_caller: contextvars.ContextVar[Caller | None] = contextvars.ContextVar(
     "current_caller", default=None
@@ -274,6 +280,37 @@ def _trusted_proxy(raw: Any, known: set[str]) -> TrustedProxy:
         _role(raw.get("default_role", "viewer"), f"{where}: field 'default_role'"),
         _allowlist(raw, known, where),
     )
+
+
+def proxy_warnings(proxy: TrustedProxy) -> list[str]:
+    """A line per trusted network so broad that clients, not just the proxy, may be in it:
+    any of them could name itself any user with any role. Legitimate where only the proxy
+    can reach the gateway (a private network, a sidecar), dangerous anywhere else."""
+    warnings = []
+    for network in proxy.networks:
+        covers = _broad(network)
+        if covers is not None:
+            warnings.append(
+                f"WARNING: [auth.trusted_proxy] addresses: '{network}' covers {covers}: any "
+                "client connecting from there can name itself any user and role; list "
+                "only the proxy's own addresses"
+            )
+    return warnings
+
+
+def _broad(network: Network) -> str | None:
+    """What ``network`` covers when it is too broad to hold only proxies, else None."""
+    version, prefix = network.version, network.prefixlen
+    if isinstance(network, ipaddress.IPv6Network):
+        if network.supernet_of(_IPV4_MAPPED) and prefix > 0:
+            return "every IPv4 address (as ::ffff:a.b.c.d)"
+        if network.subnet_of(_IPV4_MAPPED):  # an IPv4 network in IPv6 clothes
+            version, prefix = 4, prefix - _IPV4_MAPPED.prefixlen
+    if prefix == 0:
+        return "every address" if version == network.version else "every IPv4 address"
+    if prefix < BROAD_PREFIX[version]:
+        return f"2^{(32 if version == 4 else 128) - prefix} addresses"
+    return None
 
 
 def _allowlist(raw: Mapping[str, Any], known: set[str], where: str) -> frozenset[str] | None:

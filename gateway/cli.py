@@ -6,17 +6,37 @@ import argparse
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from adapters.fault_spec import FaultSpec, parse_fault_specs
 from adapters.model import Vendor
 from adapters.sim_scale import Scale
-from gateway.config import CONFIG_ENV, ConfigError, GatewayConfig, load_config, load_demo_config
+from gateway.config import (
+    CONFIG_ENV,
+    ConfigError,
+    GatewayConfig,
+    config_warnings,
+    load_config,
+    load_demo_config,
+)
+from gateway.config_values import Number
 from gateway.runtime import check_buildable
 from gateway.server_settings import PROFILES
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _number(rule: Number) -> Callable[[str], Any]:
+    """An argparse ``type`` reading an option as the configuration reads a number."""
+
+    def number(text: str) -> Any:
+        try:
+            return rule.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return number
 
 
 def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -37,7 +57,7 @@ def _add_serve_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
     parser.add_argument(
         "--transition-seconds",
-        type=float,
+        type=_number(Number()),
         default=default(3.0),
         metavar="SECONDS",
         help="how long simulated vendor work (create, start, stop, delete) takes (default 3)",
@@ -109,7 +129,7 @@ def _add_simulator_command(commands: Any) -> None:
     sim.add_argument("--scale", metavar="ORGSxDBS", help="seed 2x25: 2 orgs of 25 databases")
     sim.add_argument("--seed", type=int, default=0, help="seed of the scaled data (default 0)")
     sim.add_argument("--rate-limit", metavar="N/SECONDS", help="ClickHouse: answer 429 beyond")
-    sim.add_argument("--latency-ms", type=float, default=0.0, help="delay every answer")
+    sim.add_argument("--latency-ms", type=_number(Number()), default=0.0, help="delay every answer")
     sim.add_argument("--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS)
 
 
@@ -158,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "check-config":
             config = load_config(args.path)
             check_buildable(config)
+            for warning in config_warnings(config):
+                print(f"dbaas-gateway: {warning}", file=sys.stderr)
             print(
                 f"{args.path}: OK, {len(config.connections)} connection(s): "
                 + ", ".join(f"{c.name} ({c.vendor.value})" for c in config.connections)
@@ -264,7 +286,7 @@ def startup_lines(config: GatewayConfig, where: str) -> list[str]:
         f"profile {server.profile}: introspection {_on(server.introspection_enabled)}, "
         f"GraphiQL {_on(server.graphiql_enabled)}"
     )
-    return lines
+    return lines + config_warnings(config)
 
 
 def _on(flag: bool) -> str:

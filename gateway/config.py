@@ -24,7 +24,19 @@ from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, 
 from gateway.auth import AUTH_KEYS as AUTH_KEYS
 from gateway.auth import PROXY_KEYS as PROXY_KEYS
 from gateway.auth import TOKEN_KEYS as TOKEN_KEYS
-from gateway.auth import AuthSettings, parse_auth
+from gateway.auth import AuthSettings, parse_auth, proxy_warnings
+from gateway.config_values import (
+    COUNT,
+    POSITIVE_SECONDS,
+    SECONDS,
+    Kind,
+    check_http_url,
+    check_value,
+    env_name,
+    env_variable,
+    plain_http_off_host,
+    secret_problem,
+)
 from gateway.limits import LIMIT_KEYS as LIMIT_KEYS
 from gateway.limits import LimitSettings, parse_limits
 from gateway.server_settings import SERVER_KEYS as SERVER_KEYS
@@ -34,50 +46,61 @@ CONFIG_ENV = "DBAAS_GATEWAY_CONFIG"
 DEMO_CONFIG = Path(__file__).with_name("demo.toml")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 
-#: keys every connection may have, whatever its vendor: (description, type)
-COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+#: keys every connection may have, whatever its vendor: (description, kind)
+COMMON_KEYS: dict[str, tuple[str, Kind]] = {
     "name": ("unique connection name; appears in IDs and errors", str),
     "vendor": ("one of: " + ", ".join(v.value for v in Vendor), str),
     "base_url": ("the vendor API's base URL (not with simulated = true)", str),
     "simulated": ("talk to the built-in simulator in-process instead of the vendor", bool),
     "simulator_account": ("which seeded simulator account to use (simulated only)", str),
-    "connect_timeout_seconds": ("TCP/TLS connect timeout (default 5)", (int, float)),
-    "read_timeout_seconds": ("read timeout per upstream request (default 30)", (int, float)),
-    "max_concurrency": ("concurrent upstream requests on this connection (default 8)", int),
-    "rate_limit_requests": ("requests per window (default: vendor's documented limit)", int),
-    "rate_limit_window_seconds": ("the rate limit's window in seconds", (int, float)),
-    "retry_attempts": ("attempts per idempotent request, the first included (default 3)", int),
+    "connect_timeout_seconds": ("TCP/TLS connect timeout (default 5)", POSITIVE_SECONDS),
+    "read_timeout_seconds": ("read timeout per upstream request (default 30)", POSITIVE_SECONDS),
+    "max_concurrency": ("concurrent upstream requests on this connection (default 8)", COUNT),
+    "rate_limit_requests": ("requests per window (default: vendor's documented limit)", COUNT),
+    "rate_limit_window_seconds": ("the rate limit's window in seconds", POSITIVE_SECONDS),
+    "retry_attempts": ("attempts per idempotent request, the first included (default 3)", COUNT),
     "retry_backoff_seconds": (
         "first retry's maximum backoff, doubling (default 0.2)",
-        (int, float),
+        POSITIVE_SECONDS,
     ),
-    "breaker_failure_threshold": ("consecutive failures that open the breaker (default 5)", int),
-    "breaker_cooldown_seconds": ("how long an open breaker fails fast (default 30)", (int, float)),
+    "breaker_failure_threshold": (
+        "consecutive failures that open the breaker (default 5)",
+        COUNT,
+    ),
+    "breaker_cooldown_seconds": (
+        "how long an open breaker fails fast (default 30)",
+        POSITIVE_SECONDS,
+    ),
     "max_response_bytes": (
         "largest vendor body read, decompressed; a larger one is UPSTREAM_BAD_RESPONSE "
         "(default 16777216)",
-        int,
+        COUNT,
     ),
     "max_retry_after_seconds": (
         "longest vendor Retry-After / X-RateLimit-Reset honoured (default 60)",
-        (int, float),
+        POSITIVE_SECONDS,
     ),
 }
 
-#: keys of the optional top-level [cache] table: (description, type)
-CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+#: keys of the optional top-level [cache] table: (description, kind)
+CACHE_KEYS: dict[str, tuple[str, Kind]] = {
     "enabled": ("cache upstream GET answers across requests (default true)", bool),
     "backend": ('"memory" (default: this process) or "redis" (shared by every instance)', str),
     "url": ('the Redis URL, e.g. "redis://127.0.0.1:6379/0" (with backend = "redis")', str),
-    "max_entries": ("entries the memory backend keeps, least recently used first out", int),
+    "max_entries": ("entries the memory backend keeps, least recently used first out", COUNT),
     "instances": (
         "gateway processes sharing the Redis; while it is unreachable each paces a vendor "
         "to its rate limit / instances (default 1)",
-        int,
+        COUNT,
     ),
     "timeout_seconds": (
         "longest wait for one Redis operation before falling back to memory (default 1)",
-        (int, float),
+        POSITIVE_SECONDS,
+    ),
+    "key_secret_env": (
+        "the environment variable holding the secret that keys the cache's credential "
+        "fingerprints (HMAC-SHA-256); required with Redis, the same on every instance",
+        str,
     ),
     "ttl": ("table: seconds each resource kind stays fresh; 0 = never cached", dict),
     "stale": (
@@ -89,17 +112,20 @@ CACHE_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
 CACHE_BACKENDS = ("memory", "redis")
 TOP_LEVEL_KEYS = ("connections", "server", "cache", "subscriptions", "auth", "limits")
 
-#: keys of the optional top-level [subscriptions] table: (description, type)
-SUBSCRIPTION_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+#: keys of the optional top-level [subscriptions] table: (description, kind)
+SUBSCRIPTION_KEYS: dict[str, tuple[str, Kind]] = {
     "poll_interval_seconds": (
         "how often a subscribed resource is read upstream, shared by its subscribers (default 5)",
-        (int, float),
+        POSITIVE_SECONDS,
     ),
     "max_backoff_seconds": (
         "longest wait between polls after upstream failures, doubling up to it (default 60)",
-        (int, float),
+        POSITIVE_SECONDS,
     ),
 }
+#: a Redis cache key shorter than this is refused: it is all that keeps an operator who
+#: can list Redis keys from testing guessed credentials against their fingerprints
+MIN_CACHE_KEY_CHARS = 32
 
 
 class ConfigError(Exception):
@@ -115,6 +141,9 @@ class CacheSettings:
     #: Redis operations slower than this count as Redis being away
     timeout: float = 1.0
     policy: CachePolicy = field(default_factory=CachePolicy)
+    #: keys the credential fingerprints in cache scopes (``[cache] key_secret_env``);
+    #: None: a random key per process (the memory backend; Redis requires one)
+    key_secret: Secret | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -146,6 +175,12 @@ def load_config(
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        # the bytes themselves are not shown: they may be part of a secret
+        raise ConfigError(
+            f"{source}: not UTF-8 text (byte {exc.start + 1} is not valid UTF-8); "
+            "TOML files are UTF-8: save it as UTF-8"
+        ) from None
     return parse_config(
         text, source, os.environ if env is None else env, base_dir=Path(path).parent
     )
@@ -175,7 +210,7 @@ def parse_config(
         limits = parse_limits(data.get("limits", {}))
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    cache = _cache(data.get("cache", {}), source)
+    cache = _cache(data.get("cache", {}), source, env)
     subscriptions = _subscriptions(data.get("subscriptions", {}), source)
     raw_connections = data.get("connections")
     if not isinstance(raw_connections, list) or not raw_connections:
@@ -211,71 +246,110 @@ def parse_config(
     )
 
 
-def _check_table(
-    raw: Any,
-    where: str,
-    keys: Mapping[str, tuple[str, type | tuple[type, ...]]],
-    wrong_type: str | None = None,
-) -> None:
-    """A top-level table: a table, of known keys, each of its type."""
+def config_warnings(config: GatewayConfig) -> list[str]:
+    """Legitimate but dangerous choices, said once at startup (and by check-config)."""
+    warnings: list[str] = []
+    for connection in config.connections:
+        if connection.simulated:
+            continue
+        urls = {"base_url": connection.base_url}
+        for f in VENDORS[connection.vendor].fields:
+            if f.url and f.name in connection.options:
+                urls[f.name] = connection.options[f.name]
+        for key, url in urls.items():
+            if plain_http_off_host(url):
+                warnings.append(
+                    f"WARNING: connection '{connection.name}': {key} is plain http to "
+                    "another host: its credentials and answers cross the network "
+                    "unencrypted; use https"
+                )
+    if config.auth.trusted_proxy is not None:
+        warnings += proxy_warnings(config.auth.trusted_proxy)
+    return warnings
+
+
+def _read_table(
+    raw: Any, where: str, keys: Mapping[str, tuple[str, Kind]], *, others_allowed: bool = False
+) -> dict[str, Any]:
+    """A table's values, each checked against its declared kind (numbers by the one
+    reader, ``config_values.Number``); unknown keys refused unless ``others_allowed``."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: must be a table")
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in keys:
+            if others_allowed:
+                continue
             raise ConfigError(f"{where}: unknown field '{key}' (allowed: {', '.join(keys)})")
-        if not _type_ok(value, keys[key][1]):
-            problem = wrong_type or f"wrong type {type(value).__name__}"
-            raise ConfigError(f"{where}: field '{key}': {problem}")
+        try:
+            values[key] = check_value(value, keys[key][1])
+        except ValueError as exc:
+            raise ConfigError(f"{where}: field '{key}': {exc}") from None
+    return values
 
 
 def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
-    where = f"{source}: [subscriptions]"
-    _check_table(raw, where, SUBSCRIPTION_KEYS, "must be a number greater than 0")
-    for key, value in raw.items():
-        if value <= 0:
-            raise ConfigError(f"{where}: field '{key}': must be a number greater than 0")
+    values = _read_table(raw, f"{source}: [subscriptions]", SUBSCRIPTION_KEYS)
     defaults = SubscriptionSettings()
     return SubscriptionSettings(
-        poll_interval=float(raw.get("poll_interval_seconds", defaults.poll_interval)),
-        max_backoff=float(raw.get("max_backoff_seconds", defaults.max_backoff)),
+        poll_interval=values.get("poll_interval_seconds", defaults.poll_interval),
+        max_backoff=values.get("max_backoff_seconds", defaults.max_backoff),
     )
 
 
-def _cache(raw: Any, source: str) -> CacheSettings:
+def _cache(raw: Any, source: str, env: Mapping[str, str]) -> CacheSettings:
     where = f"{source}: [cache]"
-    _check_table(raw, where, CACHE_KEYS)
-    backend = raw.get("backend", "memory")
+    values = _read_table(raw, where, CACHE_KEYS)
+    backend = values.get("backend", "memory")
     if backend not in CACHE_BACKENDS:
         raise ConfigError(
             f"{where}: field 'backend': unknown backend '{backend}' "
             f"(known: {', '.join(CACHE_BACKENDS)})"
         )
-    url = raw.get("url")
+    url = values.get("url")
     if backend == "redis":
         if url is None:
             raise ConfigError(f"{where}: field 'url': missing (required with backend = \"redis\")")
-        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        if _scheme(url) not in ("redis", "rediss", "unix"):
             raise ConfigError(f"{where}: field 'url': not a redis://, rediss:// or unix:// URL")
     elif url is not None:
         raise ConfigError(f"{where}: field 'url': only with backend = \"redis\"")
-    for key in ("max_entries", "instances"):
-        if key in raw and raw[key] < 1:
-            raise ConfigError(f"{where}: field '{key}': must be at least 1")
-    if "timeout_seconds" in raw and raw["timeout_seconds"] <= 0:
-        raise ConfigError(f"{where}: field 'timeout_seconds': must be greater than 0")
     defaults = CacheSettings()
     return CacheSettings(
         backend=backend,
         url=url,
-        max_entries=int(raw.get("max_entries", defaults.max_entries)),
-        instances=int(raw.get("instances", defaults.instances)),
-        timeout=float(raw.get("timeout_seconds", defaults.timeout)),
+        max_entries=values.get("max_entries", defaults.max_entries),
+        instances=values.get("instances", defaults.instances),
+        timeout=values.get("timeout_seconds", defaults.timeout),
         policy=CachePolicy(
-            enabled=bool(raw.get("enabled", True)),
-            ttl={**DEFAULT_TTLS, **_seconds_by_kind(raw.get("ttl", {}), f"{where}.ttl")},
-            stale=_seconds_by_kind(raw.get("stale", {}), f"{where}.stale"),
+            enabled=values.get("enabled", True),
+            ttl={**DEFAULT_TTLS, **_seconds_by_kind(values.get("ttl", {}), f"{where}.ttl")},
+            stale=_seconds_by_kind(values.get("stale", {}), f"{where}.stale"),
         ),
+        key_secret=_cache_key(values.get("key_secret_env"), backend, where, env),
     )
+
+
+def _cache_key(name: str | None, backend: str, where: str, env: Mapping[str, str]) -> Secret | None:
+    """The secret keying credential fingerprints: required with Redis, whose keys anyone
+    with Redis access can list, and the same on every instance sharing it."""
+    field_where = f"{where}: field 'key_secret_env'"
+    if name is None:
+        if backend == "redis":
+            raise ConfigError(
+                f'{field_where}: missing (required with backend = "redis"): name an '
+                "environment variable holding a random secret every instance sharing the "
+                "Redis is given, e.g. from openssl rand -hex 32 (docs/operations.md)"
+            )
+        return None
+    secret = _secret_from_env(name, field_where, env)
+    if len(secret.reveal()) < MIN_CACHE_KEY_CHARS:
+        raise ConfigError(
+            f"{field_where}: {env_variable(name)} holds fewer than "
+            f"{MIN_CACHE_KEY_CHARS} characters; use a random secret, e.g. from "
+            "openssl rand -hex 32"
+        )
+    return secret
 
 
 def _seconds_by_kind(raw: Mapping[str, Any], where: str) -> dict[str, float]:
@@ -285,9 +359,10 @@ def _seconds_by_kind(raw: Mapping[str, Any], where: str) -> dict[str, float]:
             raise ConfigError(
                 f"{where}: unknown resource kind '{kind}' (known: {', '.join(DEFAULT_TTLS)})"
             )
-        if not _type_ok(value, (int, float)) or value < 0:
-            raise ConfigError(f"{where}: field '{kind}': must be a number of seconds >= 0")
-        seconds[kind] = float(value)
+        try:
+            seconds[kind] = SECONDS.read(value)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: field '{kind}': {exc}") from None
     return seconds
 
 
@@ -317,12 +392,10 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
             raise ConfigError(
                 f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})"
             )
-    for key, (_, kind) in COMMON_KEYS.items():
-        if key in raw and not _type_ok(raw[key], kind):
-            raise ConfigError(f"{where}: field '{key}': wrong type {type(raw[key]).__name__}")
+    common = _read_table(raw, where, COMMON_KEYS, others_allowed=True)
 
-    simulated = bool(raw.get("simulated", False))
-    account = raw.get("simulator_account")
+    simulated = common.get("simulated", False)
+    account = common.get("simulator_account")
     if account is not None and not simulated:
         raise ConfigError(f"{where}: field 'simulator_account': only with simulated = true")
     if account is not None and account not in spec.simulator_accounts:
@@ -330,7 +403,7 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
             f"{where}: field 'simulator_account': unknown account '{account}' "
             f"(known: {', '.join(spec.simulator_accounts)})"
         )
-    base_url = raw.get("base_url")
+    base_url = common.get("base_url")
     if base_url is None:
         if not simulated:
             raise ConfigError(f"{where}: field 'base_url': missing")
@@ -346,7 +419,7 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
         simulator_account=account,
         options=options,
         secrets=secrets,
-        http=_http_settings(raw, spec, simulated, where),
+        http=_http_settings(common, spec, simulated, where),
     )
 
 
@@ -372,18 +445,31 @@ def _vendor_fields(
         if f.group is not None:
             groups_given.setdefault(f.group, set()).add(f.name)
         if not f.secret:
+            if f.url:
+                _check_url(value, f"{where}: field '{key}'")
             options[f.name] = value
         else:
             # a simulated connection may name credentials too (to try a wrong key, say)
-            secret = env.get(value)
-            if not secret:
-                raise ConfigError(
-                    f"{where}: field '{key}': environment variable {value} is not set"
-                )
-            secrets[f.name] = Secret(secret)
+            secrets[f.name] = _secret_from_env(value, f"{where}: field '{key}'", env)
     if not simulated or groups_given:
         _check_groups(spec.fields, groups_given, where)
     return options, secrets
+
+
+def _secret_from_env(value: Any, where: str, env: Mapping[str, str]) -> Secret:
+    """The secret in the environment variable a ``*_env`` field names. A value that is
+    no variable name (a secret pasted in its place, likely) is never repeated."""
+    try:
+        name = env_name(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    secret = env.get(name)
+    if not secret:
+        raise ConfigError(f"{where}: {env_variable(name)} is not set")
+    problem = secret_problem(secret)
+    if problem is not None:
+        raise ConfigError(f"{where}: {env_variable(name)} {problem}")
+    return Secret(secret)
 
 
 def _check_groups(fields: tuple[ConfigField, ...], given: dict[str, set[str]], where: str) -> None:
@@ -408,34 +494,15 @@ def _check_groups(fields: tuple[ConfigField, ...], given: dict[str, set[str]], w
 
 
 def _http_settings(
-    raw: Mapping[str, Any], spec: VendorSpec, simulated: bool, where: str
+    values: Mapping[str, Any], spec: VendorSpec, simulated: bool, where: str
 ) -> HttpSettings:
+    """``values``: the connection's common keys, read (every number finite, in range)."""
     defaults = HttpSettings()
-    positive = (
-        "connect_timeout_seconds",
-        "read_timeout_seconds",
-        "rate_limit_window_seconds",
-        "retry_backoff_seconds",
-        "breaker_cooldown_seconds",
-        "max_retry_after_seconds",
-    )
-    for key in positive:
-        if key in raw and raw[key] <= 0:
-            raise ConfigError(f"{where}: field '{key}': must be greater than 0")
-    for key in (
-        "max_concurrency",
-        "rate_limit_requests",
-        "retry_attempts",
-        "breaker_failure_threshold",
-        "max_response_bytes",
-    ):
-        if key in raw and raw[key] < 1:
-            raise ConfigError(f"{where}: field '{key}': must be at least 1")
     # simulators enforce no limit unless a test asks, so demo mode is not paced
     rate_limit = None if simulated else spec.documented_rate_limit
-    if "rate_limit_requests" in raw or "rate_limit_window_seconds" in raw:
-        requests = raw.get("rate_limit_requests", rate_limit[0] if rate_limit else None)
-        window = raw.get("rate_limit_window_seconds", rate_limit[1] if rate_limit else None)
+    if "rate_limit_requests" in values or "rate_limit_window_seconds" in values:
+        requests = values.get("rate_limit_requests", rate_limit[0] if rate_limit else None)
+        window = values.get("rate_limit_window_seconds", rate_limit[1] if rate_limit else None)
         if requests is None or window is None:
             raise ConfigError(
                 f"{where}: field 'rate_limit_requests': give both rate_limit_requests "
@@ -443,32 +510,31 @@ def _http_settings(
             )
         rate_limit = (int(requests), float(window))
     return HttpSettings(
-        connect_timeout=float(raw.get("connect_timeout_seconds", defaults.connect_timeout)),
-        read_timeout=float(raw.get("read_timeout_seconds", defaults.read_timeout)),
-        max_concurrency=int(raw.get("max_concurrency", defaults.max_concurrency)),
+        connect_timeout=values.get("connect_timeout_seconds", defaults.connect_timeout),
+        read_timeout=values.get("read_timeout_seconds", defaults.read_timeout),
+        max_concurrency=values.get("max_concurrency", defaults.max_concurrency),
         rate_limit=rate_limit,
-        retry_attempts=int(raw.get("retry_attempts", defaults.retry_attempts)),
-        retry_backoff=float(raw.get("retry_backoff_seconds", defaults.retry_backoff)),
+        retry_attempts=values.get("retry_attempts", defaults.retry_attempts),
+        retry_backoff=values.get("retry_backoff_seconds", defaults.retry_backoff),
         idempotent_methods=defaults.idempotent_methods | spec.idempotent_methods,
-        breaker_failure_threshold=int(
-            raw.get("breaker_failure_threshold", defaults.breaker_failure_threshold)
+        breaker_failure_threshold=values.get(
+            "breaker_failure_threshold", defaults.breaker_failure_threshold
         ),
-        breaker_cooldown=float(raw.get("breaker_cooldown_seconds", defaults.breaker_cooldown)),
-        max_response_bytes=int(raw.get("max_response_bytes", defaults.max_response_bytes)),
-        max_retry_after=float(raw.get("max_retry_after_seconds", defaults.max_retry_after)),
+        breaker_cooldown=values.get("breaker_cooldown_seconds", defaults.breaker_cooldown),
+        max_response_bytes=values.get("max_response_bytes", defaults.max_response_bytes),
+        max_retry_after=values.get("max_retry_after_seconds", defaults.max_retry_after),
     )
 
 
+def _scheme(url: str) -> str | None:
+    try:
+        return urlsplit(url).scheme
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        return None
+
+
 def _check_url(value: Any, where: str) -> None:
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: must be a string")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{where}: '{value}' is not an http(s) URL")
-
-
-def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
-    # TOML booleans are Python bools, which are ints: keep them apart
-    if isinstance(value, bool):
-        return kind is bool
-    return isinstance(value, kind)
+    try:
+        check_http_url(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None

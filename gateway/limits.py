@@ -16,6 +16,8 @@ import enum
 from dataclasses import dataclass, fields
 from typing import Any
 
+from gateway.config_values import COUNT, POSITIVE_SECONDS, Number, check_value
+
 
 class LimitCode(enum.StrEnum):
     """``extensions.code`` of every refusal; stable, documented in docs/errors.md."""
@@ -61,18 +63,24 @@ class LimitSettings:
     rate_limit_window_seconds: float = 60.0
 
 
-#: key -> description, for the docs and the "allowed" list in errors
-LIMIT_KEYS: dict[str, str] = {
-    "max_body_bytes": "bytes of one HTTP request body (413 above)",
-    "max_document_bytes": "bytes of the GraphQL document (413 above)",
-    "max_variables_bytes": "bytes of the variables, JSON-encoded (413 above)",
-    "max_tokens": "lexical tokens in the document (QUERY_TOO_LARGE above)",
-    "max_depth": "nesting depth of selections (QUERY_TOO_DEEP above)",
-    "max_aliases": "aliased fields in the document (TOO_MANY_ALIASES above)",
-    "max_cost": "estimated fields resolved, list sizes multiplied (QUERY_TOO_COMPLEX above)",
-    "default_list_size": "items the cost assumes for a list without first",
-    "rate_limit_requests": "requests per window per caller; 0: unlimited (429 above)",
-    "rate_limit_window_seconds": "the window of the rate limit, in seconds",
+#: key -> (description, kind), for the docs, the "allowed" list in errors and parsing
+LIMIT_KEYS: dict[str, tuple[str, Number]] = {
+    "max_body_bytes": ("bytes of one HTTP request body (413 above)", COUNT),
+    "max_document_bytes": ("bytes of the GraphQL document (413 above)", COUNT),
+    "max_variables_bytes": ("bytes of the variables, JSON-encoded (413 above)", COUNT),
+    "max_tokens": ("lexical tokens in the document (QUERY_TOO_LARGE above)", COUNT),
+    "max_depth": ("nesting depth of selections (QUERY_TOO_DEEP above)", COUNT),
+    "max_aliases": ("aliased fields in the document (TOO_MANY_ALIASES above)", COUNT),
+    "max_cost": (
+        "estimated fields resolved, list sizes multiplied (QUERY_TOO_COMPLEX above)",
+        COUNT,
+    ),
+    "default_list_size": ("items the cost assumes for a list without first", COUNT),
+    "rate_limit_requests": (
+        "requests per window per caller; 0: unlimited (429 above)",
+        Number(whole=True),
+    ),
+    "rate_limit_window_seconds": ("the window of the rate limit, in seconds", POSITIVE_SECONDS),
 }
 assert set(LIMIT_KEYS) == {f.name for f in fields(LimitSettings)}
 
@@ -86,13 +94,8 @@ def parse_limits(raw: Any) -> LimitSettings:
     for key, value in raw.items():
         if key not in LIMIT_KEYS:
             raise ValueError(f"{where}: unknown field '{key}' (allowed: {', '.join(LIMIT_KEYS)})")
-        if key == "rate_limit_window_seconds":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"{where}: field '{key}': must be a number greater than 0")
-            values[key] = float(value)
-            continue
-        minimum = 0 if key == "rate_limit_requests" else 1
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError(f"{where}: field '{key}': must be a whole number >= {minimum}")
-        values[key] = value
+        try:
+            values[key] = check_value(value, LIMIT_KEYS[key][1])
+        except ValueError as exc:
+            raise ValueError(f"{where}: field '{key}': {exc}") from None
     return LimitSettings(**values)

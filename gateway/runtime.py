@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,12 @@ class Runtime:
     tracer_provider: Any = None
     #: every secret the gateway holds or has sent, scrubbed from whatever vendors say
     scrubber: Scrubber = field(default_factory=Scrubber)
+    #: keys the credential fingerprints of cache scopes (``fingerprint_key``)
+    fingerprint_key: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.fingerprint_key:
+            self.fingerprint_key = fingerprint_key(self.config.cache)
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
@@ -68,9 +75,10 @@ class Runtime:
         spec = VENDORS[settings.vendor]
         sim = self.simulator(settings.vendor) if settings.simulated else None
         if self.backend is not None and spec.resource_kind is not None:
+            digest = credential_fingerprint(settings, self.fingerprint_key)
             cache = ConnectionCache(
                 backend=self.backend,
-                scope=f"{settings.name}:{credential_fingerprint(settings)}",
+                scope=f"{settings.name}:{digest}",
                 policy=self.config.cache.policy,
                 kinds=spec.resource_kind,
             )
@@ -125,12 +133,22 @@ class Runtime:
         }
 
 
-def credential_fingerprint(settings: ConnectionSettings) -> str:
-    """What tells one credential from another, digested: the cache keeps callers with
-    different credentials apart even against one URL."""
-    secrets = sorted(f"{name}={value.reveal()}" for name, value in settings.secrets.items())
+def credential_fingerprint(settings: ConnectionSettings, key: bytes) -> str:
+    """What tells one credential from another, digested with ``key``: the cache keeps
+    callers with different credentials apart even against one URL."""
+    given = sorted(f"{name}={value.reveal()}" for name, value in settings.secrets.items())
     account = settings.simulator_account or ""
-    return fingerprint([settings.vendor.value, settings.base_url, account, *secrets])
+    return fingerprint(key, [settings.vendor.value, settings.base_url, account, *given])
+
+
+def fingerprint_key(settings: CacheSettings) -> bytes:
+    """The configured ``[cache] key_secret_env`` secret; without one (only the memory
+    backend may go without) a random key of this process, whose cache nobody else reads."""
+    if settings.key_secret is not None:
+        return settings.key_secret.reveal().encode("utf-8")
+    if settings.backend == "redis":
+        raise ConfigError('[cache] backend = "redis" needs key_secret_env')
+    return secrets.token_bytes(32)
 
 
 def make_backend(settings: CacheSettings) -> Backend:

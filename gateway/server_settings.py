@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: keys of the optional top-level [server] table: (description, type)
-SERVER_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+from gateway.config_values import POSITIVE_SECONDS, Kind, check_value
+
+#: keys of the optional top-level [server] table: (description, kind)
+SERVER_KEYS: dict[str, tuple[str, Kind]] = {
     "request_timeout_seconds": (
         "deadline of one GraphQL request; upstream calls and retries stop there (default 30)",
-        (int, float),
+        POSITIVE_SECONDS,
     ),
     "profile": ('"development" (default) or "production" (see docs/security.md)', str),
     "introspection": ("answer introspection (default: true, false in production)", bool),
@@ -68,25 +70,24 @@ def parse_server(raw: Any, base_dir: Path) -> ServerSettings:
     where = "[server]"
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a table")
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in SERVER_KEYS:
             raise ValueError(f"{where}: unknown field '{key}' (allowed: {', '.join(SERVER_KEYS)})")
         _, kind = SERVER_KEYS[key]
         if kind is str and (not isinstance(value, str) or not value):
             raise ValueError(f"{where}: field '{key}': must be a non-empty string")
-        if not _type_ok(value, kind):
-            raise ValueError(f"{where}: field '{key}': wrong type {type(value).__name__}")
-    timeout = raw.get("request_timeout_seconds", ServerSettings.request_timeout)
-    if timeout <= 0:
-        raise ValueError(
-            f"{where}: field 'request_timeout_seconds': must be a number greater than 0"
-        )
-    profile = raw.get("profile", "development")
+        try:
+            values[key] = check_value(value, kind)
+        except ValueError as exc:
+            raise ValueError(f"{where}: field '{key}': {exc}") from None
+    timeout = values.get("request_timeout_seconds", ServerSettings.request_timeout)
+    profile = values.get("profile", "development")
     if profile not in PROFILES:
         raise ValueError(
             f"{where}: field 'profile': unknown profile '{profile}' (known: {', '.join(PROFILES)})"
         )
-    origins = raw.get("cors_origins", [])
+    origins = values.get("cors_origins", [])
     for origin in origins:
         if not isinstance(origin, str) or not _ORIGIN.match(origin):
             # no "*": with anonymous or proxied callers any site could read the answers
@@ -94,19 +95,12 @@ def parse_server(raw: Any, base_dir: Path) -> ServerSettings:
                 f"{where}: field 'cors_origins': '{origin}' is not an origin like "
                 "https://app.example.com (scheme, host, optional port; no wildcard, no path)"
             )
-    assets = raw.get("graphiql_assets")
+    assets = values.get("graphiql_assets")
     return ServerSettings(
-        request_timeout=float(timeout),
+        request_timeout=timeout,
         graphiql_assets=None if assets is None else base_dir / Path(assets).expanduser(),
         profile=profile,
-        introspection=raw.get("introspection"),
-        graphiql=raw.get("graphiql"),
+        introspection=values.get("introspection"),
+        graphiql=values.get("graphiql"),
         cors_origins=tuple(origins),
     )
-
-
-def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
-    # TOML booleans are Python bools, which are ints: keep them apart
-    if isinstance(value, bool):
-        return kind is bool
-    return isinstance(value, kind)

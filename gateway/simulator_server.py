@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from adapters.model import Vendor
 from adapters.registry import VENDORS
 from adapters.sim_scale import Scale, ScaledAccount, ScaledSimulator, scaled_simulator
+from gateway.config_values import COUNT, POSITIVE_SECONDS
 
 ADMIN_PREFIX = "/_simulator/"
 
@@ -128,15 +129,14 @@ def connection_snippet(
 
 
 def parse_rate_limit(text: str) -> tuple[int, float]:
-    """``"10/10"``: 10 requests per 10 seconds."""
+    """``"10/10"``: 10 requests per 10 seconds (finite, as every configured number)."""
     requests, _, seconds = text.partition("/")
     try:
-        limit = (int(requests), float(seconds))
+        return (COUNT.parse(requests), POSITIVE_SECONDS.parse(seconds))
     except ValueError:
-        limit = (0, 0.0)
-    if limit[0] < 1 or limit[1] <= 0:
-        raise ValueError(f"--rate-limit must look like 10/10 (requests/seconds), not {text!r}")
-    return limit
+        raise ValueError(
+            f"--rate-limit must look like 10/10 (requests/seconds), not {text!r}"
+        ) from None
 
 
 def serve_simulator(

@@ -21,6 +21,7 @@ from adapters.model import (
     Operation,
     Vendor,
 )
+from adapters.redact import public_url
 from adapters.resilience import BreakerState
 
 VendorEnum = strawberry.enum(
@@ -128,7 +129,7 @@ class VendorConnection:
         return cls(
             name=info.name,
             vendor=info.vendor,
-            base_url=info.base_url,
+            base_url=public_url(info.base_url),
             simulated=info.simulated,
             capabilities=Capabilities(
                 **{k: getattr(caps, k) for k in caps.__dataclass_fields__ if k != "operations"},

@@ -122,6 +122,9 @@ class LeakGuard:
             for name, secret in connection.secrets.items():
                 if name in SECRET_CONFIG_FIELDS:
                     self.add(f"connection '{connection.name}' {name}", secret.reveal())
+        cache_key = getattr(getattr(config, "cache", None), "key_secret", None)
+        if cache_key is not None:
+            self.add("[cache] key_secret", cache_key.reveal())
 
 
 def without_secret_fields(body: Any) -> Any:

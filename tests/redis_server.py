@@ -17,6 +17,12 @@ import redis
 
 from tests.served import free_port
 
+#: the ``[cache] key_secret_env`` of every Redis-backed gateway the tests start: the
+#: instances of one deployment share their Redis, so they share this secret too
+CACHE_KEY_ENV = "DBAAS_GATEWAY_TEST_CACHE_KEY"
+CACHE_KEY = "tests-one-deployment-cache-key-5d1e0c9a7f3b"
+CACHE_KEY_TOML = f'key_secret_env = "{CACHE_KEY_ENV}"\n'
+
 
 class RedisServer:
     def __init__(self, directory: Path) -> None:

@@ -128,9 +128,26 @@ def test_the_credential_fingerprint_tells_keys_apart_and_hides_them() -> None:
             secrets={"key_id": Secret("id"), "key_secret": Secret(secret)},
         )
 
-    one, again, other = (credential_fingerprint(settings(s)) for s in ("s3cr3t", "s3cr3t", "x"))
+    key = b"k" * 32
+    one, again, other = (
+        credential_fingerprint(settings(s), key) for s in ("s3cr3t", "s3cr3t", "x")
+    )
     assert one == again != other
     assert "s3cr3t" not in one
+    assert len(one) * 4 >= 128  # bits: no two credentials share a scope by chance
+
+
+def test_the_credential_fingerprint_depends_on_the_deployment_key() -> None:
+    conn = ConnectionSettings(
+        name="ch",
+        vendor=Vendor.CLICKHOUSE,
+        base_url="https://api.clickhouse.cloud",
+        secrets={"key_id": Secret("id"), "key_secret": Secret("s3cr3t")},
+    )
+
+    ours, theirs = (credential_fingerprint(conn, key) for key in (b"a" * 32, b"b" * 32))
+
+    assert ours != theirs
 
 
 async def test_a_kind_with_ttl_zero_is_never_cached() -> None:

@@ -20,7 +20,8 @@ from tests.redis_server import RedisServer
 from tests.served import free_port
 
 LOG = "dbaas_gateway.cache"
-SCOPE = "ch-acme:0123456789abcdef"
+#: a connection name and a keyed credential fingerprint (128 bits, gateway.runtime)
+SCOPE = "ch-acme:0123456789abcdef0123456789abcdef"
 ORG = "https://api.test/v1/organizations/o1"
 SERVICES = ORG + "/services"
 SERVICE = SERVICES + "/s1"
@@ -66,7 +67,8 @@ async def test_an_entry_one_instance_stores_is_what_another_reads(
 
     found = await b.get(SCOPE, SERVICE)
     assert found is not None and found.body == b'{"id": "s1"}'
-    assert await b.get("ch-acme:fedcba9876543210", SERVICE) is None  # another credential
+    another_credential = "ch-acme:fedcba9876543210fedcba9876543210"
+    assert await b.get(another_credential, SERVICE) is None
     with redis_server.client() as plain:
         keys = sorted(k.decode() for k in plain.keys("*"))
         ttl_ms = plain.pttl(f"dbgw:{{{SCOPE}}}:e:{SERVICE}")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import re
@@ -20,9 +22,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.clickhouse.simulator import ClickHouseSimulator
 from adapters.model import Vendor
+from adapters.registry import ConnectionSettings
 from gateway.config import CONFIG_ENV
 from tests.gateway_client import GatewayClient, with_open_auth
-from tests.redis_server import RedisServer
+from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, CACHE_KEY_TOML, RedisServer
 from tests.served import free_port, serving
 
 SERVICE = r"/v1/organizations/[0-9a-f-]{36}/services/[0-9a-f-]{36}"
@@ -47,7 +50,11 @@ mutation($id: ID!, $name: String!) {
 
 
 def redis_config(url: str, cache: str = "", connection: str = "") -> str:
-    return f'[cache]\nbackend = "redis"\nurl = "{url}"\n{cache}\n{CONNECTION}{connection}'
+    """Instances of one deployment: one Redis, one cache key secret (``CACHE_KEY``)."""
+    return (
+        f'[cache]\nbackend = "redis"\nurl = "{url}"\n{CACHE_KEY_TOML}{cache}\n'
+        f"{CONNECTION}{connection}"
+    )
 
 
 class Arrivals:
@@ -73,10 +80,11 @@ class Arrivals:
 
 @contextlib.asynccontextmanager
 async def instances(
-    config: str, sim: ClickHouseSimulator, count: int = 2
+    config: str, sim: ClickHouseSimulator, count: int = 2, cache_key: str = CACHE_KEY
 ) -> AsyncIterator[list[GatewayClient]]:
     """``count`` gateway apps on one configuration, all calling the one simulator."""
-    gateways = [GatewayClient.from_toml(config) for _ in range(count)]
+    env = {CACHE_KEY_ENV: cache_key}
+    gateways = [GatewayClient.from_toml(config, env) for _ in range(count)]
     for gateway in gateways:
         gateway.runtime.simulators[Vendor.CLICKHOUSE] = sim
     async with contextlib.AsyncExitStack() as stack:
@@ -112,6 +120,50 @@ async def test_a_read_one_instance_made_is_served_to_the_other_from_redis(
         assert sim.log.count("GET", SERVICE) == 1
         assert len(sim.log.entries) == 1
         assert b.runtime.backend.stats.hits == 1
+
+
+async def test_deployments_with_different_cache_keys_share_no_entry_on_one_redis(
+    redis_server: RedisServer,
+) -> None:
+    """Two deployments point at one Redis with the same connection and credential, but
+    each has its own ``[cache] key_secret_env`` secret: the keyed fingerprints differ, so
+    neither reads the other's entries, and no Redis key holds the unkeyed SHA-256 of the
+    credential that anyone listing keys could test guessed secrets against."""
+    sim = ClickHouseSimulator()
+    config = redis_config(redis_server.url)
+    other_key = "another-deployment-cache-key-8c2f4a61b9e7"
+    async with (
+        instances(config, sim, count=1) as (ours,),
+        instances(config, sim, count=1, cache_key=other_key) as (theirs,),
+    ):
+        database = (await database_ids(ours))["Acme Production"]
+        await ours.data(DATABASE, {"id": database})  # now in Redis, under our scope
+        sim.log.clear()
+
+        answer = await theirs.data(DATABASE, {"id": database})
+
+        assert answer == {"database": {"name": "Acme Production"}}
+        assert sim.log.count("GET", SERVICE) == 1  # asked upstream: our entry is not theirs
+        assert theirs.runtime.backend.stats.hits == 0
+        (connection,) = ours.runtime.config.connections
+    with redis_server.client() as plain:
+        keys = [k.decode() for k in plain.keys("*")]
+    scopes = {key.split("{", 1)[1].split("}", 1)[0] for key in keys}
+    assert len(scopes) == 2 and all(s.startswith("ch-acme:") for s in scopes)
+    for digest in unkeyed_digests(connection):
+        assert not any(digest[:16] in key for key in keys)
+
+
+def unkeyed_digests(connection: ConnectionSettings) -> list[str]:
+    """SHA-256 digests of a credential's identity with no key: the old fingerprint (parts
+    joined by NUL) and the keyed one's message digested without its key."""
+    parts = [connection.vendor.value, connection.base_url, connection.simulator_account or ""]
+    parts += sorted(f"{n}={v.reveal()}" for n, v in connection.secrets.items())
+    joined = b"".join(part.encode() + b"\0" for part in parts)
+    return [
+        hashlib.sha256(joined).hexdigest(),
+        hashlib.sha256(json.dumps(parts).encode()).hexdigest(),
+    ]
 
 
 async def test_concurrent_identical_reads_on_two_instances_make_one_upstream_call(
@@ -220,7 +272,8 @@ def test_uvicorn_workers_built_by_the_factory_share_one_redis(
     command = [sys.executable, "-m", "uvicorn", "--factory", "gateway.asgi:app"]
     command += ["--workers", "2", "--port", str(port), "--log-level", "warning"]
 
-    with serving(command, port, {**os.environ, CONFIG_ENV: str(config)}) as (base, _):
+    env = {**os.environ, CONFIG_ENV: str(config), CACHE_KEY_ENV: CACHE_KEY}
+    with serving(command, port, env) as (base, _):
         for _ in range(4):
             response = httpx.post(f"{base}/graphql", json={"query": DATABASES}, timeout=10)
             assert response.status_code == 200 and "errors" not in response.json()

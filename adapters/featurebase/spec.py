@@ -89,6 +89,7 @@ SPEC = VendorSpec(
             "identity_url",
             f"where username/password log in (default {DEFAULT_IDENTITY_URL})",
             required=False,
+            url=True,
         ),
     ),
     build=build,

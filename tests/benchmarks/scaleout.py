@@ -12,6 +12,7 @@ carries over; the other vendors' simulators are the suite's.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,16 @@ from tests.gateway_client import with_open_auth
 #: ClickHouse keeps its documented pacing here (the point of the scenario)
 HTTP: dict[str, dict[str, Any]] = {v: {"max_concurrency": 64} for v in VENDORS}
 _PROBE = with_open_auth('[[connections]]\nname = "probe"\nvendor = "dbaas"\nsimulated = true\n')
+#: the processes of one run are one deployment: they share the cache key secret
+CACHE_KEY_ENV = "DBAAS_GATEWAY_BENCH_CACHE_KEY"
+
+
+def redis_cache(url: str, instances: int) -> str:
+    """The ``[cache]`` table of a Redis-backed run (its key secret in ``CACHE_KEY_ENV``)."""
+    return (
+        f'\n[cache]\nbackend = "redis"\nurl = "{url}"\ninstances = {instances}\n'
+        f'key_secret_env = "{CACHE_KEY_ENV}"\n'
+    )
 
 
 def redis_cache_missing() -> str | None:
@@ -50,9 +61,10 @@ def redis_cache_missing() -> str | None:
         import redis.asyncio  # noqa: F401
     except ImportError:
         return "the redis package is not installed"
-    cache = '[cache]\nbackend = "redis"\nurl = "redis://127.0.0.1:6379/0"\ninstances = 2\n'
+    cache = redis_cache("redis://127.0.0.1:6379/0", 2)
+    env = {CACHE_KEY_ENV: secrets.token_hex(32)}
     try:
-        make_backend(parse_config(_PROBE + cache, "probe", {}).cache)  # connects lazily
+        make_backend(parse_config(_PROBE + cache, "probe", env).cache)  # connects lazily
     except ConfigError as exc:
         return f"the configuration has no Redis cache ({exc})"
     except ImportError as exc:
@@ -129,6 +141,7 @@ async def _run(
         # ClickHouse paced to 10 requests per 10 s: a cold dashboard takes about 30 s
         extra = "\n[server]\nrequest_timeout_seconds = 120\n" + cache
         text, env = gateway_config(connections_of(sims), http=HTTP, extra=extra)
+        env[CACHE_KEY_ENV] = secrets.token_hex(32)  # one secret for every process
         gateways = [spawn_gateway(text, env) for _ in range(processes)]
         for gateway in gateways:
             wait_gateway(gateway)
@@ -149,8 +162,7 @@ async def run_scaleout(sims: Sequence[SimulatorProcess], settings: Settings) -> 
     redis, url = start_redis()
     try:
         n = settings.scaleout_processes
-        cache = f'\n[cache]\nbackend = "redis"\nurl = "{url}"\ninstances = {n}\n'
-        calls, rejected = await _run(settings, sims, n, cache)
+        calls, rejected = await _run(settings, sims, n, redis_cache(url, n))
     finally:
         redis.terminate()
         redis.wait(timeout=10)
