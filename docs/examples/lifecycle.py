@@ -3,7 +3,8 @@
     python docs/examples/lifecycle.py [--url http://127.0.0.1:8000/graphql] [--connection NAME]
 
 Written for demo mode (``dbaas-gateway serve``), where it needs no input: vendor options
-are copied from an existing database of the same connection. Only the gateway's GraphQL
+are copied from an existing database of the same connection. Connections go through their
+lifecycles side by side. Only the gateway's GraphQL
 API is used, as any script would; ``httpx`` is the one dependency. Exit status 0 when
 every connection went through the whole lifecycle, 1 otherwise.
 """
@@ -14,6 +15,7 @@ import argparse
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -147,21 +149,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gw = Gateway(args.url)
     data = gw(CONNECTIONS)
-    failed = 0
-    for connection in data["connections"]:
-        if args.connection and connection["name"] not in args.connection:
-            continue
-        if "CREATE_DATABASE" not in connection["capabilities"]["operations"]:
-            continue
+    chosen = [
+        connection
+        for connection in data["connections"]
+        if (not args.connection or connection["name"] in args.connection)
+        and "CREATE_DATABASE" in connection["capabilities"]["operations"]
+    ]
+
+    def run(connection: dict[str, Any]) -> bool:
         org = next(
             o for o in data["organizations"] if o["connection"]["name"] == connection["name"]
         )
         try:
             lifecycle(gw, connection, org, args.timeout)
         except (GraphQLError, TimeoutError, httpx.HTTPError) as exc:
-            failed += 1
             print(f"{connection['name']}: FAILED {exc}", file=sys.stderr)
-    return 1 if failed else 0
+            return False
+        return True
+
+    # the connections are independent (one vendor's waits need not hold another's), so
+    # they go through their lifecycles side by side; each prints its own lines
+    with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
+        results = list(pool.map(run, chosen))
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":
