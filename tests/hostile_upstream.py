@@ -4,7 +4,8 @@
 every credential header (as sent, its credential part, a Basic pair decoded, URL-encoded)
 and every login password goes into error bodies (in every field any vendor's error reader
 looks at) and into records (an extra field of every object, and every ``name``). It keeps
-what it echoed, so a test can search the gateway's answers for exactly those values.
+what it echoed, so a test can search the gateway's answers for exactly those values, and
+hands each to the leak guard, which searches every later answer and log line of the run.
 
 ``ScriptedProxy`` answers chosen requests with a body and headers of the test's choosing
 (NaN in a record, Retry-After of an hour, a list as an error body, a huge body) and passes
@@ -23,6 +24,8 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tests.leak_guard import GUARD
 
 #: the fields vendors' error bodies put their words in: ClickHouse (error, requestId), Astra
 #: (title, detail, correlationID), DBaaS (detail), FeatureBase (code, message, __type)
@@ -72,6 +75,8 @@ class EchoingProxy:
                 words |= echo_forms(headers[name])
         words |= _passwords(body)
         self.echoed |= words
+        for word in words:  # the rest of the session's answers and logs are searched too
+            GUARD.add_found("a credential a hostile upstream echoed", word)
         echo = " | ".join(sorted(words)) or "nothing sent"
         if self.status is not None:
             payload = {name: f"refused, you sent {echo}" for name in ERROR_FIELDS}

@@ -77,6 +77,12 @@ class LeakGuard:
             self.secrets[value] = name
             self._pattern = None
 
+    def add_found(self, name: str, value: str) -> None:
+        """A secret found at run time (what a hostile upstream echoed), unless it holds one
+        the guard knows already: reports keep naming the known one."""
+        if not any(known in value for known in self.secrets):
+            self.add(name, value)
+
     def add_basic(self, name: str, user: str, password: str) -> None:
         """A Basic-auth pair: the password, and the header value that would carry it."""
         self.add(name, password)
