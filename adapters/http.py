@@ -37,6 +37,7 @@ from adapters.cache import CachedResponse, ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
 from adapters.pacing import Pacer, RatePacer
+from adapters.priority import PrioritySlots, Work, current_work
 from adapters.resilience import (
     CircuitBreaker,
     HealthSnapshot,
@@ -83,6 +84,9 @@ class HttpSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_concurrency: int = 8
+    #: the fraction of the slots and of the rate window background work (subscription
+    #: polls) may hold; interactive requests are served first (``adapters.priority``)
+    poll_share: float = 0.5
     #: (requests, per seconds), or None for no pacing
     rate_limit: tuple[int, float] | None = None
     #: attempts per idempotent request, the first included
@@ -131,11 +135,16 @@ class UpstreamHttp:
             verify=_tls_context(),
             limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
         )
-        self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
+        share = self.settings.poll_share
+        self._slots = PrioritySlots(self.settings.max_concurrency, share)
         limit = self.settings.rate_limit
         self._pacer: Pacer | None = None
         if limit is not None:
-            self._pacer = cache.backend.pacer(cache.scope, *limit) if cache else RatePacer(*limit)
+            self._pacer = (
+                cache.backend.pacer(cache.scope, *limit, share)
+                if cache
+                else RatePacer(*limit, share=share)
+            )
         self.breaker = CircuitBreaker(
             failure_threshold=self.settings.breaker_failure_threshold,
             cooldown=self.settings.breaker_cooldown,
@@ -145,6 +154,8 @@ class UpstreamHttp:
         self._rng = random.Random()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
+        # the priority of each GET in flight: a caller joining a poll's GET promotes it
+        self._inflight_work: dict[tuple[str, int], Work] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
         # stale-while-revalidate refreshes under way, one per URL
@@ -196,6 +207,8 @@ class UpstreamHttp:
         flight_key = (full, self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
+            if not current_work().background:
+                self._inflight_work[flight_key].promote()
             # a joiner keeps its own deadline, whatever the request that sent the GET has
             try:
                 async with asyncio.timeout(remaining()):
@@ -204,6 +217,7 @@ class UpstreamHttp:
                 raise self._deadline_error() from None
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         self._inflight[flight_key] = future
+        self._inflight_work[flight_key] = current_work()
         try:
             response = await self._fetch(url, params, full, kind)
         except asyncio.CancelledError:
@@ -219,6 +233,7 @@ class UpstreamHttp:
             return response
         finally:
             del self._inflight[flight_key]
+            del self._inflight_work[flight_key]
 
     async def _fetch(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
@@ -396,7 +411,7 @@ class UpstreamHttp:
         headers: dict[str, str],
         left: float | None,
     ) -> tuple[httpx.Response, float]:
-        async with self._semaphore:
+        async with self._slots.hold():
             wait = self._paused_until - time.monotonic()
             if wait > 0:
                 await self.sleep(wait)

@@ -44,6 +44,11 @@ COMMON_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "connect_timeout_seconds": ("TCP/TLS connect timeout (default 5)", (int, float)),
     "read_timeout_seconds": ("read timeout per upstream request (default 30)", (int, float)),
     "max_concurrency": ("concurrent upstream requests on this connection (default 8)", int),
+    "poll_share": (
+        "fraction of the concurrency and rate subscription polls may use; requests callers "
+        "wait for go first (default 0.5)",
+        (int, float),
+    ),
     "rate_limit_requests": ("requests per window (default: vendor's documented limit)", int),
     "rate_limit_window_seconds": ("the rate limit's window in seconds", (int, float)),
     "retry_attempts": ("attempts per idempotent request, the first included (default 3)", int),
@@ -90,7 +95,17 @@ SUBSCRIPTION_KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
         "longest wait between polls after upstream failures, doubling up to it (default 60)",
         (int, float),
     ),
+    "max_per_caller": (
+        "subscriptions one caller may have open at once on this instance (default 20)",
+        int,
+    ),
+    "max_polled_per_connection": (
+        "resources polled at once for subscriptions per connection (default 20)",
+        int,
+    ),
 }
+#: the [subscriptions] keys that are counts (whole numbers >= 1); the rest are seconds
+_SUBSCRIPTION_COUNTS = ("max_per_caller", "max_polled_per_connection")
 
 
 class ConfigError(Exception):
@@ -112,6 +127,10 @@ class CacheSettings:
 class SubscriptionSettings:
     poll_interval: float = 5.0
     max_backoff: float = 60.0
+    #: open subscriptions per caller on this instance (SUBSCRIPTION_LIMIT above)
+    max_per_caller: int = 20
+    #: distinct resources polled at once per connection (SUBSCRIPTION_LIMIT above)
+    max_polled_per_connection: int = 20
 
 
 @dataclass(frozen=True)
@@ -221,6 +240,11 @@ def _check_table(
 
 def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
     where = f"{source}: [subscriptions]"
+    if isinstance(raw, dict):
+        for key in _SUBSCRIPTION_COUNTS:
+            value = raw.get(key, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where}: field '{key}': must be a whole number >= 1")
     _check_table(raw, where, SUBSCRIPTION_KEYS, "must be a number greater than 0")
     for key, value in raw.items():
         if value <= 0:
@@ -229,6 +253,10 @@ def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
     return SubscriptionSettings(
         poll_interval=float(raw.get("poll_interval_seconds", defaults.poll_interval)),
         max_backoff=float(raw.get("max_backoff_seconds", defaults.max_backoff)),
+        max_per_caller=int(raw.get("max_per_caller", defaults.max_per_caller)),
+        max_polled_per_connection=int(
+            raw.get("max_polled_per_connection", defaults.max_polled_per_connection)
+        ),
     )
 
 
@@ -420,6 +448,9 @@ def _http_settings(
     ):
         if key in raw and raw[key] < 1:
             raise ConfigError(f"{where}: field '{key}': must be at least 1")
+    share = raw.get("poll_share", defaults.poll_share)
+    if not 0 < share <= 1:
+        raise ConfigError(f"{where}: field 'poll_share': must be more than 0 and at most 1")
     # simulators enforce no limit unless a test asks, so demo mode is not paced
     rate_limit = None if simulated else spec.documented_rate_limit
     if "rate_limit_requests" in raw or "rate_limit_window_seconds" in raw:
@@ -435,6 +466,7 @@ def _http_settings(
         connect_timeout=float(raw.get("connect_timeout_seconds", defaults.connect_timeout)),
         read_timeout=float(raw.get("read_timeout_seconds", defaults.read_timeout)),
         max_concurrency=int(raw.get("max_concurrency", defaults.max_concurrency)),
+        poll_share=float(share),
         rate_limit=rate_limit,
         retry_attempts=int(raw.get("retry_attempts", defaults.retry_attempts)),
         retry_backoff=float(raw.get("retry_backoff_seconds", defaults.retry_backoff)),

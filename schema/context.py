@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +36,11 @@ class GatewayContext:
     connection_params: dict[str, Any] | None = None
     #: the subscriptions' upstream pollers, shared by every request of one process
     pollers: PollerHub = field(default_factory=PollerHub)
+
+    def for_operation(self) -> GatewayContext:
+        """The context of one more operation of the same caller (a WebSocket runs many):
+        the same caller and connections, loaders and partial errors of its own."""
+        return dataclasses.replace(self, partial_errors=[])
 
     @cached_property
     def loaders(self) -> Loaders:
