@@ -152,7 +152,8 @@ class Backend(Protocol):
     async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
         """The entry another instance's fetch stores, or None when it gives up or fails."""
 
-    def pacer(self, scope: str, limit: int, window: float) -> Pacer: ...
+    def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
+        """Paces ``limit`` starts per ``window``, background work at most ``share`` of them."""
 
     def status(self) -> str:
         """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
@@ -203,8 +204,8 @@ class MemoryBackend:
     async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
         return None
 
-    def pacer(self, scope: str, limit: int, window: float) -> Pacer:
-        return RatePacer(limit, window)
+    def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
+        return RatePacer(limit, window, share=share)
 
     def status(self) -> str:
         return "memory"

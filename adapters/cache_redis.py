@@ -27,7 +27,8 @@ from typing import Any
 
 from adapters import redis_scripts as lua
 from adapters.cache import CachedResponse, CacheStats, MemoryBackend, affected
-from adapters.pacing import Pacer, RatePacer, pacing_margin
+from adapters.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
+from adapters.priority import share_of
 from adapters.redis_link import RedisLink, RedisUnavailable
 
 #: how often a waiter looks for the entry another instance is fetching
@@ -203,8 +204,8 @@ class RedisBackend:
                 return None  # the fetch failed or was not stored: the caller fetches
             await asyncio.sleep(WAIT_POLL_SECONDS)
 
-    def pacer(self, scope: str, limit: int, window: float) -> Pacer:
-        return RedisPacer(self, scope, limit, window)
+    def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
+        return RedisPacer(self, scope, limit, window, share)
 
     def status(self) -> str:
         return "redis-unavailable" if self.link.down else "redis"
@@ -263,32 +264,45 @@ class RedisBackend:
         self.fallback.clear()
 
 
-class RedisPacer:
+class RedisPacer(PriorityPacer):
     """One connection's rate limit shared by every instance: a sliding window in Redis,
-    with the same margin as ``RatePacer``; this process's share of it while Redis is away."""
+    with the same margin as ``RatePacer``; this process's share of it while Redis is away.
 
-    def __init__(self, backend: RedisBackend, scope: str, limit: int, window: float) -> None:
+    Priority is kept at two levels: in this process, waiters go to Redis one at a time,
+    interactive ones first (``PriorityPacer``); across instances, background starts are
+    counted in a second window and capped at ``share`` of the limit, so whatever every
+    instance's polls do, the rest of the shared window is left for interactive requests.
+    Which instance's interactive request starts first is not ordered."""
+
+    def __init__(
+        self, backend: RedisBackend, scope: str, limit: int, window: float, share: float = 1.0
+    ) -> None:
+        super().__init__()
         self.backend = backend
         self.limit = limit
+        self.background_limit = share_of(limit, share)
         self.window = window
         self.margin = pacing_margin(window)
-        self.local = RatePacer(max(1, limit // backend.instances), window)
-        self._key = lua.key(scope, "rate")
+        self.local = RatePacer(max(1, limit // backend.instances), window, share=share)
+        self._keys = [lua.key(scope, "rate"), lua.key(scope, "rate", "bg")]
         self._span_us = int((window + self.margin) * 1_000_000)
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
-    async def acquire(self) -> None:
+    async def _try_start(self, background: bool) -> float:
         backend = self.backend
-        while True:
-            args: list[Any] = [self.limit, self._span_us, backend.unique()]
-            try:
-                wait_us = await backend._call(lambda: backend._pace(keys=[self._key], args=args))  # noqa: B023 (awaited at once)
-            except RedisUnavailable:
-                await self.local.acquire()
-                return
-            if int(wait_us) <= 0:
-                return
-            await self.sleep(int(wait_us) / 1_000_000)
+        args: list[Any] = [
+            self.limit,
+            self._span_us,
+            backend.unique(),
+            1 if background else 0,
+            self.background_limit,
+        ]
+        try:
+            wait_us = await backend._call(lambda: backend._pace(keys=self._keys, args=args))
+        except RedisUnavailable:
+            await self.local.acquire()
+            return 0.0
+        return max(0, int(wait_us)) / 1_000_000
 
 
 def _decode(data: bytes | str | None) -> CachedResponse | None:

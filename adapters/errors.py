@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
     UPSTREAM_BAD_RESPONSE = "UPSTREAM_BAD_RESPONSE"
     NOT_SUPPORTED = "NOT_SUPPORTED"
+    #: a subscription over a limit of the caller or of the connection it would poll
+    SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
     INTERNAL = "INTERNAL"
 
 

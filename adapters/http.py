@@ -39,6 +39,7 @@ from adapters.cache import CachedResponse, ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
 from adapters.pacing import Pacer, RatePacer
+from adapters.priority import PrioritySlots, Work, current_work
 from adapters.resilience import (
     CircuitBreaker,
     HealthSnapshot,
@@ -91,6 +92,9 @@ class HttpSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_concurrency: int = 8
+    #: the fraction of the slots and of the rate window background work (subscription
+    #: polls) may hold; interactive requests are served first (``adapters.priority``)
+    poll_share: float = 0.5
     #: (requests, per seconds), or None for no pacing
     rate_limit: tuple[int, float] | None = None
     #: attempts per idempotent request, the first included
@@ -144,11 +148,16 @@ class UpstreamHttp:
             verify=_tls_context(),
             limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
         )
-        self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
+        share = self.settings.poll_share
+        self._slots = PrioritySlots(self.settings.max_concurrency, share)
         limit = self.settings.rate_limit
         self._pacer: Pacer | None = None
         if limit is not None:
-            self._pacer = cache.backend.pacer(cache.scope, *limit) if cache else RatePacer(*limit)
+            self._pacer = (
+                cache.backend.pacer(cache.scope, *limit, share)
+                if cache
+                else RatePacer(*limit, share=share)
+            )
         self.breaker = CircuitBreaker(
             failure_threshold=self.settings.breaker_failure_threshold,
             cooldown=self.settings.breaker_cooldown,
@@ -158,6 +167,8 @@ class UpstreamHttp:
         self._rng = random.Random()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
+        # the priority of each GET in flight: a caller joining a poll's GET promotes it
+        self._inflight_work: dict[tuple[str, int], Work] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
         # stale-while-revalidate refreshes under way, one per URL
@@ -212,6 +223,8 @@ class UpstreamHttp:
         flight_key = (full, self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
+            if not current_work().background:
+                self._inflight_work[flight_key].promote()
             # a joiner keeps its own deadline, whatever the request that sent the GET has
             try:
                 async with asyncio.timeout(remaining()):
@@ -220,6 +233,7 @@ class UpstreamHttp:
                 raise self._deadline_error() from None
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         self._inflight[flight_key] = future
+        self._inflight_work[flight_key] = current_work()
         try:
             response = await self._fetch(url, params, full, kind)
         except asyncio.CancelledError:
@@ -235,6 +249,7 @@ class UpstreamHttp:
             return response
         finally:
             del self._inflight[flight_key]
+            del self._inflight_work[flight_key]
 
     async def _fetch(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
@@ -373,14 +388,18 @@ class UpstreamHttp:
         if not self.breaker.allow():
             raise _Failed(self._open_error(), reached_vendor=False, may_retry=False)
         verdict = False
+        sent = _Sent()
         try:
             try:
                 async with asyncio.timeout(left):
                     response, elapsed_ms = await self._send(
-                        method, url, params, json_body, headers, left
+                        method, url, params, json_body, headers, left, sent
                     )
             except TimeoutError:
-                # the deadline ran out while waiting for a slot, pacing or the vendor
+                if not sent.value:
+                    # the deadline ran out in this gateway's own queue (a slot, pacing, a
+                    # 429 pause): nothing about the vendor's health, so no breaker verdict
+                    raise _Failed(self._deadline_error(), reached_vendor=False) from None
                 self.breaker.record_failure("request deadline exceeded")
                 verdict = True
                 raise _Failed(self._deadline_error(), reached_vendor=True) from None
@@ -411,8 +430,9 @@ class UpstreamHttp:
         json_body: Any,
         headers: dict[str, str],
         left: float | None,
+        sent: _Sent,
     ) -> tuple[httpx.Response, float]:
-        async with self._semaphore:
+        async with self._slots.hold():
             wait = self._paused_until - time.monotonic()
             if wait > 0:
                 await self.sleep(wait)
@@ -427,6 +447,7 @@ class UpstreamHttp:
             # in-process transports ignore httpx timeouts: bound the whole call as well
             budget = self.settings.connect_timeout + self.settings.read_timeout
             started = time.perf_counter()
+            sent.value = True
             outcome = "error"
             try:
                 async with asyncio.timeout(budget if left is None else min(budget, left)):
@@ -606,6 +627,12 @@ class UpstreamHttp:
             raise _Unreadable("non-JSON") from None
         except RecursionError:
             raise _Unreadable("JSON nested too deeply") from None
+
+
+class _Sent:
+    """Whether an attempt left the gateway's own queue for the vendor."""
+
+    value = False
 
 
 class _Unreadable(Exception):

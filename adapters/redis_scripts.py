@@ -9,6 +9,7 @@ touches several of them stays valid on a Redis Cluster (one slot per scope)::
     dbgw:{scope}:e:<url>      one cached GET answer (CachedResponse.encode()), PX = stale_until
     dbgw:{scope}:lock:<url>   single-flight lock: SET NX PX, value = the claimer's token
     dbgw:{scope}:rate         sorted set of request starts (Redis time, microseconds)
+    dbgw:{scope}:rate:bg      the same, of background starts only (subscription polls)
 
 Scripts read the clock with Redis's TIME, so instances with skewed clocks still agree.
 """
@@ -81,19 +82,36 @@ return 0
 
 #: KEYS: rate. ARGV: limit, span (window + margin) in microseconds, a unique member.
 #: A sliding window of request starts shared by every instance: records a start and
-#: returns 0 when fewer than ``limit`` started within the span, else the microseconds
-#: until the oldest leaves it (the caller sleeps that long and asks again).
+#: returns 0 when fewer than ``limit`` started within the span (and, for a background
+#: start, fewer than ``bg_limit`` background ones), else the microseconds until the
+#: oldest that is in the way leaves it (the caller sleeps that long and asks again).
+#: KEYS: rate, rate:bg. ARGV: limit, span (us), member, background (1/0), bg_limit.
 PACE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit = tonumber(ARGV[1])
 local span = tonumber(ARGV[2])
+local background = ARGV[4] == '1'
+local bg_limit = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(span / 1000))
-  return 0
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span)
+local wait = 0
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  wait = math.max(1, math.ceil(tonumber(oldest[2]) + span - now))
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, math.ceil(tonumber(oldest[2]) + span - now))
+if background and redis.call('ZCARD', KEYS[2]) >= bg_limit then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  wait = math.max(wait, 1, math.ceil(tonumber(oldest[2]) + span - now))
+end
+if wait > 0 then
+  return wait
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(span / 1000))
+if background then
+  redis.call('ZADD', KEYS[2], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], math.ceil(span / 1000))
+end
+return 0
 """

@@ -10,6 +10,7 @@ import math
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
@@ -42,18 +43,19 @@ from gateway.limits_graphql import coded_parse_error, schema_for
 from gateway.limits_http import (
     Refusal,
     bad_request,
+    check_operation_size,
     decode_request_json,
+    decode_websocket_message,
     is_subscription,
     mutation_over_get,
     operation_problem,
     request_error,
     subscription_over_http,
-    too_large,
 )
-from gateway.metrics import GatewayMetrics
+from gateway.metrics import GatewayMetrics, SubscriptionCollector
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime
-from gateway.ws_operations import GatewayTransportWS
+from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
 from schema.idempotency import IdempotencyStore
@@ -68,7 +70,10 @@ _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view behind the gateway's door: content type, caller, rate and
-    size checks come first (``_admit``); then our context, limits and error codes."""
+    size checks come first (``_admit``); then our context, limits and error codes.
+    WebSocket operations pass the same checks (``gateway.websocket``)."""
+
+    graphql_transport_ws_handler_class = GatewayTransportWS
 
     graphql_transport_ws_handler_class = GatewayTransportWS
 
@@ -83,6 +88,12 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             # pages on these origins may open subscriptions (same-origin always may)
             allowed_origins=config.server.cors_origins,
+            # a socket that does not say who it is is closed soon (4408)
+            connection_init_wait_timeout=timedelta(
+                seconds=config.limits.websocket_init_timeout_seconds
+            ),
+            # subscriptions are capped per caller, operations per socket (gateway.websocket)
+            max_subscriptions_per_connection=None,
         )
         # None: strawberry's page, its assets from the CDN
         self.graphiql_page = graphiql_page
@@ -100,7 +111,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 interval=subscriptions.poll_interval,
                 max_backoff=subscriptions.max_backoff,
                 timeout=self.request_timeout,
+                max_polled_per_connection=subscriptions.max_polled_per_connection,
             )
+        )
+        self.sockets = SocketCounts(
+            config.limits.max_websocket_connections, subscriptions.max_per_caller
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -111,7 +126,15 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 # before the handshake is accepted: the server answers the upgrade with 403
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            await super().__call__(scope, receive, send)
+            try:
+                self.sockets.open_socket()
+            except Refusal as refusal:
+                await _deny_upgrade(refusal, scope, receive, send)
+                return
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                self.sockets.close_socket()
             return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -145,7 +168,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             response = request_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
 
-    def decode_json(self, data: str | bytes) -> object:
+    def parse_json(self, data: str | bytes) -> object:
+        # HTTP bodies and parameters (WebSocket messages go through decode_json)
         return decode_request_json(data)
 
     def encode_json(self, data: object) -> str:
@@ -157,6 +181,14 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         except ValueError:
             log.error("an answer held a non-finite number; sent as null")
             return json.dumps(_finite(data), separators=(",", ":"), allow_nan=False)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_websocket_message(data)
+
+    def shown_message(self, message: str) -> str:
+        """An error message as this profile shows it: in production without "Did you
+        mean ...?" (with introspection off, field names stay unlisted)."""
+        return _SUGGESTION.sub("", message) if self.production else message
 
     async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
         self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
@@ -186,7 +218,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
-        self._check_sizes(request_data)
+        check_operation_size(self.limits, request_data.query, request_data.variables)
         # before anything reads operationName as a name: strawberry's view does not check it
         problem = operation_problem(request_data.query, request_data.operation_name)
         if problem is not None:
@@ -211,21 +243,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         return result
 
-    def _check_sizes(self, request_data: GraphQLRequestData) -> None:
-        limits = self.limits
-        if request_data.query and len(request_data.query.encode()) > limits.max_document_bytes:
-            raise too_large("the GraphQL document", limits.max_document_bytes)
-        if request_data.variables:
-            size = len(json.dumps(request_data.variables).encode())
-            if size > limits.max_variables_bytes:
-                raise too_large("the variables object", limits.max_variables_bytes)
-
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> GatewayContext:
         # set by RequestIdMiddleware for every request
         request_id = current_request_id.get() or ""
-        # every upstream call of this request, retries included, ends by then
+        # every upstream call of this request, retries included, ends by then (each
+        # operation over a WebSocket sets its own: gateway.websocket)
         current_deadline.set(time.monotonic() + self.request_timeout)
         # a WebSocket's caller is known at connection_init (on_ws_connect)
         caller = current_caller.get() if request.scope["type"] == "http" else None
@@ -272,6 +296,16 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+async def _deny_upgrade(refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
+    """Refuse a WebSocket upgrade with the refusal's status and JSON body where the server
+    can send an HTTP answer to an upgrade (the ASGI denial response), else with a plain
+    close (the server answers 403)."""
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await refusal.response()(scope, receive, send)
+    else:
+        await send({"type": "websocket.close", "code": 1013})
 
 
 def _without_suggestions(error: GraphQLError) -> GraphQLError:
@@ -334,6 +368,7 @@ def create_app(
     # production turns GraphiQL off: its page and files are not served at all
     assets = local_assets(config.server.graphiql_assets) if config.server.graphiql_enabled else None
     graphql = GatewayGraphQL(runtime, metrics, assets.page if assets else None)
+    metrics.registry.register(SubscriptionCollector(graphql.pollers, graphql.sockets))
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

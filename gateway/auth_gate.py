@@ -2,14 +2,15 @@
 
 Over HTTP, in this order (cheap checks first, nothing reads the body before the caller
 is known): content type (415), credentials (401), the caller's rate (429), the declared
-body size (413); the body is then counted as it arrives (413).
+body size (413); the body is then counted as it arrives (413) and must arrive within
+``body_timeout_seconds`` (408).
 
 Over WebSocket (subscriptions, graphql-transport-ws) a client may authenticate on the
 upgrade request (an ``Authorization`` header, or a trusted proxy's user header), or, as
 browsers cannot set headers there, in the ``connection_init`` payload
 (``{"Authorization": "Bearer <token>"}``). A bad credential on the upgrade refuses the
 handshake; in the payload it closes the socket with 4403. Each connection counts once
-against the caller's rate.
+against the caller's rate, and so does each operation it sends (``gateway.websocket``).
 """
 
 from __future__ import annotations
@@ -54,12 +55,13 @@ class Gate:
         check_content_type(method, headers.get("content-type"))
         caller = self._authenticate(headers, peer_of(scope))
         try:
-            self._take_turn(caller, peer_of(scope))
+            self.take_turn(caller, peer_of(scope))
             check_content_length(headers, self.limits.max_body_bytes)
         except Refusal as refusal:
             refusal.caller = caller
             raise
-        return caller, limited_receive(receive, self.limits.max_body_bytes)
+        limits = self.limits
+        return caller, limited_receive(receive, limits.max_body_bytes, limits.body_timeout_seconds)
 
     def admit_websocket(self, scope: Scope) -> Caller | None:
         """The caller named on the upgrade request, or None to wait for
@@ -70,7 +72,7 @@ class Gate:
         if "authorization" not in headers and not proxied:
             return None
         caller = self._authenticate(headers, peer_of(scope))
-        self._take_turn(caller, peer_of(scope))
+        self.take_turn(caller, peer_of(scope))
         return caller
 
     def admit_connection_init(self, params: Mapping[str, Any] | None, scope: Scope) -> Caller:
@@ -79,7 +81,7 @@ class Gate:
         raw = params.get("Authorization", params.get("authorization"))
         headers = {"authorization": raw} if isinstance(raw, str) else {}
         caller = self._authenticate(headers, peer_of(scope))
-        self._take_turn(caller, peer_of(scope))
+        self.take_turn(caller, peer_of(scope))
         return caller
 
     def _authenticate(self, headers: Mapping[str, str], peer: str | None) -> Caller:
@@ -88,13 +90,19 @@ class Gate:
         except Unauthenticated as exc:
             raise unauthenticated(str(exc), "authorization" in headers) from None
 
-    def _take_turn(self, caller: Caller, peer: str | None) -> None:
+    def take_turn(self, caller: Caller, peer: str | None) -> None:
+        """One request (or WebSocket operation) of ``caller``; raises RATE_LIMITED."""
         if self.rate_limiter is None:
             return
-        key = caller.name if caller.via != "anonymous" else f"anonymous@{peer}"
-        wait = self.rate_limiter.acquire(key)
+        wait = self.rate_limiter.acquire(caller_key(caller, peer))
         if wait is not None:
             raise rate_limited(wait)
+
+
+def caller_key(caller: Caller, peer: str | None) -> str:
+    """Whose budget a request counts against: a token's name, a proxied user, or an
+    anonymous caller's address."""
+    return caller.name if caller.via != "anonymous" else f"anonymous@{peer}"
 
 
 def headers_of(scope: Scope) -> dict[str, str]:

@@ -247,7 +247,8 @@ def serve(
     app.state.runtime.install_faults(faults)
     # log_config=None: keep the handlers configure_logging installed. proxy_headers=False:
     # the client address is the TCP peer, never an X-Forwarded-For a client wrote, so
-    # [auth.trusted_proxy] trusts only the proxy's own connections
+    # [auth.trusted_proxy] trusts only the proxy's own connections. ws_max_size: a
+    # WebSocket message may be as large as an HTTP body, no larger (closed with 1009)
     uvicorn.run(
         app,
         host=host,
@@ -256,6 +257,7 @@ def serve(
         log_config=None,
         proxy_headers=False,
         server_header=False,
+        ws_max_size=config.limits.max_body_bytes,
     )
     return 0
 

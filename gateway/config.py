@@ -30,6 +30,7 @@ from gateway.config_values import (
     POSITIVE_SECONDS,
     SECONDS,
     Kind,
+    Number,
     check_http_url,
     check_value,
     env_name,
@@ -56,6 +57,11 @@ COMMON_KEYS: dict[str, tuple[str, Kind]] = {
     "connect_timeout_seconds": ("TCP/TLS connect timeout (default 5)", POSITIVE_SECONDS),
     "read_timeout_seconds": ("read timeout per upstream request (default 30)", POSITIVE_SECONDS),
     "max_concurrency": ("concurrent upstream requests on this connection (default 8)", COUNT),
+    "poll_share": (
+        "fraction of the concurrency and rate subscription polls may use; requests callers "
+        "wait for go first (default 0.5)",
+        Number(above=True, maximum=1),
+    ),
     "rate_limit_requests": ("requests per window (default: vendor's documented limit)", COUNT),
     "rate_limit_window_seconds": ("the rate limit's window in seconds", POSITIVE_SECONDS),
     "retry_attempts": ("attempts per idempotent request, the first included (default 3)", COUNT),
@@ -122,6 +128,14 @@ SUBSCRIPTION_KEYS: dict[str, tuple[str, Kind]] = {
         "longest wait between polls after upstream failures, doubling up to it (default 60)",
         POSITIVE_SECONDS,
     ),
+    "max_per_caller": (
+        "subscriptions one caller may have open at once (default 20)",
+        COUNT,
+    ),
+    "max_polled_per_connection": (
+        "resources polled at once for subscriptions per connection (default 20)",
+        COUNT,
+    ),
 }
 #: a Redis cache key shorter than this is refused: it is all that keeps an operator who
 #: can list Redis keys from testing guessed credentials against their fingerprints
@@ -150,6 +164,10 @@ class CacheSettings:
 class SubscriptionSettings:
     poll_interval: float = 5.0
     max_backoff: float = 60.0
+    #: open subscriptions per caller on this instance (SUBSCRIPTION_LIMIT above)
+    max_per_caller: int = 20
+    #: distinct resources polled at once per connection (SUBSCRIPTION_LIMIT above)
+    max_polled_per_connection: int = 20
 
 
 @dataclass(frozen=True)
@@ -294,6 +312,10 @@ def _subscriptions(raw: Any, source: str) -> SubscriptionSettings:
     return SubscriptionSettings(
         poll_interval=values.get("poll_interval_seconds", defaults.poll_interval),
         max_backoff=values.get("max_backoff_seconds", defaults.max_backoff),
+        max_per_caller=values.get("max_per_caller", defaults.max_per_caller),
+        max_polled_per_connection=values.get(
+            "max_polled_per_connection", defaults.max_polled_per_connection
+        ),
     )
 
 
@@ -513,6 +535,7 @@ def _http_settings(
         connect_timeout=values.get("connect_timeout_seconds", defaults.connect_timeout),
         read_timeout=values.get("read_timeout_seconds", defaults.read_timeout),
         max_concurrency=values.get("max_concurrency", defaults.max_concurrency),
+        poll_share=values.get("poll_share", defaults.poll_share),
         rate_limit=rate_limit,
         retry_attempts=values.get("retry_attempts", defaults.retry_attempts),
         retry_backoff=values.get("retry_backoff_seconds", defaults.retry_backoff),

@@ -3,7 +3,11 @@
 Where each limit is enforced:
 
 - HTTP, before the body is read (``gateway.limits_http``): body size (413), per-caller
-  rate (429), then document and variables size once the body is parsed (413)
+  rate (429), then document and variables size once the body is parsed (413); the body
+  must arrive within ``body_timeout_seconds`` (408)
+- WebSocket (``gateway.websocket``): sockets open per process (503), the wait for
+  ``connection_init`` (closed with 4408); then every operation like an HTTP request: rate,
+  document and variables size, and subscriptions per caller (SUBSCRIPTION_LIMIT)
 - GraphQL, before execution (``gateway.limits_graphql``): tokens, depth, aliases (at
   parse/validation, cached per document), cost (with the request's variables)
 
@@ -35,6 +39,12 @@ class LimitCode(enum.StrEnum):
     BAD_REQUEST = "BAD_REQUEST"
     #: a GET without a query where GraphiQL is off
     NOT_FOUND = "NOT_FOUND"
+    #: the request body did not arrive in time (408)
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+    #: this process has as many WebSocket connections open as it may (503)
+    TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS"
+    #: a subscription over the caller's limit (or, ErrorCode, over its connection's)
+    SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,12 @@ class LimitSettings:
     rate_limit_requests: int = 600
     #: the window of that limit, in seconds (a token bucket refilled evenly over it)
     rate_limit_window_seconds: float = 60.0
+    #: seconds a request body may take to arrive, from the request's headers (408 after)
+    body_timeout_seconds: float = 10.0
+    #: seconds a WebSocket may take to send ``connection_init`` (closed with 4408 after)
+    websocket_init_timeout_seconds: float = 5.0
+    #: WebSocket connections open at once in this process (503 above)
+    max_websocket_connections: int = 1000
 
 
 #: key -> (description, kind), for the docs, the "allowed" list in errors and parsing
@@ -81,6 +97,18 @@ LIMIT_KEYS: dict[str, tuple[str, Number]] = {
         Number(whole=True),
     ),
     "rate_limit_window_seconds": ("the window of the rate limit, in seconds", POSITIVE_SECONDS),
+    "body_timeout_seconds": (
+        "seconds a request body may take to arrive (408 after)",
+        POSITIVE_SECONDS,
+    ),
+    "websocket_init_timeout_seconds": (
+        "seconds a WebSocket has to send connection_init",
+        POSITIVE_SECONDS,
+    ),
+    "max_websocket_connections": (
+        "WebSocket connections open at once per process (503 above)",
+        COUNT,
+    ),
 }
 assert set(LIMIT_KEYS) == {f.name for f in fields(LimitSettings)}
 

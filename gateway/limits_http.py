@@ -1,12 +1,14 @@
 """HTTP-level refusals of /graphql: the answer shape, content types, body size.
 
 Every refusal is a GraphQL-shaped JSON body with a stable ``extensions.code`` and the
-HTTP status that says the same (401, 405, 413, 415, 429), so a client that reads only
-the status and one that reads only the body both understand it.
+HTTP status that says the same (401, 405, 408, 413, 415, 429, 503), so a client that reads
+only the status and one that reads only the body both understand it. Over WebSocket the
+same error is the payload of an ``error`` message (``Refusal.formatted``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from collections.abc import Mapping
@@ -16,7 +18,7 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.responses import Response
 from starlette.types import Message, Receive
 
-from gateway.limits import LimitCode
+from gateway.limits import LimitCode, LimitSettings
 from schema.permissions import Caller
 
 #: the request content type a POST must have (GraphQL over HTTP); anything else is refused
@@ -47,12 +49,12 @@ class Refusal(Exception):
         #: who was refused, when known by then (for the metrics)
         self.caller: Caller | None = None
 
+    def formatted(self) -> dict[str, object]:
+        """The refusal as one GraphQL error."""
+        return {"message": self.message, "extensions": {"code": self.code, **self.extensions}}
+
     def response(self) -> Response:
-        body = {
-            "errors": [
-                {"message": self.message, "extensions": {"code": self.code, **self.extensions}}
-            ]
-        }
+        body = {"errors": [self.formatted()]}
         return Response(
             json.dumps(body),
             status_code=self.status,
@@ -88,6 +90,39 @@ def too_large(what: str, limit: int) -> Refusal:
     )
 
 
+def check_operation_size(limits: LimitSettings, query: object, variables: object) -> None:
+    """The document and the variables of one operation, over HTTP or WebSocket (413)."""
+    if isinstance(query, str) and len(query.encode()) > limits.max_document_bytes:
+        raise too_large("the GraphQL document", limits.max_document_bytes)
+    if variables:
+        try:
+            size = len(json.dumps(variables).encode())
+        except (TypeError, ValueError):
+            return  # not JSON: GraphQL refuses it as input
+        if size > limits.max_variables_bytes:
+            raise too_large("the variables object", limits.max_variables_bytes)
+
+
+def body_too_slow(seconds: float) -> Refusal:
+    # the client is still sending: answer and close, its connection cannot be reused
+    return Refusal(
+        408,
+        LimitCode.REQUEST_TIMEOUT,
+        f"the request body did not arrive within {seconds:g} s",
+        headers={"Connection": "close"},
+    )
+
+
+def too_many_connections(limit: int) -> Refusal:
+    return Refusal(
+        503,
+        LimitCode.TOO_MANY_CONNECTIONS,
+        f"this instance has {limit} WebSocket connections open, its limit; try again later",
+        headers={"Retry-After": "1"},
+        extensions={"limit": limit},
+    )
+
+
 _CODE_BY_STATUS = {
     404: LimitCode.NOT_FOUND,
     405: LimitCode.METHOD_NOT_ALLOWED,
@@ -114,6 +149,18 @@ def decode_request_json(data: str | bytes) -> object:
         raise HTTPException(400, "the body is not valid UTF-8 JSON") from None
     if not isinstance(value, dict | list):
         raise HTTPException(400, "the body must be a JSON object with a 'query'")
+    return value
+
+
+def decode_websocket_message(data: str | bytes) -> object:
+    """A graphql-transport-ws message: a JSON object, else JSONDecodeError (strawberry
+    then closes the socket with 4400), never a crash."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
+    if not isinstance(value, dict):
+        raise json.JSONDecodeError("not a JSON object", "", 0)
     return value
 
 
@@ -207,18 +254,28 @@ def check_content_length(headers: Mapping[str, str], limit: int) -> None:
         raise too_large("the request body", limit)
 
 
-def limited_receive(receive: Receive, limit: int) -> Receive:
+def limited_receive(receive: Receive, limit: int, timeout: float) -> Receive:
     """``receive`` that refuses once more than ``limit`` body bytes arrived, whatever
-    Content-Length said (chunked bodies have none; a lying one is cut off too)."""
+    Content-Length said (chunked bodies have none; a lying one is cut off too), and once
+    the body has taken more than ``timeout`` seconds from now (a client trickling it)."""
     seen = 0
+    complete = False
+    deadline = asyncio.get_running_loop().time() + timeout
 
     async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
+        nonlocal seen, complete
+        if complete:  # after the body: waiting for a disconnect is not bounded here
+            return await receive()
+        try:
+            async with asyncio.timeout_at(deadline):
+                message = await receive()
+        except TimeoutError:
+            raise body_too_slow(timeout) from None
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
                 raise too_large("the request body", limit)
+            complete = not message.get("more_body", False)
         return message
 
     return wrapped

@@ -2,7 +2,8 @@
 
 GraphQL requests (by operation name and outcome), errors by code and upstream calls (by
 connection, method, endpoint template and status) are counted as they happen; the cache's
-counters and each breaker's state are read from the runtime when scraped. Each app has its
+counters, each breaker's state, and the open sockets, subscriptions and pollers are read
+when scraped. Each app has its
 own registry: two gateways in one process (tests) never mix their numbers. Label values
 that callers or IDs control are bounded: operation names must be GraphQL names and at most
 ``MAX_OPERATIONS`` are kept (then ``other``); IDs in upstream paths become ``{id}``.
@@ -21,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.runtime import Runtime
+from gateway.websocket import SocketCounts
+from schema.polling import PollerHub
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -67,6 +70,43 @@ class RuntimeCollector(Collector):
             for state in _BREAKER_STATES:
                 breaker.add_metric([connection, state], 1.0 if health["state"] == state else 0.0)
         yield breaker
+
+
+class SubscriptionCollector(Collector):
+    """Open WebSockets and subscriptions, and what each connection polls for them: how
+    close this instance is to its ``max_websocket_connections`` and
+    ``max_polled_per_connection``."""
+
+    def __init__(self, pollers: PollerHub, sockets: SocketCounts) -> None:
+        self.pollers = pollers
+        self.sockets = sockets
+
+    def collect(self) -> Iterator[Metric]:
+        sockets = GaugeMetricFamily(
+            "dbaas_gateway_websockets", "WebSocket connections open in this process"
+        )
+        sockets.add_metric([], self.sockets.sockets)
+        yield sockets
+        subscriptions = GaugeMetricFamily(
+            "dbaas_gateway_subscriptions", "subscriptions open in this process"
+        )
+        subscriptions.add_metric([], sum(self.sockets.subscriptions.values()))
+        yield subscriptions
+        polled = GaugeMetricFamily(
+            "dbaas_gateway_subscription_pollers",
+            "resources polled for subscriptions, by connection",
+            labels=["connection"],
+        )
+        subscribers = GaugeMetricFamily(
+            "dbaas_gateway_subscription_subscribers",
+            "subscribers of those resources (each poll serves them all), by connection",
+            labels=["connection"],
+        )
+        for connection, (count, listening) in sorted(self.pollers.by_connection().items()):
+            polled.add_metric([connection], count)
+            subscribers.add_metric([connection], listening)
+        yield polled
+        yield subscribers
 
 
 MAX_OPERATIONS = 200

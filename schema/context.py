@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,6 +44,11 @@ class GatewayContext:
         """``_service { sdl }`` is the whole schema: readable wherever introspection is,
         and by a federation router's token (docs/federation.md)."""
         return self.introspection or self.caller.federation
+
+    def for_operation(self) -> GatewayContext:
+        """The context of one more operation of the same caller (a WebSocket runs many):
+        the same caller and connections, loaders and partial errors of its own."""
+        return dataclasses.replace(self, partial_errors=[])
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -6,6 +6,13 @@ every ``interval`` seconds, diffs it with the previous snapshot and hands the ch
 every subscriber's queue. The first subscriber starts it, the last one to leave stops it.
 An upstream failure does not end anybody's subscription: the poller backs off (doubling
 the wait up to ``max_backoff``) and returns to its interval after the next success.
+
+Polls are background work (``adapters.priority``): a connection serves the requests
+callers wait for first, and polls use at most the connection's ``poll_share`` of its
+concurrency and rate. Each poll has its own deadline. A connection polls at most
+``max_polled_per_connection`` resources at once: a subscription that would start one more
+is refused with SUBSCRIPTION_LIMIT (subscribers of a resource already polled cost nothing
+upstream, and are never refused here).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from adapters.errors import ErrorCode, GatewayError
+from adapters.priority import start_background
 from adapters.resilience import current_deadline
 
 log = logging.getLogger("dbaas_gateway.subscriptions")
@@ -39,6 +48,8 @@ class PollSettings:
     max_backoff: float = 60.0
     #: how long one poll may take, its upstream retries included
     timeout: float = 30.0
+    #: resources polled at once per connection
+    max_polled_per_connection: int = 20
 
 
 _END = object()
@@ -83,6 +94,10 @@ class Poller(Generic[S, E]):
             if not self._queues:
                 self.stop()
 
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -90,8 +105,10 @@ class Poller(Generic[S, E]):
         self._on_idle(self)
 
     async def _poll(self) -> S:
-        # a poll is not part of any request: it gets its own deadline
+        # a poll is not part of any request: it gets its own deadline, and waits behind
+        # the requests callers are waiting for
         current_deadline.set(time.monotonic() + self.settings.timeout)
+        start_background()
         self.polls += 1
         return await self._fetch()
 
@@ -130,32 +147,68 @@ class PollerHub:
     def __init__(self, settings: PollSettings | None = None) -> None:
         self.settings = settings or PollSettings()
         self._pollers: dict[Hashable, Poller[Any, Any]] = {}
+        #: the connection each poller reads
+        self._connections: dict[Hashable, str] = {}
+
+    def polling(self, key: Hashable) -> bool:
+        """Whether ``key`` is polled already (a new subscriber joins its poll)."""
+        return key in self._pollers
+
+    def check_room(self, key: Hashable, connection: str) -> None:
+        """Raise SUBSCRIPTION_LIMIT when polling ``key`` would be one resource too many for
+        ``connection`` (a resource already polled is always fine)."""
+        if key in self._pollers:
+            return
+        polled = sum(1 for c in self._connections.values() if c == connection)
+        limit = self.settings.max_polled_per_connection
+        if polled >= limit:
+            raise GatewayError(
+                ErrorCode.SUBSCRIPTION_LIMIT,
+                f"connection '{connection}' already polls {polled} resources for "
+                f"subscriptions, its limit ([subscriptions] max_polled_per_connection = "
+                f"{limit}); subscribe to one already watched, or try again when one ends",
+                connection=connection,
+            )
 
     def poller(
         self,
         key: Hashable,
+        connection: str,
         fetch: Callable[[], Awaitable[S]],
         diff: Callable[[S, S], list[E]],
     ) -> Poller[S, E]:
-        """The running poller of ``key``, or a new one with this fetch and diff."""
+        """The running poller of ``key`` (a resource of ``connection``), or a new one with
+        this fetch and diff; raises SUBSCRIPTION_LIMIT (``check_room``)."""
         found = self._pollers.get(key)
         if found is None:
+            self.check_room(key, connection)
 
             def start(poller: Poller[Any, Any]) -> None:
                 # a poller stopped and started again (its last subscriber left just as a
                 # new one came) takes its place back, unless another has taken it
-                self._pollers.setdefault(key, poller)
+                if self._pollers.setdefault(key, poller) is poller:
+                    self._connections[key] = connection
 
             def idle(poller: Poller[Any, Any]) -> None:
                 if self._pollers.get(key) is poller:
                     del self._pollers[key]
+                    self._connections.pop(key, None)
 
             found = Poller(fetch, diff, self.settings, start, idle)
             self._pollers[key] = found
+            self._connections[key] = connection
         return found
 
     def __len__(self) -> int:
         return len(self._pollers)
+
+    def by_connection(self) -> dict[str, tuple[int, int]]:
+        """Connection -> (resources polled, their subscribers), for /metrics."""
+        found: dict[str, tuple[int, int]] = {}
+        for key, poller in self._pollers.items():
+            polled, subscribers = found.get(self._connections[key], (0, 0))
+            found[self._connections[key]] = (polled + 1, subscribers + poller.subscribers)
+        return found
 
     def running(self) -> list[Poller[Any, Any]]:
         return list(self._pollers.values())

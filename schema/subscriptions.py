@@ -6,11 +6,18 @@ subscriber hears about what changes after it subscribed, not about the current s
 (query it alongside). Polls read through the cross-request cache, so a change shows
 within the poll interval plus the kind's cache TTL, and many subscribers or instances
 cost the vendor one read per interval.
+
+A subscription lives as long as its socket: each event is resolved like a new request,
+with its own deadline and its own loaders (``_as_new_request``). Everything a subscription
+reads upstream (its first read, its polls, the fields of its events) is background work
+(``adapters.priority``): a connection serves the requests callers wait for first, so one
+caller opening many subscriptions cannot hold back another caller's queries.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +35,8 @@ from adapters.model import (
     Key,
     MemberRecord,
 )
+from adapters.priority import start_background
+from adapters.resilience import current_deadline
 from schema.common import DatabaseStatusEnum
 from schema.context import GatewayContext, context_of
 from schema.ids import GlobalId, decode_id, encode_id
@@ -79,6 +88,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _as_new_request(ctx: GatewayContext) -> None:
+    """Resolve the event about to be yielded like a new request: its fields read upstream
+    with a deadline of their own and fresh loaders, however long after the subscription
+    started it comes."""
+    current_deadline.set(time.monotonic() + ctx.pollers.settings.timeout)
+    ctx.reset_loaders()
+
+
 def _target(info: Info, value: str, type_name: str) -> tuple[GatewayContext, GlobalId, Adapter]:
     gid = decode_id(value, type_name)
     ctx = context_of(info)
@@ -108,6 +125,7 @@ async def database_status_changed(
     info: Info, id: strawberry.ID
 ) -> AsyncGenerator[DatabaseStatusChange, None]:
     ctx, gid, adapter = _target(info, id, "Database")
+    start_background()
     last: list[DatabaseRecord] = []
 
     async def fetch() -> DatabaseRecord:
@@ -125,10 +143,15 @@ async def database_status_changed(
         last[:] = [record]
         return record
 
-    # the first read happens before the stream starts, so an unknown ID is an error now
-    await fetch()
-    poller = ctx.pollers.poller(("database", gid.connection, gid.key), fetch, _status_diff)
+    key = ("database", gid.connection, gid.key)
+    ctx.pollers.check_room(key, gid.connection)
+    if not ctx.pollers.polling(key):
+        # the first read happens before the stream starts, so an unknown ID is an error
+        # now; a database already polled exists, and its poll serves this subscriber too
+        await fetch()
+    poller = ctx.pollers.poller(key, gid.connection, fetch, _status_diff)
     async for change in poller.subscribe():
+        _as_new_request(ctx)
         yield change
 
 
@@ -202,6 +225,7 @@ async def organization_events(
     info: Info, organization_id: strawberry.ID
 ) -> AsyncGenerator[OrganizationEvent, None]:
     ctx, gid, adapter = _target(info, organization_id, "Organization")
+    start_background()
     caps = adapter.capabilities
 
     async def fetch() -> _Snapshot:
@@ -214,13 +238,16 @@ async def organization_events(
             {r.key: r for r in api_keys},
         )
 
-    (org,) = await adapter.get_organizations([gid.key])
-    if org is None:
-        raise GatewayError(ErrorCode.NOT_FOUND, f"Organization '{organization_id}' does not exist")
-    poller = ctx.pollers.poller(
-        ("organization", gid.connection, gid.key), fetch, _organization_diff
-    )
+    key = ("organization", gid.connection, gid.key)
+    ctx.pollers.check_room(key, gid.connection)
+    if not ctx.pollers.polling(key):
+        (org,) = await adapter.get_organizations([gid.key])
+        if org is None:
+            message = f"Organization '{organization_id}' does not exist"
+            raise GatewayError(ErrorCode.NOT_FOUND, message)
+    poller = ctx.pollers.poller(key, gid.connection, fetch, _organization_diff)
     async for event in poller.subscribe():
+        _as_new_request(ctx)
         yield event
 
 

@@ -15,6 +15,7 @@ from adapters import cache_redis
 from adapters import redis_scripts as lua
 from adapters.cache import CachedResponse, CacheStats, MemoryBackend
 from adapters.cache_redis import RedisBackend, RedisPacer
+from adapters.priority import start_background
 from adapters.redis_link import redacted
 from tests.redis_server import RedisServer
 from tests.served import free_port
@@ -263,6 +264,62 @@ async def test_a_full_window_waits_until_the_oldest_start_leaves_it(
 
     assert slept  # the third start waited for the first to leave the window
     assert all(0 < s <= 0.1 + pacer.margin for s in slept)
+
+
+async def test_polls_of_every_instance_take_at_most_their_share_of_the_window(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    a, b = pair
+    first, second = RedisPacer(a, SCOPE, 4, 10.0, 0.5), RedisPacer(b, SCOPE, 4, 10.0, 0.5)
+    waits: list[float] = []
+
+    async def refuse(seconds: float) -> None:
+        waits.append(seconds)
+        raise asyncio.CancelledError  # stop at the first wait
+
+    first.sleep = second.sleep = refuse
+
+    async def background(pacer: RedisPacer) -> None:
+        start_background()
+        await pacer.acquire()
+
+    # given two polls started, one from each instance: their share of 4 is 2
+    await asyncio.create_task(background(first))
+    await asyncio.create_task(background(second))
+    # then a third poll, from either, waits for the window
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.create_task(background(first))
+    # while callers still start at once, up to the whole limit
+    await second.acquire()
+    await first.acquire()
+
+    assert len(waits) == 1 and 10.0 < waits[0] <= 10.5
+    with redis_server.client() as plain:
+        assert plain.zcard(lua.key(SCOPE, "rate")) == 4
+        assert plain.zcard(lua.key(SCOPE, "rate", "bg")) == 2
+
+
+async def test_in_one_instance_a_caller_asks_redis_before_a_waiting_poll(
+    pair: tuple[RedisBackend, RedisBackend],
+) -> None:
+    a, _ = pair
+    pacer = RedisPacer(a, SCOPE, 1, 0.2)  # a short window, waited for for real
+    order: list[str] = []
+    await pacer.acquire()  # the window is full
+
+    async def start(name: str, background: bool) -> None:
+        if background:
+            start_background()
+        await pacer.acquire()
+        order.append(name)
+
+    poll = asyncio.create_task(start("poll", True))
+    for _ in range(20):  # the poll is waiting for the window
+        await asyncio.sleep(0)
+    caller = asyncio.create_task(start("caller", False))
+    await asyncio.gather(poll, caller)
+
+    assert order == ["caller", "poll"]
 
 
 # --- Redis down or slow ---------------------------------------------------------------------

@@ -89,6 +89,7 @@ def assert_one_config_error(code: int, lines: list[str], path: Path, *expected: 
 # -- non-finite numbers -------------------------------------------------------------------
 
 #: every non-whole numeric setting: (where the message says it is, TOML table, key)
+FRACTIONS = frozenset({"poll_share"})
 NUMBER_SETTINGS = [
     ("connection 'ch'", None, "connect_timeout_seconds"),
     ("connection 'ch'", None, "read_timeout_seconds"),
@@ -96,8 +97,11 @@ NUMBER_SETTINGS = [
     ("connection 'ch'", None, "retry_backoff_seconds"),
     ("connection 'ch'", None, "breaker_cooldown_seconds"),
     ("connection 'ch'", None, "max_retry_after_seconds"),
+    ("connection 'ch'", None, "poll_share"),
     ("[server]", "server", "request_timeout_seconds"),
     ("[limits]", "limits", "rate_limit_window_seconds"),
+    ("[limits]", "limits", "body_timeout_seconds"),
+    ("[limits]", "limits", "websocket_init_timeout_seconds"),
     ("[subscriptions]", "subscriptions", "poll_interval_seconds"),
     ("[subscriptions]", "subscriptions", "max_backoff_seconds"),
     ("[cache]", "cache", "timeout_seconds"),
@@ -136,9 +140,9 @@ def test_a_duration_longer_than_a_year_is_refused_in_every_numeric_setting(
     # the gateway takes for Redis being away
     code, path, lines, _ = check_config(tmp_path, capsys, with_setting(table, key, "1e300"))
 
-    assert_one_config_error(
-        code, lines, path, f"{where}: field '{key}': must be a number", "at most 31536000"
-    )
+    # a fraction (poll_share) has its own, smaller, maximum
+    most = "at most 1" if key in FRACTIONS else "at most 31536000"
+    assert_one_config_error(code, lines, path, f"{where}: field '{key}': must be a number", most)
 
 
 def test_every_numeric_setting_is_in_the_non_finite_list() -> None:

@@ -240,6 +240,37 @@ async def test_the_breaker_opens_fails_fast_then_lets_one_probe_close_it() -> No
     assert len(script.calls) == 4
 
 
+async def test_deadlines_spent_waiting_in_the_gateways_queue_do_not_open_the_breaker() -> None:
+    # one slot, held by a hanging call: every other request waits in the gateway's own queue
+    gate = asyncio.Event()
+
+    async def hang(request: httpx.Request) -> httpx.Response:
+        await gate.wait()
+        return httpx.Response(200, json=OK)
+
+    http = UpstreamHttp(
+        CONN,
+        base_url=CONN.base_url,
+        read_error=read_error,
+        transport=httpx.MockTransport(hang),
+        settings=HttpSettings(max_concurrency=1, retry_attempts=1, breaker_failure_threshold=2),
+    )
+    holder = asyncio.create_task(http.get("/v1/organizations/held"))
+    await asyncio.sleep(0)
+
+    for _ in range(4):
+        set_deadline(0.01)
+        with pytest.raises(UpstreamError) as raised:
+            await http.get("/v1/organizations")
+        assert raised.value.code is ErrorCode.UPSTREAM_TIMEOUT
+
+    assert http.health().state is BreakerState.CLOSED
+    assert http.health().consecutive_failures == 0
+    gate.set()
+    await holder
+    await http.aclose()
+
+
 async def test_a_failed_probe_opens_the_breaker_again() -> None:
     script = Script(503)
     http, _ = policy(script, retry_attempts=1, breaker_failure_threshold=2, breaker_cooldown=10)
