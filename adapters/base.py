@@ -36,7 +36,6 @@ from adapters.commands import (
     UpdateOrganization,
 )
 from adapters.errors import ErrorCode, InvalidInputError, NotSupportedError, UpstreamError
-from adapters.http import UpstreamHttp
 from adapters.model import (
     ActivityRange,
     ActivityRecord,
@@ -57,7 +56,8 @@ from adapters.model import (
     PlanRecord,
     PrivateEndpointConfigRecord,
 )
-from adapters.resilience import HealthSnapshot
+from adapters.upstream.http import UpstreamHttp
+from adapters.upstream.resilience import HealthSnapshot
 
 #: the adapter methods behind each write operation (restore rides on create_database)
 OPERATION_METHODS: dict[Operation, tuple[str, ...]] = {

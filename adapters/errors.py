@@ -6,7 +6,7 @@
     └── InvalidInputError        a write's input breaks a vendor rule, caught before any call
 
 httpx exceptions and vendor error bodies are translated into UpstreamError in exactly one
-place, ``adapters.http.UpstreamHttp``; vendor clients only say how to read their bodies.
+place, ``adapters.upstream.http.UpstreamHttp``; vendor clients only say how to read their bodies.
 Messages never carry credentials: they are built from vendor error texts and our own words.
 """
 

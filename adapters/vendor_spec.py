@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.base import Adapter
-from adapters.cache import ConnectionCache, ResourceKinds
-from adapters.http import HttpSettings
+from adapters.cache.store import ConnectionCache, ResourceKinds
 from adapters.model import ConnectionInfo, Vendor
+from adapters.simulation.scale import VendorSeeder
+from adapters.upstream.http import HttpSettings
 
 
 class Secret:
@@ -94,11 +95,19 @@ class VendorSpec:
     fields: tuple[ConfigField, ...]
     build: AdapterFactory
     simulator: Callable[[], Any]
-    #: account names the simulator seeds, the first one is the default
-    simulator_accounts: tuple[str, ...]
+    #: the simulator's seeded accounts (name -> the credentials and options it logs in
+    #: with); the first is the default of a simulated connection
+    demo_accounts: Mapping[str, Mapping[str, str]]
+    #: seeds the simulator at a scale (``dbaas-gateway simulator --scale``, benchmarks)
+    scale_seeder: VendorSeeder
     documented_rate_limit: tuple[int, float] | None = None
     #: write methods the vendor documents as idempotent, so the policy may resend them
     idempotent_methods: frozenset[str] = frozenset()
     #: GET path -> resource kind for the cross-request cache; None (or a path it maps to
     #: None) is never cached
     resource_kind: ResourceKinds | None = None
+
+    @property
+    def simulator_accounts(self) -> tuple[str, ...]:
+        """The seeded account names, the default first."""
+        return tuple(self.demo_accounts)

@@ -32,8 +32,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from adapters.base import Adapter
-from adapters.http import current_request_id
-from adapters.resilience import current_deadline
+from adapters.upstream.http import current_request_id
+from adapters.upstream.resilience import current_deadline
 from gateway import tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 from gateway.auth_gate import Gate, caller_label

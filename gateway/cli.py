@@ -9,9 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from adapters.fault_spec import FaultSpec, parse_fault_specs
 from adapters.model import Vendor
-from adapters.sim_scale import Scale
+from adapters.simulation.fault_spec import FaultSpec, parse_fault_specs
+from adapters.simulation.scale import Scale
 from gateway.config import (
     CONFIG_ENV,
     ConfigError,

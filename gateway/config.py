@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.cache import DEFAULT_TTLS, CachePolicy
-from adapters.http import HttpSettings
+from adapters.cache.store import DEFAULT_TTLS, CachePolicy
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
+from adapters.upstream.http import HttpSettings
 from gateway.auth import AUTH_KEYS as AUTH_KEYS
 from gateway.auth import PROXY_KEYS as PROXY_KEYS
 from gateway.auth import TOKEN_KEYS as TOKEN_KEYS

@@ -3,7 +3,7 @@
 Every HTTP request gets an ID: the caller's ``X-Request-ID`` when it is a plain token (so a
 BFF can follow its own ID through), else a new one. It is set before anything else runs, so
 every log line of the request carries it, every upstream call sends it (``X-Request-ID``,
-``adapters.http``), and the response returns it, 401s and 413s included.
+``adapters.upstream.http``), and the response returns it, 401s and 413s included.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.http import current_request_id
+from adapters.upstream.http import current_request_id
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 
 access_log = logging.getLogger("dbaas_gateway.access")

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.base import Adapter
-from adapters.cache import Backend, CacheStats, ConnectionCache, MemoryBackend, fingerprint
-from adapters.fault_spec import FaultSpec
-from adapters.http import UpstreamObserver
+from adapters.cache.store import Backend, CacheStats, ConnectionCache, MemoryBackend, fingerprint
 from adapters.model import Vendor
 from adapters.registry import VENDORS, ConnectionSettings
-from adapters.scrub import Scrubber
+from adapters.simulation.fault_spec import FaultSpec
+from adapters.upstream.http import UpstreamObserver
+from adapters.upstream.scrub import Scrubber
 from gateway import tracing
 from gateway.config import CacheSettings, ConfigError, GatewayConfig
 
@@ -154,7 +154,7 @@ def fingerprint_key(settings: CacheSettings) -> bytes:
 def make_backend(settings: CacheSettings) -> Backend:
     stats = CacheStats()
     if settings.backend == "redis":
-        from adapters.cache_redis import RedisBackend  # only then is redis-py needed
+        from adapters.cache.redis_backend import RedisBackend  # only then is redis-py needed
 
         assert settings.url is not None
         return RedisBackend(

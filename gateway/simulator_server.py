@@ -15,7 +15,6 @@ uses):
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -26,7 +25,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.model import Vendor
 from adapters.registry import VENDORS
-from adapters.sim_scale import Scale, ScaledAccount, ScaledSimulator, scaled_simulator
+from adapters.simulation.scale import Scale, ScaledAccount, ScaledSimulator
+from adapters.simulation.seeding import scaled_simulator
 from gateway.config_values import COUNT, POSITIVE_SECONDS
 
 ADMIN_PREFIX = "/_simulator/"
@@ -59,9 +59,8 @@ def build_simulator(
 def demo_accounts(vendor: Vendor) -> list[ScaledAccount]:
     """The demo seed's accounts that log in without a separate identity host."""
     secret_fields = {f.name for f in VENDORS[vendor].fields if f.secret}
-    spec_module = importlib.import_module(f"adapters.{vendor.value}.spec")
     accounts: list[ScaledAccount] = []
-    for name, values in spec_module.DEMO_ACCOUNTS.items():
+    for name, values in VENDORS[vendor].demo_accounts.items():
         if "username" in values and vendor is Vendor.FEATUREBASE:
             continue  # logins go to id.featurebase.com, which this server does not play
         secrets = {k: v for k, v in values.items() if k in secret_fields}

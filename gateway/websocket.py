@@ -38,7 +38,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
-from adapters.resilience import current_deadline
+from adapters.upstream.resilience import current_deadline
 from gateway.auth_gate import caller_key, caller_label, peer_of
 from gateway.limits import LimitCode
 from gateway.limits_graphql import coded_parse_error

@@ -21,8 +21,8 @@ from adapters.model import (
     Operation,
     Vendor,
 )
-from adapters.redact import public_url
-from adapters.resilience import BreakerState
+from adapters.upstream.redact import public_url
+from adapters.upstream.resilience import BreakerState
 
 VendorEnum = strawberry.enum(
     Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to"

@@ -9,7 +9,7 @@ An ID is checked before it is decoded: only the base64url alphabet (with optiona
 padding) and at most ``MAX_ID_LENGTH`` characters, so one ID has one spelling and a
 megabyte of garbage is refused without work. The decoded key parts may still hold
 anything (``..``, ``?``, NUL): each adapter's client turns a part into one encoded URL
-segment or refuses it (``adapters.url_segments``).
+segment or refuses it (``adapters.upstream.url_segments``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key
-from adapters.url_segments import shown
+from adapters.upstream.url_segments import shown
 
 #: far beyond any real ID (a type, a connection name and a few UUIDs, base64url-encoded)
 MAX_ID_LENGTH = 1024

@@ -22,8 +22,8 @@ from strawberry.types import Info
 
 from adapters.base import Adapter
 from adapters.errors import ErrorCode, GatewayError, InvalidInputError
-from adapters.http import fresh_reads
 from adapters.model import Key, Operation, Vendor
+from adapters.upstream.http import fresh_reads
 from schema.context import GatewayContext, context_of
 from schema.ids import GlobalId, decode_id
 

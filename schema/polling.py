@@ -7,7 +7,7 @@ every subscriber's queue. The first subscriber starts it, the last one to leave 
 An upstream failure does not end anybody's subscription: the poller backs off (doubling
 the wait up to ``max_backoff``) and returns to its interval after the next success.
 
-Polls are background work (``adapters.priority``): a connection serves the requests
+Polls are background work (``adapters.upstream.priority``): a connection serves the requests
 callers wait for first, and polls use at most the connection's ``poll_share`` of its
 concurrency and rate. Each poll has its own deadline. A connection polls at most
 ``max_polled_per_connection`` resources at once: a subscription that would start one more
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from adapters.errors import ErrorCode, GatewayError
-from adapters.priority import start_background
-from adapters.resilience import current_deadline
+from adapters.upstream.priority import start_background
+from adapters.upstream.resilience import current_deadline
 
 log = logging.getLogger("dbaas_gateway.subscriptions")
 

@@ -10,7 +10,7 @@ cost the vendor one read per interval.
 A subscription lives as long as its socket: each event is resolved like a new request,
 with its own deadline and its own loaders (``_as_new_request``). Everything a subscription
 reads upstream (its first read, its polls, the fields of its events) is background work
-(``adapters.priority``): a connection serves the requests callers wait for first, so one
+(``adapters.upstream.priority``): a connection serves the requests callers wait for first, so one
 caller opening many subscriptions cannot hold back another caller's queries.
 """
 
@@ -35,8 +35,8 @@ from adapters.model import (
     Key,
     MemberRecord,
 )
-from adapters.priority import start_background
-from adapters.resilience import current_deadline
+from adapters.upstream.priority import start_background
+from adapters.upstream.resilience import current_deadline
 from schema.common import DatabaseStatusEnum
 from schema.context import GatewayContext, context_of
 from schema.ids import GlobalId, decode_id, encode_id

@@ -150,12 +150,12 @@ def _drop(value: Any) -> Any:
 
 def seeded_secrets(guard: LeakGuard) -> None:
     """Every secret the simulators are seeded with."""
-    from adapters.astra import seed_data as astra
-    from adapters.clickhouse import seed_data as clickhouse
-    from adapters.dbaas import seed_data as dbaas
-    from adapters.dbaas.simulator import DBaaSSimulator
-    from adapters.featurebase import seed_data as featurebase
-    from adapters.featurebase.simulator import FeatureBaseSimulator
+    from adapters.astra.sim import seed_data as astra
+    from adapters.clickhouse.sim import seed_data as clickhouse
+    from adapters.dbaas.sim import seed_data as dbaas
+    from adapters.dbaas.sim.simulator import DBaaSSimulator
+    from adapters.featurebase.sim import seed_data as featurebase
+    from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 
     for name, creds in clickhouse.SEED_CREDENTIALS.items():
         guard.add_basic(f"clickhouse key '{name}' secret", creds["key_id"], creds["key_secret"])

@@ -9,12 +9,18 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.cache import CachedResponse, CachePolicy, ConnectionCache, MemoryBackend, affected
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
-from adapters.featurebase.simulator import FeatureBaseSimulator
-from adapters.http import UpstreamHttp, VendorErrorBody, fresh_reads
+from adapters.cache.store import (
+    CachedResponse,
+    CachePolicy,
+    ConnectionCache,
+    MemoryBackend,
+    affected,
+)
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from adapters.model import ConnectionInfo, Vendor
 from adapters.registry import VENDORS, ConnectionSettings, Secret
+from adapters.upstream.http import UpstreamHttp, VendorErrorBody, fresh_reads
 from gateway.runtime import credential_fingerprint
 from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.featurebase.conftest import BOTH_TOML, gateway_over

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from adapters.cache import MemoryBackend
-from adapters.clickhouse.seed_data import DEMO_ACCOUNTS
+from adapters.cache.store import MemoryBackend
+from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS
 from schema.ids import decode_id, encode_id
 from tests.benchmarks.procs import free_port, spawn, stop, wait_ready
 from tests.conftest import CLICKHOUSE_TWO_ORGS

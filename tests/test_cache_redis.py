@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters import cache_redis
-from adapters import redis_scripts as lua
-from adapters.cache import CachedResponse, CacheStats, MemoryBackend
-from adapters.cache_redis import RedisBackend, RedisPacer
-from adapters.priority import start_background
-from adapters.redis_link import redacted
+from adapters.cache import redis_backend as cache_redis
+from adapters.cache import redis_scripts as lua
+from adapters.cache.redis_backend import RedisBackend, RedisPacer
+from adapters.cache.redis_link import redacted
+from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
+from adapters.upstream.priority import start_background
 from tests.redis_server import RedisServer
 from tests.served import free_port
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from adapters.fault_spec import parse_fault_specs
 from adapters.model import Vendor
+from adapters.simulation.fault_spec import parse_fault_specs
 from tests.gateway_client import GatewayClient
 
 CONFIG = """

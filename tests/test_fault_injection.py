@@ -19,10 +19,10 @@ import httpx
 import pytest
 import uvicorn
 
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.model import Vendor
 from adapters.registry import VENDORS
-from adapters.simulation import ConnectionDropped
+from adapters.simulation.middleware import ConnectionDropped
 
 ORGS = "/v1/organizations"
 ACME = DEMO_ACCOUNTS["acme"]

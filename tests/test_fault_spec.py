@@ -14,9 +14,9 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from adapters.fault_spec import KEYS, FaultSpec, parse_fault_spec, parse_fault_specs
 from adapters.model import Vendor
-from adapters.sim_faults import FaultInjector, FaultKind
+from adapters.simulation.fault_spec import KEYS, FaultSpec, parse_fault_spec, parse_fault_specs
+from adapters.simulation.faults import FaultInjector, FaultKind
 from gateway.cli import main
 from gateway.config import load_demo_config
 from gateway.runtime import Runtime

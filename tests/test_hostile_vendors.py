@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from adapters.model import Vendor
-from adapters.scrub import MAX_VENDOR_TEXT
+from adapters.upstream.scrub import MAX_VENDOR_TEXT
 from gateway.app import GatewayGraphQL
 from tests.gateway_client import GatewayClient, error_codes
 from tests.hostile_upstream import EchoingProxy, Scripted, ScriptedProxy, install

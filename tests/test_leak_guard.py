@@ -13,8 +13,8 @@ from pathlib import Path
 
 from graphql import GraphQLObjectType, GraphQLString, get_nullable_type
 
-from adapters.clickhouse.seed_data import DEMO_ACCOUNTS as CLICKHOUSE_ACCOUNTS
-from adapters.dbaas.seed_data import DEMO_ACCOUNTS as DBAAS_ACCOUNTS
+from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS as CLICKHOUSE_ACCOUNTS
+from adapters.dbaas.sim.seed_data import DEMO_ACCOUNTS as DBAAS_ACCOUNTS
 from schema.build import build_schema, print_sdl
 from tests.gateway_client import GatewayClient, error_codes
 from tests.leak_guard import GUARD, SECRET_FIELDS, secrets_in, without_secret_fields
@@ -26,7 +26,7 @@ ACME = CLICKHOUSE_ACCOUNTS["acme"]
 LEAKING_SESSION = """
     import logging
 
-    from adapters.clickhouse.seed_data import DEMO_ACCOUNTS
+    from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS
 
     def test_logs_a_key_secret():
         secret = DEMO_ACCOUNTS["acme"]["key_secret"]

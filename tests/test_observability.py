@@ -10,7 +10,7 @@ import re
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.model import Vendor
 from gateway.config import load_demo_config
 from gateway.metrics import MAX_OPERATIONS, GatewayMetrics, endpoint_template

@@ -1,4 +1,4 @@
-"""Interactive work first (``adapters.priority``): a connection's slots and its pacer serve
+"""Interactive work first (``adapters.upstream.priority``): a connection's slots and its pacer serve
 the requests callers wait for before background polls, and polls never hold more than
 their share; a caller joining a poll's request promotes it. Clocks are driven by hand."""
 
@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from adapters.clickhouse.client import read_error
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
-from adapters.http import HttpSettings, UpstreamHttp
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.model import ConnectionInfo, Vendor
-from adapters.pacing import RatePacer
-from adapters.priority import PrioritySlots, current_work, start_background
+from adapters.upstream.http import HttpSettings, UpstreamHttp
+from adapters.upstream.pacing import RatePacer
+from adapters.upstream.priority import PrioritySlots, current_work, start_background
 
 
 async def _settle() -> None:

@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from adapters.clickhouse.client import ClickHouseClient, read_error
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import HttpSettings, UpstreamHttp
 from adapters.model import ConnectionInfo, Vendor
-from adapters.resilience import BreakerState, current_deadline
+from adapters.upstream.http import HttpSettings, UpstreamHttp
+from adapters.upstream.resilience import BreakerState, current_deadline
 from tests.gateway_client import GatewayClient
 
 CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True)

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.model import Vendor
 from adapters.registry import ConnectionSettings
 from gateway.config import CONFIG_ENV

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.model import Vendor
-from adapters.sim_scale import Scale, scaled_simulator
+from adapters.simulation.scale import Scale
+from adapters.simulation.seeding import scaled_simulator
 from gateway.config import parse_config
 from gateway.simulator_server import connection_snippet, parse_rate_limit
 from tests.benchmarks.fleet import VENDORS, Connection, gateway_config

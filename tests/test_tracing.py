@@ -11,7 +11,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from starlette.types import Receive, Scope, Send
 
-from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.model import Vendor
 from gateway.app import create_app
 from gateway.config import parse_config

@@ -8,10 +8,10 @@ import httpx
 import pytest
 
 from adapters.clickhouse.client import read_error
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import HttpSettings, RatePacer, UpstreamHttp, current_request_id
 from adapters.model import ConnectionInfo, Vendor
+from adapters.upstream.http import HttpSettings, RatePacer, UpstreamHttp, current_request_id
 
 CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True)
 

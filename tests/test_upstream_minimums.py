@@ -16,7 +16,8 @@ from collections import Counter
 import pytest
 
 from adapters.model import Vendor
-from adapters.sim_scale import Scale, ScaledSimulator, scaled_simulator
+from adapters.simulation.scale import Scale, ScaledSimulator
+from adapters.simulation.seeding import scaled_simulator
 from gateway.config import parse_config
 from tests.benchmarks import documents, minimums
 from tests.benchmarks.fleet import VENDORS, Connection, gateway_config

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from adapters.url_segments import query_value
+from adapters.upstream.url_segments import query_value
 from tests.gateway_client import GatewayClient, error_codes, post_ascii
 from tests.hostile_values import ALL
 from tests.upstream_paths import malformed

@@ -1,11 +1,11 @@
-"""``adapters.url_segments``: a caller's value is one encoded path segment, or refused."""
+"""``adapters.upstream.url_segments``: a caller's value is one encoded path segment, or refused."""
 
 from __future__ import annotations
 
 import pytest
 
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.url_segments import MAX_SEGMENT, segment
+from adapters.upstream.url_segments import MAX_SEGMENT, segment
 from tests.hostile_values import ALL
 
 REFUSED = {

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from adapters.simulation import LoggedRequest
+from adapters.simulation.middleware import LoggedRequest
 
 _OPENAPI = Path(__file__).parent / "clickhouse" / "data" / "clickhouse-cloud-openapi.json"
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
 
-from adapters.simulation import LoggedRequest
+from adapters.simulation.middleware import LoggedRequest
 from schema.ids import GlobalId, decode_id, encode_id
 from tests.gateway_client import GatewayClient
 

@@ -17,7 +17,6 @@ from adapters.astra import mapping
 from adapters.astra.client import AstraClient
 from adapters.astra.writes import AstraWrites
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import UpstreamHttp
 from adapters.model import (
     ApiKeyRecord,
     BackupRecord,
@@ -30,6 +29,7 @@ from adapters.model import (
     Operation,
     OrganizationRecord,
 )
+from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
 

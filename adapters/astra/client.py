@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 import httpx
 
-from adapters.http import UpstreamHttp, VendorErrorBody
-from adapters.url_segments import problem, segment
+from adapters.upstream.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.url_segments import problem, segment
 
 DEFAULT_BASE_URL = "https://astra.netapp.io"
 DEFAULT_PAGE_SIZE = 100

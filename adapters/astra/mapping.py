@@ -32,8 +32,8 @@ from adapters.model import (
     MemberRole,
     OrganizationRecord,
 )
-from adapters.redact import redact
 from adapters.timeparse import parse_datetime
+from adapters.upstream.redact import redact
 
 #: every app ``state`` of the API (24.02)
 APP_STATES: dict[str, DatabaseStatus] = {

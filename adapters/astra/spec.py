@@ -12,10 +12,11 @@ from adapters.astra.client import (
     BearerToken,
     read_error,
 )
-from adapters.astra.simulator import DEMO_ACCOUNTS, AstraSimulator
-from adapters.cache import kinds_by_segment
-from adapters.http import UpstreamHttp
+from adapters.astra.sim import seed_scale
+from adapters.astra.sim.simulator import DEMO_ACCOUNTS, AstraSimulator
+from adapters.cache.store import kinds_by_segment
 from adapters.model import Vendor
+from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
@@ -68,7 +69,8 @@ SPEC = VendorSpec(
     ),
     build=build,
     simulator=AstraSimulator,
-    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    demo_accounts=DEMO_ACCOUNTS,
+    scale_seeder=seed_scale,
     # the notes document PUT as a full replace: sending the same body twice is harmless
     idempotent_methods=frozenset({"PUT"}),
     resource_kind=kinds_by_segment(

@@ -17,7 +17,6 @@ from adapters.clickhouse import mapping
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.clickhouse.validation import Rules
 from adapters.clickhouse.writes import OPERATIONS, ClickHouseWrites
-from adapters.http import UpstreamHttp
 from adapters.model import (
     ActivityRange,
     ActivityRecord,
@@ -34,6 +33,7 @@ from adapters.model import (
     PrivateEndpointConfigRecord,
 )
 from adapters.timeparse import iso
+from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
 

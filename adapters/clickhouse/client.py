@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import UpstreamHttp, VendorErrorBody
-from adapters.url_segments import query_value, segment, shown
+from adapters.upstream.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.url_segments import query_value, segment, shown
 
 DEFAULT_BASE_URL = "https://api.clickhouse.cloud"
 DOCUMENTED_RATE_LIMIT = (10, 10.0)

@@ -33,8 +33,8 @@ from adapters.model import (
     PlanRecord,
     PrivateEndpointConfigRecord,
 )
-from adapters.redact import redact
 from adapters.timeparse import parse_datetime
+from adapters.upstream.redact import redact
 
 #: every ``Service.state`` of the OpenAPI spec
 SERVICE_STATES: dict[str, DatabaseStatus] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from adapters.cache import kinds_by_segment
+from adapters.cache.store import kinds_by_segment
 from adapters.clickhouse.adapter import ClickHouseAdapter
 from adapters.clickhouse.client import (
     DEFAULT_BASE_URL,
@@ -12,9 +12,10 @@ from adapters.clickhouse.client import (
     basic_auth,
     read_error,
 )
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
-from adapters.http import UpstreamHttp
+from adapters.clickhouse.sim import seed_scale
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.model import Vendor
+from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
@@ -56,7 +57,8 @@ SPEC = VendorSpec(
     ),
     build=build,
     simulator=ClickHouseSimulator,
-    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    demo_accounts=DEMO_ACCOUNTS,
+    scale_seeder=seed_scale,
     documented_rate_limit=DOCUMENTED_RATE_LIMIT,
     resource_kind=kinds_by_segment(
         {

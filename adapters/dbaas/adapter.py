@@ -28,7 +28,6 @@ from adapters.dbaas import mapping, validation
 from adapters.dbaas.client import MAX_PAGE_SIZE, DBaaSClient, is_id, link_id
 from adapters.details import DBaaSEnvironment, DBaaSProject
 from adapters.errors import ErrorCode, GatewayError, UpstreamError
-from adapters.http import UpstreamHttp
 from adapters.model import (
     Capabilities,
     ConnectionInfo,
@@ -40,6 +39,7 @@ from adapters.model import (
     OrganizationRecord,
     PlanRecord,
 )
+from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
 

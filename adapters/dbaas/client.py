@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import UpstreamHttp, VendorErrorBody
-from adapters.url_segments import shown
+from adapters.upstream.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.url_segments import shown
 
 #: where the seed's examples point; a self-hosted API has no public default
 DEFAULT_BASE_URL = "http://localhost:8000"

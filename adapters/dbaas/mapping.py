@@ -22,8 +22,8 @@ from adapters.model import (
     OrganizationRecord,
     PlanRecord,
 )
-from adapters.redact import redact, redact_url_password
 from adapters.timeparse import parse_datetime
+from adapters.upstream.redact import redact, redact_url_password
 
 #: the synthetic organization's key and native ID: one per connection, so a constant
 ORGANIZATION_ID = "default"

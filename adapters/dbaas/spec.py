@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import httpx
 
-from adapters.cache import kinds_by_segment
+from adapters.cache.store import kinds_by_segment
 from adapters.dbaas.adapter import DBaaSAdapter
 from adapters.dbaas.client import DEFAULT_BASE_URL, basic_auth, read_error
-from adapters.dbaas.seed_data import DEMO_ACCOUNTS
-from adapters.dbaas.simulator import DBaaSSimulator
-from adapters.http import UpstreamHttp
+from adapters.dbaas.sim import seed_scale
+from adapters.dbaas.sim.seed_data import DEMO_ACCOUNTS
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from adapters.model import Vendor
+from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
@@ -55,7 +56,8 @@ SPEC = VendorSpec(
     ),
     build=build,
     simulator=DBaaSSimulator,
-    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    demo_accounts=DEMO_ACCOUNTS,
+    scale_seeder=seed_scale,
     # the vendor notes: "No rate limit is configured"
     documented_rate_limit=None,
     resource_kind=kinds_by_segment(

@@ -32,7 +32,6 @@ from adapters.errors import ErrorCode, GatewayError, UpstreamError
 from adapters.featurebase import mapping, validation
 from adapters.featurebase.auth import LoginSession
 from adapters.featurebase.client import FeatureBaseClient, Json
-from adapters.http import UpstreamHttp
 from adapters.model import (
     ApiKeyRecord,
     ApiKeyState,
@@ -47,6 +46,7 @@ from adapters.model import (
     OrganizationRecord,
     PlanRecord,
 )
+from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.http import UpstreamHttp, VendorErrorBody
 
 DEFAULT_IDENTITY_URL = "https://id.featurebase.com"
 #: the vendor notes: the ID token lives 60 minutes; assumed when a login omits ExpiresIn

@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from adapters.http import UpstreamHttp, VendorErrorBody
-from adapters.url_segments import segment
+from adapters.upstream.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.url_segments import segment
 
 DEFAULT_BASE_URL = "https://api.featurebase.com"
 #: a guard against a vendor that keeps answering cursors: far beyond any real org

@@ -35,8 +35,8 @@ from adapters.model import (
     OrganizationRecord,
     PlanRecord,
 )
-from adapters.redact import redact
 from adapters.timeparse import parse_datetime
+from adapters.upstream.redact import redact
 
 #: every ``database_status`` of the seed's "Database Status" table
 DATABASE_STATUSES: dict[str, DatabaseStatus] = {

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
-from adapters.cache import kinds_by_segment
+from adapters.cache.store import kinds_by_segment
 from adapters.featurebase.adapter import FeatureBaseAdapter
 from adapters.featurebase.auth import (
     DEFAULT_IDENTITY_URL,
@@ -18,9 +18,10 @@ from adapters.featurebase.auth import (
     read_identity_error,
 )
 from adapters.featurebase.client import DEFAULT_BASE_URL, read_error
-from adapters.featurebase.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
-from adapters.http import UpstreamHttp
+from adapters.featurebase.sim import seed_scale
+from adapters.featurebase.sim.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
 from adapters.model import Vendor
+from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
 
 
@@ -94,7 +95,8 @@ SPEC = VendorSpec(
     ),
     build=build,
     simulator=FeatureBaseSimulator,
-    simulator_accounts=tuple(DEMO_ACCOUNTS),
+    demo_accounts=DEMO_ACCOUNTS,
+    scale_seeder=seed_scale,
     documented_rate_limit=None,  # none documented
     resource_kind=kinds_by_segment(
         {

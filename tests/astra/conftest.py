@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.astra.simulator import DEMO_ACCOUNTS, AstraSimulator
+from adapters.astra.sim.simulator import DEMO_ACCOUNTS, AstraSimulator
 from adapters.model import Vendor
 from schema.ids import encode_id
 from tests.gateway_client import GatewayClient, error_codes

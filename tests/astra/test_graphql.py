@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from adapters.astra.mapping import APP_STATES, PROTECTION_STATES, ROLES
-from adapters.astra.simulator import AstraSimulator
+from adapters.astra.sim.simulator import AstraSimulator
 from schema.ids import encode_id
 from tests.astra.conftest import ACCOUNT, ACCOUNT_ID, UUID, Probe, astra_gateway, astra_toml
 from tests.gateway_client import GatewayClient, error_codes

@@ -10,7 +10,6 @@ import pytest
 from adapters.astra import mapping
 from adapters.astra.client import AstraClient, BearerToken, decode_booleans, read_error
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.http import UpstreamHttp
 from adapters.model import (
     BackupKind,
     BackupStatus,
@@ -19,6 +18,7 @@ from adapters.model import (
     MemberRole,
     Vendor,
 )
+from adapters.upstream.http import UpstreamHttp
 
 CONN = ConnectionInfo("astra", Vendor.ASTRA, "https://astra.netapp.io")
 ACCOUNT = "6a9a4b5e-0000-4000-8000-000000000001"
@@ -270,7 +270,7 @@ async def test_a_repeated_continue_token_is_a_bad_response_not_a_loop() -> None:
 
 
 async def test_the_simulator_answers_the_include_form_the_same_way() -> None:
-    from adapters.astra.simulator import DEMO_ACCOUNTS, AstraSimulator
+    from adapters.astra.sim.simulator import DEMO_ACCOUNTS, AstraSimulator
 
     sim = AstraSimulator(max_page_size=2)
     account = DEMO_ACCOUNTS["demo"]

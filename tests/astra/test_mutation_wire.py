@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from adapters.astra import seed_data as sd
-from adapters.astra.simulator import AstraSimulator
+from adapters.astra.sim import seed_data as sd
+from adapters.astra.sim.simulator import AstraSimulator
 from schema.ids import encode_id
 from tests.astra.conftest import ACCOUNT, ACCOUNT_ID, Recorder, astra_gateway
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.astra import seed_data as sd
-from adapters.astra.simulator import AstraSimulator
+from adapters.astra.sim import seed_data as sd
+from adapters.astra.sim.simulator import AstraSimulator
 from tests.astra.conftest import (
     ACCOUNT,
     FakeClock,

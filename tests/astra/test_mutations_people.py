@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from adapters.astra import seed_data as sd
-from adapters.astra.simulator import AstraSimulator
+from adapters.astra.sim import seed_data as sd
+from adapters.astra.sim.simulator import AstraSimulator
 from schema.ids import encode_id
 from tests.astra.conftest import (
     ACCOUNT,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.astra import seed_data as sd
+from adapters.astra.sim import seed_data as sd
 from adapters.base import OPERATION_METHODS as METHODS
 from adapters.base import BaseAdapter
 from adapters.model import Operation

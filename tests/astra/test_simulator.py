@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.astra import seed_data as sd
-from adapters.astra.simulator import (
+from adapters.astra.sim import seed_data as sd
+from adapters.astra.sim.simulator import (
     APP_STATES,
     BACKUP_STATES,
     DEMO_ACCOUNTS,

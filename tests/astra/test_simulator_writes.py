@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.astra import seed_data as sd
-from adapters.astra.simulator import AstraSimulator
+from adapters.astra.sim import seed_data as sd
+from adapters.astra.sim.simulator import AstraSimulator
 from tests.astra.conftest import FakeClock
 
 BASE = "https://astra.netapp.io"

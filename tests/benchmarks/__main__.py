@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from adapters.sim_scale import Scale
+from adapters.simulation.scale import Scale
 from tests.benchmarks.report import missing, table
 from tests.benchmarks.settings import Settings
 from tests.benchmarks.suite import run_suite

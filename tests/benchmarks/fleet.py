@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from adapters.sim_scale import Scale, ScaledAccount
+from adapters.simulation.scale import Scale, ScaledAccount
 from tests.benchmarks import procs
 from tests.gateway_client import with_open_auth
 

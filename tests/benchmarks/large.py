@@ -13,7 +13,7 @@ import statistics
 import time
 from typing import Any
 
-from adapters.sim_scale import Scale
+from adapters.simulation.scale import Scale
 from tests.benchmarks import documents, procs
 from tests.benchmarks.fleet import (
     UNPACED_HTTP,

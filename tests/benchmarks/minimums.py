@@ -25,7 +25,7 @@ DBAAS_PAGE = 100  # ``page_size``: the documented maximum
 
 @dataclass(frozen=True)
 class OrgShape:
-    """What one organization holds (``adapters.sim_scale.Scale`` seeds these)."""
+    """What one organization holds (``adapters.simulation.scale.Scale`` seeds these)."""
 
     databases: int
     members: int
@@ -34,7 +34,7 @@ class OrgShape:
 
     @classmethod
     def of(cls, scale: Any) -> OrgShape:
-        """The shape of each organization an ``adapters.sim_scale.Scale`` seeds."""
+        """The shape of each organization an ``adapters.simulation.scale.Scale`` seeds."""
         return cls(scale.databases, scale.members, scale.api_keys, scale.backups)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.sim_scale import Scale
+from adapters.simulation.scale import Scale
 from tests.benchmarks.minimums import OrgShape
 
 

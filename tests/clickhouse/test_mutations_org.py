@@ -10,7 +10,7 @@ import pytest
 
 from adapters.base import OPERATION_METHODS, BaseAdapter
 from adapters.clickhouse.adapter import ClickHouseAdapter
-from adapters.clickhouse.seed_data import SEED_CREDENTIALS
+from adapters.clickhouse.sim.seed_data import SEED_CREDENTIALS
 from adapters.model import Operation
 from tests.clickhouse.writes import at_now, simulator, upstream_writes
 from tests.gateway_client import GatewayClient, error_codes

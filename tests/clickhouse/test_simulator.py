@@ -20,8 +20,8 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from adapters.clickhouse import seed_data as sd
-from adapters.clickhouse.simulator import DEMO_ACCOUNTS, SEED_CREDENTIALS, ClickHouseSimulator
+from adapters.clickhouse.sim import seed_data as sd
+from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, SEED_CREDENTIALS, ClickHouseSimulator
 
 BASE_URL = "https://api.clickhouse.cloud"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

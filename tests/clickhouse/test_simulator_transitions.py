@@ -10,8 +10,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from adapters.clickhouse import seed_data as sd
-from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.clickhouse.sim import seed_data as sd
+from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from tests.clickhouse.test_simulator import (
     ACME_ORG,
     ACME_STAGING,

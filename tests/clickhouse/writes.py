@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.clickhouse.simulator import ClickHouseSimulator
+from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from tests.gateway_client import GatewayClient
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from adapters.model import Vendor
 from schema.ids import encode_id
 from tests.gateway_client import GatewayClient

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from gateway.config import load_demo_config
 from schema.ids import encode_id
 from tests.dbaas.conftest import (

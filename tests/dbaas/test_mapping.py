@@ -12,11 +12,11 @@ from adapters.base import OPERATION_METHODS, BaseAdapter
 from adapters.dbaas import mapping
 from adapters.dbaas.adapter import CAPABILITIES, DBaaSAdapter
 from adapters.dbaas.client import DBaaSClient, link_id, read_error
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from adapters.details import DBaaSDatabaseDetails
 from adapters.errors import UpstreamError
-from adapters.http import UpstreamHttp
 from adapters.model import ConnectionInfo, DatabaseStatus, Operation, Vendor
+from adapters.upstream.http import UpstreamHttp
 
 CONN = ConnectionInfo("dbaas-dc1", Vendor.DBAAS, "http://dbaas.internal:8000")
 HOST = "http://localhost:8000"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from tests.dbaas.conftest import DBAAS_TOML, ORGANIZATION_ID, gateway_over, gid, writes
 from tests.gateway_client import GatewayClient, error_codes
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from tests.dbaas.conftest import ORGANIZATION_ID, gateway_over, gid, writes
 from tests.gateway_client import GatewayClient
 

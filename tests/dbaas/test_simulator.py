@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from adapters.dbaas.seed_data import DEMO_ACCOUNTS
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.seed_data import DEMO_ACCOUNTS
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 
 BASE = "http://dbaas.internal:8000"
 ADMIN = (DEMO_ACCOUNTS["admin"]["username"], DEMO_ACCOUNTS["admin"]["password"])

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from adapters.dbaas.simulator import DBaaSSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from tests.dbaas.test_simulator import make_client
 
 T0 = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)

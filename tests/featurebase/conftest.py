@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from adapters.model import Vendor
 from tests.gateway_client import GatewayClient
 

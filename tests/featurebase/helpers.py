@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.featurebase.seed_data import ORG_ID
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.seed_data import ORG_ID
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from schema.ids import encode_id
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

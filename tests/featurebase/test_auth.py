@@ -12,7 +12,7 @@ import logging
 import pytest
 
 from adapters.featurebase.auth import REFUSED_LOGIN_BACKOFF_SECONDS
-from adapters.featurebase.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
+from adapters.featurebase.sim.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
 from gateway.config import ConfigError, parse_config
 from schema.ids import encode_id
 from tests.featurebase.conftest import LOGIN_TOML, ORG_ID, FakeClock, gateway_over

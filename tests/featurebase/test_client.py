@@ -14,8 +14,8 @@ import pytest
 
 from adapters.errors import UpstreamError
 from adapters.featurebase.client import FeatureBaseClient, read_error
-from adapters.http import UpstreamHttp
 from adapters.model import ConnectionInfo, Vendor
+from adapters.upstream.http import UpstreamHttp
 
 BASE = "https://api.featurebase.com"
 CONN = ConnectionInfo("fb", Vendor.FEATUREBASE, BASE)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from adapters.featurebase.mapping import CAN_QUERY
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from schema.ids import encode_id
 from tests.featurebase.conftest import BOTH_TOML, KEY_TOML, ORG_ID, FakeClock, gateway_over
 from tests.gateway_client import GatewayClient, error_codes

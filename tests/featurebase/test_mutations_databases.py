@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from adapters.featurebase.seed_data import BILL, PETER
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.seed_data import BILL, PETER
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from tests.featurebase.conftest import LOGIN_TOML, FakeClock, gateway_over
 from tests.featurebase.helpers import (
     database_gid,

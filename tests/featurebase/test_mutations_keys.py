@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.featurebase.seed_data import ORG_ID, PETER, SAMIR
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.seed_data import ORG_ID, PETER, SAMIR
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from tests.featurebase.conftest import LOGIN_TOML, FakeClock, gateway_over
 from tests.featurebase.helpers import (
     REVOKED_KEY_ID,

@@ -9,8 +9,8 @@ import pytest
 
 from adapters.base import BaseAdapter
 from adapters.featurebase.adapter import FeatureBaseAdapter
-from adapters.featurebase.seed_data import MILTON, ORG_ID
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.seed_data import MILTON, ORG_ID
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from adapters.model import Operation
 from tests.featurebase.conftest import FakeClock, gateway_over
 from tests.featurebase.helpers import (

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.featurebase import seed_data
-from adapters.featurebase.seed_data import (
+from adapters.featurebase.sim import seed_data
+from adapters.featurebase.sim.seed_data import (
     BILL,
     DATABASE_STATUSES,
     DEMO_KEY_ID,
@@ -19,7 +19,7 @@ from adapters.featurebase.seed_data import (
     PETER,
     SAMIR,
 )
-from adapters.featurebase.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
+from adapters.featurebase.sim.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
 
 API = "https://api.featurebase.com"
 IDENTITY = "https://id.featurebase.com"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from adapters.featurebase.seed_data import STOPPED
-from adapters.featurebase.simulator import FeatureBaseSimulator
+from adapters.featurebase.sim.seed_data import STOPPED
+from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from tests.featurebase.conftest import FakeClock
 from tests.featurebase.test_simulator import ANALYTICS_PROD, api
 

@@ -1,0 +1,316 @@
+"""Cross-request state in one Redis shared by every gateway instance.
+
+The same ``Backend`` as ``adapters.cache.store.MemoryBackend``, so N instances (or N uvicorn
+workers) fetch each resource once, see each other's invalidations, and pace each vendor
+key together: a single-flight lock key lets one instance fetch while the others wait for
+its entry, and one Lua sliding window per connection counts every instance's requests.
+The key layout and scripts are in ``adapters.cache.redis_scripts``; timeouts, the cool-down and
+the log lines of an outage in ``adapters.cache.redis_link``.
+
+Redis is an optimisation, never a dependency of an answer: every call has a short
+timeout, and when Redis fails the backend falls back to this process's memory cache and
+a ``1/instances`` share of each rate limit, counts the failure in ``stats.backend_errors``,
+logs once, and tries Redis again after a cool-down. Writes made while Redis was away are
+replayed as invalidations before its entries are trusted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import itertools
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from adapters.cache import redis_scripts as lua
+from adapters.cache.redis_link import RedisLink, RedisUnavailable
+from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend, affected
+from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
+from adapters.upstream.priority import share_of
+
+#: how often a waiter looks for the entry another instance is fetching
+WAIT_POLL_SECONDS = 0.02
+
+#: longest a single-flight lock lives: an instance that dies (or a claim whose answer
+#: Redis lost) holds the others back at most this long; a fetch slower than this may be
+#: made twice, which is the lesser harm
+LOCK_MAX_SECONDS = 10.0
+
+#: invalidations remembered per scope while Redis is away; past it the scope is wiped
+MISSED_PER_SCOPE = 100
+
+
+class RedisBackend:
+    """Cache, single-flight and rate limits in Redis, with ``fallback`` while it is away."""
+
+    name = "redis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        instances: int = 1,
+        fallback: MemoryBackend,
+        stats: CacheStats | None = None,
+        timeout: float = 1.0,
+        cooldown: float = 1.0,
+    ) -> None:
+        self.instances = instances
+        self.fallback = fallback
+        self.stats = stats or fallback.stats
+        self.link = RedisLink(
+            url,
+            stats=self.stats,
+            fallback=f"this process's memory and 1/{instances} of each rate limit",
+            on_recovery=self._recover,
+            timeout=timeout,
+            cooldown=cooldown,
+        )
+        self.client = self.link.client
+        self._call = self.link.call
+        self._put = self.client.register_script(lua.PUT)
+        self._bump_and_list = self.client.register_script(lua.BUMP_AND_LIST)
+        self._release = self.client.register_script(lua.RELEASE)
+        self._extend = self.client.register_script(lua.EXTEND)
+        self._pace = self.client.register_script(lua.PACE)
+        self._keepers: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._tokens: dict[tuple[str, str], str] = {}
+        self._ids = itertools.count()
+        self._instance = uuid.uuid4().hex[:12]
+        # writes made while Redis was away, replayed as invalidations when it is back
+        self._missed: dict[str, set[tuple[str, frozenset[str]]]] = {}
+
+    # --- Backend ---------------------------------------------------------------------------
+
+    async def get(self, scope: str, url: str) -> CachedResponse | None:
+        try:
+            data = await self._call(lambda: self.client.get(lua.key(scope, "e", url)))
+        except RedisUnavailable:
+            return await self.fallback.get(scope, url)
+        entry = _decode(data)
+        if entry is not None and entry.stale_until <= time.time():
+            return None
+        return entry
+
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+        px = int((entry.stale_until - time.time()) * 1000)
+        if px <= 0:
+            return
+        keys = [lua.key(scope, "gen"), lua.key(scope, "e", url), lua.key(scope, "idx")]
+        args: list[Any] = [generation, entry.encode(), px, lua.index_member(entry.kind, url)]
+        try:
+            await self._call(lambda: self._put(keys=keys, args=args))
+        except RedisUnavailable:
+            await self.fallback.put(scope, url, entry, generation)
+
+    async def generation(self, scope: str) -> int:
+        try:
+            value = await self._call(lambda: self.client.get(lua.key(scope, "gen")))
+        except RedisUnavailable:
+            return await self.fallback.generation(scope)
+        return int(value or 0)
+
+    async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
+        try:
+            await self._call(lambda: self._invalidate(scope, path, kinds))
+        except RedisUnavailable:
+            await self.fallback.invalidate(scope, path, kinds)
+            self._remember(scope, path, kinds)
+
+    async def claim(self, scope: str, url: str, seconds: float) -> bool:
+        token = self.unique()
+        lock, entry_key = lua.key(scope, "lock", url), lua.key(scope, "e", url)
+
+        async def attempt() -> tuple[bool, bytes | None]:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.set(
+                    lock, token, nx=True, px=max(1, int(min(seconds, LOCK_MAX_SECONDS) * 1000))
+                )
+                pipe.get(entry_key)
+                claimed, data = await pipe.execute()
+            return bool(claimed), data
+
+        try:
+            claimed, data = await self._call(attempt)
+        except RedisUnavailable:
+            return True  # alone, as with the memory backend
+        if not claimed:
+            return False
+        self._tokens[(scope, url)] = token
+        stored = _decode(data)
+        if stored is not None and time.time() < stored.fresh_until:
+            # another instance stored it between our miss and our claim: wait_for finds it
+            await self.release(scope, url)
+            return False
+        self._keepers[(scope, url)] = asyncio.get_running_loop().create_task(
+            self._keep(lock, token, seconds)
+        )
+        return True
+
+    async def _keep(self, lock: str, token: str, seconds: float) -> None:
+        """Extend a held lock while its fetch runs, up to the caller's budget: a fetch
+        paced to a vendor's rate limit may wait longer than one lock period, and the
+        others must keep waiting for it rather than fetch too. A dead instance stops
+        extending, so its lock still ends within one period."""
+        period = min(seconds, LOCK_MAX_SECONDS)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() + period / 3 < deadline:
+            await asyncio.sleep(period / 3)
+            left = deadline - time.monotonic()
+            ms = max(1, int(min(period, left) * 1000))
+            try:
+                held = await self._call(
+                    functools.partial(self._extend, keys=[lock], args=[token, ms])
+                )
+            except RedisUnavailable:
+                return
+            if not held:
+                return
+
+    async def release(self, scope: str, url: str) -> None:
+        keeper = self._keepers.pop((scope, url), None)
+        if keeper is not None:
+            keeper.cancel()
+        token = self._tokens.pop((scope, url), None)
+        if token is None:
+            return
+        lock = lua.key(scope, "lock", url)
+        with contextlib.suppress(RedisUnavailable):  # if Redis is away, the lock's PX ends it
+            await self._call(lambda: self._release(keys=[lock], args=[token]))
+
+    async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
+        lock, entry_key = lua.key(scope, "lock", url), lua.key(scope, "e", url)
+
+        async def look() -> tuple[bytes | None, int]:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.get(entry_key)
+                pipe.exists(lock)
+                data, held = await pipe.execute()
+            return data, int(held)
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                data, held = await self._call(look)
+            except RedisUnavailable:
+                return None
+            entry = _decode(data)
+            if entry is not None and time.time() < entry.fresh_until:
+                return entry
+            if not held or time.monotonic() + WAIT_POLL_SECONDS > deadline:
+                return None  # the fetch failed or was not stored: the caller fetches
+            await asyncio.sleep(WAIT_POLL_SECONDS)
+
+    def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
+        return RedisPacer(self, scope, limit, window, share)
+
+    def status(self) -> str:
+        return "redis-unavailable" if self.link.down else "redis"
+
+    async def aclose(self) -> None:
+        for keeper in self._keepers.values():
+            keeper.cancel()
+        await asyncio.gather(*self._keepers.values(), return_exceptions=True)
+        self._keepers.clear()
+        await self.link.aclose()
+        await self.fallback.aclose()
+
+    # --- Redis side ----------------------------------------------------------------------
+
+    def unique(self) -> str:
+        """A token no other claim or window member of any instance carries."""
+        return f"{self._instance}:{next(self._ids)}"
+
+    async def _invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
+        members = await self._bump_and_list(
+            keys=[lua.key(scope, "gen"), lua.key(scope, "idx")], args=[]
+        )
+        doomed: list[str] = []
+        for raw in members:
+            member = raw.decode() if isinstance(raw, bytes) else str(raw)
+            kind, url = lua.split_member(member)
+            if kind in kinds or affected(url, path):
+                doomed.append(member)
+        if doomed:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.unlink(*(lua.key(scope, "e", lua.split_member(m)[1]) for m in doomed))
+                pipe.zrem(lua.key(scope, "idx"), *doomed)
+                await pipe.execute()
+
+    def _remember(self, scope: str, path: str, kinds: frozenset[str]) -> None:
+        missed = self._missed.setdefault(scope, set())
+        missed.add((path, kinds))
+        if len(missed) > MISSED_PER_SCOPE:
+            self._missed[scope] = {("", frozenset())}  # an empty path affects every entry
+
+    async def _recover(self) -> None:
+        """Before Redis's entries are trusted again: drop what this instance's writes
+        changed while it was away, and forget the fallback's entries (other instances'
+        writes never invalidated them)."""
+        while self._missed:
+            # taken out first: writes that fall back while this replays are kept for later
+            scope = next(iter(self._missed))
+            writes = self._missed.pop(scope)
+            try:
+                for path, kinds in writes:
+                    async with asyncio.timeout(self.link.timeout):
+                        await self._invalidate(scope, path, kinds)
+            except BaseException:
+                self._missed.setdefault(scope, set()).update(writes)
+                raise
+        self.fallback.clear()
+
+
+class RedisPacer(PriorityPacer):
+    """One connection's rate limit shared by every instance: a sliding window in Redis,
+    with the same margin as ``RatePacer``; this process's share of it while Redis is away.
+
+    Priority is kept at two levels: in this process, waiters go to Redis one at a time,
+    interactive ones first (``PriorityPacer``); across instances, background starts are
+    counted in a second window and capped at ``share`` of the limit, so whatever every
+    instance's polls do, the rest of the shared window is left for interactive requests.
+    Which instance's interactive request starts first is not ordered."""
+
+    def __init__(
+        self, backend: RedisBackend, scope: str, limit: int, window: float, share: float = 1.0
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.limit = limit
+        self.background_limit = share_of(limit, share)
+        self.window = window
+        self.margin = pacing_margin(window)
+        self.local = RatePacer(max(1, limit // backend.instances), window, share=share)
+        self._keys = [lua.key(scope, "rate"), lua.key(scope, "rate", "bg")]
+        self._span_us = int((window + self.margin) * 1_000_000)
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    async def _try_start(self, background: bool) -> float:
+        backend = self.backend
+        args: list[Any] = [
+            self.limit,
+            self._span_us,
+            backend.unique(),
+            1 if background else 0,
+            self.background_limit,
+        ]
+        try:
+            wait_us = await backend._call(lambda: backend._pace(keys=self._keys, args=args))
+        except RedisUnavailable:
+            await self.local.acquire()
+            return 0.0
+        return max(0, int(wait_us)) / 1_000_000
+
+
+def _decode(data: bytes | str | None) -> CachedResponse | None:
+    """An entry as stored, or None for none (or one this version cannot read)."""
+    if data is None:
+        return None
+    try:
+        # the client is built without decode_responses: values arrive as bytes
+        return CachedResponse.decode(data.encode() if isinstance(data, str) else data)
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,279 @@
+"""Cross-request state of the upstream policy: cached GET responses, single-flight across
+requests and instances, invalidation by writes, and each connection's rate limit.
+
+Everything is keyed by a *scope*: the connection name plus a fingerprint of its credential,
+so two callers with different credentials never share an entry, even against one URL. The
+fingerprint is keyed (HMAC-SHA-256 with a per-deployment secret): whoever can list the keys
+of a shared Redis cannot test guessed credentials against it offline. Each
+vendor classifies its GET paths into resource kinds (``VendorSpec.resource_kind``); the kind
+picks the TTL and stale-while-revalidate window, and ``None`` means never cached (anything
+that can carry a secret). A write invalidates every cached GET on its own path, below it and
+above it (the collection it belongs to, the parents that may count it).
+
+Two backends hold this state: ``MemoryBackend`` (cachetools, this process) and
+``adapters.cache.redis_backend.RedisBackend`` (one Redis shared by every instance). Time in entries
+is wall-clock time, so instances agree on freshness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from cachetools import LRUCache
+
+from adapters.upstream.pacing import Pacer, RatePacer
+
+#: resource kinds a vendor may name, with their default TTLs in seconds
+DEFAULT_TTLS: Mapping[str, float] = {
+    "organizations": 60.0,
+    "databases": 5.0,
+    "backups": 30.0,
+    "api_keys": 30.0,
+    "members": 30.0,
+    "invitations": 30.0,
+    "plans": 300.0,
+    "other": 10.0,
+}
+
+#: classifies a path (no query) into a resource kind; None: never cache it
+ResourceKinds = Callable[[str], str | None]
+
+#: a write on one kind may change what another kind's reads answer: deleting a database
+#: deletes its backups, removing a member revokes the keys they own, accepting an
+#: invitation adds a member
+RELATED_KINDS: Mapping[str, frozenset[str]] = {
+    "databases": frozenset({"backups", "organizations"}),
+    "backups": frozenset({"databases"}),
+    "members": frozenset({"api_keys", "invitations"}),
+    "invitations": frozenset({"members"}),
+    "api_keys": frozenset({"members"}),
+}
+
+
+def kinds_by_segment(table: Mapping[str, str | None], default: str = "other") -> ResourceKinds:
+    """A classifier from a vendor's collection names: the last path segment the table
+    names decides (``/orgs/o/keys/k`` is an API key, not an organization)."""
+
+    def kind(path: str) -> str | None:
+        for segment in reversed(path.strip("/").split("/")):
+            if segment in table:
+                return table[segment]
+        return default
+
+    return kind
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    enabled: bool = True
+    ttl: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TTLS))
+    #: stale-while-revalidate window per kind, after the TTL; absent: none
+    stale: Mapping[str, float] = field(default_factory=dict)
+
+    def ttl_for(self, kind: str) -> float:
+        return self.ttl.get(kind, self.ttl.get("other", 0.0))
+
+    def stale_for(self, kind: str) -> float:
+        return self.stale.get(kind, 0.0)
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """A 2xx GET answer as stored: enough to rebuild the ``httpx.Response``."""
+
+    kind: str
+    status: int
+    content_type: str | None
+    body: bytes
+    fresh_until: float
+    stale_until: float
+
+    def encode(self) -> bytes:
+        head = [self.kind, self.status, self.content_type, self.fresh_until, self.stale_until]
+        return json.dumps(head).encode() + b"\n" + self.body
+
+    @classmethod
+    def decode(cls, data: bytes) -> CachedResponse:
+        head, _, body = data.partition(b"\n")
+        kind, status, content_type, fresh_until, stale_until = json.loads(head)
+        return cls(
+            str(kind), int(status), content_type, body, float(fresh_until), float(stale_until)
+        )
+
+
+@dataclass
+class CacheStats:
+    """Counters of one process, shown in /readyz (and exported as metrics)."""
+
+    hits: int = 0
+    stale_hits: int = 0
+    misses: int = 0
+    stores: int = 0
+    invalidations: int = 0
+    refreshes: int = 0
+    #: fetches another instance made while this one waited for its entry
+    shared_fetches: int = 0
+    backend_errors: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+class Backend(Protocol):
+    """Where cross-request state lives; every method is keyed by scope."""
+
+    name: str
+    stats: CacheStats
+
+    async def get(self, scope: str, url: str) -> CachedResponse | None: ...
+
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+        """Store unless a write bumped the scope's generation since ``generation`` was read:
+        a GET that overlapped a write may carry the state from before it."""
+
+    async def generation(self, scope: str) -> int: ...
+
+    async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
+        """Drop entries a write on ``path`` may have changed (``affected``, or of one of
+        ``kinds``), and bump the scope's generation."""
+
+    async def claim(self, scope: str, url: str, seconds: float) -> bool:
+        """True: this caller fetches ``url``; False: another instance is fetching it."""
+
+    async def release(self, scope: str, url: str) -> None: ...
+
+    async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
+        """The entry another instance's fetch stores, or None when it gives up or fails."""
+
+    def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
+        """Paces ``limit`` starts per ``window``, background work at most ``share`` of them."""
+
+    def status(self) -> str:
+        """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
+
+    async def aclose(self) -> None: ...
+
+
+class MemoryBackend:
+    """This process's state: an LRU of entries, bounded by ``max_entries``."""
+
+    name = "memory"
+
+    def __init__(self, max_entries: int = 10_000, stats: CacheStats | None = None) -> None:
+        self.stats = stats or CacheStats()
+        self._entries: LRUCache[tuple[str, str], CachedResponse] = LRUCache(maxsize=max_entries)
+        self._generations: dict[str, int] = {}
+
+    async def get(self, scope: str, url: str) -> CachedResponse | None:
+        entry = self._entries.get((scope, url))
+        if entry is not None and entry.stale_until <= time.time():
+            self._entries.pop((scope, url), None)
+            return None
+        return entry
+
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+        if self._generations.get(scope, 0) == generation:
+            self._entries[(scope, url)] = entry
+
+    async def generation(self, scope: str) -> int:
+        return self._generations.get(scope, 0)
+
+    async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
+        self._generations[scope] = self._generations.get(scope, 0) + 1
+        doomed = [
+            key
+            for key, entry in self._entries.items()
+            if key[0] == scope and (entry.kind in kinds or affected(key[1], path))
+        ]
+        for key in doomed:
+            self._entries.pop(key, None)
+
+    async def claim(self, scope: str, url: str, seconds: float) -> bool:
+        return True  # one process: UpstreamHttp's own single-flight already holds the rest
+
+    async def release(self, scope: str, url: str) -> None:
+        return None
+
+    async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
+        return None
+
+    def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
+        return RatePacer(limit, window, share=share)
+
+    def status(self) -> str:
+        return "memory"
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every entry, as if every TTL had passed."""
+        self._entries.clear()
+
+    async def aclose(self) -> None:
+        self._entries.clear()
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path.rstrip("/")
+
+
+def affected(url: str, written: str) -> bool:
+    """Whether a write on path ``written`` may change the GET answer of ``url``: the same
+    resource, anything below it, or an ancestor (its collection, a parent that lists it)."""
+    path, target = _path(url), written.rstrip("/")
+    if not path or not target:
+        return True
+    return path == target or path.startswith(target + "/") or target.startswith(path + "/")
+
+
+#: hex digits of a fingerprint: 128 bits, no collision between credentials in practice
+FINGERPRINT_HEX = 32
+
+
+def fingerprint(key: bytes, parts: Sequence[str]) -> str:
+    """A digest of what identifies a credential, keyed by ``key``: equal across the
+    instances given the same key, not reversible into the secret, and not testable
+    against a guessed secret without the key."""
+    # JSON: unambiguous however the parts are split ("a", "bc" is not "ab", "c")
+    message = json.dumps(list(parts), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
+
+
+@dataclass(frozen=True)
+class ConnectionCache:
+    """One connection's view of the shared state: its scope, policy and path classifier."""
+
+    backend: Backend
+    scope: str
+    policy: CachePolicy
+    kinds: ResourceKinds
+
+    def kind(self, url: str) -> str | None:
+        if not self.policy.enabled:
+            return None
+        kind = self.kinds(urlsplit(url).path)
+        if kind is None or self.policy.ttl_for(kind) <= 0:
+            return None
+        return kind
+
+    def written_kinds(self, path: str) -> frozenset[str]:
+        """The kinds a write on ``path`` may change."""
+        kind = self.kinds(path)
+        if kind is None:
+            return frozenset()
+        return frozenset({kind}) | RELATED_KINDS.get(kind, frozenset())
+
+    def entry(
+        self, kind: str, status: int, content_type: str | None, body: bytes
+    ) -> CachedResponse:
+        fresh_until = time.time() + self.policy.ttl_for(kind)
+        stale_until = fresh_until + self.policy.stale_for(kind)
+        return CachedResponse(kind, status, content_type, body, fresh_until, stale_until)

@@ -1,0 +1,704 @@
+"""The upstream HTTP policy: the only way an adapter talks to its vendor.
+
+One ``UpstreamHttp`` per connection owns one ``httpx.AsyncClient`` (connection pool, timeouts,
+auth) and adds what every vendor call needs: a bound on concurrent requests, pacing to the
+vendor's documented rate limit, coalescing of identical concurrent GETs (single-flight),
+an outbound request ID, and the one translation of httpx errors and vendor error bodies into
+``UpstreamError``. Vendor clients supply only how to read their error bodies.
+
+Around each call it applies the resilience rules of ``adapters.upstream.resilience``: the request's
+deadline bounds every wait and every attempt; idempotent requests (GET, plus the methods a
+vendor documents as idempotent) are retried on transport errors and 408/429/5xx with
+jittered exponential backoff that honours Retry-After; a request that never reached the
+vendor (connect failure) may be retried whatever its method, but one that may have reached
+it is not; a 429 pauses the whole connection for its Retry-After; the circuit breaker
+fails calls fast while the vendor is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import email.utils
+import functools
+import json
+import logging
+import math
+import random
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import certifi
+import httpx
+
+from adapters.cache.store import CachedResponse, ConnectionCache
+from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
+from adapters.model import ConnectionInfo
+from adapters.upstream.pacing import Pacer, RatePacer
+from adapters.upstream.priority import PrioritySlots, Work, current_work
+from adapters.upstream.resilience import (
+    CircuitBreaker,
+    HealthSnapshot,
+    backoff_delay,
+    current_deadline,
+    remaining,
+)
+from adapters.upstream.scrub import Scrubber, bound
+
+__all__ = ["HttpSettings", "RatePacer", "UpstreamHttp", "VendorErrorBody", "current_request_id"]
+
+log = logging.getLogger("dbaas_gateway.upstream")
+
+#: The GraphQL request this upstream call serves; sent upstream and logged.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_request_id", default=None
+)
+
+#: True while a write runs: the reads it makes (the state a write decides on, the full
+#: object a replace sends back) go upstream, never to a cached answer
+fresh_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh_reads", default=False)
+
+
+@dataclass(frozen=True)
+class VendorErrorBody:
+    """What a vendor's error body says, read by the vendor's client."""
+
+    message: str | None = None
+    vendor_code: str | None = None
+    request_id: str | None = None
+    #: the vendor's documented retry advice for this code, where it differs from the
+    #: status's (FeatureBase: a 409 IncorrectState is worth retrying); None: by status
+    retryable: bool | None = None
+
+
+#: reads a vendor's error body, already parsed (strict JSON, scrubbed) and known to be an
+#: object; any other body never reaches a reader
+ErrorReader = Callable[[dict[str, Any]], VendorErrorBody]
+
+#: the longest a vendor's ``id`` or request ID may be in an answer
+MAX_VENDOR_CODE = 100
+
+#: (connection, method, URL as the adapter gave it, HTTP status or "timeout" /
+#: "connect_error" / "error", seconds) for every upstream attempt, retries included
+UpstreamObserver = Callable[[str, str, str, str, float], None]
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_concurrency: int = 8
+    #: the fraction of the slots and of the rate window background work (subscription
+    #: polls) may hold; interactive requests are served first (``adapters.upstream.priority``)
+    poll_share: float = 0.5
+    #: (requests, per seconds), or None for no pacing
+    rate_limit: tuple[int, float] | None = None
+    #: attempts per idempotent request, the first included
+    retry_attempts: int = 3
+    retry_backoff: float = 0.2
+    retry_backoff_max: float = 5.0
+    #: methods safe to resend: GET always; PUT/DELETE only where the vendor documents it
+    idempotent_methods: frozenset[str] = frozenset({"GET", "HEAD"})
+    breaker_failure_threshold: int = 5
+    breaker_cooldown: float = 30.0
+    #: the largest body read from the vendor, decompressed; a larger one is refused
+    max_response_bytes: int = 16 * 1024 * 1024
+    #: the longest Retry-After (or X-RateLimit-Reset) honoured: a vendor asking for an hour
+    #: would otherwise hold every request of the connection past its deadline
+    max_retry_after: float = 60.0
+
+
+class UpstreamHttp:
+    """One connection's HTTP client with the gateway's upstream policy around it."""
+
+    def __init__(
+        self,
+        connection: ConnectionInfo,
+        *,
+        base_url: str,
+        read_error: ErrorReader,
+        auth: httpx.Auth | None = None,
+        headers: Mapping[str, str] | None = None,
+        settings: HttpSettings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        cache: ConnectionCache | None = None,
+    ) -> None:
+        self.connection = connection
+        self.cache = cache
+        self._base_url = base_url.rstrip("/")
+        self.settings = settings or HttpSettings()
+        self._read_error = read_error
+        timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
+        # as many kept-alive connections as concurrent requests: a burst of calls to one
+        # vendor reuses its connections instead of reconnecting past httpx's default 20
+        pool = self.settings.max_concurrency
+        self.client = httpx.AsyncClient(
+            base_url=base_url,
+            auth=auth,
+            headers=dict(headers or {}),
+            timeout=timeout,
+            transport=transport,
+            mounts=dict(mounts) if mounts else None,
+            follow_redirects=False,
+            verify=_tls_context(),
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+        )
+        share = self.settings.poll_share
+        self._slots = PrioritySlots(self.settings.max_concurrency, share)
+        limit = self.settings.rate_limit
+        self._pacer: Pacer | None = None
+        if limit is not None:
+            self._pacer = (
+                cache.backend.pacer(cache.scope, *limit, share)
+                if cache
+                else RatePacer(*limit, share=share)
+            )
+        self.breaker = CircuitBreaker(
+            failure_threshold=self.settings.breaker_failure_threshold,
+            cooldown=self.settings.breaker_cooldown,
+        )
+        # a vendor 429 holds every call of this connection until then (monotonic time)
+        self._paused_until = 0.0
+        self._rng = random.Random()
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
+        # the priority of each GET in flight: a caller joining a poll's GET promotes it
+        self._inflight_work: dict[tuple[str, int], Work] = {}
+        # bumped by every write, so a read after a write never joins a GET sent before it
+        self._writes = 0
+        # stale-while-revalidate refreshes under way, one per URL
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
+        #: told about every upstream attempt (metrics); set by the runtime
+        self.observer: UpstreamObserver | None = None
+        #: the secrets removed from whatever the vendor says; the runtime shares one
+        #: between all connections
+        self.scrubber = Scrubber()
+
+    @property
+    def vendor(self) -> str:
+        return self.connection.vendor.value
+
+    async def aclose(self) -> None:
+        for task in list(self._refreshing.values()):
+            task.cancel()
+        await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
+        await self.client.aclose()
+
+    async def get(self, url: str, *, params: Mapping[str, str] | None = None) -> httpx.Response:
+        """GET through the cross-request cache and single-flight: a fresh cached answer is
+        returned as is, a stale one (within its kind's stale window) too while one refresh
+        runs in the background, and identical concurrent GETs share one upstream call."""
+        full = self._full_url(url, params)
+        cache = self.cache
+        kind = cache.kind(full) if cache is not None else None
+        if cache is not None and kind is not None:
+            stats = cache.backend.stats
+            entry = None if fresh_reads.get() else await cache.backend.get(cache.scope, full)
+            if entry is not None:
+                if time.time() < entry.fresh_until:
+                    stats.hits += 1
+                    return _rebuild(entry, full)
+                stats.stale_hits += 1
+                self._revalidate(url, params, full, kind)
+                return _rebuild(entry, full)
+            stats.misses += 1
+        return await self._single_flight(url, params, full, kind)
+
+    def _full_url(self, url: str, params: Mapping[str, str] | None) -> str:
+        """The absolute URL of a GET: the cache and single-flight key. Cheaper than httpx's
+        ``build_request``, which a cache hit would otherwise spend most of its time in."""
+        full = url if "://" in url else self._base_url + url
+        if params:
+            full += ("&" if "?" in full else "?") + urlencode(params)
+        return full
+
+    async def _single_flight(
+        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+    ) -> httpx.Response:
+        flight_key = (full, self._writes)
+        pending = self._inflight.get(flight_key)
+        if pending is not None:
+            if not current_work().background:
+                self._inflight_work[flight_key].promote()
+            # a joiner keeps its own deadline, whatever the request that sent the GET has
+            try:
+                async with asyncio.timeout(remaining()):
+                    return await asyncio.shield(pending)
+            except TimeoutError:
+                raise self._deadline_error() from None
+        future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
+        self._inflight[flight_key] = future
+        self._inflight_work[flight_key] = current_work()
+        try:
+            response = await self._fetch(url, params, full, kind)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            # a waiter-less failed future would warn "exception never retrieved"
+            future.exception()
+            raise
+        else:
+            future.set_result(response)
+            return response
+        finally:
+            del self._inflight[flight_key]
+            del self._inflight_work[flight_key]
+
+    async def _fetch(
+        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+    ) -> httpx.Response:
+        """One upstream GET, stored for later callers when its kind is cached. With a shared
+        backend, another instance fetching the same URL is waited for instead."""
+        cache = self.cache
+        if cache is None or kind is None:
+            return await self.request("GET", url, params=params)
+        backend, scope = cache.backend, cache.scope
+        generation = await backend.generation(scope)
+        budget = remaining()
+        claim_for = self.settings.connect_timeout + self.settings.read_timeout
+        claimed = await backend.claim(scope, full, claim_for if budget is None else budget)
+        if not claimed:
+            entry = await backend.wait_for(scope, full, claim_for if budget is None else budget)
+            if entry is not None:
+                backend.stats.shared_fetches += 1
+                return _rebuild(entry, full)
+        try:
+            response = await self.request("GET", url, params=params)
+            if response.is_success:
+                entry = cache.entry(
+                    kind,
+                    response.status_code,
+                    response.headers.get("content-type"),
+                    response.content,
+                )
+                await backend.put(scope, full, entry, generation)
+                backend.stats.stores += 1
+            return response
+        finally:
+            if claimed:
+                await backend.release(scope, full)
+
+    def _revalidate(self, url: str, params: Mapping[str, str] | None, full: str, kind: str) -> None:
+        """Refresh a stale entry in the background, once however many callers saw it."""
+        if full in self._refreshing:
+            return
+
+        async def refresh() -> None:
+            # the caller that saw the stale entry does not wait: the refresh has its own time
+            current_deadline.set(
+                time.monotonic() + self.settings.connect_timeout + self.settings.read_timeout
+            )
+            try:
+                await self._single_flight(url, params, full, kind)
+                if self.cache is not None:
+                    self.cache.backend.stats.refreshes += 1
+            except UpstreamError as exc:
+                log.info("refresh of %s %s failed: %s", self.connection.name, url, exc.code.value)
+            finally:
+                self._refreshing.pop(full, None)
+
+        self._refreshing[full] = asyncio.get_running_loop().create_task(refresh())
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request under the policy; a failure raises UpstreamError. A write
+        invalidates what it may change in the cache, whatever its outcome: a write that
+        failed may still have reached the vendor."""
+        if method != "GET" and method != "HEAD":
+            self._writes += 1
+            try:
+                return await self._send_with_retries(method, url, params, json_body, headers)
+            finally:
+                if self.cache is not None:
+                    path = self.client.build_request(method, url).url.path
+                    kinds = self.cache.written_kinds(path)
+                    await self.cache.backend.invalidate(self.cache.scope, path, kinds)
+                    self.cache.backend.stats.invalidations += 1
+        return await self._send_with_retries(method, url, params, json_body, headers)
+
+    async def _send_with_retries(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        request_headers = dict(headers or {})
+        request_id = current_request_id.get()
+        if request_id:
+            request_headers["X-Request-ID"] = request_id
+        idempotent = method in self.settings.idempotent_methods
+        attempt = 1
+        while True:
+            try:
+                return await self._attempt(method, url, params, json_body, request_headers)
+            except _Failed as failed:
+                error = failed.error
+                may_retry = failed.may_retry and (idempotent or not failed.reached_vendor)
+                if not (error.retryable and may_retry) or attempt >= self.settings.retry_attempts:
+                    raise error from failed.__cause__
+                delay = backoff_delay(
+                    attempt,
+                    base=self.settings.retry_backoff,
+                    cap=self.settings.retry_backoff_max,
+                    retry_after=error.retry_after,
+                    rng=self._rng,
+                )
+                left = remaining()
+                if left is not None and delay >= left:
+                    raise error from failed.__cause__  # a retry could not finish in time
+                log.info(
+                    "upstream %s %s %s: %s; retry %d in %.2f s",
+                    self.connection.name,
+                    method,
+                    url,
+                    error.code.value,
+                    attempt,
+                    delay,
+                )
+                await self.sleep(delay)
+                attempt += 1
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        left = remaining()
+        if left is not None and left <= 0:
+            raise _Failed(self._deadline_error(), reached_vendor=False)
+        if not self.breaker.allow():
+            raise _Failed(self._open_error(), reached_vendor=False, may_retry=False)
+        verdict = False
+        sent = _Sent()
+        try:
+            try:
+                async with asyncio.timeout(left):
+                    response, elapsed_ms = await self._send(
+                        method, url, params, json_body, headers, left, sent
+                    )
+            except TimeoutError:
+                if not sent.value:
+                    # the deadline ran out in this gateway's own queue (a slot, pacing, a
+                    # 429 pause): nothing about the vendor's health, so no breaker verdict
+                    raise _Failed(self._deadline_error(), reached_vendor=False) from None
+                self.breaker.record_failure("request deadline exceeded")
+                verdict = True
+                raise _Failed(self._deadline_error(), reached_vendor=True) from None
+            except _Failed as failed:
+                self.breaker.record_failure(failed.error.message)
+                verdict = True
+                raise
+            if response.is_success or response.status_code < 500:
+                self.breaker.record_success(elapsed_ms)
+            else:
+                self.breaker.record_failure(f"HTTP {response.status_code}")
+            verdict = True
+        finally:
+            if not verdict:
+                self.breaker.release_probe()
+        if response.is_success:
+            return response
+        error = self._status_error(response)
+        if response.status_code == 429:
+            self._pause(error.retry_after)
+        raise _Failed(error, reached_vendor=True)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: dict[str, str],
+        left: float | None,
+        sent: _Sent,
+    ) -> tuple[httpx.Response, float]:
+        async with self._slots.hold():
+            wait = self._paused_until - time.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
+            if self._pacer is not None:
+                await self._pacer.acquire()
+            timeout = self.client.timeout
+            if left is not None:
+                timeout = httpx.Timeout(
+                    min(self.settings.read_timeout, left),
+                    connect=min(self.settings.connect_timeout, left),
+                )
+            # in-process transports ignore httpx timeouts: bound the whole call as well
+            budget = self.settings.connect_timeout + self.settings.read_timeout
+            started = time.perf_counter()
+            sent.value = True
+            outcome = "error"
+            try:
+                async with asyncio.timeout(budget if left is None else min(budget, left)):
+                    request = self.client.build_request(
+                        method, url, params=params, json=json_body, headers=headers, timeout=timeout
+                    )
+                    response = await self.client.send(request, stream=True)
+                    outcome = str(response.status_code)
+                    # before the body is read: an answer may echo what was just sent
+                    self.scrubber.learn(response.request.headers)
+                    await self._read_bounded(response)
+            except TimeoutError as exc:
+                outcome = "timeout"
+                if left is not None and budget >= left:
+                    raise  # the request's deadline: the caller reports it
+                error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
+                raise _Failed(error, reached_vendor=True) from exc
+            except httpx.ConnectTimeout as exc:
+                outcome = "timeout"
+                error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} connect timed out", True)
+                raise _Failed(error, reached_vendor=False) from exc
+            except httpx.TimeoutException as exc:
+                outcome = "timeout"
+                error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
+                raise _Failed(error, reached_vendor=True) from exc
+            except httpx.ConnectError as exc:
+                outcome = "connect_error"
+                error = self._error(
+                    ErrorCode.UPSTREAM_UNAVAILABLE, f"{method} could not connect", True
+                )
+                raise _Failed(error, reached_vendor=False) from exc
+            except httpx.TransportError as exc:
+                # the exception's class and text stay in the log, not in the answer
+                log.info("upstream %s %s failed: %r", self.connection.name, method, exc)
+                error = self._error(
+                    ErrorCode.UPSTREAM_UNAVAILABLE,
+                    f"{method} failed: the connection broke before a complete answer",
+                    True,
+                )
+                raise _Failed(error, reached_vendor=True) from exc
+            finally:
+                if self.observer is not None:
+                    elapsed = time.perf_counter() - started
+                    self.observer(self.connection.name, method, url, outcome, elapsed)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        log.debug(
+            "upstream %s %s %s -> %s in %.1f ms",
+            self.connection.name,
+            method,
+            response.request.url.path,
+            response.status_code,
+            elapsed_ms,
+        )
+        return response, elapsed_ms
+
+    async def _read_bounded(self, response: httpx.Response) -> None:
+        """Read the body as a stream, refusing it once it passes ``max_response_bytes``
+        (decompressed), so a hostile or broken vendor cannot fill the gateway's memory."""
+        limit = self.settings.max_response_bytes
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise _Failed(self._too_large(response.request.method), reached_vendor=True)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _Failed(self._too_large(response.request.method), reached_vendor=True)
+                chunks.append(chunk)
+            # where httpx's own Response.aread keeps the body it read
+            response._content = b"".join(chunks)
+        finally:
+            await response.aclose()
+
+    def _too_large(self, method: str) -> UpstreamError:
+        limit = self.settings.max_response_bytes
+        return self._error(
+            ErrorCode.UPSTREAM_BAD_RESPONSE,
+            f"{method} answered a body larger than {limit} bytes; refused unread",
+            False,
+        )
+
+    def _pause(self, seconds: float | None) -> None:
+        """Hold the whole connection after a 429 (1 s when the vendor gives no hint)."""
+        until = time.monotonic() + (seconds if seconds is not None else 1.0)
+        self._paused_until = max(self._paused_until, until)
+
+    def health(self) -> HealthSnapshot:
+        return self.breaker.snapshot()
+
+    def _deadline_error(self) -> UpstreamError:
+        return self._error(
+            ErrorCode.UPSTREAM_TIMEOUT, "the request's deadline passed before it answered", False
+        )
+
+    def _open_error(self) -> UpstreamError:
+        retry_in = self.breaker.retry_in()
+        error = self._error(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            f"circuit open after repeated failures ({self.breaker.last_error}); "
+            "failing fast until the vendor recovers",
+            True,
+        )
+        error.retry_after = retry_in
+        return error
+
+    def _error(self, code: ErrorCode, message: str, retryable: bool) -> UpstreamError:
+        return UpstreamError(
+            code,
+            f"{self.vendor} connection '{self.connection.name}': {message}",
+            connection=self.connection.name,
+            vendor=self.vendor,
+            retryable=retryable,
+        )
+
+    def _status_error(self, response: httpx.Response) -> UpstreamError:
+        body = self._error_body(response)
+        status = response.status_code
+        text = body.message or response.reason_phrase or "error"
+        text = bound(self.scrubber.scrub(str(text)))
+        return UpstreamError(
+            code_for_status(status),
+            f"{self.vendor} connection '{self.connection.name}' answered {status}: {text}",
+            connection=self.connection.name,
+            vendor=self.vendor,
+            upstream_status=status,
+            vendor_code=self._vendor_word(body.vendor_code),
+            upstream_request_id=self._vendor_word(body.request_id),
+            retryable=is_retryable_status(status) if body.retryable is None else body.retryable,
+            retry_after=_retry_after(response, self.settings.max_retry_after),
+        )
+
+    def _error_body(self, response: httpx.Response) -> VendorErrorBody:
+        """What the vendor's error body says, if it is a JSON object its reader understands;
+        a list, a string, an HTML page or garbage says nothing beyond its status."""
+        try:
+            body = self._parse(response.content)
+        except _Unreadable:
+            return VendorErrorBody()
+        if not isinstance(body, dict):
+            return VendorErrorBody()
+        try:
+            return self._read_error(body)
+        except Exception:  # a reader meeting a shape it never expected: still a status error
+            log.info("%s: unreadable error body", self.connection.name, exc_info=True)
+            return VendorErrorBody()
+
+    def _vendor_word(self, value: object) -> str | None:
+        """A vendor code or request ID fit to show: a short scrubbed string, or nothing."""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        return bound(self.scrubber.scrub(str(value)), MAX_VENDOR_CODE)
+
+    def bad_response(self, what: str) -> UpstreamError:
+        """The vendor answered 2xx with a body we cannot read."""
+        return self._error(ErrorCode.UPSTREAM_BAD_RESPONSE, what, False)
+
+    def json(self, response: httpx.Response) -> Any:
+        """The body as strict JSON with every known secret scrubbed out of its strings.
+        ``NaN``, ``Infinity`` and numbers too large for a float become null: a caller's
+        ``JSON.parse`` refuses them, and one vendor's record must not spoil the answer."""
+        try:
+            return self._parse(response.content)
+        except _Unreadable as exc:
+            raise self.bad_response(f"{response.request.method} answered {exc}") from None
+
+    def text(self, response: httpx.Response) -> str:
+        """A non-JSON body (ClickHouse's Prometheus text) with known secrets scrubbed."""
+        return self.scrubber.scrub(response.text)
+
+    def _parse(self, content: bytes) -> Any:
+        try:
+            body = json.loads(content, parse_constant=_null, parse_float=_finite_float)
+            return self.scrubber.scrub_json(body) if self.scrubber.needs_scrub(content) else body
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise _Unreadable("non-JSON") from None
+        except RecursionError:
+            raise _Unreadable("JSON nested too deeply") from None
+
+
+class _Sent:
+    """Whether an attempt left the gateway's own queue for the vendor."""
+
+    value = False
+
+
+class _Unreadable(Exception):
+    """A body that is no JSON the gateway will read."""
+
+
+def _null(constant: str) -> None:
+    # NaN, Infinity, -Infinity: Python's json reads them, no browser does
+    return None
+
+
+def _finite_float(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every client: loading the CA bundle costs tens of
+    milliseconds of CPU, which every connection's client would otherwise pay at startup."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _rebuild(entry: CachedResponse, url: str) -> httpx.Response:
+    headers = {"content-type": entry.content_type} if entry.content_type else {}
+    request = httpx.Request("GET", url)
+    return httpx.Response(entry.status, headers=headers, content=entry.body, request=request)
+
+
+def _retry_after(response: httpx.Response, cap: float) -> float | None:
+    """The vendor's wait hint in seconds, within ``[0, cap]``: Retry-After as seconds or an
+    HTTP date, else X-RateLimit-Reset as seconds or an epoch time. A value that is not a
+    finite number is no hint."""
+    for header in ("Retry-After", "X-RateLimit-Reset"):
+        value = response.headers.get(header)
+        if value is None:
+            continue
+        seconds = _seconds_from(value.strip())
+        if seconds is not None:
+            return min(max(0.0, seconds), cap)
+    return None
+
+
+def _seconds_from(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return when.timestamp() - time.time()
+    if not math.isfinite(number):
+        return None
+    # an epoch time (rate-limit resets), not a duration: no duration is 30 years long
+    return number - time.time() if number > 1e9 else number
+
+
+class _Failed(Exception):
+    """One attempt failed with ``error``; ``reached_vendor`` says whether a resend is blind."""
+
+    def __init__(
+        self, error: UpstreamError, *, reached_vendor: bool, may_retry: bool = True
+    ) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.reached_vendor = reached_vendor
+        # an open breaker answers for the whole cool-down: retrying within it is pointless
+        self.may_retry = may_retry

@@ -1,0 +1,158 @@
+"""Secrets out of what vendors say: the one place vendor text is made safe to show a caller.
+
+A vendor, or a proxy or WAF in front of it, may echo what it was sent: an error page that
+quotes the ``Authorization`` header hands the connection's key to everyone who sees the
+error, and a record can carry it as well as a message can. So the upstream policy
+(``adapters.upstream.http``) runs every body it parses and every error it builds through one
+``Scrubber``, which knows:
+
+- the credentials of the configuration (added by the runtime), and
+- every credential header the gateway has actually sent (learned per request), which
+  covers demo accounts, FeatureBase tokens obtained at login and anything a future
+  credential source adds, with no vendor having to remember to register it,
+
+in the forms a page echoes them: as is, ``id:secret`` and its Base64 Basic form, percent-
+and HTML-encoded. Values shorter than ``MIN_SECRET_LENGTH`` are not searched for: they
+would blank ordinary words, and are no credential worth the name.
+
+Vendor text is also bounded (``bound``): a vendor's message of megabytes reaches a caller
+as its first ``MAX_VENDOR_TEXT`` characters, marked as truncated.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+REDACTED = "[redacted]"
+MIN_SECRET_LENGTH = 6
+#: characters of vendor text (an error message) a caller sees at most
+MAX_VENDOR_TEXT = 500
+#: request headers whose values are credentials, whatever the vendor
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "cookie")
+
+
+def bound(text: str, limit: int = MAX_VENDOR_TEXT) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [truncated {len(text) - limit} characters]"
+
+
+def _forms(secret: str) -> set[str]:
+    """How a page may show ``secret``: as is, percent-encoded (either hex case),
+    HTML-escaped."""
+    encoded = {quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    lowered = {_PERCENT.sub(lambda m: m[0].lower(), e) for e in encoded}
+    return {secret, html.escape(secret)} | encoded | lowered
+
+
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
+
+
+class Scrubber:
+    """The secrets to remove from vendor text, and the removal."""
+
+    def __init__(self) -> None:
+        self._forms: set[str] = set()
+        # header values already taken apart: the per-request learning is one set lookup
+        self._seen: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._needles: tuple[bytes, ...] | None = None
+
+    def add(self, *secrets: str) -> None:
+        for secret in secrets:
+            if len(secret) < MIN_SECRET_LENGTH:
+                continue
+            new = {f for f in _forms(secret) if len(f) >= MIN_SECRET_LENGTH} - self._forms
+            if new:
+                self._forms |= new
+                self._pattern = self._needles = None
+
+    def add_pair(self, user: str, secret: str) -> None:
+        """An HTTP Basic credential: the secret, ``user:secret`` and its Base64."""
+        pair = f"{user}:{secret}"
+        encoded = base64.b64encode(pair.encode()).decode()
+        self.add(secret, pair, encoded, encoded.rstrip("="))
+
+    def learn(self, headers: Mapping[str, str]) -> None:
+        """Take the credentials out of headers the gateway sent (after the auth flow)."""
+        for name in CREDENTIAL_HEADERS:
+            value = headers.get(name)
+            if value is None or value in self._seen:
+                continue
+            self._seen.add(value)
+            self.add(value)
+            scheme, _, credential = value.partition(" ")
+            if not credential:
+                continue
+            self.add(credential)
+            if scheme.lower() == "basic":
+                try:
+                    user, _, secret = base64.b64decode(credential).decode().partition(":")
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                self.add_pair(user, secret)
+
+    def merge(self, other: Scrubber) -> None:
+        """Take on what ``other`` knows (a connection's own scrubber joining the shared one)."""
+        self._seen |= other._seen
+        if other._forms - self._forms:
+            self._forms |= other._forms
+            self._pattern = self._needles = None
+
+    def forms(self) -> Iterable[str]:
+        return iter(self._forms)
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self._forms:
+            # longest first, so "id:secret" goes as a whole rather than leaving "id:"
+            ordered = sorted(self._forms, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, ordered)))
+        return self._pattern
+
+    def scrub(self, text: str) -> str:
+        pattern = self._compiled()
+        if pattern is None:
+            return text
+        return pattern.sub(REDACTED, text)
+
+    def needs_scrub(self, body: bytes) -> bool:
+        """Whether a raw body may hold a secret: it holds one of the forms, or escapes
+        (``\\u0041``) that could spell one out. A cheap test before walking a parsed body:
+        every upstream answer passes it."""
+        if not self._forms:
+            return False
+        if b"\\" in body:
+            return True
+        if self._needles is None:
+            # a form holding another ("id:secret" holds "secret") is found through it
+            forms = sorted(self._forms, key=len)
+            kept: list[str] = []
+            for form in forms:
+                if not any(k in form for k in kept):
+                    kept.append(form)
+            self._needles = tuple(k.encode() for k in kept)
+        return any(needle in body for needle in self._needles)
+
+    def scrub_json(self, value: Any) -> Any:
+        """A parsed JSON value with every string (object keys too) scrubbed."""
+        pattern = self._compiled()
+        if pattern is None:
+            return value
+        return _walk(value, pattern)
+
+
+def _walk(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(REDACTED, value)
+    if isinstance(value, dict):
+        return {_walk(k, pattern): _walk(v, pattern) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, pattern) for v in value]
+    return value
