@@ -20,51 +20,15 @@ from gateway.app import GatewayGraphQL
 from tests.gateway_client import GatewayClient, error_codes
 from tests.hostile_upstream import EchoingProxy, Scripted, ScriptedProxy, install
 
-VENDORS = """
-[server]
-request_timeout_seconds = 5
-
-[[connections]]
-name = "clickhouse"
-vendor = "clickhouse"
-simulated = true
-simulator_account = "acme"
-retry_attempts = {attempts}
-max_retry_after_seconds = 0.5
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "dbaas"
-vendor = "dbaas"
-simulated = true
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "astra"
-vendor = "astra"
-simulated = true
-account_id = "4a3c1f0e-7b2d-4e91-a6c5-0d8f2b7e9c13"
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "featurebase-login"
-vendor = "featurebase"
-simulated = true
-simulator_account = "demo-user"
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "featurebase-key"
-vendor = "featurebase"
-simulated = true
-simulator_account = "demo-key"
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-"""
-CONNECTIONS = ("clickhouse", "dbaas", "astra", "featurebase-login", "featurebase-key")
+#: (name, vendor, its own keys): every vendor, FeatureBase with both ways of logging in
+CONNECTION_TABLE = [
+    ("clickhouse", "clickhouse", 'simulator_account = "acme"\nmax_retry_after_seconds = 0.5'),
+    ("dbaas", "dbaas", ""),
+    ("astra", "astra", 'account_id = "4a3c1f0e-7b2d-4e91-a6c5-0d8f2b7e9c13"'),
+    ("featurebase-login", "featurebase", 'simulator_account = "demo-user"'),
+    ("featurebase-key", "featurebase", 'simulator_account = "demo-key"'),
+]
+CONNECTIONS = tuple(name for name, _, _ in CONNECTION_TABLE)
 
 #: every connection makes at least one upstream call (DBaaS names its organization from the
 #: configuration, so only its databases call)
@@ -78,7 +42,14 @@ READ_ALL = """
 
 
 def gateway(attempts: int = 1, max_bytes: int = 16 * 1024 * 1024) -> GatewayClient:
-    return GatewayClient.from_toml(VENDORS.format(attempts=attempts, max_bytes=max_bytes))
+    """Every connection of ``CONNECTION_TABLE``, simulated, with a 5 s request deadline."""
+    text = "[server]\nrequest_timeout_seconds = 5\n"
+    for name, vendor, own in CONNECTION_TABLE:
+        text += (
+            f'[[connections]]\nname = "{name}"\nvendor = "{vendor}"\nsimulated = true\n'
+            f"retry_attempts = {attempts}\nmax_response_bytes = {max_bytes}\n{own}\n"
+        )
+    return GatewayClient.from_toml(text)
 
 
 def behind(client: GatewayClient, make: Any, vendors: tuple[Vendor, ...] = tuple(Vendor)) -> None:
