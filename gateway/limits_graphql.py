@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, ValidationRule
+from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, ValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
@@ -61,42 +62,62 @@ class CostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
-            error = self._refusal()
+            error = self._refusal(context.graphql_document)
             if error is not None:
                 context.result = ExecutionResult(data=None, errors=[error])
         yield
 
-    def _refusal(self) -> GraphQLError | None:
+    def _refusal(self, document: DocumentNode) -> GraphQLError | None:
         context = self.execution_context
-        # one organization per connection (a vendor key belongs to one), so the
-        # cross-connection lists are as long as the caller's connections
-        connections = len(getattr(context.context, "adapters", ()) or ())
         # not an object: only over WebSocket, where execution refuses it next
         variables = context.variables if isinstance(context.variables, dict) else {}
-        try:
-            cost = operation_cost(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                variables,
-                self.default_list_size,
-                {"Query.organizations": connections, "Query.connections": connections},
-            )
-        except RecursionError:  # validation refuses deeper nesting long before
-            message = "the document is nested too deeply"
-            return GraphQLError(message, extensions={"code": LimitCode.QUERY_TOO_DEEP.value})
-        # a saturated cost is over any limit, even one configured above CAP
-        if cost <= self.max_cost and cost < CAP:
-            return None
-        return GraphQLError(
-            f"the query would resolve about {amount(cost)} fields; the limit is "
-            f"{self.max_cost} (ask for fewer items with first, or fewer nested lists)",
-            extensions={
-                "code": LimitCode.QUERY_TOO_COMPLEX.value,
-                "cost": cost,
-                "maxCost": self.max_cost,
-            },
+        return cost_refusal(
+            context.schema._schema,
+            document,
+            context.operation_name,
+            variables,
+            self.max_cost,
+            self.default_list_size,
+            len(getattr(context.context, "adapters", ()) or ()),
         )
+
+
+def cost_refusal(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any],
+    max_cost: int,
+    default_list_size: int,
+    connections: int,
+) -> GraphQLError | None:
+    """The QUERY_TOO_COMPLEX (or QUERY_TOO_DEEP) error for an operation over the limit,
+    else None. ``connections``: the caller's, which size the cross-connection lists (one
+    organization per connection: a vendor key belongs to one)."""
+    try:
+        cost = operation_cost(
+            schema,
+            document,
+            operation_name,
+            variables,
+            default_list_size,
+            {"Query.organizations": connections, "Query.connections": connections},
+        )
+    except RecursionError:  # validation refuses deeper nesting long before
+        message = "the document is nested too deeply"
+        return GraphQLError(message, extensions={"code": LimitCode.QUERY_TOO_DEEP.value})
+    # a saturated cost is over any limit, even one configured above CAP
+    if cost <= max_cost and cost < CAP:
+        return None
+    return GraphQLError(
+        f"the query would resolve about {amount(cost)} fields; the limit is "
+        f"{max_cost} (ask for fewer items with first, or fewer nested lists)",
+        extensions={
+            "code": LimitCode.QUERY_TOO_COMPLEX.value,
+            "cost": cost,
+            "maxCost": max_cost,
+        },
+    )
 
 
 @cache

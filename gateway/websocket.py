@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -41,7 +41,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from adapters.upstream.resilience import current_deadline
 from gateway.auth_gate import caller_key, caller_label, peer_of
 from gateway.limits import LimitCode
-from gateway.limits_graphql import coded_parse_error
+from gateway.limits_graphql import coded_parse_error, cost_refusal
 from gateway.limits_http import (
     Refusal,
     check_operation_size,
@@ -206,6 +206,27 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
             return error
         return {**error, "message": self.gateway.shown_message(error["message"])}
 
+    def _check_cost(self, payload: Any) -> None:
+        limits = self.gateway.limits
+        try:
+            document = parse(payload["query"], max_tokens=limits.max_tokens)
+        except GraphQLError:
+            return  # strawberry answers the parse error itself
+        variables = payload.get("variables")
+        error = cost_refusal(
+            self.gateway.schema._schema,  # type: ignore[attr-defined]
+            document,
+            payload.get("operationName"),
+            variables if isinstance(variables, dict) else {},
+            limits.max_cost,
+            limits.default_list_size,
+            len(self.context.adapters or ()),
+        )
+        if error is not None:
+            extensions = dict(error.extensions or {})
+            code = LimitCode(extensions.pop("code"))
+            raise Refusal(200, code, error.message, extensions=extensions)
+
     def _admit(self, payload: Any, key: str, subscription: bool) -> None:
         """What an HTTP request passes, in the same order; raises Refusal."""
         view = self.gateway
@@ -220,4 +241,6 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
                 extensions={"limit": MAX_OPERATIONS_PER_SOCKET},
             )
         if subscription:
+            # strawberry's subscribe path ignores the cost extension's refusal: checked here
+            self._check_cost(payload)
             view.sockets.start_subscription(key)

@@ -47,6 +47,10 @@ websocket_init_timeout_seconds = 0.5
 max_body_bytes = 65536
 body_timeout_seconds = 0.5
 """
+COSTLY = """
+[limits]
+max_cost = 50
+"""
 SOCKETS_CAP = """
 [limits]
 max_websocket_connections = 3
@@ -79,6 +83,13 @@ def sockets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int
 def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """At most 3 sockets at once."""
     for base, _ in _served(tmp_path_factory, CONNECTIONS_ONLY + SOCKETS_CAP):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def costly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Operations may cost at most 50."""
+    for base, _ in _served(tmp_path_factory, CONNECTIONS_ONLY + COSTLY):
         yield base
 
 
@@ -122,6 +133,24 @@ async def test_variables_over_the_limit_are_refused_over_a_socket(limited: str) 
     assert message["type"] == "error"
     (error,) = errors_of(message)
     assert error["extensions"] == {"code": "PAYLOAD_TOO_LARGE", "limit": 4096}
+
+
+async def test_a_subscription_over_the_cost_limit_is_refused_before_it_starts(
+    costly: str,
+) -> None:
+    # every event would resolve a hundred databases with their backups
+    expensive = """subscription { organizationEvents(organizationId: "x") {
+        database { organization { databases(first: 100) { nodes { name backups { name } } } } }
+    } }"""
+    ws = await acknowledged(costly)
+
+    message = await result(ws, "costly", expensive)
+    await ws.close()
+
+    assert message["type"] == "error"
+    (error,) = errors_of(message)
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert error["extensions"]["maxCost"] == 50
 
 
 async def test_errors_over_a_socket_read_as_over_http(limited: str) -> None:
