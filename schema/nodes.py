@@ -6,8 +6,9 @@ request's dataloaders, and a field for something the vendor does not offer is nu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,6 +19,7 @@ from adapters.model import (
     ActivityRecord,
     ApiKeyRecord,
     BackupRecord,
+    Capabilities,
     CredentialRecord,
     DatabaseRecord,
     FeatureFlagRecord,
@@ -42,7 +44,33 @@ from schema.common import (
 )
 from schema.context import context_of
 from schema.federation import ENTITY_KEYS, Entity
-from schema.ids import encode_id
+from schema.ids import global_id
+from schema.kinds import (
+    ACTIVITY,
+    API_KEY,
+    API_KEYS,
+    BACKUP,
+    BACKUPS,
+    CREDENTIAL,
+    CREDENTIAL_PASSWORD,
+    CREDENTIALS,
+    DATABASE,
+    DATABASES,
+    FEATURE_FLAG,
+    FEATURE_FLAGS,
+    INVITATION,
+    INVITATIONS,
+    MEMBER,
+    MEMBERS,
+    ORGANIZATION,
+    PLAN,
+    PLANS,
+    Kind,
+    L,
+    Listing,
+    Located,
+    NodeKind,
+)
 from schema.permissions import admin
 from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
 from schema.vendor_types_astra import AstraDatabase
@@ -54,10 +82,12 @@ from schema.vendor_types_featurebase import (
     FeatureBaseOrganization,
 )
 
+R = TypeVar("R")
 
-def _supports(info: Info, connection: str, capability: str) -> bool:
+
+def _offers(info: Info, connection: str, capability: Callable[[Capabilities], bool]) -> bool:
     adapter = context_of(info).adapters.get(connection)
-    return adapter is not None and bool(getattr(adapter.capabilities, capability))
+    return adapter is not None and capability(adapter.capabilities)
 
 
 def _connection(info: Info, name: str) -> VendorConnection:
@@ -128,11 +158,12 @@ class Organization(Node, Entity):
     created_at: datetime | None = strawberry.field(description="When it was created")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[OrganizationRecord]
+    KIND = ORGANIZATION
 
     @classmethod
     def from_record(cls, r: OrganizationRecord) -> Organization:
         return cls(
-            id=strawberry.ID(encode_id("Organization", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             created_at=r.created_at,
@@ -152,7 +183,7 @@ class Organization(Node, Entity):
         first: int | None = None,
         after: str | None = None,
     ) -> DatabaseConnection | None:
-        records = await _children(info, self.record, "databases", "database")
+        records = await _children(info, self.record, DATABASES)
         if records is None:
             return None
         wanted = [r for r in records if filter is None or filter.matches(r)]
@@ -160,22 +191,22 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="Members; null when the vendor has none")
     async def members(self, info: Info) -> list[Member] | None:
-        records = await _children(info, self.record, "members", "member")
+        records = await _children(info, self.record, MEMBERS)
         return None if records is None else [Member.from_record(r) for r in records]
 
     @strawberry.field(description="API keys; null when the vendor has none")
     async def api_keys(self, info: Info) -> list[ApiKey] | None:
-        records = await _children(info, self.record, "api_keys", "api_key")
+        records = await _children(info, self.record, API_KEYS)
         return None if records is None else [ApiKey.from_record(r) for r in records]
 
     @strawberry.field(description="Pending invitations; null when the vendor has none")
     async def invitations(self, info: Info) -> list[Invitation] | None:
-        records = await _children(info, self.record, "invitations", "invitation")
+        records = await _children(info, self.record, INVITATIONS)
         return None if records is None else [Invitation.from_record(r) for r in records]
 
     @strawberry.field(description="What databases can be created as; null when the vendor has none")
     async def plans(self, info: Info) -> list[Plan] | None:
-        records = await _children(info, self.record, "plans", "plan")
+        records = await _children(info, self.record, PLANS)
         return None if records is None else [Plan.from_record(r) for r in records]
 
     @strawberry.field(description="Audit log entries, optionally between two dates")
@@ -190,7 +221,7 @@ class Organization(Node, Entity):
         ] = None,
     ) -> list[Activity] | None:
         conn = self.record.connection.name
-        if not _supports(info, conn, "activities"):
+        if not _offers(info, conn, lambda caps: caps.activities):
             return None
         window = ActivityRange(from_date, to_date)
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
@@ -198,7 +229,7 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="Feature switches; null when the vendor has none")
     async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
-        records = await _children(info, self.record, "feature_flags", "feature_flag")
+        records = await _children(info, self.record, FEATURE_FLAGS)
         return None if records is None else [FeatureFlag.from_record(r) for r in records]
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
@@ -210,15 +241,14 @@ class Organization(Node, Entity):
         return FeatureBaseOrganization.from_record(self.record)
 
 
-async def _children(info: Info, parent: Any, kind: str, prime: str) -> list[Any] | None:
+async def _children(info: Info, parent: Located, listing: Listing[L]) -> list[L] | None:
     conn = parent.connection.name
-    if not _supports(info, conn, kind):
+    if not _offers(info, conn, listing.offered):
         return None
-    loader = context_of(info).loaders.listing(kind, prime=prime)
-    return list(await loader.load((conn, parent.key)))
+    return list(await context_of(info).loaders.listing(listing).load((conn, parent.key)))
 
 
-async def _parent(info: Info, kind: str, connection: str, key: Key | None) -> Any:
+async def _parent(info: Info, kind: Kind[R], connection: str, key: Key | None) -> R | None:
     if key is None:
         return None
     return await context_of(info).loaders.by_key(kind).load((connection, key))
@@ -241,11 +271,12 @@ class Database(Node, Entity):
     cloud_provider: str | None = strawberry.field(description="Cloud provider (aws, gcp, azure)")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[DatabaseRecord]
+    KIND = DATABASE
 
     @classmethod
     def from_record(cls, r: DatabaseRecord) -> Database:
         return cls(
-            id=strawberry.ID(encode_id("Database", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             status=r.status,
@@ -265,12 +296,12 @@ class Database(Node, Entity):
     @strawberry.field(description="The organization that owns it")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="Backups, newest first; null when the vendor has none")
     async def backups(self, info: Info) -> list[Backup] | None:
-        records = await _children(info, self.record, "backups", "backup")
+        records = await _children(info, self.record, BACKUPS)
         return None if records is None else [Backup.from_record(r) for r in records]
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
@@ -283,7 +314,7 @@ class Database(Node, Entity):
 
     @strawberry.field(description="Users clients connect as; null when the vendor has none")
     async def credentials(self, info: Info) -> list[DatabaseCredential] | None:
-        records = await _children(info, self.record, "credentials", "credential")
+        records = await _children(info, self.record, CREDENTIALS)
         return None if records is None else [DatabaseCredential.from_record(r) for r in records]
 
     @strawberry.field(description="DBaaS details; null for other vendors")
@@ -301,11 +332,12 @@ class DatabaseCredential(Node):
     user: str = strawberry.field(description="User name")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[CredentialRecord]
+    KIND = CREDENTIAL
 
     @classmethod
     def from_record(cls, r: CredentialRecord) -> DatabaseCredential:
         return cls(
-            id=strawberry.ID(encode_id("DatabaseCredential", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             user=r.user,
             raw=JSON(r.raw),
@@ -319,7 +351,7 @@ class DatabaseCredential(Node):
     @strawberry.field(description="The database it gives access to")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, "database", r.connection.name, r.database_key)
+        db = await _parent(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
     @strawberry.field(
@@ -329,7 +361,7 @@ class DatabaseCredential(Node):
     )
     async def password(self, info: Info) -> str | None:
         conn = self.record.connection.name
-        loader = context_of(info).loaders.single("credential_password")
+        loader = context_of(info).loaders.single(CREDENTIAL_PASSWORD)
         value = await loader.load((conn, self.record.key))
         return value if isinstance(value, str) else None
 
@@ -354,11 +386,12 @@ class Backup(Node, Entity):
     )
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[BackupRecord]
+    KIND = BACKUP
 
     @classmethod
     def from_record(cls, r: BackupRecord) -> Backup:
         return cls(
-            id=strawberry.ID(encode_id("Backup", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             status=r.status,
             vendor_status=r.vendor_status,
@@ -382,7 +415,7 @@ class Backup(Node, Entity):
     @strawberry.field(description="The database it was taken from")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, "database", r.connection.name, r.database_key)
+        db = await _parent(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
@@ -405,11 +438,12 @@ class ApiKey(Node, Entity):
     last_used_at: datetime | None = strawberry.field(description="When it was last used")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[ApiKeyRecord]
+    KIND = API_KEY
 
     @classmethod
     def from_record(cls, r: ApiKeyRecord) -> ApiKey:
         return cls(
-            id=strawberry.ID(encode_id("ApiKey", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             state=r.state,
@@ -430,13 +464,13 @@ class ApiKey(Node, Entity):
     @strawberry.field(description="The organization the key belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="The member who owns the key, where the vendor says")
     async def owner(self, info: Info) -> Member | None:
         r = self.record
-        member = await _parent(info, "member", r.connection.name, r.owner_key)
+        member = await _parent(info, MEMBER, r.connection.name, r.owner_key)
         return Member.from_record(member) if member else None
 
 
@@ -450,11 +484,12 @@ class Member(Node, Entity):
     joined_at: datetime | None = strawberry.field(description="When the member joined")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[MemberRecord]
+    KIND = MEMBER
 
     @classmethod
     def from_record(cls, r: MemberRecord) -> Member:
         return cls(
-            id=strawberry.ID(encode_id("Member", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             email=r.email,
@@ -472,7 +507,7 @@ class Member(Node, Entity):
     @strawberry.field(description="The organization the member belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
@@ -490,11 +525,12 @@ class Invitation(Node):
     expires_at: datetime | None = strawberry.field(description="When it expires")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[InvitationRecord]
+    KIND = INVITATION
 
     @classmethod
     def from_record(cls, r: InvitationRecord) -> Invitation:
         return cls(
-            id=strawberry.ID(encode_id("Invitation", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             email=r.email,
             role=r.role,
@@ -512,7 +548,7 @@ class Invitation(Node):
     @strawberry.field(description="The organization it invites to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
 
@@ -527,11 +563,12 @@ class Activity(Node):
     actor_ip_address: str | None = strawberry.field(description="From where")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[ActivityRecord]
+    KIND = ACTIVITY
 
     @classmethod
     def from_record(cls, r: ActivityRecord) -> Activity:
         return cls(
-            id=strawberry.ID(encode_id("Activity", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             type=r.type,
             created_at=r.created_at,
@@ -550,7 +587,7 @@ class Activity(Node):
     @strawberry.field(description="The database it concerns, if any (null when since deleted)")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, "database", r.connection.name, r.database_key)
+        db = await _parent(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
 
@@ -572,11 +609,12 @@ class Plan(Node):
     )
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[PlanRecord]
+    KIND = PLAN
 
     @classmethod
     def from_record(cls, r: PlanRecord) -> Plan:
         return cls(
-            id=strawberry.ID(encode_id("Plan", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             description=r.description,
@@ -602,11 +640,12 @@ class FeatureFlag(Node):
     created_at: datetime | None = strawberry.field(description="When it was created")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[FeatureFlagRecord]
+    KIND = FEATURE_FLAG
 
     @classmethod
     def from_record(cls, r: FeatureFlagRecord) -> FeatureFlag:
         return cls(
-            id=strawberry.ID(encode_id("FeatureFlag", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             enabled=r.enabled,
@@ -622,13 +661,13 @@ class FeatureFlag(Node):
     @strawberry.field(description="The organization it belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
 
-#: Node type name -> its type (``schema.lookup.LOADER_KINDS`` says how each is fetched)
-NODE_CLASSES: dict[str, Any] = {
-    cls.__name__: cls
+#: every Node kind's type (``Query.node`` turns a record into it)
+NODE_CLASSES: dict[NodeKind[Any], Any] = {
+    cls.KIND: cls
     for cls in (
         Organization,
         Database,

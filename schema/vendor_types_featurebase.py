@@ -10,7 +10,7 @@ loader, so the owners of a whole database list cost one users list, not one call
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -24,12 +24,18 @@ from adapters.details import (
 )
 from adapters.model import BackupRecord, DatabaseRecord, MemberRecord, OrganizationRecord
 from schema.context import context_of
+from schema.kinds import FEATUREBASE_ROLES, MEMBER, PLAN, Kind
 
 if TYPE_CHECKING:
     from schema.nodes import Member, Plan
 
 
-async def _by_key(info: Info, kind: str, record: DatabaseRecord, native: str | None) -> Any:
+R = TypeVar("R")
+
+
+async def _by_key(
+    info: Info, kind: Kind[R], record: DatabaseRecord, native: str | None
+) -> R | None:
     if native is None:
         return None
     key = (*record.organization_key, native)
@@ -85,14 +91,14 @@ class FeatureBaseDatabase:
     async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy("schema.nodes")] | None:
         from schema.nodes import Plan  # nodes imports this module
 
-        found = await _by_key(info, "plan", self.record, self.shape)
+        found = await _by_key(info, PLAN, self.record, self.shape)
         return Plan.from_record(found) if found else None
 
 
 async def _member(info: Info, record: DatabaseRecord, user_id: str | None) -> Member | None:
     from schema.nodes import Member  # nodes imports this module
 
-    found: MemberRecord | None = await _by_key(info, "member", record, user_id)
+    found = await _by_key(info, MEMBER, record, user_id)
     return Member.from_record(found) if found else None
 
 
@@ -126,7 +132,11 @@ class FeatureBaseOrganization:
     @strawberry.field(description="Roles defined in the org (one upstream list; org owners only)")
     async def roles(self, info: Info) -> list[FeatureBaseRoleType]:
         r = self.record
-        roles = await context_of(info).loaders.single("roles").load((r.connection.name, r.key))
+        roles = (
+            await context_of(info)
+            .loaders.single(FEATUREBASE_ROLES)
+            .load((r.connection.name, r.key))
+        )
         return [FeatureBaseRoleType.from_details(role) for role in roles]
 
 
