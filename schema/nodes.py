@@ -1,12 +1,19 @@
-"""The normalized object types: Organization, Database, Backup, ApiKey, Member, ...
+"""The node graph: Organization, Database, Backup, ApiKey, Member, Invitation, Activity,
+FeatureFlag, DatabaseCredential and the page of databases.
 
 Each type is built from its record with ``from_record``; navigation fields go through the
-request's dataloaders, and a field for something the vendor does not offer is null.
+request's dataloaders (``schema.navigation``), and a field for something the vendor does
+not offer is null.
+
+These types link to each other both ways (an organization's databases, a database's
+organization), so they share one module: a type elsewhere that linked back into them
+would be an import cycle. That is why ``FeatureBaseDatabase`` is here and not with the
+other FeatureBase types: its owner and creator are Members. Types that link to nothing
+here (``Plan``, the vendor parts in ``schema.vendor_types``) have modules of their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -14,20 +21,18 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from adapters.details import FeatureBaseDatabaseDetails
 from adapters.model import (
     ActivityRange,
     ActivityRecord,
     ApiKeyRecord,
     BackupRecord,
-    Capabilities,
     CredentialRecord,
     DatabaseRecord,
     FeatureFlagRecord,
     InvitationRecord,
-    Key,
     MemberRecord,
     OrganizationRecord,
-    PlanRecord,
 )
 from schema.common import (
     ApiKeyStateEnum,
@@ -39,10 +44,10 @@ from schema.common import (
     Node,
     PageInfo,
     VendorConnection,
-    VendorEnum,
     paginate,
 )
 from schema.context import context_of
+from schema.database_filter import DatabaseFilter, database_sort_key
 from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import global_id
 from schema.kinds import (
@@ -66,64 +71,21 @@ from schema.kinds import (
     PLAN,
     PLANS,
     Kind,
-    L,
-    Listing,
-    Located,
     NodeKind,
 )
+from schema.navigation import children, connection_of, linked, offers
 from schema.permissions import admin
-from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
-from schema.vendor_types_astra import AstraDatabase
-from schema.vendor_types_dbaas import DBaaSDatabase
-from schema.vendor_types_featurebase import (
+from schema.plans import Plan
+from schema.vendor_types.astra import AstraDatabase
+from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
+from schema.vendor_types.dbaas import DBaaSDatabase
+from schema.vendor_types.featurebase import (
     FeatureBaseBackup,
-    FeatureBaseDatabase,
     FeatureBaseMember,
     FeatureBaseOrganization,
 )
 
 R = TypeVar("R")
-
-
-def _offers(info: Info, connection: str, capability: Callable[[Capabilities], bool]) -> bool:
-    adapter = context_of(info).adapters.get(connection)
-    return adapter is not None and capability(adapter.capabilities)
-
-
-def _connection(info: Info, name: str) -> VendorConnection:
-    return VendorConnection.from_adapter(context_of(info).loaders.adapter(name))
-
-
-@strawberry.input(description="Which databases to return; every given condition must hold")
-class DatabaseFilter:
-    connection: str | None = strawberry.field(default=None, description="Connection name")
-    vendor: VendorEnum | None = strawberry.field(default=None, description="Vendor")  # type: ignore[valid-type]
-    status: list[DatabaseStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Any of these normalized states"
-    )
-    name_contains: str | None = strawberry.field(
-        default=None, description="Case-insensitive substring of the name"
-    )
-
-    def matches(self, record: DatabaseRecord) -> bool:
-        return (
-            (self.connection is None or record.connection.name == self.connection)
-            and (self.vendor is None or record.connection.vendor == self.vendor)
-            and (not self.status or record.status in self.status)
-            and (
-                self.name_contains is None
-                or self.name_contains.casefold() in record.name.casefold()
-            )
-        )
-
-
-def database_sort_key(record: DatabaseRecord) -> tuple[str, ...]:
-    return (
-        record.connection.name,
-        *record.organization_key,
-        record.name.casefold(),
-        record.native_id,
-    )
 
 
 @strawberry.type(description="A page of databases (Relay connection)")
@@ -173,7 +135,7 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="The connection this organization was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="Databases of this organization")
     async def databases(
@@ -183,7 +145,7 @@ class Organization(Node, Entity):
         first: int | None = None,
         after: str | None = None,
     ) -> DatabaseConnection | None:
-        records = await _children(info, self.record, DATABASES)
+        records = await children(info, self.record, DATABASES)
         if records is None:
             return None
         wanted = [r for r in records if filter is None or filter.matches(r)]
@@ -191,22 +153,22 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="Members; null when the vendor has none")
     async def members(self, info: Info) -> list[Member] | None:
-        records = await _children(info, self.record, MEMBERS)
+        records = await children(info, self.record, MEMBERS)
         return None if records is None else [Member.from_record(r) for r in records]
 
     @strawberry.field(description="API keys; null when the vendor has none")
     async def api_keys(self, info: Info) -> list[ApiKey] | None:
-        records = await _children(info, self.record, API_KEYS)
+        records = await children(info, self.record, API_KEYS)
         return None if records is None else [ApiKey.from_record(r) for r in records]
 
     @strawberry.field(description="Pending invitations; null when the vendor has none")
     async def invitations(self, info: Info) -> list[Invitation] | None:
-        records = await _children(info, self.record, INVITATIONS)
+        records = await children(info, self.record, INVITATIONS)
         return None if records is None else [Invitation.from_record(r) for r in records]
 
     @strawberry.field(description="What databases can be created as; null when the vendor has none")
     async def plans(self, info: Info) -> list[Plan] | None:
-        records = await _children(info, self.record, PLANS)
+        records = await children(info, self.record, PLANS)
         return None if records is None else [Plan.from_record(r) for r in records]
 
     @strawberry.field(description="Audit log entries, optionally between two dates")
@@ -221,7 +183,7 @@ class Organization(Node, Entity):
         ] = None,
     ) -> list[Activity] | None:
         conn = self.record.connection.name
-        if not _offers(info, conn, lambda caps: caps.activities):
+        if not offers(info, conn, lambda caps: caps.activities):
             return None
         window = ActivityRange(from_date, to_date)
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
@@ -229,7 +191,7 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="Feature switches; null when the vendor has none")
     async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
-        records = await _children(info, self.record, FEATURE_FLAGS)
+        records = await children(info, self.record, FEATURE_FLAGS)
         return None if records is None else [FeatureFlag.from_record(r) for r in records]
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
@@ -239,19 +201,6 @@ class Organization(Node, Entity):
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
     def featurebase(self) -> FeatureBaseOrganization | None:
         return FeatureBaseOrganization.from_record(self.record)
-
-
-async def _children(info: Info, parent: Located, listing: Listing[L]) -> list[L] | None:
-    conn = parent.connection.name
-    if not _offers(info, conn, listing.offered):
-        return None
-    return list(await context_of(info).loaders.listing(listing).load((conn, parent.key)))
-
-
-async def _parent(info: Info, kind: Kind[R], connection: str, key: Key | None) -> R | None:
-    if key is None:
-        return None
-    return await context_of(info).loaders.by_key(kind).load((connection, key))
 
 
 @strawberry.federation.type(
@@ -291,17 +240,17 @@ class Database(Node, Entity):
 
     @strawberry.field(description="The connection this database was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization that owns it")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="Backups, newest first; null when the vendor has none")
     async def backups(self, info: Info) -> list[Backup] | None:
-        records = await _children(info, self.record, BACKUPS)
+        records = await children(info, self.record, BACKUPS)
         return None if records is None else [Backup.from_record(r) for r in records]
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
@@ -314,7 +263,7 @@ class Database(Node, Entity):
 
     @strawberry.field(description="Users clients connect as; null when the vendor has none")
     async def credentials(self, info: Info) -> list[DatabaseCredential] | None:
-        records = await _children(info, self.record, CREDENTIALS)
+        records = await children(info, self.record, CREDENTIALS)
         return None if records is None else [DatabaseCredential.from_record(r) for r in records]
 
     @strawberry.field(description="DBaaS details; null for other vendors")
@@ -346,12 +295,12 @@ class DatabaseCredential(Node):
 
     @strawberry.field(description="The connection this credential was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The database it gives access to")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, DATABASE, r.connection.name, r.database_key)
+        db = await linked(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
     @strawberry.field(
@@ -410,12 +359,12 @@ class Backup(Node, Entity):
 
     @strawberry.field(description="The connection this backup was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The database it was taken from")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, DATABASE, r.connection.name, r.database_key)
+        db = await linked(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
@@ -459,18 +408,18 @@ class ApiKey(Node, Entity):
 
     @strawberry.field(description="The connection this key was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization the key belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="The member who owns the key, where the vendor says")
     async def owner(self, info: Info) -> Member | None:
         r = self.record
-        member = await _parent(info, MEMBER, r.connection.name, r.owner_key)
+        member = await linked(info, MEMBER, r.connection.name, r.owner_key)
         return Member.from_record(member) if member else None
 
 
@@ -502,12 +451,12 @@ class Member(Node, Entity):
 
     @strawberry.field(description="The connection this member was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization the member belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
@@ -543,12 +492,12 @@ class Invitation(Node):
 
     @strawberry.field(description="The connection this invitation was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization it invites to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
 
@@ -582,54 +531,13 @@ class Activity(Node):
 
     @strawberry.field(description="The connection this entry was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The database it concerns, if any (null when since deleted)")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, DATABASE, r.connection.name, r.database_key)
+        db = await linked(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
-
-
-@strawberry.type(
-    description="What a database can be created as (ClickHouse tier, FeatureBase shape, ...)"
-)
-class Plan(Node):
-    native_id: str = strawberry.field(description="The vendor's own ID or name")
-    name: str = strawberry.field(description="Name")
-    description: str | None = strawberry.field(description="What it offers")
-    cloud_provider: str | None = strawberry.field(
-        description="Cloud provider (aws, gcp, azure), where the plan is tied to one"
-    )
-    region: str | None = strawberry.field(description="Cloud region, where the plan is tied to one")
-    node_count: int | None = strawberry.field(description="Nodes a database of this plan runs on")
-    instance_type: str | None = strawberry.field(description="Cloud instance type of each node")
-    hourly_rate: float | None = strawberry.field(
-        description="Price per hour as the vendor states it (currency as the vendor bills)"
-    )
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
-    record: strawberry.Private[PlanRecord]
-    KIND = PLAN
-
-    @classmethod
-    def from_record(cls, r: PlanRecord) -> Plan:
-        return cls(
-            id=global_id(cls.KIND, r.connection.name, r.key),
-            native_id=r.native_id,
-            name=r.name,
-            description=r.description,
-            cloud_provider=r.cloud_provider,
-            region=r.region,
-            node_count=r.node_count,
-            instance_type=r.instance_type,
-            hourly_rate=r.hourly_rate,
-            raw=JSON(r.raw),
-            record=r,
-        )
-
-    @strawberry.field(description="The connection this plan was read through")
-    def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
 
 
 @strawberry.type(description="A feature switch of an organization (Astra feature, ...)")
@@ -656,13 +564,70 @@ class FeatureFlag(Node):
 
     @strawberry.field(description="The connection this feature flag was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization it belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, ORGANIZATION, r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
+
+
+# -- vendor parts that link back into the graph ------------------------------------------
+
+
+@strawberry.type(description="FeatureBase Cloud database details")
+class FeatureBaseDatabase:
+    shape: str | None = strawberry.field(
+        description="database_options.shape: a shape name, or a short form such as 8GB"
+    )
+    owner_id: str | None = strawberry.field(description="User ID of the owner (owned_by)")
+    created_by_id: str | None = strawberry.field(description="User ID of the creator (created_by)")
+    updated_at: datetime | None = strawberry.field(description="When it was last changed")
+    updated_by_id: str | None = strawberry.field(description="User ID of the last change")
+    record: strawberry.Private[DatabaseRecord]
+
+    @classmethod
+    def from_record(cls, r: DatabaseRecord) -> FeatureBaseDatabase | None:
+        d = r.details
+        if not isinstance(d, FeatureBaseDatabaseDetails):
+            return None
+        return cls(
+            shape=d.shape,
+            owner_id=d.owner_id,
+            created_by_id=d.created_by_id,
+            updated_at=d.updated_at,
+            updated_by_id=d.updated_by_id,
+            record=r,
+        )
+
+    @strawberry.field(description="The member who owns it; null when that user is gone")
+    async def owner(self, info: Info) -> Member | None:
+        return await _member(info, self.record, self.owner_id)
+
+    @strawberry.field(description="The member who created it; null when that user is gone")
+    async def created_by(self, info: Info) -> Member | None:
+        return await _member(info, self.record, self.created_by_id)
+
+    @strawberry.field(description="The shape it runs on; null when shape is a short form")
+    async def plan(self, info: Info) -> Plan | None:
+        found = await _in_org(info, PLAN, self.record, self.shape)
+        return Plan.from_record(found) if found else None
+
+
+async def _member(info: Info, record: DatabaseRecord, user_id: str | None) -> Member | None:
+    found = await _in_org(info, MEMBER, record, user_id)
+    return Member.from_record(found) if found else None
+
+
+async def _in_org(
+    info: Info, kind: Kind[R], record: DatabaseRecord, native: str | None
+) -> R | None:
+    """The object of ``kind`` a FeatureBase database names by ID within its org."""
+    if native is None:
+        return None
+    key = (*record.organization_key, native)
+    return await linked(info, kind, record.connection.name, key)
 
 
 #: every Node kind's type (``Query.node`` turns a record into it)

@@ -17,17 +17,12 @@ from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.context import GatewayContext, context_of
+from schema.database_filter import DatabaseFilter
 from schema.federation import ServiceField
 from schema.kinds import DATABASE, DATABASES, ORGANIZATION, NodeKind
 from schema.loaders import load_many_settled
 from schema.lookup import load_record
-from schema.nodes import (
-    NODE_CLASSES,
-    Database,
-    DatabaseConnection,
-    DatabaseFilter,
-    Organization,
-)
+from schema.nodes import NODE_CLASSES, Database, DatabaseConnection, Organization
 
 
 async def resolve_node(info: Info, value: str, expected: NodeKind[Any] | None = None) -> Any:

@@ -10,19 +10,17 @@ methods (``get_plans``; ``get_dbaas_environments`` and ``get_dbaas_projects`` of
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from adapters.details import DBaaSDatabaseDetails, DBaaSEnvironment, DBaaSProject
 from adapters.model import DatabaseRecord, Key
-from schema.context import context_of
 from schema.ids import global_id
 from schema.kinds import DBAAS_ENVIRONMENT, DBAAS_PROJECT, PLAN, Kind
-
-if TYPE_CHECKING:
-    from schema.nodes import Plan
+from schema.navigation import linked
+from schema.plans import Plan
 
 R = TypeVar("R")
 
@@ -100,15 +98,10 @@ class DBaaSDatabase:
         )
 
     async def _load(self, info: Info, kind: Kind[R], key: Key | None) -> R | None:
-        if key is None:
-            return None
-        conn = self.record.connection.name
-        return await context_of(info).loaders.by_key(kind).load((conn, key))
+        return await linked(info, kind, self.record.connection.name, key)
 
     @strawberry.field(description="The plan it was created as (one lookup per distinct plan)")
-    async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy("schema.nodes")] | None:
-        from schema.nodes import Plan  # schema.nodes imports this module
-
+    async def plan(self, info: Info) -> Plan | None:
         record = await self._load(info, PLAN, self.details.plan_key)
         return Plan.from_record(record) if record else None
 
