@@ -9,6 +9,10 @@ Methods for what a vendor does not offer raise NotSupportedError; the schema che
 Write methods take a command from ``adapters.commands`` and return the changed object as
 the vendor now has it (from the write's own answer where that is the full object, else
 re-read). They validate vendor rules before their first upstream call.
+
+A few reads exist at one vendor only and stay off the shared protocol: each is a small
+protocol of its own (``FeatureBaseRoles``, ``DBaaSLinks``) that the schema reaches only
+from that vendor's typed details.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from adapters.commands import (
     CreateApiKey,
@@ -35,6 +39,7 @@ from adapters.commands import (
     UpdateDatabase,
     UpdateOrganization,
 )
+from adapters.details import DBaaSEnvironment, DBaaSProject, FeatureBaseRole
 from adapters.errors import ErrorCode, InvalidInputError, NotSupportedError, UpstreamError
 from adapters.model import (
     ActivityRange,
@@ -157,6 +162,25 @@ class Adapter(Protocol):
     async def update_backup_configuration(
         self, command: UpdateBackupConfiguration
     ) -> BackupConfigurationRecord: ...
+
+
+# -- reads one vendor has: the schema asks for them only from that vendor's details ------
+@runtime_checkable
+class FeatureBaseRoles(Protocol):
+    """The roles of a FeatureBase org (``Organization.featurebase.roles``)."""
+
+    async def get_roles(self, organization: Key) -> list[FeatureBaseRole]: ...
+
+
+@runtime_checkable
+class DBaaSLinks(Protocol):
+    """What a DBaaS database links to by URL (``Database.dbaas.environment``, ``.project``),
+    by batch like the protocol's ``get_*`` methods."""
+
+    async def get_dbaas_environments(
+        self, keys: Sequence[Key]
+    ) -> list[DBaaSEnvironment | None]: ...
+    async def get_dbaas_projects(self, keys: Sequence[Key]) -> list[DBaaSProject | None]: ...
 
 
 class BaseAdapter:

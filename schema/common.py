@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
 
@@ -23,6 +24,7 @@ from adapters.model import (
 )
 from adapters.upstream.redact import public_url
 from adapters.upstream.resilience import BreakerState
+from schema.kinds import NodeKind
 
 VendorEnum = strawberry.enum(
     Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to"
@@ -58,6 +60,8 @@ MAX_PAGE_SIZE = 200
 @strawberry.interface(description="An object with a global ID, fetchable with Query.node")
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID")
+    #: the kind of the type's objects (each Node type sets its own; ``schema.kinds``)
+    KIND: ClassVar[NodeKind[Any]]
 
 
 @strawberry.type(description="What a vendor connection offers; absent resources resolve to null")
@@ -132,7 +136,7 @@ class VendorConnection:
             base_url=public_url(info.base_url),
             simulated=info.simulated,
             capabilities=Capabilities(
-                **{k: getattr(caps, k) for k in caps.__dataclass_fields__ if k != "operations"},
+                **{k: v for k, v in dataclasses.asdict(caps).items() if k != "operations"},
                 operations=sorted(caps.operations, key=list(Operation).index),
             ),
             adapter=adapter,

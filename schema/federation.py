@@ -16,7 +16,7 @@ anyone else gets FORBIDDEN, so production keeps its schema hidden.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import strawberry
 from strawberry.extensions import FieldExtension
@@ -26,6 +26,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from adapters.errors import ErrorCode, GatewayError
 from schema.context import context_of
+from schema.kinds import NodeKind
 from schema.lookup import load_record
 
 #: the lowest federation version with every directive we use (@key): a router or
@@ -43,9 +44,12 @@ MAX_REPRESENTATIONS: Final = 1000
 class Entity:
     """Mixin of the entity types: ``resolve_reference`` is strawberry's hook for them."""
 
+    #: the kind of the entity's objects (each entity type sets its own)
+    KIND: ClassVar[NodeKind[Any]]
+
     @classmethod
     async def resolve_reference(cls, info: Info, id: str) -> Any:
-        _, record = await load_record(info, id, cls.__name__)
+        _, record = await load_record(info, id, cls.KIND)
         return cls.from_record(record)  # type: ignore[attr-defined]
 
 

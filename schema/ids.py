@@ -18,46 +18,45 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote
+
+import strawberry
 
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key
 from adapters.upstream.url_segments import shown
+from schema.kinds import Kind, NodeKind, node_kind
 
 #: far beyond any real ID (a type, a connection name and a few UUIDs, base64url-encoded)
 MAX_ID_LENGTH = 1024
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
-NODE_TYPES = frozenset(
-    {
-        "Organization",
-        "Database",
-        "Backup",
-        "ApiKey",
-        "Member",
-        "Invitation",
-        "Activity",
-        "Plan",
-        "FeatureFlag",
-        "DatabaseCredential",
-    }
-)
-
 
 @dataclass(frozen=True)
 class GlobalId:
-    type_name: str
+    kind: NodeKind[Any]
     connection: str
     key: Key
 
+    @property
+    def type_name(self) -> str:
+        return self.kind.type_name
+
+
+def global_id(kind: Kind[Any], connection: str, key: Key) -> strawberry.ID:
+    """The ID of an object of ``kind``."""
+    return strawberry.ID(encode_id(kind.type_name, connection, key))
+
 
 def encode_id(type_name: str, connection: str, key: Key) -> str:
+    """The encoding itself (``global_id`` is the schema's way in; tests forge IDs here)."""
     text = "/".join(quote(part, safe="") for part in (type_name, connection, *key))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_id(value: str, expected: str | None = None) -> GlobalId:
-    """Decode an ID; with ``expected``, an ID of another type is BAD_USER_INPUT too."""
+def decode_id(value: str, expected: NodeKind[Any] | None = None) -> GlobalId:
+    """Decode an ID; with ``expected``, an ID of another kind is BAD_USER_INPUT too."""
     if len(value) > MAX_ID_LENGTH or not _ALPHABET.fullmatch(value):
         raise _bad(value)
     try:
@@ -67,12 +66,14 @@ def decode_id(value: str, expected: str | None = None) -> GlobalId:
     except (binascii.Error, UnicodeError, ValueError):
         raise _bad(value) from None
     parts = [unquote(p) for p in text.split("/")]
-    if len(parts) < 3 or parts[0] not in NODE_TYPES or not all(parts[1:]):
+    kind = node_kind(parts[0]) if len(parts) >= 3 else None
+    if kind is None or not all(parts[1:]):
         raise _bad(value)
-    gid = GlobalId(parts[0], parts[1], tuple(parts[2:]))
-    if expected is not None and gid.type_name != expected:
+    gid = GlobalId(kind, parts[1], tuple(parts[2:]))
+    if expected is not None and gid.kind is not expected:
         raise GatewayError(
-            ErrorCode.BAD_USER_INPUT, f"ID '{value}' is of type {gid.type_name}, not {expected}"
+            ErrorCode.BAD_USER_INPUT,
+            f"ID '{value}' is of type {gid.type_name}, not {expected.type_name}",
         )
     return gid
 

@@ -1,4 +1,5 @@
-"""Per-request dataloaders: one per kind of lookup, keyed by (connection, vendor key).
+"""Per-request dataloaders: one per kind of lookup (``schema.kinds``), keyed by
+(connection, vendor key).
 
 Loaders are built lazily inside the request (aiodataloader binds the running loop) and
 never share a cache across requests. A failed upstream call becomes an exception instance
@@ -10,19 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
 from adapters.base import Adapter
 from adapters.errors import ErrorCode, GatewayError
-from adapters.model import ActivityRange, Key
+from adapters.model import ActivityRange, ActivityRecord, Key, OrganizationRecord
+from schema.kinds import ACTIVITY, ORGANIZATION, Kind, L, Listing, PerRecord
 
 ByKey = tuple[str, Key]  # (connection name, vendor key)
+#: what a list or per-record loader loads
+Loaded = Kind[Any] | Listing[Any] | PerRecord[Any]
 
-#: loader kind -> the plural in adapter batch method names (``get_<plural>``)
-PLURALS = {"activity": "activities"}
+R = TypeVar("R")
+V = TypeVar("V")
 
 
 def unknown_connection(name: str) -> GatewayError:
@@ -34,7 +38,10 @@ class Loaders:
 
     def __init__(self, adapters: Mapping[str, Adapter]) -> None:
         self.adapters = adapters
-        self._loaders: dict[str, DataLoader | PerConnection] = {}
+        #: by-key loaders by kind; every other loader by what it loads: a Listing, a
+        #: PerRecord, or for the lists without a parent record, their kind
+        self._by_key: dict[Kind[Any], PerConnection[Any]] = {}
+        self._loaders: dict[Loaded, DataLoader[Any, Any]] = {}
 
     def adapter(self, connection: str) -> Adapter:
         try:
@@ -42,41 +49,25 @@ class Loaders:
         except KeyError:
             raise unknown_connection(connection) from None
 
-    def _loader(
-        self,
-        name: str,
-        batch: Callable[[list[Any]], Coroutine[Any, Any, list[Any]]],
-        *,
-        batched: bool = True,
-    ) -> DataLoader:
-        loader = self._loaders.get(name)
-        if loader is None:
-            loader = DataLoader(batch_load_fn=batch, batch=batched)
-            self._loaders[name] = loader
-        assert isinstance(loader, DataLoader)
-        return loader
-
     # -- by key ----------------------------------------------------------------------
-    def by_key(self, kind: str) -> PerConnection:
-        """Loader of one kind of object by (connection, key): ``adapter.get_<kind>s``.
+    def by_key(self, kind: Kind[R]) -> PerConnection[R]:
+        """Loader of one kind of object by (connection, key): ``kind.get_many``.
 
         One batch per connection, so a slow vendor never holds another vendor's answers.
         """
-        loader = self._loaders.get(f"{kind}:by-key")
+        loader = self._by_key.get(kind)
         if loader is None:
             loader = PerConnection(
-                lambda conn: self._loader(
-                    f"{kind}:by-key:{conn}", functools.partial(self._batch_get, kind, conn)
+                lambda conn: DataLoader(
+                    batch_load_fn=functools.partial(self._batch_get, kind, conn)
                 )
             )
-            self._loaders[f"{kind}:by-key"] = loader
-        assert isinstance(loader, PerConnection)
+            self._by_key[kind] = loader
         return loader
 
-    async def _batch_get(self, kind: str, conn: str, keys: list[ByKey]) -> list[Any]:
+    async def _batch_get(self, kind: Kind[R], conn: str, keys: list[ByKey]) -> list[Any]:
         try:
-            getter = getattr(self.adapter(conn), f"get_{PLURALS.get(kind, kind + 's')}")
-            return list(await getter([key for _, key in keys]))
+            return list(await kind.get_many(self.adapter(conn), [key for _, key in keys]))
         except GatewayError as exc:
             if exc.code is not ErrorCode.BAD_USER_INPUT or len(keys) == 1:
                 return [exc] * len(keys)
@@ -88,44 +79,45 @@ class Loaders:
             return [exc] * len(keys)
 
     # -- lists -----------------------------------------------------------------------
-    def listing(self, kind: str, prime: str | None = None) -> DataLoader:
-        """Loader of ``adapter.list_<kind>(parent)`` by (connection, parent key).
+    def listing(self, listing: Listing[L]) -> DataLoader[ByKey, list[L]]:
+        """Loader of ``listing.list_under(parent)`` by (connection, parent key); every
+        listed record primes the by-key loader of ``listing.kind``."""
 
-        ``prime`` names the by-key loader to fill with every listed record.
-        """
+        async def call(conn: str, parent: Key) -> list[L]:
+            return list(await listing.list_under(self.adapter(conn), parent))
 
-        async def call(conn: str, parent: Key) -> list[Any]:
-            return list(await getattr(self.adapter(conn), f"list_{kind}")(parent))
+        return self._listing(listing, call, listing.kind)
 
-        return self._listing(f"{kind}:list", call, prime)
-
-    def organizations(self) -> DataLoader:
+    def organizations(self) -> DataLoader[str, list[OrganizationRecord]]:
         """Loader of every organization of a connection, keyed by connection name."""
 
-        async def call(conn: str) -> list[Any]:
+        async def call(conn: str) -> list[OrganizationRecord]:
             return list(await self.adapter(conn).list_organizations())
 
-        return self._listing("organizations:list", call, "organization")
+        return self._listing(ORGANIZATION, call, ORGANIZATION)
 
-    def activities(self) -> DataLoader:
+    def activities(self) -> DataLoader[tuple[str, Key, ActivityRange], list[ActivityRecord]]:
         """Activities by (connection, organization key, from, to)."""
 
-        async def call(conn: str, org: Key, window: ActivityRange) -> list[Any]:
+        async def call(conn: str, org: Key, window: ActivityRange) -> list[ActivityRecord]:
             return list(await self.adapter(conn).list_activities(org, window))
 
-        return self._listing("activities:list", call, None)
+        return self._listing(ACTIVITY, call, None)
 
-    def single(self, kind: str) -> DataLoader:
-        """Loader of one-per-parent values (``adapter.get_<kind>(key)``), e.g. metrics."""
+    def single(self, what: PerRecord[V]) -> DataLoader[ByKey, V]:
+        """Loader of one-per-record values (``what.get(key)``), e.g. metrics."""
 
-        async def call(conn: str, key: Key) -> Any:
-            return await getattr(self.adapter(conn), f"get_{kind}")(key)
+        async def call(conn: str, key: Key) -> V:
+            return await what.get(self.adapter(conn), key)
 
-        return self._listing(f"{kind}:single", call, None)
+        return self._listing(what, call, None)
 
     def _listing(
-        self, name: str, call: Callable[..., Awaitable[Any]], prime: str | None
-    ) -> DataLoader:
+        self,
+        loaded: Loaded,
+        call: Callable[..., Awaitable[Any]],
+        prime: Kind[Any] | None,
+    ) -> DataLoader[Any, Any]:
         async def batch(keys: list[Hashable]) -> list[Any]:
             async def one(key: Any) -> Any:
                 args = key if isinstance(key, tuple) else (key,)
@@ -141,28 +133,39 @@ class Loaders:
 
             return list(await asyncio.gather(*(one(k) for k in keys)))
 
-        # each parent is its own upstream call anyway: resolving keys one by one (not in
-        # one batch) lets a fast connection answer while a slow one is still waiting
-        return self._loader(name, batch, batched=False)
+        loader = self._loaders.get(loaded)
+        if loader is None:
+            # each parent is its own upstream call anyway: resolving keys one by one (not
+            # in one batch) lets a fast connection answer while a slow one is still waiting
+            loader = DataLoader(batch_load_fn=batch, batch=False)
+            self._loaders[loaded] = loader
+        return loader
 
 
-async def load_many_settled(loader: DataLoader, keys: Sequence[Hashable]) -> list[Any]:
+async def load_many_settled(loader: DataLoader[Any, Any], keys: Sequence[Hashable]) -> list[Any]:
     """Load keys and return each value or its exception, never raising."""
     results = await asyncio.gather(*(loader.load(k) for k in keys), return_exceptions=True)
     return list(results)
 
 
-class PerConnection:
+class PerConnection(Generic[R]):
     """A by-key loader made of one DataLoader per connection, keyed by (connection, key)."""
 
-    def __init__(self, make: Callable[[str], DataLoader]) -> None:
+    def __init__(self, make: Callable[[str], DataLoader[ByKey, R | None]]) -> None:
         self._make = make
+        self._loaders: dict[str, DataLoader[ByKey, R | None]] = {}
 
-    def load(self, key: ByKey) -> Awaitable[Any]:
-        return self._make(key[0]).load(key)
+    def _loader(self, connection: str) -> DataLoader[ByKey, R | None]:
+        loader = self._loaders.get(connection)
+        if loader is None:
+            loader = self._loaders[connection] = self._make(connection)
+        return loader
 
-    def prime(self, key: ByKey, value: Any) -> None:
-        self._make(key[0]).prime(key, value)
+    def load(self, key: ByKey) -> Awaitable[R | None]:
+        return self._loader(key[0]).load(key)
+
+    def prime(self, key: ByKey, value: R) -> None:
+        self._loader(key[0]).prime(key, value)
 
     def clear(self, key: ByKey) -> None:
-        self._make(key[0]).clear(key)
+        self._loader(key[0]).clear(key)

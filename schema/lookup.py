@@ -14,26 +14,15 @@ from strawberry.types import Info
 from adapters.errors import ErrorCode, GatewayError
 from schema.context import context_of
 from schema.ids import decode_id
-
-#: Node type name -> the by-key loader kind that fetches it
-LOADER_KINDS: dict[str, str] = {
-    "Organization": "organization",
-    "Database": "database",
-    "Backup": "backup",
-    "ApiKey": "api_key",
-    "Member": "member",
-    "Invitation": "invitation",
-    "Activity": "activity",
-    "Plan": "plan",
-    "FeatureFlag": "feature_flag",
-    "DatabaseCredential": "credential",
-}
+from schema.kinds import NodeKind
 
 
-async def load_record(info: Info, value: str, expected: str | None = None) -> tuple[str, Any]:
-    """(type name, record) of the object an ID names.
+async def load_record(
+    info: Info, value: str, expected: NodeKind[Any] | None = None
+) -> tuple[NodeKind[Any], Any]:
+    """(kind, record) of the object an ID names.
 
-    A malformed ID (or one of another type than ``expected``) is BAD_USER_INPUT; an ID of
+    A malformed ID (or one of another kind than ``expected``) is BAD_USER_INPUT; an ID of
     a connection this gateway does not have, or of an object that is gone, is NOT_FOUND.
     """
     gid = decode_id(value, expected)
@@ -42,8 +31,7 @@ async def load_record(info: Info, value: str, expected: str | None = None) -> tu
         raise GatewayError(
             ErrorCode.NOT_FOUND, f"ID '{value}' names a connection this gateway does not have"
         )
-    loader = ctx.loaders.by_key(LOADER_KINDS[gid.type_name])
-    record = await loader.load((gid.connection, gid.key))
+    record = await ctx.loaders.by_key(gid.kind).load((gid.connection, gid.key))
     if record is None:
         raise GatewayError(ErrorCode.NOT_FOUND, f"{gid.type_name} '{value}' does not exist")
-    return gid.type_name, record
+    return gid.kind, record

@@ -9,6 +9,7 @@ connection. Field names of the dataclasses match the inputs' Python names, so an
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -27,16 +28,18 @@ from adapters.errors import InvalidInputError
 from adapters.model import Key
 from schema.common import ApiKeyStateEnum, BackupKindEnum, MemberRoleEnum
 from schema.ids import decode_id
+from schema.kinds import BACKUP, MEMBER, PLAN, NodeKind
 
 
-def key_in(connection: str, value: str | None, type_name: str, field: str) -> Key | None:
-    """The vendor key of an ID that must name a ``type_name`` on ``connection``."""
+def key_in(connection: str, value: str | None, kind: NodeKind[Any], field: str) -> Key | None:
+    """The vendor key of an ID that must name an object of ``kind`` on ``connection``."""
     if value is None:
         return None
-    gid = decode_id(value, type_name)
+    gid = decode_id(value, kind)
     if gid.connection != connection:
         raise InvalidInputError(
-            (field,), f"names a {type_name} of connection '{gid.connection}', not '{connection}'"
+            (field,),
+            f"names a {kind.type_name} of connection '{gid.connection}', not '{connection}'",
         )
     return gid.key
 
@@ -91,7 +94,7 @@ class ClickHouseCreateDatabaseInput:
             idle_scaling=self.idle_scaling,
             idle_timeout_minutes=self.idle_timeout_minutes,
             ip_access_list=_entries(self.ip_access_list),
-            from_backup=key_in(connection, self.from_backup_id, "Backup", "from_backup_id"),
+            from_backup=key_in(connection, self.from_backup_id, BACKUP, "from_backup_id"),
         )
 
 
@@ -117,7 +120,7 @@ class AstraCreateDatabaseInput:
         return AstraCreateOptions(
             cluster_id=self.cluster_id,
             namespace=self.namespace,
-            from_backup=key_in(connection, self.from_backup_id, "Backup", "from_backup_id"),
+            from_backup=key_in(connection, self.from_backup_id, BACKUP, "from_backup_id"),
         )
 
 
@@ -129,7 +132,7 @@ class DBaaSCreateDatabaseInput:
 
     def to_options(self, connection: str) -> DBaaSCreateOptions:
         return DBaaSCreateOptions(
-            plan=key_in(connection, self.plan_id, "Plan", "plan_id"),
+            plan=key_in(connection, self.plan_id, PLAN, "plan_id"),
             environment=self.environment,
             project=self.project,
         )
@@ -161,9 +164,7 @@ class FeatureBaseUpdateDatabaseInput:
     )
 
     def to_options(self, connection: str) -> FeatureBaseUpdateOptions:
-        return FeatureBaseUpdateOptions(
-            owner=key_in(connection, self.owner_id, "Member", "owner_id")
-        )
+        return FeatureBaseUpdateOptions(owner=key_in(connection, self.owner_id, MEMBER, "owner_id"))
 
 
 @strawberry.input(description="DBaaS database changes (PATCH database)")

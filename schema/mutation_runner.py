@@ -26,6 +26,7 @@ from adapters.model import Key, Operation, Vendor
 from adapters.upstream.http import fresh_reads
 from schema.context import GatewayContext, context_of
 from schema.ids import GlobalId, decode_id
+from schema.kinds import NodeKind
 
 T = TypeVar("T")
 
@@ -75,8 +76,8 @@ class Target:
         return self.adapter.connection.vendor
 
 
-def target(info: Info, value: str, type_name: str, operation: Operation) -> Target:
-    gid = decode_id(value, type_name)
+def target(info: Info, value: str, kind: NodeKind[Any], operation: Operation) -> Target:
+    gid = decode_id(value, kind)
     ctx = context_of(info)
     adapter = ctx.adapters.get(gid.connection)
     if adapter is None:

@@ -27,7 +27,19 @@ from adapters.commands import (
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
 from schema.idempotency import Replayed, fingerprint
-from schema.ids import decode_id, encode_id
+from schema.ids import decode_id, global_id
+from schema.kinds import (
+    API_KEY,
+    BACKUP,
+    BACKUP_CONFIGURATION,
+    CREDENTIAL,
+    DATABASE,
+    INVITATION,
+    MEMBER,
+    ORGANIZATION,
+    Kind,
+    L,
+)
 from schema.mutation_inputs import (
     CreateApiKeyInput,
     CreateBackupInput,
@@ -96,7 +108,7 @@ async def _idempotent(
     return await t.ctx.idempotency.run(scope, fingerprint(command), first_call, keep)
 
 
-async def _reread(t: Target, kind: str, record: Any) -> Any:
+async def _reread(t: Target, kind: Kind[L], record: L) -> L:
     """The record as the vendor has it now (after a replay), or the stored one if gone."""
     try:
         fresh = await t.ctx.loaders.by_key(kind).load((t.connection, record.key))
@@ -105,12 +117,12 @@ async def _reread(t: Target, kind: str, record: Any) -> Any:
     return fresh or record
 
 
-def _id(type_name: str, t: Target, key: Key) -> strawberry.ID:
-    return strawberry.ID(encode_id(type_name, t.connection, key))
+def _id(kind: Kind[Any], t: Target, key: Key) -> strawberry.ID:
+    return global_id(kind, t.connection, key)
 
 
 def _member_key(t: Target, value: str | None, field: str) -> Key | None:
-    return key_in(t.connection, value, "Member", field)
+    return key_in(t.connection, value, MEMBER, field)
 
 
 @strawberry.type(description="Writes, each routed to the vendor of its target's connection")
@@ -132,7 +144,7 @@ class Mutation:
             getattr(o, "from_backup_id", None) is not None for o in options_given.values()
         )
         operation = Operation.RESTORE_DATABASE if restoring else Operation.CREATE_DATABASE
-        t = target(info, input.organization_id, "Organization", operation)
+        t = target(info, input.organization_id, ORGANIZATION, operation)
         command = CreateDatabase(t.key, input.name, vendor_options(t, options_given))
         first = await _idempotent(
             t,
@@ -153,7 +165,7 @@ class Mutation:
             )
         database, credential = first.kept
         return CreateDatabasePayload(
-            database=Database.from_record(await _reread(t, "database", database)),
+            database=Database.from_record(await _reread(t, DATABASE, database)),
             password=None,
             credential=DatabaseCredential.from_record(credential) if credential else None,
             replayed=True,
@@ -164,7 +176,7 @@ class Mutation:
         extensions=admin("changes network access (ClickHouse IP access list) and ownership"),
     )
     async def update_database(self, info: Info, input: UpdateDatabaseInput) -> DatabasePayload:
-        t = target(info, input.id, "Database", Operation.UPDATE_DATABASE)
+        t = target(info, input.id, DATABASE, Operation.UPDATE_DATABASE)
         options = vendor_options(
             t,
             {
@@ -182,7 +194,7 @@ class Mutation:
         extensions=operator("day-to-day lifecycle"),
     )
     async def start_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
-        t = target(info, input.id, "Database", Operation.START_DATABASE)
+        t = target(info, input.id, DATABASE, Operation.START_DATABASE)
         record = await run(t, lambda: t.adapter.start_database(t.key))
         return DatabasePayload(database=Database.from_record(record))
 
@@ -191,7 +203,7 @@ class Mutation:
         extensions=operator("day-to-day lifecycle; reversible with startDatabase"),
     )
     async def stop_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
-        t = target(info, input.id, "Database", Operation.STOP_DATABASE)
+        t = target(info, input.id, DATABASE, Operation.STOP_DATABASE)
         record = await run(t, lambda: t.adapter.stop_database(t.key))
         return DatabasePayload(database=Database.from_record(record))
 
@@ -200,7 +212,7 @@ class Mutation:
         extensions=operator("day-to-day capacity"),
     )
     async def scale_database(self, info: Info, input: ScaleDatabaseInput) -> DatabasePayload:
-        t = target(info, input.id, "Database", Operation.SCALE_DATABASE)
+        t = target(info, input.id, DATABASE, Operation.SCALE_DATABASE)
         command = ScaleDatabase(t.key, vendor_options(t, {"clickhouse": input.clickhouse}))
         record = await run(t, lambda: t.adapter.scale_database(command))
         return DatabasePayload(database=Database.from_record(record))
@@ -210,10 +222,10 @@ class Mutation:
         extensions=admin("destroys data"),
     )
     async def delete_database(self, info: Info, input: DatabaseIdInput) -> DeleteDatabasePayload:
-        t = target(info, input.id, "Database", Operation.DELETE_DATABASE)
+        t = target(info, input.id, DATABASE, Operation.DELETE_DATABASE)
         deleted = await run(t, lambda: t.adapter.delete_database(t.key))
         return DeleteDatabasePayload(
-            deleted_id=_id("Database", t, t.key),
+            deleted_id=_id(DATABASE, t, t.key),
             outcome=deleted.outcome,
             database=Database.from_record(deleted.database) if deleted.database else None,
         )
@@ -225,10 +237,9 @@ class Mutation:
     async def reset_database_password(
         self, info: Info, input: ResetDatabasePasswordInput
     ) -> ResetDatabasePasswordPayload:
-        type_name = decode_id(input.id).type_name
-        expected = "DatabaseCredential" if type_name == "DatabaseCredential" else "Database"
+        expected = CREDENTIAL if decode_id(input.id).kind is CREDENTIAL else DATABASE
         t = target(info, input.id, expected, Operation.RESET_DATABASE_PASSWORD)
-        if expected == "DatabaseCredential":
+        if expected is CREDENTIAL:
             reset = await run(t, lambda: t.adapter.reset_credential_password(t.key))
         else:
             reset = await run(t, lambda: t.adapter.reset_database_password(t.key))
@@ -245,7 +256,7 @@ class Mutation:
         extensions=admin("returns a secret that grants vendor access"),
     )
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
-        t = target(info, input.organization_id, "Organization", Operation.CREATE_API_KEY)
+        t = target(info, input.organization_id, ORGANIZATION, Operation.CREATE_API_KEY)
         command = CreateApiKey(
             t.key,
             input.name,
@@ -266,7 +277,7 @@ class Mutation:
                 api_key=ApiKey.from_record(first.api_key), secret=first.secret, replayed=False
             )
         return CreateApiKeyPayload(
-            api_key=ApiKey.from_record(await _reread(t, "api_key", first.kept)),
+            api_key=ApiKey.from_record(await _reread(t, API_KEY, first.kept)),
             secret=None,
             replayed=True,
         )
@@ -276,7 +287,7 @@ class Mutation:
         extensions=admin("changes what a vendor key may do"),
     )
     async def update_api_key(self, info: Info, input: UpdateApiKeyInput) -> ApiKeyPayload:
-        t = target(info, input.id, "ApiKey", Operation.UPDATE_API_KEY)
+        t = target(info, input.id, API_KEY, Operation.UPDATE_API_KEY)
         command = UpdateApiKey(
             t.key, name=input.name, role=input.role, expires_at=input.expires_at, state=input.state
         )
@@ -288,10 +299,10 @@ class Mutation:
         extensions=admin("destroys a credential"),
     )
     async def revoke_api_key(self, info: Info, input: IdInput) -> RevokeApiKeyPayload:
-        t = target(info, input.id, "ApiKey", Operation.REVOKE_API_KEY)
+        t = target(info, input.id, API_KEY, Operation.REVOKE_API_KEY)
         revoked = await run(t, lambda: t.adapter.revoke_api_key(t.key))
         return RevokeApiKeyPayload(
-            revoked_id=_id("ApiKey", t, t.key),
+            revoked_id=_id(API_KEY, t, t.key),
             api_key=ApiKey.from_record(revoked.api_key) if revoked.api_key else None,
         )
 
@@ -300,7 +311,7 @@ class Mutation:
         extensions=admin("grants access to an organization"),
     )
     async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberPayload:
-        t = target(info, input.organization_id, "Organization", Operation.INVITE_MEMBER)
+        t = target(info, input.organization_id, ORGANIZATION, Operation.INVITE_MEMBER)
         command = InviteMember(t.key, input.email, input.role)
         first = await _idempotent(
             t,
@@ -313,7 +324,7 @@ class Mutation:
         if not isinstance(first, Replayed):
             return InviteMemberPayload(invitation=Invitation.from_record(first), replayed=False)
         return InviteMemberPayload(
-            invitation=Invitation.from_record(await _reread(t, "invitation", first.kept)),
+            invitation=Invitation.from_record(await _reread(t, INVITATION, first.kept)),
             replayed=True,
         )
 
@@ -322,16 +333,16 @@ class Mutation:
         extensions=admin("manages access to an organization"),
     )
     async def cancel_invitation(self, info: Info, input: IdInput) -> CancelInvitationPayload:
-        t = target(info, input.id, "Invitation", Operation.CANCEL_INVITATION)
+        t = target(info, input.id, INVITATION, Operation.CANCEL_INVITATION)
         await run(t, lambda: t.adapter.cancel_invitation(t.key))
-        return CancelInvitationPayload(cancelled_id=_id("Invitation", t, t.key))
+        return CancelInvitationPayload(cancelled_id=_id(INVITATION, t, t.key))
 
     @strawberry.mutation(
         description="Give a member another role",
         extensions=admin("changes what a person may do"),
     )
     async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
-        t = target(info, input.id, "Member", Operation.UPDATE_MEMBER_ROLE)
+        t = target(info, input.id, MEMBER, Operation.UPDATE_MEMBER_ROLE)
         record = await run(t, lambda: t.adapter.update_member_role(t.key, input.role))
         return MemberPayload(member=Member.from_record(record))
 
@@ -340,9 +351,9 @@ class Mutation:
         extensions=admin("revokes a person's access"),
     )
     async def remove_member(self, info: Info, input: IdInput) -> RemoveMemberPayload:
-        t = target(info, input.id, "Member", Operation.REMOVE_MEMBER)
+        t = target(info, input.id, MEMBER, Operation.REMOVE_MEMBER)
         await run(t, lambda: t.adapter.remove_member(t.key))
-        return RemoveMemberPayload(removed_id=_id("Member", t, t.key))
+        return RemoveMemberPayload(removed_id=_id(MEMBER, t, t.key))
 
     @strawberry.mutation(
         description="Rename an organization",
@@ -351,7 +362,7 @@ class Mutation:
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> OrganizationPayload:
-        t = target(info, input.id, "Organization", Operation.UPDATE_ORGANIZATION)
+        t = target(info, input.id, ORGANIZATION, Operation.UPDATE_ORGANIZATION)
         command = UpdateOrganization(t.key, input.name)
         record = await run(t, lambda: t.adapter.update_organization(command))
         return OrganizationPayload(organization=Organization.from_record(record))
@@ -361,7 +372,7 @@ class Mutation:
         extensions=operator("adds a backup; nothing existing changes"),
     )
     async def create_backup(self, info: Info, input: CreateBackupInput) -> CreateBackupPayload:
-        t = target(info, input.database_id, "Database", Operation.CREATE_BACKUP)
+        t = target(info, input.database_id, DATABASE, Operation.CREATE_BACKUP)
         command = CreateBackup(t.key, input.name, input.kind)
         first = await _idempotent(
             t,
@@ -374,7 +385,7 @@ class Mutation:
         if not isinstance(first, Replayed):
             return CreateBackupPayload(backup=Backup.from_record(first), replayed=False)
         return CreateBackupPayload(
-            backup=Backup.from_record(await _reread(t, "backup", first.kept)), replayed=True
+            backup=Backup.from_record(await _reread(t, BACKUP, first.kept)), replayed=True
         )
 
     @strawberry.mutation(
@@ -382,10 +393,10 @@ class Mutation:
         extensions=admin("destroys a backup"),
     )
     async def delete_backup(self, info: Info, input: IdInput) -> DeleteBackupPayload:
-        t = target(info, input.id, "Backup", Operation.DELETE_BACKUP)
+        t = target(info, input.id, BACKUP, Operation.DELETE_BACKUP)
         deleted = await run(t, lambda: t.adapter.delete_backup(t.key))
         return DeleteBackupPayload(
-            deleted_id=_id("Backup", t, t.key),
+            deleted_id=_id(BACKUP, t, t.key),
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
 
@@ -396,7 +407,7 @@ class Mutation:
     async def update_backup_configuration(
         self, info: Info, input: UpdateBackupConfigurationInput
     ) -> DatabasePayload:
-        t = target(info, input.database_id, "Database", Operation.UPDATE_BACKUP_CONFIGURATION)
+        t = target(info, input.database_id, DATABASE, Operation.UPDATE_BACKUP_CONFIGURATION)
         command = UpdateBackupConfiguration(
             t.key,
             period_hours=input.period_hours,
@@ -405,8 +416,8 @@ class Mutation:
         )
         configuration = await run(t, lambda: t.adapter.update_backup_configuration(command))
         loaders = t.ctx.loaders
-        loaders.single("backup_configuration").prime((t.connection, t.key), configuration)
-        record = await loaders.by_key("database").load((t.connection, t.key))
+        loaders.single(BACKUP_CONFIGURATION).prime((t.connection, t.key), configuration)
+        record = await loaders.by_key(DATABASE).load((t.connection, t.key))
         if record is None:
             raise GatewayError(
                 ErrorCode.NOT_FOUND, f"Database '{input.database_id}' does not exist"

@@ -1,18 +1,27 @@
-"""The normalized object types: Organization, Database, Backup, ApiKey, Member, ...
+"""The node graph: Organization, Database, Backup, ApiKey, Member, Invitation, Activity,
+FeatureFlag, DatabaseCredential and the page of databases.
 
 Each type is built from its record with ``from_record``; navigation fields go through the
-request's dataloaders, and a field for something the vendor does not offer is null.
+request's dataloaders (``schema.navigation``), and a field for something the vendor does
+not offer is null.
+
+These types link to each other both ways (an organization's databases, a database's
+organization), so they share one module: a type elsewhere that linked back into them
+would be an import cycle. That is why ``FeatureBaseDatabase`` is here and not with the
+other FeatureBase types: its owner and creator are Members. Types that link to nothing
+here (``Plan``, the vendor parts in ``schema.vendor_types``) have modules of their own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from adapters.details import FeatureBaseDatabaseDetails
 from adapters.model import (
     ActivityRange,
     ActivityRecord,
@@ -22,10 +31,8 @@ from adapters.model import (
     DatabaseRecord,
     FeatureFlagRecord,
     InvitationRecord,
-    Key,
     MemberRecord,
     OrganizationRecord,
-    PlanRecord,
 )
 from schema.common import (
     ApiKeyStateEnum,
@@ -37,63 +44,48 @@ from schema.common import (
     Node,
     PageInfo,
     VendorConnection,
-    VendorEnum,
     paginate,
 )
 from schema.context import context_of
+from schema.database_filter import DatabaseFilter, database_sort_key
 from schema.federation import ENTITY_KEYS, Entity
-from schema.ids import encode_id
+from schema.ids import global_id
+from schema.kinds import (
+    ACTIVITY,
+    API_KEY,
+    API_KEYS,
+    BACKUP,
+    BACKUPS,
+    CREDENTIAL,
+    CREDENTIAL_PASSWORD,
+    CREDENTIALS,
+    DATABASE,
+    DATABASES,
+    FEATURE_FLAG,
+    FEATURE_FLAGS,
+    INVITATION,
+    INVITATIONS,
+    MEMBER,
+    MEMBERS,
+    ORGANIZATION,
+    PLAN,
+    PLANS,
+    Kind,
+    NodeKind,
+)
+from schema.navigation import children, connection_of, linked, offers
 from schema.permissions import admin
-from schema.vendor_types import ClickHouseDatabase, ClickHouseOrganization
-from schema.vendor_types_astra import AstraDatabase
-from schema.vendor_types_dbaas import DBaaSDatabase
-from schema.vendor_types_featurebase import (
+from schema.plans import Plan
+from schema.vendor_types.astra import AstraDatabase
+from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
+from schema.vendor_types.dbaas import DBaaSDatabase
+from schema.vendor_types.featurebase import (
     FeatureBaseBackup,
-    FeatureBaseDatabase,
     FeatureBaseMember,
     FeatureBaseOrganization,
 )
 
-
-def _supports(info: Info, connection: str, capability: str) -> bool:
-    adapter = context_of(info).adapters.get(connection)
-    return adapter is not None and bool(getattr(adapter.capabilities, capability))
-
-
-def _connection(info: Info, name: str) -> VendorConnection:
-    return VendorConnection.from_adapter(context_of(info).loaders.adapter(name))
-
-
-@strawberry.input(description="Which databases to return; every given condition must hold")
-class DatabaseFilter:
-    connection: str | None = strawberry.field(default=None, description="Connection name")
-    vendor: VendorEnum | None = strawberry.field(default=None, description="Vendor")  # type: ignore[valid-type]
-    status: list[DatabaseStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Any of these normalized states"
-    )
-    name_contains: str | None = strawberry.field(
-        default=None, description="Case-insensitive substring of the name"
-    )
-
-    def matches(self, record: DatabaseRecord) -> bool:
-        return (
-            (self.connection is None or record.connection.name == self.connection)
-            and (self.vendor is None or record.connection.vendor == self.vendor)
-            and (not self.status or record.status in self.status)
-            and (
-                self.name_contains is None
-                or self.name_contains.casefold() in record.name.casefold()
-            )
-        )
-
-
-def database_sort_key(record: DatabaseRecord) -> tuple[str, ...]:
-    return (
-        record.connection.name,
-        *record.organization_key,
-        record.name.casefold(),
-        record.native_id,
-    )
+R = TypeVar("R")
 
 
 @strawberry.type(description="A page of databases (Relay connection)")
@@ -128,11 +120,12 @@ class Organization(Node, Entity):
     created_at: datetime | None = strawberry.field(description="When it was created")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[OrganizationRecord]
+    KIND = ORGANIZATION
 
     @classmethod
     def from_record(cls, r: OrganizationRecord) -> Organization:
         return cls(
-            id=strawberry.ID(encode_id("Organization", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             created_at=r.created_at,
@@ -142,7 +135,7 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="The connection this organization was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="Databases of this organization")
     async def databases(
@@ -152,7 +145,7 @@ class Organization(Node, Entity):
         first: int | None = None,
         after: str | None = None,
     ) -> DatabaseConnection | None:
-        records = await _children(info, self.record, "databases", "database")
+        records = await children(info, self.record, DATABASES)
         if records is None:
             return None
         wanted = [r for r in records if filter is None or filter.matches(r)]
@@ -160,22 +153,22 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="Members; null when the vendor has none")
     async def members(self, info: Info) -> list[Member] | None:
-        records = await _children(info, self.record, "members", "member")
+        records = await children(info, self.record, MEMBERS)
         return None if records is None else [Member.from_record(r) for r in records]
 
     @strawberry.field(description="API keys; null when the vendor has none")
     async def api_keys(self, info: Info) -> list[ApiKey] | None:
-        records = await _children(info, self.record, "api_keys", "api_key")
+        records = await children(info, self.record, API_KEYS)
         return None if records is None else [ApiKey.from_record(r) for r in records]
 
     @strawberry.field(description="Pending invitations; null when the vendor has none")
     async def invitations(self, info: Info) -> list[Invitation] | None:
-        records = await _children(info, self.record, "invitations", "invitation")
+        records = await children(info, self.record, INVITATIONS)
         return None if records is None else [Invitation.from_record(r) for r in records]
 
     @strawberry.field(description="What databases can be created as; null when the vendor has none")
     async def plans(self, info: Info) -> list[Plan] | None:
-        records = await _children(info, self.record, "plans", "plan")
+        records = await children(info, self.record, PLANS)
         return None if records is None else [Plan.from_record(r) for r in records]
 
     @strawberry.field(description="Audit log entries, optionally between two dates")
@@ -190,7 +183,7 @@ class Organization(Node, Entity):
         ] = None,
     ) -> list[Activity] | None:
         conn = self.record.connection.name
-        if not _supports(info, conn, "activities"):
+        if not offers(info, conn, lambda caps: caps.activities):
             return None
         window = ActivityRange(from_date, to_date)
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
@@ -198,7 +191,7 @@ class Organization(Node, Entity):
 
     @strawberry.field(description="Feature switches; null when the vendor has none")
     async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
-        records = await _children(info, self.record, "feature_flags", "feature_flag")
+        records = await children(info, self.record, FEATURE_FLAGS)
         return None if records is None else [FeatureFlag.from_record(r) for r in records]
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
@@ -208,20 +201,6 @@ class Organization(Node, Entity):
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
     def featurebase(self) -> FeatureBaseOrganization | None:
         return FeatureBaseOrganization.from_record(self.record)
-
-
-async def _children(info: Info, parent: Any, kind: str, prime: str) -> list[Any] | None:
-    conn = parent.connection.name
-    if not _supports(info, conn, kind):
-        return None
-    loader = context_of(info).loaders.listing(kind, prime=prime)
-    return list(await loader.load((conn, parent.key)))
-
-
-async def _parent(info: Info, kind: str, connection: str, key: Key | None) -> Any:
-    if key is None:
-        return None
-    return await context_of(info).loaders.by_key(kind).load((connection, key))
 
 
 @strawberry.federation.type(
@@ -241,11 +220,12 @@ class Database(Node, Entity):
     cloud_provider: str | None = strawberry.field(description="Cloud provider (aws, gcp, azure)")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[DatabaseRecord]
+    KIND = DATABASE
 
     @classmethod
     def from_record(cls, r: DatabaseRecord) -> Database:
         return cls(
-            id=strawberry.ID(encode_id("Database", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             status=r.status,
@@ -260,17 +240,17 @@ class Database(Node, Entity):
 
     @strawberry.field(description="The connection this database was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization that owns it")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="Backups, newest first; null when the vendor has none")
     async def backups(self, info: Info) -> list[Backup] | None:
-        records = await _children(info, self.record, "backups", "backup")
+        records = await children(info, self.record, BACKUPS)
         return None if records is None else [Backup.from_record(r) for r in records]
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
@@ -283,7 +263,7 @@ class Database(Node, Entity):
 
     @strawberry.field(description="Users clients connect as; null when the vendor has none")
     async def credentials(self, info: Info) -> list[DatabaseCredential] | None:
-        records = await _children(info, self.record, "credentials", "credential")
+        records = await children(info, self.record, CREDENTIALS)
         return None if records is None else [DatabaseCredential.from_record(r) for r in records]
 
     @strawberry.field(description="DBaaS details; null for other vendors")
@@ -301,11 +281,12 @@ class DatabaseCredential(Node):
     user: str = strawberry.field(description="User name")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[CredentialRecord]
+    KIND = CREDENTIAL
 
     @classmethod
     def from_record(cls, r: CredentialRecord) -> DatabaseCredential:
         return cls(
-            id=strawberry.ID(encode_id("DatabaseCredential", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             user=r.user,
             raw=JSON(r.raw),
@@ -314,12 +295,12 @@ class DatabaseCredential(Node):
 
     @strawberry.field(description="The connection this credential was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The database it gives access to")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, "database", r.connection.name, r.database_key)
+        db = await linked(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
     @strawberry.field(
@@ -329,7 +310,7 @@ class DatabaseCredential(Node):
     )
     async def password(self, info: Info) -> str | None:
         conn = self.record.connection.name
-        loader = context_of(info).loaders.single("credential_password")
+        loader = context_of(info).loaders.single(CREDENTIAL_PASSWORD)
         value = await loader.load((conn, self.record.key))
         return value if isinstance(value, str) else None
 
@@ -354,11 +335,12 @@ class Backup(Node, Entity):
     )
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[BackupRecord]
+    KIND = BACKUP
 
     @classmethod
     def from_record(cls, r: BackupRecord) -> Backup:
         return cls(
-            id=strawberry.ID(encode_id("Backup", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             status=r.status,
             vendor_status=r.vendor_status,
@@ -377,12 +359,12 @@ class Backup(Node, Entity):
 
     @strawberry.field(description="The connection this backup was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The database it was taken from")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, "database", r.connection.name, r.database_key)
+        db = await linked(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
 
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
@@ -405,11 +387,12 @@ class ApiKey(Node, Entity):
     last_used_at: datetime | None = strawberry.field(description="When it was last used")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[ApiKeyRecord]
+    KIND = API_KEY
 
     @classmethod
     def from_record(cls, r: ApiKeyRecord) -> ApiKey:
         return cls(
-            id=strawberry.ID(encode_id("ApiKey", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             state=r.state,
@@ -425,18 +408,18 @@ class ApiKey(Node, Entity):
 
     @strawberry.field(description="The connection this key was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization the key belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="The member who owns the key, where the vendor says")
     async def owner(self, info: Info) -> Member | None:
         r = self.record
-        member = await _parent(info, "member", r.connection.name, r.owner_key)
+        member = await linked(info, MEMBER, r.connection.name, r.owner_key)
         return Member.from_record(member) if member else None
 
 
@@ -450,11 +433,12 @@ class Member(Node, Entity):
     joined_at: datetime | None = strawberry.field(description="When the member joined")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[MemberRecord]
+    KIND = MEMBER
 
     @classmethod
     def from_record(cls, r: MemberRecord) -> Member:
         return cls(
-            id=strawberry.ID(encode_id("Member", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             email=r.email,
@@ -467,12 +451,12 @@ class Member(Node, Entity):
 
     @strawberry.field(description="The connection this member was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization the member belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="FeatureBase Cloud details; null for other vendors")
@@ -490,11 +474,12 @@ class Invitation(Node):
     expires_at: datetime | None = strawberry.field(description="When it expires")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[InvitationRecord]
+    KIND = INVITATION
 
     @classmethod
     def from_record(cls, r: InvitationRecord) -> Invitation:
         return cls(
-            id=strawberry.ID(encode_id("Invitation", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             email=r.email,
             role=r.role,
@@ -507,12 +492,12 @@ class Invitation(Node):
 
     @strawberry.field(description="The connection this invitation was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization it invites to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
 
@@ -527,11 +512,12 @@ class Activity(Node):
     actor_ip_address: str | None = strawberry.field(description="From where")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[ActivityRecord]
+    KIND = ACTIVITY
 
     @classmethod
     def from_record(cls, r: ActivityRecord) -> Activity:
         return cls(
-            id=strawberry.ID(encode_id("Activity", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             type=r.type,
             created_at=r.created_at,
@@ -545,53 +531,13 @@ class Activity(Node):
 
     @strawberry.field(description="The connection this entry was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The database it concerns, if any (null when since deleted)")
     async def database(self, info: Info) -> Database | None:
         r = self.record
-        db = await _parent(info, "database", r.connection.name, r.database_key)
+        db = await linked(info, DATABASE, r.connection.name, r.database_key)
         return Database.from_record(db) if db else None
-
-
-@strawberry.type(
-    description="What a database can be created as (ClickHouse tier, FeatureBase shape, ...)"
-)
-class Plan(Node):
-    native_id: str = strawberry.field(description="The vendor's own ID or name")
-    name: str = strawberry.field(description="Name")
-    description: str | None = strawberry.field(description="What it offers")
-    cloud_provider: str | None = strawberry.field(
-        description="Cloud provider (aws, gcp, azure), where the plan is tied to one"
-    )
-    region: str | None = strawberry.field(description="Cloud region, where the plan is tied to one")
-    node_count: int | None = strawberry.field(description="Nodes a database of this plan runs on")
-    instance_type: str | None = strawberry.field(description="Cloud instance type of each node")
-    hourly_rate: float | None = strawberry.field(
-        description="Price per hour as the vendor states it (currency as the vendor bills)"
-    )
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
-    record: strawberry.Private[PlanRecord]
-
-    @classmethod
-    def from_record(cls, r: PlanRecord) -> Plan:
-        return cls(
-            id=strawberry.ID(encode_id("Plan", r.connection.name, r.key)),
-            native_id=r.native_id,
-            name=r.name,
-            description=r.description,
-            cloud_provider=r.cloud_provider,
-            region=r.region,
-            node_count=r.node_count,
-            instance_type=r.instance_type,
-            hourly_rate=r.hourly_rate,
-            raw=JSON(r.raw),
-            record=r,
-        )
-
-    @strawberry.field(description="The connection this plan was read through")
-    def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
 
 
 @strawberry.type(description="A feature switch of an organization (Astra feature, ...)")
@@ -602,11 +548,12 @@ class FeatureFlag(Node):
     created_at: datetime | None = strawberry.field(description="When it was created")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[FeatureFlagRecord]
+    KIND = FEATURE_FLAG
 
     @classmethod
     def from_record(cls, r: FeatureFlagRecord) -> FeatureFlag:
         return cls(
-            id=strawberry.ID(encode_id("FeatureFlag", r.connection.name, r.key)),
+            id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             name=r.name,
             enabled=r.enabled,
@@ -617,18 +564,75 @@ class FeatureFlag(Node):
 
     @strawberry.field(description="The connection this feature flag was read through")
     def connection(self, info: Info) -> VendorConnection:
-        return _connection(info, self.record.connection.name)
+        return connection_of(info, self.record.connection.name)
 
     @strawberry.field(description="The organization it belongs to")
     async def organization(self, info: Info) -> Organization | None:
         r = self.record
-        org = await _parent(info, "organization", r.connection.name, r.organization_key)
+        org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
 
-#: Node type name -> its type (``schema.lookup.LOADER_KINDS`` says how each is fetched)
-NODE_CLASSES: dict[str, Any] = {
-    cls.__name__: cls
+# -- vendor parts that link back into the graph ------------------------------------------
+
+
+@strawberry.type(description="FeatureBase Cloud database details")
+class FeatureBaseDatabase:
+    shape: str | None = strawberry.field(
+        description="database_options.shape: a shape name, or a short form such as 8GB"
+    )
+    owner_id: str | None = strawberry.field(description="User ID of the owner (owned_by)")
+    created_by_id: str | None = strawberry.field(description="User ID of the creator (created_by)")
+    updated_at: datetime | None = strawberry.field(description="When it was last changed")
+    updated_by_id: str | None = strawberry.field(description="User ID of the last change")
+    record: strawberry.Private[DatabaseRecord]
+
+    @classmethod
+    def from_record(cls, r: DatabaseRecord) -> FeatureBaseDatabase | None:
+        d = r.details
+        if not isinstance(d, FeatureBaseDatabaseDetails):
+            return None
+        return cls(
+            shape=d.shape,
+            owner_id=d.owner_id,
+            created_by_id=d.created_by_id,
+            updated_at=d.updated_at,
+            updated_by_id=d.updated_by_id,
+            record=r,
+        )
+
+    @strawberry.field(description="The member who owns it; null when that user is gone")
+    async def owner(self, info: Info) -> Member | None:
+        return await _member(info, self.record, self.owner_id)
+
+    @strawberry.field(description="The member who created it; null when that user is gone")
+    async def created_by(self, info: Info) -> Member | None:
+        return await _member(info, self.record, self.created_by_id)
+
+    @strawberry.field(description="The shape it runs on; null when shape is a short form")
+    async def plan(self, info: Info) -> Plan | None:
+        found = await _in_org(info, PLAN, self.record, self.shape)
+        return Plan.from_record(found) if found else None
+
+
+async def _member(info: Info, record: DatabaseRecord, user_id: str | None) -> Member | None:
+    found = await _in_org(info, MEMBER, record, user_id)
+    return Member.from_record(found) if found else None
+
+
+async def _in_org(
+    info: Info, kind: Kind[R], record: DatabaseRecord, native: str | None
+) -> R | None:
+    """The object of ``kind`` a FeatureBase database names by ID within its org."""
+    if native is None:
+        return None
+    key = (*record.organization_key, native)
+    return await linked(info, kind, record.connection.name, key)
+
+
+#: every Node kind's type (``Query.node`` turns a record into it)
+NODE_CLASSES: dict[NodeKind[Any], Any] = {
+    cls.KIND: cls
     for cls in (
         Organization,
         Database,

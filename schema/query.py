@@ -17,21 +17,17 @@ from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.context import GatewayContext, context_of
+from schema.database_filter import DatabaseFilter
 from schema.federation import ServiceField
+from schema.kinds import DATABASE, DATABASES, ORGANIZATION, NodeKind
 from schema.loaders import load_many_settled
 from schema.lookup import load_record
-from schema.nodes import (
-    NODE_CLASSES,
-    Database,
-    DatabaseConnection,
-    DatabaseFilter,
-    Organization,
-)
+from schema.nodes import NODE_CLASSES, Database, DatabaseConnection, Organization
 
 
-async def resolve_node(info: Info, value: str, expected: str | None = None) -> Any:
-    type_name, record = await load_record(info, value, expected)
-    return NODE_CLASSES[type_name].from_record(record)
+async def resolve_node(info: Info, value: str, expected: NodeKind[Any] | None = None) -> Any:
+    kind, record = await load_record(info, value, expected)
+    return NODE_CLASSES[kind].from_record(record)
 
 
 def _selected_connections(
@@ -73,7 +69,7 @@ async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseReco
             ctx.add_partial_error(info, exc)
             return []
         listings = await load_many_settled(
-            loaders.listing("databases", prime="database"), [(conn, o.key) for o in orgs]
+            loaders.listing(DATABASES), [(conn, o.key) for o in orgs]
         )
         records: list[DatabaseRecord] = []
         for listing in listings:
@@ -131,7 +127,7 @@ class Query(ServiceField):
 
     @strawberry.field(description="One organization by ID")
     async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
-        return await resolve_node(info, id, "Organization")  # type: ignore[no-any-return]
+        return await resolve_node(info, id, ORGANIZATION)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Databases across every connection, filtered and paged")
     async def databases(
@@ -148,4 +144,4 @@ class Query(ServiceField):
 
     @strawberry.field(description="One database by ID")
     async def database(self, info: Info, id: strawberry.ID) -> Database | None:
-        return await resolve_node(info, id, "Database")  # type: ignore[no-any-return]
+        return await resolve_node(info, id, DATABASE)  # type: ignore[no-any-return]

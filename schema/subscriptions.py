@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic
 
 import strawberry
 from strawberry.types import Info
@@ -39,7 +39,8 @@ from adapters.upstream.priority import start_background
 from adapters.upstream.resilience import current_deadline
 from schema.common import DatabaseStatusEnum
 from schema.context import GatewayContext, context_of
-from schema.ids import GlobalId, decode_id, encode_id
+from schema.ids import GlobalId, decode_id, global_id
+from schema.kinds import API_KEY, DATABASE, MEMBER, ORGANIZATION, L, NodeKind
 from schema.nodes import ApiKey, Database, Member
 from schema.polling import Finished
 
@@ -96,12 +97,14 @@ def _as_new_request(ctx: GatewayContext) -> None:
     ctx.reset_loaders()
 
 
-def _target(info: Info, value: str, type_name: str) -> tuple[GatewayContext, GlobalId, Adapter]:
-    gid = decode_id(value, type_name)
+def _target(
+    info: Info, value: str, kind: NodeKind[Any]
+) -> tuple[GatewayContext, GlobalId, Adapter]:
+    gid = decode_id(value, kind)
     ctx = context_of(info)
     adapter = ctx.adapters.get(gid.connection)
     if adapter is None:
-        raise GatewayError(ErrorCode.NOT_FOUND, f"{type_name} '{value}' does not exist")
+        raise GatewayError(ErrorCode.NOT_FOUND, f"{kind.type_name} '{value}' does not exist")
     return ctx, gid, adapter
 
 
@@ -124,7 +127,7 @@ def _status_diff(before: DatabaseRecord, now: DatabaseRecord) -> list[DatabaseSt
 async def database_status_changed(
     info: Info, id: strawberry.ID
 ) -> AsyncGenerator[DatabaseStatusChange, None]:
-    ctx, gid, adapter = _target(info, id, "Database")
+    ctx, gid, adapter = _target(info, id, DATABASE)
     start_background()
     last: list[DatabaseRecord] = []
 
@@ -143,7 +146,7 @@ async def database_status_changed(
         last[:] = [record]
         return record
 
-    key = ("database", gid.connection, gid.key)
+    key = (DATABASE, gid.connection, gid.key)
     ctx.pollers.check_room(key, gid.connection)
     if not ctx.pollers.polling(key):
         # the first read happens before the stream starts, so an unknown ID is an error
@@ -165,25 +168,68 @@ class _Snapshot:
     api_keys: dict[Key, ApiKeyRecord]
 
 
+#: an event's node, in the field of its kind: (database, member, api_key)
+_Nodes = tuple[Database | None, Member | None, ApiKey | None]
+
+
+@dataclass(frozen=True)
+class _Watched(Generic[L]):
+    """One kind of object organizationEvents reports on, and the events it reports."""
+
+    kind: NodeKind[L]
+    #: the field whose change is a *_CHANGED event
+    value: Callable[[L], enum.Enum]
+    created: OrganizationEventKind
+    changed: OrganizationEventKind
+    removed: OrganizationEventKind
+    nodes: Callable[[L], _Nodes]
+
+
+_DATABASES: _Watched[DatabaseRecord] = _Watched(
+    DATABASE,
+    lambda record: record.status,
+    OrganizationEventKind.DATABASE_CREATED,
+    OrganizationEventKind.DATABASE_STATUS_CHANGED,
+    OrganizationEventKind.DATABASE_DELETED,
+    lambda record: (Database.from_record(record), None, None),
+)
+_MEMBERS: _Watched[MemberRecord] = _Watched(
+    MEMBER,
+    lambda record: record.role,
+    OrganizationEventKind.MEMBER_ADDED,
+    OrganizationEventKind.MEMBER_ROLE_CHANGED,
+    OrganizationEventKind.MEMBER_REMOVED,
+    lambda record: (None, Member.from_record(record), None),
+)
+_API_KEYS: _Watched[ApiKeyRecord] = _Watched(
+    API_KEY,
+    lambda record: record.state,
+    OrganizationEventKind.API_KEY_CREATED,
+    OrganizationEventKind.API_KEY_STATE_CHANGED,
+    OrganizationEventKind.API_KEY_REMOVED,
+    lambda record: (None, None, ApiKey.from_record(record)),
+)
+
+
 def _events(
-    before: dict[Key, Any], now: dict[Key, Any], field: str, prefix: str, gone: str, new: str
+    before: dict[Key, L], now: dict[Key, L], watched: _Watched[L]
 ) -> list[OrganizationEvent]:
-    node_type: Any = {"database": Database, "member": Member, "api_key": ApiKey}[prefix]
-    type_name = node_type.__name__
-    kinds = OrganizationEventKind
     found: list[OrganizationEvent] = []
 
-    def event(kind: OrganizationEventKind, record: Any, key: Key, previous: Any = None) -> None:
-        node = node_type.from_record(record) if record is not None else None
+    def event(
+        kind: OrganizationEventKind, key: Key, record: L | None, previous: enum.Enum | None
+    ) -> None:
+        database, member, api_key = (
+            watched.nodes(record) if record is not None else (None, None, None)
+        )
+        connection = (record if record is not None else before[key]).connection.name
         found.append(
             OrganizationEvent(
                 kind=kind,
-                object_id=strawberry.ID(
-                    encode_id(type_name, (record or before[key]).connection.name, key)
-                ),
-                database=node if prefix == "database" else None,
-                member=node if prefix == "member" else None,
-                api_key=node if prefix == "api_key" else None,
+                object_id=global_id(watched.kind, connection, key),
+                database=database,
+                member=member,
+                api_key=api_key,
                 previous=None if previous is None else str(previous.value),
                 at=_now(),
             )
@@ -191,40 +237,26 @@ def _events(
 
     for key, record in now.items():
         if key not in before:
-            event(kinds[new], record, key)
-        elif getattr(before[key], field) != getattr(record, field):
-            event(
-                kinds[f"{prefix.upper()}_{field.upper()}_CHANGED"],
-                record,
-                key,
-                getattr(before[key], field),
-            )
+            event(watched.created, key, record, None)
+        elif watched.value(before[key]) != watched.value(record):
+            event(watched.changed, key, record, watched.value(before[key]))
     for key in before.keys() - now.keys():
-        event(kinds[gone], None, key)
+        event(watched.removed, key, None, None)
     return found
 
 
 def _organization_diff(before: _Snapshot, now: _Snapshot) -> list[OrganizationEvent]:
     return [
-        *_events(
-            before.databases,
-            now.databases,
-            "status",
-            "database",
-            "DATABASE_DELETED",
-            "DATABASE_CREATED",
-        ),
-        *_events(before.members, now.members, "role", "member", "MEMBER_REMOVED", "MEMBER_ADDED"),
-        *_events(
-            before.api_keys, now.api_keys, "state", "api_key", "API_KEY_REMOVED", "API_KEY_CREATED"
-        ),
+        *_events(before.databases, now.databases, _DATABASES),
+        *_events(before.members, now.members, _MEMBERS),
+        *_events(before.api_keys, now.api_keys, _API_KEYS),
     ]
 
 
 async def organization_events(
     info: Info, organization_id: strawberry.ID
 ) -> AsyncGenerator[OrganizationEvent, None]:
-    ctx, gid, adapter = _target(info, organization_id, "Organization")
+    ctx, gid, adapter = _target(info, organization_id, ORGANIZATION)
     start_background()
     caps = adapter.capabilities
 
@@ -238,7 +270,7 @@ async def organization_events(
             {r.key: r for r in api_keys},
         )
 
-    key = ("organization", gid.connection, gid.key)
+    key = (ORGANIZATION, gid.connection, gid.key)
     ctx.pollers.check_room(key, gid.connection)
     if not ctx.pollers.polling(key):
         (org,) = await adapter.get_organizations([gid.key])

@@ -1,39 +1,27 @@
-"""Typed FeatureBase Cloud parts: ``Database.featurebase``, ``Organization.featurebase``,
-``Backup.featurebase`` and ``Member.featurebase``.
+"""Typed FeatureBase Cloud parts: ``Organization.featurebase``, ``Backup.featurebase``
+and ``Member.featurebase``.
 
-Each is built from a record's ``details`` and is null for records of other vendors. Users
-named by a database (owner, creator) resolve to Members through the request's member
-loader, so the owners of a whole database list cost one users list, not one call each.
-``schema.nodes`` imports this module, so its types are referenced lazily here.
+Each is built from a record's ``details`` and is null for records of other vendors.
+``Database.featurebase`` (``FeatureBaseDatabase``) is in ``schema.nodes``: its owner and
+creator are Members, which lead back to the databases.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from adapters.details import (
     FeatureBaseBackupDetails,
-    FeatureBaseDatabaseDetails,
     FeatureBaseMemberDetails,
     FeatureBaseOrganizationDetails,
     FeatureBaseRole,
 )
-from adapters.model import BackupRecord, DatabaseRecord, MemberRecord, OrganizationRecord
+from adapters.model import BackupRecord, MemberRecord, OrganizationRecord
 from schema.context import context_of
-
-if TYPE_CHECKING:
-    from schema.nodes import Member, Plan
-
-
-async def _by_key(info: Info, kind: str, record: DatabaseRecord, native: str | None) -> Any:
-    if native is None:
-        return None
-    key = (*record.organization_key, native)
-    return await context_of(info).loaders.by_key(kind).load((record.connection.name, key))
+from schema.kinds import FEATUREBASE_ROLES
 
 
 @strawberry.type(name="FeatureBaseRole", description="A role of a FeatureBase org")
@@ -44,56 +32,6 @@ class FeatureBaseRoleType:
     @classmethod
     def from_details(cls, role: FeatureBaseRole) -> FeatureBaseRoleType:
         return cls(name=role.name, acl=list(role.acl))
-
-
-@strawberry.type(description="FeatureBase Cloud database details")
-class FeatureBaseDatabase:
-    shape: str | None = strawberry.field(
-        description="database_options.shape: a shape name, or a short form such as 8GB"
-    )
-    owner_id: str | None = strawberry.field(description="User ID of the owner (owned_by)")
-    created_by_id: str | None = strawberry.field(description="User ID of the creator (created_by)")
-    updated_at: datetime | None = strawberry.field(description="When it was last changed")
-    updated_by_id: str | None = strawberry.field(description="User ID of the last change")
-    record: strawberry.Private[DatabaseRecord]
-
-    @classmethod
-    def from_record(cls, r: DatabaseRecord) -> FeatureBaseDatabase | None:
-        d = r.details
-        if not isinstance(d, FeatureBaseDatabaseDetails):
-            return None
-        return cls(
-            shape=d.shape,
-            owner_id=d.owner_id,
-            created_by_id=d.created_by_id,
-            updated_at=d.updated_at,
-            updated_by_id=d.updated_by_id,
-            record=r,
-        )
-
-    @strawberry.field(description="The member who owns it; null when that user is gone")
-    async def owner(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.nodes")] | None:
-        return await _member(info, self.record, self.owner_id)
-
-    @strawberry.field(description="The member who created it; null when that user is gone")
-    async def created_by(
-        self, info: Info
-    ) -> Annotated[Member, strawberry.lazy("schema.nodes")] | None:
-        return await _member(info, self.record, self.created_by_id)
-
-    @strawberry.field(description="The shape it runs on; null when shape is a short form")
-    async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy("schema.nodes")] | None:
-        from schema.nodes import Plan  # nodes imports this module
-
-        found = await _by_key(info, "plan", self.record, self.shape)
-        return Plan.from_record(found) if found else None
-
-
-async def _member(info: Info, record: DatabaseRecord, user_id: str | None) -> Member | None:
-    from schema.nodes import Member  # nodes imports this module
-
-    found: MemberRecord | None = await _by_key(info, "member", record, user_id)
-    return Member.from_record(found) if found else None
 
 
 @strawberry.type(description="FeatureBase Cloud org details")
@@ -126,7 +64,11 @@ class FeatureBaseOrganization:
     @strawberry.field(description="Roles defined in the org (one upstream list; org owners only)")
     async def roles(self, info: Info) -> list[FeatureBaseRoleType]:
         r = self.record
-        roles = await context_of(info).loaders.single("roles").load((r.connection.name, r.key))
+        roles = (
+            await context_of(info)
+            .loaders.single(FEATUREBASE_ROLES)
+            .load((r.connection.name, r.key))
+        )
         return [FeatureBaseRoleType.from_details(role) for role in roles]
 
 

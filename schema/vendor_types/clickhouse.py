@@ -17,6 +17,7 @@ from adapters.details import (
 )
 from adapters.model import DatabaseRecord, OrganizationRecord
 from schema.context import context_of
+from schema.kinds import BACKUP_CONFIGURATION, METRICS, PRIVATE_ENDPOINT_CONFIG
 
 
 @strawberry.type(name="ClickHouseEndpoint", description="A protocol endpoint of a service")
@@ -129,7 +130,7 @@ class ClickHouseDatabase:
 
     @strawberry.field(description="The backup schedule (one upstream call)")
     async def backup_configuration(self, info: Info) -> BackupConfiguration:
-        r = await context_of(info).loaders.single("backup_configuration").load(self._key())
+        r = await context_of(info).loaders.single(BACKUP_CONFIGURATION).load(self._key())
         return BackupConfiguration(
             period_hours=r.period_hours,
             retention_period_hours=r.retention_period_hours,
@@ -138,7 +139,7 @@ class ClickHouseDatabase:
 
     @strawberry.field(description="Private endpoint setup for this service (one upstream call)")
     async def private_endpoint_config(self, info: Info) -> PrivateEndpointConfig:
-        r = await context_of(info).loaders.single("private_endpoint_config").load(self._key())
+        r = await context_of(info).loaders.single(PRIVATE_ENDPOINT_CONFIG).load(self._key())
         return PrivateEndpointConfig(
             endpoint_service_id=r.endpoint_service_id,
             private_dns_hostname=r.private_dns_hostname,
@@ -146,7 +147,7 @@ class ClickHouseDatabase:
 
     @strawberry.field(description="Prometheus metrics text (one upstream call)")
     async def prometheus_metrics(self, info: Info) -> str:
-        return str(await context_of(info).loaders.single("metrics").load(self._key()))
+        return str(await context_of(info).loaders.single(METRICS).load(self._key()))
 
 
 @strawberry.type(description="ClickHouse Cloud organization details")

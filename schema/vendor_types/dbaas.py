@@ -3,28 +3,29 @@
 The API links a database to its plan, environment and project by URL. Each is resolved
 through a per-request loader, so a page of databases costs one lookup per distinct
 object (or one listing), never one per database. The loaders call the adapter's batch
-methods by name (``get_plans``, ``get_dbaas_environments``, ``get_dbaas_projects``),
-so this module needs no vendor package.
+methods (``get_plans``; ``get_dbaas_environments`` and ``get_dbaas_projects`` of the
+``DBaaSLinks`` protocol) through ``schema.kinds``, so this module needs no vendor package.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from adapters.details import DBaaSDatabaseDetails, DBaaSEnvironment, DBaaSProject
 from adapters.model import DatabaseRecord, Key
-from schema.context import context_of
-from schema.ids import encode_id
+from schema.ids import global_id
+from schema.kinds import DBAAS_ENVIRONMENT, DBAAS_PROJECT, PLAN, Kind
+from schema.navigation import linked
+from schema.plans import Plan
 
-if TYPE_CHECKING:
-    from schema.nodes import Plan
+R = TypeVar("R")
 
 
-@strawberry.type(name="DBaaSEnvironment", description="Where a DBaaS database runs")
+@strawberry.type(name=DBAAS_ENVIRONMENT.type_name, description="Where a DBaaS database runs")
 class DBaaSEnvironmentType:
     id: strawberry.ID = strawberry.field(
         description="Opaque ID, unique across connections (not fetchable with Query.node)"
@@ -39,7 +40,7 @@ class DBaaSEnvironmentType:
     @classmethod
     def from_details(cls, connection: str, e: DBaaSEnvironment) -> DBaaSEnvironmentType:
         return cls(
-            id=strawberry.ID(encode_id("DBaaSEnvironment", connection, e.key)),
+            id=global_id(DBAAS_ENVIRONMENT, connection, e.key),
             native_id=e.native_id,
             name=e.name,
             stage=e.stage,
@@ -47,7 +48,9 @@ class DBaaSEnvironmentType:
         )
 
 
-@strawberry.type(name="DBaaSProject", description="A DBaaS project databases may belong to")
+@strawberry.type(
+    name=DBAAS_PROJECT.type_name, description="A DBaaS project databases may belong to"
+)
 class DBaaSProjectType:
     id: strawberry.ID = strawberry.field(
         description="Opaque ID, unique across connections (not fetchable with Query.node)"
@@ -58,7 +61,7 @@ class DBaaSProjectType:
     @classmethod
     def from_details(cls, connection: str, p: DBaaSProject) -> DBaaSProjectType:
         return cls(
-            id=strawberry.ID(encode_id("DBaaSProject", connection, p.key)),
+            id=global_id(DBAAS_PROJECT, connection, p.key),
             native_id=p.native_id,
             name=p.name,
         )
@@ -94,27 +97,22 @@ class DBaaSDatabase:
             details=d,
         )
 
-    async def _load(self, info: Info, kind: str, key: Key | None) -> Any:
-        if key is None:
-            return None
-        conn = self.record.connection.name
-        return await context_of(info).loaders.by_key(kind).load((conn, key))
+    async def _load(self, info: Info, kind: Kind[R], key: Key | None) -> R | None:
+        return await linked(info, kind, self.record.connection.name, key)
 
     @strawberry.field(description="The plan it was created as (one lookup per distinct plan)")
-    async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy("schema.nodes")] | None:
-        from schema.nodes import Plan  # schema.nodes imports this module
-
-        record = await self._load(info, "plan", self.details.plan_key)
+    async def plan(self, info: Info) -> Plan | None:
+        record = await self._load(info, PLAN, self.details.plan_key)
         return Plan.from_record(record) if record else None
 
     @strawberry.field(description="The environment it runs in")
     async def environment(self, info: Info) -> DBaaSEnvironmentType | None:
-        env = await self._load(info, "dbaas_environment", self.details.environment_key)
+        env = await self._load(info, DBAAS_ENVIRONMENT, self.details.environment_key)
         return DBaaSEnvironmentType.from_details(self.record.connection.name, env) if env else None
 
     @strawberry.field(description="The project it belongs to, if any")
     async def project(self, info: Info) -> DBaaSProjectType | None:
-        project = await self._load(info, "dbaas_project", self.details.project_key)
+        project = await self._load(info, DBAAS_PROJECT, self.details.project_key)
         return (
             DBaaSProjectType.from_details(self.record.connection.name, project) if project else None
         )

@@ -1,0 +1,46 @@
+"""How a type's fields reach other objects: through the request's loaders, by kind.
+
+A field for something a vendor does not offer is null without an upstream call
+(``offers``, ``children``); a link without a key, or to an object that is gone, is null
+(``linked``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from strawberry.types import Info
+
+from adapters.model import Capabilities, Key
+from schema.common import VendorConnection
+from schema.context import context_of
+from schema.kinds import Kind, L, Listing, Located
+
+R = TypeVar("R")
+
+
+def connection_of(info: Info, name: str) -> VendorConnection:
+    """The connection named ``name``, as a record's ``connection`` field shows it."""
+    return VendorConnection.from_adapter(context_of(info).loaders.adapter(name))
+
+
+def offers(info: Info, connection: str, capability: Callable[[Capabilities], bool]) -> bool:
+    """Whether the vendor of ``connection`` has what ``capability`` says."""
+    adapter = context_of(info).adapters.get(connection)
+    return adapter is not None and capability(adapter.capabilities)
+
+
+async def children(info: Info, parent: Located, listing: Listing[L]) -> list[L] | None:
+    """What ``listing`` lists under ``parent``; None where the vendor has no such thing."""
+    conn = parent.connection.name
+    if not offers(info, conn, listing.offered):
+        return None
+    return list(await context_of(info).loaders.listing(listing).load((conn, parent.key)))
+
+
+async def linked(info: Info, kind: Kind[R], connection: str, key: Key | None) -> R | None:
+    """The object of ``kind`` a record links to; None without a key or when it is gone."""
+    if key is None:
+        return None
+    return await context_of(info).loaders.by_key(kind).load((connection, key))
