@@ -92,8 +92,13 @@ def too_large(what: str, limit: int) -> Refusal:
 
 def check_operation_size(limits: LimitSettings, query: object, variables: object) -> None:
     """The document and the variables of one operation, over HTTP or WebSocket (413)."""
-    if isinstance(query, str) and len(query.encode()) > limits.max_document_bytes:
-        raise too_large("the GraphQL document", limits.max_document_bytes)
+    if isinstance(query, str):
+        try:
+            encoded = query.encode()
+        except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escape allows
+            raise bad_request("the GraphQL document is not valid Unicode") from None
+        if len(encoded) > limits.max_document_bytes:
+            raise too_large("the GraphQL document", limits.max_document_bytes)
     if variables:
         try:
             size = len(json.dumps(variables).encode())

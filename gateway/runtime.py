@@ -45,8 +45,10 @@ class Runtime:
     upstream_observer: UpstreamObserver | None = None
     #: OpenTelemetry TracerProvider for upstream spans; None: the global one
     tracer_provider: Any = None
-    #: every secret the gateway holds or has sent, scrubbed from whatever vendors say
+    #: every configured credential, in every connection's scrubber
     scrubber: Scrubber = field(default_factory=Scrubber)
+    #: each upstream client's own scrubber (configured credentials plus what it learned)
+    adapters_scrubbers: list[Scrubber] = field(default_factory=list)
     #: keys the credential fingerprints of cache scopes (``fingerprint_key``)
     fingerprint_key: bytes = field(default=b"", repr=False)
 
@@ -86,9 +88,14 @@ class Runtime:
         adapter = spec.build(settings, sim)
         self.scrubber.add(*settings.credentials(spec))
         for http in adapter.upstreams():
-            # one scrubber for every connection: no vendor's text shows any connection's key
-            self.scrubber.merge(http.scrubber)
-            http.scrubber = self.scrubber
+            # every connection's configured credentials in every connection's scrubber (no
+            # vendor's text shows any connection's key); what a connection learns from the
+            # headers it sends stays its own, so a vendor that issues tokens (a FeatureBase
+            # login) can never make another vendor's answers lose a word
+            http.scrubber.merge(self.scrubber)
+            self.adapters_scrubbers.append(http.scrubber)
+        for scrubber in self.adapters_scrubbers:
+            scrubber.merge(self.scrubber)
             http.observer = self.upstream_observer
             tracing.instrument_client(http.client, self.tracer_provider)
         return adapter

@@ -156,7 +156,16 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
         super().__init__(view=view, schema=scoped, **options)
         self.gateway = view
 
+    async def handle_complete(self, message: Any) -> None:
+        if not isinstance(message.get("id"), str):  # a list or object id is unhashable
+            await self.handle_invalid_message("a complete message needs a string id")
+            return
+        await super().handle_complete(message)
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if not isinstance(message.get("id"), str):  # a list or object id is unhashable
+            await self.handle_invalid_message("a subscribe message needs a string id")
+            return
         if not self.connection_acknowledged or message["id"] in self.operations:
             await super().handle_subscribe(message)  # closes the socket (4401, 4409)
             return

@@ -55,6 +55,10 @@ class GatewayClient:
         that change a simulator's state behind the gateway's back (settle, a clock)."""
         self.runtime.backend.clear()
 
+    def cached_entries(self) -> list[Any]:
+        """What the in-process cache holds now (its ``CachedResponse`` entries)."""
+        return list(self.runtime.backend._entries.values())
+
     def simulator(self, vendor: Vendor | str) -> Any:
         return self.runtime.simulator(Vendor(vendor))
 

@@ -52,6 +52,9 @@ def echo_forms(header: str) -> set[str]:
                 pair = ""
             _, _, secret = pair.partition(":")
             forms |= {pair, secret, quote(pair, safe="")}
+    # every byte percent-encoded, every character as a numeric HTML entity
+    forms |= {"".join(f"%{b:02x}" for b in f.encode()) for f in set(forms)}
+    forms |= {"".join(f"&#{ord(c)};" for c in f) for f in set(forms) if "%" not in f}
     return {f for f in forms if len(f) >= 6}
 
 
@@ -61,6 +64,8 @@ class EchoingProxy:
     #: answer every request with this status and an echoing error body; None: pass the
     #: request on and echo into the records of the answer
     status: int | None = None
+    #: how the answer's JSON is encoded (json.loads reads UTF-16 and UTF-32 as well)
+    encoding: str = "utf-8"
     echoed: set[str] = field(default_factory=set)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -85,7 +90,7 @@ class EchoingProxy:
             return
         status, answer_headers, content = await _call(self.app, scope, body)
         with contextlib.suppress(ValueError):  # not JSON: passed on as it is
-            content = json.dumps(_inject(json.loads(content), echo)).encode()
+            content = json.dumps(_inject(json.loads(content), echo)).encode(self.encoding)
         await _answer(send, status, content, answer_headers)
 
 

@@ -90,9 +90,14 @@ DOCUMENTS: dict[str, str] = {
     "zero-width-in-document": "{ __type\u200bname }",
     "lone-surrogate-escape-in-document": '{ organizations(connection: "\\uD800") { id } }',
     "two-operations-no-name": "query A { __typename } query B { __typename }",
+    # a JSON \ud800 escape in the document itself: text no UTF-8 can carry
+    "lone-surrogate-in-document": "{ __typename }\ud800",
     "subscription-over-post": 'subscription { databaseStatusChanged(id: "x") { status } }',
 }
-LIMIT_CODES: dict[str, str] = {"two-operations-no-name": "BAD_REQUEST"}
+LIMIT_CODES: dict[str, str] = {
+    "two-operations-no-name": "BAD_REQUEST",
+    "lone-surrogate-in-document": "BAD_REQUEST",
+}
 #: answered with data while no limit refuses them
 MAY_ANSWER = {"thousands-of-aliases", "huge-document"}
 
@@ -204,7 +209,10 @@ def served() -> Iterator[str]:
 
 SERVED_SUBSET = [
     *(("http", n) for n in HTTP_CASES),
-    *(("document", n) for n in ("deeply-nested-selection", "thousands-of-aliases")),
+    *(
+        ("document", n)
+        for n in ("deeply-nested-selection", "thousands-of-aliases", "lone-surrogate-in-document")
+    ),
     *(("variables", n) for n in ("string-for-int", "lone-surrogate-variable")),
 ]
 

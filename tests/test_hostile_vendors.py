@@ -122,6 +122,61 @@ async def test_records_that_echo_the_credentials_show_none_of_them() -> None:
     assert shown(proxies, answer.text) == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+async def test_records_echoed_in_another_unicode_encoding_show_none_of_them(
+    encoding: str,
+) -> None:
+    proxies: list[EchoingProxy] = []
+
+    def make(app: Any) -> EchoingProxy:
+        proxies.append(EchoingProxy(app, encoding=encoding))
+        return proxies[-1]
+
+    client = gateway()
+    behind(client, make)
+    async with client:
+        answer = await client.http.post("/graphql", json={"query": EVERY_CONNECTION})
+
+    assert "errors" not in answer.json()
+    assert "[redacted]" in answer.text
+    assert shown(proxies, answer.text) == []
+
+
+async def test_what_the_cache_keeps_holds_no_learned_credential() -> None:
+    # another instance reading the shared cache never sent this instance's login token,
+    # so it could not scrub it: the entry must be scrubbed before it is stored
+    proxies: list[EchoingProxy] = []
+
+    def make(app: Any) -> EchoingProxy:
+        proxies.append(EchoingProxy(app))
+        return proxies[-1]
+
+    client = gateway()
+    behind(client, make, (Vendor.FEATUREBASE,))
+    async with client:
+        await client.post(EVERY_CONNECTION)
+        stored = [entry.body.decode("utf-8", "replace") for entry in client.cached_entries()]
+
+    tokens = {w for p in proxies for w in p.echoed if w.count(".") == 2}
+    assert tokens and stored
+    assert [t for t in tokens if any(t in body for body in stored)] == []
+
+
+async def test_a_token_the_vendor_issues_cannot_blank_another_vendors_answer() -> None:
+    # a hostile identity host issues a token that is an ordinary word of other answers
+    login = Scripted(200, b'{"AuthenticationResult": {"IdToken": "result", "ExpiresIn": 3600}}')
+    client = gateway()
+    install(
+        client.simulator(Vendor.FEATUREBASE), lambda app: ScriptedProxy(app, {("POST", ""): login})
+    )
+    async with client:
+        first = await client.post(EVERY_CONNECTION)
+        again = await client.post(EVERY_CONNECTION)
+
+    for body in (first, again):
+        assert set(codes_by_connection(body)) <= {"featurebase-login"}
+
+
 async def test_a_vendor_error_message_of_megabytes_reaches_the_caller_bounded() -> None:
     huge = json.dumps({"error": "x" * 5_000_000, "requestId": "r" * 10_000}).encode()
 
@@ -270,6 +325,7 @@ async def test_a_body_within_the_limit_is_read_whole() -> None:
 # -- 9. malformed vendor bodies are coded ----------------------------------------------------
 
 MALFORMED_ERRORS = [
+    pytest.param(b'{"error": ' + b"9" * 5000 + b"}", id="5000-digit-integer"),
     pytest.param(b"[1, 2, 3]", id="list"),
     pytest.param(b'"a string"', id="string"),
     pytest.param(b"null", id="null"),
@@ -318,6 +374,7 @@ async def test_a_malformed_error_body_with_a_retryable_status_is_retried() -> No
         pytest.param(b"[" * 100_000 + b"]" * 100_000, id="beyond-the-parser"),
         pytest.param(b"[" * 900 + b"]" * 900, id="within-the-parser"),
         pytest.param(b'{"status": 200, "result": NaN}', id="nan-result"),
+        pytest.param(b'{"status": 200, "result": ' + b"7" * 5000 + b"}", id="5000-digits"),
     ],
 )
 async def test_a_malformed_success_body_is_a_bad_response(content: bytes) -> None:

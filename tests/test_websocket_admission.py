@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from websockets.exceptions import InvalidStatus
@@ -181,6 +182,19 @@ async def test_a_message_that_is_not_a_json_object_closes_the_socket_4400(
     ws = await acknowledged(base)
 
     await ws.send(text)
+
+    assert await close_code(ws) == 4400
+
+
+@pytest.mark.parametrize("kind", ["subscribe", "complete"])
+@pytest.mark.parametrize("op", [["a"], {"a": 1}, 7])
+async def test_a_message_whose_id_is_not_a_string_closes_the_socket_4400(
+    sockets: tuple[str, int], kind: str, op: Any
+) -> None:
+    base, _ = sockets
+    ws = await acknowledged(base)
+
+    await ws.send(json.dumps({"id": op, "type": kind, "payload": {"query": TYPENAME}}))
 
     assert await close_code(ws) == 4400
 

@@ -276,7 +276,7 @@ class UpstreamHttp:
                     kind,
                     response.status_code,
                     response.headers.get("content-type"),
-                    response.content,
+                    self._shareable(response.content),
                 )
                 await backend.put(scope, full, entry, generation)
                 backend.stats.stores += 1
@@ -621,12 +621,24 @@ class UpstreamHttp:
 
     def _parse(self, content: bytes) -> Any:
         try:
-            body = json.loads(content, parse_constant=_null, parse_float=_finite_float)
+            body = json.loads(
+                content, parse_constant=_null, parse_float=_finite_float, parse_int=_sane_int
+            )
             return self.scrubber.scrub_json(body) if self.scrubber.needs_scrub(content) else body
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise _Unreadable("non-JSON") from None
         except RecursionError:
             raise _Unreadable("JSON nested too deeply") from None
+        except ValueError:  # not JSON, not UTF-8/16/32, an integer past Python's digit limit
+            raise _Unreadable("non-JSON") from None
+
+    def _shareable(self, content: bytes) -> bytes:
+        """A body as the cache may keep it: scrubbed of this instance's secrets before
+        another instance (which never sent them, and so does not know them) reads it."""
+        if not self.scrubber.needs_scrub(content):
+            return content
+        try:
+            return json.dumps(self._parse(content), separators=(",", ":")).encode()
+        except _Unreadable:
+            return self.scrubber.scrub(content.decode("utf-8", "replace")).encode()
 
 
 class _Sent:
@@ -642,6 +654,12 @@ class _Unreadable(Exception):
 def _null(constant: str) -> None:
     # NaN, Infinity, -Infinity: Python's json reads them, no browser does
     return None
+
+
+def _sane_int(text: str) -> int | None:
+    # an integer no float can hold ends as null, as an infinite float does: mappings turn
+    # numbers into floats, and 400 digits would raise there
+    return int(text) if len(text) <= 300 else None
 
 
 def _finite_float(text: str) -> float | None:

@@ -34,7 +34,14 @@ MIN_SECRET_LENGTH = 6
 #: characters of vendor text (an error message) a caller sees at most
 MAX_VENDOR_TEXT = 500
 #: request headers whose values are credentials, whatever the vendor
-CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "cookie")
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "x-api-key")
+#: a learned credential shorter than this is not learned: a token the vendor issued (a
+#: FeatureBase login) is the vendor's choice, and a short one ("result") would let it
+#: blank any word of any connection's answers
+MIN_LEARNED_LENGTH = 16
+#: learned header values kept (tokens rotate); the oldest are forgotten beyond it, so a
+#: vendor cannot grow the scrubber without bound
+MAX_LEARNED = 256
 
 
 def bound(text: str, limit: int = MAX_VENDOR_TEXT) -> str:
@@ -45,11 +52,17 @@ def bound(text: str, limit: int = MAX_VENDOR_TEXT) -> str:
 
 
 def _forms(secret: str) -> set[str]:
-    """How a page may show ``secret``: as is, percent-encoded (either hex case),
-    HTML-escaped."""
+    """How a page may show ``secret``: as is, percent-encoded (either hex case, reserved
+    characters only or every byte), HTML-escaped (named, decimal or hex entities)."""
     encoded = {quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    every_byte = "".join(f"%{b:02X}" for b in secret.encode())
+    encoded |= {every_byte}
     lowered = {_PERCENT.sub(lambda m: m[0].lower(), e) for e in encoded}
-    return {secret, html.escape(secret)} | encoded | lowered
+    entities = {
+        "".join(f"&#{ord(c)};" for c in secret),
+        "".join(f"&#x{ord(c):x};" for c in secret),
+    }
+    return {secret, html.escape(secret)} | encoded | lowered | entities
 
 
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
@@ -64,6 +77,8 @@ class Scrubber:
         self._seen: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._needles: tuple[bytes, ...] | None = None
+        #: forms learned from headers, oldest first, to forget beyond MAX_LEARNED
+        self._learned: dict[str, set[str]] = {}
 
     def add(self, *secrets: str) -> None:
         for secret in secrets:
@@ -87,17 +102,29 @@ class Scrubber:
             if value is None or value in self._seen:
                 continue
             self._seen.add(value)
-            self.add(value)
             scheme, _, credential = value.partition(" ")
-            if not credential:
-                continue
-            self.add(credential)
-            if scheme.lower() == "basic":
+            before = set(self._forms)
+            if len(value) >= MIN_LEARNED_LENGTH:
+                self.add(value)
+            if credential and len(credential) >= MIN_LEARNED_LENGTH:
+                self.add(credential)
+            if credential and scheme.lower() == "basic":
+                # the gateway built this pair itself, from its own configuration
                 try:
                     user, _, secret = base64.b64decode(credential).decode().partition(":")
                 except (binascii.Error, UnicodeDecodeError):
-                    continue
-                self.add_pair(user, secret)
+                    user = secret = ""
+                if secret:
+                    self.add_pair(user, secret)
+            self._learned[value] = self._forms - before
+            self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
+        while len(self._learned) > MAX_LEARNED:
+            value = next(iter(self._learned))
+            self._forms -= self._learned.pop(value)
+            self._seen.discard(value)
+            self._pattern = self._needles = None
 
     def merge(self, other: Scrubber) -> None:
         """Take on what ``other`` knows (a connection's own scrubber joining the shared one)."""
@@ -128,7 +155,8 @@ class Scrubber:
         every upstream answer passes it."""
         if not self._forms:
             return False
-        if b"\\" in body:
+        # escapes, and UTF-16/32 or a BOM, which json.loads reads but no needle matches
+        if b"\\" in body or b"\x00" in body or body.startswith(b"\xef\xbb\xbf"):
             return True
         if self._needles is None:
             # a form holding another ("id:secret" holds "secret") is found through it
