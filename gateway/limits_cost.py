@@ -83,8 +83,18 @@ def operation_cost(
     root = schema.get_root_type(operation.operation) if operation else None
     if operation is None or root is None:
         return 0  # execution reports the missing operation
+    # a variable the request leaves out takes its default, as execution will give it
+    defaults = {
+        d.variable.name.value: value_from_ast_untyped(d.default_value)
+        for d in operation.variable_definitions or ()
+        if d.default_value is not None
+    }
     walker = _CostWalker(
-        schema, fragments_of(document), variables, default_list_size, list_sizes or {}
+        schema,
+        fragments_of(document),
+        {**defaults, **variables},
+        default_list_size,
+        list_sizes or {},
     )
     return walker.selections(root, operation.selection_set).at(None)
 

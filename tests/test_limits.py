@@ -147,6 +147,17 @@ async def test_cost_multiplies_page_sizes_and_lists(tight: GatewayClient) -> Non
     assert "errors" not in allowed
 
 
+async def test_cost_counts_a_variables_default_when_the_request_leaves_it_out(
+    tight: GatewayClient,
+) -> None:
+    defaulted = PAGE.replace("$n: Int", "$n: Int = 200")
+
+    refused = await answer(tight, VIEWER, defaulted)
+
+    assert error_codes(refused) == ["QUERY_TOO_COMPLEX"]
+    assert refused["errors"][0]["extensions"]["cost"] == 2402
+
+
 async def test_a_refused_cost_asks_no_vendor(tight: GatewayClient) -> None:
     await answer(tight, VIEWER, PAGE, {"n": 200})
 
