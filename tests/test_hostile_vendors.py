@@ -18,54 +18,13 @@ import pytest
 from adapters import registry
 from adapters.upstream.scrub import MAX_VENDOR_TEXT
 from gateway.app import GatewayGraphQL
-from tests.gateway_client import GatewayClient, error_codes
+from tests.gateway_client import GatewayClient, connections_toml
 from tests.hostile_upstream import EchoingProxy, Scripted, ScriptedProxy, install
+from tests.vendors import demo_account_connections
 
-VENDORS = """
-[server]
-request_timeout_seconds = 5
-
-[[connections]]
-name = "clickhouse"
-vendor = "clickhouse"
-simulated = true
-simulator_account = "acme"
-retry_attempts = {attempts}
-max_retry_after_seconds = 0.5
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "dbaas"
-vendor = "dbaas"
-simulated = true
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "astra"
-vendor = "astra"
-simulated = true
-account_id = "4a3c1f0e-7b2d-4e91-a6c5-0d8f2b7e9c13"
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "featurebase-login"
-vendor = "featurebase"
-simulated = true
-simulator_account = "demo-user"
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-
-[[connections]]
-name = "featurebase-key"
-vendor = "featurebase"
-simulated = true
-simulator_account = "demo-key"
-retry_attempts = {attempts}
-max_response_bytes = {max_bytes}
-"""
-CONNECTIONS = ("clickhouse", "dbaas", "astra", "featurebase-login", "featurebase-key")
+#: every credential form every vendor seeds, each its own connection
+TABLES = demo_account_connections()
+CONNECTIONS = tuple(table["name"] for table in TABLES)
 
 #: every connection makes at least one upstream call (DBaaS names its organization from the
 #: configuration, so only its databases call)
@@ -79,7 +38,13 @@ READ_ALL = """
 
 
 def gateway(attempts: int = 1, max_bytes: int = 16 * 1024 * 1024) -> GatewayClient:
-    return GatewayClient.from_toml(VENDORS.format(attempts=attempts, max_bytes=max_bytes))
+    connections = connections_toml(
+        TABLES,
+        retry_attempts=attempts,
+        max_retry_after_seconds=0.5,
+        max_response_bytes=max_bytes,
+    )
+    return GatewayClient.from_toml(f"[server]\nrequest_timeout_seconds = 5\n\n{connections}")
 
 
 def behind(
@@ -166,7 +131,7 @@ async def test_a_vendor_error_message_of_megabytes_reaches_the_caller_bounded() 
     for error in body["errors"]:
         assert len(error["message"]) < MAX_VENDOR_TEXT + 200
         assert len(error["extensions"].get("upstreamRequestId", "")) <= 200
-    clickhouse = next(e for e in body["errors"] if e["extensions"]["connection"] == "clickhouse")
+    clickhouse = next(e for e in body["errors"] if e["extensions"]["vendor"] == "clickhouse")
     assert "[truncated 4999500 characters]" in clickhouse["message"]
 
 
@@ -339,9 +304,10 @@ async def test_a_malformed_error_body_with_a_retryable_status_is_retried() -> No
     async with client:
         body = await client.post(ORGANIZATIONS)
 
-    assert error_codes(body) == ["UPSTREAM_UNAVAILABLE"]
-    assert body["errors"][0]["extensions"]["retryable"] is True
-    assert proxies[0].answered == 2
+    clickhouse = [t["name"] for t in TABLES if t["vendor"] == "clickhouse"]
+    assert codes_by_connection(body) == dict.fromkeys(clickhouse, "UPSTREAM_UNAVAILABLE")
+    assert all(error["extensions"]["retryable"] for error in body["errors"])
+    assert proxies[0].answered == 2 * len(clickhouse)  # each connection tried twice
 
 
 @pytest.mark.parametrize(

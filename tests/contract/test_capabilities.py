@@ -34,9 +34,20 @@ VENDOR_DETAILS = {"backup_configuration", "private_endpoints", "metrics"}
 ALWAYS = {"organizations", "databases"}
 
 Ids = Callable[[str], str]
-#: every write but restore (createDatabase with a vendor's own options): its input with
-#: IDs of the right type (``ids(type)``); NOT_SUPPORTED comes before any ID is looked up
+#: every write: its mutation, input type and input with IDs of the right type
+#: (``ids(type)``); NOT_SUPPORTED comes before any ID is looked up
 WRITES: dict[Operation, tuple[str, str, Callable[[Ids], dict[str, Any]]]] = {
+    # a restore is a createDatabase with a backup in a vendor's options: any vendor's
+    # fromBackupId asks for one, and a target that cannot restore refuses it first
+    Operation.RESTORE_DATABASE: (
+        "createDatabase",
+        "CreateDatabaseInput",
+        lambda ids: {
+            "organizationId": ids("Organization"),
+            "name": "contract",
+            "clickhouse": {"fromBackupId": ids("Backup")},
+        },
+    ),
     Operation.CREATE_DATABASE: (
         "createDatabase",
         "CreateDatabaseInput",
@@ -163,7 +174,7 @@ def test_the_tables_cover_every_capability_and_every_write() -> None:
     names = {f.name for f in dataclasses.fields(Capabilities)} - {"operations"}
 
     assert names == set(READS) | VENDOR_DETAILS | ALWAYS
-    assert set(WRITES) == set(Operation) - {Operation.RESTORE_DATABASE}
+    assert set(WRITES) == set(Operation)
 
 
 @every_vendor

@@ -10,6 +10,7 @@ from adapters.vendor_spec import SIMULATOR_ATTRIBUTES, SIMULATOR_OPTIONS
 from gateway.config import load_demo_config
 from tests.contract.support import every_vendor
 from tests.gateway_client import GatewayClient, connections_toml
+from tests.vendors import demo_account_connections
 
 #: a value for each of ``SIMULATOR_OPTIONS``
 OPTION_VALUES = {"seed": False, "transition_seconds": 1.0}
@@ -31,19 +32,7 @@ def test_the_simulator_has_what_the_gateway_and_the_tests_use(vendor: str) -> No
 
 @every_vendor
 async def test_every_demo_account_logs_in(vendor: str) -> None:
-    spec = VENDORS[vendor]
-    secret = {f.name for f in spec.fields if f.secret}
-    tables = [
-        {
-            "name": f"{vendor}-{n}",
-            "vendor": vendor,
-            "simulated": True,
-            "simulator_account": account,
-            # what is not a secret in an account is an option its connection needs
-            **{k: v for k, v in values.items() if k not in secret},
-        }
-        for n, (account, values) in enumerate(spec.demo_accounts.items())
-    ]
+    tables = demo_account_connections([vendor])
 
     async with GatewayClient.from_toml(connections_toml(tables)) as gw:
         body = await gw.post("{ organizations { name connection { name } } }")

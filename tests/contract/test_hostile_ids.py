@@ -107,6 +107,32 @@ async def test_a_hostile_connection_name_in_an_id_is_not_found_without_upstream_
 
 
 @every_vendor
+async def test_every_node_type_is_found_again_by_its_id(vendor: str) -> None:
+    async with demo_gateway(vendor) as gw:
+        found = await _ids(gw)
+        ids = [encode_id(g.type_name, g.connection, g.key) for g in found.values()]
+
+        data = await gw.data(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", {"ids": ids}
+        )
+
+    assert [(n["__typename"], n["id"]) for n in data["nodes"]] == list(zip(found, ids, strict=True))
+
+
+@every_vendor
+async def test_a_key_with_a_part_too_many_or_too_few_finds_nothing(vendor: str) -> None:
+    async with demo_gateway(vendor) as gw:
+        found = (await _ids(gw)).values()
+        forged = [encode_id(g.type_name, g.connection, (*g.key, g.key[-1])) for g in found]
+        forged += [encode_id(g.type_name, g.connection, g.key[:-1]) for g in found if g.key[:-1]]
+
+        body = await gw.post(NODES, {"ids": forged})
+
+    assert body["data"]["nodes"] == [None] * len(forged)
+    assert set(error_codes(body)) <= CODED and len(error_codes(body)) == len(forged)
+
+
+@every_vendor
 async def test_an_unknown_database_is_not_found(vendor: str) -> None:
     async with demo_gateway(vendor) as gw:
         real = (await _ids(gw))["Database"]
