@@ -26,7 +26,9 @@ from adapters.upstream.redact import public_url
 from adapters.upstream.resilience import BreakerState
 
 #: the product's vendors as a GraphQL enum, one value per line of the registry (names only:
-#: the schema loads no vendor package); a vendor only a test registers has no value here
+#: the schema loads no vendor package); a vendor only a test registers has no value here.
+#: A StrEnum, so a member equals the plain name records carry. (mypy cannot type an enum
+#: whose members are computed, hence the ignore.)
 VendorName = StrEnum(  # type: ignore[misc]
     "VendorName", [(name.upper(), name) for name in builtin_names()]
 )

@@ -18,6 +18,7 @@ import pytest
 from adapters.minimums import UpstreamMinimums
 from adapters.registry import BUILTIN, builtin_names
 from adapters.simulation.scale import VendorSeeder
+from adapters.upstream.scrub import CREDENTIAL_HEADERS
 from adapters.vendor_documents import (
     DocumentedErrors,
     DocumentedPaths,
@@ -135,6 +136,14 @@ def test_every_path_the_page_names_exists() -> None:
     concrete = {p for p in paths if "<" not in p and "*" not in p}
 
     assert concrete and sorted(p for p in concrete if not (ROOT / p).exists()) == []
+
+
+def test_the_credential_headers_named_are_the_ones_the_scrubber_learns_from() -> None:
+    text = section("2. The spec")
+    paragraph = text[text.index("- the scrubbing removes") :].split("\n- ")[0]
+    named = re.findall(r"`([A-Za-z]+(?:-[A-Za-z]+)*)`", paragraph)  # header names only
+
+    assert sorted(n.lower() for n in named) == sorted(CREDENTIAL_HEADERS)
 
 
 def test_the_regeneration_commands_are_the_ones_the_sdl_test_names() -> None:
