@@ -16,11 +16,25 @@ Key = tuple[str, ...]
 Raw = dict[str, Any]
 
 
-class Vendor(StrEnum):
-    CLICKHOUSE = "clickhouse"
-    FEATUREBASE = "featurebase"
-    ASTRA = "astra"
-    DBAAS = "dbaas"
+class Vendor(str):
+    """A vendor's name as the registry knows it (``"clickhouse"``).
+
+    Open, not an enum: a vendor exists by being registered (``adapters.registry``), so a
+    test can register one of its own (``tests/reference_vendor``) and adding a vendor
+    changes no shared type. Names from outside (configuration, command line, fault specs)
+    become a Vendor through ``adapters.registry.vendor``, which refuses unregistered ones;
+    each vendor package holds its own constant (``adapters.clickhouse.spec.VENDOR``).
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        """The plain name; what the enum this type replaced called it."""
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"Vendor({str.__repr__(self)})"
 
 
 class DatabaseStatus(StrEnum):

@@ -14,9 +14,11 @@ from typing import Any
 
 from adapters.base import Adapter
 from adapters.cache.store import ConnectionCache, ResourceKinds
+from adapters.minimums import UpstreamMinimums
 from adapters.model import ConnectionInfo, Vendor
 from adapters.simulation.scale import VendorSeeder
 from adapters.upstream.http import HttpSettings
+from adapters.vendor_documents import DocumentedErrors, DocumentedPaths, WriteExample
 
 
 class Secret:
@@ -82,6 +84,19 @@ class ConnectionSettings:
         return ConnectionInfo(self.name, self.vendor, self.base_url, self.simulated)
 
 
+#: what the runtime, scale seeding and the tests use of every simulator (``spec.simulator``);
+#: the contract suite checks each has them (docs/adding-a-vendor.md lists them)
+SIMULATOR_ATTRIBUTES: Mapping[str, str] = {
+    "app": "the ASGI app that plays the vendor's API: an adapter reaches it through "
+    "httpx.ASGITransport, `dbaas-gateway simulator` serves it on a socket",
+    "log": "a RequestLog of every request it answered: how tests count upstream calls",
+    "faults": "a FaultInjector its SimulatorMiddleware asks before answering: tests and "
+    "--demo-faults make it fail",
+}
+#: keyword arguments every simulator's constructor takes (``rate_limit`` too where the
+#: vendor documents a rate limit)
+SIMULATOR_OPTIONS: tuple[str, ...] = ("seed", "transition_seconds")
+
 #: builds an adapter from settings; ``simulator`` is the vendor's in-process simulator when
 #: the connection is simulated, else None
 AdapterFactory = Callable[[ConnectionSettings, Any], Adapter]
@@ -89,6 +104,10 @@ AdapterFactory = Callable[[ConnectionSettings, Any], Adapter]
 
 @dataclass(frozen=True)
 class VendorSpec:
+    """Everything the gateway knows about a vendor beyond its package: one per vendor, in
+    ``adapters/<vendor>/spec.py`` as ``SPEC``, listed in ``adapters.registry.BUILTIN``.
+    docs/adding-a-vendor.md says what each field promises (a test keeps the two equal)."""
+
     vendor: Vendor
     title: str
     default_base_url: str
@@ -100,14 +119,37 @@ class VendorSpec:
     demo_accounts: Mapping[str, Mapping[str, str]]
     #: seeds the simulator at a scale (``dbaas-gateway simulator --scale``, benchmarks)
     scale_seeder: VendorSeeder
+    #: the fewest upstream calls its API allows (``adapters.minimums``); the contract
+    #: suite and the benchmark count against it
+    minimums: UpstreamMinimums
+    #: every request path its documents offer, and the query parameters the gateway sends
+    paths: DocumentedPaths
+    #: the error statuses and body shapes its documents show
+    errors: DocumentedErrors
+    #: an update its demo data accepts and one it refuses before any call (None: the
+    #: vendor cannot update a database)
+    write_example: WriteExample | None
     documented_rate_limit: tuple[int, float] | None = None
     #: write methods the vendor documents as idempotent, so the policy may resend them
     idempotent_methods: frozenset[str] = frozenset()
     #: GET path -> resource kind for the cross-request cache; None (or a path it maps to
     #: None) is never cached
     resource_kind: ResourceKinds | None = None
+    #: the connections demo mode opens: connection name -> its keys besides ``vendor`` and
+    #: ``simulated`` (``simulator_account``, options such as Astra's ``account_id``); None:
+    #: one connection named after the vendor, on the first demo account
+    demo_connections: Mapping[str, Mapping[str, str]] | None = None
+    #: the demo accounts ``dbaas-gateway simulator`` serves on a socket; None: every one
+    #: (FeatureBase's login account also needs its identity host, which it does not play)
+    socket_accounts: tuple[str, ...] | None = None
 
     @property
     def simulator_accounts(self) -> tuple[str, ...]:
         """The seeded account names, the default first."""
         return tuple(self.demo_accounts)
+
+    def demo_connection_fields(self) -> dict[str, Mapping[str, str]]:
+        """``demo_connections``, or its default: connection name -> extra keys."""
+        if self.demo_connections is not None:
+            return dict(self.demo_connections)
+        return {self.vendor.value: {}}

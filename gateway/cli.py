@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from adapters.model import Vendor
+from adapters import registry
 from adapters.simulation.fault_spec import FaultSpec, parse_fault_specs
 from adapters.simulation.scale import Scale
 from gateway.config import (
@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dbaas-gateway",
         description="One GraphQL API over the control planes of DBaaS vendors "
-        "(ClickHouse Cloud, FeatureBase Cloud, NetApp Astra Control, DBaaS). "
+        f"({', '.join(spec.title for spec in registry.VENDORS.values())}). "
         "With no configuration it starts in demo mode against built-in simulators.",
     )
     _add_serve_options(parser, suppress=False)
@@ -123,7 +123,7 @@ def _add_simulator_command(commands: Any) -> None:
         description="Serve one vendor's simulator over HTTP; gateways reach it as a "
         "non-simulated connection (the startup output shows their configuration).",
     )
-    sim.add_argument("--vendor", required=True, choices=[v.value for v in Vendor])
+    sim.add_argument("--vendor", required=True, choices=list(registry.VENDORS))
     sim.add_argument("--host", dest="sim_host", default="127.0.0.1", help="default 127.0.0.1")
     sim.add_argument("--port", dest="sim_port", type=int, default=8100, help="default 8100")
     sim.add_argument("--scale", metavar="ORGSxDBS", help="seed 2x25: 2 orgs of 25 databases")
@@ -140,7 +140,7 @@ def _simulator(args: argparse.Namespace) -> int:
         scale = Scale.parse(args.scale) if args.scale else None
         limit = server.parse_rate_limit(args.rate_limit) if args.rate_limit else None
         scaled = server.build_simulator(
-            Vendor(args.vendor),
+            registry.vendor(args.vendor),
             scale=scale,
             seed=args.seed,
             rate_limit=limit,

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from adapters import registry
 from adapters.cache.store import DEFAULT_TTLS, CachePolicy
-from adapters.model import Vendor
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
 from adapters.upstream.http import HttpSettings
 from gateway.auth import AUTH_KEYS as AUTH_KEYS
@@ -50,7 +50,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 #: keys every connection may have, whatever its vendor: (description, kind)
 COMMON_KEYS: dict[str, tuple[str, Kind]] = {
     "name": ("unique connection name; appears in IDs and errors", str),
-    "vendor": ("one of: " + ", ".join(v.value for v in Vendor), str),
+    "vendor": ("a registered vendor's name (one page each in docs/vendors/)", str),
     "base_url": ("the vendor API's base URL (not with simulated = true)", str),
     "simulated": ("talk to the built-in simulator in-process instead of the vendor", bool),
     "simulator_account": ("which seeded simulator account to use (simulated only)", str),
@@ -205,18 +205,39 @@ def load_config(
 
 
 def load_demo_config() -> GatewayConfig:
-    config = parse_config(DEMO_CONFIG.read_text(encoding="utf-8"), "demo mode", {})
-    return dataclasses.replace(config, demo=True)
+    """Demo mode: ``demo.toml`` (everything but connections) with the demo connections of
+    every registered vendor, as its spec declares them."""
+    data = _toml(DEMO_CONFIG.read_text(encoding="utf-8"), "demo mode")
+    data["connections"] = demo_connections()
+    return dataclasses.replace(_parse(data, "demo mode", {}, Path()), demo=True)
+
+
+def demo_connections() -> list[dict[str, Any]]:
+    """One simulated ``[[connections]]`` table per demo connection of every vendor."""
+    return [
+        {"name": name, "vendor": spec.vendor.value, "simulated": True, **fields}
+        for spec in VENDORS.values()
+        for name, fields in spec.demo_connection_fields().items()
+    ]
 
 
 def parse_config(
     text: str, source: str, env: Mapping[str, str], *, base_dir: Path | None = None
 ) -> GatewayConfig:
     """``base_dir`` anchors relative paths in the file (the file's folder; else the cwd)."""
+    return _parse(_toml(text, source), source, env, base_dir or Path())
+
+
+def _toml(text: str, source: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+
+
+def _parse(
+    data: dict[str, Any], source: str, env: Mapping[str, str], base_dir: Path
+) -> GatewayConfig:
     unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
     if unknown:
         raise ConfigError(
@@ -224,7 +245,7 @@ def parse_config(
             f"(expected: {', '.join(TOP_LEVEL_KEYS)})"
         )
     try:
-        server = parse_server(data.get("server", {}), base_dir or Path())
+        server = parse_server(data.get("server", {}), base_dir)
         limits = parse_limits(data.get("limits", {}))
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
@@ -398,15 +419,14 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
     where = where.rsplit(": ", 1)[0] + f": connection '{name}'"
 
     vendor_name = raw.get("vendor")
+    if vendor_name is None:
+        known = ", ".join(VENDORS)
+        raise ConfigError(f"{where}: field 'vendor': missing (known: {known})")
     try:
-        vendor = Vendor(str(vendor_name))
-    except ValueError:
-        known = ", ".join(v.value for v in VENDORS)
-        detail = "missing" if vendor_name is None else f"unknown vendor '{vendor_name}'"
-        raise ConfigError(f"{where}: field 'vendor': {detail} (known: {known})") from None
-    spec = VENDORS.get(vendor)
-    if spec is None:
-        raise ConfigError(f"{where}: field 'vendor': '{vendor.value}' is not available yet")
+        vendor = registry.vendor(str(vendor_name))
+    except registry.UnknownVendorError as exc:
+        raise ConfigError(f"{where}: field 'vendor': {exc}") from None
+    spec = VENDORS[vendor]
 
     allowed = set(COMMON_KEYS) | _vendor_keys(spec)
     for key in raw:

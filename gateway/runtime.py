@@ -60,7 +60,7 @@ class Runtime:
         if vendor not in self.simulators:
             sim = VENDORS[vendor].simulator(**self.simulator_options)
             for spec in self.fault_specs:
-                if spec.vendor is vendor:
+                if spec.vendor == vendor:
                     spec.install(sim.faults)
             self.simulators[vendor] = sim
         return self.simulators[vendor]

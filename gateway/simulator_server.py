@@ -23,6 +23,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from adapters import registry
 from adapters.model import Vendor
 from adapters.registry import VENDORS
 from adapters.simulation.scale import Scale, ScaledAccount, ScaledSimulator
@@ -43,8 +44,13 @@ def build_simulator(
     """The vendor's simulator seeded at ``scale`` (None: its demo seed data)."""
     options: dict[str, Any] = {}
     if rate_limit is not None:
-        if vendor is not Vendor.CLICKHOUSE:
-            raise ValueError("--rate-limit: only the ClickHouse simulator enforces a rate limit")
+        # a vendor that documents a rate limit has a simulator that can enforce one
+        if VENDORS[vendor].documented_rate_limit is None:
+            limited = [v for v, spec in VENDORS.items() if spec.documented_rate_limit]
+            raise ValueError(
+                f"--rate-limit: the {vendor} simulator enforces no rate limit (only "
+                f"{', '.join(limited)} document one)"
+            )
         options["rate_limit"] = rate_limit
     if scale is not None:
         scaled = scaled_simulator(vendor.value, scale, seed=seed, **options)
@@ -57,12 +63,13 @@ def build_simulator(
 
 
 def demo_accounts(vendor: Vendor) -> list[ScaledAccount]:
-    """The demo seed's accounts that log in without a separate identity host."""
-    secret_fields = {f.name for f in VENDORS[vendor].fields if f.secret}
+    """The demo seed's accounts this server can serve (``VendorSpec.socket_accounts``)."""
+    spec = VENDORS[vendor]
+    secret_fields = {f.name for f in spec.fields if f.secret}
     accounts: list[ScaledAccount] = []
-    for name, values in VENDORS[vendor].demo_accounts.items():
-        if "username" in values and vendor is Vendor.FEATUREBASE:
-            continue  # logins go to id.featurebase.com, which this server does not play
+    for name, values in spec.demo_accounts.items():
+        if spec.socket_accounts is not None and name not in spec.socket_accounts:
+            continue
         secrets = {k: v for k, v in values.items() if k in secret_fields}
         options = {k: v for k, v in values.items() if k not in secret_fields}
         accounts.append(ScaledAccount(name, secrets, options))
@@ -144,7 +151,7 @@ def serve_simulator(
     """Print where it listens and how to configure a gateway for it, then serve."""
     import uvicorn
 
-    vendor = Vendor(scaled.vendor)
+    vendor = registry.vendor(scaled.vendor)
     shown_host = f"[{host}]" if ":" in host else host
     base_url = f"http://{shown_host}:{port}"
     snippet, env = connection_snippet(vendor, base_url, scaled.accounts)

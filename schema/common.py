@@ -7,6 +7,7 @@ import binascii
 import dataclasses
 import json
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
@@ -20,14 +21,21 @@ from adapters.model import (
     DatabaseStatus,
     MemberRole,
     Operation,
-    Vendor,
 )
+from adapters.registry import builtin_names
 from adapters.upstream.redact import public_url
 from adapters.upstream.resilience import BreakerState
 from schema.kinds import NodeKind
 
+#: the product's vendors as a GraphQL enum, one value per line of the registry (names only:
+#: the schema loads no vendor package); a vendor only a test registers has no value here.
+#: A StrEnum, so a member equals the plain name records carry. (mypy cannot type an enum
+#: whose members are computed, hence the ignore.)
+VendorName = StrEnum(  # type: ignore[misc]
+    "VendorName", [(name.upper(), name) for name in builtin_names()]
+)
 VendorEnum = strawberry.enum(
-    Vendor, name="Vendor", description="A DBaaS vendor the gateway speaks to"
+    VendorName, name="Vendor", description="A DBaaS vendor the gateway speaks to"
 )
 DatabaseStatusEnum = strawberry.enum(
     DatabaseStatus,

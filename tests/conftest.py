@@ -10,6 +10,15 @@ from tests.leak_guard import LeakGuardPlugin
 from tests.redis_server import RedisServer, running_redis
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--broken-reference-vendor",
+        action="store_true",
+        help="run the contract suite (tests/contract) against the broken reference vendor "
+        "(tests/reference_vendor/broken.py) instead of the sound one: it must fail",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # the whole run's log records and gateway responses are searched for secrets
     config.pluginmanager.register(LeakGuardPlugin(), "leak-guard")

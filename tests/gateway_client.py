@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -19,6 +20,16 @@ OPEN_AUTH = """
 allow_anonymous = true
 anonymous_role = "admin"
 """
+
+
+def connections_toml(connections: Iterable[Mapping[str, Any]], **common: Any) -> str:
+    """``[[connections]]`` tables, ``common`` keys added to each (JSON literals are TOML
+    literals for the strings, numbers and booleans a connection holds)."""
+    lines: list[str] = []
+    for table in connections:
+        lines.append("[[connections]]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in {**table, **common}.items()]
+    return "\n".join(lines) + "\n"
 
 
 def with_open_auth(text: str) -> str:

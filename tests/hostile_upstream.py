@@ -1,7 +1,8 @@
 """Hostile upstreams for tests: proxies put between the gateway and a vendor's simulator.
 
 ``EchoingProxy`` plays a vendor, proxy or WAF that repeats back what the gateway sent it:
-every credential header (as sent, its credential part, a Basic pair decoded, URL-encoded)
+every header that may hold a credential, which is any but the transport's (as sent, its
+credential part, a Basic pair decoded, URL-encoded)
 and every login password goes into error bodies (in every field any vendor's error reader
 looks at) and into records (an extra field of every object, and every ``name``). It keeps
 what it echoed, so a test can search the gateway's answers for exactly those values, and
@@ -30,6 +31,21 @@ from tests.leak_guard import GUARD
 #: the fields vendors' error bodies put their words in: ClickHouse (error, requestId), Astra
 #: (title, detail, correlationID), DBaaS (detail), FeatureBase (code, message, __type)
 ERROR_FIELDS = ("error", "requestId", "title", "detail", "correlationID", "code", "message")
+#: request headers that carry no credential, whatever the vendor: every other one is echoed
+TRANSPORT_HEADERS = frozenset(
+    {
+        "host",
+        "accept",
+        "accept-encoding",
+        "connection",
+        "content-length",
+        "content-type",
+        "user-agent",
+        "x-request-id",
+        "traceparent",
+        "tracestate",
+    }
+)
 
 
 def install(simulator: Any, make: Callable[[ASGIApp], ASGIApp]) -> None:
@@ -75,9 +91,10 @@ class EchoingProxy:
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         body = await _read_body(receive)
         words: set[str] = set()
-        for name in ("authorization", "x-api-key"):
-            if name in headers:
-                words |= echo_forms(headers[name])
+        # any header but the transport's may carry a credential: a vendor names its own
+        for name, value in headers.items():
+            if name not in TRANSPORT_HEADERS:
+                words |= echo_forms(value)
         words |= _passwords(body)
         self.echoed |= words
         for word in words:  # the rest of the session's answers and logs are searched too

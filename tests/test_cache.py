@@ -94,10 +94,10 @@ async def test_a_write_invalidates_the_object_and_its_list(clickhouse: GatewayCl
 async def test_reads_inside_a_write_go_upstream_even_when_cached() -> None:
     sim = ClickHouseSimulator()
     account = DEMO_ACCOUNTS["acme"]
-    spec = VENDORS[Vendor.CLICKHOUSE]
+    spec = VENDORS[Vendor("clickhouse")]
     assert spec.resource_kind is not None
     http = UpstreamHttp(
-        ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True),
+        ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True),
         base_url="https://api.clickhouse.cloud",
         read_error=lambda response: VendorErrorBody(),
         auth=httpx.BasicAuth(account["key_id"], account["key_secret"]),
@@ -129,7 +129,7 @@ def test_the_credential_fingerprint_tells_keys_apart_and_hides_them() -> None:
     def settings(secret: str) -> ConnectionSettings:
         return ConnectionSettings(
             name="ch",
-            vendor=Vendor.CLICKHOUSE,
+            vendor=Vendor("clickhouse"),
             base_url="https://api.clickhouse.cloud",
             secrets={"key_id": Secret("id"), "key_secret": Secret(secret)},
         )
@@ -146,7 +146,7 @@ def test_the_credential_fingerprint_tells_keys_apart_and_hides_them() -> None:
 def test_the_credential_fingerprint_depends_on_the_deployment_key() -> None:
     conn = ConnectionSettings(
         name="ch",
-        vendor=Vendor.CLICKHOUSE,
+        vendor=Vendor("clickhouse"),
         base_url="https://api.clickhouse.cloud",
         secrets={"key_id": Secret("id"), "key_secret": Secret("s3cr3t")},
     )

@@ -80,7 +80,7 @@ async def test_500_queries_under_faults_always_answer_with_the_healthy_vendors()
                     assert error["extensions"]["connection"] == "ch"
                     assert error["extensions"]["code"].startswith(("UPSTREAM_", "RATE_LIMITED"))
                     failed_parts += 1
-        ch_calls = gw.simulator(Vendor.CLICKHOUSE).log.count()
+        ch_calls = gw.simulator(Vendor("clickhouse")).log.count()
 
     assert failed_parts > 0  # the faults did reach answers, and only ClickHouse's part
     assert ch_calls > 0
@@ -88,7 +88,7 @@ async def test_500_queries_under_faults_always_answer_with_the_healthy_vendors()
 
 async def test_the_breaker_opens_in_an_outage_and_closes_after_a_good_probe() -> None:
     async with GatewayClient.from_toml(CONFIG) as gw:
-        sim = gw.simulator(Vendor.CLICKHOUSE)
+        sim = gw.simulator(Vendor("clickhouse"))
         breaker = gw.runtime.adapters["ch"].http.breaker  # type: ignore[attr-defined]
         now = [1000.0]
         breaker.clock = lambda: now[0]

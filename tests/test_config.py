@@ -28,7 +28,7 @@ def test_a_good_file_gives_connections_with_secrets_from_the_environment() -> No
 
     (conn,) = config.connections
     assert conn.name == "ch-prod"
-    assert conn.vendor is Vendor.CLICKHOUSE
+    assert conn.vendor == Vendor("clickhouse")
     assert conn.secrets["key_secret"].reveal() == "very-secret"
     assert "very-secret" not in repr(conn)
     # real ClickHouse connections are paced to the documented 10 requests per 10 s

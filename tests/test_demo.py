@@ -1,7 +1,9 @@
-"""Demo mode: one query sees every vendor, with no errors."""
+"""Demo mode: one query sees every built-in vendor, with no errors, each database with
+its own vendor's details and no other's."""
 
 from __future__ import annotations
 
+from adapters.registry import builtin_names
 from tests.gateway_client import GatewayClient
 
 EVERYTHING = """
@@ -14,12 +16,13 @@ EVERYTHING = """
   }
 }
 """
+DATABASE_FIELDS = '{ __type(name: "Database") { fields { name } } }'
 
 
-async def test_one_query_sees_all_four_vendors(demo: GatewayClient) -> None:
+async def test_one_query_sees_every_vendor(demo: GatewayClient) -> None:
     data = await demo.data(EVERYTHING)
 
-    vendors = {"CLICKHOUSE", "FEATUREBASE", "ASTRA", "DBAAS"}
+    vendors = {name.upper() for name in builtin_names()}
     assert {c["vendor"] for c in data["connections"]} == vendors
     assert all(c["simulated"] for c in data["connections"])
     assert {o["connection"]["vendor"] for o in data["organizations"]} == vendors
@@ -28,3 +31,20 @@ async def test_one_query_sees_all_four_vendors(demo: GatewayClient) -> None:
     assert data["databases"]["totalCount"] == len(nodes)
     assert all(n["organization"] is not None for n in nodes)
     assert "UNKNOWN" not in {n["status"] for n in nodes if n["vendorStatus"] != "unknown"}
+
+
+async def test_each_database_has_its_own_vendors_details_and_no_others(demo: GatewayClient) -> None:
+    fields = {f["name"] for f in (await demo.data(DATABASE_FIELDS))["__type"]["fields"]}
+    # a vendor with typed details has a Database field of its name (Database.clickhouse)
+    detailed = [name for name in builtin_names() if name in fields]
+    selection = " ".join(f"{name} {{ __typename }}" for name in detailed)
+
+    data = await demo.data(
+        f"{{ databases(first: 200) {{ nodes {{ connection {{ vendor }} {selection} }} }} }}"
+    )
+
+    for node in data["databases"]["nodes"]:
+        own = node["connection"]["vendor"].lower()
+        assert [name for name in detailed if node[name] is not None] == (
+            [own] if own in detailed else []
+        )

@@ -31,7 +31,7 @@ ORGANIZATIONS = "{ organizations { name connection { name } } }"
 def test_the_issue_example_parses() -> None:
     spec = parse_fault_spec("clickhouse:latency=200ms,error_rate=0.2")
 
-    assert spec == FaultSpec(Vendor.CLICKHOUSE, latency=0.2, error_rate=0.2)
+    assert spec == FaultSpec(Vendor("clickhouse"), latency=0.2, error_rate=0.2)
     assert spec.error_status == 503
 
 
@@ -44,7 +44,7 @@ def test_every_key_parses() -> None:
     )
 
     assert spec == FaultSpec(
-        Vendor.ASTRA,
+        Vendor("astra"),
         latency=1.5,
         jitter=0.02,
         error_rate=0.1,
@@ -69,13 +69,13 @@ def test_every_spec_field_has_a_key() -> None:
 def test_specs_come_from_repeated_flags_and_semicolons() -> None:
     specs = parse_fault_specs(["clickhouse:latency=1ms;dbaas:drop_rate=0.1;", "astra:hang_rate=1"])
 
-    assert [s.vendor for s in specs] == [Vendor.CLICKHOUSE, Vendor.DBAAS, Vendor.ASTRA]
+    assert [s.vendor for s in specs] == [Vendor("clickhouse"), Vendor("dbaas"), Vendor("astra")]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("mongo:latency=1s", "unknown vendor 'mongo' (one of clickhouse, featurebase"),
+        ("mongo:latency=1s", "unknown vendor 'mongo' (known: clickhouse, featurebase"),
         ("clickhouse", "no faults after 'clickhouse:'"),
         ("clickhouse:", "no faults after 'clickhouse:'"),
         ("clickhouse:latency=200", "latency: '200' is not a duration"),
@@ -175,14 +175,14 @@ async def _post(app: Starlette, query: str) -> Any:
 
 def test_the_runtime_installs_faults_on_simulators_built_before_and_after() -> None:
     runtime = Runtime(load_demo_config())
-    before = runtime.simulator(Vendor.CLICKHOUSE)
+    before = runtime.simulator(Vendor("clickhouse"))
 
     runtime.install_faults(parse_fault_specs(["clickhouse:error_rate=1;astra:drop_rate=1"]))
-    after = runtime.simulator(Vendor.ASTRA)
+    after = runtime.simulator(Vendor("astra"))
 
     assert [f.kind for f in before.faults.faults] == [FaultKind.ERROR]
     assert [f.kind for f in after.faults.faults] == [FaultKind.DROP]
-    assert runtime.simulator(Vendor.DBAAS).faults.faults == []
+    assert runtime.simulator(Vendor("dbaas")).faults.faults == []
 
 
 def test_serve_with_a_bad_spec_is_a_configuration_error(

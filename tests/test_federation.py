@@ -7,12 +7,14 @@ subgraph through Apollo's own router is in tests/federation/test_composition.py.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from graphql import ObjectTypeDefinitionNode, StringValueNode, parse
 
+from adapters.registry import VENDORS
 from schema.build import SDL_PATH
 from schema.federation import MAX_REPRESENTATIONS
 from schema.ids import decode_id, encode_id
@@ -137,9 +139,12 @@ async def test_a_hundred_databases_of_two_organizations_cost_one_list_call_each(
 async def test_every_database_of_every_vendor_costs_one_list_call_per_organization(
     demo: GatewayClient,
 ) -> None:
-    listing = await demo.data("{ databases(first: 200) { nodes { id name } } }")
-    ids = [n["id"] for n in listing["databases"]["nodes"]]
-    sims = {v: demo.simulator(v) for v in ("clickhouse", "featurebase", "astra", "dbaas")}
+    listing = await demo.data(
+        "{ databases(first: 200) { nodes { id name connection { name vendor } } } }"
+    )
+    nodes = listing["databases"]["nodes"]
+    ids = [n["id"] for n in nodes]
+    sims = {vendor: demo.simulator(vendor) for vendor in VENDORS}
     for sim in sims.values():
         sim.log.clear()
     demo.expire_cache()
@@ -150,17 +155,16 @@ async def test_every_database_of_every_vendor_costs_one_list_call_per_organizati
     )
 
     assert "errors" not in body, body["errors"]
-    assert [e["name"] for e in body["data"]["_entities"]] == [
-        n["name"] for n in listing["databases"]["nodes"]
-    ]
-    # ClickHouse: one services list per organization (two connections); the others list
-    # every database of their one organization in one call
-    assert {v: len(sim.log.entries) for v, sim in sims.items()} == {
-        "clickhouse": 2,
-        "featurebase": 1,
-        "astra": 1,
-        "dbaas": 1,
-    }
+    assert [e["name"] for e in body["data"]["_entities"]] == [n["name"] for n in nodes]
+    # each connection (one organization) looks up all its databases, at its vendor's
+    # declared minimum: ClickHouse one services list per organization, and so on
+    per_connection = Counter(
+        (n["connection"]["vendor"].lower(), n["connection"]["name"]) for n in nodes
+    )
+    expected = Counter[str]()
+    for (vendor, _), count in per_connection.items():
+        expected[vendor] += VENDORS[vendor].minimums.databases_by_key(count, count)
+    assert {v: len(sim.log.entries) for v, sim in sims.items()} == dict(expected)
 
 
 async def test_a_repeated_representation_is_fetched_once(clickhouse: GatewayClient) -> None:

@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from gateway.config import demo_connections
+from tests.gateway_client import connections_toml, with_open_auth
 from tests.graphiql_support import (
     CHROMEDRIVER,
     CHROMIUM,
@@ -98,7 +100,7 @@ def test_the_cdn_page_does_not_load_in_this_browser(browser: Any, tmp_path: Path
     """The control: the same browser cannot reach the CDN, so the test above proves the
     page needs no internet."""
     config = tmp_path / "gw.toml"
-    demo = (Path(__file__).resolve().parents[1] / "gateway" / "demo.toml").read_text()
+    demo = with_open_auth(connections_toml(demo_connections()))
     config.write_text(f'[server]\ngraphiql_assets = "nowhere"\n{demo}')
 
     with serve_demo("--log-level", "error", "--config", str(config)) as (base, _):

@@ -58,7 +58,7 @@ async def test_the_request_id_goes_upstream() -> None:
 
     sim.app = recording
     gw = GatewayClient.from_toml(CLICKHOUSE_TWO_ORGS)
-    gw.runtime.simulators[Vendor.CLICKHOUSE] = sim
+    gw.runtime.simulators[Vendor("clickhouse")] = sim
     async with gw:
         await gw.http.post("/graphql", json={"query": QUERY}, headers={"X-Request-ID": "r-1"})
 

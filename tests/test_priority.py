@@ -232,7 +232,7 @@ async def test_when_the_window_frees_a_caller_starts_before_an_earlier_poll() ->
 
 # -- single-flight ---------------------------------------------------------------------------
 
-CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True)
+CONN = ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True)
 ORG = "/v1/organizations"
 
 

@@ -18,7 +18,7 @@ from adapters.upstream.http import HttpSettings, UpstreamHttp
 from adapters.upstream.resilience import BreakerState, current_deadline
 from tests.gateway_client import GatewayClient
 
-CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True)
+CONN = ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True)
 OK = {"status": 200, "result": []}
 
 

@@ -86,7 +86,7 @@ async def instances(
     env = {CACHE_KEY_ENV: cache_key}
     gateways = [GatewayClient.from_toml(config, env) for _ in range(count)]
     for gateway in gateways:
-        gateway.runtime.simulators[Vendor.CLICKHOUSE] = sim
+        gateway.runtime.simulators[Vendor("clickhouse")] = sim
     async with contextlib.AsyncExitStack() as stack:
         for gateway in gateways:
             await stack.enter_async_context(gateway)

@@ -55,7 +55,7 @@ async def test_every_organization_answers_its_own_databases_in_known_states(vend
 def test_the_simulator_prints_a_configuration_a_gateway_accepts() -> None:
     scaled = scaled_simulator("astra", Scale(2, 1))
 
-    text, env = connection_snippet(Vendor.ASTRA, "http://127.0.0.1:8100", scaled.accounts)
+    text, env = connection_snippet(Vendor("astra"), "http://127.0.0.1:8100", scaled.accounts)
 
     config = parse_config(with_open_auth(text), "snippet", env)
     assert [c.name for c in config.connections] == ["astra-1", "astra-2"]

@@ -36,7 +36,7 @@ async def test_a_request_is_one_trace_from_the_caller_to_the_vendor() -> None:
         parse_config(with_open_auth(CLICKHOUSE_TWO_ORGS), "t.toml", {}), tracer_provider=provider
     )
     runtime = app.state.runtime
-    runtime.simulators[Vendor.CLICKHOUSE] = sim
+    runtime.simulators[Vendor("clickhouse")] = sim
     runtime.start()
     try:
         async with httpx.AsyncClient(

@@ -13,7 +13,7 @@ from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
 from adapters.upstream.http import HttpSettings, RatePacer, UpstreamHttp, current_request_id
 
-CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud", simulated=True)
+CONN = ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True)
 
 
 def _http(

@@ -22,7 +22,7 @@ from tests.gateway_client import GatewayClient
 
 #: everything the demo has of every node type, walked to collect one real ID of each
 DISCOVER = """
-{ organizations { id connection { name vendor }
+{ organizations { id
     members { id } apiKeys { id } invitations { id } plans { id } activities { id }
     featureFlags { id }
     databases(first: 50) { nodes { id credentials { id } backups { id } } } } }
@@ -35,19 +35,19 @@ _HEX = re.compile(r"[0-9a-f]{16,}")
 VALUE = "{value}"
 
 
-def vendor_of(connection: str) -> str:
-    """Demo connection names start with their vendor's name."""
-    return connection.split("-")[0]
+def vendor_of(client: GatewayClient, connection: str) -> str:
+    """The vendor of one of ``client``'s connections."""
+    return client.runtime.adapters[connection].connection.vendor.value
 
 
 async def real_ids(client: GatewayClient) -> dict[tuple[str, str], GlobalId]:
-    """One real ID per (vendor, node type) the demo has: the first one found."""
+    """One real ID per (vendor, node type) the gateway's data has: the first one found."""
     body = await client.data(DISCOVER)
     found: dict[tuple[str, str], GlobalId] = {}
 
     def keep(value: str) -> None:
         gid = decode_id(value)
-        found.setdefault((vendor_of(gid.connection), gid.type_name), gid)
+        found.setdefault((vendor_of(client, gid.connection), gid.type_name), gid)
 
     for org in body["organizations"]:
         keep(org["id"])
@@ -90,8 +90,7 @@ def upstream(client: GatewayClient, vendor: str) -> list[LoggedRequest]:
 
 def forget(client: GatewayClient) -> None:
     """Clear every simulator's log and the gateway's cache, so a run starts cold."""
-    for vendor in ("clickhouse", "featurebase", "astra", "dbaas"):
-        sim = client.simulator(vendor)
+    for sim in client.runtime.simulators.values():
         sim.log.clear()
         identity = getattr(sim, "identity_log", None)
         if identity is not None:

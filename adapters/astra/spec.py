@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from adapters.astra import documents
 from adapters.astra.adapter import AstraAdapter
 from adapters.astra.client import (
     DEFAULT_BASE_URL,
@@ -18,6 +19,8 @@ from adapters.cache.store import kinds_by_segment
 from adapters.model import Vendor
 from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
+
+VENDOR = Vendor("astra")
 
 
 def page_size(settings: ConnectionSettings) -> int:
@@ -55,7 +58,7 @@ def build(settings: ConnectionSettings, simulator: AstraSimulator | None) -> Ast
 
 
 SPEC = VendorSpec(
-    vendor=Vendor.ASTRA,
+    vendor=VENDOR,
     title="NetApp Astra Control",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
@@ -71,6 +74,10 @@ SPEC = VendorSpec(
     simulator=AstraSimulator,
     demo_accounts=DEMO_ACCOUNTS,
     scale_seeder=seed_scale,
+    minimums=documents.MINIMUMS,
+    paths=documents.PATHS,
+    errors=documents.ERRORS,
+    write_example=documents.WRITE,
     # the notes document PUT as a full replace: sending the same body twice is harmless
     idempotent_methods=frozenset({"PUT"}),
     resource_kind=kinds_by_segment(
@@ -86,4 +93,6 @@ SPEC = VendorSpec(
             "credentials": None,
         }
     ),
+    # the account ID is in every path: the seeded account's
+    demo_connections={"astra": {"account_id": DEMO_ACCOUNTS["demo"]["account_id"]}},
 )

@@ -57,17 +57,24 @@ RELATED_KINDS: Mapping[str, frozenset[str]] = {
 }
 
 
-def kinds_by_segment(table: Mapping[str, str | None], default: str = "other") -> ResourceKinds:
+@dataclass(frozen=True)
+class SegmentKinds:
     """A classifier from a vendor's collection names: the last path segment the table
-    names decides (``/orgs/o/keys/k`` is an API key, not an organization)."""
+    names decides (``/orgs/o/keys/k`` is an API key, not an organization). A table, not
+    a closure, so a vendor's docs page can show it."""
 
-    def kind(path: str) -> str | None:
+    table: Mapping[str, str | None]
+    default: str = "other"
+
+    def __call__(self, path: str) -> str | None:
         for segment in reversed(path.strip("/").split("/")):
-            if segment in table:
-                return table[segment]
-        return default
+            if segment in self.table:
+                return self.table[segment]
+        return self.default
 
-    return kind
+
+def kinds_by_segment(table: Mapping[str, str | None], default: str = "other") -> SegmentKinds:
+    return SegmentKinds(table, default)
 
 
 @dataclass(frozen=True)

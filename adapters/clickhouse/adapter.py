@@ -164,7 +164,9 @@ class ClickHouseAdapter(ClickHouseWrites):
 
     async def list_plans(self, organization: Key) -> list[PlanRecord]:
         # tiers are documented constants, not an endpoint: no upstream call, but a forged
-        # organization key still names nothing
+        # organization key (a malformed ID, or one part too many) still names nothing
+        if len(organization) != 1:
+            return []
         self.client.check_id(organization[0])
         return mapping.plans(self.connection, organization)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from adapters.cache.store import kinds_by_segment
+from adapters.clickhouse import documents
 from adapters.clickhouse.adapter import ClickHouseAdapter
 from adapters.clickhouse.client import (
     DEFAULT_BASE_URL,
@@ -17,6 +18,8 @@ from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.model import Vendor
 from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
+
+VENDOR = Vendor("clickhouse")
 
 
 def build(settings: ConnectionSettings, simulator: ClickHouseSimulator | None) -> ClickHouseAdapter:
@@ -42,7 +45,7 @@ def build(settings: ConnectionSettings, simulator: ClickHouseSimulator | None) -
 
 
 SPEC = VendorSpec(
-    vendor=Vendor.CLICKHOUSE,
+    vendor=VENDOR,
     title="ClickHouse Cloud",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
@@ -59,6 +62,10 @@ SPEC = VendorSpec(
     simulator=ClickHouseSimulator,
     demo_accounts=DEMO_ACCOUNTS,
     scale_seeder=seed_scale,
+    minimums=documents.MINIMUMS,
+    paths=documents.PATHS,
+    errors=documents.ERRORS,
+    write_example=documents.WRITE,
     documented_rate_limit=DOCUMENTED_RATE_LIMIT,
     resource_kind=kinds_by_segment(
         {
@@ -73,4 +80,9 @@ SPEC = VendorSpec(
             "password": None,
         }
     ),
+    # a ClickHouse Cloud key belongs to one organization: each seeded one is a connection
+    demo_connections={
+        "clickhouse-acme": {"simulator_account": "acme"},
+        "clickhouse-globex": {"simulator_account": "globex"},
+    },
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from adapters.cache.store import kinds_by_segment
+from adapters.dbaas import documents
 from adapters.dbaas.adapter import DBaaSAdapter
 from adapters.dbaas.client import DEFAULT_BASE_URL, basic_auth, read_error
 from adapters.dbaas.sim import seed_scale
@@ -13,6 +14,8 @@ from adapters.dbaas.sim.simulator import DBaaSSimulator
 from adapters.model import Vendor
 from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
+
+VENDOR = Vendor("dbaas")
 
 
 def build(settings: ConnectionSettings, simulator: DBaaSSimulator | None) -> DBaaSAdapter:
@@ -40,7 +43,7 @@ def build(settings: ConnectionSettings, simulator: DBaaSSimulator | None) -> DBa
 
 
 SPEC = VendorSpec(
-    vendor=Vendor.DBAAS,
+    vendor=VENDOR,
     title="DBaaS",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
@@ -58,6 +61,10 @@ SPEC = VendorSpec(
     simulator=DBaaSSimulator,
     demo_accounts=DEMO_ACCOUNTS,
     scale_seeder=seed_scale,
+    minimums=documents.MINIMUMS,
+    paths=documents.PATHS,
+    errors=documents.ERRORS,
+    write_example=documents.WRITE,
     # the vendor notes: "No rate limit is configured"
     documented_rate_limit=None,
     resource_kind=kinds_by_segment(
@@ -71,4 +78,6 @@ SPEC = VendorSpec(
             "credential": None,
         }
     ),
+    # the API has no organizations: the one the gateway shows is named here
+    demo_connections={"dbaas": {"organization_name": "DBaaS sample data"}},
 )

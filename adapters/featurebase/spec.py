@@ -9,6 +9,7 @@ from collections.abc import Callable
 import httpx
 
 from adapters.cache.store import kinds_by_segment
+from adapters.featurebase import documents
 from adapters.featurebase.adapter import FeatureBaseAdapter
 from adapters.featurebase.auth import (
     DEFAULT_IDENTITY_URL,
@@ -23,6 +24,8 @@ from adapters.featurebase.sim.simulator import DEMO_ACCOUNTS, FeatureBaseSimulat
 from adapters.model import Vendor
 from adapters.upstream.http import UpstreamHttp
 from adapters.vendor_spec import ConfigField, ConnectionSettings, VendorSpec
+
+VENDOR = Vendor("featurebase")
 
 
 def _credentials(settings: ConnectionSettings) -> dict[str, str]:
@@ -77,7 +80,7 @@ def build(
 
 
 SPEC = VendorSpec(
-    vendor=Vendor.FEATUREBASE,
+    vendor=VENDOR,
     title="FeatureBase Cloud",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
@@ -97,6 +100,10 @@ SPEC = VendorSpec(
     simulator=FeatureBaseSimulator,
     demo_accounts=DEMO_ACCOUNTS,
     scale_seeder=seed_scale,
+    minimums=documents.MINIMUMS,
+    paths=documents.PATHS,
+    errors=documents.ERRORS,
+    write_example=documents.WRITE,
     documented_rate_limit=None,  # none documented
     resource_kind=kinds_by_segment(
         {
@@ -110,4 +117,8 @@ SPEC = VendorSpec(
             "shapes": "plans",
         }
     ),
+    # the org owner logs in with username and password (the simulated id.featurebase.com);
+    # the "demo-key" account uses an X-API-Key instead
+    demo_connections={"featurebase": {"simulator_account": "demo-user"}},
+    socket_accounts=("demo-key",),
 )

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from adapters import registry
 from adapters.model import Vendor
 from adapters.simulation.faults import MALFORMED_KINDS, FaultInjector, MalformedKind
 
@@ -177,10 +178,9 @@ def parse_fault_spec(text: str) -> FaultSpec:
     vendor_name, colon, settings = text.strip().partition(":")
     vendor_name = vendor_name.strip()
     try:
-        vendor = Vendor(vendor_name)
-    except ValueError:
-        known = ", ".join(v.value for v in Vendor)
-        raise ValueError(f"'{text}': unknown vendor '{vendor_name}' (one of {known})") from None
+        vendor = registry.vendor(vendor_name)
+    except registry.UnknownVendorError as exc:
+        raise ValueError(f"'{text}': {exc}") from None
     if not colon or not settings.strip():
         raise ValueError(f"'{text}': no faults after '{vendor_name}:' (like latency=200ms)")
     values: dict[str, Any] = {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.model import Vendor
 from adapters.registry import VENDORS
+from adapters.registry import vendor as registered
 from adapters.simulation.scale import Scale, ScaledAccount, ScaledSimulator
 
 
@@ -18,7 +18,7 @@ def scaled_simulator(
     vendor: str, scale: Scale, *, seed: int = 0, **options: Any
 ) -> ScaledSimulator:
     """The vendor's simulator(s) seeded at ``scale``; ``options`` go to each constructor."""
-    module = VENDORS[Vendor(vendor)].scale_seeder
+    module = VENDORS[registered(vendor)].scale_seeder
     per_simulator = module.ORGANIZATIONS_PER_SIMULATOR or scale.organizations
     simulators: list[Any] = []
     accounts: list[ScaledAccount] = []

@@ -47,7 +47,7 @@ async def astra_gateway(
 ) -> AsyncIterator[GatewayClient]:
     gw = GatewayClient.from_toml(toml or astra_toml(), env)
     if sim is not None:
-        gw.runtime.simulators[Vendor.ASTRA] = sim
+        gw.runtime.simulators[Vendor("astra")] = sim
     async with gw:
         yield gw
 

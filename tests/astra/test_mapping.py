@@ -20,7 +20,7 @@ from adapters.model import (
 )
 from adapters.upstream.http import UpstreamHttp
 
-CONN = ConnectionInfo("astra", Vendor.ASTRA, "https://astra.netapp.io")
+CONN = ConnectionInfo("astra", Vendor("astra"), "https://astra.netapp.io")
 ACCOUNT = "6a9a4b5e-0000-4000-8000-000000000001"
 
 #: the values the vendor notes list (Astra API 24.02)

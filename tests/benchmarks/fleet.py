@@ -17,24 +17,27 @@ from typing import Any
 
 import httpx
 
+from adapters.registry import VENDORS as REGISTERED
+from adapters.registry import builtin_names
 from adapters.simulation.scale import Scale, ScaledAccount
 from tests.benchmarks import procs
 from tests.gateway_client import with_open_auth
 
-VENDORS = ("clickhouse", "featurebase", "astra", "dbaas")
+#: the product's vendors (a vendor only a test registers has no simulator command)
+VENDORS = builtin_names()
 
 #: Enough concurrency that the widest step of the dashboard (every backups list of an
 #: organization at once) goes out in one round, so latency is compared with the chain of
-#: dependent calls; and no pacing: latency scenarios measure latency, scale-out pacing.
+#: dependent calls; and no pacing (a vendor with a documented rate limit is paced to it by
+#: default): latency scenarios measure latency, scale-out pacing.
 UNPACED_HTTP: dict[str, dict[str, Any]] = {
-    "clickhouse": {
-        "max_concurrency": 64,
-        "rate_limit_requests": 100_000,
-        "rate_limit_window_seconds": 1,
-    },
-    "featurebase": {"max_concurrency": 64},
-    "astra": {"max_concurrency": 64},
-    "dbaas": {"max_concurrency": 64},
+    vendor: {"max_concurrency": 64}
+    | (
+        {"rate_limit_requests": 100_000, "rate_limit_window_seconds": 1}
+        if REGISTERED[vendor].documented_rate_limit
+        else {}
+    )
+    for vendor in VENDORS
 }
 
 

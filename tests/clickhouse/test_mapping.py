@@ -14,7 +14,7 @@ SPEC = json.loads(
     (Path(__file__).parent / "data" / "clickhouse-cloud-openapi.json").read_text(encoding="utf-8")
 )
 SCHEMAS = SPEC["components"]["schemas"]
-CONN = ConnectionInfo("ch", Vendor.CLICKHOUSE, "https://api.clickhouse.cloud")
+CONN = ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud")
 
 EXPECTED_SERVICE_STATES = {
     "starting": DatabaseStatus.STARTING,

@@ -8,10 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.base import OPERATION_METHODS, BaseAdapter
-from adapters.clickhouse.adapter import ClickHouseAdapter
 from adapters.clickhouse.sim.seed_data import SEED_CREDENTIALS
-from adapters.model import Operation
 from tests.clickhouse.writes import at_now, simulator, upstream_writes
 from tests.gateway_client import GatewayClient, error_codes
 
@@ -93,17 +90,6 @@ def the_error(body: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 # --- declared operations ----------------------------------------------------------------------
-
-
-def test_declared_operations_are_exactly_the_overridden_writes() -> None:
-    overridden = {
-        op
-        for op, methods in OPERATION_METHODS.items()
-        if any(getattr(ClickHouseAdapter, m) is not getattr(BaseAdapter, m) for m in methods)
-    }
-
-    assert ClickHouseAdapter.capabilities.operations == overridden
-    assert Operation.CREATE_BACKUP not in overridden  # backups are automatic
 
 
 async def test_connections_list_the_clickhouse_operations(gw: GatewayClient) -> None:

@@ -48,7 +48,7 @@ def gateway_over(
 ) -> GatewayClient:
     """A gateway whose DBaaS connections talk to ``sim`` (enter it with ``async with``)."""
     gw = GatewayClient.from_toml(toml, env)
-    gw.runtime.simulators[Vendor.DBAAS] = sim
+    gw.runtime.simulators[Vendor("dbaas")] = sim
     return gw
 
 

@@ -1,6 +1,8 @@
 """DBaaS end to end: GraphQL over HTTP -> gateway -> adapter -> simulator.
 
-Upstream call counts come from the simulator's request log.
+Upstream call counts come from the simulator's request log. What every vendor does
+(listing, paging, batching, errors, hostile IDs) is the contract suite's
+(tests/contract); this file keeps what only DBaaS does.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import Any
 import pytest
 
 from adapters.dbaas.sim.simulator import DBaaSSimulator
-from gateway.config import load_demo_config
 from schema.ids import encode_id
 from tests.dbaas.conftest import (
     BASE_URL,
@@ -95,26 +96,6 @@ async def test_the_organization_name_defaults_to_the_connection_name() -> None:
         data = await gw.data("{ organizations { name } }")
 
     assert data["organizations"] == [{"name": "dbaas-dc1"}]
-
-
-async def test_what_the_vendor_lacks_is_null_without_errors(dbaas: GatewayClient) -> None:
-    data = await dbaas.data(ORGANIZATION)
-
-    (org,) = data["organizations"]
-    assert org["connection"]["capabilities"] == {
-        "organizations": True,
-        "databases": True,
-        "plans": True,
-        "credentials": True,
-        "members": False,
-        "apiKeys": False,
-        "invitations": False,
-        "backups": False,
-        "activities": False,
-    }
-    assert [org[f] for f in ("members", "apiKeys", "invitations", "activities")] == [None] * 4
-    dbs = await _databases(dbaas)
-    assert {d["backups"] is None for d in dbs.values()} == {True}
 
 
 async def test_plans_of_the_organization_are_listed(dbaas: GatewayClient) -> None:
@@ -215,57 +196,6 @@ async def test_the_gateway_asks_for_big_pages_whatever_the_server_default() -> N
 
     assert len(dbs) == 6
     assert sim.log.count("GET", "/api/database/") == 1
-
-
-async def test_one_database_by_id_costs_one_detail_call(dbaas: GatewayClient) -> None:
-    sim = dbaas.simulator("dbaas")
-    db_id = encode_id("Database", "dbaas-dc1", ("4",))
-
-    data = await dbaas.data(DATABASE_BY_ID, {"id": db_id})
-
-    assert data["database"] == {"name": "events", "status": "DEGRADED"}
-    assert [(e.method, e.path) for e in sim.log.entries] == [("GET", "/api/database/4/")]
-
-
-@pytest.mark.parametrize(
-    ("key", "code"),
-    [(("99",), "NOT_FOUND"), (("../credential/1",), "BAD_USER_INPUT"), (("1", "2"), "NOT_FOUND")],
-)
-async def test_bad_database_ids_are_coded_errors_and_reach_no_other_path(
-    dbaas: GatewayClient, key: tuple[str, ...], code: str
-) -> None:
-    sim = dbaas.simulator("dbaas")
-
-    body = await dbaas.post(DATABASE_BY_ID, {"id": encode_id("Database", "dbaas-dc1", key)})
-
-    assert body["data"] == {"database": None}
-    assert error_codes(body) == [code]
-    assert sim.log.count(path=r"/api/credential/.*") == 0
-
-
-async def test_node_lookup_round_trips_every_dbaas_type(dbaas: GatewayClient) -> None:
-    data = await dbaas.data(
-        "{ organizations { id plans { id }"
-        " databases(first: 1) { nodes { id credentials { id } } } } }"
-    )
-    (org,) = data["organizations"]
-    db = org["databases"]["nodes"][0]
-    ids = [org["id"], db["id"], org["plans"][0]["id"], db["credentials"][0]["id"]]
-
-    found = await dbaas.data(
-        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", {"ids": ids}
-    )
-
-    assert [n["id"] for n in found["nodes"]] == ids
-    assert [n["__typename"] for n in found["nodes"]] == [
-        "Organization",
-        "Database",
-        "Plan",
-        "DatabaseCredential",
-    ]
-
-
-# ----- link resolution batching -----------------------------------------------------------------
 
 
 async def test_twenty_databases_on_two_plans_cost_at_most_two_plan_calls() -> None:
@@ -452,35 +382,6 @@ class _NextLinkTo(HostRecorder):
 # ----- errors -----------------------------------------------------------------------------------
 
 
-async def test_wrong_credentials_are_unauthenticated_for_that_connection_only() -> None:
-    toml = (
-        DBAAS_TOML
-        + """
-[[connections]]
-name = "dbaas-bad"
-vendor = "dbaas"
-simulated = true
-username_env = "U"
-password_env = "P"
-"""
-    )
-    env = {"U": "admin", "P": "not-the-password-42"}
-    async with GatewayClient.from_toml(toml, env) as gw:
-        body = await gw.post("{ databases(first: 100) { totalCount } }")
-
-    assert body["data"]["databases"]["totalCount"] == 6
-    (error,) = body["errors"]
-    ext = error["extensions"]
-    assert (ext["code"], ext["connection"], ext["vendor"], ext["upstreamStatus"]) == (
-        "UNAUTHENTICATED",
-        "dbaas-bad",
-        "dbaas",
-        401,
-    )
-    assert "Invalid username/password" in error["message"]
-    assert "not-the-password-42" not in str(body)
-
-
 async def test_an_upstream_failure_of_a_link_fails_only_that_field(dbaas: GatewayClient) -> None:
     sim = dbaas.simulator("dbaas")
     sim.faults.add(503, path=r"/api/environment/.*", method="GET", times=None)
@@ -495,33 +396,3 @@ async def test_an_upstream_failure_of_a_link_fails_only_that_field(dbaas: Gatewa
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert error["path"][-1] == "environment"
-
-
-async def test_the_vendors_error_detail_reaches_the_message(dbaas: GatewayClient) -> None:
-    sim = dbaas.simulator("dbaas")
-    sim.faults.add(400, path="/api/database/", method="GET", message="Invalid page.")
-
-    body = await dbaas.post("{ databases { totalCount } }")
-
-    (error,) = body["errors"]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "Invalid page." in error["message"]
-
-
-# ----- demo mode --------------------------------------------------------------------------------
-
-
-async def test_demo_mode_shows_dbaas_next_to_clickhouse() -> None:
-    async with GatewayClient(load_demo_config()) as gw:
-        data = await gw.data(
-            "{ databases(first: 200) { nodes { name status connection { name vendor }"
-            " clickhouse { tier } dbaas { endpoint plan { name } } } } }"
-        )
-
-    nodes = data["databases"]["nodes"]
-    vendors = {n["connection"]["vendor"] for n in nodes}
-    assert {"CLICKHOUSE", "DBAAS"} <= vendors
-    dbaas_nodes = [n for n in nodes if n["connection"]["name"] == "dbaas"]
-    assert len(dbaas_nodes) == 6
-    assert all(n["clickhouse"] is None and n["dbaas"]["plan"] for n in dbaas_nodes)
-    assert all(n["dbaas"] is None for n in nodes if n["connection"]["vendor"] == "CLICKHOUSE")

@@ -18,7 +18,7 @@ from adapters.errors import UpstreamError
 from adapters.model import ConnectionInfo, DatabaseStatus, Operation, Vendor
 from adapters.upstream.http import UpstreamHttp
 
-CONN = ConnectionInfo("dbaas-dc1", Vendor.DBAAS, "http://dbaas.internal:8000")
+CONN = ConnectionInfo("dbaas-dc1", Vendor("dbaas"), "http://dbaas.internal:8000")
 HOST = "http://localhost:8000"
 
 #: the database of the seed's "Get data about one database" example, as printed

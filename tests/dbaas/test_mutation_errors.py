@@ -1,8 +1,8 @@
 """DBaaS writes the gateway or the vendor refuses, end to end over GraphQL.
 
 Every documented rule is checked before any upstream write and names its input field;
-the vendor's own refusals (400 field errors, "already exists", 403, 404) keep its message;
-operations DBaaS lacks are NOT_SUPPORTED before any call.
+the vendor's own refusals (400 field errors, "already exists", 403, 404) keep its message.
+Operations DBaaS lacks are the contract suite's (tests/contract/test_capabilities.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from adapters.dbaas.sim.simulator import DBaaSSimulator
 from tests.dbaas.conftest import DBAAS_TOML, ORGANIZATION_ID, gateway_over, gid, writes
-from tests.gateway_client import GatewayClient, error_codes
+from tests.gateway_client import GatewayClient
 
 CREATE = """
 mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }
@@ -258,65 +258,3 @@ async def test_a_write_to_a_missing_object_is_not_found(
 
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert error["message"].endswith("Not found")
-
-
-# ----- what DBaaS does not offer ----------------------------------------------------------
-
-DATABASE_ID = gid("Database", "1")
-
-UNSUPPORTED: dict[str, tuple[str, dict[str, Any]]] = {
-    "startDatabase": ("startDatabase(input: {id: $id})", {"id": DATABASE_ID}),
-    "stopDatabase": ("stopDatabase(input: {id: $id})", {"id": DATABASE_ID}),
-    "scaleDatabase": ("scaleDatabase(input: {id: $id})", {"id": DATABASE_ID}),
-    "createApiKey": (
-        'createApiKey(input: {organizationId: $id, name: "ci"})',
-        {"id": ORGANIZATION_ID},
-    ),
-    "updateApiKey": ('updateApiKey(input: {id: $id, name: "ci"})', {"id": gid("ApiKey", "1")}),
-    "revokeApiKey": ("revokeApiKey(input: {id: $id})", {"id": gid("ApiKey", "1")}),
-    "inviteMember": (
-        'inviteMember(input: {organizationId: $id, email: "a@example.com", role: ADMIN})',
-        {"id": ORGANIZATION_ID},
-    ),
-    "cancelInvitation": ("cancelInvitation(input: {id: $id})", {"id": gid("Invitation", "1")}),
-    "updateMemberRole": (
-        "updateMemberRole(input: {id: $id, role: VIEWER})",
-        {"id": gid("Member", "1")},
-    ),
-    "removeMember": ("removeMember(input: {id: $id})", {"id": gid("Member", "1")}),
-    "updateOrganization": (
-        'updateOrganization(input: {id: $id, name: "renamed"})',
-        {"id": ORGANIZATION_ID},
-    ),
-    "createBackup": (
-        'createBackup(input: {databaseId: $id, name: "nightly"})',
-        {"id": DATABASE_ID},
-    ),
-    "deleteBackup": ("deleteBackup(input: {id: $id})", {"id": gid("Backup", "1")}),
-    "updateBackupConfiguration": (
-        "updateBackupConfiguration(input: {databaseId: $id, periodHours: 24})",
-        {"id": DATABASE_ID},
-    ),
-    # createDatabase with fromBackupId: DBaaS cannot restore (and has no such option)
-    "restoreDatabase": (
-        'createDatabase(input: {organizationId: $id, name: "copy",'
-        ' clickhouse: {fromBackupId: "QmFja3VwL2RiYWFzLWRjMS8x"}})',
-        {"id": ORGANIZATION_ID},
-    ),
-}
-
-
-@pytest.mark.parametrize("operation", sorted(UNSUPPORTED))
-async def test_what_dbaas_lacks_is_not_supported_naming_vendor_and_operation(
-    dbaas: GatewayClient, operation: str
-) -> None:
-    sim = dbaas.simulator("dbaas")
-    call, variables = UNSUPPORTED[operation]
-
-    body = await dbaas.post(f"mutation($id: ID!) {{ {call} {{ __typename }} }}", variables)
-
-    assert error_codes(body) == ["NOT_SUPPORTED"]
-    error = body["errors"][0]
-    assert error["extensions"]["vendor"] == "dbaas"
-    assert error["message"] == f"dbaas connection 'dbaas-dc1' does not support {operation}"
-    assert sim.log.entries == []

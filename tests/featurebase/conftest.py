@@ -54,7 +54,7 @@ def gateway_over(
     """A gateway whose FeatureBase connections talk to ``sim`` (enter it with ``async with``:
     adapters are built on entry, with the simulator's clock)."""
     gw = GatewayClient.from_toml(toml, env)
-    gw.runtime.simulators[Vendor.FEATUREBASE] = sim
+    gw.runtime.simulators[Vendor("featurebase")] = sim
     return gw
 
 

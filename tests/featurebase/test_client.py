@@ -18,7 +18,7 @@ from adapters.model import ConnectionInfo, Vendor
 from adapters.upstream.http import UpstreamHttp
 
 BASE = "https://api.featurebase.com"
-CONN = ConnectionInfo("fb", Vendor.FEATUREBASE, BASE)
+CONN = ConnectionInfo("fb", Vendor("featurebase"), BASE)
 
 Pages = dict[str, dict[str, object]]
 

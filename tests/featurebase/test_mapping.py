@@ -17,7 +17,7 @@ from adapters.model import (
     Vendor,
 )
 
-CONN = ConnectionInfo("fb", Vendor.FEATUREBASE, "https://api.featurebase.com")
+CONN = ConnectionInfo("fb", Vendor("featurebase"), "https://api.featurebase.com")
 ORG = "a40f5d1f-d889-42e9-94ea-b9b33585fc6b"
 
 #: the seed's "Database Status" table: status -> "Can query data"

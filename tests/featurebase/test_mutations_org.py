@@ -1,5 +1,5 @@
-"""FeatureBase org mutations over GraphQL: invites, member roles, the org itself, and what
-FeatureBase cannot do (NOT_SUPPORTED before any call)."""
+"""FeatureBase org mutations over GraphQL: invites, member roles, the org itself, and the
+mutations a connection lists (what it lacks is the contract suite's)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,18 @@ from typing import Any
 
 import pytest
 
-from adapters.base import BaseAdapter
-from adapters.featurebase.adapter import FeatureBaseAdapter
 from adapters.featurebase.sim.seed_data import MILTON, ORG_ID
 from adapters.featurebase.sim.simulator import FeatureBaseSimulator
-from adapters.model import Operation
 from tests.featurebase.conftest import FakeClock, gateway_over
 from tests.featurebase.helpers import (
     VIEWER_ENV,
     VIEWER_TOML,
-    database_gid,
-    gid,
     member_gid,
     only_error,
     org_gid,
     upstream_writes,
 )
 from tests.gateway_client import GatewayClient
-from tests.test_mutations_common import METHODS
 
 INVITE = """
 mutation($input: InviteMemberInput!) {
@@ -226,7 +220,7 @@ async def test_only_org_admins_may_rename_the_org(clock: FakeClock) -> None:
     assert "User does not have the access to perform this action." in error["message"]
 
 
-# -- what FeatureBase does not offer -------------------------------------------------------
+# -- what FeatureBase offers --------------------------------------------------------------
 
 DECLARED = {
     "CREATE_DATABASE",
@@ -242,31 +236,6 @@ DECLARED = {
     "UPDATE_ORGANIZATION",
 }
 
-UNSUPPORTED = [
-    (
-        "restoreDatabase",
-        "mutation($o: ID!, $b: ID!) { createDatabase(input: {organizationId: $o, name: 'r', "
-        "clickhouse: {fromBackupId: $b}}) { replayed } }",
-    ),
-    ("scaleDatabase", "mutation($d: ID!) { scaleDatabase(input: {id: $d}) { database { id } } }"),
-    (
-        "resetDatabasePassword",
-        "mutation($d: ID!) { resetDatabasePassword(input: {id: $d}) { password } }",
-    ),
-    ("cancelInvitation", "mutation($i: ID!) { cancelInvitation(input: {id: $i}) { cancelledId } }"),
-    ("removeMember", "mutation($m: ID!) { removeMember(input: {id: $m}) { removedId } }"),
-    (
-        "createBackup",
-        "mutation($d: ID!) { createBackup(input: {databaseId: $d, name: 'b'}) { replayed } }",
-    ),
-    ("deleteBackup", "mutation($b: ID!) { deleteBackup(input: {id: $b}) { deletedId } }"),
-    (
-        "updateBackupConfiguration",
-        "mutation($d: ID!) { updateBackupConfiguration(input: {databaseId: $d, periodHours: 24})"
-        " { database { id } } }",
-    ),
-]
-
 
 async def test_the_connection_lists_exactly_the_supported_mutations(
     fb_key: GatewayClient,
@@ -275,35 +244,3 @@ async def test_the_connection_lists_exactly_the_supported_mutations(
 
     assert connection["name"] == "fb-key"
     assert set(connection["capabilities"]["operations"]) == DECLARED
-
-
-def test_declared_operations_are_exactly_the_overridden_write_methods() -> None:
-    implemented = {
-        op
-        for op, methods in METHODS.items()
-        if any(getattr(FeatureBaseAdapter, m) is not getattr(BaseAdapter, m) for m in methods)
-    }
-    # FeatureBase has no restore, so create_database stands for CREATE_DATABASE only
-    assert FeatureBaseAdapter.capabilities.operations == implemented - {Operation.RESTORE_DATABASE}
-    assert {op.name for op in FeatureBaseAdapter.capabilities.operations} == DECLARED
-
-
-@pytest.mark.parametrize(("operation", "mutation"), UNSUPPORTED, ids=[o for o, _ in UNSUPPORTED])
-async def test_what_featurebase_lacks_is_not_supported_before_any_call(
-    fb_key: GatewayClient, sim: FeatureBaseSimulator, operation: str, mutation: str
-) -> None:
-    variables = {
-        "o": org_gid(),
-        "d": database_gid("analytics-prod"),
-        "b": gid("Backup", ORG_ID, "db", "backup"),
-        "i": gid("Invitation", ORG_ID, "1a000000-0000-4000-8000-000000000002"),
-        "m": member_gid(MILTON),
-    }
-    used = {name: value for name, value in variables.items() if f"${name}" in mutation}
-
-    body = await fb_key.post(mutation.replace("'", '"'), used)
-
-    error = only_error(body)
-    assert error["extensions"]["code"] == "NOT_SUPPORTED"
-    assert "featurebase" in error["message"] and operation in error["message"]
-    assert len(sim.log.entries) == 0
