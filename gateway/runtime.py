@@ -90,7 +90,8 @@ class Runtime:
             self.scrubber.merge(http.scrubber)
             http.scrubber = self.scrubber
             http.observer = self.upstream_observer
-            tracing.instrument_client(http.client, self.tracer_provider)
+            if tracing.instrument_client(http.client, self.tracer_provider):
+                http.use_httpx()  # the instrumentation hooks httpx, not aiohttp
         return adapter
 
     def start(self) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
-from adapters.upstream.http import UpstreamHttp
+from adapters.upstream.http import UpstreamHttp, UpstreamResponse
 from tests.benchmarks import minimums
 
 #: headers the client sets itself
@@ -88,21 +88,19 @@ class Recorder:
 
 
 def _wrap(http: UpstreamHttp, recorder: Recorder) -> None:
-    transport = http.client._transport
+    wire = http.wire
     connection, vendor = http.connection.name, http.vendor
-    handle = transport.handle_async_request
+    send = wire.send
 
-    async def recording(request: Any) -> Any:
+    async def recording(method: str, url: str, *args: Any) -> UpstreamResponse:
+        response = await send(method, url, *args)
         if recorder.enabled:
-            headers = tuple(
-                (k, v) for k, v in request.headers.items() if k.lower() not in _OWN_HEADERS
-            )
-            recorder.calls.append(
-                Call(connection, vendor, request.method, str(request.url), headers)
-            )
-        return await handle(request)
+            sent = response.sent_headers.items()
+            headers = tuple((k, v) for k, v in sent if k.lower() not in _OWN_HEADERS)
+            recorder.calls.append(Call(connection, vendor, method, url, headers))
+        return response
 
-    transport.handle_async_request = recording  # type: ignore[method-assign]
+    wire.send = recording  # type: ignore[method-assign]
 
 
 def chains(calls: Sequence[Call]) -> dict[str, list[list[Call]]]:
