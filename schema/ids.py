@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -51,7 +52,9 @@ class GlobalId:
     key: Key
 
 
+@functools.lru_cache(maxsize=65536)
 def encode_id(type_name: str, connection: str, key: Key) -> str:
+    # the same objects are answered request after request: each ID is encoded once
     text = "/".join(quote(part, safe="") for part in (type_name, connection, *key))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
