@@ -23,6 +23,7 @@ import json
 import socket
 import ssl
 import subprocess
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from adapters.clickhouse.client import read_error
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
 from adapters.upstream.http import HttpSettings, UpstreamHttp, _tls_context
+from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import AiohttpWire, HeaderAuth
 
 ATTEMPTS = 3
@@ -348,3 +350,20 @@ async def test_a_compressed_body_is_bounded_by_its_decompressed_size(
 
     assert len(bomb) < 100_000
     assert error.code is ErrorCode.UPSTREAM_BAD_RESPONSE
+
+
+async def test_a_call_cut_at_the_request_deadline_is_observed_as_a_timeout(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    server = await serve(_silent)
+    http = upstream(server.url)
+    seen: list[str] = []
+    http.observer = lambda conn, method, url, outcome, seconds: seen.append(outcome)
+    token = current_deadline.set(time.monotonic() + 0.2)
+    try:
+        error = await failure(http, "GET")
+    finally:
+        current_deadline.reset(token)
+
+    assert error.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert seen == ["timeout"]  # the metrics label, as when a second timer cut it

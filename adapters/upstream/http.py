@@ -484,13 +484,20 @@ class UpstreamHttp:
             sent.value = True
             outcome = "error"
             try:
-                async with asyncio.timeout(budget if left is None else min(budget, left)):
+                # the attempt's own timer already ends the call at the deadline: a second
+                # one only where the budget ends first
+                async with asyncio.timeout(budget if left is None or budget < left else None):
                     response = await self.wire.send(
                         method, full, headers, body, timeouts, self.settings.max_response_bytes
                     )
                 outcome = str(response.status_code)
                 # before the body is read as JSON: an answer may echo what was just sent
                 self.scrubber.learn(response.sent_headers)
+            except asyncio.CancelledError:
+                left_now = remaining()
+                if left_now is not None and left_now <= 0:
+                    outcome = "timeout"  # the attempt's timer, at the request's deadline
+                raise
             except ResponseTooLarge:
                 outcome = "error"
                 raise _Failed(self._too_large(method), reached_vendor=True) from None
