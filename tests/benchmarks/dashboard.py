@@ -54,6 +54,7 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
     config = _config(sims)
     durations: list[float] = []
     floors: list[float] = []
+    floor_cpu_per_call: list[float] = []
     cpu_per_call: list[float] = []
     cpu_ms: list[float] = []
     calls: dict[str, int] = {}
@@ -87,7 +88,10 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
             cpu_per_call.append(cpu * 1000 / max(1, sum(made.values())))
             for vendor, n in made.items():  # every sample must cost the same: the most
                 calls[vendor] = max(calls.get(vendor, 0), n)
+            cpu_started = time.process_time()
             floors.append(await replayer.replay())
+            floor_cpu = time.process_time() - cpu_started
+            floor_cpu_per_call.append(floor_cpu * 1000 / max(1, len(recorder.calls)))
     orgs = settings.scale.organizations
     minimum = {s.vendor: minimums.dashboard_calls(s.vendor, settings.org) * orgs for s in sims}
     chain = max(minimums.dashboard_chain(s.vendor, settings.org) for s in sims)
@@ -106,6 +110,9 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
             round(max(cpu_per_call), 3),
         ],
         "gateway_cpu_p50_ms": round(percentile(cpu_ms, 50), 1),
+        # the minimal client's own CPU per call in the same run: what a call costs on
+        # this machine with nothing of the gateway around it
+        "floor_cpu_ms_per_call": round(percentile(floor_cpu_per_call, 50), 3),
         "waves": {
             s.vendor: [measured.get(s.vendor, 0), minimums.dashboard_chain(s.vendor, settings.org)]
             for s in sims
