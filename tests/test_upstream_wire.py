@@ -24,10 +24,11 @@ import socket
 import ssl
 import subprocess
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from adapters.clickhouse.client import read_error
@@ -367,3 +368,46 @@ async def test_a_call_cut_at_the_request_deadline_is_observed_as_a_timeout(
 
     assert error.code is ErrorCode.UPSTREAM_TIMEOUT
     assert seen == ["timeout"]  # the metrics label, as when a second timer cut it
+
+
+class _RenewingAuth(httpx.Auth):
+    """A login-style flow: a token, and one retry with a fresh one after a 401."""
+
+    def __init__(self) -> None:
+        self.tokens = ["expired-token-0123", "fresh-token-456789"]
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {self.tokens[0]}"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"Bearer {self.tokens[1]}"
+            yield request
+
+
+async def test_an_auth_flow_that_renews_its_token_runs_over_the_wire(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def login(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            request = await s.read_request(reader)
+            if b"Bearer fresh-token-456789" in request:
+                writer.write(answer(b'{"status": 200, "result": []}'))
+            else:
+                writer.write(answer(b'{"error": "expired"}', status="401 Unauthorized"))
+            await writer.drain()
+
+    server = await serve(login)
+    connection = ConnectionInfo("wire", Vendor.CLICKHOUSE, server.url)
+    http = UpstreamHttp(
+        connection, base_url=server.url, read_error=read_error, auth=_RenewingAuth()
+    )
+    assert isinstance(http.wire, AiohttpWire)
+    try:
+        body = http.json(await http.get("/v1/organizations"))
+    finally:
+        await http.aclose()
+
+    assert body == {"status": 200, "result": []}
+    assert [b"fresh-token" in r for r in server.requests] == [False, True]
