@@ -18,6 +18,7 @@ from that vendor's typed details.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -90,6 +91,12 @@ OPERATION_METHODS: dict[Operation, tuple[str, ...]] = {
 R = TypeVar("R", bound=object)
 T = TypeVar("T")
 
+#: calls adapters started ahead of need in this GraphQL request (``Adapter.prefetch``), by
+#: (connection, what); a dict per request, set by the gateway (None: nothing prefetched)
+request_prefetches: contextvars.ContextVar[dict[tuple[str, str], asyncio.Task[Any]] | None] = (
+    contextvars.ContextVar("request_prefetches", default=None)
+)
+
 
 class Adapter(Protocol):
     connection: ConnectionInfo
@@ -103,6 +110,17 @@ class Adapter(Protocol):
 
     async def list_organizations(self) -> list[OrganizationRecord]: ...
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]: ...
+    async def organization_keys(self) -> list[Key] | None:
+        """The keys of this connection's organizations where they cost less than the
+        organizations (a configured account, the caller's own org): their children can
+        be listed before the organization's record answers. None: list the organizations."""
+        ...
+
+    def prefetch(self, kinds: frozenset[str]) -> None:
+        """Start now the calls that the lists of ``kinds`` (``databases``, ``members``...)
+        under this connection's organizations will make and that need no organization ID;
+        the lists take them when they run (``HttpAdapter._taken``)."""
+        ...
 
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]: ...
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]: ...
@@ -210,6 +228,12 @@ class BaseAdapter:
 
     async def list_organizations(self) -> list[OrganizationRecord]:
         raise self.not_supported("organizations")
+
+    async def organization_keys(self) -> list[Key] | None:
+        return None
+
+    def prefetch(self, kinds: frozenset[str]) -> None:
+        return None
 
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]:
         found = {o.key: o for o in await self.list_organizations()}
@@ -382,6 +406,27 @@ class HttpAdapter(BaseAdapter):
             return fn(self.connection, *args)
         except (KeyError, TypeError, ValueError) as exc:
             raise self.http.bad_response(f"unreadable {fn.__name__} record") from exc
+
+    def _prefetch(self, what: str, call: Callable[[], Awaitable[T]]) -> None:
+        """Start ``call`` now for a list of this request that will want it (``_taken``)."""
+        started = request_prefetches.get()
+        key = (self.connection.name, what)
+        if started is None or key in started:
+            return
+        task = asyncio.ensure_future(call())
+        # a prefetch nobody took (the request failed first) must not warn at exit
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        started[key] = task
+
+    async def _taken(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """The prefetched ``call`` of this request if one was started (each is taken once:
+        a later read, after a write say, goes upstream again), else ``call`` now."""
+        started = request_prefetches.get()
+        task = started.pop((self.connection.name, what), None) if started else None
+        if task is None:
+            return await call()
+        result: T = await task
+        return result
 
     async def _get_or_none(self, call: Awaitable[T]) -> T | None:
         """A detail GET whose 404 means "no such record", not a failure."""

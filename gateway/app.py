@@ -31,7 +31,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from adapters.base import Adapter
+from adapters.base import Adapter, request_prefetches
 from adapters.upstream.http import current_request_id
 from adapters.upstream.resilience import current_deadline
 from gateway import tracing
@@ -254,6 +254,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         # a WebSocket's caller is known at connection_init (on_ws_connect)
         caller = current_caller.get() if request.scope["type"] == "http" else None
         caller = caller or NOBODY
+        if request.scope["type"] == "http":
+            # calls adapters start ahead for this request's lists (schema.prefetch)
+            request_prefetches.set({})
         return GatewayContext(
             adapters=self._visible(caller),
             request_id=request_id,

@@ -248,9 +248,11 @@ def serve(
     # log_config=None: keep the handlers configure_logging installed. proxy_headers=False:
     # the client address is the TCP peer, never an X-Forwarded-For a client wrote, so
     # [auth.trusted_proxy] trusts only the proxy's own connections. ws_max_size: a
-    # WebSocket message may be as large as an HTTP body, no larger (closed with 1009)
+    # WebSocket message may be as large as an HTTP body, no larger (closed with 1009).
+    # loop="auto": uvloop where it is installed (uvicorn[standard] brings it)
     uvicorn.run(
         app,
+        loop="auto",
         host=host,
         port=port,
         log_level=log_level,

@@ -11,6 +11,7 @@ that callers or IDs control are bounded: operation names must be GraphQL names a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from urllib.parse import urlsplit
@@ -117,8 +118,10 @@ _ID_SEGMENT = re.compile(r"^(?:[0-9a-fA-F-]{16,}|\d+|[A-Za-z0-9_.~-]*\d[A-Za-z0-
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
+@functools.lru_cache(maxsize=4096)
 def endpoint_template(url: str) -> str:
-    """``/v1/organizations/<uuid>/services`` -> ``/v1/organizations/{id}/services``."""
+    """``/v1/organizations/<uuid>/services`` -> ``/v1/organizations/{id}/services``
+    (every upstream call is labelled: a URL is templated once, not once per call)."""
     segments = urlsplit(url).path.split("/")
     return "/".join("{id}" if _ID_SEGMENT.match(s) else s for s in segments) or "/"
 

@@ -97,7 +97,8 @@ class Runtime:
         for scrubber in self.adapters_scrubbers:
             scrubber.merge(self.scrubber)
             http.observer = self.upstream_observer
-            tracing.instrument_client(http.client, self.tracer_provider)
+            if tracing.instrument_client(http.client, self.tracer_provider):
+                http.use_httpx()  # the instrumentation hooks httpx, not aiohttp
         return adapter
 
     def start(self) -> None:

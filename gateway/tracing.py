@@ -61,12 +61,15 @@ def server_middleware(tracer_provider: Any = None) -> tuple[type, dict[str, Any]
     }
 
 
-def instrument_client(client: httpx.AsyncClient, tracer_provider: Any = None) -> None:
+def instrument_client(client: httpx.AsyncClient, tracer_provider: Any = None) -> bool:
+    """Spans for the upstream calls of ``client``; whether it is instrumented (its
+    connection must then send through it rather than through aiohttp)."""
     if not enabled(tracer_provider):
-        return
+        return False
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
+    return True
 
 
 def name_operation(name: str) -> None:

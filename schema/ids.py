@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -49,8 +50,10 @@ def global_id(kind: Kind[Any], connection: str, key: Key) -> strawberry.ID:
     return strawberry.ID(encode_id(kind.type_name, connection, key))
 
 
+@functools.lru_cache(maxsize=65536)
 def encode_id(type_name: str, connection: str, key: Key) -> str:
     """The encoding itself (``global_id`` is the schema's way in; tests forge IDs here)."""
+    # the same objects are answered request after request: each ID is encoded once
     text = "/".join(quote(part, safe="") for part in (type_name, connection, *key))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 

@@ -131,6 +131,8 @@ class Loaders:
                         target.prime((record.connection.name, record.key), record)
                 return value
 
+            if len(keys) == 1:  # unbatched, as below: no task for a gather of one
+                return [await one(keys[0])]
             return list(await asyncio.gather(*(one(k) for k in keys)))
 
         loader = self._loaders.get(loaded)

@@ -15,10 +15,12 @@ from strawberry.types import Info
 
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
+from schema import prefetch
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.context import GatewayContext, context_of
 from schema.database_filter import DatabaseFilter
 from schema.federation import ServiceField
+from schema.ids import decode_id
 from schema.kinds import DATABASE, DATABASES, ORGANIZATION, NodeKind
 from schema.loaders import load_many_settled
 from schema.lookup import load_record
@@ -121,12 +123,19 @@ class Query(ServiceField):
         vendor: VendorEnum | None = None,  # type: ignore[valid-type]
     ) -> list[Organization]:
         names = _selected_connections(context_of(info), connection, vendor)
+        prefetch.start(info, names)  # each connection's children as soon as it can
         records = await _organizations_of(info, names)
         records.sort(key=lambda r: (r.connection.name, r.name.casefold(), r.native_id))
         return [Organization.from_record(r) for r in records]
 
     @strawberry.field(description="One organization by ID")
     async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
+        try:
+            gid = decode_id(id, ORGANIZATION)
+        except GatewayError:
+            pass  # resolve_node says what is wrong with it
+        else:  # the key is in the ID: its children need not wait for its record
+            prefetch.start(info, [gid.connection], [gid.key])
         return await resolve_node(info, id, ORGANIZATION)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Databases across every connection, filtered and paged")

@@ -15,14 +15,13 @@ with no body; request bodies go as ``application/astra-<type>+json``.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
 from adapters.upstream.url_segments import problem, segment
+from adapters.upstream.wire import HeaderAuth
 
 DEFAULT_BASE_URL = "https://astra.netapp.io"
 DEFAULT_PAGE_SIZE = 100
@@ -58,15 +57,11 @@ def read_error(body: dict[str, Any]) -> VendorErrorBody:
     )
 
 
-class BearerToken(httpx.Auth):
+class BearerToken(HeaderAuth):
     """``Authorization: Bearer <API token>``; the repr never shows the token."""
 
     def __init__(self, token: str) -> None:
-        self._token = token
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
+        super().__init__({"Authorization": f"Bearer {token}"})
 
     def __repr__(self) -> str:
         return "BearerToken('***')"

@@ -11,11 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
 from adapters.upstream.url_segments import query_value, segment, shown
+from adapters.upstream.wire import HeaderAuth
 
 DEFAULT_BASE_URL = "https://api.clickhouse.cloud"
 DOCUMENTED_RATE_LIMIT = (10, 10.0)
@@ -30,8 +29,8 @@ def read_error(body: dict[str, Any]) -> VendorErrorBody:
     )
 
 
-def basic_auth(key_id: str, key_secret: str) -> httpx.BasicAuth:
-    return httpx.BasicAuth(key_id, key_secret)
+def basic_auth(key_id: str, key_secret: str) -> HeaderAuth:
+    return HeaderAuth.basic(key_id, key_secret)
 
 
 class ClickHouseClient:

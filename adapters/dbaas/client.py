@@ -22,11 +22,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.upstream.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.http import UpstreamHttp, UpstreamResponse, VendorErrorBody
 from adapters.upstream.url_segments import shown
+from adapters.upstream.wire import HeaderAuth
 
 #: where the seed's examples point; a self-hosted API has no public default
 DEFAULT_BASE_URL = "http://localhost:8000"
@@ -72,8 +71,8 @@ def is_id(value: str) -> bool:
     return bool(_ID.fullmatch(value))
 
 
-def basic_auth(username: str, password: str) -> httpx.BasicAuth:
-    return httpx.BasicAuth(username, password)
+def basic_auth(username: str, password: str) -> HeaderAuth:
+    return HeaderAuth.basic(username, password)
 
 
 def link_id(link: Any, resource: str) -> str | None:
@@ -113,13 +112,13 @@ class DBaaSClient:
         return value
 
     # -- envelopes ---------------------------------------------------------------------
-    def _object(self, response: httpx.Response) -> Body:
+    def _object(self, response: UpstreamResponse) -> Body:
         body = self.http.json(response)
         if not isinstance(body, dict) or "id" not in body:
             raise self.http.bad_response("detail endpoint answered no object")
         return body
 
-    def _page(self, response: httpx.Response, resource: str) -> tuple[list[Body], Any]:
+    def _page(self, response: UpstreamResponse, resource: str) -> tuple[list[Body], Any]:
         body = self.http.json(response)
         items = body.get(resource) if isinstance(body, dict) else None
         links = body.get("_links") if isinstance(body, dict) else None
@@ -204,7 +203,7 @@ class DBaaSClient:
         path = f"{self.path('credential', credential_id)}reset_password/"
         return self._object(await self._write("POST", path, None))
 
-    async def _write(self, method: str, path: str, body: Body | None) -> httpx.Response:
+    async def _write(self, method: str, path: str, body: Body | None) -> UpstreamResponse:
         try:
             return await self.http.request(method, path, json_body=body)
         except UpstreamError as exc:

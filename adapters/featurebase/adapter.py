@@ -161,6 +161,18 @@ class FeatureBaseAdapter(HttpAdapter):
     async def _own_org(self) -> str:
         return self._org_id or self._org_of(await self.client.current_user())
 
+    async def organization_keys(self) -> list[Key] | None:
+        # the user's org ID is known from /v2/users/current; the org's record is one more
+        # call that its children need not wait for
+        return [(await self._own_org(),)]
+
+    def prefetch(self, kinds: frozenset[str]) -> None:
+        # the databases and users lists take no org: they start with /v2/users/current
+        if "databases" in kinds:
+            self._prefetch("databases", self.client.databases)
+        if "members" in kinds:
+            self._prefetch("users", self.client.users)
+
     async def get_organizations(self, keys: Sequence[Key]) -> list[OrganizationRecord | None]:
         async def one(key: Key) -> OrganizationRecord | None:
             body = await self._get_or_none(self.client.org(key[0])) if len(key) == 1 else None
@@ -179,7 +191,8 @@ class FeatureBaseAdapter(HttpAdapter):
     # databases -----------------------------------------------------------------------
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]:
         org = organization[0]
-        return [self._map(mapping.database, org, d) for d in await self.client.databases()]
+        bodies = await self._taken("databases", self.client.databases)
+        return [self._map(mapping.database, org, d) for d in bodies]
 
     async def _database(self, key: Key) -> DatabaseRecord | None:
         org, database_id = key
@@ -215,7 +228,9 @@ class FeatureBaseAdapter(HttpAdapter):
     # members (users) -----------------------------------------------------------------
     async def list_members(self, organization: Key) -> list[MemberRecord]:
         org = organization[0]
-        return [self._map(mapping.member, org, u) for u in await self.client.users()]
+        return [
+            self._map(mapping.member, org, u) for u in await self._taken("users", self.client.users)
+        ]
 
     async def _member(self, key: Key) -> MemberRecord | None:
         org, user_id = key

@@ -23,7 +23,8 @@ from typing import Any
 import httpx
 
 from adapters.errors import ErrorCode, UpstreamError
-from adapters.upstream.http import UpstreamHttp, VendorErrorBody
+from adapters.upstream.http import UpstreamHttp, UpstreamResponse, VendorErrorBody
+from adapters.upstream.wire import HeaderAuth
 
 DEFAULT_IDENTITY_URL = "https://id.featurebase.com"
 #: the vendor notes: the ID token lives 60 minutes; assumed when a login omits ExpiresIn
@@ -48,15 +49,11 @@ def read_identity_error(body: dict[str, Any]) -> VendorErrorBody:
     )
 
 
-class ApiKeyAuth(httpx.Auth):
+class ApiKeyAuth(HeaderAuth):
     """``X-API-Key: <secret>`` on every request; keys never expire, so never a retry."""
 
     def __init__(self, key: str) -> None:
-        self._key = key
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["X-API-Key"] = self._key
-        yield request
+        super().__init__({"X-API-Key": key})
 
     def __repr__(self) -> str:
         return "ApiKeyAuth('***')"
@@ -135,7 +132,7 @@ class LoginSession:
         self._refused = None
         return token
 
-    def _read(self, response: httpx.Response) -> tuple[str, float]:
+    def _read(self, response: UpstreamResponse) -> tuple[str, float]:
         body: Any = self._identity.json(response)
         result = body.get("AuthenticationResult") if isinstance(body, dict) else None
         token = result.get("IdToken") if isinstance(result, dict) else None

@@ -1,10 +1,12 @@
 """The upstream HTTP policy: the only way an adapter talks to its vendor.
 
-One ``UpstreamHttp`` per connection owns one ``httpx.AsyncClient`` (connection pool, timeouts,
-auth) and adds what every vendor call needs: a bound on concurrent requests, pacing to the
-vendor's documented rate limit, coalescing of identical concurrent GETs (single-flight),
-an outbound request ID, and the one translation of httpx errors and vendor error bodies into
-``UpstreamError``. Vendor clients supply only how to read their error bodies.
+One ``UpstreamHttp`` per connection owns one wire (``adapters.upstream.wire``: aiohttp's
+connection pool on real sockets, an ``httpx.AsyncClient`` over an in-process transport for
+simulators and tests) and adds what every vendor call needs: a bound on concurrent
+requests, pacing to the vendor's documented rate limit, coalescing of identical concurrent
+GETs (single-flight), an outbound request ID, and the one translation of transport errors
+(httpx's classes, whatever the wire) and vendor error bodies into ``UpstreamError``.
+Vendor clients supply only how to read their error bodies.
 
 Around each call it applies the resilience rules of ``adapters.upstream.resilience``: the request's
 deadline bounds every wait and every attempt; idempotent requests (GET, plus the methods a
@@ -30,12 +32,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import certifi
 import httpx
 
-from adapters.cache.store import CachedResponse, ConnectionCache
+from adapters.cache.store import ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
 from adapters.upstream.pacing import Pacer, RatePacer
@@ -48,8 +50,25 @@ from adapters.upstream.resilience import (
     remaining,
 )
 from adapters.upstream.scrub import Scrubber, bound
+from adapters.upstream.wire import (
+    AiohttpWire,
+    HttpxWire,
+    ResponseTooLarge,
+    Timeouts,
+    UpstreamResponse,
+    Wire,
+    cached_response,
+    encode_json,
+)
 
-__all__ = ["HttpSettings", "RatePacer", "UpstreamHttp", "VendorErrorBody", "current_request_id"]
+__all__ = [
+    "HttpSettings",
+    "RatePacer",
+    "UpstreamHttp",
+    "UpstreamResponse",
+    "VendorErrorBody",
+    "current_request_id",
+]
 
 log = logging.getLogger("dbaas_gateway.upstream")
 
@@ -137,6 +156,8 @@ class UpstreamHttp:
         # as many kept-alive connections as concurrent requests: a burst of calls to one
         # vendor reuses its connections instead of reconnecting past httpx's default 20
         pool = self.settings.max_concurrency
+        # the httpx client: the wire of in-process transports (and of tracing), and the
+        # base URL the vendor clients resolve against
         self.client = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
@@ -148,6 +169,12 @@ class UpstreamHttp:
             verify=_tls_context(),
             limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
         )
+        self.wire: Wire = (
+            HttpxWire(self.client)
+            if transport is not None or mounts
+            else AiohttpWire(auth=auth, headers=headers or {}, pool=pool, tls=_tls_context())
+        )
+        self._default_timeouts = Timeouts(self.settings.connect_timeout, self.settings.read_timeout)
         share = self.settings.poll_share
         self._slots = PrioritySlots(self.settings.max_concurrency, share)
         limit = self.settings.rate_limit
@@ -166,7 +193,7 @@ class UpstreamHttp:
         self._paused_until = 0.0
         self._rng = random.Random()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
+        self._inflight: dict[tuple[str, int], asyncio.Future[UpstreamResponse]] = {}
         # the priority of each GET in flight: a caller joining a poll's GET promotes it
         self._inflight_work: dict[tuple[str, int], Work] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
@@ -183,13 +210,19 @@ class UpstreamHttp:
     def vendor(self) -> str:
         return self.connection.vendor.value
 
+    def use_httpx(self) -> None:
+        """Send through the httpx client (OpenTelemetry instruments httpx clients)."""
+        if not isinstance(self.wire, HttpxWire):
+            self.wire = HttpxWire(self.client)
+
     async def aclose(self) -> None:
         for task in list(self._refreshing.values()):
             task.cancel()
         await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
+        await self.wire.aclose()
         await self.client.aclose()
 
-    async def get(self, url: str, *, params: Mapping[str, str] | None = None) -> httpx.Response:
+    async def get(self, url: str, *, params: Mapping[str, str] | None = None) -> UpstreamResponse:
         """GET through the cross-request cache and single-flight: a fresh cached answer is
         returned as is, a stale one (within its kind's stale window) too while one refresh
         runs in the background, and identical concurrent GETs share one upstream call."""
@@ -202,10 +235,10 @@ class UpstreamHttp:
             if entry is not None:
                 if time.time() < entry.fresh_until:
                     stats.hits += 1
-                    return _rebuild(entry, full)
+                    return cached_response(entry.status, entry.content_type, entry.body, full)
                 stats.stale_hits += 1
                 self._revalidate(url, params, full, kind)
-                return _rebuild(entry, full)
+                return cached_response(entry.status, entry.content_type, entry.body, full)
             stats.misses += 1
         return await self._single_flight(url, params, full, kind)
 
@@ -219,7 +252,7 @@ class UpstreamHttp:
 
     async def _single_flight(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
-    ) -> httpx.Response:
+    ) -> UpstreamResponse:
         flight_key = (full, self._writes)
         pending = self._inflight.get(flight_key)
         if pending is not None:
@@ -231,7 +264,7 @@ class UpstreamHttp:
                     return await asyncio.shield(pending)
             except TimeoutError:
                 raise self._deadline_error() from None
-        future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
         self._inflight[flight_key] = future
         self._inflight_work[flight_key] = current_work()
         try:
@@ -253,7 +286,7 @@ class UpstreamHttp:
 
     async def _fetch(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
-    ) -> httpx.Response:
+    ) -> UpstreamResponse:
         """One upstream GET, stored for later callers when its kind is cached. With a shared
         backend, another instance fetching the same URL is waited for instead."""
         cache = self.cache
@@ -268,7 +301,7 @@ class UpstreamHttp:
             entry = await backend.wait_for(scope, full, claim_for if budget is None else budget)
             if entry is not None:
                 backend.stats.shared_fetches += 1
-                return _rebuild(entry, full)
+                return cached_response(entry.status, entry.content_type, entry.body, full)
         try:
             response = await self.request("GET", url, params=params)
             if response.is_success:
@@ -314,7 +347,7 @@ class UpstreamHttp:
         params: Mapping[str, str] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
+    ) -> UpstreamResponse:
         """Send one request under the policy; a failure raises UpstreamError. A write
         invalidates what it may change in the cache, whatever its outcome: a write that
         failed may still have reached the vendor."""
@@ -324,7 +357,7 @@ class UpstreamHttp:
                 return await self._send_with_retries(method, url, params, json_body, headers)
             finally:
                 if self.cache is not None:
-                    path = self.client.build_request(method, url).url.path
+                    path = urlsplit(self._full_url(url, None)).path
                     kinds = self.cache.written_kinds(path)
                     await self.cache.backend.invalidate(self.cache.scope, path, kinds)
                     self.cache.backend.stats.invalidations += 1
@@ -337,7 +370,7 @@ class UpstreamHttp:
         params: Mapping[str, str] | None,
         json_body: Any,
         headers: Mapping[str, str] | None,
-    ) -> httpx.Response:
+    ) -> UpstreamResponse:
         request_headers = dict(headers or {})
         request_id = current_request_id.get()
         if request_id:
@@ -381,7 +414,7 @@ class UpstreamHttp:
         params: Mapping[str, str] | None,
         json_body: Any,
         headers: dict[str, str],
-    ) -> httpx.Response:
+    ) -> UpstreamResponse:
         left = remaining()
         if left is not None and left <= 0:
             raise _Failed(self._deadline_error(), reached_vendor=False)
@@ -431,34 +464,43 @@ class UpstreamHttp:
         headers: dict[str, str],
         left: float | None,
         sent: _Sent,
-    ) -> tuple[httpx.Response, float]:
+    ) -> tuple[UpstreamResponse, float]:
         async with self._slots.hold():
             wait = self._paused_until - time.monotonic()
             if wait > 0:
                 await self.sleep(wait)
             if self._pacer is not None:
                 await self._pacer.acquire()
-            timeout = self.client.timeout
+            timeouts = self._default_timeouts
             if left is not None:
-                timeout = httpx.Timeout(
-                    min(self.settings.read_timeout, left),
-                    connect=min(self.settings.connect_timeout, left),
+                timeouts = Timeouts(
+                    min(self.settings.connect_timeout, left), min(self.settings.read_timeout, left)
                 )
+            full = self._full_url(url, params)
+            body = None if json_body is None else encode_json(json_body)
             # in-process transports ignore httpx timeouts: bound the whole call as well
             budget = self.settings.connect_timeout + self.settings.read_timeout
             started = time.perf_counter()
             sent.value = True
             outcome = "error"
             try:
-                async with asyncio.timeout(budget if left is None else min(budget, left)):
-                    request = self.client.build_request(
-                        method, url, params=params, json=json_body, headers=headers, timeout=timeout
+                # the attempt's own timer already ends the call at the deadline: a second
+                # one only where the budget ends first
+                async with asyncio.timeout(budget if left is None or budget < left else None):
+                    response = await self.wire.send(
+                        method, full, headers, body, timeouts, self.settings.max_response_bytes
                     )
-                    response = await self.client.send(request, stream=True)
-                    outcome = str(response.status_code)
-                    # before the body is read: an answer may echo what was just sent
-                    self.scrubber.learn(response.request.headers)
-                    await self._read_bounded(response)
+                outcome = str(response.status_code)
+                # before the body is read as JSON: an answer may echo what was just sent
+                self.scrubber.learn(response.sent_headers)
+            except asyncio.CancelledError:
+                left_now = remaining()
+                if left_now is not None and left_now <= 0:
+                    outcome = "timeout"  # the attempt's timer, at the request's deadline
+                raise
+            except ResponseTooLarge:
+                outcome = "error"
+                raise _Failed(self._too_large(method), reached_vendor=True) from None
             except TimeoutError as exc:
                 outcome = "timeout"
                 if left is not None and budget >= left:
@@ -493,35 +535,16 @@ class UpstreamHttp:
                     elapsed = time.perf_counter() - started
                     self.observer(self.connection.name, method, url, outcome, elapsed)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        log.debug(
-            "upstream %s %s %s -> %s in %.1f ms",
-            self.connection.name,
-            method,
-            response.request.url.path,
-            response.status_code,
-            elapsed_ms,
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "upstream %s %s %s -> %s in %.1f ms",
+                self.connection.name,
+                method,
+                urlsplit(response.url).path,
+                response.status_code,
+                elapsed_ms,
+            )
         return response, elapsed_ms
-
-    async def _read_bounded(self, response: httpx.Response) -> None:
-        """Read the body as a stream, refusing it once it passes ``max_response_bytes``
-        (decompressed), so a hostile or broken vendor cannot fill the gateway's memory."""
-        limit = self.settings.max_response_bytes
-        try:
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise _Failed(self._too_large(response.request.method), reached_vendor=True)
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise _Failed(self._too_large(response.request.method), reached_vendor=True)
-                chunks.append(chunk)
-            # where httpx's own Response.aread keeps the body it read
-            response._content = b"".join(chunks)
-        finally:
-            await response.aclose()
 
     def _too_large(self, method: str) -> UpstreamError:
         limit = self.settings.max_response_bytes
@@ -564,7 +587,7 @@ class UpstreamHttp:
             retryable=retryable,
         )
 
-    def _status_error(self, response: httpx.Response) -> UpstreamError:
+    def _status_error(self, response: UpstreamResponse) -> UpstreamError:
         body = self._error_body(response)
         status = response.status_code
         text = body.message or response.reason_phrase or "error"
@@ -581,7 +604,7 @@ class UpstreamHttp:
             retry_after=_retry_after(response, self.settings.max_retry_after),
         )
 
-    def _error_body(self, response: httpx.Response) -> VendorErrorBody:
+    def _error_body(self, response: UpstreamResponse) -> VendorErrorBody:
         """What the vendor's error body says, if it is a JSON object its reader understands;
         a list, a string, an HTML page or garbage says nothing beyond its status."""
         try:
@@ -606,16 +629,16 @@ class UpstreamHttp:
         """The vendor answered 2xx with a body we cannot read."""
         return self._error(ErrorCode.UPSTREAM_BAD_RESPONSE, what, False)
 
-    def json(self, response: httpx.Response) -> Any:
+    def json(self, response: UpstreamResponse) -> Any:
         """The body as strict JSON with every known secret scrubbed out of its strings.
         ``NaN``, ``Infinity`` and numbers too large for a float become null: a caller's
         ``JSON.parse`` refuses them, and one vendor's record must not spoil the answer."""
         try:
             return self._parse(response.content)
         except _Unreadable as exc:
-            raise self.bad_response(f"{response.request.method} answered {exc}") from None
+            raise self.bad_response(f"{response.method} answered {exc}") from None
 
-    def text(self, response: httpx.Response) -> str:
+    def text(self, response: UpstreamResponse) -> str:
         """A non-JSON body (ClickHouse's Prometheus text) with known secrets scrubbed."""
         return self.scrubber.scrub(response.text)
 
@@ -674,13 +697,7 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def _rebuild(entry: CachedResponse, url: str) -> httpx.Response:
-    headers = {"content-type": entry.content_type} if entry.content_type else {}
-    request = httpx.Request("GET", url)
-    return httpx.Response(entry.status, headers=headers, content=entry.body, request=request)
-
-
-def _retry_after(response: httpx.Response, cap: float) -> float | None:
+def _retry_after(response: UpstreamResponse, cap: float) -> float | None:
     """The vendor's wait hint in seconds, within ``[0, cap]``: Retry-After as seconds or an
     HTTP date, else X-RateLimit-Reset as seconds or an epoch time. A value that is not a
     finite number is no hint."""

@@ -3,6 +3,7 @@ field's name, and passwords inside URLs."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -48,6 +49,12 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+@functools.lru_cache(maxsize=4096)
+def _secret_name(name: str) -> bool:
+    # vendors use a few hundred field names: each is matched once, not once per record
+    return _SECRET_KEY.search(name) is not None
+
+
 def redact(value: Any, depth: int = 0) -> Any:
     """A copy of ``value`` with every secret-named field's value replaced and URL passwords
     removed. Known secret values are already gone: the upstream policy scrubs every body."""
@@ -57,8 +64,8 @@ def redact(value: Any, depth: int = 0) -> Any:
         return {
             k: (
                 REDACTED
-                if _SECRET_KEY.search(str(k)) and v not in (None, "")
-                else redact(v, depth + 1)
+                if _secret_name(str(k)) and v not in (None, "")
+                else (v if v is None or type(v) in _PLAIN else redact(v, depth + 1))
             )
             for k, v in value.items()
         }
@@ -67,3 +74,7 @@ def redact(value: Any, depth: int = 0) -> Any:
     if isinstance(value, str) and "://" in value:
         return redact_url_password(value)
     return value
+
+
+#: values nothing inside of which is redacted
+_PLAIN = frozenset({bool, int, float})

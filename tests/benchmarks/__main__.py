@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from adapters.simulation.scale import Scale
@@ -14,6 +15,14 @@ from tests.benchmarks.settings import Settings
 from tests.benchmarks.suite import run_suite
 
 SCENARIOS = ("dashboard", "lookup", "warm", "scaleout", "large")
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
         options["only"] = chosen
     settings = Settings.quick(**options) if args.quick else Settings(**options)  # type: ignore[arg-type]
-    results = asyncio.run(run_suite(settings))
+    # the in-process gateway runs on the loop `dbaas-gateway serve` gets: uvicorn's
+    # loop="auto" takes uvloop where it is installed
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        results = runner.run(run_suite(settings))
     print(table(results))
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output} in {results['settings']['seconds']} s")

@@ -9,13 +9,14 @@ counted.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from gateway.config import parse_config
-from tests.benchmarks import documents, minimums
+from tests.benchmarks import documents, floor, minimums, waves
 from tests.benchmarks.fleet import UNPACED_HTTP, SimulatorProcess, connections_of, gateway_config
 from tests.benchmarks.settings import Settings
 from tests.benchmarks.stats import ms, percentile
@@ -45,33 +46,78 @@ def _reset(sims: Sequence[SimulatorProcess]) -> None:
 
 async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) -> dict[str, Any]:
     """Cold means nothing cached: one running gateway (its connection pools open, as in a
-    server that has been up a while) whose response cache is emptied before each sample."""
+    server that has been up a while) whose response cache is emptied before each sample.
+
+    Each sample is followed by one replay of the same calls by a minimal client in the
+    fewest waves the APIs allow (``floor``), so both see the same machine at the same
+    moment; the gateway's CPU time is this process's (the simulators are children)."""
     config = _config(sims)
     durations: list[float] = []
+    floors: list[float] = []
+    floor_cpu_per_call: list[float] = []
+    cpu_per_call: list[float] = []
+    cpu_ms: list[float] = []
     calls: dict[str, int] = {}
-    async with GatewayClient(config) as gateway:
+    recorder = floor.Recorder()
+    replayer: floor.Replayer | None = None
+    async with contextlib.AsyncExitStack() as stack:
+        gateway = await stack.enter_async_context(GatewayClient(config, guarded=False))
+        recorder.attach(h for a in gateway.runtime.adapters.values() for h in a.upstreams())
         for sample in range(settings.samples + 1):
             _reset(sims)
             gateway.expire_cache()
+            recorder.enabled = sample == 0
+            cpu_started = time.process_time()
             started = time.perf_counter()
-            body = await gateway.post(documents.DASHBOARD)
+            answer = await gateway.http.post("/graphql", json={"query": documents.DASHBOARD})
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            body = answer.json()  # the client's work, not the gateway's: after the clocks
             if body.get("errors"):
                 raise RuntimeError(f"the benchmark query failed: {body['errors'][:3]}")
+            made = {sim.vendor: sim.calls() for sim in sims}
             if sample == 0:
-                continue  # the interpreter's warm-up, and the connections' first opening
+                # the interpreter's warm-up, and the connections' first opening; the
+                # replay's connections open now too
+                floor.check(recorder.calls, settings.org)
+                replayer = await stack.enter_async_context(floor.Replayer(recorder.calls))
+                await replayer.replay()
+                continue
+            assert replayer is not None
             durations.append(elapsed)
-            for sim in sims:  # every sample must cost the same: report the most it cost
-                calls[sim.vendor] = max(calls.get(sim.vendor, 0), sim.calls())
+            cpu_ms.append(cpu * 1000)
+            cpu_per_call.append(cpu * 1000 / max(1, sum(made.values())))
+            for vendor, n in made.items():  # every sample must cost the same: the most
+                calls[vendor] = max(calls.get(vendor, 0), n)
+            cpu_started = time.process_time()
+            floors.append(await replayer.replay())
+            floor_cpu = time.process_time() - cpu_started
+            floor_cpu_per_call.append(floor_cpu * 1000 / max(1, len(recorder.calls)))
     orgs = settings.scale.organizations
     minimum = {s.vendor: minimums.dashboard_calls(s.vendor, settings.org) * orgs for s in sims}
     chain = max(minimums.dashboard_chain(s.vendor, settings.org) for s in sims)
+    measured = await waves.dashboard_waves(settings.scale, [s.vendor for s in sims])
     return {
         "upstream_calls": sum(calls.values()),
         "min_upstream_calls": sum(minimum.values()),
         "cold_p50_ms": ms(percentile(durations, 50)),
         "cold_p99_ms": ms(percentile(durations, 99)),
+        "floor_p50_ms": ms(percentile(floors, 50)),
+        "floor_p99_ms": ms(percentile(floors, 99)),
         "critical_path_ms": round(chain * settings.latency_ms, 1),
+        "gateway_cpu_ms_per_call": round(percentile(cpu_per_call, 50), 3),
+        "gateway_cpu_ms_per_call_min_max": [
+            round(min(cpu_per_call), 3),
+            round(max(cpu_per_call), 3),
+        ],
+        "gateway_cpu_p50_ms": round(percentile(cpu_ms, 50), 1),
+        # the minimal client's own CPU per call in the same run: what a call costs on
+        # this machine with nothing of the gateway around it
+        "floor_cpu_ms_per_call": round(percentile(floor_cpu_per_call, 50), 3),
+        "waves": {
+            s.vendor: [measured.get(s.vendor, 0), minimums.dashboard_chain(s.vendor, settings.org)]
+            for s in sims
+        },
         "samples": len(durations),
         "per_vendor": {v: {"calls": calls[v], "min": minimum[v]} for v in calls},
     }

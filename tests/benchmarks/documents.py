@@ -33,6 +33,16 @@ WARM = """
 query Warm($id: ID!) { database(id: $id) { name status } }
 """
 
+#: one organization's services with their backups, every answer in the cache (issue 16)
+WARM_CACHED = """
+query WarmCached($id: ID!) {
+  organization(id: $id) {
+    name
+    databases(first: 200) { nodes { id name status backups { id status startedAt } } }
+  }
+}
+"""
+
 #: every database of every connection: the gateway reads, maps and sorts them all and
 #: answers the count with the first page (a page holds at most 200)
 LARGE = """

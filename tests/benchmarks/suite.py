@@ -27,7 +27,7 @@ async def _with_fleet(
     if "lookup" in settings.only:
         results["lookup"] = await run_lookup(sims, settings)
     if "warm" in settings.only:
-        results["warm"] = await run_warm(sims, settings, bare)
+        results.update(await run_warm(sims, settings, bare))
     if "scaleout" in settings.only:
         results["scaleout"] = await run_scaleout(sims, settings)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tests.benchmarks import documents, procs
@@ -20,13 +21,16 @@ from tests.benchmarks.fleet import (
     spawn_gateway,
     wait_gateway,
 )
-from tests.benchmarks.loadgen import graphql_post, run_load
+from tests.benchmarks.loadgen import LoadResult, graphql_post, run_load
 from tests.benchmarks.settings import Settings
 from tests.benchmarks.stats import ms
 
 FIRST_DATABASE = """
-query First { organizations { connection { vendor } databases(first: 1) { nodes { id } } } }
+query First { organizations { id connection { vendor } databases(first: 1) { nodes { id } } } }
 """
+
+#: kept for the whole run: the cached scenario answers everything from the cache
+LONG_TTLS = "\n[cache.ttl]\norganizations = 3600\ndatabases = 3600\nbackups = 3600\n"
 
 
 def spawn_bare() -> tuple[subprocess.Popen[bytes], int]:
@@ -41,37 +45,44 @@ async def run_warm(
     settings: Settings,
     bare_app: tuple[subprocess.Popen[bytes], int] | None = None,
 ) -> dict[str, Any]:
-    text, env = gateway_config(connections_of(sims), http=UNPACED_HTTP)
+    text, env = gateway_config(connections_of(sims), http=UNPACED_HTTP, extra=LONG_TTLS)
     gateway = spawn_gateway(text, env)
     bare, bare_port = bare_app or spawn_bare()
     try:
         wait_gateway(gateway)
         procs.wait_ready(bare, f"http://127.0.0.1:{bare_port}/graphql?query=%7Bhello%7D")
         orgs = gateway.post(FIRST_DATABASE)["organizations"]
-        database_id = next(
-            o["databases"]["nodes"][0]["id"]
+        org = next(
+            o
             for o in orgs
             if o["connection"]["vendor"].lower() == "clickhouse" and o["databases"]["nodes"]
         )
+        database_id = org["databases"]["nodes"][0]["id"]
         gateway.post(documents.WARM, {"id": database_id})  # fills the cache
+        gateway.post(documents.WARM_CACHED, {"id": org["id"]})
         request = graphql_post(gateway.port, documents.WARM, {"id": database_id})
+        cached = graphql_post(gateway.port, documents.WARM_CACHED, {"id": org["id"]})
         hello = graphql_post(bare_port, "{ hello }")
-        for port, body in ((gateway.port, request), (bare_port, hello)):
+        for port, body in ((gateway.port, request), (gateway.port, cached), (bare_port, hello)):
             # first executions of every code path, in both servers, before measuring
             await run_load(port, body, settings.warm_up_seconds, settings.warm_connections)
         for sim in sims:
             sim.reset()
-        ours = await run_load(
-            gateway.port, request, settings.warm_seconds, settings.warm_connections
-        )
+        ours = await _load(gateway.proc.pid, gateway.port, request, settings)
         upstream = sum(sim.calls() for sim in sims)
-        floor = await run_load(bare_port, hello, settings.warm_seconds, settings.warm_connections)
+        floor = await _load(bare.pid, bare_port, hello, settings)
+        for sim in sims:
+            sim.reset()
+        ours_cached = await _load(gateway.proc.pid, gateway.port, cached, settings)
+        upstream_cached = sum(sim.calls() for sim in sims)
     finally:
         procs.stop(gateway.proc)
         procs.stop(bare)
-    if ours.errors or floor.errors:
-        raise RuntimeError(f"errors under load: gateway {ours.errors}, bare {floor.errors}")
-    return {
+    if ours.errors or floor.errors or ours_cached.errors:
+        raise RuntimeError(
+            f"errors under load: gateway {ours.errors} / {ours_cached.errors}, bare {floor.errors}"
+        )
+    warm = {
         "gateway_rps": round(ours.rps, 1),
         "gateway_p50_ms": ms(ours.p(50)),
         "gateway_p99_ms": ms(ours.p(99)),
@@ -79,7 +90,39 @@ async def run_warm(
         "bare_strawberry_p50_ms": ms(floor.p(50)),
         "bare_strawberry_p99_ms": ms(floor.p(99)),
         "ratio": round(ours.rps / floor.rps, 3),
+        "gateway_cpu_ms_per_request": ours.cpu_ms_per_request,
+        "bare_strawberry_cpu_ms_per_request": floor.cpu_ms_per_request,
         "upstream_calls_under_load": upstream,
         "connections": settings.warm_connections,
         "seconds": settings.warm_seconds,
     }
+    warm_cached = {
+        "cpu_ms_per_request": ours_cached.cpu_ms_per_request,
+        "gateway_rps": round(ours_cached.rps, 1),
+        "gateway_p50_ms": ms(ours_cached.p(50)),
+        "bare_strawberry_rps": round(floor.rps, 1),
+        "bare_strawberry_cpu_ms_per_request": floor.cpu_ms_per_request,
+        "ratio": round(ours_cached.rps / floor.rps, 3),
+        "upstream_calls_under_load": upstream_cached,
+    }
+    return {"warm": warm, "warm_cached": warm_cached}
+
+
+@dataclass(frozen=True)
+class _Measured:
+    rps: float
+    cpu_ms_per_request: float
+    errors: int
+    result: LoadResult
+
+    def p(self, q: float) -> float:
+        return self.result.p(q)
+
+
+async def _load(pid: int, port: int, request: bytes, settings: Settings) -> _Measured:
+    """Load one server, and the CPU time its process spent per answered request."""
+    cpu = procs.cpu_seconds(pid)
+    result = await run_load(port, request, settings.warm_seconds, settings.warm_connections)
+    spent = procs.cpu_seconds(pid) - cpu
+    per_request = round(spent * 1000 / max(1, result.requests), 3)
+    return _Measured(result.rps, per_request, result.errors, result)

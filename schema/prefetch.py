@@ -1,0 +1,167 @@
+"""Each connection's chain of upstream calls starts as soon as its inputs are known.
+
+GraphQL resolves an organization's fields once the organization is resolved, and a list
+of organizations once every connection has answered: left to itself, a connection's
+databases wait for its organization's record (FeatureBase: ``/v2/users/current``, then
+``/v2/orgs/{id}``) and for every other connection's organizations, though the databases
+list needs only the organization's key, or nothing at all. So the ``organizations`` and
+``organization(id)`` resolvers look ahead at what the query selects below them and start,
+per connection and independently of the others, the same loads their children's resolvers
+will make (the per-request dataloaders dedupe them):
+
+- the adapter's own early calls, which need no organization ID (``Adapter.prefetch``),
+- the organization keys (``Adapter.organization_keys``: a configured account, the
+  caller's own org; else the organizations list),
+- the child lists of each organization, and the backups of the databases a page shows.
+
+Nothing is loaded that the resolvers would not load: a field under ``@skip``/``@include``,
+a filtered or cursor-paged database list, and anything else not understood here are left
+to the resolvers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+
+from adapters.model import Key
+from schema.common import paginate
+from schema.context import GatewayContext, context_of
+from schema.database_filter import database_sort_key
+from schema.kinds import (
+    API_KEYS,
+    BACKUPS,
+    DATABASES,
+    FEATURE_FLAGS,
+    INVITATIONS,
+    MEMBERS,
+    PLANS,
+    Listing,
+)
+
+#: Organization fields that are child lists: (the name the adapter's ``prefetch`` knows,
+#: the listing), exactly as the Organization resolvers load them
+CHILDREN: dict[str, tuple[str, Listing[Any]]] = {
+    "databases": ("databases", DATABASES),
+    "members": ("members", MEMBERS),
+    "apiKeys": ("api_keys", API_KEYS),
+    "invitations": ("invitations", INVITATIONS),
+    "plans": ("plans", PLANS),
+    "featureFlags": ("feature_flags", FEATURE_FLAGS),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a query reads below its organizations."""
+
+    children: tuple[tuple[str, Listing[Any]], ...]
+    #: the backups of the databases on the page are read
+    backups: bool = False
+    #: the page's size (``databases(first:)``)
+    first: int | None = None
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for kind, _ in self.children)
+
+
+def start(info: Info, connections: Iterable[str], keys: Sequence[Key] | None = None) -> None:
+    """Start each connection's chain for the field being resolved (``organizations``, or
+    ``organization(id)`` with its key), without waiting for it."""
+    plan = plan_of(info)
+    if plan is None:
+        return
+    ctx = context_of(info)
+    for conn in connections:
+        if conn in ctx.adapters:
+            task = asyncio.ensure_future(_connection(ctx, conn, plan, keys))
+            # its loads are the resolvers' too: they report what fails
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
+def plan_of(info: Info) -> Plan | None:
+    """The child lists selected under the field being resolved, or None for none."""
+    children: dict[str, tuple[str, Listing[Any]]] = {}
+    backups, first = False, None
+    for field in _fields(info.selected_fields[0].selections):
+        if field.name not in CHILDREN:
+            continue
+        children[field.name] = CHILDREN[field.name]
+        if field.name == "databases" and _plain_page(field.arguments):
+            nodes = [n for f in _fields(field.selections) for n in _nodes(f)]
+            backups = any(b.name == "backups" for n in nodes for b in _fields(n.selections))
+            given = field.arguments.get("first")
+            first = given if isinstance(given, int) else None
+    if not children:
+        return None
+    return Plan(tuple(children.values()), backups, first)
+
+
+def _fields(selections: Iterable[Any]) -> list[SelectedField]:
+    """The fields of a selection set, fragments flattened; a field or fragment under a
+    directive is left out (it may not be read)."""
+    found: list[SelectedField] = []
+    for selection in selections:
+        if getattr(selection, "directives", None):
+            continue
+        if isinstance(selection, SelectedField):
+            found.append(selection)
+        elif isinstance(selection, FragmentSpread | InlineFragment):
+            found.extend(_fields(selection.selections))
+    return found
+
+
+def _nodes(field: SelectedField) -> list[SelectedField]:
+    """The database nodes of a page's ``nodes`` or ``edges { node }``."""
+    if field.name == "nodes":
+        return [field]
+    if field.name == "edges":
+        return [n for n in _fields(field.selections) if n.name == "node"]
+    return []
+
+
+def _plain_page(arguments: dict[str, Any]) -> bool:
+    """A page whose databases are known from the list alone: no filter, no cursor."""
+    return arguments.get("filter") is None and arguments.get("after") is None
+
+
+async def _connection(
+    ctx: GatewayContext, conn: str, plan: Plan, keys: Sequence[Key] | None
+) -> None:
+    adapter = ctx.adapters[conn]
+    loaders = ctx.loaders
+    wanted = [(k, li) for k, li in plan.children if li.offered(adapter.capabilities)]
+    adapter.prefetch(frozenset(k for k, _ in wanted))  # before any wait: wave one
+    known = await adapter.organization_keys()
+    if keys is None:
+        keys = known
+        if keys is None:
+            keys = [o.key for o in await loaders.organizations().load(conn)]
+    elif known is not None:
+        # organization(id): only the connection's own organization is read ahead
+        keys = [k for k in keys if k in known]
+    loads: list[Awaitable[Any]] = []
+    for key in keys:
+        for _, listing in wanted:
+            load: Awaitable[Any] = loaders.listing(listing).load((conn, key))
+            if listing is DATABASES and plan.backups:
+                load = _backups(ctx, conn, load, plan.first)
+            loads.append(load)
+    await asyncio.gather(*loads, return_exceptions=True)
+
+
+async def _backups(ctx: GatewayContext, conn: str, databases: Any, first: int | None) -> None:
+    """The backups of the databases the page shows, as ``Database.backups`` reads them."""
+    if not BACKUPS.offered(ctx.adapters[conn].capabilities):
+        return
+    edges, _, _ = paginate(list(await databases), database_sort_key, first, None)
+    loader = ctx.loaders.listing(BACKUPS)
+    await asyncio.gather(
+        *(loader.load((conn, record.key)) for _, record in edges), return_exceptions=True
+    )

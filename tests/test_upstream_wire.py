@@ -1,0 +1,413 @@
+"""Transport failures on real sockets keep their meaning with the aiohttp wire (issue 16).
+
+A tiny server in each test (``asyncio.start_server``) misbehaves one way; the gateway's
+upstream policy talks to it over a real socket, through ``adapters.upstream.wire``'s
+aiohttp wire, as it talks to a vendor. The table (docs/performance.md):
+
+| failure | the wire raises | code | sent again |
+|---|---|---|---|
+| connection refused | httpx.ConnectError | UPSTREAM_UNAVAILABLE | yes, a POST too |
+| dropped after sending | httpx.RemoteProtocolError | UPSTREAM_UNAVAILABLE | GET only |
+| truncated body | httpx.RemoteProtocolError | UPSTREAM_UNAVAILABLE | GET only |
+| an answer that is no HTTP | httpx.RemoteProtocolError | UPSTREAM_UNAVAILABLE | GET only |
+| no answer in time | httpx.ReadTimeout | UPSTREAM_TIMEOUT | GET only |
+| TLS certificate not trusted | httpx.ConnectError | UPSTREAM_UNAVAILABLE | yes (never sent) |
+| body past max_response_bytes | ResponseTooLarge | UPSTREAM_BAD_RESPONSE | no |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import socket
+import ssl
+import subprocess
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.clickhouse.client import read_error
+from adapters.errors import ErrorCode, UpstreamError
+from adapters.model import ConnectionInfo, Vendor
+from adapters.upstream.http import HttpSettings, UpstreamHttp, _tls_context
+from adapters.upstream.resilience import current_deadline
+from adapters.upstream.wire import AiohttpWire, HeaderAuth
+
+ATTEMPTS = 3
+KEY = HeaderAuth.basic("wire-key-id", "wire-key-secret-0123456789")
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
+
+
+@dataclass
+class Server:
+    """A one-behaviour HTTP/1.1 server on a loopback port, counting the requests it read."""
+
+    handler: Handler
+    requests: list[bytes] = field(default_factory=list)
+    port: int = 0
+    tls: ssl.SSLContext | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    async def read_request(self, reader: asyncio.StreamReader) -> bytes:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        body = await reader.readexactly(length)
+        self.requests.append(head + body)
+        return head + body
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await self.handler(reader, writer, self)
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
+    servers: list[asyncio.Server] = []
+
+    async def start(handler: Handler, tls: ssl.SSLContext | None = None) -> Server:
+        server = Server(handler, tls=tls)
+        listening = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=tls)
+        server.port = listening.sockets[0].getsockname()[1]
+        servers.append(listening)
+        return server
+
+    yield start
+    for listening in servers:
+        listening.close()
+        await listening.wait_closed()
+
+
+def upstream(url: str, **settings: object) -> UpstreamHttp:
+    """One connection's policy over the aiohttp wire; retries without waiting."""
+    connection = ConnectionInfo("wire", Vendor("clickhouse"), url)
+    defaults: dict[str, object] = {"retry_attempts": ATTEMPTS, "read_timeout": 5.0}
+    http = UpstreamHttp(
+        connection,
+        base_url=url,
+        read_error=read_error,
+        auth=KEY,
+        settings=HttpSettings(**{**defaults, **settings}),  # type: ignore[arg-type]
+    )
+    assert isinstance(http.wire, AiohttpWire)
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    http.sleep = no_wait
+    return http
+
+
+async def failure(
+    http: UpstreamHttp, method: str, path: str = "/v1/organizations"
+) -> UpstreamError:
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request(method, path, json_body={} if method == "POST" else None)
+    finally:
+        await http.aclose()
+    return raised.value
+
+
+def answer(body: bytes, status: str = "200 OK", extra: str = "") -> bytes:
+    head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}"
+    return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+# --- never sent: retried whatever the method ----------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_refused_connection_is_unavailable_and_retried_even_for_a_post(
+    method: str,
+) -> None:
+    with socket.socket() as s:  # a port nothing listens on: every connect is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    http = upstream(f"http://127.0.0.1:{port}")
+    waits: list[float] = []
+
+    async def count(seconds: float) -> None:
+        waits.append(seconds)
+
+    http.sleep = count
+    error = await failure(http, method)
+
+    assert error.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert "could not connect" in error.message
+    assert len(waits) == ATTEMPTS - 1  # every attempt made: none reached the vendor
+
+
+# --- may have reached the vendor: a POST is never sent twice ------------------------------
+
+
+async def _drop_after_reading(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    await server.read_request(reader)  # the whole request arrived; no answer comes
+
+
+@pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("DELETE", 1), ("GET", ATTEMPTS)])
+async def test_a_connection_dropped_after_sending_is_never_resent_unless_idempotent(
+    serve: Callable[..., Awaitable[Server]], method: str, sent: int
+) -> None:
+    server = await serve(_drop_after_reading)
+
+    error = await failure(upstream(server.url), method)
+
+    assert error.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert "broke before a complete answer" in error.message
+    assert len(server.requests) == sent
+
+
+async def _truncated(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    await server.read_request(reader)
+    whole = answer(b'{"status": 200, "result": [' + b" " * 200 + b"]}")
+    writer.write(whole[: len(whole) - 100])  # the head promises more than comes
+    await writer.drain()
+
+
+@pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("GET", ATTEMPTS)])
+async def test_a_truncated_body_is_unavailable_and_a_post_is_not_resent(
+    serve: Callable[..., Awaitable[Server]], method: str, sent: int
+) -> None:
+    server = await serve(_truncated)
+
+    error = await failure(upstream(server.url), method)
+
+    assert error.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert len(server.requests) == sent
+
+
+async def _not_http(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    await server.read_request(reader)
+    writer.write(b"SSH-2.0-OpenSSH_9.2p1\r\n\r\nProtocol mismatch.\r\n")
+    await writer.drain()
+
+
+@pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("GET", ATTEMPTS)])
+async def test_an_answer_that_is_no_http_is_unavailable_and_a_post_is_not_resent(
+    serve: Callable[..., Awaitable[Server]], method: str, sent: int
+) -> None:
+    server = await serve(_not_http)
+
+    error = await failure(upstream(server.url), method)
+
+    assert error.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert len(server.requests) == sent
+
+
+async def _silent(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    await server.read_request(reader)
+    await asyncio.sleep(5)
+
+
+async def test_no_answer_in_time_is_a_timeout_and_a_post_is_not_resent(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    server = await serve(_silent)
+
+    error = await failure(upstream(server.url, read_timeout=0.2), "POST")
+
+    assert error.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert len(server.requests) == 1
+
+
+# --- TLS ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ssl.SSLContext]:
+    folder: Path = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    yield context
+
+
+async def _answers(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    while True:
+        await server.read_request(reader)
+        writer.write(answer(b'{"status": 200, "result": []}'))
+        await writer.drain()
+
+
+async def test_tls_is_verified_with_the_shared_context(
+    serve: Callable[..., Awaitable[Server]], self_signed: ssl.SSLContext
+) -> None:
+    server = await serve(_answers, tls=self_signed)
+    http = upstream(server.url)
+
+    assert http.wire._tls is _tls_context()  # type: ignore[attr-defined]
+    assert _tls_context().verify_mode is ssl.CERT_REQUIRED
+    assert _tls_context().check_hostname
+    error = await failure(http, "GET")
+
+    assert error.code is ErrorCode.UPSTREAM_UNAVAILABLE  # a certificate nobody vouches for
+    assert server.requests == []  # nothing was sent to it
+
+
+# --- what comes back ----------------------------------------------------------------------
+
+
+async def test_an_answer_is_read_and_the_credentials_sent_are_scrubbed_from_it(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            request = await s.read_request(reader)
+            sent = next(
+                line.split(b": ", 1)[1].decode()
+                for line in request.split(b"\r\n")
+                if line.lower().startswith(b"authorization:")
+            )
+            body = json.dumps({"status": 200, "result": [{"id": "o", "name": sent}]})
+            writer.write(answer(body.encode()))
+            await writer.drain()
+
+    server = await serve(echo)
+    http = upstream(server.url)
+    try:
+        body = http.json(await http.get("/v1/organizations"))
+        again = http.json(await http.get("/v1/organizations"))  # the kept-alive connection
+    finally:
+        await http.aclose()
+
+    assert body["result"][0]["name"] == "[redacted]"
+    assert again == body
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_a_body_past_the_limit_is_a_bad_response(
+    serve: Callable[..., Awaitable[Server]], declared: bool
+) -> None:
+    big = b'{"status": 200, "result": "' + b"x" * 5000 + b'"}'
+
+    async def large(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(reader)
+        if declared:
+            writer.write(answer(big))
+        else:  # chunked: no length to refuse on, the stream is counted
+            head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            writer.write(head + f"{len(big):x}\r\n".encode() + big + b"\r\n0\r\n\r\n")
+        await writer.drain()
+
+    server = await serve(large)
+
+    error = await failure(upstream(server.url, max_response_bytes=1000), "GET")
+
+    assert error.code is ErrorCode.UPSTREAM_BAD_RESPONSE
+    assert len(server.requests) == 1  # not worth a retry
+
+
+async def test_a_compressed_body_is_bounded_by_its_decompressed_size(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    bomb = gzip.compress(b'{"status": 200, "result": "' + b"0" * 2_000_000 + b'"}')
+
+    async def gzipped(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server
+    ) -> None:
+        await s.read_request(reader)
+        writer.write(answer(bomb, extra="Content-Encoding: gzip\r\n"))
+        await writer.drain()
+
+    server = await serve(gzipped)
+
+    error = await failure(upstream(server.url, max_response_bytes=100_000), "GET")
+
+    assert len(bomb) < 100_000
+    assert error.code is ErrorCode.UPSTREAM_BAD_RESPONSE
+
+
+async def test_a_call_cut_at_the_request_deadline_is_observed_as_a_timeout(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    server = await serve(_silent)
+    http = upstream(server.url)
+    seen: list[str] = []
+    http.observer = lambda conn, method, url, outcome, seconds: seen.append(outcome)
+    token = current_deadline.set(time.monotonic() + 0.2)
+    try:
+        error = await failure(http, "GET")
+    finally:
+        current_deadline.reset(token)
+
+    assert error.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert seen == ["timeout"]  # the metrics label, as when a second timer cut it
+
+
+class _RenewingAuth(httpx.Auth):
+    """A login-style flow: a token, and one retry with a fresh one after a 401."""
+
+    def __init__(self) -> None:
+        self.tokens = ["expired-token-0123", "fresh-token-456789"]
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {self.tokens[0]}"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"Bearer {self.tokens[1]}"
+            yield request
+
+
+async def test_an_auth_flow_that_renews_its_token_runs_over_the_wire(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def login(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            request = await s.read_request(reader)
+            if b"Bearer fresh-token-456789" in request:
+                writer.write(answer(b'{"status": 200, "result": []}'))
+            else:
+                writer.write(answer(b'{"error": "expired"}', status="401 Unauthorized"))
+            await writer.drain()
+
+    server = await serve(login)
+    connection = ConnectionInfo("wire", Vendor("clickhouse"), server.url)
+    http = UpstreamHttp(
+        connection, base_url=server.url, read_error=read_error, auth=_RenewingAuth()
+    )
+    assert isinstance(http.wire, AiohttpWire)
+    try:
+        body = http.json(await http.get("/v1/organizations"))
+    finally:
+        await http.aclose()
+
+    assert body == {"status": 200, "result": []}
+    assert [b"fresh-token" in r for r in server.requests] == [False, True]
