@@ -63,6 +63,17 @@ def strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
+def echoing(**options: Any) -> tuple[list[EchoingProxy], Any]:
+    """The proxies made so far, and a maker for ``behind`` that records each."""
+    proxies: list[EchoingProxy] = []
+
+    def make(app: Any) -> EchoingProxy:
+        proxies.append(EchoingProxy(app, **options))
+        return proxies[-1]
+
+    return proxies, make
+
+
 def codes_by_connection(body: dict[str, Any]) -> dict[str, str]:
     return {e["extensions"]["connection"]: e["extensions"]["code"] for e in body["errors"]}
 
@@ -76,11 +87,7 @@ def shown(proxies: list[EchoingProxy], text: str) -> list[str]:
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422, 429, 500, 502, 503])
 async def test_a_vendor_error_that_echoes_the_credentials_shows_none_of_them(status: int) -> None:
-    proxies: list[EchoingProxy] = []
-
-    def make(app: Any) -> EchoingProxy:
-        proxies.append(EchoingProxy(app, status=status))
-        return proxies[-1]
+    proxies, make = echoing(status=status)
 
     client = gateway()
     behind(client, make)
@@ -95,11 +102,7 @@ async def test_a_vendor_error_that_echoes_the_credentials_shows_none_of_them(sta
 
 
 async def test_records_that_echo_the_credentials_show_none_of_them() -> None:
-    proxies: list[EchoingProxy] = []
-
-    def make(app: Any) -> EchoingProxy:
-        proxies.append(EchoingProxy(app))
-        return proxies[-1]
+    proxies, make = echoing()
 
     client = gateway()
     behind(client, make)
@@ -123,11 +126,7 @@ async def test_records_that_echo_the_credentials_show_none_of_them() -> None:
 async def test_records_echoed_in_another_unicode_encoding_show_none_of_them(
     encoding: str,
 ) -> None:
-    proxies: list[EchoingProxy] = []
-
-    def make(app: Any) -> EchoingProxy:
-        proxies.append(EchoingProxy(app, encoding=encoding))
-        return proxies[-1]
+    proxies, make = echoing(encoding=encoding)
 
     client = gateway()
     behind(client, make)
@@ -142,11 +141,7 @@ async def test_records_echoed_in_another_unicode_encoding_show_none_of_them(
 async def test_what_the_cache_keeps_holds_no_learned_credential() -> None:
     # another instance reading the shared cache never sent this instance's login token,
     # so it could not scrub it: the entry must be scrubbed before it is stored
-    proxies: list[EchoingProxy] = []
-
-    def make(app: Any) -> EchoingProxy:
-        proxies.append(EchoingProxy(app))
-        return proxies[-1]
+    proxies, make = echoing()
 
     client = gateway()
     behind(client, make, ("featurebase",))
