@@ -54,7 +54,7 @@ from gateway.limits_http import (
 )
 from gateway.metrics import GatewayMetrics, SubscriptionCollector
 from gateway.observability import RequestIdMiddleware
-from gateway.runtime import Runtime
+from gateway.runtime import Runtime, settle_heap
 from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
@@ -360,6 +360,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime.start()
+        settle_heap()  # a served gateway: started once per process
         try:
             yield
         finally:
