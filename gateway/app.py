@@ -234,6 +234,10 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             if isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise mutation_over_get() from None
             raise
+        finally:
+            # the answer is complete: the request's loaders go now, freed as they are let
+            # go of rather than left to the garbage collector
+            kwargs["context"].reset_loaders()
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
             operation,

@@ -36,6 +36,11 @@ class Loaders:
         self.adapters = adapters
         self._loaders: dict[str, DataLoader | PerConnection] = {}
 
+    def close(self) -> None:
+        """Let go of every loader: their batch functions refer back to these loaders, a
+        cycle that would otherwise keep the request's records for the garbage collector."""
+        self._loaders.clear()
+
     def adapter(self, connection: str) -> Adapter:
         try:
             return self.adapters[connection]
