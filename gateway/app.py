@@ -54,7 +54,7 @@ from gateway.limits_http import (
 )
 from gateway.metrics import GatewayMetrics, SubscriptionCollector
 from gateway.observability import RequestIdMiddleware
-from gateway.runtime import Runtime
+from gateway.runtime import Runtime, settle_heap
 from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
@@ -234,6 +234,10 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             if isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise mutation_over_get() from None
             raise
+        finally:
+            # the answer is complete: the request's loaders go now, freed as they are let
+            # go of rather than left to the garbage collector
+            kwargs["context"].reset_loaders()
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
             operation,
@@ -360,6 +364,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime.start()
+        settle_heap()  # a served gateway: started once per process
         try:
             yield
         finally:

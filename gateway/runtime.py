@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 import secrets
 from collections.abc import Iterable, Mapping
@@ -139,6 +140,17 @@ class Runtime:
             name: f"{a.connection.vendor.value}{' (simulated)' if a.connection.simulated else ''}"
             for name, a in self.adapters.items()
         }
+
+
+def settle_heap() -> None:
+    """Once the server has started: what startup built (modules, the schema, adapters,
+    simulators) lives as long as the process, so it leaves the cyclic garbage collector's
+    generations (``gc.freeze``). A full collection then walks only what requests made:
+    86 ms -> 23 ms a collection, and the collector's CPU on a cold dashboard from about 45
+    to about 25 ms (issue 16). Not for a process that builds gateways again and again (the
+    tests): what it freezes is never collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def credential_fingerprint(settings: ConnectionSettings, key: bytes) -> str:

@@ -56,7 +56,9 @@ class GatewayContext:
 
     def reset_loaders(self) -> None:
         """Forget everything read so far in this request: a write just changed it."""
-        self.__dict__.pop("loaders", None)
+        loaders = self.__dict__.pop("loaders", None)
+        if loaders is not None:
+            loaders.close()
 
     def add_partial_error(self, info: Info, error: Exception) -> None:
         """Record a failed part of a field whose other parts still answer."""

@@ -43,6 +43,11 @@ class Loaders:
         self._by_key: dict[Kind[Any], PerConnection[Any]] = {}
         self._loaders: dict[Loaded, DataLoader[Any, Any]] = {}
 
+    def close(self) -> None:
+        """Let go of every loader: their batch functions refer back to these loaders, a
+        cycle that would otherwise keep the request's records for the garbage collector."""
+        self._loaders.clear()
+
     def adapter(self, connection: str) -> Adapter:
         try:
             return self.adapters[connection]
