@@ -104,7 +104,10 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.introspection = config.server.introspection_enabled
         self.limits = config.limits
         self.gate = Gate(config.auth, config.limits)
-        self.idempotency = IdempotencyStore()
+        # idempotency keys live where the cache does: in Redis, every instance sees them
+        self.idempotency = IdempotencyStore(
+            backend=lambda: runtime.backend, key=runtime.fingerprint_key
+        )
         subscriptions = runtime.config.subscriptions
         self.pollers = PollerHub(
             PollSettings(

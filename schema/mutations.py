@@ -7,9 +7,6 @@ call the adapter, wrap the answer in its payload. Create mutations accept an
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
-
 import strawberry
 from strawberry.types import Info
 
@@ -26,7 +23,7 @@ from adapters.commands import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
-from schema.idempotency import Replayed, fingerprint
+from schema.idempotency import Replayed
 from schema.ids import decode_id, encode_id
 from schema.mutation_inputs import (
     CreateApiKeyInput,
@@ -44,7 +41,7 @@ from schema.mutation_inputs import (
     UpdateOrganizationInput,
     key_in,
 )
-from schema.mutation_runner import Target, run, target, vendor_options
+from schema.mutation_runner import Target, idempotent, reread, run, target, vendor_options
 from schema.nodes import (
     ApiKey,
     Backup,
@@ -71,38 +68,6 @@ from schema.payloads import (
     RevokeApiKeyPayload,
 )
 from schema.permissions import admin, operator
-
-R = TypeVar("R")
-K = TypeVar("K")
-
-
-async def _idempotent(
-    t: Target,
-    operation: Operation,
-    idempotency_key: str | None,
-    command: Any,
-    call: Callable[[], Awaitable[R]],
-    keep: Callable[[R], K],
-) -> R | Replayed[K]:
-    """Run a create once per idempotency key: its result, or what the first call kept."""
-    if idempotency_key is None:
-        return await run(t, call)
-    # per caller: another caller's key (even the same string) never replays this one
-    scope = (t.connection, t.ctx.caller.name, operation.value, idempotency_key)
-
-    async def first_call() -> R:
-        return await run(t, call)
-
-    return await t.ctx.idempotency.run(scope, fingerprint(command), first_call, keep)
-
-
-async def _reread(t: Target, kind: str, record: Any) -> Any:
-    """The record as the vendor has it now (after a replay), or the stored one if gone."""
-    try:
-        fresh = await t.ctx.loaders.by_key(kind).load((t.connection, record.key))
-    except Exception:
-        fresh = None
-    return fresh or record
 
 
 def _id(type_name: str, t: Target, key: Key) -> strawberry.ID:
@@ -134,13 +99,8 @@ class Mutation:
         operation = Operation.RESTORE_DATABASE if restoring else Operation.CREATE_DATABASE
         t = target(info, input.organization_id, "Organization", operation)
         command = CreateDatabase(t.key, input.name, vendor_options(t, options_given))
-        first = await _idempotent(
-            t,
-            Operation.CREATE_DATABASE,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.create_database(command),
-            lambda created: (created.database, created.credential),
+        first = await idempotent(
+            t, Operation.CREATE_DATABASE, input.idempotency_key, command, t.adapter.create_database
         )
         if not isinstance(first, Replayed):
             return CreateDatabasePayload(
@@ -151,9 +111,9 @@ class Mutation:
                 ),
                 replayed=False,
             )
-        database, credential = first.kept
+        credential = await reread(t, "credential", first.kept)
         return CreateDatabasePayload(
-            database=Database.from_record(await _reread(t, "database", database)),
+            database=Database.from_record(await reread(t, "database", first.kept)),
             password=None,
             credential=DatabaseCredential.from_record(credential) if credential else None,
             replayed=True,
@@ -253,20 +213,15 @@ class Mutation:
             expires_at=input.expires_at,
             owner=_member_key(t, input.owner_id, "owner_id"),
         )
-        first = await _idempotent(
-            t,
-            Operation.CREATE_API_KEY,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.create_api_key(command),
-            lambda created: created.api_key,
+        first = await idempotent(
+            t, Operation.CREATE_API_KEY, input.idempotency_key, command, t.adapter.create_api_key
         )
         if not isinstance(first, Replayed):
             return CreateApiKeyPayload(
                 api_key=ApiKey.from_record(first.api_key), secret=first.secret, replayed=False
             )
         return CreateApiKeyPayload(
-            api_key=ApiKey.from_record(await _reread(t, "api_key", first.kept)),
+            api_key=ApiKey.from_record(await reread(t, "api_key", first.kept)),
             secret=None,
             replayed=True,
         )
@@ -302,18 +257,13 @@ class Mutation:
     async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberPayload:
         t = target(info, input.organization_id, "Organization", Operation.INVITE_MEMBER)
         command = InviteMember(t.key, input.email, input.role)
-        first = await _idempotent(
-            t,
-            Operation.INVITE_MEMBER,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.invite_member(command),
-            lambda invitation: invitation,
+        first = await idempotent(
+            t, Operation.INVITE_MEMBER, input.idempotency_key, command, t.adapter.invite_member
         )
         if not isinstance(first, Replayed):
             return InviteMemberPayload(invitation=Invitation.from_record(first), replayed=False)
         return InviteMemberPayload(
-            invitation=Invitation.from_record(await _reread(t, "invitation", first.kept)),
+            invitation=Invitation.from_record(await reread(t, "invitation", first.kept)),
             replayed=True,
         )
 
@@ -363,18 +313,13 @@ class Mutation:
     async def create_backup(self, info: Info, input: CreateBackupInput) -> CreateBackupPayload:
         t = target(info, input.database_id, "Database", Operation.CREATE_BACKUP)
         command = CreateBackup(t.key, input.name, input.kind)
-        first = await _idempotent(
-            t,
-            Operation.CREATE_BACKUP,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.create_backup(command),
-            lambda backup: backup,
+        first = await idempotent(
+            t, Operation.CREATE_BACKUP, input.idempotency_key, command, t.adapter.create_backup
         )
         if not isinstance(first, Replayed):
             return CreateBackupPayload(backup=Backup.from_record(first), replayed=False)
         return CreateBackupPayload(
-            backup=Backup.from_record(await _reread(t, "backup", first.kept)), replayed=True
+            backup=Backup.from_record(await reread(t, "backup", first.kept)), replayed=True
         )
 
     @strawberry.mutation(

@@ -26,6 +26,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from adapters.cache import redis_scripts as lua
+from adapters.cache.idempotency import IdempotencyTable
+from adapters.cache.redis_idempotency import RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
 from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend, affected
 from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
@@ -206,6 +208,9 @@ class RedisBackend:
 
     def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
         return RedisPacer(self, scope, limit, window, share)
+
+    def idempotency(self, key: bytes) -> IdempotencyTable:
+        return RedisIdempotency(self.link, key)
 
     def status(self) -> str:
         return "redis-unavailable" if self.link.down else "redis"

@@ -115,3 +115,71 @@ if background then
 end
 return 0
 """
+
+# --- idempotency keys (adapters.cache.redis_idempotency) ----------------------------------
+#
+#     dbgw:idem:<digest>        hash: state, fp (input fingerprint), owner (claim token),
+#                               lease (Redis ms until which the owner holds it), started
+#                               (Redis ms of the first attempt), result (JSON, once done);
+#                               PX = the idempotency window
+
+#: KEYS: entry. ARGV: fingerprint, token, lease ms, window ms, floor ms ('' or the Redis
+#: time since which entries may have been lost: a missing entry then means "unknown").
+#: Returns {verdict, value}: run, reconcile (value: started ms), done (value: result),
+#: wait, conflict.
+IDEM_CLAIM = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = now + tonumber(ARGV[3])
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then
+  local verdict, started = 'run', now
+  if ARGV[5] ~= '' then
+    verdict, started = 'reconcile', tonumber(ARGV[5])
+  end
+  local s = verdict == 'run' and 'running' or 'reconciling'
+  redis.call('HSET', KEYS[1], 'state', s, 'fp', ARGV[1], 'owner', ARGV[2],
+             'lease', lease, 'started', started)
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {verdict, tostring(started)}
+end
+if redis.call('HGET', KEYS[1], 'fp') ~= ARGV[1] then
+  return {'conflict', ''}
+end
+if state == 'done' then
+  return {'done', redis.call('HGET', KEYS[1], 'result') or 'null'}
+end
+local held = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
+if (state == 'running' or state == 'reconciling') and held > now then
+  return {'wait', ''}
+end
+redis.call('HSET', KEYS[1], 'state', 'reconciling', 'owner', ARGV[2], 'lease', lease)
+return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now)}
+"""
+
+#: KEYS: entry. ARGV: token, lease ms. 1 extended, 0 not the token's any more.
+IDEM_EXTEND = """
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+  return 0
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[1], 'lease', now + tonumber(ARGV[2]))
+return 1
+"""
+
+#: KEYS: entry. ARGV: token, outcome (done, unknown, forget), result JSON, window ms.
+#: 1 recorded, 0 not the token's any more (its lease ran out and another claimed it).
+IDEM_FINISH = """
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+  return 0
+end
+if ARGV[2] == 'forget' then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'result', ARGV[3])
+redis.call('HDEL', KEYS[1], 'owner', 'lease')
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+"""

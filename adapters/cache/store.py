@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from cachetools import LRUCache
 
+from adapters.cache.idempotency import IdempotencyTable, MemoryIdempotency
 from adapters.upstream.pacing import Pacer, RatePacer
 
 #: resource kinds a vendor may name, with their default TTLs in seconds
@@ -155,6 +156,10 @@ class Backend(Protocol):
     def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
         """Paces ``limit`` starts per ``window``, background work at most ``share`` of them."""
 
+    def idempotency(self, key: bytes) -> IdempotencyTable:
+        """Where idempotency keys live (``adapters.cache.idempotency``), digested with
+        ``key`` (the deployment's cache key secret)."""
+
     def status(self) -> str:
         """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
 
@@ -206,6 +211,9 @@ class MemoryBackend:
 
     def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
         return RatePacer(limit, window, share=share)
+
+    def idempotency(self, key: bytes) -> IdempotencyTable:
+        return MemoryIdempotency(key)
 
     def status(self) -> str:
         return "memory"

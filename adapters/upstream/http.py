@@ -350,6 +350,9 @@ class UpstreamHttp:
             except _Failed as failed:
                 error = failed.error
                 may_retry = failed.may_retry and (idempotent or not failed.reached_vendor)
+                if not idempotent and failed.reached_vendor and error.upstream_status is None:
+                    # sent, and no answer came back: the vendor may have done it
+                    raise self._outcome_unknown(method, error) from failed.__cause__
                 if not (error.retryable and may_retry) or attempt >= self.settings.retry_attempts:
                     raise error from failed.__cause__
                 delay = backoff_delay(
@@ -523,6 +526,17 @@ class UpstreamHttp:
         finally:
             await response.aclose()
 
+    def _outcome_unknown(self, method: str, error: UpstreamError) -> UpstreamError:
+        """A write that reached the vendor whose answer never came (or could not be read):
+        it may have happened. Not retryable as it is; with an idempotency key the schema
+        makes a retry safe (it reconciles first)."""
+        cause = error.message.split(": ", 1)[-1]
+        return self._error(
+            ErrorCode.UPSTREAM_OUTCOME_UNKNOWN,
+            f"{method} was sent but its outcome is unknown ({cause}); the vendor may have done it",
+            False,
+        )
+
     def _too_large(self, method: str) -> UpstreamError:
         limit = self.settings.max_response_bytes
         return self._error(
@@ -613,7 +627,11 @@ class UpstreamHttp:
         try:
             return self._parse(response.content)
         except _Unreadable as exc:
-            raise self.bad_response(f"{response.request.method} answered {exc}") from None
+            method = response.request.method
+            error = self.bad_response(f"{method} answered {exc}")
+            if response.is_success and method not in self.settings.idempotent_methods:
+                raise self._outcome_unknown(method, error) from None  # done, unreadably
+            raise error from None
 
     def text(self, response: httpx.Response) -> str:
         """A non-JSON body (ClickHouse's Prometheus text) with known secrets scrubbed."""
