@@ -10,8 +10,16 @@ the log lines of an outage in ``adapters.cache.redis_link``.
 Redis is an optimisation, never a dependency of an answer: every call has a short
 timeout, and when Redis fails the backend falls back to this process's memory cache and
 a ``1/instances`` share of each rate limit, counts the failure in ``stats.backend_errors``,
-logs once, and tries Redis again after a cool-down. Writes made while Redis was away are
-replayed as invalidations before its entries are trusted again.
+logs once, and tries Redis again after a cool-down (on its own, not only when a request
+comes).
+
+No instance serves an answer older than one any instance served after a write. A write
+invalidates in one script (generation bump and deletions together); and while Redis was
+away from an instance its writes reached no other instance, so the instance that comes
+back moves the **fence** to Redis's time before it trusts Redis again: every entry
+records the Redis time its fetch started, and every instance ignores entries fetched
+before the fence (and refuses to store them). An outage therefore costs the whole shared
+cache once, never a stale answer.
 """
 
 from __future__ import annotations
@@ -23,13 +31,14 @@ import itertools
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.cache import redis_scripts as lua
 from adapters.cache.idempotency import IdempotencyTable
 from adapters.cache.redis_idempotency import RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
-from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend, affected
+from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
 from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
 from adapters.upstream.priority import share_of
 
@@ -41,8 +50,13 @@ WAIT_POLL_SECONDS = 0.02
 #: made twice, which is the lesser harm
 LOCK_MAX_SECONDS = 10.0
 
-#: invalidations remembered per scope while Redis is away; past it the scope is wiped
-MISSED_PER_SCOPE = 100
+
+@dataclass(frozen=True)
+class Shared:
+    """A generation read from Redis: the scope's count and Redis's time then (ms)."""
+
+    count: int
+    at_ms: int
 
 
 class RedisBackend:
@@ -73,8 +87,12 @@ class RedisBackend:
         )
         self.client = self.link.client
         self._call = self.link.call
+        self._generation = self.client.register_script(lua.GENERATION)
         self._put = self.client.register_script(lua.PUT)
-        self._bump_and_list = self.client.register_script(lua.BUMP_AND_LIST)
+        self._read = self.client.register_script(lua.READ)
+        self._lock = self.client.register_script(lua.CLAIM)
+        self._fence = self.client.register_script(lua.SET_FENCE)
+        self._invalidate_script = self.client.register_script(lua.INVALIDATE)
         self._release = self.client.register_script(lua.RELEASE)
         self._extend = self.client.register_script(lua.EXTEND)
         self._pace = self.client.register_script(lua.PACE)
@@ -82,14 +100,13 @@ class RedisBackend:
         self._tokens: dict[tuple[str, str], str] = {}
         self._ids = itertools.count()
         self._instance = uuid.uuid4().hex[:12]
-        # writes made while Redis was away, replayed as invalidations when it is back
-        self._missed: dict[str, set[tuple[str, frozenset[str]]]] = {}
 
     # --- Backend ---------------------------------------------------------------------------
 
     async def get(self, scope: str, url: str) -> CachedResponse | None:
+        keys = [lua.key(scope, "e", url), lua.FENCE, lua.key(scope, "lock", url)]
         try:
-            data = await self._call(lambda: self.client.get(lua.key(scope, "e", url)))
+            data, _ = await self._call(lambda: self._read(keys=keys))
         except RedisUnavailable:
             return await self.fallback.get(scope, url)
         entry = _decode(data)
@@ -97,46 +114,49 @@ class RedisBackend:
             return None
         return entry
 
-    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
+        if not isinstance(generation, Shared):
+            # read from the fallback while Redis was away: kept there, and only while it
+            # still is (an answer fetched then may be older than the fence set on return)
+            if self.link.down:
+                await self.fallback.put(scope, url, entry, generation)
+            return
         px = int((entry.stale_until - time.time()) * 1000)
         if px <= 0:
             return
-        keys = [lua.key(scope, "gen"), lua.key(scope, "e", url), lua.key(scope, "idx")]
-        args: list[Any] = [generation, entry.encode(), px, lua.index_member(entry.kind, url)]
-        try:
+        keys = [lua.key(scope, "gen"), lua.key(scope, "e", url), lua.key(scope, "idx"), lua.FENCE]
+        args: list[Any] = [
+            generation.count,
+            generation.at_ms,
+            entry.encode(),
+            px,
+            lua.index_member(entry.kind, url),
+        ]
+        with contextlib.suppress(RedisUnavailable):  # not stored: a later miss fetches it
             await self._call(lambda: self._put(keys=keys, args=args))
-        except RedisUnavailable:
-            await self.fallback.put(scope, url, entry, generation)
 
-    async def generation(self, scope: str) -> int:
+    async def generation(self, scope: str) -> object:
         try:
-            value = await self._call(lambda: self.client.get(lua.key(scope, "gen")))
+            count, at_ms = await self._call(lambda: self._generation(keys=[lua.key(scope, "gen")]))
         except RedisUnavailable:
             return await self.fallback.generation(scope)
-        return int(value or 0)
+        return Shared(int(count), int(at_ms))
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         try:
             await self._call(lambda: self._invalidate(scope, path, kinds))
         except RedisUnavailable:
+            # other instances do not see this write: the fence on return covers it
             await self.fallback.invalidate(scope, path, kinds)
-            self._remember(scope, path, kinds)
 
     async def claim(self, scope: str, url: str, seconds: float) -> bool:
         token = self.unique()
         lock, entry_key = lua.key(scope, "lock", url), lua.key(scope, "e", url)
 
-        async def attempt() -> tuple[bool, bytes | None]:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.set(
-                    lock, token, nx=True, px=max(1, int(min(seconds, LOCK_MAX_SECONDS) * 1000))
-                )
-                pipe.get(entry_key)
-                claimed, data = await pipe.execute()
-            return bool(claimed), data
-
+        keys = [lock, entry_key, lua.FENCE]
+        args: list[Any] = [token, max(1, int(min(seconds, LOCK_MAX_SECONDS) * 1000))]
         try:
-            claimed, data = await self._call(attempt)
+            claimed, data = await self._call(lambda: self._lock(keys=keys, args=args))
         except RedisUnavailable:
             return True  # alone, as with the memory backend
         if not claimed:
@@ -186,11 +206,10 @@ class RedisBackend:
     async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
         lock, entry_key = lua.key(scope, "lock", url), lua.key(scope, "e", url)
 
+        keys = [entry_key, lua.FENCE, lock]
+
         async def look() -> tuple[bytes | None, int]:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.get(entry_key)
-                pipe.exists(lock)
-                data, held = await pipe.execute()
+            data, held = await self._read(keys=keys)
             return data, int(held)
 
         deadline = time.monotonic() + timeout
@@ -230,42 +249,16 @@ class RedisBackend:
         return f"{self._instance}:{next(self._ids)}"
 
     async def _invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
-        members = await self._bump_and_list(
-            keys=[lua.key(scope, "gen"), lua.key(scope, "idx")], args=[]
-        )
-        doomed: list[str] = []
-        for raw in members:
-            member = raw.decode() if isinstance(raw, bytes) else str(raw)
-            kind, url = lua.split_member(member)
-            if kind in kinds or affected(url, path):
-                doomed.append(member)
-        if doomed:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.unlink(*(lua.key(scope, "e", lua.split_member(m)[1]) for m in doomed))
-                pipe.zrem(lua.key(scope, "idx"), *doomed)
-                await pipe.execute()
-
-    def _remember(self, scope: str, path: str, kinds: frozenset[str]) -> None:
-        missed = self._missed.setdefault(scope, set())
-        missed.add((path, kinds))
-        if len(missed) > MISSED_PER_SCOPE:
-            self._missed[scope] = {("", frozenset())}  # an empty path affects every entry
+        keys = [lua.key(scope, "gen"), lua.key(scope, "idx")]
+        await self._invalidate_script(keys=keys, args=[lua.key(scope, "e", ""), path, *kinds])
 
     async def _recover(self) -> None:
-        """Before Redis's entries are trusted again: drop what this instance's writes
-        changed while it was away, and forget the fallback's entries (other instances'
-        writes never invalidated them)."""
-        while self._missed:
-            # taken out first: writes that fall back while this replays are kept for later
-            scope = next(iter(self._missed))
-            writes = self._missed.pop(scope)
-            try:
-                for path, kinds in writes:
-                    async with asyncio.timeout(self.link.timeout):
-                        await self._invalidate(scope, path, kinds)
-            except BaseException:
-                self._missed.setdefault(scope, set()).update(writes)
-                raise
+        """Before Redis's entries are trusted again: move the fence (no instance trusts an
+        answer fetched before now: this instance's writes while it was away reached no
+        other instance), and forget the fallback's entries (other instances' writes never
+        invalidated them)."""
+        async with asyncio.timeout(self.link.timeout):
+            await self._fence(keys=[lua.FENCE])
         self.fallback.clear()
 
 
@@ -311,11 +304,14 @@ class RedisPacer(PriorityPacer):
 
 
 def _decode(data: bytes | str | None) -> CachedResponse | None:
-    """An entry as stored, or None for none (or one this version cannot read)."""
+    """An entry as stored (after the Redis time its fetch started), or None for none (or
+    one this version cannot read)."""
     if data is None:
         return None
     try:
         # the client is built without decode_responses: values arrive as bytes
-        return CachedResponse.decode(data.encode() if isinstance(data, str) else data)
+        raw = data.encode() if isinstance(data, str) else data
+        _, _, encoded = raw.partition(b"\n")
+        return CachedResponse.decode(encoded)
     except (ValueError, TypeError):
         return None

@@ -1,17 +1,21 @@
 """The Redis key layout and Lua scripts behind ``adapters.cache.redis_backend``.
 
-Every key of one scope shares the hash tag ``{connection:fingerprint}``, so a script that
-touches several of them stays valid on a Redis Cluster (one slot per scope)::
+Every key of one scope shares the hash tag ``{connection:fingerprint}``::
 
     dbgw:{scope}:gen          the scope's write generation (INCR by each invalidation)
     dbgw:{scope}:idx          sorted set: "kind\\nurl" of each cached entry, scored by the
                               Redis time (ms) it expires, so invalidation never SCANs
-    dbgw:{scope}:e:<url>      one cached GET answer (CachedResponse.encode()), PX = stale_until
+    dbgw:{scope}:e:<url>      one cached GET answer: "<fetched>\\n" then
+                              CachedResponse.encode(), <fetched> being the Redis time (ms)
+                              its fetch started; PX = stale_until
     dbgw:{scope}:lock:<url>   single-flight lock: SET NX PX, value = the claimer's token
     dbgw:{scope}:rate         sorted set of request starts (Redis time, microseconds)
     dbgw:{scope}:rate:bg      the same, of background starts only (subscription polls)
+    dbgw:fence                Redis time (ms) before which no fetched answer is trusted,
+                              moved by an instance that comes back after Redis was away
 
 Scripts read the clock with Redis's TIME, so instances with skewed clocks still agree.
+The fence is one key for every scope (a Redis Cluster is not supported).
 """
 
 from __future__ import annotations
@@ -32,34 +36,123 @@ def split_member(member: str) -> tuple[str, str]:
     return kind, url
 
 
-#: KEYS: gen, entry, index. ARGV: generation read before the fetch, encoded entry, PX (ms),
-#: index member. Stores only if no write bumped the generation meanwhile: 1 stored, 0 not.
+FENCE = f"{PREFIX}:fence"
+
+#: KEYS: gen. Returns {generation, Redis time in ms}: what a fetch starts from.
+GENERATION = """
+local t = redis.call('TIME')
+return {tonumber(redis.call('GET', KEYS[1]) or '0'),
+        tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
+"""
+
+#: KEYS: gen, entry, index, fence. ARGV: generation and Redis time (ms) read before the
+#: fetch, encoded entry, PX (ms), index member. Stores only if no write bumped the
+#: generation meanwhile and no fence was set since the fetch started: 1 stored, 0 not.
 PUT = """
 local generation = tonumber(redis.call('GET', KEYS[1]) or '0')
 if generation ~= tonumber(ARGV[1]) then
   return 0
 end
-local px = tonumber(ARGV[3])
+if tonumber(ARGV[2]) < tonumber(redis.call('GET', KEYS[4]) or '0') then
+  return 0
+end
+local px = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('SET', KEYS[2], ARGV[2], 'PX', px)
+redis.call('SET', KEYS[2], ARGV[2] .. '\\n' .. ARGV[3], 'PX', px)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now_ms)
-redis.call('ZADD', KEYS[3], now_ms + px, ARGV[4])
+redis.call('ZADD', KEYS[3], now_ms + px, ARGV[5])
 if redis.call('PTTL', KEYS[3]) < px then
   redis.call('PEXPIRE', KEYS[3], px)
 end
 return 1
 """
 
-#: KEYS: gen, index. Bumps the generation first (a GET in flight can no longer store what
-#: it read before the write), then returns the index's live members for the caller to
-#: match against the written path; the caller deletes the matches.
-BUMP_AND_LIST = """
+#: the part of READ and CLAIM that reads an entry: nil unless fetched since the fence
+_TRUSTED = """
+local function trusted(entry_key, fence_key)
+  local value = redis.call('GET', entry_key)
+  if not value then
+    return false
+  end
+  local fetched = tonumber(string.match(value, '^(%d+)\\n'))
+  if fetched == nil or fetched < tonumber(redis.call('GET', fence_key) or '0') then
+    return false
+  end
+  return value
+end
+"""
+
+#: KEYS: entry, fence, lock. Returns {entry or nil, 1 if the lock is held else 0}.
+READ = (
+    _TRUSTED
+    + """
+return {trusted(KEYS[1], KEYS[2]), redis.call('EXISTS', KEYS[3])}
+"""
+)
+
+#: KEYS: lock, entry, fence. ARGV: token, PX (ms). Claims the single-flight lock (SET NX)
+#: and reads the entry in one step: {1 claimed or 0, entry or nil}.
+CLAIM = (
+    _TRUSTED
+    + """
+local claimed = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+return {claimed, trusted(KEYS[2], KEYS[3])}
+"""
+)
+
+#: KEYS: fence. Moves the fence to Redis's time now (never back): every answer fetched
+#: before it is distrusted by every instance. Returns the fence.
+SET_FENCE = """
+local t = redis.call('TIME')
+local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if tonumber(redis.call('GET', KEYS[1]) or '0') < now_ms then
+  redis.call('SET', KEYS[1], now_ms)
+end
+return now_ms
+"""
+
+#: KEYS: gen, index. ARGV: entry key prefix, written path, then the written kinds. One
+#: step: bumps the generation (a GET in flight can no longer store what it read before
+#: the write), then deletes every entry of one of the kinds or whose path is the written
+#: path, below it or above it (``adapters.cache.store.affected``, in Lua). Returns how
+#: many entries it deleted.
+INVALIDATE = """
 redis.call('INCR', KEYS[1])
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now_ms)
-return redis.call('ZRANGE', KEYS[2], 0, -1)
+local target = string.gsub(ARGV[2], '/+$', '')
+local kinds = {}
+for i = 3, #ARGV do
+  kinds[ARGV[i]] = true
+end
+local function path_of(url)
+  local rest = string.match(url, '^%a[%w+.-]*://[^/?#]*(.*)$') or url
+  rest = string.gsub(rest, '[?#].*$', '')
+  rest = string.gsub(rest, '/+$', '')
+  return rest
+end
+local function affected(url)
+  local path = path_of(url)
+  if path == '' or target == '' or path == target then
+    return true
+  end
+  return string.sub(path, 1, #target + 1) == target .. '/'
+    or string.sub(target, 1, #path + 1) == path .. '/'
+end
+local doomed = 0
+for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local newline = string.find(member, '\\n', 1, true)
+  local kind = string.sub(member, 1, newline - 1)
+  local url = string.sub(member, newline + 1)
+  if kinds[kind] or affected(url) then
+    redis.call('UNLINK', ARGV[1] .. url)
+    redis.call('ZREM', KEYS[2], member)
+    doomed = doomed + 1
+  end
+end
+return doomed
 """
 
 #: KEYS: lock. ARGV: token. Deletes the lock only if this claimer still holds it (its PX

@@ -135,11 +135,12 @@ class Backend(Protocol):
 
     async def get(self, scope: str, url: str) -> CachedResponse | None: ...
 
-    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
         """Store unless a write bumped the scope's generation since ``generation`` was read:
         a GET that overlapped a write may carry the state from before it."""
 
-    async def generation(self, scope: str) -> int: ...
+    async def generation(self, scope: str) -> object:
+        """What a fetch starts from (opaque): ``put`` compares it with the scope's now."""
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         """Drop entries a write on ``path`` may have changed (``affected``, or of one of
@@ -183,11 +184,11 @@ class MemoryBackend:
             return None
         return entry
 
-    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
         if self._generations.get(scope, 0) == generation:
             self._entries[(scope, url)] = entry
 
-    async def generation(self, scope: str) -> int:
+    async def generation(self, scope: str) -> object:
         return self._generations.get(scope, 0)
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
