@@ -109,13 +109,16 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             backend=lambda: runtime.backend, key=runtime.fingerprint_key
         )
         subscriptions = runtime.config.subscriptions
+        # with Redis, one instance polls each watched resource for all of them
         self.pollers = PollerHub(
             PollSettings(
                 interval=subscriptions.poll_interval,
                 max_backoff=subscriptions.max_backoff,
                 timeout=self.request_timeout,
                 max_polled_per_connection=subscriptions.max_polled_per_connection,
-            )
+            ),
+            backend=lambda: runtime.backend,
+            key=runtime.fingerprint_key,
         )
         self.sockets = SocketCounts(
             config.limits.max_websocket_connections, subscriptions.max_per_caller
@@ -355,6 +358,7 @@ def create_app(
         if runtime.backend is not None:
             backend = runtime.backend
             body["cache"] = {"backend": backend.status(), **backend.stats.as_dict()}
+        body["subscriptions"] = graphql.pollers.summary()
         return JSONResponse(body, status_code=200 if runtime.ready else 503)
 
     @contextlib.asynccontextmanager

@@ -38,7 +38,9 @@ from adapters.cache import redis_scripts as lua
 from adapters.cache.idempotency import IdempotencyTable
 from adapters.cache.redis_idempotency import RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
+from adapters.cache.redis_watch import RedisWatches
 from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
+from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
 from adapters.upstream.priority import share_of
 
@@ -100,6 +102,7 @@ class RedisBackend:
         self._tokens: dict[tuple[str, str], str] = {}
         self._ids = itertools.count()
         self._instance = uuid.uuid4().hex[:12]
+        self._watches: RedisWatches | None = None
 
     # --- Backend ---------------------------------------------------------------------------
 
@@ -231,6 +234,11 @@ class RedisBackend:
     def idempotency(self, key: bytes) -> IdempotencyTable:
         return RedisIdempotency(self.link, key)
 
+    def watches(self, key: bytes) -> Watches | None:
+        if self._watches is None:
+            self._watches = RedisWatches(self.link, key)
+        return self._watches
+
     def status(self) -> str:
         return "redis-unavailable" if self.link.down else "redis"
 
@@ -239,6 +247,8 @@ class RedisBackend:
             keeper.cancel()
         await asyncio.gather(*self._keepers.values(), return_exceptions=True)
         self._keepers.clear()
+        if self._watches is not None:
+            await self._watches.aclose()
         await self.link.aclose()
         await self.fallback.aclose()
 

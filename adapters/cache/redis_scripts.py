@@ -276,3 +276,21 @@ redis.call('HDEL', KEYS[1], 'owner', 'lease')
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 """
+
+# --- subscription pollers (adapters.cache.redis_watch) -----------------------------------
+#
+#     dbgw:watch:<digest>           the poller's lease: SET NX PX, value = its token
+#     dbgw:watch:<digest>:changes   pub/sub channel: the poller's state digest, each poll
+
+#: KEYS: lease. ARGV: token, PX (ms). Takes the lease when nobody holds it, or extends it
+#: when ``token`` does: 1 held by ``token`` now, 0 held by another.
+LEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 1
+end
+return 0
+"""

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from cachetools import LRUCache
 
 from adapters.cache.idempotency import IdempotencyTable, MemoryIdempotency
+from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, RatePacer
 
 #: resource kinds a vendor may name, with their default TTLs in seconds
@@ -161,6 +162,10 @@ class Backend(Protocol):
         """Where idempotency keys live (``adapters.cache.idempotency``), digested with
         ``key`` (the deployment's cache key secret)."""
 
+    def watches(self, key: bytes) -> Watches | None:
+        """How subscription pollers share one poll across instances; None: each polls
+        on its own (one process)."""
+
     def status(self) -> str:
         """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
 
@@ -215,6 +220,9 @@ class MemoryBackend:
 
     def idempotency(self, key: bytes) -> IdempotencyTable:
         return MemoryIdempotency(key)
+
+    def watches(self, key: bytes) -> Watches | None:
+        return None
 
     def status(self) -> str:
         return "memory"
