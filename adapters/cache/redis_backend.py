@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.cache import redis_scripts as lua
+from adapters.cache.buckets import Buckets
 from adapters.cache.idempotency import IdempotencyTable
+from adapters.cache.redis_buckets import RedisBuckets
 from adapters.cache.redis_idempotency import RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
 from adapters.cache.redis_watch import RedisWatches
@@ -233,6 +235,9 @@ class RedisBackend:
 
     def idempotency(self, key: bytes) -> IdempotencyTable:
         return RedisIdempotency(self.link, key)
+
+    def buckets(self, key: bytes) -> Buckets | None:
+        return RedisBuckets(self.link, key)
 
     def watches(self, key: bytes) -> Watches | None:
         if self._watches is None:

@@ -294,3 +294,30 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 end
 return 0
 """
+
+# --- the per-caller rate limit (adapters.cache.redis_buckets) ------------------------------
+#
+#     dbgw:caller:<digest>          hash: tokens, at (Redis time, s): one caller's bucket
+
+#: KEYS: bucket. ARGV: capacity, tokens per second, PX (ms). A token bucket shared by
+#: every instance: takes one token and returns 0, or returns the whole seconds until one
+#: would be there (at least 1) and takes nothing.
+TAKE_TOKEN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local stored = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(stored[1]) or capacity
+local at = tonumber(stored[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+else
+  wait = math.max(1, math.ceil((1 - tokens) / rate))
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return wait
+"""

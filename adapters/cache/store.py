@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from cachetools import LRUCache
 
+from adapters.cache.buckets import Buckets
 from adapters.cache.idempotency import IdempotencyTable, MemoryIdempotency
 from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, RatePacer
@@ -166,6 +167,10 @@ class Backend(Protocol):
         """How subscription pollers share one poll across instances; None: each polls
         on its own (one process)."""
 
+    def buckets(self, key: bytes) -> Buckets | None:
+        """Per-caller rate-limit buckets every instance shares; None: the gateway's own
+        in-process buckets."""
+
     def status(self) -> str:
         """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
 
@@ -222,6 +227,9 @@ class MemoryBackend:
         return MemoryIdempotency(key)
 
     def watches(self, key: bytes) -> Watches | None:
+        return None
+
+    def buckets(self, key: bytes) -> Buckets | None:
         return None
 
     def status(self) -> str:
