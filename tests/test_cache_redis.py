@@ -330,9 +330,11 @@ async def test_in_one_instance_a_caller_asks_redis_before_a_waiting_poll(
 # --- Redis down or slow ---------------------------------------------------------------------
 
 
-async def test_without_redis_the_backend_is_this_processes_memory_and_logs_once(
+async def test_without_redis_one_of_several_instances_caches_nothing_and_logs_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Another instance's write could not reach this process's memory: an answer cached
+    there could be older than one that instance served after its write."""
     caplog.set_level(logging.INFO, LOG)
     down = backend(f"redis://127.0.0.1:{free_port()}/0", instances=4)
     try:
@@ -345,13 +347,25 @@ async def test_without_redis_the_backend_is_this_processes_memory_and_logs_once(
     finally:
         await down.aclose()
 
-    assert found is not None and found.body == b"local"
+    assert found is None
     assert down.status() == "redis-unavailable"
     assert down.stats.backend_errors == 1  # then the cool-down: no call tries Redis
     assert isinstance(pacer, RedisPacer) and pacer.local.limit == 10 // 4
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == LOG]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0].getMessage()
+    assert "no cache and 1/4 of each rate limit" in warnings[0].getMessage()
+
+
+async def test_without_redis_a_single_instance_caches_in_its_own_memory() -> None:
+    down = backend(f"redis://127.0.0.1:{free_port()}/0", instances=1)
+    try:
+        await down.put(SCOPE, SERVICE, entry(body=b"local"), await down.generation(SCOPE))
+        found = await down.get(SCOPE, SERVICE)
+    finally:
+        await down.aclose()
+
+    assert found is not None and found.body == b"local"
 
 
 async def test_a_redis_too_slow_to_answer_is_left_after_the_timeout_and_rejoined_later(

@@ -280,3 +280,32 @@ async def test_in_redis_a_claim_whose_lease_ran_out_goes_to_a_reconciling_retry(
     assert claim.verdict == "reconcile" and claim.since is not None
     assert (late, recorded) == (False, True)
     assert (replay.verdict, replay.result) == ("done", {"database": ["o", "s"]})
+
+
+async def test_a_retry_after_redis_restarted_empty_finds_the_database_instead_of_creating(
+    redis_server: RedisServer,
+) -> None:
+    """Redis runs without persistence: a restart loses every key. The new epoch tells the
+    instances so, and for one window a missing key is unknown: the retry reconciles."""
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        for gateway in (a, b):
+            gateway.runtime.backend.link.cooldown = 0.05
+        org = await organization_id(a)
+        first = (await a.data(CREATE, create_input(org, "across-a-restart")))["createDatabase"]
+        await b.data(CREATE, create_input(org, "across-a-restart"))  # b knows the epoch too
+
+        redis_server.kill()
+        redis_server.start()  # empty
+        deadline = asyncio.get_running_loop().time() + 10
+        retried = [await g.post(CREATE, create_input(org, "across-a-restart")) for g in (b, a)]
+        while any(error_codes(r) == ["IDEMPOTENCY_UNAVAILABLE"] for r in retried):
+            # the first call after the restart may still meet the dead connection
+            assert asyncio.get_running_loop().time() < deadline, retried
+            await asyncio.sleep(0.05)
+            retried = [await g.post(CREATE, create_input(org, "across-a-restart")) for g in (b, a)]
+
+    answers = [r["data"]["createDatabase"] for r in retried]
+    assert [a["replayed"] for a in answers] == [True, True]
+    assert {a["database"]["id"] for a in answers} == {first["database"]["id"]}
+    assert posts(sim) == 1

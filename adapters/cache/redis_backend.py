@@ -8,10 +8,12 @@ The key layout and scripts are in ``adapters.cache.redis_scripts``; timeouts, th
 the log lines of an outage in ``adapters.cache.redis_link``.
 
 Redis is an optimisation, never a dependency of an answer: every call has a short
-timeout, and when Redis fails the backend falls back to this process's memory cache and
-a ``1/instances`` share of each rate limit, counts the failure in ``stats.backend_errors``,
-logs once, and tries Redis again after a cool-down (on its own, not only when a request
-comes).
+timeout, and when Redis fails the backend falls back to a ``1/instances`` share of each
+rate limit and, for a single instance, to this process's memory cache (with several, it
+caches nothing meanwhile: another instance's write could not reach this memory, and an
+answer cached here could then be older than one that instance served), counts the
+failure in ``stats.backend_errors``, logs once, and tries Redis again after a cool-down
+(on its own, not only when a request comes).
 
 No instance serves an answer older than one any instance served after a write. A write
 invalidates in one script (generation bump and deletions together); and while Redis was
@@ -38,7 +40,7 @@ from adapters.cache import redis_scripts as lua
 from adapters.cache.buckets import Buckets
 from adapters.cache.idempotency import IdempotencyTable
 from adapters.cache.redis_buckets import RedisBuckets
-from adapters.cache.redis_idempotency import RedisIdempotency
+from adapters.cache.redis_idempotency import Epoch, RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
 from adapters.cache.redis_watch import RedisWatches
 from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
@@ -81,10 +83,14 @@ class RedisBackend:
         self.instances = instances
         self.fallback = fallback
         self.stats = stats or fallback.stats
+        #: while Redis is away, whether this process caches answers in its memory: only
+        #: when it is the only instance, since another's writes could not reach it
+        self.cache_alone = instances == 1
+        remembers = "this process's memory" if self.cache_alone else "no cache"
         self.link = RedisLink(
             url,
             stats=self.stats,
-            fallback=f"this process's memory and 1/{instances} of each rate limit",
+            fallback=f"{remembers} and 1/{instances} of each rate limit",
             on_recovery=self._recover,
             timeout=timeout,
             cooldown=cooldown,
@@ -105,6 +111,9 @@ class RedisBackend:
         self._ids = itertools.count()
         self._instance = uuid.uuid4().hex[:12]
         self._watches: RedisWatches | None = None
+        #: the epoch of the Redis this process uses: a new one means Redis lost its keys
+        self.epoch = Epoch()
+        self._epoch = self.client.register_script(lua.EPOCH)
 
     # --- Backend ---------------------------------------------------------------------------
 
@@ -113,7 +122,7 @@ class RedisBackend:
         try:
             data, _ = await self._call(lambda: self._read(keys=keys))
         except RedisUnavailable:
-            return await self.fallback.get(scope, url)
+            return await self.fallback.get(scope, url) if self.cache_alone else None
         entry = _decode(data)
         if entry is not None and entry.stale_until <= time.time():
             return None
@@ -123,7 +132,7 @@ class RedisBackend:
         if not isinstance(generation, Shared):
             # read from the fallback while Redis was away: kept there, and only while it
             # still is (an answer fetched then may be older than the fence set on return)
-            if self.link.down:
+            if self.link.down and self.cache_alone:
                 await self.fallback.put(scope, url, entry, generation)
             return
         px = int((entry.stale_until - time.time()) * 1000)
@@ -234,7 +243,7 @@ class RedisBackend:
         return RedisPacer(self, scope, limit, window, share)
 
     def idempotency(self, key: bytes) -> IdempotencyTable:
-        return RedisIdempotency(self.link, key)
+        return RedisIdempotency(self.link, key, self.epoch)
 
     def buckets(self, key: bytes) -> Buckets | None:
         return RedisBuckets(self.link, key)
@@ -274,6 +283,10 @@ class RedisBackend:
         invalidated them)."""
         async with asyncio.timeout(self.link.timeout):
             await self._fence(keys=[lua.FENCE])
+            # a Redis that restarted empty lost the idempotency keys too: noticed here
+            # even before this process's next keyed create
+            epoch = await self._epoch(keys=[f"{lua.PREFIX}:epoch"])
+        self.epoch.saw(epoch.decode() if isinstance(epoch, bytes) else str(epoch))
         self.fallback.clear()
 
 

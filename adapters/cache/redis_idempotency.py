@@ -5,12 +5,19 @@ One hash per key, ``dbgw:idem:<digest>``, changed only by the three scripts of
 instance agrees on who holds a key and until when. A call that fails because Redis is
 away raises ``IdempotencyUnavailable``; there is no memory fallback (see the module
 above).
+
+A Redis that restarts empty (no persistence, as docs/operations.md advises) loses every
+key. The gateway notices by the **epoch** (``dbgw:epoch``, the Redis time it first used
+that Redis): an instance that saw another epoch before knows keys may be gone, and for
+one window after the new epoch a key it finds missing is claimed as *unknown*, so its
+retry reconciles with the vendor (searching from one window before the loss) instead of
+creating blind.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 from adapters.cache import redis_scripts as lua
@@ -18,15 +25,27 @@ from adapters.cache.idempotency import Claim, IdempotencyUnavailable, Outcome, d
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
 
 
+class Epoch:
+    """What this process knows of its Redis's epoch."""
+
+    def __init__(self) -> None:
+        #: the epoch last seen, or None before the first
+        self.known: str | None = None
+        #: the Redis time (ms) a new epoch began after one this process knew: Redis lost
+        #: its keys then
+        self.lost_at: int | None = None
+
+    def saw(self, epoch: str) -> None:
+        if self.known is not None and epoch != self.known:
+            self.lost_at = int(epoch)
+        self.known = epoch
+
+
 class RedisIdempotency:
-    def __init__(
-        self, link: RedisLink, key: bytes, floor: Callable[[], float | None] = lambda: None
-    ) -> None:
+    def __init__(self, link: RedisLink, key: bytes, epoch: Epoch | None = None) -> None:
         self.link = link
         self.key = key
-        #: the Redis time (s) since which entries may have been lost (Redis came back
-        #: empty), or None: within a window after it, a missing entry is "unknown"
-        self.floor = floor
+        self.epoch = epoch or Epoch()
         client = link.client
         self._claim = client.register_script(lua.IDEM_CLAIM)
         self._extend = client.register_script(lua.IDEM_EXTEND)
@@ -38,19 +57,21 @@ class RedisIdempotency:
     async def claim(
         self, scope: Hashable, fingerprint: str, token: str, lease: float, window: float
     ) -> Claim:
-        floor = self.floor()
+        epoch = self.epoch
         args: list[Any] = [
             fingerprint,
             token,
             _ms(lease),
             _ms(window),
-            "" if floor is None else _ms(floor),
+            "" if epoch.lost_at is None else epoch.lost_at,
+            epoch.known or "",
         ]
-        keys = [self._key(scope)]
+        keys = [self._key(scope), f"{lua.PREFIX}:epoch"]
         try:
-            verdict, value = await self.link.call(lambda: self._claim(keys=keys, args=args))
+            verdict, value, seen = await self.link.call(lambda: self._claim(keys=keys, args=args))
         except RedisUnavailable as exc:
             raise IdempotencyUnavailable from exc
+        epoch.saw(_text(seen))
         verdict = _text(verdict)
         if verdict == "done":
             return Claim("done", json.loads(_text(value)))

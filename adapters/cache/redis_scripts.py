@@ -211,43 +211,71 @@ return 0
 
 # --- idempotency keys (adapters.cache.redis_idempotency) ----------------------------------
 #
+#     dbgw:epoch                Redis time (ms) the gateway first used this Redis: when it
+#                               changes, Redis lost its keys (restarted empty)
 #     dbgw:idem:<digest>        hash: state, fp (input fingerprint), owner (claim token),
 #                               lease (Redis ms until which the owner holds it), started
 #                               (Redis ms of the first attempt), result (JSON, once done);
 #                               PX = the idempotency window
 
-#: KEYS: entry. ARGV: fingerprint, token, lease ms, window ms, floor ms ('' or the Redis
-#: time since which entries may have been lost: a missing entry then means "unknown").
-#: Returns {verdict, value}: run, reconcile (value: started ms), done (value: result),
-#: wait, conflict.
+#: KEYS: entry, epoch. ARGV: fingerprint, token, lease ms, window ms, floor ms ('' or the
+#: Redis time since which entries may have been lost), the epoch this instance last saw
+#: ('' for none). The epoch is the Redis time the gateway first used this Redis: a
+#: different one means Redis lost every key since (a restart without persistence), and
+#: then, within one window, a missing entry is "unknown", not "never seen".
+#: Returns {verdict, value, epoch}: run, reconcile (value: started ms), done (value:
+#: result), wait, conflict.
 IDEM_CLAIM = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = tostring(now)
+  redis.call('SET', KEYS[2], epoch)
+end
+local floor = nil
+if ARGV[5] ~= '' then
+  floor = tonumber(ARGV[5])
+end
+if ARGV[6] ~= '' and ARGV[6] ~= epoch then
+  floor = tonumber(epoch)
+end
 local lease = now + tonumber(ARGV[3])
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
   local verdict, started = 'run', now
-  if ARGV[5] ~= '' then
-    verdict, started = 'reconcile', tonumber(ARGV[5])
+  if floor and now < floor + tonumber(ARGV[4]) then
+    verdict, started = 'reconcile', floor - tonumber(ARGV[4])
   end
   local s = verdict == 'run' and 'running' or 'reconciling'
   redis.call('HSET', KEYS[1], 'state', s, 'fp', ARGV[1], 'owner', ARGV[2],
              'lease', lease, 'started', started)
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  return {verdict, tostring(started)}
+  return {verdict, tostring(started), epoch}
 end
 if redis.call('HGET', KEYS[1], 'fp') ~= ARGV[1] then
-  return {'conflict', ''}
+  return {'conflict', '', epoch}
 end
 if state == 'done' then
-  return {'done', redis.call('HGET', KEYS[1], 'result') or 'null'}
+  return {'done', redis.call('HGET', KEYS[1], 'result') or 'null', epoch}
 end
 local held = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
 if (state == 'running' or state == 'reconciling') and held > now then
-  return {'wait', ''}
+  return {'wait', '', epoch}
 end
 redis.call('HSET', KEYS[1], 'state', 'reconciling', 'owner', ARGV[2], 'lease', lease)
-return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now)}
+return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now), epoch}
+"""
+
+#: KEYS: epoch. The gateway's epoch of this Redis (set to Redis's time now if missing).
+EPOCH = """
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then
+  local t = redis.call('TIME')
+  epoch = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+  redis.call('SET', KEYS[1], epoch)
+end
+return epoch
 """
 
 #: KEYS: entry. ARGV: token, lease ms. 1 extended, 0 not the token's any more.
