@@ -73,6 +73,9 @@ _END = object()
 LEASE_INTERVALS = 1.5
 #: how often, in poll intervals, an instance that does not poll tries for the lease
 FOLLOW_INTERVALS = 0.25
+#: how long, in poll intervals, an instance that does not poll waits for the poller's
+#: digests before it re-reads on its own (the channel broke, the poller is stuck)
+SILENCE_INTERVALS = 2.0
 
 
 class Poller(Generic[S, E]):
@@ -102,6 +105,8 @@ class Poller(Generic[S, E]):
         self._task: asyncio.Task[None] | None = None
         #: the last snapshot this instance's subscribers heard about (the baseline)
         self._previous: S | None = None
+        #: when this instance last heard from the poller (or read for itself)
+        self._heard = time.monotonic()
         #: polls this instance made as the resource's poller
         self.polls = 0
         #: re-reads after another instance's poller published a change
@@ -192,15 +197,24 @@ class Poller(Generic[S, E]):
         """Another instance polls: wait for what it publishes (a while, then try for the
         lease again), and re-read when it differs from what our subscribers last heard.
         False once the resource is gone."""
-        try:
-            async with asyncio.timeout(self.settings.interval * FOLLOW_INTERVALS):
-                message = await inbox.get()
-        except TimeoutError:
-            return True
-        while not inbox.empty():  # only the latest matters
-            message = inbox.get_nowait()
+        interval = self.settings.interval
+        message: str | None = None
+        # without a baseline, read it now: our subscribers hear of what changes from the
+        # moment they subscribed, not from when the poller next publishes
+        if self._previous is not None:
+            try:
+                async with asyncio.timeout(interval * FOLLOW_INTERVALS):
+                    message = await inbox.get()
+            except TimeoutError:
+                if time.monotonic() - self._heard < interval * SILENCE_INTERVALS:
+                    return True
+                # nothing heard for a while: read for ourselves
+            else:
+                while not inbox.empty():  # only the latest matters
+                    message = inbox.get_nowait()
+        self._heard = time.monotonic()
         previous = self._previous
-        if previous is not None and message == self._digest(previous):
+        if message is not None and previous is not None and message == self._digest(previous):
             return True
         self.follows += 1
         try:
@@ -210,6 +224,8 @@ class Poller(Generic[S, E]):
             return False
         except Exception as exc:  # the next digest asks again
             log.info("re-read after a change failed (%s)", type(exc).__name__)
+            if self._previous is None:  # no digest will ask: try again a little later
+                await asyncio.sleep(interval * FOLLOW_INTERVALS)
             return True
         self._saw(current)
         return True

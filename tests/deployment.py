@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from tests.benchmarks.procs import free_port, spawn, stop, wait_ready
+from tests.benchmarks.procs import ROOT, free_port, stop, wait_ready
 from tests.gateway_client import with_open_auth
 from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, CACHE_KEY_TOML, RedisServer, running_redis
 
@@ -69,6 +71,20 @@ class Instance:
             self.proc.wait(timeout=10)
 
 
+def spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``python args...`` from this checkout, its output appended to ``log`` (a pipe
+    nobody reads would block a chatty process once full)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    with open(log, "ab") as output:
+        return subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env={**os.environ, **(env or {}), "PYTHONPATH": path},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
 @dataclass
 class Deployment:
     redis: RedisServer
@@ -76,13 +92,15 @@ class Deployment:
     config: Path
     env: dict[str, str]
     instances: list[Instance] = field(default_factory=list)
+    #: the gateways' log level (each writes to gateway-N.log beside the configuration)
+    log_level: str = "warning"
 
     def start_instance(self) -> Instance:
         port = free_port()
         args = ["-m", "gateway.cli", "serve", "--config", str(self.config), "--port", str(port)]
-        instance = Instance(
-            f"http://127.0.0.1:{port}", spawn([*args, "--log-level", "warning"], self.env)
-        )
+        args += ["--log-level", self.log_level]
+        log = self.config.parent / f"gateway-{len(self.instances) + 1}.log"
+        instance = Instance(f"http://127.0.0.1:{port}", spawn(args, log, self.env))
         self.instances.append(instance)
         wait_ready(instance.proc, f"{instance.url}/readyz")
         return instance
@@ -123,22 +141,28 @@ def gateway_config(
 
 @contextlib.contextmanager
 def deployment(
-    instances: int, *, extra: str = "", simulator_args: tuple[str, ...] = ()
+    instances: int,
+    *,
+    extra: str = "",
+    simulator_args: tuple[str, ...] = (),
+    log_level: str = "warning",
+    keep_logs: Path | None = None,
 ) -> Iterator[Deployment]:
     """``instances`` gateways on one Redis and one ClickHouse simulator; ``extra`` is
     appended to their configuration (``[cache.ttl]``, ``[subscriptions]`` ...)."""
     port = free_port()
     args = ["-m", "gateway.cli", "simulator", "--vendor", "clickhouse", "--port", str(port)]
-    simulator = spawn([*args, "--log-level", "warning", *simulator_args])
     simulator_url = f"http://127.0.0.1:{port}"
     started: Deployment | None = None
     with running_redis() as redis, tempfile.TemporaryDirectory(prefix="dbgw-fleet-") as tmp:
+        log = Path(tmp) / "simulator.log"
+        simulator = spawn([*args, "--log-level", "warning", *simulator_args], log)
         try:
             wait_ready(simulator, f"{simulator_url}/_simulator/requests")
             text, env = gateway_config(redis.url, simulator_url, extra)
             config = Path(tmp) / "gateway.toml"
             config.write_text(text)
-            started = Deployment(redis, simulator_url, config, env)
+            started = Deployment(redis, simulator_url, config, env, log_level=log_level)
             for _ in range(instances):
                 started.start_instance()
             yield started
@@ -147,3 +171,7 @@ def deployment(
                 for instance in started.instances:
                     stop(instance.proc)
             stop(simulator)
+            if keep_logs is not None:
+                keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in Path(tmp).glob("*.log"):
+                    shutil.copy(log, keep_logs / log.name)

@@ -113,7 +113,8 @@ class RedisWatches:
                 message = await self._pubsub.get_message(timeout=READ_SECONDS)
             except asyncio.CancelledError:
                 raise
-            except REDIS_FAILURES:
+            except Exception as exc:  # Redis failed, or redis-py met what it did not expect
+                log.info("subscription channel lost (%s); subscribing again", type(exc).__name__)
                 if self._pubsub is not None:
                     await self._drop(self._pubsub)
                 await asyncio.sleep(self.link.cooldown)
@@ -133,7 +134,7 @@ class RedisWatches:
     async def _drop(self, pubsub: PubSub) -> None:
         if self._pubsub is pubsub:
             self._pubsub = None
-        with contextlib.suppress(*REDIS_FAILURES):
+        with contextlib.suppress(Exception):
             async with asyncio.timeout(self.link.timeout):
                 await pubsub.aclose()
 
