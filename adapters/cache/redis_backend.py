@@ -33,7 +33,7 @@ import itertools
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.cache import redis_scripts as lua
@@ -59,10 +59,16 @@ LOCK_MAX_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Shared:
-    """A generation read from Redis: the scope's count and Redis's time then (ms)."""
+    """A generation read from Redis: the scope's count and Redis's time then (ms). Two are
+    equal when no write came between them (what a read may join an in-flight GET by)."""
 
     count: int
-    at_ms: int
+    at_ms: int = field(compare=False)
+
+
+class Alone:
+    """A generation read while Redis is away from one of several instances: equal to no
+    other, since another instance's write may have come between any two reads."""
 
 
 class RedisBackend:
@@ -153,14 +159,17 @@ class RedisBackend:
         try:
             count, at_ms = await self._call(lambda: self._generation(keys=[lua.key(scope, "gen")]))
         except RedisUnavailable:
-            return await self.fallback.generation(scope)
+            return await self.fallback.generation(scope) if self.cache_alone else Alone()
         return Shared(int(count), int(at_ms))
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         try:
-            await self._call(lambda: self._invalidate(scope, path, kinds))
+            # tried even while Redis is known to be away: once Redis is back, instances
+            # already back on it must see this write before it is answered, even if this
+            # one has not finished coming back
+            await self._call(lambda: self._invalidate(scope, path, kinds), force=True)
         except RedisUnavailable:
-            # other instances do not see this write: the fence on return covers it
+            # no instance reaches Redis, or only this one does not: the fence covers it
             await self.fallback.invalidate(scope, path, kinds)
 
     async def claim(self, scope: str, url: str, seconds: float) -> bool:

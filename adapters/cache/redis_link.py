@@ -78,9 +78,11 @@ class RedisLink:
         # moves the fence as soon as Redis is back, not when its next request comes
         self._prober: asyncio.Task[None] | None = None
 
-    async def call(self, op: Callable[[], Awaitable[T]]) -> T:
-        """One Redis operation within ``timeout``; ``RedisUnavailable`` when Redis is away."""
-        if self.down and not await self._recovered():
+    async def call(self, op: Callable[[], Awaitable[T]], *, force: bool = False) -> T:
+        """One Redis operation within ``timeout``; ``RedisUnavailable`` when Redis is away.
+        ``force``: try Redis even while it is known to be away (a write's invalidation,
+        which other instances must see the moment Redis can take it)."""
+        if self.down and not force and not await self._recovered():
             raise RedisUnavailable
         try:
             async with asyncio.timeout(self.timeout):

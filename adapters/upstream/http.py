@@ -166,9 +166,9 @@ class UpstreamHttp:
         self._paused_until = 0.0
         self._rng = random.Random()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self._inflight: dict[tuple[str, int], asyncio.Future[httpx.Response]] = {}
+        self._inflight: dict[tuple[str, int, object], asyncio.Future[httpx.Response]] = {}
         # the priority of each GET in flight: a caller joining a poll's GET promotes it
-        self._inflight_work: dict[tuple[str, int], Work] = {}
+        self._inflight_work: dict[tuple[str, int, object], Work] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
         # stale-while-revalidate refreshes under way, one per URL
@@ -220,7 +220,12 @@ class UpstreamHttp:
     async def _single_flight(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
     ) -> httpx.Response:
-        flight_key = (full, self._writes)
+        # a read never joins a GET sent before a write it comes after: this process's own
+        # writes (``_writes``), and any instance's (the shared generation, read first)
+        generation: object = None
+        if self.cache is not None and kind is not None:
+            generation = await self.cache.backend.generation(self.cache.scope)
+        flight_key = (full, self._writes, generation)
         pending = self._inflight.get(flight_key)
         if pending is not None:
             if not current_work().background:
@@ -235,7 +240,7 @@ class UpstreamHttp:
         self._inflight[flight_key] = future
         self._inflight_work[flight_key] = current_work()
         try:
-            response = await self._fetch(url, params, full, kind)
+            response = await self._fetch(url, params, full, kind, generation)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -252,7 +257,12 @@ class UpstreamHttp:
             del self._inflight_work[flight_key]
 
     async def _fetch(
-        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        full: str,
+        kind: str | None,
+        generation: object = None,
     ) -> httpx.Response:
         """One upstream GET, stored for later callers when its kind is cached. With a shared
         backend, another instance fetching the same URL is waited for instead."""
@@ -260,7 +270,6 @@ class UpstreamHttp:
         if cache is None or kind is None:
             return await self.request("GET", url, params=params)
         backend, scope = cache.backend, cache.scope
-        generation = await backend.generation(scope)
         budget = remaining()
         claim_for = self.settings.connect_timeout + self.settings.read_timeout
         claimed = await backend.claim(scope, full, claim_for if budget is None else budget)
