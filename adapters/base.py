@@ -160,6 +160,13 @@ class Adapter(Protocol):
     async def get_metrics(self, database: Key) -> str: ...
 
     async def create_database(self, command: CreateDatabase) -> CreatedDatabase: ...
+    async def find_tagged_databases(
+        self, organization: Key, tag: str
+    ) -> list[DatabaseRecord] | None:
+        """The databases created with ``CreateDatabase.tag`` = ``tag``; None where the
+        vendor keeps no tags (a retry then finds a database by name)."""
+        ...
+
     async def update_database(self, command: UpdateDatabase) -> DatabaseRecord: ...
     async def start_database(self, database: Key) -> DatabaseRecord: ...
     async def stop_database(self, database: Key) -> DatabaseRecord: ...
@@ -322,6 +329,11 @@ class BaseAdapter:
 
     async def create_database(self, command: CreateDatabase) -> CreatedDatabase:
         raise self._unsupported(Operation.CREATE_DATABASE)
+
+    async def find_tagged_databases(
+        self, organization: Key, tag: str
+    ) -> list[DatabaseRecord] | None:
+        return None  # no tags at this vendor
 
     async def update_database(self, command: UpdateDatabase) -> DatabaseRecord:
         raise self._unsupported(Operation.UPDATE_DATABASE)

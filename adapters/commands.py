@@ -114,6 +114,10 @@ class CreateDatabase:
     name: str
     #: the options object of the target's vendor, or None when the caller gave none
     options: CreateOptions | None = None
+    #: a digest of the caller's idempotency key, stored with the new database where the
+    #: vendor keeps tags (ClickHouse): a retry whose first attempt's answer was lost
+    #: finds the database by it (``Adapter.find_tagged_databases``)
+    tag: str | None = None
 
 
 @dataclass(frozen=True)

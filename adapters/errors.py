@@ -2,6 +2,7 @@
 
     GatewayError                 anything with a stable code a caller may see
     ├── UpstreamError            a vendor call failed (status, vendor code, request id)
+    ├── UnavailableError         a store the gateway needs besides the vendor is away
     ├── NotSupportedError        the vendor does not offer this (code NOT_SUPPORTED)
     └── InvalidInputError        a write's input breaks a vendor rule, caught before any call
 
@@ -28,6 +29,11 @@ class ErrorCode(StrEnum):
     UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
     UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
     UPSTREAM_BAD_RESPONSE = "UPSTREAM_BAD_RESPONSE"
+    #: a write that may have reached the vendor without the gateway learning what it did
+    #: (dropped or timed out after it was sent, an unreadable answer): never resent blind
+    UPSTREAM_OUTCOME_UNKNOWN = "UPSTREAM_OUTCOME_UNKNOWN"
+    #: the shared idempotency store (Redis) is unreachable: a keyed create is not sent
+    IDEMPOTENCY_UNAVAILABLE = "IDEMPOTENCY_UNAVAILABLE"
     NOT_SUPPORTED = "NOT_SUPPORTED"
     #: a subscription over a limit of the caller or of the connection it would poll
     SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
@@ -121,6 +127,21 @@ class UpstreamError(GatewayError):
             ext["vendorCode"] = self.vendor_code
         if self.upstream_request_id is not None:
             ext["upstreamRequestId"] = self.upstream_request_id
+        if self.retry_after is not None:
+            ext["retryAfter"] = round(self.retry_after, 3)
+        return ext
+
+
+class UnavailableError(GatewayError):
+    """Something the gateway needs besides the vendor (the shared idempotency store) is
+    away; nothing was sent upstream, so trying again shortly is safe."""
+
+    def __init__(self, code: ErrorCode, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(code, message)
+        self.retry_after = retry_after
+
+    def extensions(self) -> dict[str, Any]:
+        ext = super().extensions() | {"retryable": True}
         if self.retry_after is not None:
             ext["retryAfter"] = round(self.retry_after, 3)
         return ext

@@ -103,16 +103,28 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.production = config.server.production
         self.introspection = config.server.introspection_enabled
         self.limits = config.limits
-        self.gate = Gate(config.auth, config.limits)
-        self.idempotency = IdempotencyStore()
+        # with Redis, every instance counts a caller's requests in one bucket
+        self.gate = Gate(
+            config.auth,
+            config.limits,
+            backend=lambda: runtime.backend,
+            key=runtime.fingerprint_key,
+        )
+        # idempotency keys live where the cache does: in Redis, every instance sees them
+        self.idempotency = IdempotencyStore(
+            backend=lambda: runtime.backend, key=runtime.fingerprint_key
+        )
         subscriptions = runtime.config.subscriptions
+        # with Redis, one instance polls each watched resource for all of them
         self.pollers = PollerHub(
             PollSettings(
                 interval=subscriptions.poll_interval,
                 max_backoff=subscriptions.max_backoff,
                 timeout=self.request_timeout,
                 max_polled_per_connection=subscriptions.max_polled_per_connection,
-            )
+            ),
+            backend=lambda: runtime.backend,
+            key=runtime.fingerprint_key,
         )
         self.sockets = SocketCounts(
             config.limits.max_websocket_connections, subscriptions.max_per_caller
@@ -121,7 +133,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
             try:
-                scope[CALLER_SCOPE_KEY] = self.gate.admit_websocket(scope)
+                scope[CALLER_SCOPE_KEY] = await self.gate.admit_websocket(scope)
             except Refusal:
                 # before the handshake is accepted: the server answers the upgrade with 403
                 await send({"type": "websocket.close", "code": 1008})
@@ -144,7 +156,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             await request_error(405, "GraphQL is served over GET and POST")(scope, receive, send)
             return
         try:
-            caller, receive = self.gate.admit_http(scope, receive)
+            caller, receive = await self.gate.admit_http(scope, receive)
         except Refusal as refusal:
             await self._refuse(refusal, scope, receive, send)
             return
@@ -200,7 +212,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         caller = scope.get(CALLER_SCOPE_KEY)
         if caller is None:
             try:
-                caller = self.gate.admit_connection_init(context.connection_params, scope)
+                caller = await self.gate.admit_connection_init(context.connection_params, scope)
             except Refusal as refusal:
                 log.info("subscription connection refused: %s", refusal.message)
                 raise ConnectionRejectionError({"code": refusal.code.value}) from None
@@ -359,6 +371,7 @@ def create_app(
         if runtime.backend is not None:
             backend = runtime.backend
             body["cache"] = {"backend": backend.status(), **backend.stats.as_dict()}
+        body["subscriptions"] = graphql.pollers.summary()
         return JSONResponse(body, status_code=200 if runtime.ready else 503)
 
     @contextlib.asynccontextmanager

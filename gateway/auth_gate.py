@@ -15,12 +15,13 @@ against the caller's rate, and so does each operation it sends (``gateway.websoc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope
 
+from adapters.cache.store import Backend
 from gateway.auth import Authenticator, AuthSettings, Unauthenticated
 from gateway.limits import LimitSettings
 from gateway.limits_http import (
@@ -31,21 +32,34 @@ from gateway.limits_http import (
     rate_limited,
     unauthenticated,
 )
-from gateway.limits_rate import RateLimiter
+from gateway.limits_rate import RateLimiter, SharedRateLimiter
 from schema.permissions import Caller
 
 
 class Gate:
-    def __init__(self, auth: AuthSettings, limits: LimitSettings) -> None:
+    def __init__(
+        self,
+        auth: AuthSettings,
+        limits: LimitSettings,
+        *,
+        backend: Callable[[], Backend | None] = lambda: None,
+        key: bytes = b"",
+    ) -> None:
+        """``backend``: the runtime's, once built (with Redis, every instance counts a
+        caller's requests in one bucket); ``key``: the deployment's cache key secret."""
         self.authenticator = Authenticator(auth)
         self.limits = limits
         self.rate_limiter = (
-            RateLimiter(limits.rate_limit_requests, limits.rate_limit_window_seconds)
+            SharedRateLimiter(
+                RateLimiter(limits.rate_limit_requests, limits.rate_limit_window_seconds),
+                backend,
+                key,
+            )
             if limits.rate_limit_requests
             else None
         )
 
-    def admit_http(self, scope: Scope, receive: Receive) -> tuple[Caller | None, Receive]:
+    async def admit_http(self, scope: Scope, receive: Receive) -> tuple[Caller | None, Receive]:
         """The caller of an HTTP request (None for GraphiQL's page) and the ``receive``
         that counts its body; raises Refusal."""
         headers = headers_of(scope)
@@ -55,7 +69,7 @@ class Gate:
         check_content_type(method, headers.get("content-type"))
         caller = self._authenticate(headers, peer_of(scope))
         try:
-            self.take_turn(caller, peer_of(scope))
+            await self.take_turn(caller, peer_of(scope))
             check_content_length(headers, self.limits.max_body_bytes)
         except Refusal as refusal:
             refusal.caller = caller
@@ -63,7 +77,7 @@ class Gate:
         limits = self.limits
         return caller, limited_receive(receive, limits.max_body_bytes, limits.body_timeout_seconds)
 
-    def admit_websocket(self, scope: Scope) -> Caller | None:
+    async def admit_websocket(self, scope: Scope) -> Caller | None:
         """The caller named on the upgrade request, or None to wait for
         ``connection_init``; raises Refusal."""
         headers = headers_of(scope)
@@ -72,16 +86,16 @@ class Gate:
         if "authorization" not in headers and not proxied:
             return None
         caller = self._authenticate(headers, peer_of(scope))
-        self.take_turn(caller, peer_of(scope))
+        await self.take_turn(caller, peer_of(scope))
         return caller
 
-    def admit_connection_init(self, params: Mapping[str, Any] | None, scope: Scope) -> Caller:
+    async def admit_connection_init(self, params: Mapping[str, Any] | None, scope: Scope) -> Caller:
         """The caller named in a ``connection_init`` payload; raises Refusal."""
         params = params or {}
         raw = params.get("Authorization", params.get("authorization"))
         headers = {"authorization": raw} if isinstance(raw, str) else {}
         caller = self._authenticate(headers, peer_of(scope))
-        self.take_turn(caller, peer_of(scope))
+        await self.take_turn(caller, peer_of(scope))
         return caller
 
     def _authenticate(self, headers: Mapping[str, str], peer: str | None) -> Caller:
@@ -90,11 +104,11 @@ class Gate:
         except Unauthenticated as exc:
             raise unauthenticated(str(exc), "authorization" in headers) from None
 
-    def take_turn(self, caller: Caller, peer: str | None) -> None:
+    async def take_turn(self, caller: Caller, peer: str | None) -> None:
         """One request (or WebSocket operation) of ``caller``; raises RATE_LIMITED."""
         if self.rate_limiter is None:
             return
-        wait = self.rate_limiter.acquire(caller_key(caller, peer))
+        wait = await self.rate_limiter.acquire(caller_key(caller, peer))
         if wait is not None:
             raise rate_limited(wait)
 

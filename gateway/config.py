@@ -96,7 +96,7 @@ CACHE_KEYS: dict[str, tuple[str, Kind]] = {
     "max_entries": ("entries the memory backend keeps, least recently used first out", COUNT),
     "instances": (
         "gateway processes sharing the Redis; while it is unreachable each paces a vendor "
-        "to its rate limit / instances (default 1)",
+        "to its rate limit / instances, and with more than 1 caches nothing (default 1)",
         COUNT,
     ),
     "timeout_seconds": (

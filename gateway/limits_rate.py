@@ -1,13 +1,16 @@
-"""Per-caller rate limit: one token bucket per caller, in this process.
+"""Per-caller rate limit: one token bucket per caller, shared by every instance.
 
 Each caller (a client token's name, a proxied user, or an anonymous caller's address) may
 send ``requests`` requests at once and then ``requests`` per ``window`` seconds, refilled
 evenly. A refused request learns how long until the next one would pass (Retry-After).
-Buckets live in a bounded LRU map: a flood of distinct anonymous addresses cannot grow
-memory, at worst it forgets (refills) the least recently seen callers.
 
-Several instances each keep their own buckets, so N instances allow N times the rate
-(docs/security.md); a shared limit would live in the Redis backend, not built here.
+``RateLimiter`` keeps the buckets in this process, in a bounded LRU map: a flood of
+distinct anonymous addresses cannot grow memory, at worst it forgets (refills) the least
+recently seen callers. ``SharedRateLimiter`` keeps them in the backend's Redis when there
+is one (``adapters.cache.redis_buckets``), so N instances allow a caller the rate once,
+not N times; while Redis is away it counts in this process (each instance then allows
+the whole rate: refusing callers for an outage of the gateway's own store would be the
+greater harm).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import time
 from collections.abc import Callable
 
 from cachetools import LRUCache
+
+from adapters.cache.buckets import BucketsUnavailable
+from adapters.cache.store import Backend
 
 
 class RateLimiter:
@@ -45,3 +51,27 @@ class RateLimiter:
             return None
         self._buckets[caller] = (tokens, now)
         return max(1, math.ceil((1 - tokens) / self.per_second))
+
+
+class SharedRateLimiter:
+    """The backend's shared buckets, or ``local`` without them (memory backend, Redis away)."""
+
+    def __init__(
+        self,
+        local: RateLimiter,
+        backend: Callable[[], Backend | None] = lambda: None,
+        key: bytes = b"",
+    ) -> None:
+        self.local = local
+        self._backend = backend
+        self._key = key
+
+    async def acquire(self, caller: str) -> int | None:
+        backend = self._backend()
+        buckets = backend.buckets(self._key) if backend is not None else None
+        if buckets is None:
+            return self.local.acquire(caller)
+        try:
+            return await buckets.take(caller, self.local.capacity, self.local.per_second)
+        except BucketsUnavailable:
+            return self.local.acquire(caller)

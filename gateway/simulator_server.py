@@ -8,7 +8,8 @@ configuration snippet with those variables.
 Besides the vendor's own paths it answers, under ``/_simulator/`` (a prefix no vendor
 uses):
 
-    GET  /_simulator/requests   {"total": N, "by_status": {"200": n, "429": m, ...}}
+    GET  /_simulator/requests   {"total": N, "by_status": {"200": n, "429": m, ...},
+                                 "writes": [{"method", "path", "status"}, ...]}
     POST /_simulator/reset      forget the requests counted so far
     GET  /_simulator/accounts   [{"organization", "secrets", "options"}, ...]
 """
@@ -96,7 +97,17 @@ class SimulatorServer:
         if what == "requests" and method == "GET":
             entries = self.scaled.requests()
             by_status = Counter(str(e.status) for e in entries)
-            body = {"total": len(entries), "by_status": dict(sorted(by_status.items()))}
+            # every write, in order: what a test counts creates by (status 0: no answer)
+            writes = [
+                {"method": e.method, "path": e.path, "status": e.status}
+                for e in entries
+                if e.method not in ("GET", "HEAD")
+            ]
+            body = {
+                "total": len(entries),
+                "by_status": dict(sorted(by_status.items())),
+                "writes": writes,
+            }
         elif what == "reset" and method == "POST":
             self.scaled.clear_logs()
             body = {"ok": True}

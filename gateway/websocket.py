@@ -183,7 +183,7 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
             if problem is not None:
                 raise Refusal(200, LimitCode.BAD_REQUEST, problem)
             subscription = is_subscription(query, operation_name)
-            self._admit(payload, key, subscription)
+            await self._admit(payload, key, subscription)
         except Refusal as refusal:
             self.gateway.metrics.observe_caller(caller_label(caller), refusal.code.value)
             error: Any = {"id": message["id"], "type": "error", "payload": [refusal.formatted()]}
@@ -236,10 +236,10 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
             code = LimitCode(extensions.pop("code"))
             raise Refusal(200, code, error.message, extensions=extensions)
 
-    def _admit(self, payload: Any, key: str, subscription: bool) -> None:
+    async def _admit(self, payload: Any, key: str, subscription: bool) -> None:
         """What an HTTP request passes, in the same order; raises Refusal."""
         view = self.gateway
-        view.gate.take_turn(self.context.caller, peer_of(self.context.request.scope))
+        await view.gate.take_turn(self.context.caller, peer_of(self.context.request.scope))
         check_operation_size(view.limits, payload["query"], payload.get("variables"))
         if len(self.operations) >= MAX_OPERATIONS_PER_SOCKET:
             raise Refusal(

@@ -10,6 +10,10 @@
    (``input.clickhouse.minTotalMemoryGb``).
 4. On success, drop the request's loaders, so every read after the write (the payload's
    own fields included) sees the new state.
+
+Creates with an ``idempotencyKey`` run through ``idempotent``: once per key across every
+instance (``schema.idempotency``), a lost answer reconciled with the vendor on retry
+(``schema.reconcile``), a replay re-read by the kept key (``reread``).
 """
 
 from __future__ import annotations
@@ -25,10 +29,14 @@ from adapters.errors import ErrorCode, GatewayError, InvalidInputError
 from adapters.model import Key, Operation, Vendor
 from adapters.upstream.http import fresh_reads
 from schema.context import GatewayContext, context_of
+from schema.idempotency import Replayed, fingerprint
 from schema.ids import GlobalId, decode_id
-from schema.kinds import NodeKind
+from schema.kinds import Kind, NodeKind
+from schema.reconcile import CREATIONS, Kept, gone, tagged
 
 T = TypeVar("T")
+C = TypeVar("C")
+R = TypeVar("R")
 
 #: command attribute names whose GraphQL input field has another name
 _INPUT_NAMES = {
@@ -135,3 +143,54 @@ async def run(target: Target, call: Callable[[], Awaitable[T]]) -> T:
         fresh_reads.reset(token)
     target.ctx.reset_loaders()
     return result
+
+
+async def idempotent(
+    t: Target,
+    operation: Operation,
+    idempotency_key: str | None,
+    command: C,
+    create: Callable[[C], Awaitable[T]],
+) -> T | Replayed[Kept]:
+    """``create(command)`` once per idempotency key: its result, or the kept keys of what
+    an earlier call (on any instance) created."""
+    if idempotency_key is None:
+        return await run(t, lambda: create(command))
+    # per caller: another caller's key (even the same string) never replays this one
+    scope = (t.connection, t.ctx.caller.name, operation.value, idempotency_key)
+    store = t.ctx.idempotency
+    creation = CREATIONS[type(command)]
+    sent = tagged(command, store.tag(scope))
+
+    async def first_call() -> T:
+        return await run(t, lambda: create(sent))
+
+    async def find(since: float) -> Kept | None:
+        token = fresh_reads.set(True)  # what the vendor has now, never a cached answer
+        try:
+            return await creation.find(t.adapter, sent, since)
+        finally:
+            fresh_reads.reset(token)
+
+    # the fingerprint is the caller's input: the tag is ours
+    return await store.run(scope, fingerprint(command), first_call, creation.keep, find)
+
+
+async def reread_optional(t: Target, kind: Kind[R], kept: Kept, name: str) -> R | None:
+    """The object a replay answers, as the vendor has it now; None where the first call
+    kept nothing under ``name`` (a create that made no such object)."""
+    value = kept.get(name)
+    if value is None:
+        return None
+    record = await t.ctx.loaders.by_key(kind).load((t.connection, tuple(value)))
+    if record is None:
+        raise gone(name.replace("_", " "))
+    return record
+
+
+async def reread(t: Target, kind: Kind[R], kept: Kept, name: str) -> R:
+    """The object a replay answers, as the vendor has it now."""
+    record = await reread_optional(t, kind, kept, name)
+    if record is None:
+        raise gone(name.replace("_", " "))
+    return record

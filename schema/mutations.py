@@ -7,8 +7,7 @@ call the adapter, wrap the answer in its payload. Create mutations accept an
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -26,7 +25,7 @@ from adapters.commands import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
-from schema.idempotency import Replayed, fingerprint
+from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
     API_KEY,
@@ -38,7 +37,6 @@ from schema.kinds import (
     MEMBER,
     ORGANIZATION,
     Kind,
-    L,
 )
 from schema.mutation_inputs import (
     CreateApiKeyInput,
@@ -56,7 +54,15 @@ from schema.mutation_inputs import (
     UpdateOrganizationInput,
     key_in,
 )
-from schema.mutation_runner import Target, run, target, vendor_options
+from schema.mutation_runner import (
+    Target,
+    idempotent,
+    reread,
+    reread_optional,
+    run,
+    target,
+    vendor_options,
+)
 from schema.nodes import (
     ApiKey,
     Backup,
@@ -83,38 +89,6 @@ from schema.payloads import (
     RevokeApiKeyPayload,
 )
 from schema.permissions import admin, operator
-
-R = TypeVar("R")
-K = TypeVar("K")
-
-
-async def _idempotent(
-    t: Target,
-    operation: Operation,
-    idempotency_key: str | None,
-    command: Any,
-    call: Callable[[], Awaitable[R]],
-    keep: Callable[[R], K],
-) -> R | Replayed[K]:
-    """Run a create once per idempotency key: its result, or what the first call kept."""
-    if idempotency_key is None:
-        return await run(t, call)
-    # per caller: another caller's key (even the same string) never replays this one
-    scope = (t.connection, t.ctx.caller.name, operation.value, idempotency_key)
-
-    async def first_call() -> R:
-        return await run(t, call)
-
-    return await t.ctx.idempotency.run(scope, fingerprint(command), first_call, keep)
-
-
-async def _reread(t: Target, kind: Kind[L], record: L) -> L:
-    """The record as the vendor has it now (after a replay), or the stored one if gone."""
-    try:
-        fresh = await t.ctx.loaders.by_key(kind).load((t.connection, record.key))
-    except Exception:
-        fresh = None
-    return fresh or record
 
 
 def _id(kind: Kind[Any], t: Target, key: Key) -> strawberry.ID:
@@ -146,13 +120,8 @@ class Mutation:
         operation = Operation.RESTORE_DATABASE if restoring else Operation.CREATE_DATABASE
         t = target(info, input.organization_id, ORGANIZATION, operation)
         command = CreateDatabase(t.key, input.name, vendor_options(t, options_given))
-        first = await _idempotent(
-            t,
-            Operation.CREATE_DATABASE,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.create_database(command),
-            lambda created: (created.database, created.credential),
+        first = await idempotent(
+            t, Operation.CREATE_DATABASE, input.idempotency_key, command, t.adapter.create_database
         )
         if not isinstance(first, Replayed):
             return CreateDatabasePayload(
@@ -163,9 +132,9 @@ class Mutation:
                 ),
                 replayed=False,
             )
-        database, credential = first.kept
+        credential = await reread_optional(t, CREDENTIAL, first.kept, "credential")
         return CreateDatabasePayload(
-            database=Database.from_record(await _reread(t, DATABASE, database)),
+            database=Database.from_record(await reread(t, DATABASE, first.kept, "database")),
             password=None,
             credential=DatabaseCredential.from_record(credential) if credential else None,
             replayed=True,
@@ -264,20 +233,15 @@ class Mutation:
             expires_at=input.expires_at,
             owner=_member_key(t, input.owner_id, "owner_id"),
         )
-        first = await _idempotent(
-            t,
-            Operation.CREATE_API_KEY,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.create_api_key(command),
-            lambda created: created.api_key,
+        first = await idempotent(
+            t, Operation.CREATE_API_KEY, input.idempotency_key, command, t.adapter.create_api_key
         )
         if not isinstance(first, Replayed):
             return CreateApiKeyPayload(
                 api_key=ApiKey.from_record(first.api_key), secret=first.secret, replayed=False
             )
         return CreateApiKeyPayload(
-            api_key=ApiKey.from_record(await _reread(t, API_KEY, first.kept)),
+            api_key=ApiKey.from_record(await reread(t, API_KEY, first.kept, "api_key")),
             secret=None,
             replayed=True,
         )
@@ -313,18 +277,15 @@ class Mutation:
     async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberPayload:
         t = target(info, input.organization_id, ORGANIZATION, Operation.INVITE_MEMBER)
         command = InviteMember(t.key, input.email, input.role)
-        first = await _idempotent(
-            t,
-            Operation.INVITE_MEMBER,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.invite_member(command),
-            lambda invitation: invitation,
+        first = await idempotent(
+            t, Operation.INVITE_MEMBER, input.idempotency_key, command, t.adapter.invite_member
         )
         if not isinstance(first, Replayed):
             return InviteMemberPayload(invitation=Invitation.from_record(first), replayed=False)
         return InviteMemberPayload(
-            invitation=Invitation.from_record(await _reread(t, INVITATION, first.kept)),
+            invitation=Invitation.from_record(
+                await reread(t, INVITATION, first.kept, "invitation")
+            ),
             replayed=True,
         )
 
@@ -374,18 +335,13 @@ class Mutation:
     async def create_backup(self, info: Info, input: CreateBackupInput) -> CreateBackupPayload:
         t = target(info, input.database_id, DATABASE, Operation.CREATE_BACKUP)
         command = CreateBackup(t.key, input.name, input.kind)
-        first = await _idempotent(
-            t,
-            Operation.CREATE_BACKUP,
-            input.idempotency_key,
-            command,
-            lambda: t.adapter.create_backup(command),
-            lambda backup: backup,
+        first = await idempotent(
+            t, Operation.CREATE_BACKUP, input.idempotency_key, command, t.adapter.create_backup
         )
         if not isinstance(first, Replayed):
             return CreateBackupPayload(backup=Backup.from_record(first), replayed=False)
         return CreateBackupPayload(
-            backup=Backup.from_record(await _reread(t, BACKUP, first.kept)), replayed=True
+            backup=Backup.from_record(await reread(t, BACKUP, first.kept, "backup")), replayed=True
         )
 
     @strawberry.mutation(

@@ -1,7 +1,8 @@
 """Subscriptions: status changes of one database and the events of one organization.
 
-Both are upstream polls shared by every subscriber of the same resource
-(``schema.polling``); only changes are pushed. The first poll is the baseline: a
+Both are upstream polls shared by every subscriber of the same resource, on every
+instance (``schema.polling``: one instance polls, the others hear what it saw); only
+changes are pushed. The first poll is the baseline: a
 subscriber hears about what changes after it subscribed, not about the current state
 (query it alongside). Polls read through the cross-request cache, so a change shows
 within the poll interval plus the kind's cache TTL, and many subscribers or instances
@@ -17,6 +18,8 @@ caller opening many subscriptions cannot hold back another caller's queries.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -124,6 +127,10 @@ def _status_diff(before: DatabaseRecord, now: DatabaseRecord) -> list[DatabaseSt
     ]
 
 
+def _status_digest(record: DatabaseRecord) -> str:
+    return record.status.value
+
+
 async def database_status_changed(
     info: Info, id: strawberry.ID
 ) -> AsyncGenerator[DatabaseStatusChange, None]:
@@ -152,7 +159,7 @@ async def database_status_changed(
         # the first read happens before the stream starts, so an unknown ID is an error
         # now; a database already polled exists, and its poll serves this subscriber too
         await fetch()
-    poller = ctx.pollers.poller(key, gid.connection, fetch, _status_diff)
+    poller = ctx.pollers.poller(key, gid.connection, fetch, _status_diff, _status_digest)
     async for change in poller.subscribe():
         _as_new_request(ctx)
         yield change
@@ -253,6 +260,15 @@ def _organization_diff(before: _Snapshot, now: _Snapshot) -> list[OrganizationEv
     ]
 
 
+def _organization_digest(snapshot: _Snapshot) -> str:
+    """What ``_organization_diff`` compares, as one string: equal when no event differs."""
+    state = [[list(key), record.status.value] for key, record in sorted(snapshot.databases.items())]
+    state += [[list(key), record.role.value] for key, record in sorted(snapshot.members.items())]
+    state += [[list(key), record.state.value] for key, record in sorted(snapshot.api_keys.items())]
+    text = json.dumps(state, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 async def organization_events(
     info: Info, organization_id: strawberry.ID
 ) -> AsyncGenerator[OrganizationEvent, None]:
@@ -277,7 +293,9 @@ async def organization_events(
         if org is None:
             message = f"Organization '{organization_id}' does not exist"
             raise GatewayError(ErrorCode.NOT_FOUND, message)
-    poller = ctx.pollers.poller(key, gid.connection, fetch, _organization_diff)
+    poller = ctx.pollers.poller(
+        key, gid.connection, fetch, _organization_diff, _organization_digest
+    )
     async for event in poller.subscribe():
         _as_new_request(ctx)
         yield event

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.model import Vendor
@@ -148,7 +148,8 @@ async def test_deployments_with_different_cache_keys_share_no_entry_on_one_redis
         (connection,) = ours.runtime.config.connections
     with redis_server.client() as plain:
         keys = [k.decode() for k in plain.keys("*")]
-    scopes = {key.split("{", 1)[1].split("}", 1)[0] for key in keys}
+    # per-scope keys carry the scope as a hash tag; the rest are digests (caller buckets)
+    scopes = {key.split("{", 1)[1].split("}", 1)[0] for key in keys if "{" in key}
     assert len(scopes) == 2 and all(s.startswith("ch-acme:") for s in scopes)
     for digest in unkeyed_digests(connection):
         assert not any(digest[:16] in key for key in keys)
@@ -283,3 +284,81 @@ def test_uvicorn_workers_built_by_the_factory_share_one_redis(
     with redis_server.client() as plain:
         keys = [k.decode() for k in plain.keys("dbgw:{ch-acme:*")]
     assert any(":e:https://api.clickhouse.cloud/v1/organizations" in k for k in keys)
+
+
+async def test_a_callers_rate_limit_counts_its_requests_on_every_instance(
+    redis_server: RedisServer,
+) -> None:
+    """``[limits] rate_limit_requests = 3`` per minute: three requests spread over two
+    instances use the caller's whole budget, the fourth is refused on either; while Redis
+    is away each instance counts on its own again."""
+    sim = ClickHouseSimulator()
+    config = redis_config(redis_server.url) + (
+        "\n[limits]\nrate_limit_requests = 3\nrate_limit_window_seconds = 60\n"
+    )
+    query = {"query": "{ connections { name } }"}
+    async with instances(config, sim) as (a, b):
+        spread = [await g.http.post("/graphql", json=query) for g in (a, b, a)]
+        refused = [await g.http.post("/graphql", json=query) for g in (b, a)]
+        with redis_server.client() as plain:
+            buckets = [k.decode() for k in plain.keys("dbgw:caller:*")]
+        redis_server.kill()
+        alone = await b.http.post("/graphql", json=query)
+
+    assert [r.status_code for r in spread] == [200, 200, 200]
+    assert [r.status_code for r in refused] == [429, 429]
+    assert 19 <= int(refused[0].headers["retry-after"]) <= 20  # one request per 20 s
+    assert len(buckets) == 1 and "anonymous" not in buckets[0]  # the caller, digested
+    assert alone.status_code == 200  # this process's own bucket meanwhile
+
+
+class HoldFirst:
+    """Wraps the simulator's app: the answer to the first request whose path matches is
+    made at once (the vendor's state then) but held on its way back until the test opens
+    the gate; the rest pass."""
+
+    def __init__(self, app: ASGIApp, path: str) -> None:
+        self.app = app
+        self.path = re.compile(path)
+        self.held = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        first = self.path.fullmatch(scope.get("path", "")) and not self.held.is_set()
+        if scope["type"] != "http" or not first:
+            await self.app(scope, receive, send)
+            return
+        self.held.set()
+        answer: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            answer.append(message)
+
+        await self.app(scope, receive, keep)
+        await self.gate.wait()
+        for message in answer:
+            await send(message)
+
+
+async def test_a_read_after_another_instances_write_never_joins_a_get_sent_before_it(
+    redis_server: RedisServer,
+) -> None:
+    """B has a GET of a database in flight, answered before A renames the database but
+    not yet arrived; a read on B sent after A's rename answered must not share it."""
+    sim = ClickHouseSimulator()
+    sim.app = hold = HoldFirst(sim.app, SERVICE)
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        database = (await database_ids(a))["Acme Production"]
+        before = asyncio.create_task(b.data(DATABASE, {"id": database}))
+        await until(hold.held.is_set, "B's first read to reach the vendor")
+
+        await a.data(RENAME, {"id": database, "name": "Acme Prod 3"})
+        after = asyncio.create_task(b.data(DATABASE, {"id": database}))
+        flights = b.runtime.adapters["ch-acme"].http._inflight
+        # the second read sent its own GET (joining the first, it would not)
+        await until(lambda: len(flights) == 2, "a GET of its own for the read after the write")
+        hold.gate.set()
+        first, second = await before, await after
+
+    assert first == {"database": {"name": "Acme Production"}}  # concurrent with the write
+    assert second == {"database": {"name": "Acme Prod 3"}}

@@ -216,3 +216,85 @@ async def test_an_unknown_database_is_a_coded_error_not_a_stream(served: str) ->
     assert message["type"] in ("error", "next")
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# -- one poller across instances (the lease and channel faked in process) -------------------
+
+
+class FakeWatch:
+    """A resource's lease and channel as Redis keeps them, shared by two pollers."""
+
+    def __init__(self) -> None:
+        self.holder: str | None = None
+        self.listeners: list[Any] = []
+
+    async def lead(self, token: str, seconds: float) -> bool:
+        if self.holder in (None, token):
+            self.holder = token
+        return self.holder == token
+
+    async def resign(self, token: str) -> None:
+        if self.holder == token:
+            self.holder = None
+
+    async def publish(self, message: str) -> None:
+        for listener in list(self.listeners):
+            listener(message)
+
+    def listen(self, callback: Any) -> Any:
+        self.listeners.append(callback)
+        return lambda: self.listeners.remove(callback)
+
+
+async def test_two_instances_poll_once_between_them_and_both_hear_every_change() -> None:
+    vendor = {"status": "RUNNING"}
+    reads = {"a": 0, "b": 0}
+    watch = FakeWatch()
+
+    def instance(name: str) -> Poller[str, tuple[str, str]]:
+        async def fetch() -> str:
+            reads[name] += 1
+            return vendor["status"]
+
+        return Poller(
+            fetch,
+            lambda before, now: [(before, now)] if before != now else [],
+            PollSettings(interval=0.05),
+            watch=watch,  # type: ignore[arg-type]
+            digest=str,
+        )
+
+    a, b = instance("a"), instance("b")
+    heard: dict[str, list[tuple[str, str]]] = {"a": [], "b": []}
+
+    async def listen(name: str, poller: Poller[str, tuple[str, str]]) -> None:
+        async for event in poller.subscribe():
+            heard[name].append(event)
+
+    tasks = [asyncio.create_task(listen("a", a)), asyncio.create_task(listen("b", b))]
+
+    async def until(condition: Any) -> None:
+        deadline = asyncio.get_running_loop().time() + 10
+        while not condition():
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.01)
+
+    await until(lambda: a.polls >= 5 and b.follows >= 1)  # a leads; b read its baseline
+    quiet = reads["b"]
+    await until(lambda: a.polls >= 10)
+    assert reads["b"] == quiet  # nothing changed: b never read again
+
+    vendor["status"] = "STOPPED"
+    await until(lambda: heard["a"] and heard["b"])
+    a.stop()  # a's last subscriber left: it hands the lease over
+    vendor["status"] = "RUNNING"
+    await until(lambda: len(heard["b"]) == 2)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+    assert heard == {
+        "a": [("RUNNING", "STOPPED")],
+        "b": [("RUNNING", "STOPPED"), ("STOPPED", "RUNNING")],
+    }
+    assert b.leading and b.polls >= 1

@@ -8,10 +8,20 @@ The key layout and scripts are in ``adapters.cache.redis_scripts``; timeouts, th
 the log lines of an outage in ``adapters.cache.redis_link``.
 
 Redis is an optimisation, never a dependency of an answer: every call has a short
-timeout, and when Redis fails the backend falls back to this process's memory cache and
-a ``1/instances`` share of each rate limit, counts the failure in ``stats.backend_errors``,
-logs once, and tries Redis again after a cool-down. Writes made while Redis was away are
-replayed as invalidations before its entries are trusted again.
+timeout, and when Redis fails the backend falls back to a ``1/instances`` share of each
+rate limit and, for a single instance, to this process's memory cache (with several, it
+caches nothing meanwhile: another instance's write could not reach this memory, and an
+answer cached here could then be older than one that instance served), counts the
+failure in ``stats.backend_errors``, logs once, and tries Redis again after a cool-down
+(on its own, not only when a request comes).
+
+No instance serves an answer older than one any instance served after a write. A write
+invalidates in one script (generation bump and deletions together); and while Redis was
+away from an instance its writes reached no other instance, so the instance that comes
+back moves the **fence** to Redis's time before it trusts Redis again: every entry
+records the Redis time its fetch started, and every instance ignores entries fetched
+before the fence (and refuses to store them). An outage therefore costs the whole shared
+cache once, never a stale answer.
 """
 
 from __future__ import annotations
@@ -23,11 +33,18 @@ import itertools
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.cache import redis_scripts as lua
+from adapters.cache.buckets import Buckets
+from adapters.cache.idempotency import IdempotencyTable
+from adapters.cache.redis_buckets import RedisBuckets
+from adapters.cache.redis_idempotency import Epoch, RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
-from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend, affected
+from adapters.cache.redis_watch import RedisWatches
+from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
+from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
 from adapters.upstream.priority import share_of
 
@@ -39,8 +56,19 @@ WAIT_POLL_SECONDS = 0.02
 #: made twice, which is the lesser harm
 LOCK_MAX_SECONDS = 10.0
 
-#: invalidations remembered per scope while Redis is away; past it the scope is wiped
-MISSED_PER_SCOPE = 100
+
+@dataclass(frozen=True)
+class Shared:
+    """A generation read from Redis: the scope's count and Redis's time then (ms). Two are
+    equal when no write came between them (what a read may join an in-flight GET by)."""
+
+    count: int
+    at_ms: int = field(compare=False)
+
+
+class Alone:
+    """A generation read while Redis is away from one of several instances: equal to no
+    other, since another instance's write may have come between any two reads."""
 
 
 class RedisBackend:
@@ -61,18 +89,26 @@ class RedisBackend:
         self.instances = instances
         self.fallback = fallback
         self.stats = stats or fallback.stats
+        #: while Redis is away, whether this process caches answers in its memory: only
+        #: when it is the only instance, since another's writes could not reach it
+        self.cache_alone = instances == 1
+        remembers = "this process's memory" if self.cache_alone else "no cache"
         self.link = RedisLink(
             url,
             stats=self.stats,
-            fallback=f"this process's memory and 1/{instances} of each rate limit",
+            fallback=f"{remembers} and 1/{instances} of each rate limit",
             on_recovery=self._recover,
             timeout=timeout,
             cooldown=cooldown,
         )
         self.client = self.link.client
         self._call = self.link.call
+        self._generation = self.client.register_script(lua.GENERATION)
         self._put = self.client.register_script(lua.PUT)
-        self._bump_and_list = self.client.register_script(lua.BUMP_AND_LIST)
+        self._read = self.client.register_script(lua.READ)
+        self._lock = self.client.register_script(lua.CLAIM)
+        self._fence = self.client.register_script(lua.SET_FENCE)
+        self._invalidate_script = self.client.register_script(lua.INVALIDATE)
         self._release = self.client.register_script(lua.RELEASE)
         self._extend = self.client.register_script(lua.EXTEND)
         self._pace = self.client.register_script(lua.PACE)
@@ -80,61 +116,70 @@ class RedisBackend:
         self._tokens: dict[tuple[str, str], str] = {}
         self._ids = itertools.count()
         self._instance = uuid.uuid4().hex[:12]
-        # writes made while Redis was away, replayed as invalidations when it is back
-        self._missed: dict[str, set[tuple[str, frozenset[str]]]] = {}
+        self._watches: RedisWatches | None = None
+        #: the epoch of the Redis this process uses: a new one means Redis lost its keys
+        self.epoch = Epoch()
+        self._epoch = self.client.register_script(lua.EPOCH)
 
     # --- Backend ---------------------------------------------------------------------------
 
     async def get(self, scope: str, url: str) -> CachedResponse | None:
+        keys = [lua.key(scope, "e", url), lua.FENCE, lua.key(scope, "lock", url)]
         try:
-            data = await self._call(lambda: self.client.get(lua.key(scope, "e", url)))
+            data, _ = await self._call(lambda: self._read(keys=keys))
         except RedisUnavailable:
-            return await self.fallback.get(scope, url)
+            return await self.fallback.get(scope, url) if self.cache_alone else None
         entry = _decode(data)
         if entry is not None and entry.stale_until <= time.time():
             return None
         return entry
 
-    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
+        if not isinstance(generation, Shared):
+            # read from the fallback while Redis was away: kept there, and only while it
+            # still is (an answer fetched then may be older than the fence set on return)
+            if self.link.down and self.cache_alone:
+                await self.fallback.put(scope, url, entry, generation)
+            return
         px = int((entry.stale_until - time.time()) * 1000)
         if px <= 0:
             return
-        keys = [lua.key(scope, "gen"), lua.key(scope, "e", url), lua.key(scope, "idx")]
-        args: list[Any] = [generation, entry.encode(), px, lua.index_member(entry.kind, url)]
-        try:
+        keys = [lua.key(scope, "gen"), lua.key(scope, "e", url), lua.key(scope, "idx"), lua.FENCE]
+        args: list[Any] = [
+            generation.count,
+            generation.at_ms,
+            entry.encode(),
+            px,
+            lua.index_member(entry.kind, url),
+        ]
+        with contextlib.suppress(RedisUnavailable):  # not stored: a later miss fetches it
             await self._call(lambda: self._put(keys=keys, args=args))
-        except RedisUnavailable:
-            await self.fallback.put(scope, url, entry, generation)
 
-    async def generation(self, scope: str) -> int:
+    async def generation(self, scope: str) -> object:
         try:
-            value = await self._call(lambda: self.client.get(lua.key(scope, "gen")))
+            count, at_ms = await self._call(lambda: self._generation(keys=[lua.key(scope, "gen")]))
         except RedisUnavailable:
-            return await self.fallback.generation(scope)
-        return int(value or 0)
+            return await self.fallback.generation(scope) if self.cache_alone else Alone()
+        return Shared(int(count), int(at_ms))
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         try:
-            await self._call(lambda: self._invalidate(scope, path, kinds))
+            # tried even while Redis is known to be away: once Redis is back, instances
+            # already back on it must see this write before it is answered, even if this
+            # one has not finished coming back
+            await self._call(lambda: self._invalidate(scope, path, kinds), force=True)
         except RedisUnavailable:
+            # no instance reaches Redis, or only this one does not: the fence covers it
             await self.fallback.invalidate(scope, path, kinds)
-            self._remember(scope, path, kinds)
 
     async def claim(self, scope: str, url: str, seconds: float) -> bool:
         token = self.unique()
         lock, entry_key = lua.key(scope, "lock", url), lua.key(scope, "e", url)
 
-        async def attempt() -> tuple[bool, bytes | None]:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.set(
-                    lock, token, nx=True, px=max(1, int(min(seconds, LOCK_MAX_SECONDS) * 1000))
-                )
-                pipe.get(entry_key)
-                claimed, data = await pipe.execute()
-            return bool(claimed), data
-
+        keys = [lock, entry_key, lua.FENCE]
+        args: list[Any] = [token, max(1, int(min(seconds, LOCK_MAX_SECONDS) * 1000))]
         try:
-            claimed, data = await self._call(attempt)
+            claimed, data = await self._call(lambda: self._lock(keys=keys, args=args))
         except RedisUnavailable:
             return True  # alone, as with the memory backend
         if not claimed:
@@ -184,11 +229,10 @@ class RedisBackend:
     async def wait_for(self, scope: str, url: str, timeout: float) -> CachedResponse | None:
         lock, entry_key = lua.key(scope, "lock", url), lua.key(scope, "e", url)
 
+        keys = [entry_key, lua.FENCE, lock]
+
         async def look() -> tuple[bytes | None, int]:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.get(entry_key)
-                pipe.exists(lock)
-                data, held = await pipe.execute()
+            data, held = await self._read(keys=keys)
             return data, int(held)
 
         deadline = time.monotonic() + timeout
@@ -207,6 +251,17 @@ class RedisBackend:
     def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
         return RedisPacer(self, scope, limit, window, share)
 
+    def idempotency(self, key: bytes) -> IdempotencyTable:
+        return RedisIdempotency(self.link, key, self.epoch)
+
+    def buckets(self, key: bytes) -> Buckets | None:
+        return RedisBuckets(self.link, key)
+
+    def watches(self, key: bytes) -> Watches | None:
+        if self._watches is None:
+            self._watches = RedisWatches(self.link, key)
+        return self._watches
+
     def status(self) -> str:
         return "redis-unavailable" if self.link.down else "redis"
 
@@ -215,6 +270,8 @@ class RedisBackend:
             keeper.cancel()
         await asyncio.gather(*self._keepers.values(), return_exceptions=True)
         self._keepers.clear()
+        if self._watches is not None:
+            await self._watches.aclose()
         await self.link.aclose()
         await self.fallback.aclose()
 
@@ -225,42 +282,20 @@ class RedisBackend:
         return f"{self._instance}:{next(self._ids)}"
 
     async def _invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
-        members = await self._bump_and_list(
-            keys=[lua.key(scope, "gen"), lua.key(scope, "idx")], args=[]
-        )
-        doomed: list[str] = []
-        for raw in members:
-            member = raw.decode() if isinstance(raw, bytes) else str(raw)
-            kind, url = lua.split_member(member)
-            if kind in kinds or affected(url, path):
-                doomed.append(member)
-        if doomed:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.unlink(*(lua.key(scope, "e", lua.split_member(m)[1]) for m in doomed))
-                pipe.zrem(lua.key(scope, "idx"), *doomed)
-                await pipe.execute()
-
-    def _remember(self, scope: str, path: str, kinds: frozenset[str]) -> None:
-        missed = self._missed.setdefault(scope, set())
-        missed.add((path, kinds))
-        if len(missed) > MISSED_PER_SCOPE:
-            self._missed[scope] = {("", frozenset())}  # an empty path affects every entry
+        keys = [lua.key(scope, "gen"), lua.key(scope, "idx")]
+        await self._invalidate_script(keys=keys, args=[lua.key(scope, "e", ""), path, *kinds])
 
     async def _recover(self) -> None:
-        """Before Redis's entries are trusted again: drop what this instance's writes
-        changed while it was away, and forget the fallback's entries (other instances'
-        writes never invalidated them)."""
-        while self._missed:
-            # taken out first: writes that fall back while this replays are kept for later
-            scope = next(iter(self._missed))
-            writes = self._missed.pop(scope)
-            try:
-                for path, kinds in writes:
-                    async with asyncio.timeout(self.link.timeout):
-                        await self._invalidate(scope, path, kinds)
-            except BaseException:
-                self._missed.setdefault(scope, set()).update(writes)
-                raise
+        """Before Redis's entries are trusted again: move the fence (no instance trusts an
+        answer fetched before now: this instance's writes while it was away reached no
+        other instance), and forget the fallback's entries (other instances' writes never
+        invalidated them)."""
+        async with asyncio.timeout(self.link.timeout):
+            await self._fence(keys=[lua.FENCE])
+            # a Redis that restarted empty lost the idempotency keys too: noticed here
+            # even before this process's next keyed create
+            epoch = await self._epoch(keys=[f"{lua.PREFIX}:epoch"])
+        self.epoch.saw(epoch.decode() if isinstance(epoch, bytes) else str(epoch))
         self.fallback.clear()
 
 
@@ -306,11 +341,14 @@ class RedisPacer(PriorityPacer):
 
 
 def _decode(data: bytes | str | None) -> CachedResponse | None:
-    """An entry as stored, or None for none (or one this version cannot read)."""
+    """An entry as stored (after the Redis time its fetch started), or None for none (or
+    one this version cannot read)."""
     if data is None:
         return None
     try:
         # the client is built without decode_responses: values arrive as bytes
-        return CachedResponse.decode(data.encode() if isinstance(data, str) else data)
+        raw = data.encode() if isinstance(data, str) else data
+        _, _, encoded = raw.partition(b"\n")
+        return CachedResponse.decode(encoded)
     except (ValueError, TypeError):
         return None

@@ -3,12 +3,15 @@ cool-down before trying again, and a hook that runs before it is trusted again.
 
 ``RedisLink.call`` runs one operation within the timeout, or raises ``RedisUnavailable``
 at once while Redis is known to be away; the caller then uses its fallback. Nothing here
-retries on its own: a failure falls back immediately and the cool-down paces the probes.
+retries a call: a failure falls back immediately. While Redis is away, the link probes it
+once per cool-down (in the background, and on a call after the cool-down), and runs the
+recovery hook before the first call trusts it again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -71,10 +74,15 @@ class RedisLink:
         self.down = False
         self._retry_at = 0.0
         self._recovery = asyncio.Lock()
+        # while Redis is away, probes it on its own: an instance that wrote meanwhile
+        # moves the fence as soon as Redis is back, not when its next request comes
+        self._prober: asyncio.Task[None] | None = None
 
-    async def call(self, op: Callable[[], Awaitable[T]]) -> T:
-        """One Redis operation within ``timeout``; ``RedisUnavailable`` when Redis is away."""
-        if self.down and not await self._recovered():
+    async def call(self, op: Callable[[], Awaitable[T]], *, force: bool = False) -> T:
+        """One Redis operation within ``timeout``; ``RedisUnavailable`` when Redis is away.
+        ``force``: try Redis even while it is known to be away (a write's invalidation,
+        which other instances must see the moment Redis can take it)."""
+        if self.down and not force and not await self._recovered():
             raise RedisUnavailable
         try:
             async with asyncio.timeout(self.timeout):
@@ -84,13 +92,24 @@ class RedisLink:
             raise RedisUnavailable from exc
 
     async def aclose(self) -> None:
+        if self._prober is not None:
+            self._prober.cancel()
+            await asyncio.gather(self._prober, return_exceptions=True)
         await self.client.aclose(close_connection_pool=True)  # the client did not make it
+
+    async def _probe(self) -> None:
+        while self.down:
+            await asyncio.sleep(max(0.0, self._retry_at - time.monotonic()) + 0.01)
+            await self._recovered()
 
     def _failed(self, exc: BaseException) -> None:
         self.stats.backend_errors += 1
         self._retry_at = time.monotonic() + self.cooldown
         if not self.down:
             self.down = True
+            if self._prober is None or self._prober.done():
+                with contextlib.suppress(RuntimeError):  # no running loop: no prober
+                    self._prober = asyncio.get_running_loop().create_task(self._probe())
             log.warning(
                 "cache backend: Redis at %s unavailable (%s); falling back to %s, "
                 "retrying every %g s",

@@ -28,6 +28,9 @@ from urllib.parse import urlsplit
 
 from cachetools import LRUCache
 
+from adapters.cache.buckets import Buckets
+from adapters.cache.idempotency import IdempotencyTable, MemoryIdempotency
+from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, RatePacer
 
 #: resource kinds a vendor may name, with their default TTLs in seconds
@@ -141,11 +144,12 @@ class Backend(Protocol):
 
     async def get(self, scope: str, url: str) -> CachedResponse | None: ...
 
-    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
         """Store unless a write bumped the scope's generation since ``generation`` was read:
         a GET that overlapped a write may carry the state from before it."""
 
-    async def generation(self, scope: str) -> int: ...
+    async def generation(self, scope: str) -> object:
+        """What a fetch starts from (opaque): ``put`` compares it with the scope's now."""
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         """Drop entries a write on ``path`` may have changed (``affected``, or of one of
@@ -161,6 +165,18 @@ class Backend(Protocol):
 
     def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
         """Paces ``limit`` starts per ``window``, background work at most ``share`` of them."""
+
+    def idempotency(self, key: bytes) -> IdempotencyTable:
+        """Where idempotency keys live (``adapters.cache.idempotency``), digested with
+        ``key`` (the deployment's cache key secret)."""
+
+    def watches(self, key: bytes) -> Watches | None:
+        """How subscription pollers share one poll across instances; None: each polls
+        on its own (one process)."""
+
+    def buckets(self, key: bytes) -> Buckets | None:
+        """Per-caller rate-limit buckets every instance shares; None: the gateway's own
+        in-process buckets."""
 
     def status(self) -> str:
         """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
@@ -185,11 +201,11 @@ class MemoryBackend:
             return None
         return entry
 
-    async def put(self, scope: str, url: str, entry: CachedResponse, generation: int) -> None:
+    async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
         if self._generations.get(scope, 0) == generation:
             self._entries[(scope, url)] = entry
 
-    async def generation(self, scope: str) -> int:
+    async def generation(self, scope: str) -> object:
         return self._generations.get(scope, 0)
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
@@ -213,6 +229,15 @@ class MemoryBackend:
 
     def pacer(self, scope: str, limit: int, window: float, share: float = 1.0) -> Pacer:
         return RatePacer(limit, window, share=share)
+
+    def idempotency(self, key: bytes) -> IdempotencyTable:
+        return MemoryIdempotency(key)
+
+    def watches(self, key: bytes) -> Watches | None:
+        return None
+
+    def buckets(self, key: bytes) -> Buckets | None:
+        return None
 
     def status(self) -> str:
         return "memory"

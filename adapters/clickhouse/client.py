@@ -88,8 +88,10 @@ class ClickHouseClient:
     async def organization(self, org: str) -> dict[str, Any]:
         return await self._object(self._org(org))
 
-    async def services(self, org: str) -> list[dict[str, Any]]:
-        return await self._list(self._org(org, "services"))
+    async def services(self, org: str, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+        """Every service, or those carrying ``tag`` (key, value): ``filter=tag:K=V``."""
+        params = None if tag is None else {"filter": f"tag:{tag[0]}={tag[1]}"}
+        return await self._list(self._org(org, "services"), params)
 
     async def service(self, org: str, service: str) -> dict[str, Any]:
         return await self._object(self._org(org, "services", self._id(service)))

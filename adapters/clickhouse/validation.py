@@ -64,6 +64,9 @@ HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # "HH:MM format"
 
 _OPTIONS = ("options",)
 
+#: the service tag a create with an idempotency key carries (value: a digest of the key)
+IDEMPOTENCY_TAG = "dbaas-gateway-idempotency"
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -128,7 +131,12 @@ class Rules:
         return Placement(provider, region, tier)
 
     def service_post_body(
-        self, name: str, options: ClickHouseCreateOptions, where: Placement, backup_id: str | None
+        self,
+        name: str,
+        options: ClickHouseCreateOptions,
+        where: Placement,
+        backup_id: str | None,
+        tag: str | None = None,
     ) -> JSON:
         self.service_name(name)
         memory_given = [
@@ -154,6 +162,9 @@ class Rules:
             body["ipAccessList"] = [_entry(e) for e in options.ip_access_list]
         if backup_id is not None:
             body["backupId"] = backup_id
+        if tag is not None:
+            # how a retry finds this service when the answer to its create was lost
+            body["tags"] = [{"key": IDEMPOTENCY_TAG, "value": tag}]
         return body
 
     def service_patch_body(self, name: str | None, options: object) -> JSON:

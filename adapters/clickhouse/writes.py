@@ -18,7 +18,7 @@ from typing import Any
 from adapters.base import HttpAdapter
 from adapters.clickhouse import mapping
 from adapters.clickhouse.client import ClickHouseClient
-from adapters.clickhouse.validation import JSON, Rules
+from adapters.clickhouse.validation import IDEMPOTENCY_TAG, JSON, Rules
 from adapters.commands import (
     CreateApiKey,
     CreatedApiKey,
@@ -90,13 +90,20 @@ class ClickHouseWrites(HttpAdapter):
         if options.from_backup is not None:
             source, backup_id = await self._restore_source(org, options.from_backup)
         where = self.rules.placement(options, source)
-        body = self.rules.service_post_body(command.name, options, where, backup_id)
+        body = self.rules.service_post_body(command.name, options, where, backup_id, command.tag)
         created = await self.client.create_service(org, body)
         password = created.get("password")
         return CreatedDatabase(
             database=self._service(org, self._part(created, "service")),
             password=password if isinstance(password, str) and password else None,
         )
+
+    async def find_tagged_databases(
+        self, organization: Key, tag: str
+    ) -> list[DatabaseRecord] | None:
+        (org,) = self._parts(organization, 1, "organization")
+        services = await self.client.services(org, tag=(IDEMPOTENCY_TAG, tag))
+        return [self._service(org, s) for s in services]
 
     async def _restore_source(self, org: str, backup: Key) -> tuple[JSON, str]:
         """The service a backup was taken from, whose region and tier a restore must keep."""

@@ -193,9 +193,9 @@ class UpstreamHttp:
         self._paused_until = 0.0
         self._rng = random.Random()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self._inflight: dict[tuple[str, int], asyncio.Future[UpstreamResponse]] = {}
+        self._inflight: dict[tuple[str, int, object], asyncio.Future[UpstreamResponse]] = {}
         # the priority of each GET in flight: a caller joining a poll's GET promotes it
-        self._inflight_work: dict[tuple[str, int], Work] = {}
+        self._inflight_work: dict[tuple[str, int, object], Work] = {}
         # bumped by every write, so a read after a write never joins a GET sent before it
         self._writes = 0
         # stale-while-revalidate refreshes under way, one per URL
@@ -253,7 +253,12 @@ class UpstreamHttp:
     async def _single_flight(
         self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
     ) -> UpstreamResponse:
-        flight_key = (full, self._writes)
+        # a read never joins a GET sent before a write it comes after: this process's own
+        # writes (``_writes``), and any instance's (the shared generation, read first)
+        generation: object = None
+        if self.cache is not None and kind is not None:
+            generation = await self.cache.backend.generation(self.cache.scope)
+        flight_key = (full, self._writes, generation)
         pending = self._inflight.get(flight_key)
         if pending is not None:
             if not current_work().background:
@@ -268,7 +273,7 @@ class UpstreamHttp:
         self._inflight[flight_key] = future
         self._inflight_work[flight_key] = current_work()
         try:
-            response = await self._fetch(url, params, full, kind)
+            response = await self._fetch(url, params, full, kind, generation)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -285,7 +290,12 @@ class UpstreamHttp:
             del self._inflight_work[flight_key]
 
     async def _fetch(
-        self, url: str, params: Mapping[str, str] | None, full: str, kind: str | None
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        full: str,
+        kind: str | None,
+        generation: object = None,
     ) -> UpstreamResponse:
         """One upstream GET, stored for later callers when its kind is cached. With a shared
         backend, another instance fetching the same URL is waited for instead."""
@@ -293,7 +303,6 @@ class UpstreamHttp:
         if cache is None or kind is None:
             return await self.request("GET", url, params=params)
         backend, scope = cache.backend, cache.scope
-        generation = await backend.generation(scope)
         budget = remaining()
         claim_for = self.settings.connect_timeout + self.settings.read_timeout
         claimed = await backend.claim(scope, full, claim_for if budget is None else budget)
@@ -383,6 +392,9 @@ class UpstreamHttp:
             except _Failed as failed:
                 error = failed.error
                 may_retry = failed.may_retry and (idempotent or not failed.reached_vendor)
+                if not idempotent and failed.reached_vendor and error.upstream_status is None:
+                    # sent, and no answer came back: the vendor may have done it
+                    raise self._outcome_unknown(method, error) from failed.__cause__
                 if not (error.retryable and may_retry) or attempt >= self.settings.retry_attempts:
                     raise error from failed.__cause__
                 delay = backoff_delay(
@@ -546,6 +558,17 @@ class UpstreamHttp:
             )
         return response, elapsed_ms
 
+    def _outcome_unknown(self, method: str, error: UpstreamError) -> UpstreamError:
+        """A write that reached the vendor whose answer never came (or could not be read):
+        it may have happened. Not retryable as it is; with an idempotency key the schema
+        makes a retry safe (it reconciles first)."""
+        cause = error.message.split(": ", 1)[-1]
+        return self._error(
+            ErrorCode.UPSTREAM_OUTCOME_UNKNOWN,
+            f"{method} was sent but its outcome is unknown ({cause}); the vendor may have done it",
+            False,
+        )
+
     def _too_large(self, method: str) -> UpstreamError:
         limit = self.settings.max_response_bytes
         return self._error(
@@ -636,7 +659,11 @@ class UpstreamHttp:
         try:
             return self._parse(response.content)
         except _Unreadable as exc:
-            raise self.bad_response(f"{response.method} answered {exc}") from None
+            method = response.method
+            error = self.bad_response(f"{method} answered {exc}")
+            if response.is_success and method not in self.settings.idempotent_methods:
+                raise self._outcome_unknown(method, error) from None  # done, unreadably
+            raise error from None
 
     def text(self, response: UpstreamResponse) -> str:
         """A non-JSON body (ClickHouse's Prometheus text) with known secrets scrubbed."""

@@ -30,6 +30,7 @@ from adapters.clickhouse.sim.validation import (
     _service_name,
     _str,
     _strings,
+    _tags,
 )
 
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -56,6 +57,7 @@ _SERVICE_POST_FIELDS = (
     "idleScaling",
     "idleTimeoutMinutes",
     "backupId",
+    "tags",
     "encryptionKey",
     "encryptionAssumedRoleIdentifier",
     "privateEndpointIds",
@@ -127,9 +129,11 @@ class ServiceRoutes(SimulatorBase):
         backup_id = _str(body.get("backupId"), "backupId")
         if backup_id is not None:
             self._check_restore(ctx.org, backup_id, region, tier)
+        tags = _tags(body.get("tags", []), "tags")
         service = self.add_service(
             ctx.org.organization["id"],
             name,
+            tags=tags,
             provider=provider,
             region=region,
             tier=tier,

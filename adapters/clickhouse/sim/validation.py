@@ -98,6 +98,28 @@ def _object(value: Any, label: str, allowed: Iterable[str]) -> JSON:
     return value
 
 
+_TAG_TEXT = re.compile(r"[a-zA-Z0-9._-]+")
+
+
+def _tags(value: Any, label: str) -> dict[str, str]:
+    """ResourceTagsV1 items (the 2026-06 spec): ``key`` required, 1-128 characters, and
+    ``value`` up to 256, both letters, digits, dots, dashes and underscores; at most 50."""
+    items = _list(value, label)
+    if len(items) > 50:
+        raise _fail(f"{label}: at most 50 tags")
+    tags: dict[str, str] = {}
+    for item in items:
+        entry = _object(item, f"{label}[]", ("key", "value"))
+        key = _str(entry.get("key"), f"{label}[].key", required=True) or ""
+        text = _str(entry.get("value"), f"{label}[].value") or ""
+        if len(key) > 128 or not _TAG_TEXT.fullmatch(key):
+            raise _fail(f"{label}[].key '{key}' must be 1-128 letters, digits, '.', '_' or '-'")
+        if len(text) > 256 or (text and not _TAG_TEXT.fullmatch(text)):
+            raise _fail(f"{label}[].value must be up to 256 letters, digits, '.', '_' or '-'")
+        tags[key] = text
+    return tags
+
+
 def _ip_entries(value: Any, label: str) -> list[JSON]:
     entries = []
     for item in _list(value, label):
