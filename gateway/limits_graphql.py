@@ -24,6 +24,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 from gateway.limits import LimitCode, LimitSettings
 from gateway.limits_cost import operation_cost
 from gateway.limits_document import CAP, amount, shape_rule
+from gateway.limits_overlap import OverlapLimit
 from schema.build import GatewaySchema, make_schema
 
 #: graphql-core's parser messages for its token limit and its own nesting guard
@@ -131,5 +132,6 @@ def schema_for(limits: LimitSettings, introspection: bool) -> GatewaySchema:
             lambda: MaxTokensLimiter(limits.max_tokens),
             lambda: AddValidationRules(list(rules)),
             lambda: CostLimit(limits.max_cost, limits.default_list_size),
-        ]
+        ],
+        first=[OverlapLimit],
     )

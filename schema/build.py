@@ -6,7 +6,7 @@ configuration); ``build_schema`` is the one without them, for the SDL and tools.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,21 +43,38 @@ class GatewaySchema(strawberry.federation.Schema):
         return resolve_entities(info, representations)
 
 
+class _ValidationCache(ValidationCache):
+    """strawberry's validation cache, except where an extension before it has already
+    refused the document (strawberry's own validation then skips it as well)."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors is not None:
+            yield
+        else:
+            yield from super().on_validate()
+
+
 @cache
 def build_schema() -> GatewaySchema:
     return make_schema()
 
 
-def make_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> GatewaySchema:
-    """A new schema; each of ``extensions`` is a factory, called once per request."""
+def make_schema(
+    extensions: Sequence[Callable[[], SchemaExtension]] = (),
+    first: Sequence[Callable[[], SchemaExtension]] = (),
+) -> GatewaySchema:
+    """A new schema; each of ``extensions`` is a factory, called once per request.
+    ``first`` run before the parser and validation caches (hooks run in list order, and
+    the validation cache validates in its own ``on_validate``)."""
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=list(NODE_CLASSES.values()),
         extensions=[
+            *first,
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared
-            lambda: ValidationCache(maxsize=256),
+            lambda: _ValidationCache(maxsize=256),
             RefuseUnencodableVariables,
             ErrorCodes,
             *extensions,

@@ -65,8 +65,9 @@ async def test_each_fragment_is_measured_once_per_walk(
     body = await answer(gw, VIEWER, document)
 
     assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
-    # two walks, each measuring every fragment once: depth and aliases, then cost
-    assert measured == Counter({f"F{i}": 2 for i in range(40)})
+    # three walks, each measuring every fragment once: same-named fields (before
+    # validation), depth and aliases, then cost
+    assert measured == Counter({f"F{i}": 3 for i in range(40)})
 
 
 async def test_aliases_count_at_every_spread(gw: GatewayClient) -> None:

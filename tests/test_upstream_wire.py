@@ -426,3 +426,44 @@ async def test_an_auth_flow_that_renews_its_token_runs_over_the_wire(
 
     assert body == {"status": 200, "result": []}
     assert [b"fresh-token" in r for r in server.requests] == [False, True]
+
+
+def _answering(body: bytes, encoding: str) -> Callable[..., Awaitable[None]]:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server
+    ) -> None:
+        await s.read_request(reader)
+        writer.write(answer(body, extra=f"Content-Encoding: {encoding}\r\n"))
+        await writer.drain()
+
+    return handler
+
+
+async def test_a_body_compressed_twice_is_bounded_too(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    """``gzip, gzip``: decoded once at most, so never past the bound, never a crash."""
+    inner = gzip.compress(b'{"status": 200, "result": "' + b"0" * 2_000_000 + b'"}')
+    server = await serve(_answering(gzip.compress(inner), "gzip, gzip"))
+    http = upstream(server.url, max_response_bytes=100_000)
+    try:
+        response = await http.request("GET", "/v1/organizations")
+        with pytest.raises(UpstreamError) as raised:
+            http.json(response)
+    finally:
+        await http.aclose()
+
+    assert len(response.content) <= 100_000  # the outer layer at most: never 2 MB
+    assert raised.value.code is ErrorCode.UPSTREAM_BAD_RESPONSE
+
+
+async def test_a_corrupt_compressed_body_is_a_coded_upstream_error(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    corrupt = gzip.compress(b'{"status": 200, "result": []}')[:12] + b"\x00garbage\xff" * 4
+    server = await serve(_answering(corrupt, "gzip"))
+
+    error = await failure(upstream(server.url), "GET")
+
+    assert error.code in (ErrorCode.UPSTREAM_BAD_RESPONSE, ErrorCode.UPSTREAM_UNAVAILABLE)
+    assert "garbage" not in error.message
