@@ -27,6 +27,7 @@ from gateway.auth import TOKEN_KEYS as TOKEN_KEYS
 from gateway.auth import AuthSettings, parse_auth, proxy_warnings
 from gateway.config_values import (
     COUNT,
+    POLL_SECONDS,
     POSITIVE_SECONDS,
     SECONDS,
     Kind,
@@ -121,8 +122,9 @@ TOP_LEVEL_KEYS = ("connections", "server", "cache", "subscriptions", "auth", "li
 #: keys of the optional top-level [subscriptions] table: (description, kind)
 SUBSCRIPTION_KEYS: dict[str, tuple[str, Kind]] = {
     "poll_interval_seconds": (
-        "how often a subscribed resource is read upstream, shared by its subscribers (default 5)",
-        POSITIVE_SECONDS,
+        "how often a subscribed resource is read upstream, shared by its subscribers "
+        "(default 5, at least 0.01)",
+        POLL_SECONDS,
     ),
     "max_backoff_seconds": (
         "longest wait between polls after upstream failures, doubling up to it (default 60)",
@@ -233,6 +235,8 @@ def _toml(text: str, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib's parser recurses once per nested array or table
+        raise ConfigError(f"{source}: not valid TOML: nested too deeply") from None
 
 
 def _parse(

@@ -28,6 +28,10 @@ from urllib.parse import urlsplit
 MAX_SECONDS = 31_536_000
 
 
+#: the largest whole number a setting may hold: 2**53 - 1, exact as a float and in JSON
+LARGEST_WHOLE = 2**53 - 1
+
+
 @dataclass(frozen=True)
 class Number:
     """A numeric setting: finite, at least ``minimum`` (above it with ``above``), at most
@@ -57,9 +61,13 @@ class Number:
         # TOML booleans are Python bools, which are ints: keep them apart
         if isinstance(value, bool) or not isinstance(value, int if self.whole else (int, float)):
             raise ValueError(f"wrong type {type(value).__name__}: must be {self.requirement}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             # a NaN compares false with everything, so it would slip past any bound below
             raise ValueError(f"must be a finite {self.requirement.removeprefix('a ')}, not {value}")
+        if isinstance(value, int) and abs(value) > LARGEST_WHOLE:
+            # past what a float holds exactly (and far past any limit): 400 digits would
+            # otherwise reach arithmetic that cannot take them
+            raise ValueError(f"must be {self.requirement}, at most {LARGEST_WHOLE}")
         if value < self.minimum or (self.above and value == self.minimum):
             raise ValueError(f"must be {self.requirement}")
         if self.maximum is not None and value > self.maximum:
@@ -77,6 +85,8 @@ class Number:
 
 #: seconds that must pass: timeouts, windows, intervals, cool-downs
 POSITIVE_SECONDS = Number(above=True, maximum=MAX_SECONDS)
+#: how often something is polled: 10 ms at the least, so a typo cannot make a busy loop
+POLL_SECONDS = Number(minimum=0.01, maximum=MAX_SECONDS)
 #: seconds where 0 means "none": TTLs, stale windows
 SECONDS = Number(maximum=MAX_SECONDS)
 #: how many of something, at least one

@@ -167,6 +167,57 @@ def test_every_numeric_setting_is_in_the_non_finite_list() -> None:
     }
 
 
+#: every whole-number setting: (where the message says it is, TOML table, key)
+WHOLE_SETTINGS = [
+    ("[limits]", "limits", key)
+    for key, (_, kind) in LIMIT_KEYS.items()
+    if getattr(kind, "whole", False)
+] + [
+    ("[subscriptions]", "subscriptions", key)
+    for key, (_, kind) in SUBSCRIPTION_KEYS.items()
+    if getattr(kind, "whole", False)
+]
+
+
+@pytest.mark.parametrize("digits", ["1" + "0" * 400, "-1" + "0" * 400, str(2**53)])
+@pytest.mark.parametrize(("where", "table", "key"), WHOLE_SETTINGS)
+def test_a_whole_number_past_what_a_float_holds_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    table: str,
+    key: str,
+    digits: str,
+) -> None:
+    """400 digits used to end in OverflowError's traceback."""
+    code, path, lines, _ = check_config(tmp_path, capsys, with_setting(table, key, digits))
+
+    assert_one_config_error(
+        code, lines, path, f"{where}: field '{key}'", "at most 9007199254740991"
+    )
+
+
+def test_toml_nested_past_the_parser_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nested = "x = " + "[" * 2000 + "1" + "]" * 2000 + "\n"
+
+    code, path, lines, _ = check_config(tmp_path, capsys, nested + SIMULATED + OPEN_AUTH)
+
+    assert_one_config_error(code, lines, path, "not valid TOML: nested too deeply")
+
+
+@pytest.mark.parametrize("value", ["1e-9", "0.001", "0"])
+def test_a_poll_interval_that_would_be_a_busy_loop_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    text = with_setting("subscriptions", "poll_interval_seconds", value)
+
+    code, path, lines, _ = check_config(tmp_path, capsys, text)
+
+    assert_one_config_error(code, lines, path, "poll_interval_seconds", ">= 0.01")
+
+
 def test_a_non_finite_number_stops_the_real_serve_command_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "gw.toml"
     path.write_text(with_setting(None, "rate_limit_window_seconds", "nan"))
