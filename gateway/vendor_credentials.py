@@ -75,14 +75,11 @@ def read_credentials(pairs: Iterable[tuple[str, object]]) -> dict[Vendor, Caller
     table = header_table()
     given: dict[Vendor, dict[str, str]] = {}
     seen: set[str] = set()
-    count = 0
-    for raw_name, value in pairs:
+    sent = [(n, v) for n, v in pairs if n.lower().startswith(PREFIX)]
+    if len(sent) > MAX_HEADERS:
+        raise CredentialProblem(f"more than {MAX_HEADERS} credential headers")
+    for raw_name, value in sent:
         name = raw_name.lower()
-        if not name.startswith(PREFIX):
-            continue
-        count += 1
-        if count > MAX_HEADERS:
-            raise CredentialProblem(f"more than {MAX_HEADERS} credential headers")
         shown = _shown(raw_name)
         if name not in table:
             raise CredentialProblem(
