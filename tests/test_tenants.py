@@ -225,3 +225,37 @@ async def test_a_tenant_sees_the_connection_by_its_configured_name(tenant: str) 
     async with gateway() as gw:
         _, body = await ask(gw, "{ connections { name vendor } }", headers(BFF, clickhouse(tenant)))
         assert {"name": "ch", "vendor": "CLICKHOUSE"} in body["data"]["connections"]
+
+
+CREATE = """
+mutation($input: CreateDatabaseInput!) {
+  createDatabase(input: $input) { database { name } replayed }
+}
+"""
+
+
+async def test_one_idempotency_key_from_two_tenants_creates_once_for_each() -> None:
+    """A BFF sends every tenant's writes with one token: the key is the tenant's own."""
+    async with gateway() as gw:
+        answers = []
+        for tenant in (*TENANTS, "acme"):
+            credential = headers(BFF, clickhouse(tenant))
+            _, orgs = await ask(gw, ORGS, credential)
+            variables = {
+                "input": {
+                    "organizationId": orgs["data"]["organizations"][0]["id"],
+                    "name": "nightly",
+                    "idempotencyKey": "run-7",
+                    "clickhouse": {"provider": "aws", "region": "us-east-1", "tier": "production"},
+                }
+            }
+            _, body = await ask(gw, CREATE, credential, variables)
+            assert "errors" not in body, body
+            answers.append(body["data"]["createDatabase"]["replayed"])
+
+        creates = gw.simulator("clickhouse").log.matching(
+            "POST", r"/v1/organizations/[^/]+/services"
+        )
+
+    assert answers == [False, False, True]  # acme's retry is acme's replay
+    assert sorted(e.identity or "" for e in creates) == sorted(KEY_IDS.values())
