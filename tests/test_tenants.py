@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from adapters.cache import redis_scripts as lua
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS as CLICKHOUSE_ACCOUNTS
 from tests.gateway_client import GatewayClient, error_codes
-from tests.redis_server import RedisServer
+from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, CACHE_KEY_TOML, RedisServer
 from tests.tenants_support import (
     BFF,
     DATABASES,
@@ -259,3 +260,37 @@ async def test_one_idempotency_key_from_two_tenants_creates_once_for_each() -> N
 
     assert answers == [False, False, True]  # acme's retry is acme's replay
     assert sorted(e.identity or "" for e in creates) == sorted(KEY_IDS.values())
+
+
+async def test_each_tenant_key_has_its_own_rate_window_shared_by_every_instance(
+    redis_server: RedisServer,
+) -> None:
+    """ClickHouse's 10 requests / 10 s is per key: each tenant's starts are counted in its
+    own window in Redis, by every instance."""
+    paced = "rate_limit_requests = 5\nrate_limit_window_seconds = 10\n"
+    text = _with_max_tenants(100).replace("retry_attempts = 1\n", "retry_attempts = 1\n" + paced)
+    env = {CACHE_KEY_ENV: CACHE_KEY}
+    redis = f'\n[cache]\nbackend = "redis"\nurl = "{redis_server.url}"\n{CACHE_KEY_TOML}'
+    one = GatewayClient.from_toml(text + redis, env)
+    two = GatewayClient.from_toml(text + redis, env)
+    async with one, two:
+        await ask(one, ORGS, headers(BFF, clickhouse("acme")))
+        await ask(one, DATABASES, headers(BFF, clickhouse("acme")))
+        members = '{ organizations(connection: "ch") { members { id } } }'
+        await ask(two, members, headers(BFF, clickhouse("acme")))
+        await ask(two, ORGS, headers(BFF, clickhouse("globex")))
+        scopes = {
+            a.connection.tenant: a.upstreams()[0].cache.scope
+            for a in two.runtime.tenants.adapters()
+        }
+
+        with redis_server.client() as plain:
+            starts = sorted(plain.zcard(lua.key(scope, "rate")) for scope in scopes.values())
+
+    assert len(scopes) == 2
+    # acme: its organizations and services on one instance, its members on the other
+    # (which read the organizations from Redis); globex: its organizations
+    assert starts == [1, 3]
+    assert sorted(identities(one) + identities(two)) == sorted(
+        [KEY_IDS["acme"]] * 3 + [KEY_IDS["globex"]]
+    )
