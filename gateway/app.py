@@ -388,7 +388,7 @@ def create_app(
         # an open breaker degrades one vendor, not this instance: still ready (200), so a
         # load balancer does not drain every instance when one vendor is down
         health = runtime.health()
-        degraded = any(h["state"] != "CLOSED" for h in health.values())
+        degraded = any(h["state"] not in ("CLOSED", "TEMPLATE") for h in health.values())
         status = "starting" if not runtime.ready else "degraded" if degraded else "ready"
         body = {
             "status": status,

@@ -144,6 +144,10 @@ class Runtime:
         """Each connection's breaker state, last error and latency, for /readyz."""
         report: dict[str, dict[str, Any]] = {}
         for name, adapter in self.adapters.items():
+            if isinstance(adapter, NoCredentials):
+                # each caller's client has its own breaker; none speaks for the connection
+                report[name] = {"state": "TEMPLATE", "tenants": self.tenants.count(name)}
+                continue
             snapshot = adapter.health()
             report[name] = (
                 {"state": "UNKNOWN"}

@@ -83,6 +83,10 @@ class TenantPool:
     def __len__(self) -> int:
         return len(self._tenants)
 
+    def count(self, template: str) -> int:
+        """The per-caller adapters ``template`` keeps now."""
+        return sum(1 for name, _ in self._tenants if name == template)
+
     async def lease(self, template: ConnectionSettings, credential: CallerCredential) -> Adapter:
         """The adapter of ``credential`` on ``template``, held until ``release``; raises
         TenantsFull when the template has ``max_tenants`` adapters, all leased."""

@@ -294,3 +294,14 @@ async def test_each_tenant_key_has_its_own_rate_window_shared_by_every_instance(
     assert sorted(identities(one) + identities(two)) == sorted(
         [KEY_IDS["acme"]] * 3 + [KEY_IDS["globex"]]
     )
+
+
+async def test_readyz_shows_a_template_and_how_many_callers_it_serves_never_whom() -> None:
+    async with gateway() as gw:
+        await ask(gw, ORGS, headers(BFF, clickhouse("acme")))
+
+        ready = (await gw.http.get("/readyz")).json()
+
+    assert ready["status"] == "ready"
+    assert ready["health"]["ch"] == {"state": "TEMPLATE", "tenants": 1}
+    assert KEY_IDS["acme"] not in str(ready)
