@@ -11,6 +11,7 @@ authenticated as.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from adapters.cache import redis_scripts as lua
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS as CLICKHOUSE_ACCOUNTS
 from tests.gateway_client import GatewayClient, error_codes
+from tests.leak_guard import GUARD
 from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, CACHE_KEY_TOML, RedisServer
 from tests.tenants_support import (
     BFF,
@@ -305,3 +307,21 @@ async def test_readyz_shows_a_template_and_how_many_callers_it_serves_never_whom
     assert ready["status"] == "ready"
     assert ready["health"]["ch"] == {"state": "TEMPLATE", "tenants": 1}
     assert KEY_IDS["acme"] not in str(ready)
+
+
+async def test_a_vendor_echoing_a_callers_secret_has_it_scrubbed_and_no_log_holds_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "tenant-only-secret-Hq7Vz2Lk9"
+    GUARD.add("a caller's vendor secret (test_tenants)", secret)
+    credential = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": secret}
+    caplog.set_level(logging.DEBUG)
+    async with gateway() as gw:
+        gw.simulator("clickhouse").faults.add(400, message=f"key secret {secret} is wrong")
+
+        _, body = await ask(gw, ORGS, headers(BFF, credential))
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "key secret" in body["errors"][0]["message"]
+    assert secret not in str(body)
+    assert secret not in caplog.text
