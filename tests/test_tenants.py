@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -78,6 +79,10 @@ async def test_two_tenants_concurrently_in_memory_never_share_an_answer() -> Non
         # the same query of two tenants: one upstream round per tenant, the repeats cached
         # or coalesced within the tenant, never answered from the other's
         assert calls == {"acme": 2, "globex": 2}
+        for key_id in KEY_IDS.values():
+            paths = [e.path for e in gw.simulator("clickhouse").log.entries if e.identity == key_id]
+            assert paths[0] == "/v1/organizations"
+            assert re.fullmatch(r"/v1/organizations/[0-9a-f-]+/services", paths[1])
         assert len(gw.runtime.tenants) == 2
         scopes = {e.scope for e in _scopes(gw)}
         assert len(scopes) == 2 and all(s.startswith("ch:") for s in scopes)
@@ -214,6 +219,19 @@ async def test_a_new_credential_is_refused_while_every_client_serves_a_request()
         assert body["data"]["organizations"][0]["name"] == ORG_NAMES["globex"]
 
 
+def _recording(gw: GatewayClient) -> list[Any]:
+    """Every per-caller adapter the pool builds from now on."""
+    built: list[Any] = []
+    build = gw.runtime.tenants._build
+
+    def recorded(settings: Any) -> Any:
+        built.append(build(settings))
+        return built[-1]
+
+    gw.runtime.tenants._build = recorded
+    return built
+
+
 def _with_max_tenants(count: int, tokens: str | None = None) -> str:
     from tests.tenants_support import TEMPLATES, TOKENS
 
@@ -325,3 +343,20 @@ async def test_a_vendor_echoing_a_callers_secret_has_it_scrubbed_and_no_log_hold
     assert "key secret" in body["errors"][0]["message"]
     assert secret not in str(body)
     assert secret not in caplog.text
+
+
+async def test_a_flood_of_distinct_credentials_keeps_at_most_max_tenants_clients_open() -> None:
+    async with GatewayClient.from_toml(_with_max_tenants(5)) as gw:
+        built = _recording(gw)
+        for n in range(40):
+            flood = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": f"guess-{n:04}"}
+            _, body = await ask(gw, ORGS, headers(BFF, flood))
+            assert error_codes(body) == ["UNAUTHENTICATED"]
+            assert len(gw.runtime.tenants) <= 5
+        kept = gw.runtime.tenants.adapters()
+        closed = [a for a in built if a not in kept]
+
+        assert gw.runtime.tenants.built == 40 and len(kept) == 5
+        assert len(closed) == 35
+        assert all(http.client.is_closed for a in closed for http in a.upstreams())
+        assert not any(http.client.is_closed for a in kept for http in a.upstreams())
