@@ -150,7 +150,8 @@ def probe_settings(template: ConnectionSettings) -> ConnectionSettings:
                 continue
         values[f.name] = "00000000-0000-0000-0000-000000000000"
     credential = CallerCredential(spec.vendor, values)
-    return dataclasses.replace(tenant_settings(template, credential, ""), tenant=None)
+    # a tenant, though of nobody: its stand-in values stay out of the shared scrubber
+    return tenant_settings(template, credential, "")
 
 
 class NoCredentials:
@@ -159,7 +160,7 @@ class NoCredentials:
 
     def __init__(self, probe: Adapter) -> None:
         self._probe = probe
-        self.connection = probe.connection
+        self.connection = dataclasses.replace(probe.connection, tenant=None)
         self.capabilities = probe.capabilities
 
     def _refusal(self) -> GatewayError:
