@@ -18,24 +18,38 @@ from gateway.limits import LimitCode
 from gateway.limits_http import Refusal
 from gateway.runtime import Runtime
 from gateway.tenants import TenantsFull
-from gateway.vendor_credentials import CredentialProblem, has_credentials, read_credentials
+from gateway.vendor_credentials import (
+    PREFIX,
+    CredentialProblem,
+    has_credentials,
+    read_credentials,
+)
 from schema.permissions import Caller
 
 #: where a request's leased per-caller adapters wait in the ASGI scope (name -> adapter)
 TENANTS_SCOPE_KEY = "dbaas_gateway.tenants"
+_PREFIX_BYTES = PREFIX.encode("latin-1")
+_PREFIX_LENGTH = len(_PREFIX_BYTES)
 #: how long a caller refused with TOO_MANY_TENANTS is asked to wait
 RETRY_AFTER_SECONDS = 1
 
 
 def header_pairs(scope: Mapping[str, Any]) -> list[tuple[str, object]]:
-    """Every header of an ASGI scope, repeated ones each (a credential given twice is
-    refused, not silently one of them)."""
-    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
+    """The credential headers of an ASGI scope, repeated ones each (a credential given
+    twice is refused, not silently one of them). Every request passes here: only the
+    names are looked at until one has the prefix."""
+    return [
+        (k.decode("latin-1"), v.decode("latin-1"))
+        for k, v in scope.get("headers", [])
+        if k[:_PREFIX_LENGTH].lower() == _PREFIX_BYTES
+    ]
 
 
-def payload_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, object]]:
+def payload_pairs(params: object) -> list[tuple[str, object]]:
     """A ``connection_init`` payload's entries (only string keys can name a header)."""
-    return [(k, v) for k, v in (params or {}).items() if isinstance(k, str)]
+    if not isinstance(params, Mapping):
+        return []
+    return [(k, v) for k, v in params.items() if isinstance(k, str)]
 
 
 async def lease_tenants(

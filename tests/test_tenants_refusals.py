@@ -180,3 +180,13 @@ def test_max_tenants_is_only_for_templates_and_simulator_accounts_never() -> Non
             "gw.toml",
             {},
         )
+
+
+async def test_a_write_to_a_template_without_credentials_is_refused_before_any_call() -> None:
+    database = "RGF0YWJhc2UvY2gvb3JnLTEvc2VydmljZS0x"  # Database/ch/org-1/service-1
+    stop = "mutation($id: ID!) { stopDatabase(input: {id: $id}) { database { name } } }"
+    async with gateway() as gw:
+        _, body = await ask(gw, stop, headers(BFF), {"id": database})
+
+        assert gw.simulator("clickhouse").log.entries == []
+    assert error_codes(body) == ["VENDOR_CREDENTIALS_REQUIRED"]
