@@ -84,3 +84,23 @@ async def test_malformed_credentials_in_connection_init_close_the_socket(served:
     ws = await opened(served, payload)
 
     assert await close_code(ws) == 4403
+
+
+async def test_a_huge_credential_header_is_refused_and_the_server_stays_up(served: str) -> None:
+    huge = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "k" * 200_000}
+    async with httpx.AsyncClient(base_url=served) as http:
+        try:
+            response = await http.post(
+                "/graphql", json={"query": DATABASES}, headers=headers(BFF, huge)
+            )
+            status: int | None = response.status_code
+        except httpx.RemoteProtocolError:
+            status = None  # the server dropped the request before any answer
+        assert status in (None, 400, 431)
+        assert "k" * 1000 not in (response.text if status else "")
+        assert (await http.get("/healthz")).status_code == 200
+        big = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "k" * 2_000}
+        response = await http.post("/graphql", json={"query": DATABASES}, headers=headers(BFF, big))
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"] == "VENDOR_CREDENTIALS_INVALID"
+        assert "k" * 100 not in response.text
