@@ -105,3 +105,13 @@ async def test_a_callers_login_is_kept_by_its_credential_only_for_the_tokens_lif
         assert "errors" not in await _ask_orgs(gw, PASSWORD)
         assert sim.identity_log.count("POST", "/") == 3
         assert {e.status for e in sim.log.entries} == {200}
+
+
+async def test_an_astra_token_with_another_accounts_id_is_the_vendors_refusal() -> None:
+    other = {**ASTRA, "X-Credential-Astra-Account-Id": "a1b2c3d4-0000-4000-8000-000000000099"}
+    async with GatewayClient.from_toml(template("astra") + "[auth]\n" + TOKENS) as gw:
+        _, body = await ask(gw, databases("astra"), headers(BFF, other))
+
+        (request,) = gw.simulator("astra").log.entries
+    assert error_codes(body) in (["FORBIDDEN"], ["NOT_FOUND"], ["UNAUTHENTICATED"])
+    assert "000000000099" in request.path  # asked with the caller's account, and refused
