@@ -86,6 +86,15 @@ async def lease_tenants(
             if template.vendor in credentials:
                 credential = credentials[template.vendor]
                 leased[template.name] = await runtime.tenants.lease(template, credential)
+    except ValueError:
+        # the vendor's builder refused the values (as it refuses a bad file at startup):
+        # its message may quote them, so it is not repeated
+        release_tenants(runtime, leased)
+        raise Refusal(
+            400,
+            LimitCode.VENDOR_CREDENTIALS_INVALID,
+            f"connection '{template.name}' cannot take this {template.vendor.value} credential",
+        ) from None
     except TenantsFull as full:
         release_tenants(runtime, leased)
         raise Refusal(

@@ -77,7 +77,7 @@ class TenantPool:
         self._build = build
         self._key = key
         self._tenants: OrderedDict[tuple[str, str], _Tenant] = OrderedDict()
-        #: per-caller adapters built so far (tests and the docs read it)
+        #: per-caller adapters built so far (``max_tenants`` bounds the open ones, not this)
         self.built = 0
 
     def __len__(self) -> int:

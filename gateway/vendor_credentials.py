@@ -112,6 +112,9 @@ def _checked(value: object, f: ConfigField, shown: str) -> str:
     problem = secret_problem(value)
     if problem is not None:
         raise CredentialProblem(f"{shown}: {problem}")
+    if not value.isascii():
+        # it goes upstream in a header (or Basic auth), where only ASCII is sure to arrive
+        raise CredentialProblem(f"{shown}: must be ASCII text")
     return value
 
 

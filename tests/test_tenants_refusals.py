@@ -190,3 +190,55 @@ async def test_a_write_to_a_template_without_credentials_is_refused_before_any_c
 
         assert gw.simulator("clickhouse").log.entries == []
     assert error_codes(body) == ["VENDOR_CREDENTIALS_REQUIRED"]
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Credential-Astra-Token", "tok\u00e9n"),  # a header goes upstream in ASCII only
+        ("X-Credential-Featurebase-Api-Key", "\u00ff" * 8),
+        ("X-Credential-Clickhouse-Key-Secret", "s\u00e9cret"),
+    ],
+)
+async def test_a_credential_that_is_not_ascii_is_refused_not_an_internal_error(
+    header: str, value: str
+) -> None:
+    vendor = header.split("-")[2].lower()
+    others = {
+        "astra": {"X-Credential-Astra-Account-Id": "a1b2"},
+        "featurebase": {},
+        "clickhouse": {"X-Credential-Clickhouse-Key-Id": "key-1"},
+    }[vendor]
+    sent = {**headers(BFF), **others, header: value}
+    async with gateway(TEMPLATE_OF[vendor]) as gw:
+        response = await gw.http.post(
+            "/graphql",
+            json={"query": ORGS},
+            headers={k: v.encode("latin-1") for k, v in sent.items()},
+        )
+
+    assert response.status_code == 400
+    assert error_codes(response.json()) == ["VENDOR_CREDENTIALS_INVALID"]
+    assert "ASCII" in response.json()["errors"][0]["message"]
+
+
+TEMPLATE_OF = {
+    vendor: f'\n[[connections]]\nname = "{vendor}-t"\nvendor = "{vendor}"\nsimulated = true\n'
+    'credentials = "caller"\n'
+    for vendor in ("astra", "featurebase")
+} | {"clickhouse": ""}
+
+
+async def test_values_the_vendors_builder_refuses_are_a_coded_refusal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with gateway() as gw:
+
+        def refuse(settings: object) -> object:
+            raise ValueError(f"clickhouse cannot use {SECRET}")
+
+        monkeypatch.setattr(gw.runtime.tenants, "_build", refuse)
+        status, body = await ask(gw, ORGS, headers(BFF, clickhouse("acme")))
+
+    assert (status, error_codes(body)) == (400, ["VENDOR_CREDENTIALS_INVALID"])
+    assert SECRET not in str(body)
