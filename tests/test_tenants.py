@@ -84,6 +84,7 @@ async def test_two_tenants_concurrently_in_memory_never_share_an_answer() -> Non
             assert paths[0] == "/v1/organizations"
             assert re.fullmatch(r"/v1/organizations/[0-9a-f-]+/services", paths[1])
         assert len(gw.runtime.tenants) == 2
+        assert gw.runtime.tenants.built == 2  # concurrent first requests shared a client
         scopes = {e.scope for e in _scopes(gw)}
         assert len(scopes) == 2 and all(s.startswith("ch:") for s in scopes)
 
