@@ -37,6 +37,9 @@ class ErrorCode(StrEnum):
     NOT_SUPPORTED = "NOT_SUPPORTED"
     #: a subscription over a limit of the caller or of the connection it would poll
     SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
+    #: a template connection (``credentials = "caller"``) asked without the caller's
+    #: vendor credential: refused before any upstream call
+    VENDOR_CREDENTIALS_REQUIRED = "VENDOR_CREDENTIALS_REQUIRED"
     INTERNAL = "INTERNAL"
 
 

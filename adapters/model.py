@@ -141,6 +141,9 @@ class ConnectionInfo:
     vendor: Vendor
     base_url: str
     simulated: bool = False
+    #: set on a template connection's per-caller instance: the keyed fingerprint of the
+    #: caller's credential, which scopes idempotency keys and subscription pollers
+    tenant: str | None = None
 
 
 @dataclass(frozen=True)

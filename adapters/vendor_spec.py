@@ -57,6 +57,15 @@ class ConfigField:
     #: read from the environment like a secret, but vendors show it as a name, so it is
     #: not scrubbed from what they say
     names_holder: bool = False
+    #: a non-secret field a template connection's caller gives with its credential
+    #: (Astra's account ID); secret fields always come from the caller of a template
+    per_caller: bool = False
+
+    @property
+    def from_caller(self) -> bool:
+        """Whether the caller of a template connection (``credentials = "caller"``) gives
+        this field, per request, rather than the file."""
+        return self.secret or self.per_caller
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,12 @@ class ConnectionSettings:
     http: HttpSettings = field(default_factory=HttpSettings)
     #: the cross-request cache view the runtime attaches before building the adapter
     cache: ConnectionCache | None = field(default=None, compare=False)
+    #: a template: its credential comes from each caller (``credentials = "caller"``)
+    template: bool = False
+    #: a template's per-caller clients kept at once, least recently used closed first
+    max_tenants: int = 100
+    #: a template's instance: the keyed fingerprint of the caller's credential
+    tenant: str | None = None
 
     def credentials(self, spec: VendorSpec) -> list[str]:
         """The configured values that prove identity: what must never reach a caller."""
@@ -81,7 +96,7 @@ class ConnectionSettings:
 
     @property
     def info(self) -> ConnectionInfo:
-        return ConnectionInfo(self.name, self.vendor, self.base_url, self.simulated)
+        return ConnectionInfo(self.name, self.vendor, self.base_url, self.simulated, self.tenant)
 
 
 #: what the runtime, scale seeding and the tests use of every simulator (``spec.simulator``);

@@ -55,6 +55,13 @@ from gateway.limits_http import (
 from gateway.metrics import GatewayMetrics, SubscriptionCollector
 from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime, settle_heap
+from gateway.tenant_gate import (
+    TENANTS_SCOPE_KEY,
+    header_pairs,
+    lease_tenants,
+    payload_pairs,
+    release_tenants,
+)
 from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
 from schema.errors import code_of, coded
@@ -147,6 +154,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 await super().__call__(scope, receive, send)
             finally:
                 self.sockets.close_socket()
+                release_tenants(self.runtime, scope.get(TENANTS_SCOPE_KEY, {}))
             return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -161,6 +169,15 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             await self._refuse(refusal, scope, receive, send)
             return
         scope[CALLER_SCOPE_KEY] = caller  # for the access log line
+        if caller is not None:
+            try:
+                scope[TENANTS_SCOPE_KEY] = await lease_tenants(
+                    self.runtime, caller, header_pairs(scope)
+                )
+            except Refusal as refusal:
+                refusal.caller = caller
+                await self._refuse(refusal, scope, receive, send)
+                return
         token = current_caller.set(caller)
         try:
             await self._serve_http(scope, receive, send)
@@ -171,6 +188,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             await self._refuse(refusal, scope, receive, send)
         finally:
             current_caller.reset(token)
+            release_tenants(self.runtime, scope.get(TENANTS_SCOPE_KEY, {}))
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         # strawberry's own __call__, with its refusals as JSON errors instead of plain text
@@ -217,8 +235,15 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 log.info("subscription connection refused: %s", refusal.message)
                 raise ConnectionRejectionError({"code": refusal.code.value}) from None
             scope[CALLER_SCOPE_KEY] = caller
+        # vendor credentials: in the payload (browsers), or on the upgrade request
+        pairs = payload_pairs(context.connection_params) + header_pairs(scope)
+        try:
+            scope[TENANTS_SCOPE_KEY] = await lease_tenants(self.runtime, caller, pairs)
+        except Refusal as refusal:
+            log.info("subscription connection refused: %s", refusal.code.value)
+            raise ConnectionRejectionError({"code": refusal.code.value}) from None
         context.caller = caller
-        context.adapters = self._visible(caller)
+        context.adapters = self._visible(caller, scope)
         current_caller.set(caller)
         return UNSET
 
@@ -274,7 +299,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             # calls adapters start ahead for this request's lists (schema.prefetch)
             request_prefetches.set({})
         return GatewayContext(
-            adapters=self._visible(caller),
+            adapters=self._visible(caller, request.scope),
             request_id=request_id,
             request=request,
             response=response,
@@ -284,13 +309,15 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             introspection=self.introspection,
         )
 
-    def _visible(self, caller: Caller) -> Mapping[str, Adapter]:
-        """The adapters of the connections ``caller`` may see; the rest do not exist for
-        it (lists skip them, their IDs are NOT_FOUND)."""
+    def _visible(self, caller: Caller, scope: Mapping[str, Any]) -> Mapping[str, Adapter]:
+        """The adapters of the connections ``caller`` may see, a template's being the
+        caller's own (leased for this request, ``gateway.tenant_gate``); the rest do not
+        exist for it (lists skip them, their IDs are NOT_FOUND)."""
         adapters = self.runtime.adapters
-        if caller.connections is None:
+        tenants = scope.get(TENANTS_SCOPE_KEY)
+        if caller.connections is None and not tenants:
             return adapters
-        return {n: a for n, a in adapters.items() if caller.may_see(n)}
+        return {n: (tenants or {}).get(n, a) for n, a in adapters.items() if caller.may_see(n)}
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
@@ -361,7 +388,7 @@ def create_app(
         # an open breaker degrades one vendor, not this instance: still ready (200), so a
         # load balancer does not drain every instance when one vendor is down
         health = runtime.health()
-        degraded = any(h["state"] != "CLOSED" for h in health.values())
+        degraded = any(h["state"] not in ("CLOSED", "TEMPLATE") for h in health.values())
         status = "starting" if not runtime.ready else "degraded" if degraded else "ready"
         body = {
             "status": status,

@@ -47,6 +47,8 @@ TOKEN_KEYS = {
     "connections": "the connections this token sees (default all)",
     "federation": "a federation router's token: reads _service { sdl } with introspection off "
     "(default false)",
+    "vendor_credentials": "may send vendor credentials for template connections "
+    '(credentials = "caller") in X-Credential-* headers (default false)',
 }
 PROXY_KEYS = {
     "addresses": "the proxy's addresses or networks",
@@ -80,6 +82,7 @@ class ClientToken:
     role: Role
     connections: frozenset[str] | None = None
     federation: bool = False
+    vendor_credentials: bool = False
 
     def __repr__(self) -> str:  # the digest is not a secret, but it has no place in logs
         return f"ClientToken({self.name!r}, {self.role.label})"
@@ -153,7 +156,12 @@ class Authenticator:
         if found is None:
             raise Unauthenticated("invalid token")
         return Caller(
-            found.name, found.role, found.connections, via="token", federation=found.federation
+            found.name,
+            found.role,
+            found.connections,
+            via="token",
+            federation=found.federation,
+            vendor_credentials=found.vendor_credentials,
         )
 
 
@@ -233,12 +241,16 @@ def _tokens(raw_tokens: list[Any], known: set[str]) -> tuple[ClientToken, ...]:
         federation = raw.get("federation", False)
         if not isinstance(federation, bool):
             raise ValueError(f"{where}: field 'federation': must be true or false")
+        vendor_credentials = raw.get("vendor_credentials", False)
+        if not isinstance(vendor_credentials, bool):
+            raise ValueError(f"{where}: field 'vendor_credentials': must be true or false")
         token = ClientToken(
             name,
             bytes.fromhex(digest),
             _role(raw["role"], f"{where}: field 'role'"),
             _allowlist(raw, known, where),
             federation,
+            vendor_credentials,
         )
         for other in tokens:
             if other.name == name:

@@ -55,6 +55,16 @@ COMMON_KEYS: dict[str, tuple[str, Kind]] = {
     "base_url": ("the vendor API's base URL (not with simulated = true)", str),
     "simulated": ("talk to the built-in simulator in-process instead of the vendor", bool),
     "simulator_account": ("which seeded simulator account to use (simulated only)", str),
+    "credentials": (
+        '"file" (default: the *_env fields) or "caller": a template whose credential each '
+        "caller sends per request (docs/security.md#per-caller-vendor-credentials)",
+        str,
+    ),
+    "max_tenants": (
+        "a template's per-caller upstream clients kept at once, least recently used "
+        "closed first (default 100)",
+        COUNT,
+    ),
     "connect_timeout_seconds": ("TCP/TLS connect timeout (default 5)", POSITIVE_SECONDS),
     "read_timeout_seconds": ("read timeout per upstream request (default 30)", POSITIVE_SECONDS),
     "max_concurrency": ("concurrent upstream requests on this connection (default 8)", COUNT),
@@ -456,7 +466,13 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
         base_url = spec.default_base_url
     _check_url(base_url, f"{where}: field 'base_url'")
 
-    options, secrets = _vendor_fields(spec, raw, simulated, where, env)
+    template = _template(common, spec, where)
+    if template and account is not None:
+        raise ConfigError(
+            f"{where}: field 'simulator_account': not with credentials = \"caller\" "
+            "(each caller sends its own credential)"
+        )
+    options, secrets = _vendor_fields(spec, raw, simulated, where, env, template)
     return ConnectionSettings(
         name=name,
         vendor=vendor,
@@ -466,7 +482,24 @@ def _connection(raw: Any, where: str, env: Mapping[str, str]) -> ConnectionSetti
         options=options,
         secrets=secrets,
         http=_http_settings(common, spec, simulated, where),
+        template=template,
+        max_tenants=common.get("max_tenants", ConnectionSettings.max_tenants),
     )
+
+
+def _template(common: Mapping[str, Any], spec: VendorSpec, where: str) -> bool:
+    """Whether the connection is a template (``credentials = "caller"``)."""
+    credentials = common.get("credentials", "file")
+    if credentials not in ("file", "caller"):
+        raise ConfigError(f'{where}: field \'credentials\': must be "file" or "caller"')
+    if credentials == "file" and "max_tenants" in common:
+        raise ConfigError(f"{where}: field 'max_tenants': only with credentials = \"caller\"")
+    if credentials == "caller" and not any(f.from_caller for f in spec.fields):
+        raise ConfigError(
+            f"{where}: field 'credentials': {spec.vendor.value} has no credential to take "
+            "from callers"
+        )
+    return bool(credentials == "caller")
 
 
 def _vendor_keys(spec: VendorSpec) -> set[str]:
@@ -474,13 +507,25 @@ def _vendor_keys(spec: VendorSpec) -> set[str]:
 
 
 def _vendor_fields(
-    spec: VendorSpec, raw: Mapping[str, Any], simulated: bool, where: str, env: Mapping[str, str]
+    spec: VendorSpec,
+    raw: Mapping[str, Any],
+    simulated: bool,
+    where: str,
+    env: Mapping[str, str],
+    template: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Secret]]:
     options: dict[str, Any] = {}
     secrets: dict[str, Secret] = {}
     groups_given: dict[str, set[str]] = {}
     for f in spec.fields:
         key = f"{f.name}_env" if f.secret else f.name
+        if template and f.from_caller:
+            if key in raw:
+                raise ConfigError(
+                    f"{where}: field '{key}': not with credentials = \"caller\" "
+                    "(each caller sends it: docs/security.md#per-caller-vendor-credentials)"
+                )
+            continue
         if key not in raw:
             if f.required and f.group is None and not (simulated and f.secret):
                 raise ConfigError(f"{where}: field '{key}': missing ({f.description})")
@@ -497,7 +542,7 @@ def _vendor_fields(
         else:
             # a simulated connection may name credentials too (to try a wrong key, say)
             secrets[f.name] = _secret_from_env(value, f"{where}: field '{key}'", env)
-    if not simulated or groups_given:
+    if not template and (not simulated or groups_given):
         _check_groups(spec.fields, groups_given, where)
     return options, secrets
 

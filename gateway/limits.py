@@ -45,6 +45,13 @@ class LimitCode(enum.StrEnum):
     TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS"
     #: a subscription over the caller's limit (or, ErrorCode, over its connection's)
     SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
+    #: vendor credentials from a caller whose token lacks ``vendor_credentials`` (403)
+    VENDOR_CREDENTIALS_FORBIDDEN = "VENDOR_CREDENTIALS_FORBIDDEN"
+    #: X-Credential-* headers that are malformed, incomplete, or for a vendor with no
+    #: template connection the caller sees (400)
+    VENDOR_CREDENTIALS_INVALID = "VENDOR_CREDENTIALS_INVALID"
+    #: every per-caller client of a template is busy serving requests (503)
+    TOO_MANY_TENANTS = "TOO_MANY_TENANTS"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from adapters.upstream.http import UpstreamObserver
 from adapters.upstream.scrub import Scrubber
 from gateway import tracing
 from gateway.config import CacheSettings, ConfigError, GatewayConfig
+from gateway.tenants import NoCredentials, TenantPool, probe_settings
 
 log = logging.getLogger("dbaas_gateway")
 
@@ -52,10 +53,20 @@ class Runtime:
     adapters_scrubbers: list[Scrubber] = field(default_factory=list)
     #: keys the credential fingerprints of cache scopes (``fingerprint_key``)
     fingerprint_key: bytes = field(default=b"", repr=False)
+    #: the per-caller adapters of template connections (``credentials = "caller"``)
+    tenants: TenantPool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.fingerprint_key:
             self.fingerprint_key = fingerprint_key(self.config.cache)
+        self.tenants = TenantPool(self.build_adapter, self.fingerprint_key)
+
+    def template(self, name: str) -> ConnectionSettings | None:
+        """The settings of template connection ``name``, else None."""
+        for settings in self.config.connections:
+            if settings.name == name and settings.template:
+                return settings
+        return None
 
     def simulator(self, vendor: Vendor) -> Any:
         if vendor not in self.simulators:
@@ -75,10 +86,14 @@ class Runtime:
                 spec.install(self.simulators[spec.vendor].faults)
 
     def build_adapter(self, settings: ConnectionSettings) -> Adapter:
+        """A configured connection's adapter; a template's stand-in (``NoCredentials``);
+        or a template's per-caller adapter (``settings.tenant`` set, by ``TenantPool``)."""
+        if settings.template:
+            return NoCredentials(self.build_adapter(probe_settings(settings)))
         spec = VENDORS[settings.vendor]
         sim = self.simulator(settings.vendor) if settings.simulated else None
         if self.backend is not None and spec.resource_kind is not None:
-            digest = credential_fingerprint(settings, self.fingerprint_key)
+            digest = settings.tenant or credential_fingerprint(settings, self.fingerprint_key)
             cache = ConnectionCache(
                 backend=self.backend,
                 scope=f"{settings.name}:{digest}",
@@ -87,19 +102,26 @@ class Runtime:
             )
             settings = dataclasses.replace(settings, cache=cache)
         adapter = spec.build(settings, sim)
-        self.scrubber.add(*settings.credentials(spec))
+        if settings.tenant is None:
+            self.scrubber.add(*settings.credentials(spec))
         for http in adapter.upstreams():
             # every connection's configured credentials in every connection's scrubber (no
             # vendor's text shows any connection's key); what a connection learns from the
             # headers it sends stays its own, so a vendor that issues tokens (a FeatureBase
             # login) can never make another vendor's answers lose a word
             http.scrubber.merge(self.scrubber)
-            self.adapters_scrubbers.append(http.scrubber)
-        for scrubber in self.adapters_scrubbers:
-            scrubber.merge(self.scrubber)
+            if settings.tenant is not None:
+                # a caller's credential: in its own clients' scrubbers only, never in the
+                # shared one (which would grow with every caller, and outlive them)
+                http.scrubber.add(*settings.credentials(spec))
+            else:
+                self.adapters_scrubbers.append(http.scrubber)
             http.observer = self.upstream_observer
             if tracing.instrument_client(http.client, self.tracer_provider):
                 http.use_httpx()  # the instrumentation hooks httpx, not aiohttp
+        if settings.tenant is None:
+            for scrubber in self.adapters_scrubbers:
+                scrubber.merge(self.scrubber)
         return adapter
 
     def start(self) -> None:
@@ -114,6 +136,7 @@ class Runtime:
         for sim in self.simulators.values():
             sim.faults.release()  # requests a hang fault holds would outlive the runtime
         await asyncio.gather(*(a.aclose() for a in self.adapters.values()))
+        await self.tenants.aclose()
         if self.backend is not None:
             await self.backend.aclose()
 
@@ -121,6 +144,10 @@ class Runtime:
         """Each connection's breaker state, last error and latency, for /readyz."""
         report: dict[str, dict[str, Any]] = {}
         for name, adapter in self.adapters.items():
+            if isinstance(adapter, NoCredentials):
+                # each caller's client has its own breaker; none speaks for the connection
+                report[name] = {"state": "TEMPLATE", "tenants": self.tenants.count(name)}
+                continue
             snapshot = adapter.health()
             report[name] = (
                 {"state": "UNKNOWN"}

@@ -156,8 +156,11 @@ async def idempotent(
     an earlier call (on any instance) created."""
     if idempotency_key is None:
         return await run(t, lambda: create(command))
-    # per caller: another caller's key (even the same string) never replays this one
-    scope = (t.connection, t.ctx.caller.name, operation.value, idempotency_key)
+    # per caller: another caller's key (even the same string) never replays this one; and
+    # per vendor credential on a template connection (a BFF sends many with one token)
+    tenant = t.adapter.connection.tenant
+    caller = t.ctx.caller.name if tenant is None else f"{t.ctx.caller.name}@{tenant}"
+    scope = (t.connection, caller, operation.value, idempotency_key)
     store = t.ctx.idempotency
     creation = CREATIONS[type(command)]
     sent = tagged(command, store.tag(scope))

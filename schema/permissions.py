@@ -65,6 +65,9 @@ class Caller:
     #: a federation router's token: reads the subgraph SDL (``_service``) even where
     #: introspection is off
     federation: bool = False
+    #: may send vendor credentials for template connections (``[[auth.tokens]]
+    #: vendor_credentials``); only a token can
+    vendor_credentials: bool = False
 
     def may_see(self, connection: str) -> bool:
         return self.connections is None or connection in self.connections

@@ -153,7 +153,8 @@ async def database_status_changed(
         last[:] = [record]
         return record
 
-    key = (DATABASE, gid.connection, gid.key)
+    # a template connection's callers each have their own poller (their own credential)
+    key = (DATABASE, gid.connection, adapter.connection.tenant, gid.key)
     ctx.pollers.check_room(key, gid.connection)
     if not ctx.pollers.polling(key):
         # the first read happens before the stream starts, so an unknown ID is an error
@@ -286,7 +287,8 @@ async def organization_events(
             {r.key: r for r in api_keys},
         )
 
-    key = (ORGANIZATION, gid.connection, gid.key)
+    # a template connection's callers each have their own poller (their own credential)
+    key = (ORGANIZATION, gid.connection, adapter.connection.tenant, gid.key)
     ctx.pollers.check_room(key, gid.connection)
     if not ctx.pollers.polling(key):
         (org,) = await adapter.get_organizations([gid.key])

@@ -62,7 +62,7 @@ SPEC = VendorSpec(
     title="NetApp Astra Control",
     default_base_url=DEFAULT_BASE_URL,
     fields=(
-        ConfigField("account_id", "Astra account ID (the UUID in every API path)"),
+        ConfigField("account_id", "Astra account ID (the UUID in every API path)", per_caller=True),
         ConfigField("token", "API token (Authorization: Bearer)", secret=True),
         ConfigField(
             "page_size",

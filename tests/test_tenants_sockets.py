@@ -1,0 +1,106 @@
+"""Per-caller vendor credentials over WebSocket (``connection_init``), on a served gateway:
+a tenant's subscription polls with its own credential, and another tenant asking for the
+same resource never joins that poller (its own credential asks the vendor, which refuses).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.served import serve_demo
+from tests.tenants_support import BFF, DATABASES, PLAIN, TEMPLATES, TOKENS, clickhouse, headers
+from tests.test_auth_subscriptions import STATUS, close_code, next_message, opened
+from tests.websocket_support import until
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path: Path = tmp_path_factory.mktemp("tenant-ws") / "gw.toml"
+    path.write_text(TEMPLATES + "[subscriptions]\npoll_interval_seconds = 0.05\n[auth]\n" + TOKENS)
+    with serve_demo("--config", str(path), "--transition-seconds", "0.3") as (base, _):
+        yield base
+
+
+def init(tenant: str, token: str = BFF) -> dict[str, Any]:
+    return {"Authorization": f"Bearer {token}", **clickhouse(tenant)}
+
+
+async def first_database(base: str, tenant: str) -> str:
+    async with httpx.AsyncClient(base_url=base) as http:
+        answer = await http.post(
+            "/graphql", json={"query": DATABASES}, headers=headers(BFF, clickhouse(tenant))
+        )
+    return str(answer.json()["data"]["databases"]["nodes"][0]["id"])
+
+
+async def watched(base: str, count: int) -> bool:
+    """Whether the served gateway polls ``count`` resources for subscriptions."""
+    async with httpx.AsyncClient(base_url=base) as http:
+        ready = (await http.get("/readyz")).json()
+    return bool(ready["subscriptions"]["watched"] == count)
+
+
+async def subscribe(ws: Any, op: str, database: str) -> None:
+    payload = {"query": STATUS, "variables": {"id": database}}
+    await ws.send(json.dumps({"id": op, "type": "subscribe", "payload": payload}))
+
+
+async def test_another_tenant_never_joins_a_tenants_poller(served: str) -> None:
+    acme_database = await first_database(served, "acme")
+    acme = await opened(served, init("acme"))
+    globex = await opened(served, init("globex"))
+    try:
+        for ws in (acme, globex):
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+        await subscribe(acme, "a", acme_database)
+        await until(lambda: watched(served, 1), what="acme's poller")
+
+        await subscribe(globex, "g", acme_database)
+        refused = await next_message(globex, "g")
+        assert await watched(served, 1)  # globex's never started: its key was refused
+    finally:
+        await acme.close()
+        await globex.close()
+
+    errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] in ("NOT_FOUND", "FORBIDDEN")
+
+
+async def test_credentials_in_connection_init_need_the_permission(served: str) -> None:
+    ws = await opened(served, init("acme", PLAIN))
+
+    assert await close_code(ws) == 4403
+
+
+async def test_malformed_credentials_in_connection_init_close_the_socket(served: str) -> None:
+    payload = {**init("acme"), "X-Credential-Clickhouse-Key-Secret": 42}
+    ws = await opened(served, payload)
+
+    assert await close_code(ws) == 4403
+
+
+async def test_a_huge_credential_header_is_refused_and_the_server_stays_up(served: str) -> None:
+    huge = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "k" * 200_000}
+    async with httpx.AsyncClient(base_url=served) as http:
+        try:
+            response = await http.post(
+                "/graphql", json={"query": DATABASES}, headers=headers(BFF, huge)
+            )
+            status: int | None = response.status_code
+        except httpx.RemoteProtocolError:
+            status = None  # the server dropped the request before any answer
+        assert status in (None, 400, 431)
+        assert "k" * 1000 not in (response.text if status else "")
+        assert (await http.get("/healthz")).status_code == 200
+        big = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "k" * 2_000}
+        response = await http.post("/graphql", json={"query": DATABASES}, headers=headers(BFF, big))
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"] == "VENDOR_CREDENTIALS_INVALID"
+        assert "k" * 100 not in response.text
