@@ -36,7 +36,7 @@ from adapters.upstream.http import current_request_id
 from adapters.upstream.resilience import current_deadline
 from gateway import tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
-from gateway.auth_gate import Gate, caller_label
+from gateway.auth_gate import Gate, caller_label, peer_of
 from gateway.config import GatewayConfig
 from gateway.graphiql import ROUTE, local_assets
 from gateway.limits_graphql import coded_parse_error, schema_for
@@ -70,6 +70,8 @@ from schema.permissions import Caller, Role
 from schema.polling import PollerHub, PollSettings
 
 #: the caller of a request that names none (GraphiQL's page): sees no connection
+#: the peer a socket without a caller yet counts against (``SocketCounts.unidentified``)
+UNIDENTIFIED_SCOPE_KEY = "dbaas_gateway.unidentified"
 log = logging.getLogger("dbaas_gateway.auth")
 NOBODY = Caller("nobody", Role.VIEWER, frozenset(), via="anonymous")
 _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
@@ -134,7 +136,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             key=runtime.fingerprint_key,
         )
         self.sockets = SocketCounts(
-            config.limits.max_websocket_connections, subscriptions.max_per_caller
+            config.limits.max_websocket_connections,
+            subscriptions.max_per_caller,
+            config.limits.max_unidentified_websockets_per_peer,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -145,15 +149,17 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 # before the handshake is accepted: the server answers the upgrade with 403
                 await send({"type": "websocket.close", "code": 1008})
                 return
+            if scope[CALLER_SCOPE_KEY] is None:
+                scope[UNIDENTIFIED_SCOPE_KEY] = self._unidentified_peer(scope)
             try:
-                self.sockets.open_socket()
+                self.sockets.open_socket(scope.get(UNIDENTIFIED_SCOPE_KEY))
             except Refusal as refusal:
                 await _deny_upgrade(refusal, scope, receive, send)
                 return
             try:
                 await super().__call__(scope, receive, send)
             finally:
-                self.sockets.close_socket()
+                self.sockets.close_socket(scope.pop(UNIDENTIFIED_SCOPE_KEY, None))
                 release_tenants(self.runtime, scope.get(TENANTS_SCOPE_KEY, {}))
             return
         if scope["type"] != "http":
@@ -224,6 +230,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
         await refusal.response()(scope, receive, send)
 
+    def _unidentified_peer(self, scope: Scope) -> str:
+        """The address a socket without a caller counts against: its peer, or "" for a
+        trusted proxy's (many clients behind one address, each named by the proxy)."""
+        peer = peer_of(scope) or ""
+        proxy = self.gate.authenticator.settings.trusted_proxy
+        return "" if proxy is not None and proxy.trusts(peer) else peer
+
     async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
         """``connection_init``: the caller named on the upgrade, else in its payload."""
         scope = context.request.scope
@@ -235,6 +248,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 log.info("subscription connection refused: %s", refusal.message)
                 raise ConnectionRejectionError({"code": refusal.code.value}) from None
             scope[CALLER_SCOPE_KEY] = caller
+            peer = scope.pop(UNIDENTIFIED_SCOPE_KEY, None)
+            if peer is not None:
+                self.sockets.identify(peer)
         # vendor credentials: in the payload (browsers), or on the upgrade request
         pairs = payload_pairs(context.connection_params) + header_pairs(scope)
         try:

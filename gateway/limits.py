@@ -84,6 +84,8 @@ class LimitSettings:
     websocket_init_timeout_seconds: float = 5.0
     #: WebSocket connections open at once in this process (503 above)
     max_websocket_connections: int = 1000
+    #: of those, from one peer address before connection_init names the caller (503 above)
+    max_unidentified_websockets_per_peer: int = 50
 
 
 #: key -> (description, kind), for the docs, the "allowed" list in errors and parsing
@@ -114,6 +116,11 @@ LIMIT_KEYS: dict[str, tuple[str, Number]] = {
     ),
     "max_websocket_connections": (
         "WebSocket connections open at once per process (503 above)",
+        COUNT,
+    ),
+    "max_unidentified_websockets_per_peer": (
+        "WebSocket connections from one peer address that have not yet sent a token "
+        "(503 above; a trusted proxy's address is not capped)",
         COUNT,
     ),
 }

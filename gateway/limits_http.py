@@ -118,11 +118,11 @@ def body_too_slow(seconds: float) -> Refusal:
     )
 
 
-def too_many_connections(limit: int) -> Refusal:
+def too_many_connections(limit: int, what: str = "WebSocket connections") -> Refusal:
     return Refusal(
         503,
         LimitCode.TOO_MANY_CONNECTIONS,
-        f"this instance has {limit} WebSocket connections open, its limit; try again later",
+        f"this instance has {limit} {what} open, its limit; try again later",
         headers={"Retry-After": "1"},
         extensions={"limit": limit},
     )

@@ -7,6 +7,10 @@ A socket is no side door:
 - **The wait for connection_init.** A socket has ``websocket_init_timeout_seconds`` to
   send ``connection_init`` (with its token when the upgrade had none), else it is closed
   with 4408: an upgrade that never says who it is holds a file descriptor that long.
+- **Sockets that have not said who they are** are capped twice, so that unidentified
+  upgrades cannot fill the process: at ``[limits] max_unidentified_websockets_per_peer``
+  from one peer address (a trusted proxy's address excepted: its clients are many), and
+  at half of ``max_websocket_connections`` in all; identified callers keep the rest.
 - **Every operation is admitted like an HTTP request**, in the same order and with the
   same codes: the caller's rate (``RATE_LIMITED`` with ``retryAfter``), the document and
   variables sizes (``PAYLOAD_TOO_LARGE``), then, for a subscription, the caller's open
@@ -63,19 +67,49 @@ MAX_OPERATIONS_PER_SOCKET = 100
 class SocketCounts:
     """This process's open WebSocket connections and each caller's open subscriptions."""
 
-    def __init__(self, max_sockets: int, max_subscriptions_per_caller: int) -> None:
+    def __init__(
+        self,
+        max_sockets: int,
+        max_subscriptions_per_caller: int,
+        max_unidentified_per_peer: int | None = None,
+    ) -> None:
         self.max_sockets = max_sockets
         self.max_subscriptions_per_caller = max_subscriptions_per_caller
+        self.max_unidentified_per_peer = max_unidentified_per_peer or max_sockets
+        self.max_unidentified = max(1, max_sockets // 2)
         self.sockets = 0
         self.subscriptions: Counter[str] = Counter()
+        #: sockets open without a caller yet, by peer address ("" for a trusted proxy's)
+        self.unidentified: Counter[str] = Counter()
 
-    def open_socket(self) -> None:
-        """Count one more socket; raises TOO_MANY_CONNECTIONS at the limit."""
+    def open_socket(self, unidentified_from: str | None = None) -> None:
+        """Count one more socket; raises TOO_MANY_CONNECTIONS at a limit.
+        ``unidentified_from``: the peer of a socket that has not said who it is yet ("" for
+        one through a trusted proxy), None for an identified one."""
         if self.sockets >= self.max_sockets:
             raise too_many_connections(self.max_sockets)
+        if unidentified_from is not None:
+            if sum(self.unidentified.values()) >= self.max_unidentified:
+                raise too_many_connections(
+                    self.max_unidentified, "WebSocket connections that have not sent a token"
+                )
+            limit = self.max_unidentified_per_peer
+            if unidentified_from and self.unidentified[unidentified_from] >= limit:
+                raise too_many_connections(
+                    limit, "WebSocket connections without a token from this address"
+                )
+            self.unidentified[unidentified_from] += 1
         self.sockets += 1
 
-    def close_socket(self) -> None:
+    def identify(self, peer: str) -> None:
+        """A socket counted as unidentified from ``peer`` said who it is."""
+        self.unidentified[peer] -= 1
+        if self.unidentified[peer] <= 0:
+            del self.unidentified[peer]
+
+    def close_socket(self, unidentified_from: str | None = None) -> None:
+        if unidentified_from is not None:
+            self.identify(unidentified_from)
         self.sockets -= 1
 
     def start_subscription(self, caller: str) -> None:

@@ -57,6 +57,11 @@ SOCKETS_CAP = """
 max_websocket_connections = 3
 """
 CONNECTIONS_ONLY = with_open_auth(SECURED.split("[[auth")[0])
+UNIDENTIFIED_CAP = """
+[limits]
+max_websocket_connections = 10
+max_unidentified_websockets_per_peer = 2
+"""
 
 
 def _served(tmp_path_factory: pytest.TempPathFactory, config: str) -> Iterator[tuple[str, int]]:
@@ -85,6 +90,13 @@ def sockets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int
 def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """At most 3 sockets at once."""
     for base, _ in _served(tmp_path_factory, CONNECTIONS_ONLY + SOCKETS_CAP):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def tokened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Client tokens; 10 sockets, at most 2 from one address before they send a token."""
+    for base, _ in _served(tmp_path_factory, SECURED + UNIDENTIFIED_CAP):
         yield base
 
 
@@ -256,6 +268,31 @@ async def test_over_the_socket_limit_an_upgrade_is_refused_with_503(capped: str)
     assert body["errors"][0]["extensions"]["code"] == "TOO_MANY_CONNECTIONS"
     assert response.headers["Retry-After"] == "1"
     assert len(held) == 3
+
+
+async def test_sockets_without_a_token_cannot_fill_the_process(tokened: str) -> None:
+    # given two upgrades from this address that have not said who they are
+    silent = [await upgrade(tokened) for _ in range(2)]
+
+    # a third is refused, while a caller that names itself on the upgrade still gets in
+    with pytest.raises(InvalidStatus) as refused:
+        await upgrade(tokened)
+    identified = await acknowledged(
+        tokened, additional_headers={"Authorization": f"Bearer {VIEWER}"}
+    )
+    # and one that sends its token in connection_init frees its place at once
+    await silent[0].send(
+        json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {VIEWER}"}})
+    )
+    assert json.loads(await asyncio.wait_for(silent[0].recv(), 10))["type"] == "connection_ack"
+    third = await upgrade(tokened)
+    for ws in (*silent, identified, third):
+        await ws.close()
+
+    body = json.loads(refused.value.response.body or b"{}")
+    assert refused.value.response.status_code == 503
+    assert body["errors"][0]["extensions"] == {"code": "TOO_MANY_CONNECTIONS", "limit": 2}
+    assert "without a token from this address" in body["errors"][0]["message"]
 
 
 async def test_a_message_larger_than_a_body_may_be_closes_the_socket(
