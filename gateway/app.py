@@ -16,6 +16,7 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -34,7 +35,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from adapters.base import Adapter, request_prefetches
 from adapters.upstream.http import current_request_id
 from adapters.upstream.resilience import current_deadline
-from gateway import tracing
+from gateway import graphql_http, tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 from gateway.auth_gate import Gate, caller_label
 from gateway.config import GatewayConfig
@@ -72,8 +73,6 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     """Strawberry's ASGI view behind the gateway's door: content type, caller, rate and
     size checks come first (``_admit``); then our context, limits and error codes.
     WebSocket operations pass the same checks (``gateway.websocket``)."""
-
-    graphql_transport_ws_handler_class = GatewayTransportWS
 
     graphql_transport_ws_handler_class = GatewayTransportWS
 
@@ -174,10 +173,18 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         # strawberry's own __call__, with its refusals as JSON errors instead of plain text
+        media_type = scope[graphql_http.SCOPE_KEY] = _accepted(scope)
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
-            response = request_error(exc.status_code, exc.reason)
+            response = request_error(exc.status_code, exc.reason, media_type)
+        if response.media_type == graphql_http.JSON:
+            # strawberry answers every result as application/json with 200
+            response.headers["content-type"] = media_type
+            if media_type == graphql_http.GRAPHQL_RESPONSE_JSON and scope.get(
+                graphql_http.REQUEST_ERROR_KEY
+            ):
+                response.status_code = 400
         await response(scope, receive, send)
 
     def parse_json(self, data: str | bytes) -> object:
@@ -204,7 +211,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
         self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
-        await refusal.response()(scope, receive, send)
+        await refusal.response(_accepted(scope))(scope, receive, send)
 
     async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
         """``connection_init``: the caller named on the upgrade, else in its payload."""
@@ -296,6 +303,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self, request: Request | WebSocket, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
+        if graphql_http.is_request_error(result.data, result.errors):
+            request.scope[graphql_http.REQUEST_ERROR_KEY] = True
+            if request.scope.get(graphql_http.SCOPE_KEY) == graphql_http.GRAPHQL_RESPONSE_JSON:
+                # nothing executed: no data entry at all (application/json keeps its null)
+                del data["data"]
         if result.errors:
             # parse/validation errors never reach the execution extension
             errors = [coded(coded_parse_error(e)) for e in _as_graphql_errors(result.errors)]
@@ -305,6 +317,12 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+
+def _accepted(scope: Scope) -> str:
+    """The answer's media type, from the request's ``Accept`` header."""
+    accept = Headers(scope=scope).get("accept")
+    return graphql_http.response_media_type(accept)
 
 
 def _finite(value: Any) -> Any:
