@@ -4,6 +4,7 @@ GraphiQL's own files at /graphiql/assets/ (gateway.graphiql)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -37,7 +38,7 @@ from adapters.upstream.http import current_request_id
 from adapters.upstream.resilience import current_deadline
 from gateway import graphql_http, tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
-from gateway.auth_gate import Gate, caller_label
+from gateway.auth_gate import Gate, asks_for_ide, caller_label
 from gateway.config import GatewayConfig
 from gateway.graphiql import ROUTE, local_assets
 from gateway.limits_graphql import coded_parse_error, schema_for
@@ -55,6 +56,7 @@ from gateway.limits_http import (
 )
 from gateway.metrics import GatewayMetrics, SubscriptionCollector
 from gateway.observability import RequestIdMiddleware
+from gateway.persisted import PersistedDocuments
 from gateway.runtime import Runtime, settle_heap
 from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
@@ -128,6 +130,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.sockets = SocketCounts(
             config.limits.max_websocket_connections, subscriptions.max_per_caller
         )
+        # registered documents live where the cache does: with Redis, on every instance
+        self.persisted = PersistedDocuments(config.persisted, backend=lambda: runtime.backend)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -229,6 +233,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         current_caller.set(caller)
         return UNSET
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # the gate's rule, which let the request in without a caller: one rule for both
+        accept = request.headers.get("accept", "")
+        return request.method == "GET" and asks_for_ide(request.query_params, accept)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         if self.graphiql_page is None:
             return await super().render_graphql_ide(request)
@@ -238,6 +247,18 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
         check_operation_size(self.limits, request_data.query, request_data.variables)
+        # a name that is not a string is refused before anything reads it as one
+        problem = operation_problem(None, request_data.operation_name)
+        if problem is not None:
+            raise bad_request(problem)
+        resolved = await self.persisted.resolve(request_data.query, request_data.extensions)
+        if isinstance(resolved, GraphQLError):  # nothing runs: a request error
+            label = self.metrics.operation_label(request_data.operation_name, None)
+            self.metrics.observe_operation(label, 0.0, False, [code_of(resolved)])
+            return ExecutionResult(data=None, errors=[resolved])
+        if resolved.document != request_data.query:
+            request_data = dataclasses.replace(request_data, query=resolved.document)
+            kwargs["request_data"] = request_data
         # before anything reads operationName as a name: strawberry's view does not check it
         problem = operation_problem(request_data.query, request_data.operation_name)
         if problem is not None:
@@ -257,6 +278,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             # the answer is complete: the request's loaders go now, freed as they are let
             # go of rather than left to the garbage collector
             kwargs["context"].reset_loaders()
+        if resolved.register and not graphql_http.is_request_error(result.data, result.errors):
+            # a document that validated: the client may send its hash alone from now on
+            await self.persisted.register(resolved.register, request_data.query or "")
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
             operation,

@@ -45,6 +45,12 @@ class LimitCode(enum.StrEnum):
     TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS"
     #: a subscription over the caller's limit (or, ErrorCode, over its connection's)
     SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
+    #: persisted documents (gateway.persisted); the first two as Apollo Client expects
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    #: trusted documents only: an ID the manifest lacks, a document it lacks
+    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"
+    QUERY_NOT_IN_SAFELIST = "QUERY_NOT_IN_SAFELIST"
 
 
 @dataclass(frozen=True)

@@ -160,3 +160,20 @@ def test_the_graphql_http_audit_passes_with_no_warning_and_no_error() -> None:
     assert failing == []
     assert counts == {"ok": len(audits), "warn": 0, "error": 0}
     assert len(audits) >= 60  # graphql-http 1.23.1 has 61 audits
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{ connections { name } ... @defer { organizations { name } } }",
+        "{ connections @stream(initialCount: 1) { name } }",
+    ],
+    ids=["defer", "stream"],
+)
+async def test_defer_and_stream_are_unknown_directives(gw: GatewayClient, document: str) -> None:
+    # not enabled: docs/graphql-over-http.md says why and what a client does instead
+    response = await post(gw, PREFERS_NEW, {"query": document})
+
+    assert response.status_code == 400
+    assert error_codes(response.json()) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert response.json()["errors"][0]["message"].startswith("Unknown directive")
