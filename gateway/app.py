@@ -40,7 +40,7 @@ from gateway import graphql_http, tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 from gateway.auth_gate import Gate, asks_for_ide, caller_label
 from gateway.config import GatewayConfig
-from gateway.graphiql import ROUTE, local_assets
+from gateway.graphiql import ROUTE, local_assets, missing_assets_page
 from gateway.limits_graphql import coded_parse_error, schema_for
 from gateway.limits_http import (
     Refusal,
@@ -96,7 +96,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             # subscriptions are capped per caller, operations per socket (gateway.websocket)
             max_subscriptions_per_connection=None,
         )
-        # None: strawberry's page, its assets from the CDN
+        # None only where GraphiQL is off (create_app picks the page)
         self.graphiql_page = graphiql_page
         self.runtime = runtime
         self.metrics = metrics
@@ -429,8 +429,13 @@ def create_app(
     metrics = GatewayMetrics(runtime)
     runtime.upstream_observer = metrics.observe_upstream
     # production turns GraphiQL off: its page and files are not served at all
-    assets = local_assets(config.server.graphiql_assets) if config.server.graphiql_enabled else None
-    graphql = GatewayGraphQL(runtime, metrics, assets.page if assets else None)
+    page: str | None = None
+    assets = None
+    if config.server.graphiql_enabled:
+        assets = local_assets(config.server.graphiql_assets)
+        # without them, the CDN's page that says what is missing until GraphiQL renders
+        page = assets.page if assets is not None else missing_assets_page()
+    graphql = GatewayGraphQL(runtime, metrics, page)
     metrics.registry.register(SubscriptionCollector(graphql.pollers, graphql.sockets))
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
