@@ -93,10 +93,10 @@ class PersistedDocuments:
         sha256 = sha256.lower()
         if query is None:
             found = await self.store.get(sha256)
-            if found is None:
-                return persisted_error(
-                    LimitCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"
-                )
+            # checked again on the way out: whoever can write to Redis cannot swap a
+            # document in under another's hash
+            if found is None or sha256_hex(found) != sha256:
+                return not_found()
             return Resolved(found)
         if sha256_hex(query) != sha256:
             raise bad_request("provided sha does not match query")

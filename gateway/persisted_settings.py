@@ -21,7 +21,7 @@ PERSISTED_KEYS: dict[str, tuple[str, Kind]] = {
     ),
     "max_entries": ("automatic persisted documents kept, oldest out first (default 1000)", COUNT),
     "ttl_seconds": (
-        "how long a registered document is kept in Redis after it was last sent (default 86400)",
+        "how long Redis keeps a document after it was last registered (default 86400)",
         POSITIVE_SECONDS,
     ),
     "manifest": (

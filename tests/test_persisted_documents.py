@@ -235,6 +235,19 @@ async def test_instances_sharing_redis_share_the_documents(redis_server: RedisSe
     assert len([k for k in keys if not k.endswith(b"index")]) == 2
 
 
+async def test_a_document_swapped_in_redis_under_another_hash_is_not_run(
+    redis_server: RedisServer,
+) -> None:
+    env = {CACHE_KEY_ENV: CACHE_KEY}
+    async with GatewayClient.from_toml(redis_config(redis_server.url), env) as gw:
+        await send(gw, QUERY, persisted(sha(QUERY)))
+        # someone with write access to Redis puts another document under QUERY's hash
+        redis_server.client().set(f"dbgw:doc:{sha(QUERY)}", OTHER)
+        response = await send(gw, None, persisted(sha(QUERY)))
+
+    assert error_codes(response.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
 async def test_while_redis_is_away_a_hash_is_not_found_and_the_document_still_runs(
     redis_server: RedisServer,
 ) -> None:
