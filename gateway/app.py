@@ -259,7 +259,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if resolved.document != request_data.query:
             request_data = dataclasses.replace(request_data, query=resolved.document)
             kwargs["request_data"] = request_data
-        # before anything reads operationName as a name: strawberry's view does not check it
+        # which operation of the document runs (a persisted one too) is never guessed:
+        # strawberry's view does not check it
         problem = operation_problem(request_data.query, request_data.operation_name)
         if problem is not None:
             raise bad_request(problem)
