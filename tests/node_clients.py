@@ -42,17 +42,18 @@ def _install() -> None:
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=CLIENTS, check=True, timeout=600)
 
 
-def run_script(script: str, *args: str) -> list[dict[str, Any]]:
-    """Run ``tests/clients/<script>`` with node; its output, one JSON value per line."""
+def run_script(script: str, *args: str, cwd: Path = CLIENTS) -> list[dict[str, Any]]:
+    """Run ``tests/clients/<script>`` (a path relative to it) with node, in ``cwd``; its
+    output, one JSON value per line."""
     needs_node()
     _install()
     done = subprocess.run(
-        ["node", script, *args],
-        cwd=CLIENTS,
+        ["node", str(CLIENTS / script), *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     assert done.returncode == 0, f"{script} failed:\n{done.stdout}\n{done.stderr}"
-    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip().startswith("{")]
