@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect
 
+from gateway.cli import startup_lines
 from gateway.config import ConfigError, parse_config
 from tests.gateway_client import GatewayClient, error_codes
 from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, RedisServer
@@ -453,3 +454,29 @@ def test_bad_persisted_settings_are_refused(tmp_path: Path, table: str, problem:
             {},
             base_dir=tmp_path,
         )
+
+
+def test_startup_says_which_documents_run(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps(codegen_manifest(QUERY, OTHER)))
+    auth = "[auth]\nallow_anonymous = true\n"
+
+    def said(table: str) -> list[str]:
+        text = CONNECTION + f"[persisted_documents]\n{table}\n" + auth
+        config = parse_config(text, "gw.toml", {}, base_dir=tmp_path)
+        return [
+            line
+            for line in startup_lines(config, "http://h/graphql")
+            if "document" in line or "persisted" in line
+        ]
+
+    manifest = 'manifest = "manifest.json"'
+    assert said("") == []
+    assert said("automatic = false") == ["automatic persisted queries off"]
+    assert said(manifest) == [
+        f"trusted documents: 2 operation(s) from {tmp_path / 'manifest.json'}, served beside "
+        "automatic persisted queries"
+    ]
+    assert said(f"{manifest}\ntrusted_only = true") == [
+        f"trusted documents only: 2 operation(s) from {tmp_path / 'manifest.json'}; every "
+        "other document is refused"
+    ]
