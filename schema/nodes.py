@@ -36,6 +36,7 @@ from adapters.model import (
 )
 from schema.arguments import After, DatabasesFilter, First
 from schema.common import (
+    RAW,
     ApiKeyStateEnum,
     BackupKindEnum,
     BackupStatusEnum,
@@ -119,7 +120,7 @@ class Organization(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str = strawberry.field(description="Display name")
     created_at: datetime | None = strawberry.field(description="When it was created")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[OrganizationRecord]
     KIND = ORGANIZATION
 
@@ -130,7 +131,6 @@ class Organization(Node, Entity):
             native_id=r.native_id,
             name=r.name,
             created_at=r.created_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -219,7 +219,7 @@ class Database(Node, Entity):
     created_at: datetime | None = strawberry.field(description="When it was created")
     region: str | None = strawberry.field(description="Cloud region")
     cloud_provider: str | None = strawberry.field(description="Cloud provider (aws, gcp, azure)")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[DatabaseRecord]
     KIND = DATABASE
 
@@ -235,7 +235,6 @@ class Database(Node, Entity):
             created_at=r.created_at,
             region=r.region,
             cloud_provider=r.cloud_provider,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -280,7 +279,7 @@ class Database(Node, Entity):
 class DatabaseCredential(Node):
     native_id: str = strawberry.field(description="The vendor's own ID")
     user: str = strawberry.field(description="User name")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[CredentialRecord]
     KIND = CREDENTIAL
 
@@ -290,7 +289,6 @@ class DatabaseCredential(Node):
             id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             user=r.user,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -334,7 +332,7 @@ class Backup(Node, Entity):
     bucket: str | None = strawberry.field(
         description="The storage bucket (vendor ID) it is written to, where the vendor says"
     )
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[BackupRecord]
     KIND = BACKUP
 
@@ -354,7 +352,6 @@ class Backup(Node, Entity):
             name=r.name,
             progress_percent=r.progress_percent,
             bucket=r.bucket,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -386,7 +383,7 @@ class ApiKey(Node, Entity):
     created_at: datetime | None = strawberry.field(description="When it was created")
     expires_at: datetime | None = strawberry.field(description="When it expires; null: never")
     last_used_at: datetime | None = strawberry.field(description="When it was last used")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[ApiKeyRecord]
     KIND = API_KEY
 
@@ -403,7 +400,6 @@ class ApiKey(Node, Entity):
             created_at=r.created_at,
             expires_at=r.expires_at,
             last_used_at=r.last_used_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -432,7 +428,7 @@ class Member(Node, Entity):
     role: MemberRoleEnum = strawberry.field(description="Normalized role")  # type: ignore[valid-type]
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     joined_at: datetime | None = strawberry.field(description="When the member joined")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[MemberRecord]
     KIND = MEMBER
 
@@ -446,7 +442,6 @@ class Member(Node, Entity):
             role=r.role,
             vendor_role=r.vendor_role,
             joined_at=r.joined_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -473,7 +468,7 @@ class Invitation(Node):
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     created_at: datetime | None = strawberry.field(description="When it was sent")
     expires_at: datetime | None = strawberry.field(description="When it expires")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[InvitationRecord]
     KIND = INVITATION
 
@@ -487,7 +482,6 @@ class Invitation(Node):
             vendor_role=r.vendor_role,
             created_at=r.created_at,
             expires_at=r.expires_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -511,7 +505,7 @@ class Activity(Node):
     actor_id: str | None = strawberry.field(description="Who did it")
     actor_details: str | None = strawberry.field(description="More about the actor")
     actor_ip_address: str | None = strawberry.field(description="From where")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[ActivityRecord]
     KIND = ACTIVITY
 
@@ -526,7 +520,6 @@ class Activity(Node):
             actor_id=r.actor_id,
             actor_details=r.actor_details,
             actor_ip_address=r.actor_ip_address,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -547,7 +540,7 @@ class FeatureFlag(Node):
     name: str = strawberry.field(description="Name, as the vendor spells it (dotted for Astra)")
     enabled: bool | None = strawberry.field(description="Whether the feature is on")
     created_at: datetime | None = strawberry.field(description="When it was created")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[FeatureFlagRecord]
     KIND = FEATURE_FLAG
 
@@ -559,7 +552,6 @@ class FeatureFlag(Node):
             name=r.name,
             enabled=r.enabled,
             created_at=r.created_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
