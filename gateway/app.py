@@ -4,6 +4,7 @@ GraphiQL's own files at /graphiql/assets/ (gateway.graphiql)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -16,6 +17,7 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -34,11 +36,11 @@ from strawberry.types.unset import UNSET, UnsetType
 from adapters.base import Adapter, request_prefetches
 from adapters.upstream.http import current_request_id
 from adapters.upstream.resilience import current_deadline
-from gateway import tracing
+from gateway import graphql_http, tracing
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
-from gateway.auth_gate import Gate, caller_label, peer_of
+from gateway.auth_gate import Gate, asks_for_ide, caller_label, peer_of
 from gateway.config import GatewayConfig
-from gateway.graphiql import ROUTE, local_assets
+from gateway.graphiql import ROUTE, local_assets, missing_assets_page
 from gateway.limits_graphql import coded_parse_error, schema_for
 from gateway.limits_http import (
     Refusal,
@@ -54,6 +56,7 @@ from gateway.limits_http import (
 )
 from gateway.metrics import GatewayMetrics, SubscriptionCollector
 from gateway.observability import RequestIdMiddleware
+from gateway.persisted import PersistedDocuments
 from gateway.runtime import Runtime, settle_heap
 from gateway.tenant_gate import (
     TENANTS_SCOPE_KEY,
@@ -84,8 +87,6 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     graphql_transport_ws_handler_class = GatewayTransportWS
 
-    graphql_transport_ws_handler_class = GatewayTransportWS
-
     def __init__(
         self, runtime: Runtime, metrics: GatewayMetrics, graphiql_page: str | None = None
     ) -> None:
@@ -104,7 +105,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             # subscriptions are capped per caller, operations per socket (gateway.websocket)
             max_subscriptions_per_connection=None,
         )
-        # None: strawberry's page, its assets from the CDN
+        # None only where GraphiQL is off (create_app picks the page)
         self.graphiql_page = graphiql_page
         self.runtime = runtime
         self.metrics = metrics
@@ -140,6 +141,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             subscriptions.max_per_caller,
             config.limits.max_unidentified_websockets_per_peer,
         )
+        # registered documents live where the cache does: with Redis, on every instance
+        self.persisted = PersistedDocuments(config.persisted, backend=lambda: runtime.backend)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -198,10 +201,18 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         # strawberry's own __call__, with its refusals as JSON errors instead of plain text
+        media_type = scope[graphql_http.SCOPE_KEY] = _accepted(scope)
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
-            response = request_error(exc.status_code, exc.reason)
+            response = request_error(exc.status_code, exc.reason, media_type)
+        if response.media_type == graphql_http.JSON:
+            # strawberry answers every result as application/json with 200
+            response.headers["content-type"] = media_type
+            if media_type == graphql_http.GRAPHQL_RESPONSE_JSON and scope.get(
+                graphql_http.REQUEST_ERROR_KEY
+            ):
+                response.status_code = 400
         await response(scope, receive, send)
 
     def parse_json(self, data: str | bytes) -> object:
@@ -228,7 +239,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
         self.metrics.observe_caller(caller_label(refusal.caller), refusal.code.value)
-        await refusal.response()(scope, receive, send)
+        await refusal.response(_accepted(scope))(scope, receive, send)
 
     def _unidentified_peer(self, scope: Scope) -> str:
         """The address a socket without a caller counts against: its peer, or "" for a
@@ -263,6 +274,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         current_caller.set(caller)
         return UNSET
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # the gate's rule, which let the request in without a caller: one rule for both
+        accept = request.headers.get("accept", "")
+        return request.method == "GET" and asks_for_ide(request.query_params, accept)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         if self.graphiql_page is None:
             return await super().render_graphql_ide(request)
@@ -272,7 +288,20 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         """Every GraphQL operation, timed and counted by name, outcome and error codes."""
         request_data: GraphQLRequestData = kwargs["request_data"]
         check_operation_size(self.limits, request_data.query, request_data.variables)
-        # before anything reads operationName as a name: strawberry's view does not check it
+        # a name that is not a string is refused before anything reads it as one
+        problem = operation_problem(None, request_data.operation_name)
+        if problem is not None:
+            raise bad_request(problem)
+        resolved = await self.persisted.resolve(request_data.query, request_data.extensions)
+        if isinstance(resolved, GraphQLError):  # nothing runs: a request error
+            label = self.metrics.operation_label(request_data.operation_name, None)
+            self.metrics.observe_operation(label, 0.0, False, [code_of(resolved)])
+            return ExecutionResult(data=None, errors=[resolved])
+        if resolved.document != request_data.query:
+            request_data = dataclasses.replace(request_data, query=resolved.document)
+            kwargs["request_data"] = request_data
+        # which operation of the document runs (a persisted one too) is never guessed:
+        # strawberry's view does not check it
         problem = operation_problem(request_data.query, request_data.operation_name)
         if problem is not None:
             raise bad_request(problem)
@@ -291,6 +320,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             # the answer is complete: the request's loaders go now, freed as they are let
             # go of rather than left to the garbage collector
             kwargs["context"].reset_loaders()
+        if resolved.register and not graphql_http.is_request_error(result.data, result.errors):
+            # a document that validated: the client may send its hash alone from now on
+            await self.persisted.register(resolved.register, request_data.query or "")
         codes = [code_of(e) for e in result.errors or []]
         self.metrics.observe_operation(
             operation,
@@ -339,6 +371,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self, request: Request | WebSocket, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
+        if graphql_http.is_request_error(result.data, result.errors):
+            request.scope[graphql_http.REQUEST_ERROR_KEY] = True
+            if request.scope.get(graphql_http.SCOPE_KEY) == graphql_http.GRAPHQL_RESPONSE_JSON:
+                # nothing executed: no data entry at all (application/json keeps its null)
+                del data["data"]
         if result.errors:
             # parse/validation errors never reach the execution extension
             errors = [coded(coded_parse_error(e)) for e in _as_graphql_errors(result.errors)]
@@ -348,6 +385,12 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+
+def _accepted(scope: Scope) -> str:
+    """The answer's media type, from the request's ``Accept`` header."""
+    accept = Headers(scope=scope).get("accept")
+    return graphql_http.response_media_type(accept)
 
 
 def _finite(value: Any) -> Any:
@@ -430,8 +473,13 @@ def create_app(
     metrics = GatewayMetrics(runtime)
     runtime.upstream_observer = metrics.observe_upstream
     # production turns GraphiQL off: its page and files are not served at all
-    assets = local_assets(config.server.graphiql_assets) if config.server.graphiql_enabled else None
-    graphql = GatewayGraphQL(runtime, metrics, assets.page if assets else None)
+    page: str | None = None
+    assets = None
+    if config.server.graphiql_enabled:
+        assets = local_assets(config.server.graphiql_assets)
+        # without them, the CDN's page that says what is missing until GraphiQL renders
+        page = assets.page if assets is not None else missing_assets_page()
+    graphql = GatewayGraphQL(runtime, metrics, page)
     metrics.registry.register(SubscriptionCollector(graphql.pollers, graphql.sockets))
     routes = [
         Route("/healthz", healthz, methods=["GET"]),

@@ -15,7 +15,7 @@ against the caller's rate, and so does each operation it sends (``gateway.websoc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -129,10 +129,16 @@ def peer_of(scope: Scope) -> str | None:
 
 
 def _asks_for_ide(scope: Scope, headers: Mapping[str, str]) -> bool:
-    """What strawberry answers with GraphiQL: a browser's GET without a query."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    accept = headers.get("accept", "")
-    return "query" not in query and ("text/html" in accept or "*/*" in accept)
+    return asks_for_ide(query, headers.get("accept", ""))
+
+
+def asks_for_ide(parameters: Container[str], accept: str) -> bool:
+    """What is answered with GraphiQL (here and in ``gateway.app``): a browser's GET
+    without a query, nor a persisted query's hash (``extensions``)."""
+    if "query" in parameters or "extensions" in parameters:
+        return False
+    return "text/html" in accept or "*/*" in accept
 
 
 def caller_label(caller: Caller | None) -> str:

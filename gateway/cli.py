@@ -290,7 +290,20 @@ def startup_lines(config: GatewayConfig, where: str) -> list[str]:
         f"profile {server.profile}: introspection {_on(server.introspection_enabled)}, "
         f"GraphiQL {_on(server.graphiql_enabled)}"
     )
-    return lines + config_warnings(config)
+    return lines + _persisted_lines(config) + config_warnings(config)
+
+
+def _persisted_lines(config: GatewayConfig) -> list[str]:
+    """Said only when not the default (automatic persisted queries on, no manifest)."""
+    persisted = config.persisted
+    manifest = persisted.manifest
+    if manifest is None:
+        return [] if persisted.automatic else ["automatic persisted queries off"]
+    count = f"{len(manifest.bodies)} operation(s) from {manifest.source}"
+    if persisted.trusted_only:
+        return [f"trusted documents only: {count}; every other document is refused"]
+    automatic = "beside automatic persisted queries" if persisted.automatic else "by ID"
+    return [f"trusted documents: {count}, served {automatic}"]
 
 
 def _on(flag: bool) -> str:

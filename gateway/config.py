@@ -41,6 +41,8 @@ from gateway.config_values import (
 )
 from gateway.limits import LIMIT_KEYS as LIMIT_KEYS
 from gateway.limits import LimitSettings, parse_limits
+from gateway.persisted_settings import PERSISTED_KEYS as PERSISTED_KEYS
+from gateway.persisted_settings import PersistedSettings, parse_persisted
 from gateway.server_settings import SERVER_KEYS as SERVER_KEYS
 from gateway.server_settings import ServerSettings, parse_server
 
@@ -127,7 +129,15 @@ CACHE_KEYS: dict[str, tuple[str, Kind]] = {
     ),
 }
 CACHE_BACKENDS = ("memory", "redis")
-TOP_LEVEL_KEYS = ("connections", "server", "cache", "subscriptions", "auth", "limits")
+TOP_LEVEL_KEYS = (
+    "connections",
+    "server",
+    "cache",
+    "subscriptions",
+    "auth",
+    "limits",
+    "persisted_documents",
+)
 
 #: keys of the optional top-level [subscriptions] table: (description, kind)
 SUBSCRIPTION_KEYS: dict[str, tuple[str, Kind]] = {
@@ -193,6 +203,7 @@ class GatewayConfig:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
+    persisted: PersistedSettings = field(default_factory=PersistedSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -261,6 +272,7 @@ def _parse(
     try:
         server = parse_server(data.get("server", {}), base_dir)
         limits = parse_limits(data.get("limits", {}))
+        persisted = parse_persisted(data.get("persisted_documents", {}), base_dir)
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
     cache = _cache(data.get("cache", {}), source, env)
@@ -296,6 +308,7 @@ def _parse(
         subscriptions=subscriptions,
         auth=auth,
         limits=limits,
+        persisted=persisted,
     )
 
 

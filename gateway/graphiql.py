@@ -9,7 +9,10 @@ rewritten to that path, the hashes kept: the browser still checks every file.
 
 The folder is checked once at startup: every file the page names must be there, of the
 named version, matching its hash. Otherwise one warning names the command that fills it,
-and the page is strawberry's own (assets from the CDN, which needs the internet).
+and the page is strawberry's own (assets from the CDN, which needs the internet) with
+its "Loading..." replaced by what is missing and how to get it (``missing_assets_page``):
+without internet that text is all the page shows, and once the CDN's files load GraphiQL
+renders over it.
 """
 
 from __future__ import annotations
@@ -172,3 +175,39 @@ def local_assets(configured: Path | None) -> LocalAssets | None:
         )
         return None
     return served
+
+
+#: what the page shows until GraphiQL renders over it; no path or detail of this machine
+#: (the startup warning has those), since anyone who can open the page reads it
+MISSING_NOTICE = f"""<div id="graphiql-assets-missing" style="font-family: sans-serif; \
+max-width: 46em; margin: 3em auto; line-height: 1.5">
+<h1 id="graphiql-assets-status">Loading GraphiQL from unpkg.com&hellip;</h1>
+<p>This gateway has no local copy of GraphiQL&rsquo;s files (its scripts and styles),
+so this page loads them from the unpkg CDN. Without internet access it stays here.</p>
+<p>To serve them from the gateway itself, run <code>{FILL_COMMAND}</code> in the
+gateway&rsquo;s repository and restart it, or point the <code>[server]
+graphiql_assets</code> setting (or the <code>{ASSETS_ENV}</code> environment variable) at
+a <code>node_modules</code> folder that has them. The gateway&rsquo;s startup log says what
+is missing; docs/graphiql.md has the details.</p>
+</div>
+<script>
+  // a script or style that fails to load (no internet): say so instead of "Loading"
+  window.addEventListener("error", function (event) {{
+    var tag = event.target && event.target.tagName;
+    if (tag === "SCRIPT" || tag === "LINK") {{
+      var status = document.getElementById("graphiql-assets-status");
+      if (status) status.textContent = "GraphiQL\u2019s files could not be loaded";
+    }}
+  }}, true);
+</script>"""
+_LOADING = '<div id="graphiql" class="graphiql-container">Loading...</div>'
+
+
+def missing_assets_page(cdn_page: str | None = None) -> str:
+    """Strawberry's CDN page, saying what is missing where it said "Loading..."."""
+    page = get_graphql_ide_html("graphiql") if cdn_page is None else cdn_page
+    if _LOADING not in page:  # a strawberry release with another page: left as it is
+        return page
+    return page.replace(
+        _LOADING, f'<div id="graphiql" class="graphiql-container">{MISSING_NOTICE}</div>'
+    )

@@ -52,6 +52,12 @@ class LimitCode(enum.StrEnum):
     VENDOR_CREDENTIALS_INVALID = "VENDOR_CREDENTIALS_INVALID"
     #: every per-caller client of a template is busy serving requests (503)
     TOO_MANY_TENANTS = "TOO_MANY_TENANTS"
+    #: persisted documents (gateway.persisted); the first two as Apollo Client expects
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    #: trusted documents only: an ID the manifest lacks, a document it lacks
+    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"
+    QUERY_NOT_IN_SAFELIST = "QUERY_NOT_IN_SAFELIST"
 
 
 @dataclass(frozen=True)

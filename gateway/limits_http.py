@@ -53,13 +53,14 @@ class Refusal(Exception):
         """The refusal as one GraphQL error."""
         return {"message": self.message, "extensions": {"code": self.code, **self.extensions}}
 
-    def response(self) -> Response:
+    def response(self, media_type: str = "application/json") -> Response:
+        """The refusal's answer, as ``media_type`` (the one the client accepts)."""
         body = {"errors": [self.formatted()]}
         return Response(
             json.dumps(body),
             status_code=self.status,
             headers=self.headers,
-            media_type="application/json",
+            media_type=media_type,
         )
 
 
@@ -136,12 +137,12 @@ _CODE_BY_STATUS = {
 }
 
 
-def request_error(status: int, reason: str) -> Response:
+def request_error(status: int, reason: str, media_type: str = "application/json") -> Response:
     """Strawberry's own request-level refusals (it answers them as plain text) in the
     gateway's JSON error shape, with a code."""
     code = _CODE_BY_STATUS.get(status, LimitCode.BAD_REQUEST)
     headers = {"Allow": "GET, POST"} if status == 405 else None
-    return Refusal(status, code, reason, headers=headers).response()
+    return Refusal(status, code, reason, headers=headers).response(media_type)
 
 
 def decode_request_json(data: str | bytes) -> object:

@@ -216,6 +216,8 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
             problem = operation_problem(query, operation_name)
             if problem is not None:
                 raise Refusal(200, LimitCode.BAD_REQUEST, problem)
+            # a WebSocket carries the document itself: trusted documents hold here too
+            self.gateway.persisted.check_trusted(query)
             subscription = is_subscription(query, operation_name)
             await self._admit(payload, key, subscription)
         except Refusal as refusal:

@@ -17,7 +17,7 @@ from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
 from schema.errors import ErrorCodes
-from schema.federation import FEDERATION_VERSION, resolve_entities
+from schema.federation import FEDERATION_VERSION, describe_entities, resolve_entities
 from schema.mutations import Mutation
 from schema.nodes import NODE_CLASSES
 from schema.query import Query
@@ -29,6 +29,12 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 class GatewaySchema(strawberry.federation.Schema):
     """The schema, served as an Apollo Federation v2 subgraph (see schema/federation.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # strawberry builds _entities itself, without a way to describe it; GraphiQL lists
+        # it first under Query, so it says what it is for
+        describe_entities(self._schema)
 
     def process_errors(
         self, errors: list[Any], execution_context: ExecutionContext | None = None

@@ -26,6 +26,8 @@ from adapters.model import (
 from adapters.registry import builtin_names
 from adapters.upstream.redact import public_url, redact
 from adapters.upstream.resilience import BreakerState
+from schema import enum_descriptions as text
+from schema.enum_descriptions import describe, vendor_descriptions
 from schema.kinds import NodeKind
 
 
@@ -46,31 +48,42 @@ RAW: Any = strawberry.field(resolver=_raw, description="The vendor's record, sec
 VendorName = StrEnum(  # type: ignore[misc]
     "VendorName", [(name.upper(), name) for name in builtin_names()]
 )
-VendorEnum = strawberry.enum(
-    VendorName, name="Vendor", description="A DBaaS vendor the gateway speaks to"
+VendorEnum = describe(
+    strawberry.enum(VendorName, name="Vendor", description="A DBaaS vendor the gateway speaks to"),
+    vendor_descriptions(list(builtin_names())),
 )
-DatabaseStatusEnum = strawberry.enum(
-    DatabaseStatus,
-    name="DatabaseStatus",
-    description="Normalized database state; the vendor's own value is in vendorStatus",
+DatabaseStatusEnum = describe(
+    strawberry.enum(
+        DatabaseStatus,
+        name="DatabaseStatus",
+        description="Normalized database state; the vendor's own value is in vendorStatus",
+    ),
+    text.DATABASE_STATUS,
 )
-BackupStatusEnum = strawberry.enum(
-    BackupStatus, name="BackupStatus", description="Normalized backup state"
+BackupStatusEnum = describe(
+    strawberry.enum(BackupStatus, name="BackupStatus", description="Normalized backup state"),
+    text.BACKUP_STATUS,
 )
-BackupKindEnum = strawberry.enum(
-    BackupKind, name="BackupKind", description="Full backup or snapshot"
+BackupKindEnum = describe(
+    strawberry.enum(BackupKind, name="BackupKind", description="Full backup or snapshot"),
+    text.BACKUP_KIND,
 )
-MemberRoleEnum = strawberry.enum(
-    MemberRole, name="MemberRole", description="Normalized role of a member"
+MemberRoleEnum = describe(
+    strawberry.enum(MemberRole, name="MemberRole", description="Normalized role of a member"),
+    text.MEMBER_ROLE,
 )
-ApiKeyStateEnum = strawberry.enum(
-    ApiKeyState, name="ApiKeyState", description="Normalized API key state"
+ApiKeyStateEnum = describe(
+    strawberry.enum(ApiKeyState, name="ApiKeyState", description="Normalized API key state"),
+    text.API_KEY_STATE,
 )
 
-OperationEnum = strawberry.enum(
-    Operation,
-    name="Operation",
-    description="A mutation; a connection lists the ones its vendor supports",
+OperationEnum = describe(
+    strawberry.enum(
+        Operation,
+        name="Operation",
+        description="A mutation; a connection lists the ones its vendor supports",
+    ),
+    text.OPERATION,
 )
 
 DEFAULT_PAGE_SIZE = 50
@@ -104,11 +117,14 @@ class Capabilities:
     )
 
 
-BreakerStateEnum = strawberry.enum(
-    BreakerState,
-    name="BreakerState",
-    description="CLOSED: calls flow; OPEN: failing fast after repeated failures; "
-    "HALF_OPEN: one probe call decides",
+BreakerStateEnum = describe(
+    strawberry.enum(
+        BreakerState,
+        name="BreakerState",
+        description="CLOSED: calls flow; OPEN: failing fast after repeated failures; "
+        "HALF_OPEN: one probe call decides",
+    ),
+    text.BREAKER_STATE,
 )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Final, Literal
 
 import strawberry
+from graphql import GraphQLSchema
 from strawberry.extensions import FieldExtension
 from strawberry.printer import print_schema
 from strawberry.types import Info
@@ -122,6 +123,29 @@ class ReadsSdl(FieldExtension):
 class ServiceField:
     """Query's ``_service``; strawberry adds its own only to a Query without one."""
 
-    @strawberry.field(name="_service", extensions=[ReadsSdl()])
+    @strawberry.field(
+        name="_service",
+        description="For federation routers: this subgraph's SDL. Where introspection is "
+        "off, only a token with federation = true may read it",
+        extensions=[ReadsSdl()],
+    )
     def service(self) -> Service:
         return Service()
+
+
+def describe_entities(schema: GraphQLSchema) -> None:
+    """Descriptions for strawberry's ``Query._entities`` and its argument."""
+    query = schema.query_type
+    entities = query.fields.get("_entities") if query is not None else None
+    if entities is None:
+        return
+    union = schema.type_map.get("_Entity")
+    names = ", ".join(t.name for t in getattr(union, "types", ()))
+    entities.description = (
+        f"For federation routers: the entities ({names}) named by representations, in "
+        f"order, null where one is not found; at most {MAX_REPRESENTATIONS} per call. "
+        "Clients use node(id:) or nodes(ids:)"
+    )
+    entities.args[
+        "representations"
+    ].description = 'Objects like { __typename: "Database", id: "..." }: a type and its key'

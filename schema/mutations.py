@@ -7,7 +7,7 @@ call the adapter, wrap the answer in its payload. Create mutations accept an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -106,7 +106,15 @@ class Mutation:
         extensions=operator("creates (or restores into) a new database; nothing existing changes"),
     )
     async def create_database(
-        self, info: Info, input: CreateDatabaseInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateDatabaseInput,
+            strawberry.argument(
+                description="The organization, name and vendor settings; optionally a backup "
+                "to restore from and an idempotency key"
+            ),
+        ],
     ) -> CreateDatabasePayload:
         options_given = {
             "clickhouse": input.clickhouse,
@@ -144,7 +152,14 @@ class Mutation:
         description="Rename a database or change its vendor settings",
         extensions=admin("changes network access (ClickHouse IP access list) and ownership"),
     )
-    async def update_database(self, info: Info, input: UpdateDatabaseInput) -> DatabasePayload:
+    async def update_database(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateDatabaseInput,
+            strawberry.argument(description="The database and the settings to change"),
+        ],
+    ) -> DatabasePayload:
         t = target(info, input.id, DATABASE, Operation.UPDATE_DATABASE)
         options = vendor_options(
             t,
@@ -162,7 +177,11 @@ class Mutation:
         description="Start a stopped database",
         extensions=operator("day-to-day lifecycle"),
     )
-    async def start_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
+    async def start_database(
+        self,
+        info: Info,
+        input: Annotated[DatabaseIdInput, strawberry.argument(description="The database to start")],
+    ) -> DatabasePayload:
         t = target(info, input.id, DATABASE, Operation.START_DATABASE)
         record = await run(t, lambda: t.adapter.start_database(t.key))
         return DatabasePayload(database=Database.from_record(record))
@@ -171,7 +190,11 @@ class Mutation:
         description="Stop a running database",
         extensions=operator("day-to-day lifecycle; reversible with startDatabase"),
     )
-    async def stop_database(self, info: Info, input: DatabaseIdInput) -> DatabasePayload:
+    async def stop_database(
+        self,
+        info: Info,
+        input: Annotated[DatabaseIdInput, strawberry.argument(description="The database to stop")],
+    ) -> DatabasePayload:
         t = target(info, input.id, DATABASE, Operation.STOP_DATABASE)
         record = await run(t, lambda: t.adapter.stop_database(t.key))
         return DatabasePayload(database=Database.from_record(record))
@@ -180,7 +203,13 @@ class Mutation:
         description="Change a database's size or autoscaling",
         extensions=operator("day-to-day capacity"),
     )
-    async def scale_database(self, info: Info, input: ScaleDatabaseInput) -> DatabasePayload:
+    async def scale_database(
+        self,
+        info: Info,
+        input: Annotated[
+            ScaleDatabaseInput, strawberry.argument(description="The database and its new size")
+        ],
+    ) -> DatabasePayload:
         t = target(info, input.id, DATABASE, Operation.SCALE_DATABASE)
         command = ScaleDatabase(t.key, vendor_options(t, {"clickhouse": input.clickhouse}))
         record = await run(t, lambda: t.adapter.scale_database(command))
@@ -190,7 +219,13 @@ class Mutation:
         description="Delete a database; outcome says what the vendor did",
         extensions=admin("destroys data"),
     )
-    async def delete_database(self, info: Info, input: DatabaseIdInput) -> DeleteDatabasePayload:
+    async def delete_database(
+        self,
+        info: Info,
+        input: Annotated[
+            DatabaseIdInput, strawberry.argument(description="The database to delete")
+        ],
+    ) -> DeleteDatabasePayload:
         t = target(info, input.id, DATABASE, Operation.DELETE_DATABASE)
         deleted = await run(t, lambda: t.adapter.delete_database(t.key))
         return DeleteDatabasePayload(
@@ -204,7 +239,12 @@ class Mutation:
         extensions=admin("returns a secret and locks out the old password"),
     )
     async def reset_database_password(
-        self, info: Info, input: ResetDatabasePasswordInput
+        self,
+        info: Info,
+        input: Annotated[
+            ResetDatabasePasswordInput,
+            strawberry.argument(description="The database whose password to reset"),
+        ],
     ) -> ResetDatabasePasswordPayload:
         expected = CREDENTIAL if decode_id(input.id).kind is CREDENTIAL else DATABASE
         t = target(info, input.id, expected, Operation.RESET_DATABASE_PASSWORD)
@@ -224,7 +264,14 @@ class Mutation:
         description="Create an API key; its secret is shown once",
         extensions=admin("returns a secret that grants vendor access"),
     )
-    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
+    async def create_api_key(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateApiKeyInput,
+            strawberry.argument(description="The organization and the new key's settings"),
+        ],
+    ) -> CreateApiKeyPayload:
         t = target(info, input.organization_id, ORGANIZATION, Operation.CREATE_API_KEY)
         command = CreateApiKey(
             t.key,
@@ -250,7 +297,14 @@ class Mutation:
         description="Rename, re-role, re-date, enable or disable an API key",
         extensions=admin("changes what a vendor key may do"),
     )
-    async def update_api_key(self, info: Info, input: UpdateApiKeyInput) -> ApiKeyPayload:
+    async def update_api_key(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateApiKeyInput,
+            strawberry.argument(description="The API key and the settings to change"),
+        ],
+    ) -> ApiKeyPayload:
         t = target(info, input.id, API_KEY, Operation.UPDATE_API_KEY)
         command = UpdateApiKey(
             t.key, name=input.name, role=input.role, expires_at=input.expires_at, state=input.state
@@ -262,7 +316,11 @@ class Mutation:
         description="Revoke an API key for good",
         extensions=admin("destroys a credential"),
     )
-    async def revoke_api_key(self, info: Info, input: IdInput) -> RevokeApiKeyPayload:
+    async def revoke_api_key(
+        self,
+        info: Info,
+        input: Annotated[IdInput, strawberry.argument(description="The API key to revoke")],
+    ) -> RevokeApiKeyPayload:
         t = target(info, input.id, API_KEY, Operation.REVOKE_API_KEY)
         revoked = await run(t, lambda: t.adapter.revoke_api_key(t.key))
         return RevokeApiKeyPayload(
@@ -274,7 +332,14 @@ class Mutation:
         description="Invite someone to an organization",
         extensions=admin("grants access to an organization"),
     )
-    async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberPayload:
+    async def invite_member(
+        self,
+        info: Info,
+        input: Annotated[
+            InviteMemberInput,
+            strawberry.argument(description="The organization, the invitee's email and role"),
+        ],
+    ) -> InviteMemberPayload:
         t = target(info, input.organization_id, ORGANIZATION, Operation.INVITE_MEMBER)
         command = InviteMember(t.key, input.email, input.role)
         first = await idempotent(
@@ -293,7 +358,11 @@ class Mutation:
         description="Withdraw a pending invitation",
         extensions=admin("manages access to an organization"),
     )
-    async def cancel_invitation(self, info: Info, input: IdInput) -> CancelInvitationPayload:
+    async def cancel_invitation(
+        self,
+        info: Info,
+        input: Annotated[IdInput, strawberry.argument(description="The invitation to cancel")],
+    ) -> CancelInvitationPayload:
         t = target(info, input.id, INVITATION, Operation.CANCEL_INVITATION)
         await run(t, lambda: t.adapter.cancel_invitation(t.key))
         return CancelInvitationPayload(cancelled_id=_id(INVITATION, t, t.key))
@@ -302,7 +371,13 @@ class Mutation:
         description="Give a member another role",
         extensions=admin("changes what a person may do"),
     )
-    async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
+    async def update_member_role(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMemberRoleInput, strawberry.argument(description="The member and the new role")
+        ],
+    ) -> MemberPayload:
         t = target(info, input.id, MEMBER, Operation.UPDATE_MEMBER_ROLE)
         record = await run(t, lambda: t.adapter.update_member_role(t.key, input.role))
         return MemberPayload(member=Member.from_record(record))
@@ -311,7 +386,11 @@ class Mutation:
         description="Remove a member from an organization",
         extensions=admin("revokes a person's access"),
     )
-    async def remove_member(self, info: Info, input: IdInput) -> RemoveMemberPayload:
+    async def remove_member(
+        self,
+        info: Info,
+        input: Annotated[IdInput, strawberry.argument(description="The member to remove")],
+    ) -> RemoveMemberPayload:
         t = target(info, input.id, MEMBER, Operation.REMOVE_MEMBER)
         await run(t, lambda: t.adapter.remove_member(t.key))
         return RemoveMemberPayload(removed_id=_id(MEMBER, t, t.key))
@@ -321,7 +400,12 @@ class Mutation:
         extensions=admin("organization-wide setting"),
     )
     async def update_organization(
-        self, info: Info, input: UpdateOrganizationInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateOrganizationInput,
+            strawberry.argument(description="The organization and the settings to change"),
+        ],
     ) -> OrganizationPayload:
         t = target(info, input.id, ORGANIZATION, Operation.UPDATE_ORGANIZATION)
         command = UpdateOrganization(t.key, input.name)
@@ -332,7 +416,13 @@ class Mutation:
         description="Back up (or snapshot) a database now",
         extensions=operator("adds a backup; nothing existing changes"),
     )
-    async def create_backup(self, info: Info, input: CreateBackupInput) -> CreateBackupPayload:
+    async def create_backup(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateBackupInput, strawberry.argument(description="The database to back up")
+        ],
+    ) -> CreateBackupPayload:
         t = target(info, input.database_id, DATABASE, Operation.CREATE_BACKUP)
         command = CreateBackup(t.key, input.name, input.kind)
         first = await idempotent(
@@ -348,7 +438,11 @@ class Mutation:
         description="Delete a backup or snapshot",
         extensions=admin("destroys a backup"),
     )
-    async def delete_backup(self, info: Info, input: IdInput) -> DeleteBackupPayload:
+    async def delete_backup(
+        self,
+        info: Info,
+        input: Annotated[IdInput, strawberry.argument(description="The backup to delete")],
+    ) -> DeleteBackupPayload:
         t = target(info, input.id, BACKUP, Operation.DELETE_BACKUP)
         deleted = await run(t, lambda: t.adapter.delete_backup(t.key))
         return DeleteBackupPayload(
@@ -361,7 +455,12 @@ class Mutation:
         extensions=admin("a shorter retention deletes backups"),
     )
     async def update_backup_configuration(
-        self, info: Info, input: UpdateBackupConfigurationInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateBackupConfigurationInput,
+            strawberry.argument(description="The database and its new backup schedule"),
+        ],
     ) -> DatabasePayload:
         t = target(info, input.database_id, DATABASE, Operation.UPDATE_BACKUP_CONFIGURATION)
         command = UpdateBackupConfiguration(

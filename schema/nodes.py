@@ -34,6 +34,7 @@ from adapters.model import (
     MemberRecord,
     OrganizationRecord,
 )
+from schema.arguments import After, DatabasesFilter, First
 from schema.common import (
     RAW,
     ApiKeyStateEnum,
@@ -48,7 +49,7 @@ from schema.common import (
     paginate,
 )
 from schema.context import context_of
-from schema.database_filter import DatabaseFilter, database_sort_key
+from schema.database_filter import database_sort_key
 from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import global_id
 from schema.kinds import (
@@ -141,9 +142,9 @@ class Organization(Node, Entity):
     async def databases(
         self,
         info: Info,
-        filter: DatabaseFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: DatabasesFilter = None,
+        first: First = None,
+        after: After = None,
     ) -> DatabaseConnection | None:
         records = await children(info, self.record, DATABASES)
         if records is None:

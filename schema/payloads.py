@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from adapters.commands import DeleteOutcome
+from schema.enum_descriptions import DELETE_OUTCOME, describe
 from schema.nodes import (
     ApiKey,
     Backup,
@@ -20,10 +21,13 @@ from schema.nodes import (
 )
 from schema.permissions import admin
 
-DeleteOutcomeEnum = strawberry.enum(
-    DeleteOutcome,
-    name="DeleteOutcome",
-    description="What a delete did: DELETED now, DELETING asynchronously, or QUARANTINED",
+DeleteOutcomeEnum = describe(
+    strawberry.enum(
+        DeleteOutcome,
+        name="DeleteOutcome",
+        description="What a delete did: DELETED now, DELETING asynchronously, or QUARANTINED",
+    ),
+    DELETE_OUTCOME,
 )
 
 _REPLAYED = "True when this answer repeats an earlier call with the same idempotencyKey"

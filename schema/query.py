@@ -8,7 +8,7 @@ response (with ``extensions.connection``) and every other connection still answe
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,7 +16,8 @@ from strawberry.types import Info
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
 from schema import prefetch
-from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
+from schema.arguments import After, ConnectionName, DatabasesFilter, First, NodeId, VendorName
+from schema.common import MAX_PAGE_SIZE, Node, VendorConnection
 from schema.context import GatewayContext, context_of
 from schema.database_filter import DatabaseFilter
 from schema.federation import ServiceField
@@ -88,11 +89,18 @@ async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseReco
 @strawberry.type(description="Read the organizations, databases and more of every vendor")
 class Query(ServiceField):
     @strawberry.field(description="Any object by its global ID")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: NodeId) -> Node | None:
         return await resolve_node(info, id)  # type: ignore[no-any-return]
 
     @strawberry.field(description=f"Objects by global IDs, in order (at most {MAX_PAGE_SIZE})")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description=f"Global IDs, at most {MAX_PAGE_SIZE}"),
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_PAGE_SIZE:
             raise GatewayError(ErrorCode.BAD_USER_INPUT, f"at most {MAX_PAGE_SIZE} ids")
         results = await asyncio.gather(
@@ -119,8 +127,8 @@ class Query(ServiceField):
     async def organizations(
         self,
         info: Info,
-        connection: str | None = None,
-        vendor: VendorEnum | None = None,  # type: ignore[valid-type]
+        connection: ConnectionName = None,
+        vendor: VendorName = None,
     ) -> list[Organization]:
         names = _selected_connections(context_of(info), connection, vendor)
         prefetch.start(info, names)  # each connection's children as soon as it can
@@ -129,7 +137,7 @@ class Query(ServiceField):
         return [Organization.from_record(r) for r in records]
 
     @strawberry.field(description="One organization by ID")
-    async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
+    async def organization(self, info: Info, id: NodeId) -> Organization | None:
         try:
             gid = decode_id(id, ORGANIZATION)
         except GatewayError:
@@ -142,9 +150,9 @@ class Query(ServiceField):
     async def databases(
         self,
         info: Info,
-        filter: DatabaseFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: DatabasesFilter = None,
+        first: First = None,
+        after: After = None,
     ) -> DatabaseConnection:
         f = filter or DatabaseFilter()
         names = _selected_connections(context_of(info), f.connection, f.vendor)
@@ -152,5 +160,5 @@ class Query(ServiceField):
         return DatabaseConnection.from_records(records, first, after)
 
     @strawberry.field(description="One database by ID")
-    async def database(self, info: Info, id: strawberry.ID) -> Database | None:
+    async def database(self, info: Info, id: NodeId) -> Database | None:
         return await resolve_node(info, id, DATABASE)  # type: ignore[no-any-return]

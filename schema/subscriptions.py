@@ -24,7 +24,7 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic
+from typing import Annotated, Any, Generic
 
 import strawberry
 from strawberry.types import Info
@@ -42,6 +42,7 @@ from adapters.upstream.priority import start_background
 from adapters.upstream.resilience import current_deadline
 from schema.common import DatabaseStatusEnum
 from schema.context import GatewayContext, context_of
+from schema.enum_descriptions import ORGANIZATION_EVENT_KIND, describe
 from schema.ids import GlobalId, decode_id, global_id
 from schema.kinds import API_KEY, DATABASE, MEMBER, ORGANIZATION, L, NodeKind
 from schema.nodes import ApiKey, Database, Member
@@ -73,6 +74,9 @@ class OrganizationEventKind(enum.Enum):
     API_KEY_CREATED = "API_KEY_CREATED"
     API_KEY_REMOVED = "API_KEY_REMOVED"
     API_KEY_STATE_CHANGED = "API_KEY_STATE_CHANGED"
+
+
+describe(OrganizationEventKind, ORGANIZATION_EVENT_KIND)
 
 
 @strawberry.type(description="One change in an organization's databases, members or API keys")
@@ -132,7 +136,8 @@ def _status_digest(record: DatabaseRecord) -> str:
 
 
 async def database_status_changed(
-    info: Info, id: strawberry.ID
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="The database's global ID")],
 ) -> AsyncGenerator[DatabaseStatusChange, None]:
     ctx, gid, adapter = _target(info, id, DATABASE)
     start_background()
@@ -271,7 +276,10 @@ def _organization_digest(snapshot: _Snapshot) -> str:
 
 
 async def organization_events(
-    info: Info, organization_id: strawberry.ID
+    info: Info,
+    organization_id: Annotated[
+        strawberry.ID, strawberry.argument(description="The organization's global ID")
+    ],
 ) -> AsyncGenerator[OrganizationEvent, None]:
     ctx, gid, adapter = _target(info, organization_id, ORGANIZATION)
     start_background()

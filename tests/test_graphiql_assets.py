@@ -26,7 +26,7 @@ from gateway.config import (
     load_demo_config,
     parse_config,
 )
-from gateway.graphiql import ASSETS_ENV, FILL_COMMAND, assets_folder
+from gateway.graphiql import ASSETS_ENV, FILL_COMMAND, assets_folder, missing_assets_page
 from tests.gateway_client import OPEN_AUTH
 from tests.graphiql_support import ASSETS, CDN_PAGE, PAGE_ASSETS, require_assets
 
@@ -198,7 +198,11 @@ async def test_a_missing_folder_falls_back_to_the_cdn_page_with_one_warning(
     (warning,) = fallback_warnings(caplog)
     assert str(missing) in warning
     assert FILL_COMMAND in warning
-    assert page == CDN_PAGE
+    # the CDN's page, saying what is missing where it said "Loading..."
+    assert page == missing_assets_page(CDN_PAGE)
+    assert "Loading..." not in page
+    assert FILL_COMMAND in page and "graphiql_assets" in page and ASSETS_ENV in page
+    assert str(missing) not in page and str(tmp_path) not in page  # no path of the machine
     assert script.status_code == 404
 
 
@@ -226,7 +230,7 @@ async def test_an_altered_folder_falls_back_to_the_cdn_page(
 
     (warning,) = fallback_warnings(caplog)
     assert said in warning
-    assert page == CDN_PAGE
+    assert page == missing_assets_page(CDN_PAGE)
 
 
 def test_a_relative_folder_is_relative_to_the_configuration_file(tmp_path: Path) -> None:

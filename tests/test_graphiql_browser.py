@@ -96,9 +96,14 @@ def test_a_query_runs_through_graphiql_with_no_internet(browser: Any, served: st
     assert sum("/graphiql/assets/" in u for u in urls) == len(PAGE_ASSETS)
 
 
-def test_the_cdn_page_does_not_load_in_this_browser(browser: Any, tmp_path: Path) -> None:
+def test_without_its_files_the_page_says_what_is_missing_and_how_to_get_them(
+    browser: Any, tmp_path: Path
+) -> None:
     """The control: the same browser cannot reach the CDN, so the test above proves the
-    page needs no internet."""
+    page needs no internet. And a gateway without GraphiQL's files says so on the page
+    (not a blank "Loading..."), which the screenshot shows."""
+    from selenium.webdriver.common.by import By
+
     config = tmp_path / "gw.toml"
     demo = with_open_auth(connections_toml(demo_connections()))
     config.write_text(f'[server]\ngraphiql_assets = "nowhere"\n{demo}')
@@ -106,8 +111,25 @@ def test_the_cdn_page_does_not_load_in_this_browser(browser: Any, tmp_path: Path
     with serve_demo("--log-level", "error", "--config", str(config)) as (base, _):
         browser.get(f"{base}/graphql")
         wait(browser, lambda d: d.execute_script("return document.readyState") == "complete")
+        status = wait(
+            browser,
+            lambda d: (
+                d.find_element(By.ID, "graphiql-assets-status").text
+                if "could not" in d.find_element(By.ID, "graphiql-assets-status").text
+                else None
+            ),
+        )
         graphiql = browser.execute_script("return typeof window.GraphiQL")
-        body = browser.execute_script("return document.getElementById('graphiql').innerText")
+        notice = browser.find_element(By.ID, "graphiql-assets-missing")
+        text, shown = notice.text, notice.is_displayed()
+        screenshot = tmp_path / "graphiql-without-assets.png"
+        assert browser.save_screenshot(str(screenshot))
 
     assert graphiql == "undefined"
-    assert body == "Loading..."
+    assert status == "GraphiQL\u2019s files could not be loaded"
+    assert shown
+    assert "npm ci --prefix graphiql" in text
+    assert "graphiql_assets" in text and "DBAAS_GATEWAY_GRAPHIQL_ASSETS" in text
+    assert "Loading..." not in browser.page_source
+    print(f"screenshot: {screenshot}")
+    assert screenshot.read_bytes().startswith(b"\x89PNG")

@@ -38,8 +38,10 @@ from typing import Any
 
 from adapters.cache import redis_scripts as lua
 from adapters.cache.buckets import Buckets
+from adapters.cache.documents import DocumentStore
 from adapters.cache.idempotency import IdempotencyTable
 from adapters.cache.redis_buckets import RedisBuckets
+from adapters.cache.redis_documents import RedisDocuments
 from adapters.cache.redis_idempotency import Epoch, RedisIdempotency
 from adapters.cache.redis_link import RedisLink, RedisUnavailable
 from adapters.cache.redis_watch import RedisWatches
@@ -261,6 +263,9 @@ class RedisBackend:
         if self._watches is None:
             self._watches = RedisWatches(self.link, key)
         return self._watches
+
+    def documents(self, max_entries: int, ttl: float) -> DocumentStore:
+        return RedisDocuments(self.link, max_entries, ttl)
 
     def status(self) -> str:
         return "redis-unavailable" if self.link.down else "redis"

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from cachetools import LRUCache
 
 from adapters.cache.buckets import Buckets
+from adapters.cache.documents import DocumentStore, MemoryDocuments
 from adapters.cache.idempotency import IdempotencyTable, MemoryIdempotency
 from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, RatePacer
@@ -178,6 +179,11 @@ class Backend(Protocol):
         """Per-caller rate-limit buckets every instance shares; None: the gateway's own
         in-process buckets."""
 
+    def documents(self, max_entries: int, ttl: float) -> DocumentStore:
+        """Where persisted GraphQL documents live (``adapters.cache.documents``), at most
+        ``max_entries`` of them; each expires ``ttl`` seconds after it was stored where
+        the store expires entries (Redis)."""
+
     def status(self) -> str:
         """``memory``, ``redis`` or ``redis-unavailable`` (falling back to memory)."""
 
@@ -238,6 +244,9 @@ class MemoryBackend:
 
     def buckets(self, key: bytes) -> Buckets | None:
         return None
+
+    def documents(self, max_entries: int, ttl: float) -> DocumentStore:
+        return MemoryDocuments(max_entries)
 
     def status(self) -> str:
         return "memory"

@@ -5,6 +5,8 @@ Each is built from a record's ``details`` and is null for records of other vendo
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -171,7 +173,12 @@ class ClickHouseOrganization:
 
     @strawberry.field(description="Private endpoint setup for a cloud provider and region")
     async def private_endpoint_config(
-        self, info: Info, cloud_provider: str, region: str
+        self,
+        info: Info,
+        cloud_provider: Annotated[
+            str, strawberry.argument(description='The cloud provider, e.g. "aws", "gcp", "azure"')
+        ],
+        region: Annotated[str, strawberry.argument(description='Its region, e.g. "us-east-1"')],
     ) -> PrivateEndpointConfig:
         adapter = context_of(info).loaders.adapter(self.record.connection.name)
         r = await adapter.get_organization_private_endpoint_config(
