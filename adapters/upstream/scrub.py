@@ -68,9 +68,11 @@ def _forms(secret: str) -> set[str]:
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 
 
-#: how many clean bodies a scrubber remembers, and the largest it remembers
-CLEAN_BODIES = 512
-CLEAN_BODY_BYTES = 64 * 1024
+#: how many clean bodies a scrubber remembers, and the largest it remembers: at most 4 MiB
+#: per scrubber (one per connection, and per tenant of a template), where answers of a
+#: list page are a few KB
+CLEAN_BODIES = 256
+CLEAN_BODY_BYTES = 16 * 1024
 
 
 class Scrubber:
