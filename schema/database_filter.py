@@ -4,10 +4,13 @@ pages them."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import strawberry
 
 from adapters.model import DatabaseRecord
 from schema.common import DatabaseStatusEnum, VendorEnum
+from schema.connection import Order
 
 
 @strawberry.input(description="Which databases to return; every given condition must hold")
@@ -40,3 +43,7 @@ def database_sort_key(record: DatabaseRecord) -> tuple[str, ...]:
         record.name.casefold(),
         record.native_id,
     )
+
+
+#: the order databases page in: by connection, organization and name
+DATABASE_ORDER: Final = Order[DatabaseRecord](database_sort_key)

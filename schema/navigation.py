@@ -14,10 +14,12 @@ from strawberry.types import Info
 
 from adapters.model import Capabilities, Key
 from schema.common import VendorConnection
+from schema.connection import Connection, Order, PageArgs, page_of
 from schema.context import context_of
 from schema.kinds import Kind, L, Listing, Located
 
 R = TypeVar("R")
+N = TypeVar("N")
 
 
 def connection_of(info: Info, name: str) -> VendorConnection:
@@ -37,6 +39,19 @@ async def children(info: Info, parent: Located, listing: Listing[L]) -> list[L] 
     if not offers(info, conn, listing.offered):
         return None
     return list(await context_of(info).loaders.listing(listing).load((conn, parent.key)))
+
+
+async def child_page(
+    info: Info,
+    parent: Located,
+    listing: Listing[L],
+    order: Order[L],
+    args: PageArgs,
+    node: Callable[[L], N],
+) -> Connection[N] | None:
+    """A page of what ``listing`` lists under ``parent``; None where the vendor has none."""
+    records = await children(info, parent, listing)
+    return None if records is None else page_of(records, order, args, node)
 
 
 async def linked(info: Info, kind: Kind[R], connection: str, key: Key | None) -> R | None:

@@ -30,9 +30,9 @@ from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from adapters.model import Key
-from schema.common import paginate
+from schema.connection import PageArgs, paginate
 from schema.context import GatewayContext, context_of
-from schema.database_filter import database_sort_key
+from schema.database_filter import DATABASE_ORDER
 from schema.kinds import (
     API_KEYS,
     BACKUPS,
@@ -53,6 +53,12 @@ CHILDREN: dict[str, tuple[str, Listing[Any]]] = {
     "invitations": ("invitations", INVITATIONS),
     "plans": ("plans", PLANS),
     "featureFlags": ("feature_flags", FEATURE_FLAGS),
+    # the pages of the same lists load them the same way
+    "membersConnection": ("members", MEMBERS),
+    "apiKeysConnection": ("api_keys", API_KEYS),
+    "invitationsConnection": ("invitations", INVITATIONS),
+    "plansConnection": ("plans", PLANS),
+    "featureFlagsConnection": ("feature_flags", FEATURE_FLAGS),
 }
 
 
@@ -128,7 +134,7 @@ def _nodes(field: SelectedField) -> list[SelectedField]:
 
 def _plain_page(arguments: dict[str, Any]) -> bool:
     """A page whose databases are known from the list alone: no filter, no cursor."""
-    return arguments.get("filter") is None and arguments.get("after") is None
+    return all(arguments.get(a) is None for a in ("filter", "after", "last", "before"))
 
 
 async def _connection(
@@ -160,7 +166,7 @@ async def _backups(ctx: GatewayContext, conn: str, databases: Any, first: int | 
     """The backups of the databases the page shows, as ``Database.backups`` reads them."""
     if not BACKUPS.offered(ctx.adapters[conn].capabilities):
         return
-    edges, _, _ = paginate(list(await databases), database_sort_key, first, None)
+    edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
     loader = ctx.loaders.listing(BACKUPS)
     await asyncio.gather(
         *(loader.load((conn, record.key)) for _, record in edges), return_exceptions=True

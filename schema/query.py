@@ -8,15 +8,16 @@ response (with ``extensions.connection``) and every other connection still answe
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
-from schema import prefetch
+from schema import list_orders, prefetch
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
+from schema.connection import After, Before, Connection, First, Last, PageArgs, page_of
 from schema.context import GatewayContext, context_of
 from schema.database_filter import DatabaseFilter
 from schema.federation import ServiceField
@@ -114,7 +115,8 @@ class Query(ServiceField):
         return [VendorConnection.from_adapter(a) for a in context_of(info).adapters.values()]
 
     @strawberry.field(
-        description="Organizations of every connection, or of one connection or vendor"
+        description="Organizations of every connection, or of one connection or vendor",
+        deprecation_reason="Use organizationsConnection, which pages; removed after 2027-06-30",
     )
     async def organizations(
         self,
@@ -127,6 +129,31 @@ class Query(ServiceField):
         records = await _organizations_of(info, names)
         records.sort(key=lambda r: (r.connection.name, r.name.casefold(), r.native_id))
         return [Organization.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="Organizations of every connection, or of one connection or vendor, "
+        "by connection and name"
+    )
+    async def organizations_connection(
+        self,
+        info: Info,
+        connection: Annotated[
+            str | None, strawberry.argument(description="Only this connection's")
+        ] = None,
+        vendor: Annotated[
+            VendorEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only this vendor's"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Organization]:
+        args = PageArgs(first, after, last, before)
+        names = _selected_connections(context_of(info), connection, vendor)
+        prefetch.start(info, names)
+        records = await _organizations_of(info, names)
+        return page_of(records, list_orders.ORGANIZATIONS, args, Organization.from_record)
 
     @strawberry.field(description="One organization by ID")
     async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
@@ -143,13 +170,16 @@ class Query(ServiceField):
         self,
         info: Info,
         filter: DatabaseFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> DatabaseConnection:
+        args = PageArgs(first, after, last, before)
         f = filter or DatabaseFilter()
         names = _selected_connections(context_of(info), f.connection, f.vendor)
         records = [r for r in await _databases_of(info, names) if f.matches(r)]
-        return DatabaseConnection.from_records(records, first, after)
+        return DatabaseConnection.from_records(records, args)
 
     @strawberry.field(description="One database by ID")
     async def database(self, info: Info, id: strawberry.ID) -> Database | None:
