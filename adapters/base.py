@@ -62,6 +62,7 @@ from adapters.model import (
     PlanRecord,
     PrivateEndpointConfigRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 from adapters.upstream.http import UpstreamHttp
 from adapters.upstream.resilience import HealthSnapshot
 
@@ -151,6 +152,30 @@ class Adapter(Protocol):
     async def list_credentials(self, database: Key) -> list[CredentialRecord]: ...
     async def get_credentials(self, keys: Sequence[Key]) -> list[CredentialRecord | None]: ...
     async def get_credential_password(self, key: Key) -> str | None: ...
+
+    # a page of a list the vendor pages (``capabilities.vendor_paged``), only the upstream
+    # pages it needs; None where the vendor does not page it (the schema sorts the list)
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord] | None: ...
+    async def page_api_keys(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[ApiKeyRecord] | None: ...
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord] | None: ...
+    async def page_plans(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[PlanRecord] | None: ...
+    async def page_feature_flags(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[FeatureFlagRecord] | None: ...
+    async def page_backups(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[BackupRecord] | None: ...
+    async def page_credentials(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[CredentialRecord] | None: ...
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord: ...
     async def get_private_endpoint_config(self, database: Key) -> PrivateEndpointConfigRecord: ...
@@ -308,6 +333,41 @@ class BaseAdapter:
     async def get_credential_password(self, key: Key) -> str | None:
         # a secret: adapters fetch it on every call and never cache it
         raise self.not_supported("credential passwords")
+
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord] | None:
+        return None
+
+    async def page_api_keys(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[ApiKeyRecord] | None:
+        return None
+
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord] | None:
+        return None
+
+    async def page_plans(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[PlanRecord] | None:
+        return None
+
+    async def page_feature_flags(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[FeatureFlagRecord] | None:
+        return None
+
+    async def page_backups(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[BackupRecord] | None:
+        return None
+
+    async def page_credentials(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[CredentialRecord] | None:
+        return None
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord:
         raise self.not_supported("backup configuration")

@@ -131,6 +131,12 @@ class Capabilities:
     feature_flags: bool = False
     #: the writes this vendor supports; the others fail with NOT_SUPPORTED before any call
     operations: frozenset[Operation] = frozenset()
+    #: the lists (names of the fields above) the vendor pages and the gateway reads a page
+    #: at a time, in the vendor's order (``adapters.paging``); the others it sorts itself
+    vendor_paged: frozenset[str] = frozenset()
+    #: the filters the vendor applies itself, as ``list.filter`` (``databases.tags``);
+    #: every other filter the gateway applies to what the vendor answers
+    vendor_filters: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

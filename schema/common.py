@@ -108,6 +108,10 @@ class ConnectionHealth:
     )
 
 
+#: the parts of adapters' Capabilities that are no yes-or-no field here
+_NOT_FLAGS = frozenset({"operations", "vendor_paged", "vendor_filters"})
+
+
 @strawberry.type(description="One configured account at one vendor")
 class VendorConnection:
     name: str = strawberry.field(description="Unique name from the configuration")
@@ -139,7 +143,7 @@ class VendorConnection:
             base_url=public_url(info.base_url),
             simulated=info.simulated,
             capabilities=Capabilities(
-                **{k: v for k, v in dataclasses.asdict(caps).items() if k != "operations"},
+                **{k: v for k, v in dataclasses.asdict(caps).items() if k not in _NOT_FLAGS},
                 operations=sorted(caps.operations, key=list(Operation).index),
             ),
             adapter=adapter,

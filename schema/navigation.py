@@ -17,6 +17,7 @@ from schema.common import VendorConnection
 from schema.connection import Connection, Order, PageArgs, page_of
 from schema.context import context_of
 from schema.kinds import Kind, L, Listing, Located
+from schema.vendor_paging import vendor_page
 
 R = TypeVar("R")
 N = TypeVar("N")
@@ -49,7 +50,17 @@ async def child_page(
     args: PageArgs,
     node: Callable[[L], N],
 ) -> Connection[N] | None:
-    """A page of what ``listing`` lists under ``parent``; None where the vendor has none."""
+    """A page of what ``listing`` lists under ``parent``; None where the vendor has none.
+
+    Where the vendor pages the list, the page is read from its pages, in its order
+    (``schema.vendor_paging``); elsewhere the whole list is sorted and paged here."""
+    adapter = context_of(info).adapters.get(parent.connection.name)
+    if adapter is not None and listing.vendor_paged(adapter.capabilities):
+        if not listing.offered(adapter.capabilities):
+            return None
+        page = await vendor_page(info, adapter, parent, listing, args, node)
+        if page is not None:
+            return page
     records = await children(info, parent, listing)
     return None if records is None else page_of(records, order, args, node)
 

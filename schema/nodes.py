@@ -170,7 +170,10 @@ class Organization(Node, Entity):
         records = await children(info, self.record, MEMBERS)
         return None if records is None else [Member.from_record(r) for r in records]
 
-    @strawberry.field(description="Members; null when the vendor has none")
+    @strawberry.field(
+        description="Members, by name; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
     async def members_connection(
         self,
         info: Info,
@@ -192,7 +195,10 @@ class Organization(Node, Entity):
         records = await children(info, self.record, API_KEYS)
         return None if records is None else [ApiKey.from_record(r) for r in records]
 
-    @strawberry.field(description="API keys; null when the vendor has none")
+    @strawberry.field(
+        description="API keys, by name; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
     async def api_keys_connection(
         self,
         info: Info,
@@ -214,7 +220,10 @@ class Organization(Node, Entity):
         records = await children(info, self.record, INVITATIONS)
         return None if records is None else [Invitation.from_record(r) for r in records]
 
-    @strawberry.field(description="Pending invitations; null when the vendor has none")
+    @strawberry.field(
+        description="Pending invitations, by email; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
     async def invitations_connection(
         self,
         info: Info,
@@ -236,7 +245,10 @@ class Organization(Node, Entity):
         records = await children(info, self.record, PLANS)
         return None if records is None else [Plan.from_record(r) for r in records]
 
-    @strawberry.field(description="What databases can be created as; null when the vendor has none")
+    @strawberry.field(
+        description="What databases can be created as, by name; in the vendor's own order where "
+        "it pages them (docs/vendors). Null when the vendor has none"
+    )
     async def plans_connection(
         self,
         info: Info,
@@ -303,7 +315,10 @@ class Organization(Node, Entity):
         records = await children(info, self.record, FEATURE_FLAGS)
         return None if records is None else [FeatureFlag.from_record(r) for r in records]
 
-    @strawberry.field(description="Feature switches; null when the vendor has none")
+    @strawberry.field(
+        description="Feature switches, by name; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
     async def feature_flags_connection(
         self,
         info: Info,
@@ -384,7 +399,10 @@ class Database(Node, Entity):
         records = await children(info, self.record, BACKUPS)
         return None if records is None else [Backup.from_record(r) for r in records]
 
-    @strawberry.field(description="Backups, newest first; null when the vendor has none")
+    @strawberry.field(
+        description="Backups, newest first; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
     async def backups_connection(
         self,
         info: Info,
@@ -414,7 +432,10 @@ class Database(Node, Entity):
         records = await children(info, self.record, CREDENTIALS)
         return None if records is None else [DatabaseCredential.from_record(r) for r in records]
 
-    @strawberry.field(description="Users clients connect as; null when the vendor has none")
+    @strawberry.field(
+        description="Users clients connect as, by user name; in the vendor's own order where "
+        "it pages them (docs/vendors). Null when the vendor has none"
+    )
     async def credentials_connection(
         self,
         info: Info,

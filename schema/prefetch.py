@@ -53,13 +53,15 @@ CHILDREN: dict[str, tuple[str, Listing[Any]]] = {
     "invitations": ("invitations", INVITATIONS),
     "plans": ("plans", PLANS),
     "featureFlags": ("feature_flags", FEATURE_FLAGS),
-    # the pages of the same lists load them the same way
+    # the pages of the same lists, where the gateway sorts them (not where the vendor
+    # pages them: a page reads only its own upstream pages, ``PAGED_FIELDS``)
     "membersConnection": ("members", MEMBERS),
     "apiKeysConnection": ("api_keys", API_KEYS),
     "invitationsConnection": ("invitations", INVITATIONS),
     "plansConnection": ("plans", PLANS),
     "featureFlagsConnection": ("feature_flags", FEATURE_FLAGS),
 }
+PAGED_FIELDS = frozenset(name for name in CHILDREN if name.endswith("Connection"))
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Plan:
     backups: bool = False
     #: the page's size (``databases(first:)``)
     first: int | None = None
+    #: the lists selected only as pages: not read ahead where the vendor pages them
+    pages_only: frozenset[str] = frozenset()
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -94,19 +98,26 @@ def start(info: Info, connections: Iterable[str], keys: Sequence[Key] | None = N
 def plan_of(info: Info) -> Plan | None:
     """The child lists selected under the field being resolved, or None for none."""
     children: dict[str, tuple[str, Listing[Any]]] = {}
+    paged: set[str] = set()
     backups, first = False, None
     for field in _fields(info.selected_fields[0].selections):
         if field.name not in CHILDREN:
             continue
-        children[field.name] = CHILDREN[field.name]
+        if field.name in PAGED_FIELDS:
+            paged.add(CHILDREN[field.name][0])
+        else:
+            children[field.name] = CHILDREN[field.name]
         if field.name == "databases" and _plain_page(field.arguments):
             nodes = [n for f in _fields(field.selections) for n in _nodes(f)]
             backups = any(b.name == "backups" for n in nodes for b in _fields(n.selections))
             given = field.arguments.get("first")
             first = given if isinstance(given, int) else None
+    plain = {name for name, _ in children.values()}
+    for name in paged - plain:
+        children[name] = next(c for c in CHILDREN.values() if c[0] == name)
     if not children:
         return None
-    return Plan(tuple(children.values()), backups, first)
+    return Plan(tuple(children.values()), backups, first, frozenset(paged - plain))
 
 
 def _fields(selections: Iterable[Any]) -> list[SelectedField]:
@@ -142,7 +153,12 @@ async def _connection(
 ) -> None:
     adapter = ctx.adapters[conn]
     loaders = ctx.loaders
-    wanted = [(k, li) for k, li in plan.children if li.offered(adapter.capabilities)]
+    caps = adapter.capabilities
+    wanted = [
+        (k, li)
+        for k, li in plan.children
+        if li.offered(caps) and not (k in plan.pages_only and li.vendor_paged(caps))
+    ]
     adapter.prefetch(frozenset(k for k, _ in wanted))  # before any wait: wave one
     known = await adapter.organization_keys()
     if keys is None:

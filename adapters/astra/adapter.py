@@ -29,6 +29,7 @@ from adapters.model import (
     Operation,
     OrganizationRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
@@ -41,6 +42,11 @@ CAPABILITIES = Capabilities(
     members=True,
     invitations=True,
     feature_flags=True,
+    # collections page with limit and continue; members and invitations are users (a
+    # page of them reads the role bindings whole: a user's binding may be on any page)
+    vendor_paged=frozenset({"members", "invitations", "feature_flags"}),
+    # invitations are users filtered by the vendor (filter=state eq 'pending')
+    vendor_filters=frozenset({"invitations.state"}),
     operations=frozenset(
         {
             Operation.CREATE_DATABASE,
@@ -147,6 +153,41 @@ class AstraAdapter(AstraWrites):
             for user, role in await self._users_with_roles()
         ]
 
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord] | None:
+        if not self._ours(organization):
+            return VendorPage([], False, 0)
+        page, bindings = await asyncio.gather(
+            self.client.users_page(request), self.client.role_bindings()
+        )
+        return page.map(
+            lambda user: self._map(
+                mapping.member,
+                self.account_id,
+                user,
+                mapping.user_role(str(user.get("id")), bindings),
+            )
+        )
+
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord] | None:
+        if not self._ours(organization):
+            return VendorPage([], False, 0)
+        pending = {"filter": f"state eq '{mapping.PENDING_USER}'"}
+        page, bindings = await asyncio.gather(
+            self.client.users_page(request, pending), self.client.role_bindings()
+        )
+        return page.map(
+            lambda user: self._map(
+                mapping.invitation,
+                self.account_id,
+                user,
+                mapping.user_role(str(user.get("id")), bindings),
+            )
+        )
+
     async def list_invitations(self, organization: Key) -> list[InvitationRecord]:
         if not self._ours(organization):
             return []
@@ -200,6 +241,14 @@ class AstraAdapter(AstraWrites):
         return [
             self._map(mapping.feature, self.account_id, f) for f in await self.client.features()
         ]
+
+    async def page_feature_flags(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[FeatureFlagRecord] | None:
+        if not self._ours(organization):
+            return VendorPage([], False, 0)
+        page = await self.client.features_page(request)
+        return page.map(lambda f: self._map(mapping.feature, self.account_id, f))
 
     async def get_feature_flags(self, keys: Sequence[Key]) -> list[FeatureFlagRecord | None]:
         async def one(key: Key) -> FeatureFlagRecord | None:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from adapters.paging import PageRequest, UpstreamPage, VendorPage, read_pages
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
 from adapters.upstream.url_segments import problem, segment
 from adapters.upstream.wire import HeaderAuth
@@ -135,6 +136,30 @@ class AstraClient:
             params = {**params, "continue": str(token)}
         raise self.http.bad_response(f"collection did not end within {MAX_PAGES} pages")
 
+    async def _read(
+        self, path: str, request: PageRequest, query: Mapping[str, str] | None = None
+    ) -> VendorPage[Resource]:
+        """The items ``request`` asks for, from the pages they are on; ``query`` adds
+        the collection parameters the docs define (``filter``, ``orderBy``). The count
+        comes with every page (``count=true``)."""
+        params = {"limit": str(self.page_size), "count": "true", **(query or {})}
+
+        async def fetch(token: str | None) -> UpstreamPage[Resource]:
+            asked = params if token is None else {**params, "continue": token}
+            body = self.http.json(await self.http.get(path, params=asked))
+            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                raise self.http.bad_response("GET answered without a collection envelope")
+            metadata = body.get("metadata")
+            metadata = metadata if isinstance(metadata, Mapping) else {}
+            following, count = metadata.get("continue"), metadata.get("count")
+            return UpstreamPage(
+                [self._item(item, None) for item in body["items"]],
+                str(following) if following else None,
+                count if isinstance(count, int) and not isinstance(count, bool) else None,
+            )
+
+        return await read_pages(fetch, request, max_pages=MAX_PAGES, bad=self.http.bad_response)
+
     def _item(self, item: Any, include: Sequence[str] | None) -> Resource:
         if include and isinstance(item, list):
             if len(item) != len(include):
@@ -164,6 +189,14 @@ class AstraClient:
 
     async def features(self) -> list[Resource]:
         return await self._collection(f"{self._base}/core/v1/features")
+
+    async def features_page(self, request: PageRequest) -> VendorPage[Resource]:
+        return await self._read(f"{self._base}/core/v1/features", request)
+
+    async def users_page(
+        self, request: PageRequest, query: Mapping[str, str] | None = None
+    ) -> VendorPage[Resource]:
+        return await self._read(f"{self._base}/core/v1/users", request, query)
 
     async def feature(self, feature_id: str) -> Resource:
         return await self._resource(f"{self._base}/core/v1/features/{self._seg(feature_id)}")
