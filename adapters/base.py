@@ -51,6 +51,7 @@ from adapters.model import (
     Capabilities,
     ConnectionInfo,
     CredentialRecord,
+    DatabaseQuery,
     DatabaseRecord,
     FeatureFlagRecord,
     InvitationRecord,
@@ -124,6 +125,13 @@ class Adapter(Protocol):
         ...
 
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]: ...
+    async def list_databases_where(
+        self, organization: Key, query: DatabaseQuery
+    ) -> list[DatabaseRecord]:
+        """The databases the vendor answers for ``query`` (only the parts it declares in
+        ``capabilities.vendor_filters``): the same calls as ``list_databases``, or fewer."""
+        ...
+
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]: ...
 
     async def list_backups(self, database: Key) -> list[BackupRecord]: ...
@@ -273,6 +281,11 @@ class BaseAdapter:
 
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]:
         raise self.not_supported("databases")
+
+    async def list_databases_where(
+        self, organization: Key, query: DatabaseQuery
+    ) -> list[DatabaseRecord]:
+        return await self.list_databases(organization)  # it filters nothing itself
 
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]:
         raise self.not_supported("database lookup")

@@ -310,6 +310,20 @@ class FeatureFlagRecord:
 
 
 @dataclass(frozen=True)
+class DatabaseQuery:
+    """The parts of a database filter a vendor applies itself (it declares which in
+    ``Capabilities.vendor_filters``); the gateway applies every other part."""
+
+    #: the exact name
+    name: str | None = None
+    #: tags every database carries: (key, value), or (key, None) for the key with any value
+    tags: tuple[tuple[str, str | None], ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.name is not None or bool(self.tags)
+
+
+@dataclass(frozen=True)
 class ActivityRange:
     """Optional date bounds of an activity listing."""
 

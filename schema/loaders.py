@@ -18,8 +18,15 @@ from aiodataloader import DataLoader
 
 from adapters.base import Adapter
 from adapters.errors import ErrorCode, GatewayError
-from adapters.model import ActivityRange, ActivityRecord, Key, OrganizationRecord
-from schema.kinds import ACTIVITY, ORGANIZATION, Kind, L, Listing, PerRecord
+from adapters.model import (
+    ActivityRange,
+    ActivityRecord,
+    DatabaseQuery,
+    DatabaseRecord,
+    Key,
+    OrganizationRecord,
+)
+from schema.kinds import ACTIVITY, DATABASE, ORGANIZATION, Kind, L, Listing, PerRecord
 
 ByKey = tuple[str, Key]  # (connection name, vendor key)
 #: what a list or per-record loader loads
@@ -100,6 +107,17 @@ class Loaders:
             return list(await self.adapter(conn).list_organizations())
 
         return self._listing(ORGANIZATION, call, ORGANIZATION)
+
+    def databases_where(
+        self,
+    ) -> DataLoader[tuple[str, Key, DatabaseQuery], list[DatabaseRecord]]:
+        """Databases by (connection, organization key, the filter the vendor applies)."""
+
+        async def call(conn: str, org: Key, query: DatabaseQuery) -> list[DatabaseRecord]:
+            return list(await self.adapter(conn).list_databases_where(org, query))
+
+        # kept under the kind, as activities are: its only list loader keyed by it
+        return self._listing(DATABASE, call, DATABASE)
 
     def activities(self) -> DataLoader[tuple[str, Key, ActivityRange], list[ActivityRecord]]:
         """Activities by (connection, organization key, from, to)."""

@@ -52,12 +52,14 @@ from schema.connection import (
     Connection,
     First,
     Last,
+    Order,
     PageArgs,
     page_of,
     paginate,
 )
 from schema.context import context_of
-from schema.database_filter import DATABASE_ORDER, DatabaseFilter
+from schema.database_filter import DatabaseFilter, database_order
+from schema.database_pages import OrderBy, databases_under
 from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import global_id
 from schema.kinds import (
@@ -109,8 +111,10 @@ class DatabaseConnection:
         return [edge.node for edge in self.edges]
 
     @classmethod
-    def from_records(cls, records: list[DatabaseRecord], args: PageArgs) -> DatabaseConnection:
-        edges, page_info, total = paginate(records, DATABASE_ORDER, args)
+    def from_records(
+        cls, records: list[DatabaseRecord], args: PageArgs, order: Order[DatabaseRecord]
+    ) -> DatabaseConnection:
+        edges, page_info, total = paginate(records, order, args)
         return cls(
             edges=[Edge(cursor=c, node=Database.from_record(r)) for c, r in edges],
             page_info=page_info,
@@ -154,13 +158,15 @@ class Organization(Node, Entity):
         after: After = None,
         last: Last = None,
         before: Before = None,
+        order_by: OrderBy = None,
     ) -> DatabaseConnection | None:
         args = PageArgs(first, after, last, before)
-        records = await children(info, self.record, DATABASES)
-        if records is None:
+        conn = self.record.connection.name
+        if not offers(info, conn, DATABASES.offered):
             return None
-        wanted = [r for r in records if filter is None or filter.matches(r)]
-        return DatabaseConnection.from_records(wanted, args)
+        f = filter or DatabaseFilter()
+        wanted = await databases_under(info, conn, self.record.key, f)
+        return DatabaseConnection.from_records(wanted, args, database_order(order_by))
 
     @strawberry.field(
         description="Members; null when the vendor has none",

@@ -32,7 +32,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from adapters.model import Key
 from schema.connection import PageArgs, paginate
 from schema.context import GatewayContext, context_of
-from schema.database_filter import DATABASE_ORDER
+from schema.database_filter import DATABASE_ORDER, pushes
 from schema.kinds import (
     API_KEYS,
     BACKUPS,
@@ -75,6 +75,9 @@ class Plan:
     first: int | None = None
     #: the lists selected only as pages: not read ahead where the vendor pages them
     pages_only: frozenset[str] = frozenset()
+    #: the databases field's ``filter`` as the document gives it: where the vendor
+    #: applies part of it, the list read is a filtered one, not the whole list
+    databases_filter: Any = None
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -99,7 +102,7 @@ def plan_of(info: Info) -> Plan | None:
     """The child lists selected under the field being resolved, or None for none."""
     children: dict[str, tuple[str, Listing[Any]]] = {}
     paged: set[str] = set()
-    backups, first = False, None
+    backups, first, databases_filter = False, None, None
     for field in _fields(info.selected_fields[0].selections):
         if field.name not in CHILDREN:
             continue
@@ -107,6 +110,8 @@ def plan_of(info: Info) -> Plan | None:
             paged.add(CHILDREN[field.name][0])
         else:
             children[field.name] = CHILDREN[field.name]
+        if field.name == "databases":
+            databases_filter = field.arguments.get("filter")
         if field.name == "databases" and _plain_page(field.arguments):
             nodes = [n for f in _fields(field.selections) for n in _nodes(f)]
             backups = any(b.name == "backups" for n in nodes for b in _fields(n.selections))
@@ -117,7 +122,8 @@ def plan_of(info: Info) -> Plan | None:
         children[name] = next(c for c in CHILDREN.values() if c[0] == name)
     if not children:
         return None
-    return Plan(tuple(children.values()), backups, first, frozenset(paged - plain))
+    pages_only = frozenset(paged - plain)
+    return Plan(tuple(children.values()), backups, first, pages_only, databases_filter)
 
 
 def _fields(selections: Iterable[Any]) -> list[SelectedField]:
@@ -145,7 +151,7 @@ def _nodes(field: SelectedField) -> list[SelectedField]:
 
 def _plain_page(arguments: dict[str, Any]) -> bool:
     """A page whose databases are known from the list alone: no filter, no cursor."""
-    return all(arguments.get(a) is None for a in ("filter", "after", "last", "before"))
+    return all(arguments.get(a) is None for a in ("filter", "after", "last", "before", "orderBy"))
 
 
 async def _connection(
@@ -157,7 +163,9 @@ async def _connection(
     wanted = [
         (k, li)
         for k, li in plan.children
-        if li.offered(caps) and not (k in plan.pages_only and li.vendor_paged(caps))
+        if li.offered(caps)
+        and not (k in plan.pages_only and li.vendor_paged(caps))
+        and not (li is DATABASES and pushes(plan.databases_filter, caps))
     ]
     adapter.prefetch(frozenset(k for k, _ in wanted))  # before any wait: wave one
     known = await adapter.organization_keys()

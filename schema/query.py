@@ -19,10 +19,11 @@ from schema import list_orders, prefetch
 from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.connection import After, Before, Connection, First, Last, PageArgs, page_of
 from schema.context import GatewayContext, context_of
-from schema.database_filter import DatabaseFilter
+from schema.database_filter import DatabaseFilter, database_order
+from schema.database_pages import OrderBy, load_many_settled_databases
 from schema.federation import ServiceField
 from schema.ids import decode_id
-from schema.kinds import DATABASE, DATABASES, ORGANIZATION, NodeKind
+from schema.kinds import DATABASE, ORGANIZATION, NodeKind
 from schema.loaders import load_many_settled
 from schema.lookup import load_record
 from schema.nodes import NODE_CLASSES, Database, DatabaseConnection, Organization
@@ -58,8 +59,11 @@ async def _organizations_of(info: Info, connections: list[str]) -> list[Organiza
     return found
 
 
-async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseRecord]:
-    """Every database of these connections; each connection's chain runs on its own."""
+async def _databases_of(
+    info: Info, connections: list[str], f: DatabaseFilter
+) -> list[DatabaseRecord]:
+    """The databases of these connections that match ``f``; each connection's chain runs
+    on its own."""
     ctx = context_of(info)
     loaders = ctx.loaders
 
@@ -71,12 +75,12 @@ async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseReco
         except Exception as exc:
             ctx.add_partial_error(info, exc)
             return []
-        listings = await load_many_settled(
-            loaders.listing(DATABASES), [(conn, o.key) for o in orgs]
-        )
+        listings = await load_many_settled_databases(info, conn, [o.key for o in orgs], f)
         records: list[DatabaseRecord] = []
         for listing in listings:
-            if isinstance(listing, Exception):
+            if isinstance(listing, BaseException):
+                if not isinstance(listing, Exception):
+                    raise listing  # a cancellation is no partial answer
                 ctx.add_partial_error(info, listing)
             else:
                 records.extend(listing)
@@ -174,12 +178,13 @@ class Query(ServiceField):
         after: After = None,
         last: Last = None,
         before: Before = None,
+        order_by: OrderBy = None,
     ) -> DatabaseConnection:
         args = PageArgs(first, after, last, before)
         f = filter or DatabaseFilter()
         names = _selected_connections(context_of(info), f.connection, f.vendor)
-        records = [r for r in await _databases_of(info, names) if f.matches(r)]
-        return DatabaseConnection.from_records(records, args)
+        records = await _databases_of(info, names, f)
+        return DatabaseConnection.from_records(records, args, database_order(order_by))
 
     @strawberry.field(description="One database by ID")
     async def database(self, info: Info, id: strawberry.ID) -> Database | None:

@@ -89,6 +89,11 @@ def media_type(body: Resource) -> str:
     return f"{body['type']}+json"
 
 
+def filter_value(value: str) -> str:
+    """A value in a ``filter`` clause: single-quoted, a quote doubled (the docs' escape)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 class AstraClient:
     """Typed access to one Astra account over one connection's UpstreamHttp."""
 
@@ -114,9 +119,15 @@ class AstraClient:
             raise self.http.bad_response("GET answered without a resource envelope")
         return decode_booleans(body)
 
-    async def _collection(self, path: str, include: Sequence[str] | None = None) -> list[Resource]:
-        """Every item of a collection, page after page, as objects."""
-        params: dict[str, str] = {"limit": str(self.page_size)}
+    async def _collection(
+        self,
+        path: str,
+        include: Sequence[str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> list[Resource]:
+        """Every item of a collection, page after page, as objects; ``query`` adds the
+        collection parameters the docs define (``filter``, ``orderBy``)."""
+        params: dict[str, str] = {"limit": str(self.page_size), **(query or {})}
         if include:
             params["include"] = ",".join(include)
         items: list[Resource] = []
@@ -202,8 +213,8 @@ class AstraClient:
         return await self._resource(f"{self._base}/core/v1/features/{self._seg(feature_id)}")
 
     # -- apps and their protection -----------------------------------------------------
-    async def apps(self) -> list[Resource]:
-        return await self._collection(f"{self._base}/k8s/v2/apps")
+    async def apps(self, query: Mapping[str, str] | None = None) -> list[Resource]:
+        return await self._collection(f"{self._base}/k8s/v2/apps", query=query)
 
     async def app(self, app_id: str) -> Resource:
         return await self._resource(f"{self._base}/k8s/v2/apps/{self._seg(app_id)}")
