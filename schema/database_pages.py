@@ -16,6 +16,10 @@ from schema.context import context_of
 from schema.database_filter import DatabaseFilter, DatabaseOrder
 from schema.kinds import DATABASES
 
+Filter = Annotated[
+    DatabaseFilter | None,
+    strawberry.argument(description="Which databases; every given condition must hold"),
+]
 OrderBy = Annotated[
     DatabaseOrder | None,
     strawberry.argument(description="The order; without it, by connection, organization and name"),

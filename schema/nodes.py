@@ -59,7 +59,7 @@ from schema.connection import (
 )
 from schema.context import context_of
 from schema.database_filter import DatabaseFilter, database_order
-from schema.database_pages import OrderBy, databases_under
+from schema.database_pages import Filter, OrderBy, databases_under
 from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import global_id
 from schema.kinds import (
@@ -153,7 +153,7 @@ class Organization(Node, Entity):
     async def databases(
         self,
         info: Info,
-        filter: DatabaseFilter | None = None,
+        filter: Filter = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -309,7 +309,7 @@ class Organization(Node, Entity):
         conn = self.record.connection.name
         if not offers(info, conn, lambda caps: caps.activities):
             return None
-        window = ActivityRange(from_date, to_date)
+        window = list_orders.activity_window(ActivityRange(from_date, to_date), args)
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
         return page_of(records, list_orders.ACTIVITIES, args, Activity.from_record)
 

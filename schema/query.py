@@ -20,7 +20,7 @@ from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
 from schema.connection import After, Before, Connection, First, Last, PageArgs, page_of
 from schema.context import GatewayContext, context_of
 from schema.database_filter import DatabaseFilter, database_order
-from schema.database_pages import OrderBy, load_many_settled_databases
+from schema.database_pages import Filter, OrderBy, load_many_settled_databases
 from schema.federation import ServiceField
 from schema.ids import decode_id
 from schema.kinds import DATABASE, ORGANIZATION, NodeKind
@@ -173,7 +173,7 @@ class Query(ServiceField):
     async def databases(
         self,
         info: Info,
-        filter: DatabaseFilter | None = None,
+        filter: Filter = None,
         first: First = None,
         after: After = None,
         last: Last = None,
