@@ -231,3 +231,17 @@ def test_a_pages_last_multiplies_like_its_first() -> None:
     assert cost("first: 3", "last: 7") == cost("first: 3", "first: 7")
     assert cost("last: 3", "last: 7") == cost("first: 3", "first: 7")
     assert cost("last: 3", "last: 70") > cost("last: 3", "last: 7")
+
+
+def test_a_page_of_organizations_costs_no_more_than_the_callers_connections() -> None:
+    schema = build_schema()._schema
+    page = (
+        "{ organizationsConnection(first: 100) { nodes { membersConnection { nodes { id } } } } }"
+    )
+    plain = "{ organizations { membersConnection { nodes { id } } } }"
+
+    def cost(document: str) -> int:
+        sizes = {"Query.organizations": 3, "Query.organizationsConnection": 3}
+        return operation_cost(schema, parse(document), None, {}, 20, sizes)
+
+    assert cost(page) == cost(plain) + 1  # its nodes field: 3 organizations, not 100
