@@ -66,7 +66,7 @@ def test_every_deprecated_list_names_its_connection_and_the_removal_date() -> No
         if f.deprecation_reason
     ]
 
-    assert len(deprecated) == 9
+    assert len(deprecated) == 10
     for type_name, name, reason in deprecated:
         assert f"Use {name}Connection" in reason, (type_name, name)
         assert "2027-06-30" in reason

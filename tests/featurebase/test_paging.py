@@ -51,3 +51,26 @@ async def test_a_token_the_vendor_never_issued_is_its_to_refuse(
     assert sim.log.count("GET", "/v2/users") == len(
         body["data"]["organizationsConnection"]["nodes"]
     )
+
+
+async def test_the_orgs_roles_page_by_name(fb: GatewayClient) -> None:
+    query = """
+    query($after: String) { organizationsConnection(first: 1) { nodes { featurebase {
+      roles { name }
+      rolesConnection(first: 1, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { name } } } } } }
+    """
+    seen: list[str] = []
+    after = None
+    while True:
+        (org,) = (await fb.data(query, {"after": after}))["organizationsConnection"]["nodes"]
+        page = org["featurebase"]["rolesConnection"]
+        seen += [role["name"] for role in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    names = [role["name"] for role in org["featurebase"]["roles"]]
+    assert len(names) > 1
+    assert seen == sorted(names, key=str.casefold)
+    assert page["totalCount"] == len(names)
