@@ -137,6 +137,9 @@ class Capabilities:
     #: the filters the vendor applies itself, as ``list.filter`` (``databases.tags``);
     #: every other filter the gateway applies to what the vendor answers
     vendor_filters: frozenset[str] = frozenset()
+    #: the orders the vendor sorts a list it pages in itself, as ``list.field``
+    #: (``members.name``); any other order the gateway sorts, reading the list whole
+    vendor_orders: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,15 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True)
+class ListOrder:
+    """An order a vendor sorts a list in itself (``Capabilities.vendor_orders``)."""
+
+    #: ``name`` (an invitation's email) or ``created_at``
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
 class PageRequest:
     """What a page of the gateway wants of a vendor-paged list."""
 
@@ -33,6 +42,8 @@ class PageRequest:
     after: str | None = None
     #: how many items; None: every item to the end (a page counted from the end needs them)
     want: int | None = None
+    #: the vendor's sort, where it declares it; None: its own order
+    order: ListOrder | None = None
 
 
 @dataclass(frozen=True)

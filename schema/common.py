@@ -109,7 +109,7 @@ class ConnectionHealth:
 
 
 #: the parts of adapters' Capabilities that are no yes-or-no field here
-_NOT_FLAGS = frozenset({"operations", "vendor_paged", "vendor_filters"})
+_NOT_FLAGS = frozenset({"operations", "vendor_paged", "vendor_filters", "vendor_orders"})
 
 
 @strawberry.type(description="One configured account at one vendor")

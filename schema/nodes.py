@@ -85,6 +85,7 @@ from schema.kinds import (
     Kind,
     NodeKind,
 )
+from schema.list_orders import OrderByArg
 from schema.navigation import child_page, children, connection_of, linked, offers
 from schema.permissions import admin
 from schema.plans import Plan
@@ -187,10 +188,12 @@ class Organization(Node, Entity):
         after: After = None,
         last: Last = None,
         before: Before = None,
+        order_by: OrderByArg = None,
     ) -> Connection[Member] | None:
         args = PageArgs(first, after, last, before)
+        order = list_orders.MEMBERS
         return await child_page(
-            info, self.record, MEMBERS, list_orders.MEMBERS, args, Member.from_record
+            info, self.record, MEMBERS, order, args, Member.from_record, order_by
         )
 
     @strawberry.field(
@@ -212,10 +215,12 @@ class Organization(Node, Entity):
         after: After = None,
         last: Last = None,
         before: Before = None,
+        order_by: OrderByArg = None,
     ) -> Connection[ApiKey] | None:
         args = PageArgs(first, after, last, before)
+        order = list_orders.API_KEYS
         return await child_page(
-            info, self.record, API_KEYS, list_orders.API_KEYS, args, ApiKey.from_record
+            info, self.record, API_KEYS, order, args, ApiKey.from_record, order_by
         )
 
     @strawberry.field(
@@ -237,10 +242,12 @@ class Organization(Node, Entity):
         after: After = None,
         last: Last = None,
         before: Before = None,
+        order_by: OrderByArg = None,
     ) -> Connection[Invitation] | None:
         args = PageArgs(first, after, last, before)
+        order = list_orders.INVITATIONS
         return await child_page(
-            info, self.record, INVITATIONS, list_orders.INVITATIONS, args, Invitation.from_record
+            info, self.record, INVITATIONS, order, args, Invitation.from_record, order_by
         )
 
     @strawberry.field(
@@ -332,15 +339,12 @@ class Organization(Node, Entity):
         after: After = None,
         last: Last = None,
         before: Before = None,
+        order_by: OrderByArg = None,
     ) -> Connection[FeatureFlag] | None:
         args = PageArgs(first, after, last, before)
+        order = list_orders.FEATURE_FLAGS
         return await child_page(
-            info,
-            self.record,
-            FEATURE_FLAGS,
-            list_orders.FEATURE_FLAGS,
-            args,
-            FeatureFlag.from_record,
+            info, self.record, FEATURE_FLAGS, order, args, FeatureFlag.from_record, order_by
         )
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")

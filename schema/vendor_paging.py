@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from strawberry.types import Info
 
 from adapters.base import Adapter
-from adapters.paging import PageRequest
+from adapters.paging import ListOrder, PageRequest
 from schema.common import Edge, PageInfo
 from schema.connection import Connection, PageArgs, bad_input, decode_cursor, encode_cursor
 from schema.context import context_of
@@ -48,20 +48,22 @@ async def vendor_page(
     listing: Listing[L],
     args: PageArgs,
     node: Callable[[L], N],
+    order: ListOrder | None = None,
 ) -> Connection[N] | None:
-    """The page ``args`` ask for; None when the adapter does not page this list after all."""
+    """The page ``args`` ask for, in the vendor's own order or the ``order`` it sorts in;
+    None when the adapter does not page this list after all."""
     page_under = listing.page_under
     if page_under is None:
         return None
     if not args.backward and args.before is None:
         after = None if args.after is None else _position(args.after)
-        page = await page_under(adapter, parent.key, PageRequest(after, args.size))
+        page = await page_under(adapter, parent.key, PageRequest(after, args.size, order))
         if page is None:
             return None
         items, total = page.items, page.total
         has_next, has_previous = page.more, after is not None
     else:
-        page = await page_under(adapter, parent.key, PageRequest())
+        page = await page_under(adapter, parent.key, PageRequest(order=order))
         if page is None:
             return None
         positions = [p for p, _ in page.items]

@@ -93,7 +93,7 @@ def test_every_argument_of_a_paged_field_and_its_enums_is_described() -> None:
             if "first" not in field.args:
                 continue
             missing += [f"{t.name}.{name}({a})" for a, v in field.args.items() if not v.description]
-    for enum_name in ("DatabaseOrderField", "OrderDirection"):
+    for enum_name in ("DatabaseOrderField", "OrderDirection", "ListOrderField"):
         enum = SCHEMA.type_map[enum_name]
         assert isinstance(enum, GraphQLEnumType)
         missing += [f"{enum_name}.{v}" for v, d in enum.values.items() if not d.description]

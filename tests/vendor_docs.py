@@ -130,6 +130,9 @@ def _capabilities(declared: Capabilities) -> str:
             + (", ".join(_label(n) for n in sorted(declared.vendor_paged)) or "none"),
             "- filters the vendor applies (the others the gateway applies to what it "
             "answers): " + (", ".join(f"`{f}`" for f in sorted(declared.vendor_filters)) or "none"),
+            "- orders the vendor sorts a paged list in (any other `orderBy` the gateway "
+            "sorts, reading the list whole): "
+            + (", ".join(f"`{f}`" for f in sorted(declared.vendor_orders)) or "none"),
             "",
         ]
     )

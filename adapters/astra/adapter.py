@@ -10,7 +10,7 @@ live in ``writes.AstraWrites``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from adapters.astra import mapping
@@ -35,6 +35,24 @@ from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
 
+#: the resource fields a ListOrder field sorts by (metadata.creationTimestamp: created)
+Sorts = Mapping[str, tuple[str, ...]]
+USER_FIELDS: Sorts = {
+    "name": ("firstName", "lastName"),
+    "created_at": ("metadata.creationTimestamp",),
+}
+INVITATION_FIELDS: Sorts = {"name": ("email",), "created_at": ("metadata.creationTimestamp",)}
+FEATURE_FIELDS: Sorts = {"name": ("name",), "created_at": ("metadata.creationTimestamp",)}
+
+
+def _sorted(request: PageRequest, fields: Sorts) -> dict[str, str]:
+    """The ``orderBy`` parameter of ``request``'s order, by these resource fields."""
+    if request.order is None:
+        return {}
+    direction = "desc" if request.order.descending else "asc"
+    return {"orderBy": ",".join(f"{f} {direction}" for f in fields[request.order.field])}
+
+
 CAPABILITIES = Capabilities(
     organizations=True,
     databases=True,
@@ -48,6 +66,12 @@ CAPABILITIES = Capabilities(
     vendor_paged=frozenset({"members", "invitations", "feature_flags"}),
     # invitations are users filtered by the vendor (filter=state eq 'pending')
     vendor_filters=frozenset({"invitations.state", "databases.name"}),
+    # collections take orderBy=<field> asc|desc
+    vendor_orders=frozenset(
+        f"{kind}.{field}"
+        for kind in ("members", "invitations", "feature_flags")
+        for field in ("name", "created_at")
+    ),
     operations=frozenset(
         {
             Operation.CREATE_DATABASE,
@@ -169,8 +193,9 @@ class AstraAdapter(AstraWrites):
     ) -> VendorPage[MemberRecord] | None:
         if not self._ours(organization):
             return VendorPage([], False, 0)
+        query = _sorted(request, USER_FIELDS)
         page, bindings = await asyncio.gather(
-            self.client.users_page(request), self.client.role_bindings()
+            self.client.users_page(request, query), self.client.role_bindings()
         )
         return page.map(
             lambda user: self._map(
@@ -186,7 +211,10 @@ class AstraAdapter(AstraWrites):
     ) -> VendorPage[InvitationRecord] | None:
         if not self._ours(organization):
             return VendorPage([], False, 0)
-        pending = {"filter": f"state eq '{mapping.PENDING_USER}'"}
+        pending = {
+            "filter": f"state eq '{mapping.PENDING_USER}'",
+            **_sorted(request, INVITATION_FIELDS),
+        }
         page, bindings = await asyncio.gather(
             self.client.users_page(request, pending), self.client.role_bindings()
         )
@@ -258,7 +286,7 @@ class AstraAdapter(AstraWrites):
     ) -> VendorPage[FeatureFlagRecord] | None:
         if not self._ours(organization):
             return VendorPage([], False, 0)
-        page = await self.client.features_page(request)
+        page = await self.client.features_page(request, _sorted(request, FEATURE_FIELDS))
         return page.map(lambda f: self._map(mapping.feature, self.account_id, f))
 
     async def get_feature_flags(self, keys: Sequence[Key]) -> list[FeatureFlagRecord | None]:

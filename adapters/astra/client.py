@@ -201,8 +201,10 @@ class AstraClient:
     async def features(self) -> list[Resource]:
         return await self._collection(f"{self._base}/core/v1/features")
 
-    async def features_page(self, request: PageRequest) -> VendorPage[Resource]:
-        return await self._read(f"{self._base}/core/v1/features", request)
+    async def features_page(
+        self, request: PageRequest, query: Mapping[str, str] | None = None
+    ) -> VendorPage[Resource]:
+        return await self._read(f"{self._base}/core/v1/features", request, query)
 
     async def users_page(
         self, request: PageRequest, query: Mapping[str, str] | None = None

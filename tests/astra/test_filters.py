@@ -39,3 +39,19 @@ async def test_invitations_are_pending_users_asked_of_the_vendor() -> None:
         users = gw.simulator("astra").log.matching("GET", r"/accounts/[^/]+/core/v1/users")
 
     assert [parse_qs(r.query)["filter"] for r in users] == [["state eq 'pending'"]]
+
+
+async def test_an_order_by_goes_to_the_collection_and_pages_from_there() -> None:
+    query = """
+    { organizationsConnection { nodes {
+      membersConnection(first: 2, orderBy: {field: NAME, direction: DESC}) { nodes { name } }
+      featureFlagsConnection(first: 2, orderBy: {field: CREATED_AT}) { nodes { name } } } } }
+    """
+    async with demo_gateway("astra") as gw:
+        await gw.data(query)
+        log = gw.simulator("astra").log
+        users = log.matching("GET", r"/accounts/[^/]+/core/v1/users")
+        features = log.matching("GET", r"/accounts/[^/]+/core/v1/features")
+
+    assert [parse_qs(r.query)["orderBy"] for r in users] == [["firstName desc,lastName desc"]]
+    assert [parse_qs(r.query)["orderBy"] for r in features] == [["metadata.creationTimestamp asc"]]

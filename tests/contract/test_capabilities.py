@@ -175,6 +175,7 @@ def test_the_tables_cover_every_capability_and_every_write() -> None:
         "operations",
         "vendor_paged",  # how lists page and filter: tests/contract/test_paging.py
         "vendor_filters",
+        "vendor_orders",
     }
 
     assert names == set(READS) | VENDOR_DETAILS | ALWAYS

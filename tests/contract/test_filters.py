@@ -104,3 +104,51 @@ async def test_order_by_orders_the_merged_list(vendor: str, direction: str) -> N
     assert names == sorted(names, reverse=direction == "DESC")
     times = [d["createdAt"] or "" for d in by_time]
     assert times == sorted(times, reverse=direction == "DESC")
+
+
+#: lists that take orderBy: (capability, field, the node's name field, its time field)
+ORDERED = (
+    ("members", "membersConnection", "name email", "joinedAt"),
+    ("api_keys", "apiKeysConnection", "name", "createdAt"),
+    ("invitations", "invitationsConnection", "email", "createdAt"),
+    ("feature_flags", "featureFlagsConnection", "name", "createdAt"),
+)
+
+
+def _ordered_page(field: str, fields: str, arguments: str) -> str:
+    return (
+        f"{{ organizationsConnection(first: 1) {{ nodes {{ {field}({arguments}) "
+        f"{{ totalCount nodes {{ id {fields} }} }} }} }} }}"
+    )
+
+
+@every_vendor
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_order_by_orders_every_list_for_no_more_than_reading_it_whole(
+    vendor: str, direction: str
+) -> None:
+    async with demo_gateway(vendor) as gw:
+        (caps,) = {a.capabilities for a in gw.runtime.adapters.values()}
+    for capability, field, name, time in ORDERED:
+        if not getattr(caps, capability):
+            continue
+        fields = f"{name} {time}"
+
+        async def page(arguments: str, field: str = field, fields: str = fields) -> Any:
+            async with demo_gateway(vendor) as gw:
+                data = await gw.data(_ordered_page(field, fields, arguments))
+                (org,) = data["organizationsConnection"]["nodes"]
+                return org[field]["nodes"], len(requests(gw, vendor))
+
+        whole, whole_calls = await page("last: 200")  # from the end: the list read whole
+        for by, key in (
+            ("NAME", lambda n: (n.get("name") or n.get("email") or "").casefold()),
+            ("CREATED_AT", lambda n, t=time: n[t]),
+        ):
+            order = f"first: 200, orderBy: {{field: {by}, direction: {direction}}}"
+            nodes, calls = await page(order)
+
+            assert sorted(n["id"] for n in nodes) == sorted(n["id"] for n in whole), field
+            keys = [key(n) for n in nodes if key(n)]
+            assert keys == sorted(keys, reverse=direction == "DESC"), (field, by)
+            assert calls <= whole_calls, (field, by, calls, whole_calls)
