@@ -10,6 +10,7 @@ prime the matching by-key loader, so an object seen in a list is never fetched a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -26,11 +27,20 @@ from adapters.model import (
     Key,
     OrganizationRecord,
 )
+from adapters.paging import PageRequest
 from schema.kinds import ACTIVITY, DATABASE, ORGANIZATION, Kind, L, Listing, PerRecord
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pages:
+    """What the page loader of a listing is kept under (its list loader is the listing)."""
+
+    listing: Listing[Any]
+
 
 ByKey = tuple[str, Key]  # (connection name, vendor key)
 #: what a list or per-record loader loads
-Loaded = Kind[Any] | Listing[Any] | PerRecord[Any]
+Loaded = Kind[Any] | Listing[Any] | PerRecord[Any] | _Pages
 
 R = TypeVar("R")
 V = TypeVar("V")
@@ -107,6 +117,18 @@ class Loaders:
             return list(await self.adapter(conn).list_organizations())
 
         return self._listing(ORGANIZATION, call, ORGANIZATION)
+
+    def page(self, listing: Listing[L]) -> DataLoader[tuple[str, Key, PageRequest], Any]:
+        """A page of a list the vendor pages, by (connection, parent key, request): the
+        same page asked twice in a request (read ahead, then resolved) is one read."""
+
+        async def call(conn: str, parent: Key, request: PageRequest) -> Any:
+            page_under = listing.page_under
+            if page_under is None:
+                return None
+            return await page_under(self.adapter(conn), parent, request)
+
+        return self._listing(_Pages(listing), call, None)
 
     def databases_where(
         self,

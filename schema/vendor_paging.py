@@ -52,18 +52,19 @@ async def vendor_page(
 ) -> Connection[N] | None:
     """The page ``args`` ask for, in the vendor's own order or the ``order`` it sorts in;
     None when the adapter does not page this list after all."""
-    page_under = listing.page_under
-    if page_under is None:
+    if listing.page_under is None:
         return None
+    loader = context_of(info).loaders.page(listing)
+    conn = parent.connection.name
     if not args.backward and args.before is None:
         after = None if args.after is None else _position(args.after)
-        page = await page_under(adapter, parent.key, PageRequest(after, args.size, order))
+        page = await loader.load((conn, parent.key, PageRequest(after, args.size, order)))
         if page is None:
             return None
         items, total = page.items, page.total
         has_next, has_previous = page.more, after is not None
     else:
-        page = await page_under(adapter, parent.key, PageRequest(order=order))
+        page = await loader.load((conn, parent.key, PageRequest(order=order)))
         if page is None:
             return None
         positions = [p for p, _ in page.items]
