@@ -36,6 +36,7 @@ from adapters.model import (
 )
 from schema import list_orders
 from schema.common import (
+    RAW,
     ApiKeyStateEnum,
     BackupKindEnum,
     BackupStatusEnum,
@@ -131,7 +132,7 @@ class Organization(Node, Entity):
     native_id: str = strawberry.field(description="The vendor's own ID")
     name: str = strawberry.field(description="Display name")
     created_at: datetime | None = strawberry.field(description="When it was created")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[OrganizationRecord]
     KIND = ORGANIZATION
 
@@ -142,7 +143,6 @@ class Organization(Node, Entity):
             native_id=r.native_id,
             name=r.name,
             created_at=r.created_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -371,7 +371,7 @@ class Database(Node, Entity):
     created_at: datetime | None = strawberry.field(description="When it was created")
     region: str | None = strawberry.field(description="Cloud region")
     cloud_provider: str | None = strawberry.field(description="Cloud provider (aws, gcp, azure)")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[DatabaseRecord]
     KIND = DATABASE
 
@@ -387,7 +387,6 @@ class Database(Node, Entity):
             created_at=r.created_at,
             region=r.region,
             cloud_provider=r.cloud_provider,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -477,7 +476,7 @@ class Database(Node, Entity):
 class DatabaseCredential(Node):
     native_id: str = strawberry.field(description="The vendor's own ID")
     user: str = strawberry.field(description="User name")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[CredentialRecord]
     KIND = CREDENTIAL
 
@@ -487,7 +486,6 @@ class DatabaseCredential(Node):
             id=global_id(cls.KIND, r.connection.name, r.key),
             native_id=r.native_id,
             user=r.user,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -531,7 +529,7 @@ class Backup(Node, Entity):
     bucket: str | None = strawberry.field(
         description="The storage bucket (vendor ID) it is written to, where the vendor says"
     )
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[BackupRecord]
     KIND = BACKUP
 
@@ -551,7 +549,6 @@ class Backup(Node, Entity):
             name=r.name,
             progress_percent=r.progress_percent,
             bucket=r.bucket,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -583,7 +580,7 @@ class ApiKey(Node, Entity):
     created_at: datetime | None = strawberry.field(description="When it was created")
     expires_at: datetime | None = strawberry.field(description="When it expires; null: never")
     last_used_at: datetime | None = strawberry.field(description="When it was last used")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[ApiKeyRecord]
     KIND = API_KEY
 
@@ -600,7 +597,6 @@ class ApiKey(Node, Entity):
             created_at=r.created_at,
             expires_at=r.expires_at,
             last_used_at=r.last_used_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -629,7 +625,7 @@ class Member(Node, Entity):
     role: MemberRoleEnum = strawberry.field(description="Normalized role")  # type: ignore[valid-type]
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     joined_at: datetime | None = strawberry.field(description="When the member joined")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[MemberRecord]
     KIND = MEMBER
 
@@ -643,7 +639,6 @@ class Member(Node, Entity):
             role=r.role,
             vendor_role=r.vendor_role,
             joined_at=r.joined_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -670,7 +665,7 @@ class Invitation(Node):
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     created_at: datetime | None = strawberry.field(description="When it was sent")
     expires_at: datetime | None = strawberry.field(description="When it expires")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[InvitationRecord]
     KIND = INVITATION
 
@@ -684,7 +679,6 @@ class Invitation(Node):
             vendor_role=r.vendor_role,
             created_at=r.created_at,
             expires_at=r.expires_at,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -708,7 +702,7 @@ class Activity(Node):
     actor_id: str | None = strawberry.field(description="Who did it")
     actor_details: str | None = strawberry.field(description="More about the actor")
     actor_ip_address: str | None = strawberry.field(description="From where")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[ActivityRecord]
     KIND = ACTIVITY
 
@@ -723,7 +717,6 @@ class Activity(Node):
             actor_id=r.actor_id,
             actor_details=r.actor_details,
             actor_ip_address=r.actor_ip_address,
-            raw=JSON(r.raw),
             record=r,
         )
 
@@ -744,7 +737,7 @@ class FeatureFlag(Node):
     name: str = strawberry.field(description="Name, as the vendor spells it (dotted for Astra)")
     enabled: bool | None = strawberry.field(description="Whether the feature is on")
     created_at: datetime | None = strawberry.field(description="When it was created")
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[FeatureFlagRecord]
     KIND = FEATURE_FLAG
 
@@ -756,7 +749,6 @@ class FeatureFlag(Node):
             name=r.name,
             enabled=r.enabled,
             created_at=r.created_at,
-            raw=JSON(r.raw),
             record=r,
         )
 

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from adapters.model import PlanRecord
-from schema.common import Node, VendorConnection
+from schema.common import RAW, Node, VendorConnection
 from schema.ids import global_id
 from schema.kinds import PLAN
 from schema.navigation import connection_of
@@ -33,7 +33,7 @@ class Plan(Node):
     hourly_rate: float | None = strawberry.field(
         description="Price per hour as the vendor states it (currency as the vendor bills)"
     )
-    raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
+    raw: JSON = RAW
     record: strawberry.Private[PlanRecord]
     KIND = PLAN
 
@@ -49,7 +49,6 @@ class Plan(Node):
             node_count=r.node_count,
             instance_type=r.instance_type,
             hourly_rate=r.hourly_rate,
-            raw=JSON(r.raw),
             record=r,
         )
 

@@ -152,3 +152,20 @@ async def test_the_pacer_starts_at_most_limit_requests_per_window() -> None:
 
     # 5% of the window (at most 0.5 s) of margin against skew with the vendor's counting
     assert starts == [0.0, 0.0, 10.5, 10.5, 21.0]
+
+
+async def test_a_body_found_clean_is_scrubbed_once_the_secret_it_holds_is_known() -> None:
+    """The scrubber remembers bodies that held no secret; learning one forgets them."""
+    token = "tok-0123456789abcdef-learned-later"
+    body = {"result": [{"id": "x", "note": f"echo {token}"}]}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    http = _http(ClickHouseSimulator(), transport)
+    first = http.json(await http.get("/v1/organizations"))
+    http.scrubber.learn({"authorization": f"Bearer {token}"})
+
+    again = [http.json(await http.get("/v1/organizations")) for _ in range(2)]
+
+    assert token in first["result"][0]["note"]  # not a secret yet: nothing to remove
+    assert all(token not in a["result"][0]["note"] for a in again)
+    assert all("[redacted]" in a["result"][0]["note"] for a in again)
+    await http.aclose()

@@ -33,7 +33,6 @@ from adapters.model import (
     OrganizationRecord,
 )
 from adapters.timeparse import parse_datetime
-from adapters.upstream.redact import redact
 
 #: every app ``state`` of the API (24.02)
 APP_STATES: dict[str, DatabaseStatus] = {
@@ -110,7 +109,7 @@ def account(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationRecord:
         native_id=account_id,
         name=_str(body.get("name")) or account_id,
         created_at=_created(body),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -134,7 +133,7 @@ def app(conn: ConnectionInfo, account_id: str, body: dict[str, Any]) -> Database
         vendor_status=state,
         created_at=_created(body),
         cloud_provider=CLUSTER_PROVIDERS.get(details.cluster_type or ""),
-        raw=redact(body),
+        raw=body,
         details=details,
     )
 
@@ -157,7 +156,7 @@ def protection(
         kind=COLLECTIONS[collection],
         started_at=started,
         size_bytes=_int(body.get("totalBytes")),
-        raw=redact(body),
+        raw=body,
         name=_str(body.get("name")),
         progress_percent=_number(body.get("percentDone")),
         bucket=_str(body.get("bucketID")),
@@ -193,7 +192,7 @@ def member(
         role=ROLES.get(role or "", MemberRole.UNKNOWN),
         vendor_role=role,
         joined_at=_created(body),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -210,7 +209,7 @@ def invitation(
         role=ROLES.get(role or "", MemberRole.UNKNOWN),
         vendor_role=role,
         created_at=_created(body),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -231,7 +230,7 @@ def api_key(
         vendor_state=None,
         created_at=_created(body),
         owner_key=(account_id, _str(body.get("userID")) or user_id),
-        raw=redact(safe),
+        raw=safe,
     )
 
 
@@ -245,7 +244,7 @@ def feature(conn: ConnectionInfo, account_id: str, body: dict[str, Any]) -> Feat
         name=_str(body.get("name")) or feature_id,
         enabled=_bool(body.get("isEnabled")),
         created_at=_created(body),
-        raw=redact(body),
+        raw=body,
     )
 
 

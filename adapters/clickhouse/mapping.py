@@ -34,7 +34,6 @@ from adapters.model import (
     PrivateEndpointConfigRecord,
 )
 from adapters.timeparse import parse_datetime
-from adapters.upstream.redact import redact
 
 #: every ``Service.state`` of the OpenAPI spec
 SERVICE_STATES: dict[str, DatabaseStatus] = {
@@ -104,7 +103,7 @@ def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationReco
         native_id=org_id,
         name=_str(body.get("name")) or org_id,
         created_at=parse_datetime(body.get("createdAt")),
-        raw=redact(body),
+        raw=body,
         details=ClickHouseOrganizationDetails(endpoints),
     )
 
@@ -149,7 +148,7 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         created_at=parse_datetime(body.get("createdAt")),
         region=details.region,
         cloud_provider=details.provider,
-        raw=redact(body),
+        raw=body,
         details=details,
     )
 
@@ -171,7 +170,7 @@ def backup(
         finished_at=parse_datetime(body.get("finishedAt")),
         size_bytes=_int(body.get("sizeInBytes")),
         duration_seconds=_num(body.get("durationInSeconds")),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -191,7 +190,7 @@ def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRe
         created_at=parse_datetime(body.get("createdAt")),
         expires_at=parse_datetime(body.get("expireAt")),
         last_used_at=parse_datetime(body.get("usedAt")),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -208,7 +207,7 @@ def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRec
         role=ROLES.get(role or "", MemberRole.UNKNOWN),
         vendor_role=role,
         joined_at=parse_datetime(body.get("joinedAt")),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -225,7 +224,7 @@ def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Invit
         vendor_role=role,
         created_at=parse_datetime(body.get("createdAt")),
         expires_at=parse_datetime(body.get("expireAt")),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -244,7 +243,7 @@ def activity(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Activit
         actor_details=_str(body.get("actorDetails")),
         actor_ip_address=_str(body.get("actorIpAddress")),
         database_key=(org_id, service_id) if service_id else None,
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -268,7 +267,7 @@ def backup_configuration(body: dict[str, Any]) -> BackupConfigurationRecord:
         period_hours=_num(body.get("backupPeriodInHours")),
         retention_period_hours=_num(body.get("backupRetentionPeriodInHours")),
         start_time=_str(body.get("backupStartTime")),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -276,5 +275,5 @@ def private_endpoint_config(body: dict[str, Any]) -> PrivateEndpointConfigRecord
     return PrivateEndpointConfigRecord(
         endpoint_service_id=_str(body.get("endpointServiceId")),
         private_dns_hostname=_str(body.get("privateDnsHostname")),
-        raw=redact(body),
+        raw=body,
     )

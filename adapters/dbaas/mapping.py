@@ -23,7 +23,7 @@ from adapters.model import (
     PlanRecord,
 )
 from adapters.timeparse import parse_datetime
-from adapters.upstream.redact import redact, redact_url_password
+from adapters.upstream.redact import redact_url_password
 
 #: the synthetic organization's key and native ID: one per connection, so a constant
 ORGANIZATION_ID = "default"
@@ -113,7 +113,7 @@ def database(conn: ConnectionInfo, body: dict[str, Any]) -> DatabaseRecord:
         vendor_status=vendor_status,
         can_query=can_query,
         created_at=parse_datetime(body.get("created_at")),
-        raw=redact(body),
+        raw=body,
         details=details,
     )
 
@@ -128,7 +128,7 @@ def credential(conn: ConnectionInfo, body: dict[str, Any]) -> CredentialRecord:
         user=_str(body.get("user")) or "",
         # list bodies have no password; a detail, create or reset body's is dropped, so
         # every credential's raw has the list's shape and never holds a secret
-        raw=redact({k: v for k, v in body.items() if k != "password"}),
+        raw={k: v for k, v in body.items() if k != "password"},
     )
 
 
@@ -141,7 +141,7 @@ def plan(conn: ConnectionInfo, body: dict[str, Any]) -> PlanRecord:
         organization_key=ORGANIZATION_KEY,
         name=_str(body.get("name")) or plan_id,
         description=_str(body.get("description")),
-        raw=redact(body),
+        raw=body,
     )
 
 

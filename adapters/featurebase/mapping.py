@@ -36,7 +36,6 @@ from adapters.model import (
     PlanRecord,
 )
 from adapters.timeparse import parse_datetime
-from adapters.upstream.redact import redact
 
 #: every ``database_status`` of the seed's "Database Status" table
 DATABASE_STATUSES: dict[str, DatabaseStatus] = {
@@ -132,7 +131,7 @@ def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationReco
         native_id=org_id,
         name=_str(body.get("name")) or org_id,
         created_at=parse_datetime(body.get("created_at")),
-        raw=redact(body),
+        raw=body,
         details=FeatureBaseOrganizationDetails(
             company_name=_str(body.get("company_name")),
             address=_str(body.get("address")),
@@ -161,7 +160,7 @@ def database(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Databas
         vendor_status=status,
         can_query=_CAN_QUERY.get(status or ""),
         created_at=parse_datetime(body.get("created_at")),
-        raw=redact(body),
+        raw=body,
         details=FeatureBaseDatabaseDetails(
             shape=_str(_dict(body.get("database_options")).get("shape")),
             owner_id=_str(body.get("owned_by")),
@@ -198,7 +197,7 @@ def backup(
         vendor_status=None,
         started_at=timestamp,
         size_bytes=_int(body.get("size")),
-        raw=redact(body),
+        raw=body,
         details=FeatureBaseBackupDetails(
             url=_str(body.get("url")),
             storage_class=_str(body.get("storage_class")),
@@ -230,7 +229,7 @@ def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRec
         role=role,
         vendor_role=vendor_role,
         joined_at=parse_datetime(body.get("created_at")),
-        raw=redact(body),
+        raw=body,
         details=FeatureBaseMemberDetails(
             first_name=first,
             last_name=last,
@@ -258,7 +257,7 @@ def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRe
         expires_at=None,  # "Keys will never expire"
         last_used_at=parse_datetime(body.get("used_at")),
         owner_key=(org_id, owner) if owner else None,
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -280,7 +279,7 @@ def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Invit
         vendor_role=None,
         created_at=parse_datetime(body.get("created_at")),
         expires_at=parse_datetime(body.get("date_expiry")),
-        raw=redact(body),
+        raw=body,
     )
 
 
@@ -305,7 +304,7 @@ def plan(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> PlanRecord:
         node_count=nodes,
         instance_type=instance,
         hourly_rate=_float(metadata.get("hourly_rate_info")),
-        raw=redact(body),
+        raw=body,
     )
 
 

@@ -68,6 +68,11 @@ def _forms(secret: str) -> set[str]:
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 
 
+#: how many clean bodies a scrubber remembers, and the largest it remembers
+CLEAN_BODIES = 512
+CLEAN_BODY_BYTES = 64 * 1024
+
+
 class Scrubber:
     """The secrets to remove from vendor text, and the removal."""
 
@@ -77,6 +82,9 @@ class Scrubber:
         self._seen: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._needles: tuple[bytes, ...] | None = None
+        # bodies found to hold no needle, while the needles stay the same: a cached answer
+        # is read again and again, and a fetched one is tested twice (stored, then parsed)
+        self._clean: dict[bytes, None] = {}
         #: forms learned from headers, oldest first, to forget beyond MAX_LEARNED
         self._learned: dict[str, set[str]] = {}
 
@@ -166,7 +174,17 @@ class Scrubber:
                 if not any(k in form for k in kept):
                     kept.append(form)
             self._needles = tuple(k.encode() for k in kept)
-        return any(needle in body for needle in self._needles)
+            self._clean.clear()  # every change of the forms drops the needles, and so this
+        elif body in self._clean:
+            return False
+        for needle in self._needles:
+            if needle in body:
+                return True
+        if len(body) <= CLEAN_BODY_BYTES:
+            if len(self._clean) >= CLEAN_BODIES:
+                del self._clean[next(iter(self._clean))]
+            self._clean[body] = None
+        return False
 
     def scrub_json(self, value: Any) -> Any:
         """A parsed JSON value with every string (object keys too) scrubbed."""

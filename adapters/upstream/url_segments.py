@@ -26,6 +26,7 @@ refused only when it is empty, too long, or holds a control character or a lone 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import quote
 
@@ -34,6 +35,10 @@ from adapters.errors import ErrorCode, UpstreamError
 #: far beyond any vendor ID (a UUID is 36 characters, a name at most a few dozen)
 MAX_SEGMENT = 256
 _SLASHES = frozenset("/\\")
+#: ASCII letters, digits, "-", "_", "~" and ".": no control character, no slash, the same
+#: once normalized. Nearly every vendor key is one (UUIDs, digits, names): it skips the
+#: walk over each character's Unicode category that the rest needs
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+").fullmatch
 
 
 def _characters(value: str) -> str | None:
@@ -54,6 +59,8 @@ def problem(value: str) -> str | None:
         return f"is longer than {MAX_SEGMENT} characters"
     if value in (".", ".."):
         return "is a dot segment"
+    if _PLAIN(value):
+        return None
     if any(char in _SLASHES for char in value):
         return "contains a slash"
     characters = _characters(value)
