@@ -67,7 +67,7 @@ async def child_page(
         )
         if vendor_sorts:
             sort = None if order_by is None else order_by.vendor()
-            page = await vendor_page(info, adapter, parent, listing, args, node, sort)
+            page = await vendor_page(info, parent, listing, args, node, sort)
             if page is not None:
                 return page
     records = await children(info, parent, listing)

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from strawberry.types import Info
 
-from adapters.base import Adapter
 from adapters.paging import ListOrder, PageRequest
 from schema.common import Edge, PageInfo
 from schema.connection import Connection, PageArgs, bad_input, decode_cursor, encode_cursor
@@ -43,7 +42,6 @@ def _index(positions: list[str], cursor: str) -> int:
 
 async def vendor_page(
     info: Info,
-    adapter: Adapter,
     parent: Located,
     listing: Listing[L],
     args: PageArgs,
