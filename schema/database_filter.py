@@ -82,13 +82,19 @@ class DatabaseFilter:
                 or self.name_contains.casefold() in record.name.casefold()
             )
             and (not self.tags or bool(pushed.tags))
-            and (self.project is None or _linked(details, "project_key", self.project))
-            and (self.environment is None or _linked(details, "environment_key", self.environment))
+            and (
+                self.project is None
+                or _names(details.project_key if details else None, self.project)
+            )
+            and (
+                self.environment is None
+                or _names(details.environment_key if details else None, self.environment)
+            )
         )
 
 
-def _linked(details: DBaaSDatabaseDetails | None, field: str, native_id: str) -> bool:
-    key = getattr(details, field, None) if details is not None else None
+def _names(key: tuple[str, ...] | None, native_id: str) -> bool:
+    """Whether a link's key names the object of ``native_id``."""
     return key is not None and key[-1] == native_id
 
 
