@@ -51,6 +51,7 @@ from adapters.model import (
     Capabilities,
     ConnectionInfo,
     CredentialRecord,
+    DatabaseQuery,
     DatabaseRecord,
     FeatureFlagRecord,
     InvitationRecord,
@@ -62,6 +63,7 @@ from adapters.model import (
     PlanRecord,
     PrivateEndpointConfigRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 from adapters.upstream.http import UpstreamHttp
 from adapters.upstream.resilience import HealthSnapshot
 
@@ -123,6 +125,13 @@ class Adapter(Protocol):
         ...
 
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]: ...
+    async def list_databases_where(
+        self, organization: Key, query: DatabaseQuery
+    ) -> list[DatabaseRecord]:
+        """The databases the vendor answers for ``query`` (only the parts it declares in
+        ``capabilities.vendor_filters``): the same calls as ``list_databases``, or fewer."""
+        ...
+
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]: ...
 
     async def list_backups(self, database: Key) -> list[BackupRecord]: ...
@@ -151,6 +160,30 @@ class Adapter(Protocol):
     async def list_credentials(self, database: Key) -> list[CredentialRecord]: ...
     async def get_credentials(self, keys: Sequence[Key]) -> list[CredentialRecord | None]: ...
     async def get_credential_password(self, key: Key) -> str | None: ...
+
+    # a page of a list the vendor pages (``capabilities.vendor_paged``), only the upstream
+    # pages it needs; None where the vendor does not page it (the schema sorts the list)
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord] | None: ...
+    async def page_api_keys(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[ApiKeyRecord] | None: ...
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord] | None: ...
+    async def page_plans(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[PlanRecord] | None: ...
+    async def page_feature_flags(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[FeatureFlagRecord] | None: ...
+    async def page_backups(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[BackupRecord] | None: ...
+    async def page_credentials(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[CredentialRecord] | None: ...
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord: ...
     async def get_private_endpoint_config(self, database: Key) -> PrivateEndpointConfigRecord: ...
@@ -249,6 +282,11 @@ class BaseAdapter:
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]:
         raise self.not_supported("databases")
 
+    async def list_databases_where(
+        self, organization: Key, query: DatabaseQuery
+    ) -> list[DatabaseRecord]:
+        return await self.list_databases(organization)  # it filters nothing itself
+
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]:
         raise self.not_supported("database lookup")
 
@@ -308,6 +346,41 @@ class BaseAdapter:
     async def get_credential_password(self, key: Key) -> str | None:
         # a secret: adapters fetch it on every call and never cache it
         raise self.not_supported("credential passwords")
+
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord] | None:
+        return None
+
+    async def page_api_keys(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[ApiKeyRecord] | None:
+        return None
+
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord] | None:
+        return None
+
+    async def page_plans(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[PlanRecord] | None:
+        return None
+
+    async def page_feature_flags(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[FeatureFlagRecord] | None:
+        return None
+
+    async def page_backups(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[BackupRecord] | None:
+        return None
+
+    async def page_credentials(
+        self, database: Key, request: PageRequest
+    ) -> VendorPage[CredentialRecord] | None:
+        return None
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord:
         raise self.not_supported("backup configuration")

@@ -131,6 +131,15 @@ class Capabilities:
     feature_flags: bool = False
     #: the writes this vendor supports; the others fail with NOT_SUPPORTED before any call
     operations: frozenset[Operation] = frozenset()
+    #: the lists (names of the fields above) the vendor pages and the gateway reads a page
+    #: at a time, in the vendor's order (``adapters.paging``); the others it sorts itself
+    vendor_paged: frozenset[str] = frozenset()
+    #: the filters the vendor applies itself, as ``list.filter`` (``databases.tags``);
+    #: every other filter the gateway applies to what the vendor answers
+    vendor_filters: frozenset[str] = frozenset()
+    #: the orders the vendor sorts a list it pages in itself, as ``list.field``
+    #: (``members.name``); any other order the gateway sorts, reading the list whole
+    vendor_orders: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -304,6 +313,20 @@ class FeatureFlagRecord:
     enabled: bool | None
     created_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class DatabaseQuery:
+    """The parts of a database filter a vendor applies itself (it declares which in
+    ``Capabilities.vendor_filters``); the gateway applies every other part."""
+
+    #: the exact name
+    name: str | None = None
+    #: tags every database carries: (key, value), or (key, None) for the key with any value
+    tags: tuple[tuple[str, str | None], ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.name is not None or bool(self.tags)
 
 
 @dataclass(frozen=True)

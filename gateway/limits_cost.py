@@ -1,10 +1,11 @@
 """The estimated cost of an operation: fields resolved, list sizes multiplied.
 
 Every selected field costs 1, times the number of items of each list around it. A
-list's size is the ``first`` of the page it belongs to (the field's default page size
-without one), the length of an ``ids`` or ``representations`` argument (``nodes``,
+list's size is the ``first`` or ``last`` of the page it belongs to (the field's default
+page size without either), the length of an ``ids`` or ``representations`` argument (``nodes``,
 federation's ``_entities``), the number of the caller's connections for
-``organizations`` and ``connections``, or ``default_list_size``. Introspection fields
+``organizations`` and ``connections`` (and at most that for a page of
+``organizationsConnection``), or ``default_list_size``. Introspection fields
 cost nothing.
 
 Each fragment is costed once per operation (``FragmentMemo``), however often it is
@@ -150,11 +151,17 @@ class _CostWalker:
             field_type = field_type.of_type
         child_page = None
         if "first" in definition.args:
-            first = arguments.get("first")
-            if isinstance(first, int) and not isinstance(first, bool) and first >= 0:
-                child_page = saturated(first)
-            else:
-                child_page = DEFAULT_PAGE_SIZE
+            # a page holds first or last items; both together are refused at execution,
+            # but costed as the larger
+            sizes = [
+                saturated(size)
+                for size in (arguments.get("first"), arguments.get("last"))
+                if isinstance(size, int) and not isinstance(size, bool) and size >= 0
+            ]
+            child_page = max(sizes, default=DEFAULT_PAGE_SIZE)
+            known = self.list_sizes.get(f"{parent.name}.{name}")
+            if known is not None:  # a page holds no more than the list (organizations)
+                child_page = min(child_page, known)
         inner = self.selections(_named(field_type), node.selection_set).at(child_page)
         if not isinstance(field_type, GraphQLList):
             return _Cost(saturated(1 + inner), 0, 0)

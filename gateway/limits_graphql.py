@@ -102,7 +102,11 @@ def cost_refusal(
             operation_name,
             variables,
             default_list_size,
-            {"Query.organizations": connections, "Query.connections": connections},
+            {
+                "Query.organizations": connections,
+                "Query.organizationsConnection": connections,
+                "Query.connections": connections,
+            },
         )
     except RecursionError:  # validation refuses deeper nesting long before
         message = "the document is nested too deeply"

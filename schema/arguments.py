@@ -1,5 +1,6 @@
 """Arguments several fields share, each with its description (GraphiQL shows it next to
-the argument; tests/test_schema_sdl.py requires one on every argument)."""
+the argument; tests/test_schema_sdl.py requires one on every argument). The paging ones
+are in ``schema.connection``."""
 
 from __future__ import annotations
 
@@ -7,23 +8,8 @@ from typing import Annotated
 
 import strawberry
 
-from schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, VendorEnum
-from schema.database_filter import DatabaseFilter
+from schema.common import VendorEnum
 
-First = Annotated[
-    int | None,
-    strawberry.argument(
-        description=f"How many to return, 0 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})"
-    ),
-]
-After = Annotated[
-    str | None,
-    strawberry.argument(description="Return the items after this cursor (a pageInfo.endCursor)"),
-]
-DatabasesFilter = Annotated[
-    DatabaseFilter | None,
-    strawberry.argument(description="Only the databases every given condition holds for"),
-]
 NodeId = Annotated[strawberry.ID, strawberry.argument(description="The object's global ID")]
 ConnectionName = Annotated[
     str | None,

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
-import json
-from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -14,7 +10,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from adapters.base import Adapter
-from adapters.errors import ErrorCode, GatewayError
 from adapters.model import (
     ApiKeyState,
     BackupKind,
@@ -141,6 +136,10 @@ class ConnectionHealth:
     )
 
 
+#: the parts of adapters' Capabilities that are no yes-or-no field here
+_NOT_FLAGS = frozenset({"operations", "vendor_paged", "vendor_filters", "vendor_orders"})
+
+
 @strawberry.type(description="One configured account at one vendor")
 class VendorConnection:
     name: str = strawberry.field(description="Unique name from the configuration")
@@ -172,7 +171,7 @@ class VendorConnection:
             base_url=public_url(info.base_url),
             simulated=info.simulated,
             capabilities=Capabilities(
-                **{k: v for k, v in dataclasses.asdict(caps).items() if k != "operations"},
+                **{k: v for k, v in dataclasses.asdict(caps).items() if k not in _NOT_FLAGS},
                 operations=sorted(caps.operations, key=list(Operation).index),
             ),
             adapter=adapter,
@@ -188,59 +187,6 @@ class PageInfo:
 
 
 N = TypeVar("N")
-R = TypeVar("R")
-
-
-def encode_cursor(sort_key: Sequence[str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(sort_key)).encode()).decode()
-
-
-def decode_cursor(cursor: str) -> list[str]:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-    except (binascii.Error, UnicodeError, ValueError, RecursionError):
-        # RecursionError: a forged cursor of thousands of nested lists
-        value = None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise GatewayError(ErrorCode.BAD_USER_INPUT, f"'{cursor[:80]}' is not a valid cursor")
-    return value
-
-
-def page_size(first: int | None) -> int:
-    if first is None:
-        return DEFAULT_PAGE_SIZE
-    if first < 0 or first > MAX_PAGE_SIZE:
-        raise GatewayError(
-            ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE_SIZE}, got {first}"
-        )
-    return first
-
-
-def paginate(
-    records: Sequence[R],
-    sort_key: Callable[[R], Sequence[str]],
-    first: int | None,
-    after: str | None,
-) -> tuple[list[tuple[str, R]], PageInfo, int]:
-    """Keyset pagination over a stable order: items after the cursor's sort key.
-
-    A cursor survives inserts and deletes elsewhere in the list, unlike an offset.
-    """
-    size = page_size(first)
-    ordered = sorted(records, key=lambda r: list(sort_key(r)))
-    start = 0
-    if after is not None:
-        bound = decode_cursor(after)
-        start = next((i for i, r in enumerate(ordered) if list(sort_key(r)) > bound), len(ordered))
-    window = ordered[start : start + size]
-    edges = [(encode_cursor(sort_key(r)), r) for r in window]
-    info = PageInfo(
-        has_next_page=start + size < len(ordered),
-        has_previous_page=start > 0,
-        start_cursor=edges[0][0] if edges else None,
-        end_cursor=edges[-1][0] if edges else None,
-    )
-    return edges, info, len(ordered)
 
 
 @strawberry.type(description="One item of a page and its cursor")

@@ -41,6 +41,7 @@ from adapters.model import (
     PlanRecord,
     PrivateEndpointConfigRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 
 R = TypeVar("R")
 V = TypeVar("V")
@@ -84,6 +85,13 @@ class Listing(Generic[L]):
     list_under: Callable[[Adapter, Key], Awaitable[Sequence[L]]]
     #: whether a vendor has them; where it has not, the field is null without a call
     offered: Callable[[Capabilities], bool]
+    #: the Capabilities field that offers them: a name in ``vendor_paged``
+    name: str = ""
+    #: a page of them where the vendor pages them (``Capabilities.vendor_paged``)
+    page_under: Callable[[Adapter, Key, PageRequest], Awaitable[VendorPage[L] | None]] | None = None
+
+    def vendor_paged(self, capabilities: Capabilities) -> bool:
+        return self.page_under is not None and self.name in capabilities.vendor_paged
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,26 +167,56 @@ def node_kind(type_name: str) -> NodeKind[Any] | None:
 
 # -- lists under a parent ----------------------------------------------------------------
 DATABASES: Final = Listing[DatabaseRecord](
-    DATABASE, lambda a, org: a.list_databases(org), lambda caps: caps.databases
+    DATABASE, lambda a, org: a.list_databases(org), lambda caps: caps.databases, "databases"
 )
 BACKUPS: Final = Listing[BackupRecord](
-    BACKUP, lambda a, database: a.list_backups(database), lambda caps: caps.backups
+    BACKUP,
+    lambda a, database: a.list_backups(database),
+    lambda caps: caps.backups,
+    "backups",
+    lambda a, database, request: a.page_backups(database, request),
 )
 API_KEYS: Final = Listing[ApiKeyRecord](
-    API_KEY, lambda a, org: a.list_api_keys(org), lambda caps: caps.api_keys
+    API_KEY,
+    lambda a, org: a.list_api_keys(org),
+    lambda caps: caps.api_keys,
+    "api_keys",
+    lambda a, org, request: a.page_api_keys(org, request),
 )
 MEMBERS: Final = Listing[MemberRecord](
-    MEMBER, lambda a, org: a.list_members(org), lambda caps: caps.members
+    MEMBER,
+    lambda a, org: a.list_members(org),
+    lambda caps: caps.members,
+    "members",
+    lambda a, org, request: a.page_members(org, request),
 )
 INVITATIONS: Final = Listing[InvitationRecord](
-    INVITATION, lambda a, org: a.list_invitations(org), lambda caps: caps.invitations
+    INVITATION,
+    lambda a, org: a.list_invitations(org),
+    lambda caps: caps.invitations,
+    "invitations",
+    lambda a, org, request: a.page_invitations(org, request),
 )
-PLANS: Final = Listing[PlanRecord](PLAN, lambda a, org: a.list_plans(org), lambda caps: caps.plans)
+PLANS: Final = Listing[PlanRecord](
+    PLAN,
+    lambda a, org: a.list_plans(org),
+    lambda caps: caps.plans,
+    "plans",
+    lambda a, org, request: a.page_plans(org, request),
+)
 FEATURE_FLAGS: Final = Listing[FeatureFlagRecord](
-    FEATURE_FLAG, lambda a, org: a.list_feature_flags(org), lambda caps: caps.feature_flags
+    FEATURE_FLAG,
+    lambda a, org: a.list_feature_flags(org),
+    lambda caps: caps.feature_flags,
+    "feature_flags",
+    lambda a, org, request: a.page_feature_flags(org, request),
 )
 CREDENTIALS: Final = Listing[CredentialRecord](
-    CREDENTIAL, lambda a, database: a.list_credentials(database), lambda caps: caps.credentials
+    CREDENTIAL,
+    lambda a, database: a.list_credentials(database),
+    lambda caps: caps.credentials,
+    "credentials",
+    lambda a, database, request: a.page_credentials(database, request),
 )
 
 # -- one value per record ----------------------------------------------------------------

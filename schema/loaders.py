@@ -10,6 +10,7 @@ prime the matching by-key loader, so an object seen in a list is never fetched a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -18,12 +19,28 @@ from aiodataloader import DataLoader
 
 from adapters.base import Adapter
 from adapters.errors import ErrorCode, GatewayError
-from adapters.model import ActivityRange, ActivityRecord, Key, OrganizationRecord
-from schema.kinds import ACTIVITY, ORGANIZATION, Kind, L, Listing, PerRecord
+from adapters.model import (
+    ActivityRange,
+    ActivityRecord,
+    DatabaseQuery,
+    DatabaseRecord,
+    Key,
+    OrganizationRecord,
+)
+from adapters.paging import PageRequest
+from schema.kinds import ACTIVITY, DATABASE, ORGANIZATION, Kind, L, Listing, PerRecord
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pages:
+    """What the page loader of a listing is kept under (its list loader is the listing)."""
+
+    listing: Listing[Any]
+
 
 ByKey = tuple[str, Key]  # (connection name, vendor key)
 #: what a list or per-record loader loads
-Loaded = Kind[Any] | Listing[Any] | PerRecord[Any]
+Loaded = Kind[Any] | Listing[Any] | PerRecord[Any] | _Pages
 
 R = TypeVar("R")
 V = TypeVar("V")
@@ -100,6 +117,29 @@ class Loaders:
             return list(await self.adapter(conn).list_organizations())
 
         return self._listing(ORGANIZATION, call, ORGANIZATION)
+
+    def page(self, listing: Listing[L]) -> DataLoader[tuple[str, Key, PageRequest], Any]:
+        """A page of a list the vendor pages, by (connection, parent key, request): the
+        same page asked twice in a request (read ahead, then resolved) is one read."""
+
+        async def call(conn: str, parent: Key, request: PageRequest) -> Any:
+            page_under = listing.page_under
+            if page_under is None:
+                return None
+            return await page_under(self.adapter(conn), parent, request)
+
+        return self._listing(_Pages(listing), call, None)
+
+    def databases_where(
+        self,
+    ) -> DataLoader[tuple[str, Key, DatabaseQuery], list[DatabaseRecord]]:
+        """Databases by (connection, organization key, the filter the vendor applies)."""
+
+        async def call(conn: str, org: Key, query: DatabaseQuery) -> list[DatabaseRecord]:
+            return list(await self.adapter(conn).list_databases_where(org, query))
+
+        # kept under the kind, as activities are: its only list loader keyed by it
+        return self._listing(DATABASE, call, DATABASE)
 
     def activities(self) -> DataLoader[tuple[str, Key, ActivityRange], list[ActivityRecord]]:
         """Activities by (connection, organization key, from, to)."""

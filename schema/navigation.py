@@ -14,10 +14,14 @@ from strawberry.types import Info
 
 from adapters.model import Capabilities, Key
 from schema.common import VendorConnection
+from schema.connection import Connection, Order, PageArgs, page_of
 from schema.context import context_of
 from schema.kinds import Kind, L, Listing, Located
+from schema.list_orders import ListOrderInput, ordered_by
+from schema.vendor_paging import vendor_page
 
 R = TypeVar("R")
+N = TypeVar("N")
 
 
 def connection_of(info: Info, name: str) -> VendorConnection:
@@ -37,6 +41,41 @@ async def children(info: Info, parent: Located, listing: Listing[L]) -> list[L] 
     if not offers(info, conn, listing.offered):
         return None
     return list(await context_of(info).loaders.listing(listing).load((conn, parent.key)))
+
+
+async def child_page(
+    info: Info,
+    parent: Located,
+    listing: Listing[L],
+    order: Order[L],
+    args: PageArgs,
+    node: Callable[[L], N],
+    order_by: ListOrderInput | None = None,
+) -> Connection[N] | None:
+    """A page of what ``listing`` lists under ``parent``; None where the vendor has none.
+
+    Where the vendor pages the list, the page is read from its pages, in its order or in
+    an ``order_by`` it sorts in (``schema.vendor_paging``); elsewhere the whole list is
+    sorted and paged here, in ``order`` or ``order_by``."""
+    adapter = context_of(info).adapters.get(parent.connection.name)
+    if adapter is not None and listing.vendor_paged(adapter.capabilities):
+        caps = adapter.capabilities
+        if not listing.offered(caps):
+            return None
+        vendor_sorts = order_by is None or (
+            f"{listing.name}.{order_by.field_name}" in caps.vendor_orders
+        )
+        if vendor_sorts:
+            sort = None if order_by is None else order_by.vendor()
+            page = await vendor_page(info, parent, listing, args, node, sort)
+            if page is not None:
+                return page
+    records = await children(info, parent, listing)
+    if records is None:
+        return None
+    if order_by is not None:
+        order = ordered_by(listing.name, order_by)
+    return page_of(records, order, args, node)
 
 
 async def linked(info: Info, kind: Kind[R], connection: str, key: Key | None) -> R | None:

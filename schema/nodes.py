@@ -34,7 +34,7 @@ from adapters.model import (
     MemberRecord,
     OrganizationRecord,
 )
-from schema.arguments import After, DatabasesFilter, First
+from schema import list_orders
 from schema.common import (
     RAW,
     ApiKeyStateEnum,
@@ -46,10 +46,21 @@ from schema.common import (
     Node,
     PageInfo,
     VendorConnection,
+)
+from schema.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Order,
+    PageArgs,
+    page_of,
     paginate,
 )
 from schema.context import context_of
-from schema.database_filter import database_sort_key
+from schema.database_filter import DatabaseFilter, database_order
+from schema.database_pages import Filter, OrderBy, databases_under
 from schema.federation import ENTITY_KEYS, Entity
 from schema.ids import global_id
 from schema.kinds import (
@@ -75,7 +86,8 @@ from schema.kinds import (
     Kind,
     NodeKind,
 )
-from schema.navigation import children, connection_of, linked, offers
+from schema.list_orders import OrderByArg
+from schema.navigation import child_page, children, connection_of, linked, offers
 from schema.permissions import admin
 from schema.plans import Plan
 from schema.vendor_types.astra import AstraDatabase
@@ -102,9 +114,9 @@ class DatabaseConnection:
 
     @classmethod
     def from_records(
-        cls, records: list[DatabaseRecord], first: int | None, after: str | None
+        cls, records: list[DatabaseRecord], args: PageArgs, order: Order[DatabaseRecord]
     ) -> DatabaseConnection:
-        edges, page_info, total = paginate(records, database_sort_key, first, after)
+        edges, page_info, total = paginate(records, order, args)
         return cls(
             edges=[Edge(cursor=c, node=Database.from_record(r)) for c, r in edges],
             page_info=page_info,
@@ -142,37 +154,129 @@ class Organization(Node, Entity):
     async def databases(
         self,
         info: Info,
-        filter: DatabasesFilter = None,
+        filter: Filter = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: OrderBy = None,
     ) -> DatabaseConnection | None:
-        records = await children(info, self.record, DATABASES)
-        if records is None:
+        args = PageArgs(first, after, last, before)
+        conn = self.record.connection.name
+        if not offers(info, conn, DATABASES.offered):
             return None
-        wanted = [r for r in records if filter is None or filter.matches(r)]
-        return DatabaseConnection.from_records(wanted, first, after)
+        f = filter or DatabaseFilter()
+        wanted = await databases_under(info, conn, self.record.key, f)
+        return DatabaseConnection.from_records(wanted, args, database_order(order_by))
 
-    @strawberry.field(description="Members; null when the vendor has none")
+    @strawberry.field(
+        description="Members; null when the vendor has none",
+        deprecation_reason="Use membersConnection, which pages; removed after 2027-06-30",
+    )
     async def members(self, info: Info) -> list[Member] | None:
         records = await children(info, self.record, MEMBERS)
         return None if records is None else [Member.from_record(r) for r in records]
 
-    @strawberry.field(description="API keys; null when the vendor has none")
+    @strawberry.field(
+        description="Members, by name; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
+    async def members_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: OrderByArg = None,
+    ) -> Connection[Member] | None:
+        args = PageArgs(first, after, last, before)
+        order = list_orders.MEMBERS
+        return await child_page(
+            info, self.record, MEMBERS, order, args, Member.from_record, order_by
+        )
+
+    @strawberry.field(
+        description="API keys; null when the vendor has none",
+        deprecation_reason="Use apiKeysConnection, which pages; removed after 2027-06-30",
+    )
     async def api_keys(self, info: Info) -> list[ApiKey] | None:
         records = await children(info, self.record, API_KEYS)
         return None if records is None else [ApiKey.from_record(r) for r in records]
 
-    @strawberry.field(description="Pending invitations; null when the vendor has none")
+    @strawberry.field(
+        description="API keys, by name; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
+    async def api_keys_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: OrderByArg = None,
+    ) -> Connection[ApiKey] | None:
+        args = PageArgs(first, after, last, before)
+        order = list_orders.API_KEYS
+        return await child_page(
+            info, self.record, API_KEYS, order, args, ApiKey.from_record, order_by
+        )
+
+    @strawberry.field(
+        description="Pending invitations; null when the vendor has none",
+        deprecation_reason="Use invitationsConnection, which pages; removed after 2027-06-30",
+    )
     async def invitations(self, info: Info) -> list[Invitation] | None:
         records = await children(info, self.record, INVITATIONS)
         return None if records is None else [Invitation.from_record(r) for r in records]
 
-    @strawberry.field(description="What databases can be created as; null when the vendor has none")
+    @strawberry.field(
+        description="Pending invitations, by email; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
+    async def invitations_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: OrderByArg = None,
+    ) -> Connection[Invitation] | None:
+        args = PageArgs(first, after, last, before)
+        order = list_orders.INVITATIONS
+        return await child_page(
+            info, self.record, INVITATIONS, order, args, Invitation.from_record, order_by
+        )
+
+    @strawberry.field(
+        description="What databases can be created as; null when the vendor has none",
+        deprecation_reason="Use plansConnection, which pages; removed after 2027-06-30",
+    )
     async def plans(self, info: Info) -> list[Plan] | None:
         records = await children(info, self.record, PLANS)
         return None if records is None else [Plan.from_record(r) for r in records]
 
-    @strawberry.field(description="Audit log entries, optionally between two dates")
+    @strawberry.field(
+        description="What databases can be created as, by name; in the vendor's own order where "
+        "it pages them (docs/vendors). Null when the vendor has none"
+    )
+    async def plans_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Plan] | None:
+        args = PageArgs(first, after, last, before)
+        return await child_page(info, self.record, PLANS, list_orders.PLANS, args, Plan.from_record)
+
+    @strawberry.field(
+        description="Audit log entries, optionally between two dates",
+        deprecation_reason="Use activitiesConnection, which pages; removed after 2027-06-30",
+    )
     async def activities(
         self,
         info: Info,
@@ -190,10 +294,58 @@ class Organization(Node, Entity):
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
         return [Activity.from_record(r) for r in records]
 
-    @strawberry.field(description="Feature switches; null when the vendor has none")
+    @strawberry.field(
+        description="Audit log entries, newest first, optionally between two times; null "
+        "when the vendor has none"
+    )
+    async def activities_connection(
+        self,
+        info: Info,
+        from_date: Annotated[
+            datetime | None, strawberry.argument(name="from", description="Not before")
+        ] = None,
+        to_date: Annotated[
+            datetime | None, strawberry.argument(name="to", description="Not after")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Activity] | None:
+        args = PageArgs(first, after, last, before)
+        conn = self.record.connection.name
+        if not offers(info, conn, lambda caps: caps.activities):
+            return None
+        window = list_orders.activity_window(ActivityRange(from_date, to_date), args)
+        records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
+        return page_of(records, list_orders.ACTIVITIES, args, Activity.from_record)
+
+    @strawberry.field(
+        description="Feature switches; null when the vendor has none",
+        deprecation_reason="Use featureFlagsConnection, which pages; removed after 2027-06-30",
+    )
     async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
         records = await children(info, self.record, FEATURE_FLAGS)
         return None if records is None else [FeatureFlag.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="Feature switches, by name; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
+    async def feature_flags_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: OrderByArg = None,
+    ) -> Connection[FeatureFlag] | None:
+        args = PageArgs(first, after, last, before)
+        order = list_orders.FEATURE_FLAGS
+        return await child_page(
+            info, self.record, FEATURE_FLAGS, order, args, FeatureFlag.from_record, order_by
+        )
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
     def clickhouse(self) -> ClickHouseOrganization | None:
@@ -248,10 +400,30 @@ class Database(Node, Entity):
         org = await linked(info, ORGANIZATION, r.connection.name, r.organization_key)
         return Organization.from_record(org) if org else None
 
-    @strawberry.field(description="Backups, newest first; null when the vendor has none")
+    @strawberry.field(
+        description="Backups, newest first; null when the vendor has none",
+        deprecation_reason="Use backupsConnection, which pages; removed after 2027-06-30",
+    )
     async def backups(self, info: Info) -> list[Backup] | None:
         records = await children(info, self.record, BACKUPS)
         return None if records is None else [Backup.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="Backups, newest first; in the vendor's own order where it pages "
+        "them (docs/vendors). Null when the vendor has none"
+    )
+    async def backups_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Backup] | None:
+        args = PageArgs(first, after, last, before)
+        return await child_page(
+            info, self.record, BACKUPS, list_orders.BACKUPS, args, Backup.from_record
+        )
 
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
     def clickhouse(self) -> ClickHouseDatabase | None:
@@ -261,10 +433,35 @@ class Database(Node, Entity):
     def astra(self) -> AstraDatabase | None:
         return AstraDatabase.from_record(self.record)
 
-    @strawberry.field(description="Users clients connect as; null when the vendor has none")
+    @strawberry.field(
+        description="Users clients connect as; null when the vendor has none",
+        deprecation_reason="Use credentialsConnection, which pages; removed after 2027-06-30",
+    )
     async def credentials(self, info: Info) -> list[DatabaseCredential] | None:
         records = await children(info, self.record, CREDENTIALS)
         return None if records is None else [DatabaseCredential.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="Users clients connect as, by user name; in the vendor's own order where "
+        "it pages them (docs/vendors). Null when the vendor has none"
+    )
+    async def credentials_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[DatabaseCredential] | None:
+        args = PageArgs(first, after, last, before)
+        return await child_page(
+            info,
+            self.record,
+            CREDENTIALS,
+            list_orders.CREDENTIALS,
+            args,
+            DatabaseCredential.from_record,
+        )
 
     @strawberry.field(description="DBaaS details; null for other vendors")
     def dbaas(self) -> DBaaSDatabase | None:

@@ -30,9 +30,11 @@ from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from adapters.model import Key
-from schema.common import paginate
+from adapters.paging import PageRequest
+from schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.connection import PageArgs, paginate
 from schema.context import GatewayContext, context_of
-from schema.database_filter import database_sort_key
+from schema.database_filter import DATABASE_ORDER, pushes
 from schema.kinds import (
     API_KEYS,
     BACKUPS,
@@ -53,7 +55,15 @@ CHILDREN: dict[str, tuple[str, Listing[Any]]] = {
     "invitations": ("invitations", INVITATIONS),
     "plans": ("plans", PLANS),
     "featureFlags": ("feature_flags", FEATURE_FLAGS),
+    # the pages of the same lists, where the gateway sorts them (not where the vendor
+    # pages them: a page reads only its own upstream pages, ``PAGED_FIELDS``)
+    "membersConnection": ("members", MEMBERS),
+    "apiKeysConnection": ("api_keys", API_KEYS),
+    "invitationsConnection": ("invitations", INVITATIONS),
+    "plansConnection": ("plans", PLANS),
+    "featureFlagsConnection": ("feature_flags", FEATURE_FLAGS),
 }
+PAGED_FIELDS = frozenset(name for name in CHILDREN if name.endswith("Connection"))
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,14 @@ class Plan:
     backups: bool = False
     #: the page's size (``databases(first:)``)
     first: int | None = None
+    #: the lists selected only as pages: not read ahead where the vendor pages them
+    pages_only: frozenset[str] = frozenset()
+    #: the databases field's ``filter`` as the document gives it: where the vendor
+    #: applies part of it, the list read is a filtered one, not the whole list
+    databases_filter: Any = None
+    #: the size of the first page asked of each list in ``pages_only`` (none for a page
+    #: after a cursor or from the end): where the vendor pages it, that page is read ahead
+    first_pages: tuple[tuple[str, int], ...] = ()
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -88,19 +106,76 @@ def start(info: Info, connections: Iterable[str], keys: Sequence[Key] | None = N
 def plan_of(info: Info) -> Plan | None:
     """The child lists selected under the field being resolved, or None for none."""
     children: dict[str, tuple[str, Listing[Any]]] = {}
-    backups, first = False, None
-    for field in _fields(info.selected_fields[0].selections):
+    paged: set[str] = set()
+    backups, first, databases_filter = False, None, None
+    backups_paged_only = True
+    first_pages: dict[str, int] = {}
+    for field in _organization_fields(info):
         if field.name not in CHILDREN:
             continue
-        children[field.name] = CHILDREN[field.name]
+        if field.name in PAGED_FIELDS:
+            paged.add(CHILDREN[field.name][0])
+            size = _first_page(field.arguments)
+            if size is not None:
+                first_pages[CHILDREN[field.name][0]] = size
+        else:
+            children[field.name] = CHILDREN[field.name]
+        if field.name == "databases":
+            databases_filter = field.arguments.get("filter")
         if field.name == "databases" and _plain_page(field.arguments):
             nodes = [n for f in _fields(field.selections) for n in _nodes(f)]
-            backups = any(b.name == "backups" for n in nodes for b in _fields(n.selections))
-            given = field.arguments.get("first")
-            first = given if isinstance(given, int) else None
+            read = {b.name: b for n in nodes for b in _fields(n.selections)}
+            backups = bool(read.keys() & {"backups", "backupsConnection"})
+            backups_paged_only = "backups" not in read
+            if "backupsConnection" in read:
+                size = _first_page(read["backupsConnection"].arguments)
+                if size is not None:
+                    first_pages["backups"] = size
+            first = _int(field.arguments.get("first"))
+    plain = {name for name, _ in children.values()}
+    for name in paged - plain:
+        children[name] = next(c for c in CHILDREN.values() if c[0] == name)
     if not children:
         return None
-    return Plan(tuple(children.values()), backups, first)
+    pages_only = frozenset(paged - plain)
+    if backups and backups_paged_only:
+        pages_only |= {"backups"}
+    return Plan(
+        tuple(children.values()),
+        backups,
+        first,
+        pages_only,
+        databases_filter,
+        tuple(first_pages.items()),
+    )
+
+
+def _first_page(arguments: dict[str, Any]) -> int | None:
+    """The size of a first page (no cursor, not from the end, the vendor's order)."""
+    if any(arguments.get(a) is not None for a in ("after", "last", "before", "orderBy")):
+        return None
+    if arguments.get("first") is None:
+        return DEFAULT_PAGE_SIZE
+    first = _int(arguments["first"])
+    return first if first is not None and 0 <= first <= MAX_PAGE_SIZE else None
+
+
+def _int(value: Any) -> int | None:
+    """An Int argument as strawberry's selection gives it: a literal comes as its text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _organization_fields(info: Info) -> list[SelectedField]:
+    """The fields selected on the organizations: on the field itself, or on the nodes
+    of its page (``organizationsConnection { nodes { ... } }``, or ``edges { node }``)."""
+    top = _fields(info.selected_fields[0].selections)
+    if info.field_name != "organizationsConnection":
+        return top
+    return [f for page in top for node in _nodes(page) for f in _fields(node.selections)]
 
 
 def _fields(selections: Iterable[Any]) -> list[SelectedField]:
@@ -128,7 +203,7 @@ def _nodes(field: SelectedField) -> list[SelectedField]:
 
 def _plain_page(arguments: dict[str, Any]) -> bool:
     """A page whose databases are known from the list alone: no filter, no cursor."""
-    return arguments.get("filter") is None and arguments.get("after") is None
+    return all(arguments.get(a) is None for a in ("filter", "after", "last", "before", "orderBy"))
 
 
 async def _connection(
@@ -136,7 +211,14 @@ async def _connection(
 ) -> None:
     adapter = ctx.adapters[conn]
     loaders = ctx.loaders
-    wanted = [(k, li) for k, li in plan.children if li.offered(adapter.capabilities)]
+    caps = adapter.capabilities
+    wanted = [
+        (k, li)
+        for k, li in plan.children
+        if li.offered(caps)
+        and not (k in plan.pages_only and li.vendor_paged(caps))
+        and not (li is DATABASES and pushes(plan.databases_filter, caps))
+    ]
     adapter.prefetch(frozenset(k for k, _ in wanted))  # before any wait: wave one
     known = await adapter.organization_keys()
     if keys is None:
@@ -147,11 +229,22 @@ async def _connection(
         # organization(id): only the connection's own organization is read ahead
         keys = [k for k in keys if k in known]
     loads: list[Awaitable[Any]] = []
+    sizes = dict(plan.first_pages)
     for key in keys:
+        for name, listing in plan.children:
+            # the first page of a list the vendor pages: the resolver takes the same load
+            if name in plan.pages_only and name in sizes and listing.vendor_paged(caps):
+                request = PageRequest(want=sizes[name])
+                loads.append(loaders.page(listing).load((conn, key, request)))
         for _, listing in wanted:
             load: Awaitable[Any] = loaders.listing(listing).load((conn, key))
-            if listing is DATABASES and plan.backups:
+            backups_read = plan.backups and not (
+                "backups" in plan.pages_only and BACKUPS.vendor_paged(caps)
+            )
+            if listing is DATABASES and backups_read:
                 load = _backups(ctx, conn, load, plan.first)
+            elif listing is DATABASES and plan.backups and "backups" in sizes:
+                load = _backup_pages(ctx, conn, load, plan.first, sizes["backups"])
             loads.append(load)
     await asyncio.gather(*loads, return_exceptions=True)
 
@@ -160,8 +253,22 @@ async def _backups(ctx: GatewayContext, conn: str, databases: Any, first: int | 
     """The backups of the databases the page shows, as ``Database.backups`` reads them."""
     if not BACKUPS.offered(ctx.adapters[conn].capabilities):
         return
-    edges, _, _ = paginate(list(await databases), database_sort_key, first, None)
+    edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
     loader = ctx.loaders.listing(BACKUPS)
     await asyncio.gather(
         *(loader.load((conn, record.key)) for _, record in edges), return_exceptions=True
+    )
+
+
+async def _backup_pages(
+    ctx: GatewayContext, conn: str, databases: Any, first: int | None, size: int
+) -> None:
+    """The first page of backups of each database the page shows, where the vendor pages
+    them, as ``Database.backupsConnection`` reads it."""
+    edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
+    loader = ctx.loaders.page(BACKUPS)
+    request = PageRequest(want=size)
+    await asyncio.gather(
+        *(loader.load((conn, record.key, request)) for _, record in edges),
+        return_exceptions=True,
     )

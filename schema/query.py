@@ -15,14 +15,16 @@ from strawberry.types import Info
 
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, OrganizationRecord, Vendor
-from schema import prefetch
-from schema.arguments import After, ConnectionName, DatabasesFilter, First, NodeId, VendorName
-from schema.common import MAX_PAGE_SIZE, Node, VendorConnection
+from schema import list_orders, prefetch
+from schema.arguments import ConnectionName, NodeId, VendorName
+from schema.common import MAX_PAGE_SIZE, Node, VendorConnection, VendorEnum
+from schema.connection import After, Before, Connection, First, Last, PageArgs, page_of
 from schema.context import GatewayContext, context_of
-from schema.database_filter import DatabaseFilter
+from schema.database_filter import DatabaseFilter, database_order
+from schema.database_pages import Filter, OrderBy, load_many_settled_databases
 from schema.federation import ServiceField
 from schema.ids import decode_id
-from schema.kinds import DATABASE, DATABASES, ORGANIZATION, NodeKind
+from schema.kinds import DATABASE, ORGANIZATION, NodeKind
 from schema.loaders import load_many_settled
 from schema.lookup import load_record
 from schema.nodes import NODE_CLASSES, Database, DatabaseConnection, Organization
@@ -58,8 +60,11 @@ async def _organizations_of(info: Info, connections: list[str]) -> list[Organiza
     return found
 
 
-async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseRecord]:
-    """Every database of these connections; each connection's chain runs on its own."""
+async def _databases_of(
+    info: Info, connections: list[str], f: DatabaseFilter
+) -> list[DatabaseRecord]:
+    """The databases of these connections that match ``f``; each connection's chain runs
+    on its own."""
     ctx = context_of(info)
     loaders = ctx.loaders
 
@@ -71,12 +76,12 @@ async def _databases_of(info: Info, connections: list[str]) -> list[DatabaseReco
         except Exception as exc:
             ctx.add_partial_error(info, exc)
             return []
-        listings = await load_many_settled(
-            loaders.listing(DATABASES), [(conn, o.key) for o in orgs]
-        )
+        listings = await load_many_settled_databases(info, conn, [o.key for o in orgs], f)
         records: list[DatabaseRecord] = []
         for listing in listings:
-            if isinstance(listing, Exception):
+            if isinstance(listing, BaseException):
+                if not isinstance(listing, Exception):
+                    raise listing  # a cancellation is no partial answer
                 ctx.add_partial_error(info, listing)
             else:
                 records.extend(listing)
@@ -122,7 +127,8 @@ class Query(ServiceField):
         return [VendorConnection.from_adapter(a) for a in context_of(info).adapters.values()]
 
     @strawberry.field(
-        description="Organizations of every connection, or of one connection or vendor"
+        description="Organizations of every connection, or of one connection or vendor",
+        deprecation_reason="Use organizationsConnection, which pages; removed after 2027-06-30",
     )
     async def organizations(
         self,
@@ -135,6 +141,31 @@ class Query(ServiceField):
         records = await _organizations_of(info, names)
         records.sort(key=lambda r: (r.connection.name, r.name.casefold(), r.native_id))
         return [Organization.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="Organizations of every connection, or of one connection or vendor, "
+        "by connection and name"
+    )
+    async def organizations_connection(
+        self,
+        info: Info,
+        connection: Annotated[
+            str | None, strawberry.argument(description="Only this connection's")
+        ] = None,
+        vendor: Annotated[
+            VendorEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only this vendor's"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Organization]:
+        args = PageArgs(first, after, last, before)
+        names = _selected_connections(context_of(info), connection, vendor)
+        prefetch.start(info, names)
+        records = await _organizations_of(info, names)
+        return page_of(records, list_orders.ORGANIZATIONS, args, Organization.from_record)
 
     @strawberry.field(description="One organization by ID")
     async def organization(self, info: Info, id: NodeId) -> Organization | None:
@@ -150,14 +181,18 @@ class Query(ServiceField):
     async def databases(
         self,
         info: Info,
-        filter: DatabasesFilter = None,
+        filter: Filter = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: OrderBy = None,
     ) -> DatabaseConnection:
+        args = PageArgs(first, after, last, before)
         f = filter or DatabaseFilter()
         names = _selected_connections(context_of(info), f.connection, f.vendor)
-        records = [r for r in await _databases_of(info, names) if f.matches(r)]
-        return DatabaseConnection.from_records(records, first, after)
+        records = await _databases_of(info, names, f)
+        return DatabaseConnection.from_records(records, args, database_order(order_by))
 
     @strawberry.field(description="One database by ID")
     async def database(self, info: Info, id: NodeId) -> Database | None:

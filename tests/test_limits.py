@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from graphql import get_introspection_query
+from graphql import get_introspection_query, parse
 
+from gateway.limits_cost import operation_cost
 from gateway.limits_rate import RateLimiter
+from schema.build import build_schema
 from tests.auth_fixtures import ADMIN, OPERATOR, VIEWER, answer, ask, bearer, secured
 from tests.gateway_client import GatewayClient, error_codes
 
@@ -217,3 +219,29 @@ def test_the_bucket_refills_evenly_over_the_window() -> None:
     assert early == 5
     assert refilled is None
     assert limiter.acquire("b") is None  # every caller has its own bucket
+
+
+def test_a_pages_last_multiplies_like_its_first() -> None:
+    schema = build_schema()._schema
+    page = "{ organizationsConnection(%s) { nodes { membersConnection(%s) { nodes { id } } } } }"
+
+    def cost(outer: str, inner: str) -> int:
+        return operation_cost(schema, parse(page % (outer, inner)), None, {}, 20)
+
+    assert cost("first: 3", "last: 7") == cost("first: 3", "first: 7")
+    assert cost("last: 3", "last: 7") == cost("first: 3", "first: 7")
+    assert cost("last: 3", "last: 70") > cost("last: 3", "last: 7")
+
+
+def test_a_page_of_organizations_costs_no_more_than_the_callers_connections() -> None:
+    schema = build_schema()._schema
+    page = (
+        "{ organizationsConnection(first: 100) { nodes { membersConnection { nodes { id } } } } }"
+    )
+    plain = "{ organizations { membersConnection { nodes { id } } } }"
+
+    def cost(document: str) -> int:
+        sizes = {"Query.organizations": 3, "Query.organizationsConnection": 3}
+        return operation_cost(schema, parse(document), None, {}, 20, sizes)
+
+    assert cost(page) == cost(plain) + 1  # its nodes field: 3 organizations, not 100

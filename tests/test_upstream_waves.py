@@ -58,3 +58,30 @@ async def test_reading_ahead_costs_no_call_the_query_does_not_need() -> None:
     # per organization: ClickHouse's organizations list, FeatureBase's current user and
     # org, Astra's account; DBaaS's organization is its connection
     assert made == {"clickhouse": 2, "featurebase": 4, "astra": 2}
+
+
+PAGED_DASHBOARD = """
+query PagedDashboard {
+  organizationsConnection {
+    nodes {
+      id
+      name
+      connection { name vendor }
+      databases(first: 200) {
+        totalCount
+        nodes { id name status backupsConnection(first: 20) { nodes { id status startedAt } } }
+      }
+      membersConnection(first: 50) { nodes { id name role } }
+      apiKeysConnection(first: 50) { nodes { id name state owner { id name } } }
+    }
+  }
+}
+"""
+
+
+async def test_the_dashboard_in_pages_takes_as_few_waves_as_in_plain_lists() -> None:
+    gate, body = await measure(PAGED_DASHBOARD, SCALE)
+
+    assert "errors" not in body, body["errors"]
+    least = {v: minimums.dashboard_chain(v, minimums.OrgShape.of(SCALE)) for v in VENDORS}
+    assert gate.depth() == least

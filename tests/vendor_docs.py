@@ -125,9 +125,21 @@ def _capabilities(declared: Capabilities) -> str:
             "- not offered (null, no error, no call): " + (", ".join(lacking) or "none"),
             "- mutations (any other is NOT_SUPPORTED before any call): "
             + (", ".join(writes) or "none"),
+            "- lists the vendor pages, read a page of the gateway at a time in the vendor's "
+            "order (the others are read whole and sorted by the gateway): "
+            + (", ".join(_label(n) for n in sorted(declared.vendor_paged)) or "none"),
+            "- filters the vendor applies (the others the gateway applies to what it "
+            "answers): " + (", ".join(f"`{f}`" for f in sorted(declared.vendor_filters)) or "none"),
+            "- orders the vendor sorts a paged list in (any other `orderBy` the gateway "
+            "sorts, reading the list whole): "
+            + (", ".join(f"`{f}`" for f in sorted(declared.vendor_orders)) or "none"),
             "",
         ]
     )
+
+
+def _label(name: str) -> str:
+    return dict(READS).get(name, name)
 
 
 def _errors(spec: VendorSpec) -> str:

@@ -10,17 +10,18 @@ live in ``writes.AstraWrites``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from adapters.astra import mapping
-from adapters.astra.client import AstraClient
+from adapters.astra.client import AstraClient, filter_value
 from adapters.astra.writes import AstraWrites
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import (
     ApiKeyRecord,
     BackupRecord,
     Capabilities,
+    DatabaseQuery,
     DatabaseRecord,
     FeatureFlagRecord,
     InvitationRecord,
@@ -29,9 +30,28 @@ from adapters.model import (
     Operation,
     OrganizationRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
+
+#: the resource fields a ListOrder field sorts by (metadata.creationTimestamp: created)
+Sorts = Mapping[str, tuple[str, ...]]
+USER_FIELDS: Sorts = {
+    "name": ("firstName", "lastName"),
+    "created_at": ("metadata.creationTimestamp",),
+}
+INVITATION_FIELDS: Sorts = {"name": ("email",), "created_at": ("metadata.creationTimestamp",)}
+FEATURE_FIELDS: Sorts = {"name": ("name",), "created_at": ("metadata.creationTimestamp",)}
+
+
+def _sorted(request: PageRequest, fields: Sorts) -> dict[str, str]:
+    """The ``orderBy`` parameter of ``request``'s order, by these resource fields."""
+    if request.order is None:
+        return {}
+    direction = "desc" if request.order.descending else "asc"
+    return {"orderBy": ",".join(f"{f} {direction}" for f in fields[request.order.field])}
+
 
 CAPABILITIES = Capabilities(
     organizations=True,
@@ -41,6 +61,17 @@ CAPABILITIES = Capabilities(
     members=True,
     invitations=True,
     feature_flags=True,
+    # collections page with limit and continue; members and invitations are users (a
+    # page of them reads the role bindings whole: a user's binding may be on any page)
+    vendor_paged=frozenset({"members", "invitations", "feature_flags"}),
+    # invitations are users filtered by the vendor (filter=state eq 'pending')
+    vendor_filters=frozenset({"invitations.state", "databases.name"}),
+    # collections take orderBy=<field> asc|desc
+    vendor_orders=frozenset(
+        f"{kind}.{field}"
+        for kind in ("members", "invitations", "feature_flags")
+        for field in ("name", "created_at")
+    ),
     operations=frozenset(
         {
             Operation.CREATE_DATABASE,
@@ -92,6 +123,16 @@ class AstraAdapter(AstraWrites):
         if not self._ours(organization):
             return []
         return [self._map(mapping.app, self.account_id, a) for a in await self.client.apps()]
+
+    async def list_databases_where(
+        self, organization: Key, query: DatabaseQuery
+    ) -> list[DatabaseRecord]:
+        if not self._ours(organization):
+            return []
+        # collections take filter=<field> eq '<value>': fewer items, so fewer pages
+        where = {} if query.name is None else {"filter": f"name eq {filter_value(query.name)}"}
+        apps = await self.client.apps(where)
+        return [self._map(mapping.app, self.account_id, a) for a in apps]
 
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]:
         wanted = {k for k in keys if self._ours(k) and len(k) == 2}
@@ -147,6 +188,45 @@ class AstraAdapter(AstraWrites):
             for user, role in await self._users_with_roles()
         ]
 
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord] | None:
+        if not self._ours(organization):
+            return VendorPage([], False, 0)
+        query = _sorted(request, USER_FIELDS)
+        page, bindings = await asyncio.gather(
+            self.client.users_page(request, query), self.client.role_bindings()
+        )
+        return page.map(
+            lambda user: self._map(
+                mapping.member,
+                self.account_id,
+                user,
+                mapping.user_role(str(user.get("id")), bindings),
+            )
+        )
+
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord] | None:
+        if not self._ours(organization):
+            return VendorPage([], False, 0)
+        pending = {
+            "filter": f"state eq '{mapping.PENDING_USER}'",
+            **_sorted(request, INVITATION_FIELDS),
+        }
+        page, bindings = await asyncio.gather(
+            self.client.users_page(request, pending), self.client.role_bindings()
+        )
+        return page.map(
+            lambda user: self._map(
+                mapping.invitation,
+                self.account_id,
+                user,
+                mapping.user_role(str(user.get("id")), bindings),
+            )
+        )
+
     async def list_invitations(self, organization: Key) -> list[InvitationRecord]:
         if not self._ours(organization):
             return []
@@ -200,6 +280,14 @@ class AstraAdapter(AstraWrites):
         return [
             self._map(mapping.feature, self.account_id, f) for f in await self.client.features()
         ]
+
+    async def page_feature_flags(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[FeatureFlagRecord] | None:
+        if not self._ours(organization):
+            return VendorPage([], False, 0)
+        page = await self.client.features_page(request, _sorted(request, FEATURE_FIELDS))
+        return page.map(lambda f: self._map(mapping.feature, self.account_id, f))
 
     async def get_feature_flags(self, keys: Sequence[Key]) -> list[FeatureFlagRecord | None]:
         async def one(key: Key) -> FeatureFlagRecord | None:

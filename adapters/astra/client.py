@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from adapters.paging import PageRequest, UpstreamPage, VendorPage, read_pages
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
 from adapters.upstream.url_segments import problem, segment
 from adapters.upstream.wire import HeaderAuth
@@ -88,6 +89,11 @@ def media_type(body: Resource) -> str:
     return f"{body['type']}+json"
 
 
+def filter_value(value: str) -> str:
+    """A value in a ``filter`` clause: single-quoted, a quote doubled (the docs' escape)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 class AstraClient:
     """Typed access to one Astra account over one connection's UpstreamHttp."""
 
@@ -113,9 +119,15 @@ class AstraClient:
             raise self.http.bad_response("GET answered without a resource envelope")
         return decode_booleans(body)
 
-    async def _collection(self, path: str, include: Sequence[str] | None = None) -> list[Resource]:
-        """Every item of a collection, page after page, as objects."""
-        params: dict[str, str] = {"limit": str(self.page_size)}
+    async def _collection(
+        self,
+        path: str,
+        include: Sequence[str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> list[Resource]:
+        """Every item of a collection, page after page, as objects; ``query`` adds the
+        collection parameters the docs define (``filter``, ``orderBy``)."""
+        params: dict[str, str] = {"limit": str(self.page_size), **(query or {})}
         if include:
             params["include"] = ",".join(include)
         items: list[Resource] = []
@@ -134,6 +146,30 @@ class AstraClient:
             seen.add(token)
             params = {**params, "continue": str(token)}
         raise self.http.bad_response(f"collection did not end within {MAX_PAGES} pages")
+
+    async def _read(
+        self, path: str, request: PageRequest, query: Mapping[str, str] | None = None
+    ) -> VendorPage[Resource]:
+        """The items ``request`` asks for, from the pages they are on; ``query`` adds
+        the collection parameters the docs define (``filter``, ``orderBy``). The count
+        comes with every page (``count=true``)."""
+        params = {"limit": str(self.page_size), "count": "true", **(query or {})}
+
+        async def fetch(token: str | None) -> UpstreamPage[Resource]:
+            asked = params if token is None else {**params, "continue": token}
+            body = self.http.json(await self.http.get(path, params=asked))
+            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                raise self.http.bad_response("GET answered without a collection envelope")
+            metadata = body.get("metadata")
+            metadata = metadata if isinstance(metadata, Mapping) else {}
+            following, count = metadata.get("continue"), metadata.get("count")
+            return UpstreamPage(
+                [self._item(item, None) for item in body["items"]],
+                str(following) if following else None,
+                count if isinstance(count, int) and not isinstance(count, bool) else None,
+            )
+
+        return await read_pages(fetch, request, max_pages=MAX_PAGES, bad=self.http.bad_response)
 
     def _item(self, item: Any, include: Sequence[str] | None) -> Resource:
         if include and isinstance(item, list):
@@ -165,12 +201,22 @@ class AstraClient:
     async def features(self) -> list[Resource]:
         return await self._collection(f"{self._base}/core/v1/features")
 
+    async def features_page(
+        self, request: PageRequest, query: Mapping[str, str] | None = None
+    ) -> VendorPage[Resource]:
+        return await self._read(f"{self._base}/core/v1/features", request, query)
+
+    async def users_page(
+        self, request: PageRequest, query: Mapping[str, str] | None = None
+    ) -> VendorPage[Resource]:
+        return await self._read(f"{self._base}/core/v1/users", request, query)
+
     async def feature(self, feature_id: str) -> Resource:
         return await self._resource(f"{self._base}/core/v1/features/{self._seg(feature_id)}")
 
     # -- apps and their protection -----------------------------------------------------
-    async def apps(self) -> list[Resource]:
-        return await self._collection(f"{self._base}/k8s/v2/apps")
+    async def apps(self, query: Mapping[str, str] | None = None) -> list[Resource]:
+        return await self._collection(f"{self._base}/k8s/v2/apps", query=query)
 
     async def app(self, app_id: str) -> Resource:
         return await self._resource(f"{self._base}/k8s/v2/apps/{self._seg(app_id)}")

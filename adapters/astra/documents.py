@@ -31,7 +31,8 @@ PATHS = DocumentedPaths(
         *(f"/accounts/{{x}}{c}" for c in _COLLECTIONS),
         *(f"/accounts/{{x}}{c}/{{x}}" for c in _COLLECTIONS),
     ),
-    query_params=frozenset({"limit", "include", "continue"}),
+    # collections also take filter, orderBy and count=true (the vendor notes)
+    query_params=frozenset({"limit", "include", "continue", "filter", "orderBy", "count"}),
 )
 
 _PROBLEMS = "https://astra.netapp.io/problems"

@@ -24,6 +24,7 @@ from adapters.model import (
     BackupConfigurationRecord,
     BackupRecord,
     Capabilities,
+    DatabaseQuery,
     DatabaseRecord,
     InvitationRecord,
     Key,
@@ -51,6 +52,8 @@ CAPABILITIES = Capabilities(
     private_endpoints=True,
     metrics=True,
     operations=OPERATIONS,
+    # GET .../services takes filter=tag:K=V and tag:K (no list pages)
+    vendor_filters=frozenset({"databases.tags"}),
 )
 
 
@@ -80,6 +83,14 @@ class ClickHouseAdapter(ClickHouseWrites):
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]:
         org = organization[0]
         return [self._map(mapping.service, org, s) for s in await self.client.services(org)]
+
+    async def list_databases_where(
+        self, organization: Key, query: DatabaseQuery
+    ) -> list[DatabaseRecord]:
+        # the services list takes tag filters (filter=tag:K=V), still one call
+        org = organization[0]
+        services = await self.client.services(org, query.tags)
+        return [self._map(mapping.service, org, s) for s in services]
 
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]:
         by_org: dict[str, list[Key]] = defaultdict(list)

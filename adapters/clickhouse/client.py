@@ -8,8 +8,9 @@ seconds per key, which the upstream policy paces to (``DOCUMENTED_RATE_LIMIT``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
@@ -88,10 +89,33 @@ class ClickHouseClient:
     async def organization(self, org: str) -> dict[str, Any]:
         return await self._object(self._org(org))
 
-    async def services(self, org: str, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-        """Every service, or those carrying ``tag`` (key, value): ``filter=tag:K=V``."""
-        params = None if tag is None else {"filter": f"tag:{tag[0]}={tag[1]}"}
-        return await self._list(self._org(org, "services"), params)
+    async def services(
+        self, org: str, tags: Sequence[tuple[str, str | None]] = ()
+    ) -> list[dict[str, Any]]:
+        """Every service, or those carrying every one of ``tags``: (key, value) is
+        ``filter=tag:K=V``, (key, None) ``filter=tag:K`` (the key with any value); the
+        parameter repeats, once per tag."""
+        path = self._org(org, "services")
+        if tags:
+            query = [("filter", self._tag_filter(k, v)) for k, v in tags]
+            path = f"{path}?{urlencode(query, quote_via=quote)}"
+        return await self._list(path)
+
+    def _tag_filter(self, key: str, value: str | None) -> str:
+        # tags come from callers' filters: a key holding "=" would read as key and value
+        conn = self.http.connection.name
+        if "=" in key:
+            raise UpstreamError(
+                ErrorCode.BAD_USER_INPUT,
+                f"clickhouse connection '{conn}': a tag key cannot hold '=': '{shown(key)}'",
+                connection=conn,
+                vendor="clickhouse",
+            )
+        key = query_value(key, connection=conn, vendor="clickhouse", what="tag key")
+        if value is None:
+            return f"tag:{key}"
+        value = query_value(value, connection=conn, vendor="clickhouse", what="tag value")
+        return f"tag:{key}={value}"
 
     async def service(self, org: str, service: str) -> dict[str, Any]:
         return await self._object(self._org(org, "services", self._id(service)))

@@ -42,7 +42,8 @@ PATHS = DocumentedPaths(
         f"{_ORG}/activities/{{x}}",
         f"{_ORG}/privateEndpointConfig",
     ),
-    query_params=frozenset({"from_date", "to_date", "cloud_provider", "region_id"}),
+    # filter: the services list's tag filters (tag:K=V, tag:K)
+    query_params=frozenset({"from_date", "to_date", "cloud_provider", "region_id", "filter"}),
 )
 
 ERRORS = DocumentedErrors(

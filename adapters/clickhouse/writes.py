@@ -102,7 +102,7 @@ class ClickHouseWrites(HttpAdapter):
         self, organization: Key, tag: str
     ) -> list[DatabaseRecord] | None:
         (org,) = self._parts(organization, 1, "organization")
-        services = await self.client.services(org, tag=(IDEMPOTENCY_TAG, tag))
+        services = await self.client.services(org, [(IDEMPOTENCY_TAG, tag)])
         return [self._service(org, s) for s in services]
 
     async def _restore_source(self, org: str, backup: Key) -> tuple[JSON, str]:

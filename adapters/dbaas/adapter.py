@@ -39,6 +39,7 @@ from adapters.model import (
     OrganizationRecord,
     PlanRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
@@ -57,6 +58,9 @@ CAPABILITIES = Capabilities(
     credentials=True,
     private_endpoints=False,
     metrics=False,
+    # lists page by HAL next links; credentials are not read a page at a time: they come
+    # from one list for every database, which a page of databases walks once, together
+    vendor_paged=frozenset({"plans"}),
     # no start/stop/scale, no keys, members or backups; passwords reset per credential
     operations=frozenset(
         {
@@ -127,6 +131,12 @@ class DBaaSAdapter(HttpAdapter):
         if organization != mapping.ORGANIZATION_KEY:
             return []
         return [self._map(mapping.plan, b) for b in await self.client.list_all("plan")]
+
+    async def page_plans(self, organization: Key, request: PageRequest) -> VendorPage[PlanRecord]:
+        if organization != mapping.ORGANIZATION_KEY:
+            return VendorPage([], False, 0)
+        page = await self.client.read("plan", request)
+        return page.map(lambda body: self._map(mapping.plan, body))
 
     async def get_plans(self, keys: Sequence[Key]) -> list[PlanRecord | None]:
         return await self._lookup("plan", keys, mapping.plan)

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.errors import ErrorCode, UpstreamError
+from adapters.paging import PageRequest, UpstreamPage, VendorPage, read_pages
 from adapters.upstream.http import UpstreamHttp, UpstreamResponse, VendorErrorBody
 from adapters.upstream.url_segments import shown
 from adapters.upstream.wire import HeaderAuth
@@ -119,12 +120,21 @@ class DBaaSClient:
         return body
 
     def _page(self, response: UpstreamResponse, resource: str) -> tuple[list[Body], Any]:
+        items, following, _ = self._counted_page(response, resource)
+        return items, following
+
+    def _counted_page(
+        self, response: UpstreamResponse, resource: str
+    ) -> tuple[list[Body], Any, int | None]:
+        """A page's items, its next link and the list's count (``_links.count``)."""
         body = self.http.json(response)
         items = body.get(resource) if isinstance(body, dict) else None
         links = body.get("_links") if isinstance(body, dict) else None
         if not isinstance(items, list) or not isinstance(links, dict):
             raise self.http.bad_response(f"list answered without '_links' and '{resource}'")
-        return [i for i in items if isinstance(i, dict)], links.get("next")
+        count = links.get("count")
+        counted = count if isinstance(count, int) and not isinstance(count, bool) else None
+        return [i for i in items if isinstance(i, dict)], links.get("next"), counted
 
     def _next_target(self, link: Any, path: str) -> str:
         """Where the ``next`` link points, as a path and query on our own base URL."""
@@ -169,6 +179,34 @@ class DBaaSClient:
             page, link = self._page(await self.http.get(target), resource)
             items.extend(page)
         return items
+
+    async def read(self, resource: str, request: PageRequest) -> VendorPage[Body]:
+        """The items ``request`` asks for, from the pages they are on. A page's token is
+        its ``next`` link, which contributes only its query (``_next_target``), from the
+        vendor or back from a caller's cursor alike; the count comes with every page."""
+        assert resource in RESOURCES, resource
+        path = f"/api/{resource}/"
+
+        async def fetch(link: str | None) -> UpstreamPage[Body]:
+            if link is None:
+                response = await self.http.get(path, params={"page_size": str(self.page_size)})
+            else:
+                response = await self.http.get(self._next_target(link, path))
+            items, following, count = self._counted_page(response, resource)
+            if following is not None and not isinstance(following, str):
+                raise self.http.bad_response("a next link is not a string")
+            return UpstreamPage(items, following or None, count)
+
+        def accept(link: str) -> bool:
+            try:
+                self._next_target(link, path)
+            except UpstreamError:
+                return False
+            return True
+
+        return await read_pages(
+            fetch, request, max_pages=MAX_PAGES, bad=self.http.bad_response, accept=accept
+        )
 
     # -- objects -----------------------------------------------------------------------
     async def get(self, resource: str, object_id: str) -> Body:

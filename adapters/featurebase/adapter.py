@@ -46,6 +46,7 @@ from adapters.model import (
     OrganizationRecord,
     PlanRecord,
 )
+from adapters.paging import PageRequest, VendorPage
 from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
@@ -65,6 +66,8 @@ CAPABILITIES = Capabilities(
     private_endpoints=False,  # not in the API
     metrics=False,  # served by query.featurebase.com, a host this adapter does not call yet
     feature_flags=False,  # none in the API
+    # every list answers a page and a "next" cursor (backups: "continuation")
+    vendor_paged=frozenset({"members", "api_keys", "invitations", "plans", "backups"}),
     # not offered: scaling, passwords, backups and their schedule, restores (no endpoints);
     # removing members and cancelling invites (no documented call does either)
     operations=frozenset(
@@ -215,6 +218,12 @@ class FeatureBaseAdapter(HttpAdapter):
         )
         return records
 
+    async def page_backups(self, database: Key, request: PageRequest) -> VendorPage[BackupRecord]:
+        # in the vendor's order (a page cannot be sorted without reading every page)
+        org, database_id = database
+        page = await self.client.backups_page(database_id, request)
+        return page.map(lambda b: self._map(mapping.backup, org, database_id, b))
+
     async def get_backups(self, keys: Sequence[Key]) -> list[BackupRecord | None]:
         return await self._by_parent(keys, 3, self._backups_in_org)
 
@@ -240,10 +249,24 @@ class FeatureBaseAdapter(HttpAdapter):
     async def get_members(self, keys: Sequence[Key]) -> list[MemberRecord | None]:
         return await self._lookup(keys, self.list_members, self._member)
 
+    async def page_members(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[MemberRecord]:
+        org = organization[0]
+        page = await self.client.users_page(request)
+        return page.map(lambda u: self._map(mapping.member, org, u))
+
     # API keys (org keys; no org-level detail endpoint, so lookups use the list) -------
     async def list_api_keys(self, organization: Key) -> list[ApiKeyRecord]:
         org = organization[0]
         return [self._map(mapping.api_key, org, k) for k in await self.client.org_keys(org)]
+
+    async def page_api_keys(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[ApiKeyRecord]:
+        org = organization[0]
+        page = await self.client.org_keys_page(org, request)
+        return page.map(lambda k: self._map(mapping.api_key, org, k))
 
     async def get_api_keys(self, keys: Sequence[Key]) -> list[ApiKeyRecord | None]:
         return await self._by_parent(keys, 2, self.list_api_keys)
@@ -256,6 +279,14 @@ class FeatureBaseAdapter(HttpAdapter):
             for i in await self.client.invites()
             if mapping.is_pending(i)
         ]
+
+    async def page_invitations(
+        self, organization: Key, request: PageRequest
+    ) -> VendorPage[InvitationRecord]:
+        org = organization[0]
+        # the list holds answered invites too: only pending ones count towards the page
+        page = await self.client.invites_page(request, keep=mapping.is_pending)
+        return page.map(lambda i: self._map(mapping.invitation, org, i))
 
     async def _invitation(self, key: Key) -> InvitationRecord | None:
         org, invite_id = key
@@ -271,6 +302,11 @@ class FeatureBaseAdapter(HttpAdapter):
     async def list_plans(self, organization: Key) -> list[PlanRecord]:
         org = organization[0]
         return [self._map(mapping.plan, org, s) for s in await self.client.shapes()]
+
+    async def page_plans(self, organization: Key, request: PageRequest) -> VendorPage[PlanRecord]:
+        org = organization[0]
+        page = await self.client.shapes_page(request)
+        return page.map(lambda shape: self._map(mapping.plan, org, shape))
 
     async def _plan(self, key: Key) -> PlanRecord | None:
         org, name = key

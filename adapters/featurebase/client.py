@@ -12,11 +12,12 @@ Errors come as ``{"code", "message"}`` or, in the seed's examples, ``{"response_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
+from adapters.paging import PageRequest, UpstreamPage, VendorPage, read_pages
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
 from adapters.upstream.url_segments import segment
 
@@ -82,23 +83,49 @@ class FeatureBaseClient:
 
     async def _pages(self, path: str, items: str, cursor_field: str = "next") -> list[Json]:
         """Every item of a list, following its cursor to the last page."""
-        found: list[Json] = []
-        url, params = path, None
-        seen: set[str] = set()
-        for _ in range(MAX_PAGES):
+        found = await self._read(path, items, cursor_field, PageRequest())
+        return [item for _, item in found.items]
+
+    async def _read(
+        self,
+        path: str,
+        items: str,
+        cursor_field: str,
+        request: PageRequest,
+        keep: Callable[[Json], bool] | None = None,
+    ) -> VendorPage[Json]:
+        """The items ``request`` asks for, from the upstream pages they are on."""
+
+        async def fetch(cursor: str | None) -> UpstreamPage[Json]:
+            url, params = (
+                (path, None) if cursor is None else self._follow(path, cursor_field, cursor)
+            )
             body = self.http.json(await self.http.get(url, params=params))
             page = body.get(items) if isinstance(body, dict) else None
             if not isinstance(page, list) or not all(isinstance(i, dict) for i in page):
                 raise self.http.bad_response(f"list endpoint answered without a '{items}' list")
-            found.extend(page)
-            cursor = body.get(cursor_field)
-            if cursor is None or cursor == "":
-                return found
-            if not isinstance(cursor, str) or cursor in seen:
+            following = body.get(cursor_field)
+            if following is not None and not isinstance(following, str):
                 raise self.http.bad_response(f"list endpoint answered an unusable '{cursor_field}'")
-            seen.add(cursor)
-            url, params = self._follow(path, cursor_field, cursor)
-        raise self.http.bad_response(f"list endpoint answered more than {MAX_PAGES} pages")
+            return UpstreamPage(page, following or None)
+
+        def bad(what: str) -> Exception:
+            return self.http.bad_response(
+                f"list endpoint answered an unusable '{cursor_field}': {what}"
+            )
+
+        def accept(cursor: str) -> bool:
+            if not cursor.startswith(("http://", "https://", "/")):
+                return True  # an opaque token: the vendor says whether it is one of its own
+            target, base = httpx.URL(cursor), self.http.client.base_url
+            same_host = not target.is_absolute_url or (
+                (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)
+            )
+            return same_host and target.path == path
+
+        return await read_pages(
+            fetch, request, max_pages=MAX_PAGES, bad=bad, keep=keep, accept=accept
+        )
 
     def _follow(
         self, path: str, cursor_field: str, cursor: str
@@ -109,10 +136,18 @@ class FeatureBaseClient:
                 raise self.http.bad_response(
                     f"list cursor points at another host ({target.host}); not followed"
                 )
+            self._same_listing(path, target.path)
             return cursor, None
         if cursor.startswith("/"):
+            self._same_listing(path, httpx.URL(cursor).path)
             return cursor, None
         return path, {cursor_field: cursor}
+
+    def _same_listing(self, path: str, target: str) -> None:
+        # a cursor also comes back from a caller (inside a gateway cursor): it may choose
+        # the page, never another path to send the connection's credentials to
+        if target != path:
+            raise self.http.bad_response(f"list cursor leaves the listing {path}; not followed")
 
     # users and orgs ------------------------------------------------------------------
     async def current_user(self) -> Json:
@@ -132,6 +167,26 @@ class FeatureBaseClient:
 
     async def org_keys(self, org_id: str) -> list[Json]:
         return await self._pages(self._path("/v2/orgs", org_id, "keys"), "resources")
+
+    # one page of the gateway each: only the upstream pages it needs (adapters.paging)
+    async def users_page(self, request: PageRequest) -> VendorPage[Json]:
+        return await self._read("/v2/users", "resources", "next", request)
+
+    async def org_keys_page(self, org_id: str, request: PageRequest) -> VendorPage[Json]:
+        path = self._path("/v2/orgs", org_id, "keys")
+        return await self._read(path, "resources", "next", request)
+
+    async def invites_page(
+        self, request: PageRequest, keep: Callable[[Json], bool]
+    ) -> VendorPage[Json]:
+        return await self._read("/v2/invites", "resources", "next", request, keep)
+
+    async def shapes_page(self, request: PageRequest) -> VendorPage[Json]:
+        return await self._read("/v2/shapes", "shapes", "next", request)
+
+    async def backups_page(self, database_id: str, request: PageRequest) -> VendorPage[Json]:
+        path = self._path("/v2/databases", database_id, "backups")
+        return await self._read(path, "backups", "continuation", request)
 
     async def add_user_roles(self, user_id: str, rolenames: list[str]) -> Json:
         path = self._path("/v2/users", user_id, "roles")

@@ -22,7 +22,8 @@ import httpx
 
 CONNECTIONS = """
 { connections { name vendor capabilities { operations } }
-  organizations { id connection { name } plans { id name } } }
+  organizationsConnection(first: 200) { nodes {
+    id connection { name } plansConnection(first: 1) { nodes { id name } } } } }
 """
 
 TEMPLATE = """
@@ -81,7 +82,7 @@ def vendor_options(gw: Gateway, connection: dict[str, Any], org: dict[str, Any])
         ch = template.get("clickhouse") or {"provider": "aws", "region": "us-east-1"}
         return {"clickhouse": {"provider": ch["provider"], "region": ch["region"]}}
     if vendor == "FEATUREBASE":
-        return {"featurebase": {"shape": org["plans"][0]["name"]}}
+        return {"featurebase": {"shape": org["plansConnection"]["nodes"][0]["name"]}}
     if vendor == "ASTRA":
         astra = template["astra"]
         return {
@@ -158,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def run(connection: dict[str, Any]) -> bool:
         org = next(
-            o for o in data["organizations"] if o["connection"]["name"] == connection["name"]
+            o
+            for o in data["organizationsConnection"]["nodes"]
+            if o["connection"]["name"] == connection["name"]
         )
         try:
             lifecycle(gw, connection, org, args.timeout)

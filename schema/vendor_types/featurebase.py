@@ -20,6 +20,17 @@ from adapters.details import (
     FeatureBaseRole,
 )
 from adapters.model import BackupRecord, MemberRecord, OrganizationRecord
+from schema.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Order,
+    PageArgs,
+    page_of,
+    text,
+)
 from schema.context import context_of
 from schema.kinds import FEATUREBASE_ROLES
 
@@ -32,6 +43,10 @@ class FeatureBaseRoleType:
     @classmethod
     def from_details(cls, role: FeatureBaseRole) -> FeatureBaseRoleType:
         return cls(name=role.name, acl=list(role.acl))
+
+
+#: role names are unique in an org
+ROLES = Order[FeatureBaseRole](lambda role: (text(role.name), role.name))
 
 
 @strawberry.type(description="FeatureBase Cloud org details")
@@ -61,15 +76,32 @@ class FeatureBaseOrganization:
             record=r,
         )
 
-    @strawberry.field(description="Roles defined in the org (one upstream list; org owners only)")
+    @strawberry.field(
+        description="Roles defined in the org (one upstream list; org owners only)",
+        deprecation_reason="Use rolesConnection, which pages; removed after 2027-06-30",
+    )
     async def roles(self, info: Info) -> list[FeatureBaseRoleType]:
+        return [FeatureBaseRoleType.from_details(role) for role in await self._roles(info)]
+
+    @strawberry.field(
+        description="Roles defined in the org, by name (read whole: a handful per org; "
+        "org owners only)"
+    )
+    async def roles_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[FeatureBaseRoleType]:
+        args = PageArgs(first, after, last, before)
+        return page_of(await self._roles(info), ROLES, args, FeatureBaseRoleType.from_details)
+
+    async def _roles(self, info: Info) -> list[FeatureBaseRole]:
         r = self.record
-        roles = (
-            await context_of(info)
-            .loaders.single(FEATUREBASE_ROLES)
-            .load((r.connection.name, r.key))
-        )
-        return [FeatureBaseRoleType.from_details(role) for role in roles]
+        loader = context_of(info).loaders.single(FEATUREBASE_ROLES)
+        return await loader.load((r.connection.name, r.key))
 
 
 @strawberry.type(description="FeatureBase Cloud backup details")

@@ -87,14 +87,19 @@ class ServiceRoutes(SimulatorBase):
 
     async def _list_services(self, ctx: Ctx) -> Any:
         services = list(ctx.org.services.values())
-        for expression in ctx.request.query_params.getlist("filter"):  # tag:Key=Value
-            match = re.fullmatch(r"tag:([^=]+)=(.*)", expression)
+        # the OpenAPI (2026-06): "only filtering by resource tags is supported", examples
+        # tag:Environment=Production and tag:isActive (the key, any value); every filter
+        # given must hold
+        for expression in ctx.request.query_params.getlist("filter"):
+            match = re.fullmatch(r"tag:([^=]+)(?:=(.*))?", expression)
             if not match:
-                raise _fail(f"Unsupported filter '{expression}': expected tag:<key>=<value>")
+                raise _fail(f"Unsupported filter '{expression}': expected tag:<key>[=<value>]")
+            key, value = match[1], match[2]
             services = [
                 s
                 for s in services
-                if ctx.org.service_tags.get(s["id"], {}).get(match[1]) == match[2]
+                if key in (tags := ctx.org.service_tags.get(s["id"], {}))
+                and (value is None or tags[key] == value)
             ]
         return services
 

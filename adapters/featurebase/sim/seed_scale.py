@@ -9,6 +9,7 @@ owner's API key (listing org keys needs the owner's rights). Databases use AWS s
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.types import Scope
@@ -32,6 +33,7 @@ _SHAPES = (
     ("16gb-aws:us-east-2", 1, 1, "r7g.large", "0.33"),
     ("32gb-aws:us-east-2", 3, 2, "r7g.large", "0.65"),
 )
+_LAST_BACKUP = datetime(2026, 3, 28, 4, 0)
 _STATUSES = ("RUNNING", "STOPPED", "FROZEN", "FAILED")
 _STATUS_WEIGHTS = (16, 1, 1, 1)
 _ROLES = (("Org Owner", "MANAGE_ORG:*"), ("Database Admin", "MANAGE_DATABASE:*"))
@@ -103,7 +105,10 @@ def seed_scale(
         for age in range(scale.backups):
             sim.add_backup(
                 database_id,
-                timestamp=f"2026-03-{28 - age:02d}T04:00:{n % 60:02d}Z",
+                # a day apart, back from 28 March: any number of them has real dates
+                timestamp=(_LAST_BACKUP - timedelta(days=age)).strftime(
+                    f"%Y-%m-%dT%H:%M:{n % 60:02d}Z"
+                ),
                 size=1_000_000 * (n + 1) + age,
             )
     for n in range(max(1, scale.api_keys)):
