@@ -119,7 +119,10 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         # idempotency keys live where the cache does: in Redis, every instance sees them
         self.idempotency = IdempotencyStore(
-            backend=lambda: runtime.backend, key=runtime.fingerprint_key
+            backend=lambda: runtime.backend,
+            key=runtime.fingerprint_key,
+            # a create's call ends by its request's deadline (a margin for the clocks)
+            attempt_seconds=self.request_timeout + 1.0,
         )
         subscriptions = runtime.config.subscriptions
         # with Redis, one instance polls each watched resource for all of them

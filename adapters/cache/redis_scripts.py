@@ -215,16 +215,20 @@ return 0
 #                               changes, Redis lost its keys (restarted empty)
 #     dbgw:idem:<digest>        hash: state, fp (input fingerprint), owner (claim token),
 #                               lease (Redis ms until which the owner holds it), started
-#                               (Redis ms of the first attempt), result (JSON, once done);
+#                               (Redis ms of the first attempt), result (JSON, once done),
+#                               quiet (Redis ms until which a holder that stopped
+#                               answering may still reach the vendor);
 #                               PX = the idempotency window
 
 #: KEYS: entry, epoch. ARGV: fingerprint, token, lease ms, window ms, floor ms ('' or the
 #: Redis time since which entries may have been lost), the epoch this instance last saw
 #: ('' for none). The epoch is the Redis time the gateway first used this Redis: a
 #: different one means Redis lost every key since (a restart without persistence), and
-#: then, within one window, a missing entry is "unknown", not "never seen".
-#: Returns {verdict, value, epoch}: run, reconcile (value: started ms), done (value:
-#: result), wait, conflict.
+#: then, within one window, a missing entry is "unknown", not "never seen". ARGV[7]: the
+#: longest a holder's call can take (ms): one that stopped answering (its lease ran out,
+#: or its entry was lost) may reach the vendor until it was last heard plus that.
+#: Returns {verdict, value, epoch, busy}: run, reconcile (value: started ms; busy: ms a
+#: lapsed holder may still reach the vendor), done (value: result), wait, conflict.
 IDEM_CLAIM = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -248,10 +252,15 @@ if not state then
     verdict, started = 'reconcile', floor - tonumber(ARGV[4])
   end
   local s = verdict == 'run' and 'running' or 'reconciling'
+  -- a lost entry's holder was last heard before Redis lost it (by the floor)
+  local quiet = floor and (floor + tonumber(ARGV[7])) or 0
   redis.call('HSET', KEYS[1], 'state', s, 'fp', ARGV[1], 'owner', ARGV[2],
              'lease', lease, 'started', started)
+  if quiet > 0 then
+    redis.call('HSET', KEYS[1], 'quiet', quiet)
+  end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  return {verdict, tostring(started), epoch}
+  return {verdict, tostring(started), epoch, tostring(math.max(0, quiet - now))}
 end
 if redis.call('HGET', KEYS[1], 'fp') ~= ARGV[1] then
   return {'conflict', '', epoch}
@@ -260,11 +269,18 @@ if state == 'done' then
   return {'done', redis.call('HGET', KEYS[1], 'result') or 'null', epoch}
 end
 local held = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
-if (state == 'running' or state == 'reconciling') and held > now then
-  return {'wait', '', epoch}
+local quiet = tonumber(redis.call('HGET', KEYS[1], 'quiet') or '0')
+if state == 'running' or state == 'reconciling' then
+  if held > now then
+    return {'wait', '', epoch}
+  end
+  -- the holder was last heard at held - lease ms; its call may still run
+  quiet = math.max(quiet, held - tonumber(ARGV[3]) + tonumber(ARGV[7]))
 end
-redis.call('HSET', KEYS[1], 'state', 'reconciling', 'owner', ARGV[2], 'lease', lease)
-return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now), epoch}
+redis.call('HSET', KEYS[1], 'state', 'reconciling', 'owner', ARGV[2], 'lease', lease,
+           'quiet', quiet)
+return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now), epoch,
+        tostring(math.max(0, quiet - now))}
 """
 
 #: KEYS: epoch. The gateway's epoch of this Redis (set to Redis's time now if missing).
