@@ -94,6 +94,30 @@ async def test_a_get_that_overlapped_a_write_is_not_stored(
     assert await a.get(SCOPE, SERVICE) is not None
 
 
+async def test_a_scopes_generation_expires_and_no_fetch_older_than_it_is_stored(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    """Every scope that ever wrote kept its generation key forever (on a template
+    connection, one per caller credential, however bogus: a flood of them filled Redis
+    with keys that never expire). It now expires GENERATION_TTL_MS after the scope's last
+    write; a fetch that started longer ago than that is never stored, so a generation that
+    expired and restarted from 0 cannot hide a write from it."""
+    a, _ = pair
+    started = await a.generation(SCOPE)
+
+    await a.invalidate(SCOPE, SERVICE, frozenset())
+    with redis_server.client() as plain:
+        ttl_ms = plain.pttl(f"dbgw:{{{SCOPE}}}:gen")
+        plain.delete(f"dbgw:{{{SCOPE}}}:gen")  # as if it expired: the count is 0 again
+    assert isinstance(started, Shared) and started.count == 0
+    await a.put(SCOPE, SERVICE, entry(), Shared(0, started.at_ms - lua.GENERATION_TTL_MS))
+
+    assert 0 < ttl_ms <= lua.GENERATION_TTL_MS
+    assert await a.get(SCOPE, SERVICE) is None
+    await a.put(SCOPE, SERVICE, entry(), await a.generation(SCOPE))
+    assert await a.get(SCOPE, SERVICE) is not None
+
+
 async def test_a_write_drops_its_path_its_ancestors_and_related_kinds_only(
     pair: tuple[RedisBackend, RedisBackend],
 ) -> None:

@@ -366,3 +366,27 @@ async def test_a_flood_of_distinct_credentials_keeps_at_most_max_tenants_clients
         assert len(closed) == 35
         assert all(http.client.is_closed for a in closed for http in a.upstreams())
         assert not any(http.client.is_closed for a in kept for http in a.upstreams())
+
+
+STOP = "mutation($id: ID!) { stopDatabase(input: {id: $id}) { database { name } } }"
+
+
+async def test_a_flood_of_credentials_sending_writes_leaves_no_redis_key_without_expiry(
+    redis_server: RedisServer,
+) -> None:
+    """Each credential is a scope of its own in Redis, and a write (even one the vendor
+    refuses) bumps its scope's generation: that key never expired, so every bogus
+    credential a caller made up left one key in Redis for good."""
+    async with gateway(redis_url=redis_server.url) as gw:
+        _, body = await ask(gw, DATABASES, headers(BFF, clickhouse("acme")))
+        database = body["data"]["databases"]["nodes"][0]["id"]
+        for n in range(20):
+            flood = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": f"guess-{n:04}"}
+            _, body = await ask(gw, STOP, headers(BFF, flood), {"id": database})
+            assert error_codes(body) == ["UNAUTHENTICATED"]
+
+    with redis_server.client() as plain:
+        keys = plain.keys("dbgw:*")
+        # (the deployment's own dbgw:epoch and dbgw:fence are one key each)
+        forever = [k for k in keys if plain.pttl(k) == -1 and b"{" in k]
+    assert len(keys) >= 20 and forever == []

@@ -2,7 +2,8 @@
 
 Every key of one scope shares the hash tag ``{connection:fingerprint}``::
 
-    dbgw:{scope}:gen          the scope's write generation (INCR by each invalidation)
+    dbgw:{scope}:gen          the scope's write generation (INCR by each invalidation);
+                              PX = GENERATION_TTL_MS from the scope's last write
     dbgw:{scope}:idx          sorted set: "kind\\nurl" of each cached entry, scored by the
                               Redis time (ms) it expires, so invalidation never SCANs
     dbgw:{scope}:e:<url>      one cached GET answer: "<fetched>\\n" then
@@ -45,9 +46,16 @@ return {tonumber(redis.call('GET', KEYS[1]) or '0'),
         tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
 """
 
+#: how long a scope's generation outlives its last write. Without an expiry every scope
+#: that ever wrote kept a key forever: on a template connection one per caller
+#: credential, however bogus. A fetch that started longer ago than this is never stored,
+#: so a generation that expired and restarted from 0 can never look unchanged to it.
+GENERATION_TTL_MS = 3_600_000
+
 #: KEYS: gen, entry, index, fence. ARGV: generation and Redis time (ms) read before the
 #: fetch, encoded entry, PX (ms), index member. Stores only if no write bumped the
-#: generation meanwhile and no fence was set since the fetch started: 1 stored, 0 not.
+#: generation meanwhile, no fence was set since the fetch started, and the fetch started
+#: within GENERATION_TTL_MS: 1 stored, 0 not.
 PUT = """
 local generation = tonumber(redis.call('GET', KEYS[1]) or '0')
 if generation ~= tonumber(ARGV[1]) then
@@ -59,6 +67,9 @@ end
 local px = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now_ms - tonumber(ARGV[2]) >= @GENERATION_TTL_MS@ then
+  return 0
+end
 redis.call('SET', KEYS[2], ARGV[2] .. '\\n' .. ARGV[3], 'PX', px)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now_ms)
 redis.call('ZADD', KEYS[3], now_ms + px, ARGV[5])
@@ -66,7 +77,7 @@ if redis.call('PTTL', KEYS[3]) < px then
   redis.call('PEXPIRE', KEYS[3], px)
 end
 return 1
-"""
+""".replace("@GENERATION_TTL_MS@", str(GENERATION_TTL_MS))
 
 #: the part of READ and CLAIM that reads an entry: nil unless fetched since the fence
 _TRUSTED = """
@@ -119,6 +130,7 @@ return now_ms
 #: many entries it deleted.
 INVALIDATE = """
 redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], @GENERATION_TTL_MS@)
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now_ms)
@@ -153,7 +165,7 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   end
 end
 return doomed
-"""
+""".replace("@GENERATION_TTL_MS@", str(GENERATION_TTL_MS))
 
 #: KEYS: lock. ARGV: token. Deletes the lock only if this claimer still holds it (its PX
 #: may have run out and another instance claimed it since): 1 released, 0 not ours.
