@@ -57,10 +57,12 @@ from gateway.observability import RequestIdMiddleware
 from gateway.runtime import Runtime, settle_heap
 from gateway.tenant_gate import (
     TENANTS_SCOPE_KEY,
+    WANTED_SCOPE_KEY,
     header_pairs,
     lease_tenants,
     payload_pairs,
     release_tenants,
+    wanted_tenants,
 )
 from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
@@ -157,7 +159,6 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 await super().__call__(scope, receive, send)
             finally:
                 self.sockets.close_socket()
-                release_tenants(self.runtime, scope.get(TENANTS_SCOPE_KEY, {}))
             return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -238,10 +239,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 log.info("subscription connection refused: %s", refusal.message)
                 raise ConnectionRejectionError({"code": refusal.code.value}) from None
             scope[CALLER_SCOPE_KEY] = caller
-        # vendor credentials: in the payload (browsers), or on the upgrade request
+        # vendor credentials: in the payload (browsers), or on the upgrade request;
+        # checked now, leased by each operation while it runs (gateway.websocket)
         pairs = payload_pairs(context.connection_params) + header_pairs(scope)
         try:
-            scope[TENANTS_SCOPE_KEY] = await lease_tenants(self.runtime, caller, pairs)
+            scope[WANTED_SCOPE_KEY] = wanted_tenants(self.runtime, caller, pairs)
         except Refusal as refusal:
             log.info("subscription connection refused: %s", refusal.code.value)
             raise ConnectionRejectionError({"code": refusal.code.value}) from None
