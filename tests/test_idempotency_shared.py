@@ -366,3 +366,34 @@ async def test_a_retry_never_creates_while_a_lapsed_holders_create_may_still_rea
     assert posts(sim) == 1
     assert replay["data"]["createDatabase"]["replayed"] is True
     assert replay["data"]["createDatabase"]["database"]["id"] == created["database"]["id"]
+
+
+async def test_after_redis_restarted_empty_an_instance_that_only_read_before_still_reconciles(
+    redis_server: RedisServer,
+) -> None:
+    """Instance b served reads only before Redis restarted empty; a retry of a's completed
+    key then reaches b. Before, b had never learnt Redis's epoch (only keyed creates and
+    the return from an outage it noticed taught it), took the new one for the first, and
+    created a second database for the key."""
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        for gateway in (a, b):
+            gateway.runtime.backend.link.cooldown = 0.05
+        org = await organization_id(a)
+        await organization_id(b)  # b's only use of Redis before the restart: reads
+        first = (await a.data(CREATE, create_input(org, "read-only-b")))["createDatabase"]
+
+        redis_server.kill()
+        redis_server.start()  # empty
+        deadline = asyncio.get_running_loop().time() + 10
+        retried = await b.post(CREATE, create_input(org, "read-only-b"))
+        while error_codes(retried) == ["IDEMPOTENCY_UNAVAILABLE"]:
+            # the first call after the restart may still meet the dead connection
+            assert asyncio.get_running_loop().time() < deadline, retried
+            await asyncio.sleep(0.05)
+            retried = await b.post(CREATE, create_input(org, "read-only-b"))
+
+    answer = retried["data"]["createDatabase"]
+    assert answer["replayed"] is True
+    assert answer["database"]["id"] == first["database"]["id"]
+    assert posts(sim) == 1
