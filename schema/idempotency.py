@@ -208,7 +208,12 @@ class IdempotencyStore:
                     "a new key",
                 )
             found = await find(claim.since if claim.since is not None else time.time())
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, UpstreamError) and exc.code == ErrorCode.UPSTREAM_BAD_RESPONSE:
+                # the vendor's list came back unreadable (cut off): the key stays unknown
+                # and a retry with it looks again, which is safe; not retryable, a client
+                # could take a new key and create the object a second time
+                exc.retryable = True
             await self._finish(keeper, scope, token, "unknown", None)
             raise
         if found is None and claim.busy > 0:

@@ -397,3 +397,27 @@ async def test_after_redis_restarted_empty_an_instance_that_only_read_before_sti
     assert answer["replayed"] is True
     assert answer["database"]["id"] == first["database"]["id"]
     assert posts(sim) == 1
+
+
+async def test_a_retry_whose_look_at_the_vendor_is_cut_off_is_retryable_and_then_replays(
+    redis_server: RedisServer,
+) -> None:
+    """The retry of an unknown outcome reads the vendor's list first; that answer came
+    back truncated. Before: UPSTREAM_BAD_RESPONSE with retryable false, though the key
+    stays unknown and a retry with it is safe (a client told not to retry may take a new
+    key, and that creates the database twice)."""
+    sim = ClickHouseSimulator()
+    sim.faults.add_drop(method="POST", path=SERVICES, processed=True, times=1)
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        org = await organization_id(a)
+        await a.post(CREATE, create_input(org, "cut-look"))
+        sim.faults.add_malformed("truncated", method="GET", path=SERVICES, times=1)
+
+        cut = await b.post(CREATE, create_input(org, "cut-look"))
+        retry = (await b.data(CREATE, create_input(org, "cut-look")))["createDatabase"]
+
+    (error,) = cut["errors"]
+    assert error["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
+    assert error["extensions"]["retryable"] is True
+    assert retry["replayed"] is True
+    assert posts(sim) == 1
