@@ -58,8 +58,9 @@ from gateway.runtime import Runtime, settle_heap
 from gateway.tenant_gate import (
     TENANTS_SCOPE_KEY,
     WANTED_SCOPE_KEY,
+    body_first,
     header_pairs,
-    lease_tenants,
+    lease_wanted,
     payload_pairs,
     release_tenants,
     wanted_tenants,
@@ -175,9 +176,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         scope[CALLER_SCOPE_KEY] = caller  # for the access log line
         if caller is not None:
             try:
-                scope[TENANTS_SCOPE_KEY] = await lease_tenants(
-                    self.runtime, caller, header_pairs(scope)
-                )
+                wanted = wanted_tenants(self.runtime, caller, header_pairs(scope))
+                if wanted:
+                    # the body first: a client trickling it holds no per-caller client
+                    receive = await body_first(receive)
+                    scope[TENANTS_SCOPE_KEY] = await lease_wanted(self.runtime, wanted)
             except Refusal as refusal:
                 refusal.caller = caller
                 await self._refuse(refusal, scope, receive, send)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from starlette.types import Message, Receive
+
 from adapters.base import Adapter
 from adapters.registry import ConnectionSettings
 from gateway.limits import LimitCode
@@ -60,14 +62,6 @@ def payload_pairs(params: object) -> list[tuple[str, object]]:
 
 #: the template connections a caller sent a credential for, with that credential
 Wanted = list[tuple[ConnectionSettings, CallerCredential]]
-
-
-async def lease_tenants(
-    runtime: Runtime, caller: Caller, pairs: Iterable[tuple[str, object]]
-) -> dict[str, Adapter]:
-    """The per-caller adapters of the template connections ``caller`` sees and sent a
-    credential for (leased: release each with ``release_tenants``); raises Refusal."""
-    return await lease_wanted(runtime, wanted_tenants(runtime, caller, pairs))
 
 
 def wanted_tenants(runtime: Runtime, caller: Caller, pairs: Iterable[tuple[str, object]]) -> Wanted:
@@ -125,6 +119,32 @@ async def lease_wanted(runtime: Runtime, wanted: Wanted) -> dict[str, Adapter]:
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from None
     return leased
+
+
+async def body_first(receive: Receive) -> Receive:
+    """Read the whole request body now (through ``receive``, which bounds its size and
+    time) and hand it on in one message: a request leases its per-caller clients only
+    once its body is in, so a client trickling one holds no ``max_tenants`` slot."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    first = messages[-1]
+    if first["type"] == "http.request":
+        body = b"".join(m.get("body", b"") for m in messages)
+        first = {"type": "http.request", "body": body, "more_body": False}
+    handed = False
+
+    async def replay() -> Message:
+        nonlocal handed
+        if not handed:
+            handed = True
+            return first
+        return await receive()
+
+    return replay
 
 
 def release_tenants(runtime: Runtime, leased: Mapping[str, Adapter]) -> None:

@@ -11,6 +11,7 @@ authenticated as.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from typing import Any
@@ -390,3 +391,42 @@ async def test_a_flood_of_credentials_sending_writes_leaves_no_redis_key_without
         # (the deployment's own dbgw:epoch and dbgw:fence are one key each)
         forever = [k for k in keys if plain.pttl(k) == -1 and b"{" in k]
     assert len(keys) >= 20 and forever == []
+
+
+async def test_a_request_trickling_its_body_holds_no_tenant_slot_meanwhile() -> None:
+    """A request leased its credential's client as soon as its headers arrived, then read
+    its body (for up to body_timeout_seconds): a caller trickling bodies with made-up
+    credentials kept every max_tenants slot and other callers got TOO_MANY_TENANTS."""
+    from tests.auth_fixtures import token_table
+    from tests.tenants_support import TOKENS
+
+    other = "other-bff-token-9f1a"
+    tokens = TOKENS + token_table("other", other, "admin").replace(
+        'role = "admin"', 'role = "admin"\nvendor_credentials = true'
+    )
+    first_chunk_read, rest = asyncio.Event(), asyncio.Event()
+    body = json.dumps({"query": ORGS}).encode()
+
+    async def trickled() -> Any:
+        yield body[:5]
+        first_chunk_read.set()  # the app asked for more: it is reading the body
+        await rest.wait()
+        yield body[5:]
+
+    bogus = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "made-up-secret"}
+    async with GatewayClient.from_toml(_with_max_tenants(1, tokens)) as gw:
+        slow = asyncio.create_task(
+            gw.http.post(
+                "/graphql",
+                content=trickled(),
+                headers={**headers(BFF, bogus), "Content-Type": "application/json"},
+            )
+        )
+        await asyncio.wait_for(first_chunk_read.wait(), 10)
+        status, body_of_other = await ask(gw, ORGS, headers(other, clickhouse("globex")))
+        rest.set()
+        trickler = await slow
+
+    assert status == 200, body_of_other
+    assert body_of_other["data"]["organizations"][0]["name"] == ORG_NAMES["globex"]
+    assert error_codes(trickler.json()) == ["UNAUTHENTICATED"]  # its made-up key, at last
