@@ -60,10 +60,13 @@ from gateway.persisted import PersistedDocuments
 from gateway.runtime import Runtime, settle_heap
 from gateway.tenant_gate import (
     TENANTS_SCOPE_KEY,
+    WANTED_SCOPE_KEY,
+    body_first,
     header_pairs,
-    lease_tenants,
+    lease_wanted,
     payload_pairs,
     release_tenants,
+    wanted_tenants,
 )
 from gateway.websocket import GatewayTransportWS, SocketCounts
 from schema.context import GatewayContext
@@ -122,7 +125,10 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         # idempotency keys live where the cache does: in Redis, every instance sees them
         self.idempotency = IdempotencyStore(
-            backend=lambda: runtime.backend, key=runtime.fingerprint_key
+            backend=lambda: runtime.backend,
+            key=runtime.fingerprint_key,
+            # a create's call ends by its request's deadline (a margin for the clocks)
+            attempt_seconds=self.request_timeout + 1.0,
         )
         subscriptions = runtime.config.subscriptions
         # with Redis, one instance polls each watched resource for all of them
@@ -163,7 +169,6 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 await super().__call__(scope, receive, send)
             finally:
                 self.sockets.close_socket(scope.pop(UNIDENTIFIED_SCOPE_KEY, None))
-                release_tenants(self.runtime, scope.get(TENANTS_SCOPE_KEY, {}))
             return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -180,9 +185,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         scope[CALLER_SCOPE_KEY] = caller  # for the access log line
         if caller is not None:
             try:
-                scope[TENANTS_SCOPE_KEY] = await lease_tenants(
-                    self.runtime, caller, header_pairs(scope)
-                )
+                wanted = wanted_tenants(self.runtime, caller, header_pairs(scope))
+                if wanted:
+                    # the body first: a client trickling it holds no per-caller client
+                    receive = await body_first(receive)
+                    scope[TENANTS_SCOPE_KEY] = await lease_wanted(self.runtime, wanted)
             except Refusal as refusal:
                 refusal.caller = caller
                 await self._refuse(refusal, scope, receive, send)
@@ -262,10 +269,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             peer = scope.pop(UNIDENTIFIED_SCOPE_KEY, None)
             if peer is not None:
                 self.sockets.identify(peer)
-        # vendor credentials: in the payload (browsers), or on the upgrade request
+        # vendor credentials: in the payload (browsers), or on the upgrade request;
+        # checked now, leased by each operation while it runs (gateway.websocket)
         pairs = payload_pairs(context.connection_params) + header_pairs(scope)
         try:
-            scope[TENANTS_SCOPE_KEY] = await lease_tenants(self.runtime, caller, pairs)
+            scope[WANTED_SCOPE_KEY] = wanted_tenants(self.runtime, caller, pairs)
         except Refusal as refusal:
             log.info("subscription connection refused: %s", refusal.code.value)
             raise ConnectionRejectionError({"code": refusal.code.value}) from None

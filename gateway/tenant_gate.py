@@ -4,8 +4,10 @@ for a refused request).
 
 Over HTTP the credentials are ``X-Credential-*`` headers; over WebSocket the same names in
 the ``connection_init`` payload (browsers cannot set headers on an upgrade), or on the
-upgrade request. A request's (or socket's) per-caller adapters are leased from the
-runtime's ``TenantPool`` and released when it ends.
+upgrade request. A request's (or a WebSocket operation's) per-caller adapters are leased
+from the runtime's ``TenantPool`` and released when it ends; a socket's credentials are
+checked at ``connection_init`` and leased by each of its operations (an idle socket holds
+none).
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from starlette.types import Message, Receive
+
 from adapters.base import Adapter
+from adapters.registry import ConnectionSettings
 from gateway.limits import LimitCode
 from gateway.limits_http import Refusal
 from gateway.runtime import Runtime
 from gateway.tenants import TenantsFull
 from gateway.vendor_credentials import (
     PREFIX,
+    CallerCredential,
     CredentialProblem,
     has_credentials,
     read_credentials,
@@ -28,6 +34,8 @@ from schema.permissions import Caller
 
 #: where a request's leased per-caller adapters wait in the ASGI scope (name -> adapter)
 TENANTS_SCOPE_KEY = "dbaas_gateway.tenants"
+#: where a WebSocket's checked credentials wait (``Wanted``): each operation leases them
+WANTED_SCOPE_KEY = "dbaas_gateway.wanted_tenants"
 _PREFIX_BYTES = PREFIX.encode("latin-1")
 _PREFIX_LENGTH = len(_PREFIX_BYTES)
 #: how long a caller refused with TOO_MANY_TENANTS is asked to wait
@@ -52,14 +60,16 @@ def payload_pairs(params: object) -> list[tuple[str, object]]:
     return [(k, v) for k, v in params.items() if isinstance(k, str)]
 
 
-async def lease_tenants(
-    runtime: Runtime, caller: Caller, pairs: Iterable[tuple[str, object]]
-) -> dict[str, Adapter]:
-    """The per-caller adapters of the template connections ``caller`` sees and sent a
-    credential for (leased: release each with ``release_tenants``); raises Refusal."""
+#: the template connections a caller sent a credential for, with that credential
+Wanted = list[tuple[ConnectionSettings, CallerCredential]]
+
+
+def wanted_tenants(runtime: Runtime, caller: Caller, pairs: Iterable[tuple[str, object]]) -> Wanted:
+    """The template connections ``caller`` sees and sent a credential for, checked (who
+    may send one, whether it is whole, whether a template takes it); raises Refusal."""
     pairs = list(pairs)
     if not has_credentials(name for name, _ in pairs):
-        return {}
+        return []
     if not caller.vendor_credentials:
         raise Refusal(
             403,
@@ -80,12 +90,16 @@ async def lease_tenants(
                 f"a {vendor.value} credential, but no {vendor.value} connection this caller "
                 'sees takes one: only connections with credentials = "caller" do',
             )
+    return [(t, credentials[t.vendor]) for t in templates if t.vendor in credentials]
+
+
+async def lease_wanted(runtime: Runtime, wanted: Wanted) -> dict[str, Adapter]:
+    """The per-caller adapters of ``wanted`` (from ``wanted_tenants``), leased: release
+    them with ``release_tenants``; raises Refusal."""
     leased: dict[str, Adapter] = {}
     try:
-        for template in templates:
-            if template.vendor in credentials:
-                credential = credentials[template.vendor]
-                leased[template.name] = await runtime.tenants.lease(template, credential)
+        for template, credential in wanted:
+            leased[template.name] = await runtime.tenants.lease(template, credential)
     except ValueError:
         # the vendor's builder refused the values (as it refuses a bad file at startup):
         # its message may quote them, so it is not repeated
@@ -105,6 +119,32 @@ async def lease_tenants(
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from None
     return leased
+
+
+async def body_first(receive: Receive) -> Receive:
+    """Read the whole request body now (through ``receive``, which bounds its size and
+    time) and hand it on in one message: a request leases its per-caller clients only
+    once its body is in, so a client trickling one holds no ``max_tenants`` slot."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    first = messages[-1]
+    if first["type"] == "http.request":
+        body = b"".join(m.get("body", b"") for m in messages)
+        first = {"type": "http.request", "body": body, "more_body": False}
+    handed = False
+
+    async def replay() -> Message:
+        nonlocal handed
+        if not handed:
+            handed = True
+            return first
+        return await receive()
+
+    return replay
 
 
 def release_tenants(runtime: Runtime, leased: Mapping[str, Adapter]) -> None:

@@ -95,10 +95,13 @@ class TenantPool:
         tenant = self._tenants.get(slot)
         closing: list[Adapter] = []
         if tenant is None:
-            closing = self._make_room(template)
             # no await between the check and the insert: concurrent first requests of one
-            # credential share one adapter
-            tenant = _Tenant(self._build(tenant_settings(template, credential, digest)))
+            # credential share one adapter. Built before any idle adapter is dropped: a
+            # credential the vendor's builder refuses (ValueError) evicts nobody's client
+            self._check_room(template)
+            adapter = self._build(tenant_settings(template, credential, digest))
+            closing = self._make_room(template)
+            tenant = _Tenant(adapter)
             self.built += 1
             self._tenants[slot] = tenant
         self._tenants.move_to_end(slot)
@@ -106,6 +109,13 @@ class TenantPool:
         if closing:
             await asyncio.gather(*(a.aclose() for a in closing), return_exceptions=True)
         return tenant.adapter
+
+    def _check_room(self, template: ConnectionSettings) -> None:
+        """Raise TenantsFull unless one more adapter of ``template`` fits (after dropping
+        idle ones)."""
+        leased = sum(1 for (n, _), t in self._tenants.items() if n == template.name and t.leases)
+        if leased >= template.max_tenants:
+            raise TenantsFull(template.name)
 
     def _make_room(self, template: ConnectionSettings) -> list[Adapter]:
         """Drop idle adapters of ``template``, least recently used first, until one more

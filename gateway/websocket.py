@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError, parse
@@ -53,6 +53,8 @@ from gateway.limits_http import (
     operation_problem,
     too_many_connections,
 )
+from gateway.runtime import Runtime
+from gateway.tenant_gate import WANTED_SCOPE_KEY, lease_wanted, release_tenants
 from schema.context import GatewayContext
 from schema.errors import coded
 
@@ -133,11 +135,14 @@ class SocketCounts:
 
 class OperationScoped:
     """The schema as one socket's handler sees it: each operation streams with a context
-    and a deadline of its own (strawberry hands every operation the socket's context)."""
+    and a deadline of its own (strawberry hands every operation the socket's context),
+    and holds the per-caller clients of the socket's vendor credentials while it runs:
+    an idle socket holds none, so it cannot keep a template's ``max_tenants`` slots."""
 
-    def __init__(self, schema: Any, request_timeout: float) -> None:
+    def __init__(self, schema: Any, request_timeout: float, runtime: Runtime) -> None:
         self._schema = schema
         self._request_timeout = request_timeout
+        self._runtime = runtime
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._schema, name)
@@ -146,16 +151,41 @@ class OperationScoped:
         # runs in the operation's own task: the deadline is this operation's alone
         current_deadline.set(time.monotonic() + self._request_timeout)
         context = kwargs.get("context_value")
+        leased: dict[str, Any] = {}
         if isinstance(context, GatewayContext):
-            kwargs["context_value"] = context.for_operation()
-        return _parse_errors_coded(await self._schema.stream(query, **kwargs))
+            context = context.for_operation()
+            kwargs["context_value"] = context
+            wanted = context.request.scope.get(WANTED_SCOPE_KEY)
+            if wanted:
+                try:
+                    leased = await lease_wanted(self._runtime, wanted)
+                except Refusal as refusal:
+                    # TOO_MANY_TENANTS now, or a credential the vendor's client refuses
+                    return _one(PreExecutionError(data=None, errors=[_refusal_error(refusal)]))
+                context.adapters = {**context.adapters, **leased}
+        try:
+            stream = await self._schema.stream(query, **kwargs)
+        except BaseException:
+            release_tenants(self._runtime, leased)
+            raise
+        return _parse_errors_coded(stream, lambda: release_tenants(self._runtime, leased))
 
 
-async def _parse_errors_coded(stream: Any) -> AsyncIterator[Any]:
+def _refusal_error(refusal: Refusal) -> GraphQLError:
+    return GraphQLError(refusal.message, extensions={"code": refusal.code.value})
+
+
+async def _one(result: Any) -> AsyncIterator[Any]:
+    yield result
+
+
+async def _parse_errors_coded(
+    stream: Any, done: Callable[[], None] = lambda: None
+) -> AsyncIterator[Any]:
     """``stream``, except that a document that does not parse (the token limit included),
     which strawberry raises while streaming, is one coded error as over HTTP. Not a
     GraphQLSyntaxError any more, so strawberry answers it with an ``error`` message
-    instead of closing the socket (or logging a crash)."""
+    instead of closing the socket (or logging a crash). ``done`` runs when it ends."""
     try:
         try:
             first = await anext(stream)
@@ -171,7 +201,10 @@ async def _parse_errors_coded(stream: Any) -> AsyncIterator[Any]:
         async for item in stream:
             yield item
     finally:
-        await stream.aclose()
+        try:
+            await stream.aclose()
+        finally:
+            done()
 
 
 def _refused(error: GraphQLError) -> ExecutionResult:
@@ -186,7 +219,7 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GatewayContext, None]):
     operation and a context and deadline per operation."""
 
     def __init__(self, *, view: GatewayGraphQL, schema: Any, **options: Any) -> None:
-        scoped: Any = OperationScoped(schema, view.request_timeout)
+        scoped: Any = OperationScoped(schema, view.request_timeout, view.runtime)
         super().__init__(view=view, schema=scoped, **options)
         self.gateway = view
 

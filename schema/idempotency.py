@@ -14,7 +14,9 @@ created object's key (never its one-time secret). The caller is the client token
 - A call whose outcome is unknown (the write may have reached the vendor: dropped after
   it was sent, timed out after it was sent, an unreadable answer), or whose runner died,
   leaves the key *unknown*: a retry first reconciles (``find``: looks for the object the
-  first attempt created) and answers it as a replay, or creates once.
+  first attempt created) and answers it as a replay, or creates once; but while a runner
+  that stopped answering (its lease ran out) may still have its create in flight, finding
+  nothing is UPSTREAM_OUTCOME_UNKNOWN (retryable), never a second create.
 
 Entries live 10 minutes. With Redis configured and unreachable a keyed create is refused
 (``IDEMPOTENCY_UNAVAILABLE``, retryable) before any vendor call.
@@ -58,6 +60,9 @@ LEASE_SECONDS = 10.0
 WAIT_POLL_SECONDS = 0.05
 #: how long a retry waits for a running first call when its request has no deadline
 MAX_WAIT_SECONDS = 3 * LEASE_SECONDS
+#: the longest a create's call can take (the request deadline: ``[server]
+#: request_timeout_seconds``), plus a margin; the app passes its own
+ATTEMPT_SECONDS = 31.0
 
 #: failures after which the write may have happened at the vendor
 UNKNOWN_CODES = frozenset({ErrorCode.UPSTREAM_OUTCOME_UNKNOWN, ErrorCode.UPSTREAM_BAD_RESPONSE})
@@ -90,10 +95,13 @@ class IdempotencyStore:
         clock: Callable[[], float] = time.monotonic,
         backend: Callable[[], Backend | None] = lambda: None,
         key: bytes | None = None,
+        attempt_seconds: float = ATTEMPT_SECONDS,
     ) -> None:
         """``backend``: the runtime's, once built (its idempotency table is used then);
-        ``key``: the deployment's cache key secret, which digests the keys."""
+        ``key``: the deployment's cache key secret, which digests the keys;
+        ``attempt_seconds``: the longest one create's call can take (every instance's)."""
         self.window = window_seconds
+        self.attempt = attempt_seconds
         self._backend = backend
         self._key = key or secrets.token_bytes(32)
         self._memory = MemoryIdempotency(
@@ -150,7 +158,7 @@ class IdempotencyStore:
     async def _claim(self, scope: Hashable, input_fingerprint: str, token: str) -> Claim:
         try:
             return await self.table.claim(
-                scope, input_fingerprint, token, LEASE_SECONDS, self.window
+                scope, input_fingerprint, token, LEASE_SECONDS, self.window, self.attempt
             )
         except IdempotencyUnavailable:
             raise UnavailableError(
@@ -200,9 +208,26 @@ class IdempotencyStore:
                     "a new key",
                 )
             found = await find(claim.since if claim.since is not None else time.time())
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, UpstreamError) and exc.code == ErrorCode.UPSTREAM_BAD_RESPONSE:
+                # the vendor's list came back unreadable (cut off): the key stays unknown
+                # and a retry with it looks again, which is safe; not retryable, a client
+                # could take a new key and create the object a second time
+                exc.retryable = True
             await self._finish(keeper, scope, token, "unknown", None)
             raise
+        if found is None and claim.busy > 0:
+            # the holder stopped answering (Redis paused or lost the key, its process
+            # stalled or died) but its create may still reach the vendor: creating now
+            # could make a second object; its key stays unknown, and later retries look
+            # again until the holder's call cannot run any more
+            await self._finish(keeper, scope, token, "unknown", None)
+            raise UnavailableError(
+                ErrorCode.UPSTREAM_OUTCOME_UNKNOWN,
+                "an earlier call with this idempotencyKey stopped answering and may still "
+                "reach the vendor; nothing was sent: retry with the same key shortly",
+                retry_after=claim.busy,
+            )
         if found is None:
             keeper.cancel()
             log.info("idempotency key: the earlier attempt created nothing; creating once")

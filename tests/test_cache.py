@@ -280,3 +280,26 @@ async def test_the_cache_counters_are_exported_as_metrics(clickhouse: GatewayCli
     assert 'dbaas_gateway_breaker_state{connection="ch-acme",state="CLOSED"} 1.0' in lines
     hits = next(line for line in lines if line.startswith("dbaas_gateway_cache_hits_total"))
     assert float(hits.split()[-1]) >= 2
+
+
+async def test_the_memory_backend_keeps_a_bounded_number_of_generations_and_stays_safe() -> None:
+    """Each scope that wrote kept a generation in memory for good (on a template
+    connection one per caller credential, however bogus). At most ``max_generations`` are
+    kept now, oldest write dropped first; a fetch that started before a write is still
+    never stored, even once that write's scope was dropped."""
+    import time
+
+    backend = MemoryBackend(max_generations=3)
+    now = time.time()
+    answer = CachedResponse("databases", 200, "application/json", b"{}", now + 60, now + 60)
+    started = await backend.generation("tenant-a")
+
+    await backend.invalidate("tenant-a", "/v1/services/s1", frozenset())
+    for n in range(10):  # a flood of other credentials' writes drops tenant-a's
+        await backend.invalidate(f"tenant-{n}", "/v1/services/s1", frozenset())
+    await backend.put("tenant-a", "/v1/services/s1", answer, started)
+
+    assert len(backend._generations) == 3
+    assert await backend.get("tenant-a", "/v1/services/s1") is None
+    await backend.put("tenant-a", "/v1/services/s1", answer, await backend.generation("tenant-a"))
+    assert await backend.get("tenant-a", "/v1/services/s1") is not None

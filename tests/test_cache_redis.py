@@ -73,7 +73,8 @@ async def test_an_entry_one_instance_stores_is_what_another_reads(
     with redis_server.client() as plain:
         keys = sorted(k.decode() for k in plain.keys("*"))
         ttl_ms = plain.pttl(f"dbgw:{{{SCOPE}}}:e:{SERVICE}")
-    assert keys == [f"dbgw:{{{SCOPE}}}:e:{SERVICE}", f"dbgw:{{{SCOPE}}}:idx"]
+    # and the epoch, which the first Redis call of an instance learns (or sets)
+    assert keys == ["dbgw:epoch", f"dbgw:{{{SCOPE}}}:e:{SERVICE}", f"dbgw:{{{SCOPE}}}:idx"]
     assert 0 < ttl_ms <= 60_000  # expires with the entry's stale_until
 
 
@@ -91,6 +92,30 @@ async def test_a_get_that_overlapped_a_write_is_not_stored(
     assert isinstance(before, Shared) and isinstance(after, Shared)
     assert after.count == before.count + 1
     await a.put(SCOPE, SERVICE, entry(), after)
+    assert await a.get(SCOPE, SERVICE) is not None
+
+
+async def test_a_scopes_generation_expires_and_no_fetch_older_than_it_is_stored(
+    pair: tuple[RedisBackend, RedisBackend], redis_server: RedisServer
+) -> None:
+    """Every scope that ever wrote kept its generation key forever (on a template
+    connection, one per caller credential, however bogus: a flood of them filled Redis
+    with keys that never expire). It now expires GENERATION_TTL_MS after the scope's last
+    write; a fetch that started longer ago than that is never stored, so a generation that
+    expired and restarted from 0 cannot hide a write from it."""
+    a, _ = pair
+    started = await a.generation(SCOPE)
+
+    await a.invalidate(SCOPE, SERVICE, frozenset())
+    with redis_server.client() as plain:
+        ttl_ms = plain.pttl(f"dbgw:{{{SCOPE}}}:gen")
+        plain.delete(f"dbgw:{{{SCOPE}}}:gen")  # as if it expired: the count is 0 again
+    assert isinstance(started, Shared) and started.count == 0
+    await a.put(SCOPE, SERVICE, entry(), Shared(0, started.at_ms - lua.GENERATION_TTL_MS))
+
+    assert 0 < ttl_ms <= lua.GENERATION_TTL_MS
+    assert await a.get(SCOPE, SERVICE) is None
+    await a.put(SCOPE, SERVICE, entry(), await a.generation(SCOPE))
     assert await a.get(SCOPE, SERVICE) is not None
 
 

@@ -217,3 +217,29 @@ async def test_a_runner_that_stopped_extending_its_claim_leaves_the_key_to_recon
 
     assert claim.verdict == "reconcile"
     assert not await store.table.finish("k", "dead-runner", "done", "late", 600)
+
+
+async def test_a_lapsed_runner_keeps_its_key_busy_for_as_long_as_its_create_may_run() -> None:
+    """A runner whose lease ran out may be alive with its create in flight (its process
+    stalled, or Redis paused): until its call's longest duration has passed since it was
+    last heard, a reconciling retry that finds nothing must not create; a runner that
+    recorded its outcome leaves nothing busy."""
+    clock = Clock()
+    store = IdempotencyStore(clock=clock)
+    assert (await store.table.claim("k", "fp", "stalled", 10, 600, 31)).verdict == "run"
+
+    clock.now += 11
+    lapsed = await store.table.claim("k", "fp", "retry", 10, 600, 31)
+    assert await store.table.finish("k", "retry", "unknown", None, 600)
+    clock.now += 15
+    later = await store.table.claim("k", "fp", "retry-2", 10, 600, 31)
+    assert await store.table.finish("k", "retry-2", "unknown", None, 600)
+    clock.now += 6
+    quiet = await store.table.claim("k", "fp", "retry-3", 10, 600, 31)
+
+    assert (lapsed.verdict, lapsed.busy) == ("reconcile", 20)
+    assert (later.verdict, later.busy) == ("reconcile", 5)
+    assert (quiet.verdict, quiet.busy) == ("reconcile", 0)
+    assert (await store.table.claim("j", "fp", "runner", 10, 600, 31)).verdict == "run"
+    assert await store.table.finish("j", "runner", "unknown", None, 600)
+    assert (await store.table.claim("j", "fp", "retry", 10, 600, 31)).busy == 0

@@ -10,14 +10,17 @@ creates are counted at the simulator.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
+
+import pytest
 
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.featurebase.sim.simulator import FeatureBaseSimulator
 from adapters.model import Vendor
 from tests.gateway_client import GatewayClient, error_codes
 from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, RedisServer
-from tests.test_scale_out import instances, redis_config
+from tests.test_scale_out import instances, redis_config, until
 
 SERVICES = r"/v1/organizations/[0-9a-f-]{36}/services"
 ORGANIZATIONS = "{ organizations { id name } }"
@@ -308,4 +311,113 @@ async def test_a_retry_after_redis_restarted_empty_finds_the_database_instead_of
     answers = [r["data"]["createDatabase"] for r in retried]
     assert [a["replayed"] for a in answers] == [True, True]
     assert {a["database"]["id"] for a in answers} == {first["database"]["id"]}
+    assert posts(sim) == 1
+
+
+class _HoldFirstCreate:
+    """Wraps the simulator's app: the first POST that creates a database waits until the
+    test opens the gate (a vendor slow to answer a create)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.held = 0
+        self.gate = asyncio.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        creates = scope["type"] == "http" and scope["method"] == "POST"
+        if creates and re.fullmatch(SERVICES, scope["path"]) and self.held == 0:
+            self.held += 1
+            await self.gate.wait()
+        await self.app(scope, receive, send)
+
+
+async def test_a_retry_never_creates_while_a_lapsed_holders_create_may_still_reach_the_vendor(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis is paused (SIGSTOP) while the first call's create is on its way: the holder
+    cannot extend its lease, which runs out although the create is still in flight. A retry
+    on the other instance reconciles and finds nothing yet; it must not create (before:
+    it did, and the key made two databases, neither a replay). It answers
+    UPSTREAM_OUTCOME_UNKNOWN, retryable; once the first create answered, a retry replays."""
+    import schema.idempotency
+
+    # shorter than the Redis call timeout (1 s): when the holder notices Redis is away,
+    # its lease has run out
+    monkeypatch.setattr(schema.idempotency, "LEASE_SECONDS", 0.3)
+    sim = ClickHouseSimulator()
+    sim.app = held = _HoldFirstCreate(sim.app)
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        org = await organization_id(a)
+        first = asyncio.create_task(a.post(CREATE, create_input(org, "slow-vendor")))
+        await until(lambda: held.held == 1, "the first create to reach the vendor")
+        redis_server.pause()
+        try:
+            await until(lambda: a.runtime.backend.link.down, "the holder to lose Redis")
+        finally:
+            redis_server.resume()
+
+        retry = await b.post(CREATE, create_input(org, "slow-vendor"))
+        held.gate.set()
+        created = (await first)["data"]["createDatabase"]
+        replay = await b.post(CREATE, create_input(org, "slow-vendor"))
+
+    assert error_codes(retry) == ["UPSTREAM_OUTCOME_UNKNOWN"]
+    assert retry["errors"][0]["extensions"]["retryable"] is True
+    assert posts(sim) == 1
+    assert replay["data"]["createDatabase"]["replayed"] is True
+    assert replay["data"]["createDatabase"]["database"]["id"] == created["database"]["id"]
+
+
+async def test_after_redis_restarted_empty_an_instance_that_only_read_before_still_reconciles(
+    redis_server: RedisServer,
+) -> None:
+    """Instance b served reads only before Redis restarted empty; a retry of a's completed
+    key then reaches b. Before, b had never learnt Redis's epoch (only keyed creates and
+    the return from an outage it noticed taught it), took the new one for the first, and
+    created a second database for the key."""
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        for gateway in (a, b):
+            gateway.runtime.backend.link.cooldown = 0.05
+        org = await organization_id(a)
+        await organization_id(b)  # b's only use of Redis before the restart: reads
+        first = (await a.data(CREATE, create_input(org, "read-only-b")))["createDatabase"]
+
+        redis_server.kill()
+        redis_server.start()  # empty
+        deadline = asyncio.get_running_loop().time() + 10
+        retried = await b.post(CREATE, create_input(org, "read-only-b"))
+        while error_codes(retried) == ["IDEMPOTENCY_UNAVAILABLE"]:
+            # the first call after the restart may still meet the dead connection
+            assert asyncio.get_running_loop().time() < deadline, retried
+            await asyncio.sleep(0.05)
+            retried = await b.post(CREATE, create_input(org, "read-only-b"))
+
+    answer = retried["data"]["createDatabase"]
+    assert answer["replayed"] is True
+    assert answer["database"]["id"] == first["database"]["id"]
+    assert posts(sim) == 1
+
+
+async def test_a_retry_whose_look_at_the_vendor_is_cut_off_is_retryable_and_then_replays(
+    redis_server: RedisServer,
+) -> None:
+    """The retry of an unknown outcome reads the vendor's list first; that answer came
+    back truncated. Before: UPSTREAM_BAD_RESPONSE with retryable false, though the key
+    stays unknown and a retry with it is safe (a client told not to retry may take a new
+    key, and that creates the database twice)."""
+    sim = ClickHouseSimulator()
+    sim.faults.add_drop(method="POST", path=SERVICES, processed=True, times=1)
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        org = await organization_id(a)
+        await a.post(CREATE, create_input(org, "cut-look"))
+        sim.faults.add_malformed("truncated", method="GET", path=SERVICES, times=1)
+
+        cut = await b.post(CREATE, create_input(org, "cut-look"))
+        retry = (await b.data(CREATE, create_input(org, "cut-look")))["createDatabase"]
+
+    (error,) = cut["errors"]
+    assert error["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
+    assert error["extensions"]["retryable"] is True
+    assert retry["replayed"] is True
     assert posts(sim) == 1

@@ -24,7 +24,7 @@ from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.model import Vendor
 from adapters.registry import ConnectionSettings
 from gateway.config import CONFIG_ENV
-from tests.gateway_client import GatewayClient, with_open_auth
+from tests.gateway_client import GatewayClient, error_codes, with_open_auth
 from tests.redis_server import CACHE_KEY, CACHE_KEY_ENV, CACHE_KEY_TOML, RedisServer
 from tests.served import free_port, serving
 
@@ -362,3 +362,26 @@ async def test_a_read_after_another_instances_write_never_joins_a_get_sent_befor
 
     assert first == {"database": {"name": "Acme Production"}}  # concurrent with the write
     assert second == {"database": {"name": "Acme Prod 3"}}
+
+
+@pytest.mark.parametrize("kind", ["truncated", "empty", "html"])
+async def test_an_unreadable_answer_is_never_cached_for_another_read_or_instance(
+    redis_server: RedisServer, kind: str
+) -> None:
+    """One truncated (or empty, or HTML) 2xx from the vendor or a proxy fails the read
+    that got it, and only that one: the next read, on either instance, asks the vendor
+    again (before: the broken body was stored in Redis and every read on every instance
+    failed with UPSTREAM_BAD_RESPONSE for the kind's TTL)."""
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        database = (await database_ids(a))["Acme Production"]
+        with redis_server.client() as plain:
+            plain.flushall()  # the listing cached each database: the next read goes upstream
+        sim.faults.add_malformed(kind, method="GET", path=SERVICE, times=1)
+
+        broken = await a.post(DATABASE, {"id": database})
+        answers = [await g.post(DATABASE, {"id": database}) for g in (b, a)]
+
+    assert error_codes(broken) == ["UPSTREAM_BAD_RESPONSE"]
+    assert [error_codes(x) for x in answers] == [[], []]
+    assert sim.log.count("GET", SERVICE) >= 2

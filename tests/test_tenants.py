@@ -11,6 +11,7 @@ authenticated as.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from typing import Any
@@ -366,3 +367,66 @@ async def test_a_flood_of_distinct_credentials_keeps_at_most_max_tenants_clients
         assert len(closed) == 35
         assert all(http.client.is_closed for a in closed for http in a.upstreams())
         assert not any(http.client.is_closed for a in kept for http in a.upstreams())
+
+
+STOP = "mutation($id: ID!) { stopDatabase(input: {id: $id}) { database { name } } }"
+
+
+async def test_a_flood_of_credentials_sending_writes_leaves_no_redis_key_without_expiry(
+    redis_server: RedisServer,
+) -> None:
+    """Each credential is a scope of its own in Redis, and a write (even one the vendor
+    refuses) bumps its scope's generation: that key never expired, so every bogus
+    credential a caller made up left one key in Redis for good."""
+    async with gateway(redis_url=redis_server.url) as gw:
+        _, body = await ask(gw, DATABASES, headers(BFF, clickhouse("acme")))
+        database = body["data"]["databases"]["nodes"][0]["id"]
+        for n in range(20):
+            flood = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": f"guess-{n:04}"}
+            _, body = await ask(gw, STOP, headers(BFF, flood), {"id": database})
+            assert error_codes(body) == ["UNAUTHENTICATED"]
+
+    with redis_server.client() as plain:
+        keys = plain.keys("dbgw:*")
+        # (the deployment's own dbgw:epoch and dbgw:fence are one key each)
+        forever = [k for k in keys if plain.pttl(k) == -1 and b"{" in k]
+    assert len(keys) >= 20 and forever == []
+
+
+async def test_a_request_trickling_its_body_holds_no_tenant_slot_meanwhile() -> None:
+    """A request leased its credential's client as soon as its headers arrived, then read
+    its body (for up to body_timeout_seconds): a caller trickling bodies with made-up
+    credentials kept every max_tenants slot and other callers got TOO_MANY_TENANTS."""
+    from tests.auth_fixtures import token_table
+    from tests.tenants_support import TOKENS
+
+    other = "other-bff-token-9f1a"
+    tokens = TOKENS + token_table("other", other, "admin").replace(
+        'role = "admin"', 'role = "admin"\nvendor_credentials = true'
+    )
+    first_chunk_read, rest = asyncio.Event(), asyncio.Event()
+    body = json.dumps({"query": ORGS}).encode()
+
+    async def trickled() -> Any:
+        yield body[:5]
+        first_chunk_read.set()  # the app asked for more: it is reading the body
+        await rest.wait()
+        yield body[5:]
+
+    bogus = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "made-up-secret"}
+    async with GatewayClient.from_toml(_with_max_tenants(1, tokens)) as gw:
+        slow = asyncio.create_task(
+            gw.http.post(
+                "/graphql",
+                content=trickled(),
+                headers={**headers(BFF, bogus), "Content-Type": "application/json"},
+            )
+        )
+        await asyncio.wait_for(first_chunk_read.wait(), 10)
+        status, body_of_other = await ask(gw, ORGS, headers(other, clickhouse("globex")))
+        rest.set()
+        trickler = await slow
+
+    assert status == 200, body_of_other
+    assert body_of_other["data"]["organizations"][0]["name"] == ORG_NAMES["globex"]
+    assert error_codes(trickler.json()) == ["UNAUTHENTICATED"]  # its made-up key, at last

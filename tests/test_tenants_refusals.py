@@ -14,8 +14,8 @@ from gateway.vendor_credentials import (
     header_name,
     read_credentials,
 )
-from tests.gateway_client import error_codes
-from tests.tenants_support import BFF, ORGS, PLAIN, ask, clickhouse, gateway, headers
+from tests.gateway_client import GatewayClient, error_codes
+from tests.tenants_support import BFF, ORGS, PLAIN, TOKENS, ask, clickhouse, gateway, headers
 
 SECRET = "caller-secret-Zq8Wm3Lp"
 
@@ -242,3 +242,27 @@ async def test_values_the_vendors_builder_refuses_are_a_coded_refusal(
 
     assert (status, error_codes(body)) == (400, ["VENDOR_CREDENTIALS_INVALID"])
     assert SECRET not in str(body)
+
+
+async def test_a_credential_the_builder_refuses_never_evicts_another_tenants_client() -> None:
+    """An Astra account ID of ``..`` passes the header check but not the client's: with
+    every slot taken by an idle tenant, the refused credential must leave that tenant's
+    client open and kept (before: dropped from the pool and never closed)."""
+    from tests.test_tenants_vendors import ASTRA
+
+    text = TEMPLATE_OF["astra"].replace(
+        'credentials = "caller"', 'credentials = "caller"\nmax_tenants = 1'
+    )
+    orgs = '{ organizations(connection: "astra-t") { name } }'
+    async with GatewayClient.from_toml(text + "[auth]\n" + TOKENS) as gw:
+        status, body = await ask(gw, orgs, headers(BFF, ASTRA))
+        assert status == 200 and "errors" not in body, body
+        (kept,) = gw.runtime.tenants.adapters()
+
+        bad = {**ASTRA, "X-Credential-Astra-Account-Id": ".."}
+        status, body = await ask(gw, orgs, headers(BFF, bad))
+
+        assert (status, error_codes(body)) == (400, ["VENDOR_CREDENTIALS_INVALID"])
+        assert gw.runtime.tenants.adapters() == [kept]
+        assert not any(http.client.is_closed for http in kept.upstreams())
+        assert gw.runtime.tenants.built == 1

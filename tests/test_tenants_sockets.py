@@ -14,8 +14,19 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.auth_fixtures import token_table
+from tests.gateway_client import error_codes
 from tests.served import serve_demo
-from tests.tenants_support import BFF, DATABASES, PLAIN, TEMPLATES, TOKENS, clickhouse, headers
+from tests.tenants_support import (
+    BFF,
+    DATABASES,
+    ORGS,
+    PLAIN,
+    TEMPLATES,
+    TOKENS,
+    clickhouse,
+    headers,
+)
 from tests.test_auth_subscriptions import STATUS, close_code, next_message, opened
 from tests.websocket_support import until
 
@@ -104,3 +115,58 @@ async def test_a_huge_credential_header_is_refused_and_the_server_stays_up(serve
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "VENDOR_CREDENTIALS_INVALID"
         assert "k" * 100 not in response.text
+
+
+OTHER_BFF = "other-bff-token-9f1a"
+
+
+@pytest.fixture(scope="module")
+def one_slot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A gateway whose template keeps one per-caller client, with a second BFF token."""
+    path: Path = tmp_path_factory.mktemp("tenant-slot") / "gw.toml"
+    other = token_table("other", OTHER_BFF, "admin").replace(
+        'role = "admin"', 'role = "admin"\nvendor_credentials = true'
+    )
+    templates = TEMPLATES.replace(
+        'credentials = "caller"', 'credentials = "caller"\nmax_tenants = 1'
+    )
+    path.write_text(
+        templates + "[subscriptions]\npoll_interval_seconds = 0.05\n[auth]\n" + TOKENS + other
+    )
+    with serve_demo("--config", str(path)) as (base, _):
+        yield base
+
+
+async def _orgs(base: str, token: str, tenant: str) -> tuple[int, list[str]]:
+    async with httpx.AsyncClient(base_url=base) as http:
+        answer = await http.post(
+            "/graphql", json={"query": ORGS}, headers=headers(token, clickhouse(tenant))
+        )
+    return answer.status_code, error_codes(answer.json())
+
+
+async def test_an_idle_socket_holds_no_tenant_slot_a_running_subscription_does(
+    one_slot: str,
+) -> None:
+    """A socket acknowledged with a credential but running nothing held that credential's
+    client until it closed (before: a caller opening max_tenants idle sockets with made-up
+    credentials had every other caller refused TOO_MANY_TENANTS for as long as it liked).
+    Now each operation holds it while it runs."""
+    bogus = {**clickhouse("acme"), "X-Credential-Clickhouse-Key-Secret": "made-up-secret"}
+    idle = await opened(one_slot, {"Authorization": f"Bearer {BFF}", **bogus})
+    watching = await opened(one_slot, init("acme"))
+    try:
+        for ws in (idle, watching):
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+        assert await _orgs(one_slot, OTHER_BFF, "globex") == (200, [])
+
+        await subscribe(watching, "w", await first_database(one_slot, "acme"))
+        await until(lambda: watched(one_slot, 1), what="acme's poller")
+        assert await _orgs(one_slot, OTHER_BFF, "globex") == (503, ["TOO_MANY_TENANTS"])
+
+        await watching.send(json.dumps({"id": "w", "type": "complete"}))
+        await until(lambda: watched(one_slot, 0), what="acme's poller to stop")
+        assert await _orgs(one_slot, OTHER_BFF, "globex") == (200, [])
+    finally:
+        await idle.close()
+        await watching.close()

@@ -53,6 +53,10 @@ class Claim:
     verdict: Verdict
     result: Any = None
     since: float | None = None
+    #: ``reconcile`` only: seconds during which an earlier holder that stopped answering
+    #: (its lease ran out, or Redis lost the entry) may still have its create in flight,
+    #: so finding nothing does not yet mean it created nothing
+    busy: float = 0.0
 
 
 class IdempotencyUnavailable(Exception):
@@ -61,8 +65,16 @@ class IdempotencyUnavailable(Exception):
 
 class IdempotencyTable(Protocol):
     async def claim(
-        self, scope: Hashable, fingerprint: str, token: str, lease: float, window: float
-    ) -> Claim: ...
+        self,
+        scope: Hashable,
+        fingerprint: str,
+        token: str,
+        lease: float,
+        window: float,
+        attempt: float = 0.0,
+    ) -> Claim:
+        """``attempt``: the longest a holder's call can take (its request's deadline):
+        a holder last heard from less than that ago may still reach the vendor."""
 
     async def extend(self, scope: Hashable, token: str, lease: float) -> bool:
         """Keep holding a claim; False once it is not ``token``'s any more."""
@@ -93,6 +105,8 @@ class _Entry:
     owner: str | None = None
     lease_until: float = 0.0
     result: Any = None
+    #: until when a holder that stopped answering may still reach the vendor
+    quiet: float = 0.0
 
 
 class MemoryIdempotency:
@@ -115,7 +129,13 @@ class MemoryIdempotency:
         )
 
     async def claim(
-        self, scope: Hashable, fingerprint: str, token: str, lease: float, window: float
+        self,
+        scope: Hashable,
+        fingerprint: str,
+        token: str,
+        lease: float,
+        window: float,
+        attempt: float = 0.0,
     ) -> Claim:
         now = self.clock()
         entry = self._entries.get(scope)
@@ -126,10 +146,13 @@ class MemoryIdempotency:
             return Claim("conflict")
         if entry.state == "done":
             return Claim("done", entry.result)
-        if entry.state in ("running", "reconciling") and entry.lease_until > now:
-            return Claim("wait")
+        if entry.state in ("running", "reconciling"):
+            if entry.lease_until > now:
+                return Claim("wait")
+            # the holder was last heard at lease_until - lease; its call may run on
+            entry.quiet = max(entry.quiet, entry.lease_until - lease + attempt)
         entry.state, entry.owner, entry.lease_until = "reconciling", token, now + lease
-        return Claim("reconcile", since=entry.started)
+        return Claim("reconcile", since=entry.started, busy=max(0.0, entry.quiet - now))
 
     async def extend(self, scope: Hashable, token: str, lease: float) -> bool:
         entry = self._entries.get(scope)

@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from adapters.cache import redis_scripts as lua
 from adapters.cache.buckets import Buckets
@@ -49,6 +49,8 @@ from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
 from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
 from adapters.upstream.priority import share_of
+
+T = TypeVar("T")
 
 #: how often a waiter looks for the entry another instance is fetching
 WAIT_POLL_SECONDS = 0.02
@@ -104,7 +106,6 @@ class RedisBackend:
             cooldown=cooldown,
         )
         self.client = self.link.client
-        self._call = self.link.call
         self._generation = self.client.register_script(lua.GENERATION)
         self._put = self.client.register_script(lua.PUT)
         self._read = self.client.register_script(lua.READ)
@@ -122,6 +123,18 @@ class RedisBackend:
         #: the epoch of the Redis this process uses: a new one means Redis lost its keys
         self.epoch = Epoch()
         self._epoch = self.client.register_script(lua.EPOCH)
+
+    async def _call(self, op: Callable[[], Awaitable[T]], *, force: bool = False) -> T:
+        """``link.call``; the first that succeeds also learns Redis's epoch, so that a
+        restart of Redis is noticed even by a process that made no keyed create before
+        it (before: such a process took the new epoch for the first one, and created
+        again for a key another process had completed before the restart)."""
+        result = await self.link.call(op, force=force)
+        if self.epoch.known is None:
+            with contextlib.suppress(RedisUnavailable):
+                seen = await self.link.call(lambda: self._epoch(keys=[f"{lua.PREFIX}:epoch"]))
+                self.epoch.saw(seen.decode() if isinstance(seen, bytes) else str(seen))
+        return result
 
     # --- Backend ---------------------------------------------------------------------------
 

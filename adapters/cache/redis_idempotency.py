@@ -55,7 +55,13 @@ class RedisIdempotency:
         return f"{lua.PREFIX}:idem:{digest(self.key, scope)}"
 
     async def claim(
-        self, scope: Hashable, fingerprint: str, token: str, lease: float, window: float
+        self,
+        scope: Hashable,
+        fingerprint: str,
+        token: str,
+        lease: float,
+        window: float,
+        attempt: float = 0.0,
     ) -> Claim:
         epoch = self.epoch
         args: list[Any] = [
@@ -65,10 +71,13 @@ class RedisIdempotency:
             _ms(window),
             "" if epoch.lost_at is None else epoch.lost_at,
             epoch.known or "",
+            _ms(attempt),
         ]
         keys = [self._key(scope), f"{lua.PREFIX}:epoch"]
         try:
-            verdict, value, seen = await self.link.call(lambda: self._claim(keys=keys, args=args))
+            verdict, value, seen, *busy = await self.link.call(
+                lambda: self._claim(keys=keys, args=args)
+            )
         except RedisUnavailable as exc:
             raise IdempotencyUnavailable from exc
         epoch.saw(_text(seen))
@@ -76,7 +85,8 @@ class RedisIdempotency:
         if verdict == "done":
             return Claim("done", json.loads(_text(value)))
         if verdict == "reconcile":
-            return Claim("reconcile", since=int(_text(value)) / 1000)
+            busy_ms = float(_text(busy[0])) if busy else 0.0
+            return Claim("reconcile", since=int(_text(value)) / 1000, busy=busy_ms / 1000)
         if verdict == "run":
             return Claim("run")
         if verdict == "wait":

@@ -2,7 +2,8 @@
 
 Every key of one scope shares the hash tag ``{connection:fingerprint}``::
 
-    dbgw:{scope}:gen          the scope's write generation (INCR by each invalidation)
+    dbgw:{scope}:gen          the scope's write generation (INCR by each invalidation);
+                              PX = GENERATION_TTL_MS from the scope's last write
     dbgw:{scope}:idx          sorted set: "kind\\nurl" of each cached entry, scored by the
                               Redis time (ms) it expires, so invalidation never SCANs
     dbgw:{scope}:e:<url>      one cached GET answer: "<fetched>\\n" then
@@ -45,9 +46,16 @@ return {tonumber(redis.call('GET', KEYS[1]) or '0'),
         tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
 """
 
+#: how long a scope's generation outlives its last write. Without an expiry every scope
+#: that ever wrote kept a key forever: on a template connection one per caller
+#: credential, however bogus. A fetch that started longer ago than this is never stored,
+#: so a generation that expired and restarted from 0 can never look unchanged to it.
+GENERATION_TTL_MS = 3_600_000
+
 #: KEYS: gen, entry, index, fence. ARGV: generation and Redis time (ms) read before the
 #: fetch, encoded entry, PX (ms), index member. Stores only if no write bumped the
-#: generation meanwhile and no fence was set since the fetch started: 1 stored, 0 not.
+#: generation meanwhile, no fence was set since the fetch started, and the fetch started
+#: within GENERATION_TTL_MS: 1 stored, 0 not.
 PUT = """
 local generation = tonumber(redis.call('GET', KEYS[1]) or '0')
 if generation ~= tonumber(ARGV[1]) then
@@ -59,6 +67,9 @@ end
 local px = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now_ms - tonumber(ARGV[2]) >= @GENERATION_TTL_MS@ then
+  return 0
+end
 redis.call('SET', KEYS[2], ARGV[2] .. '\\n' .. ARGV[3], 'PX', px)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now_ms)
 redis.call('ZADD', KEYS[3], now_ms + px, ARGV[5])
@@ -66,7 +77,7 @@ if redis.call('PTTL', KEYS[3]) < px then
   redis.call('PEXPIRE', KEYS[3], px)
 end
 return 1
-"""
+""".replace("@GENERATION_TTL_MS@", str(GENERATION_TTL_MS))
 
 #: the part of READ and CLAIM that reads an entry: nil unless fetched since the fence
 _TRUSTED = """
@@ -119,6 +130,7 @@ return now_ms
 #: many entries it deleted.
 INVALIDATE = """
 redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], @GENERATION_TTL_MS@)
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now_ms)
@@ -153,7 +165,7 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   end
 end
 return doomed
-"""
+""".replace("@GENERATION_TTL_MS@", str(GENERATION_TTL_MS))
 
 #: KEYS: lock. ARGV: token. Deletes the lock only if this claimer still holds it (its PX
 #: may have run out and another instance claimed it since): 1 released, 0 not ours.
@@ -215,16 +227,20 @@ return 0
 #                               changes, Redis lost its keys (restarted empty)
 #     dbgw:idem:<digest>        hash: state, fp (input fingerprint), owner (claim token),
 #                               lease (Redis ms until which the owner holds it), started
-#                               (Redis ms of the first attempt), result (JSON, once done);
+#                               (Redis ms of the first attempt), result (JSON, once done),
+#                               quiet (Redis ms until which a holder that stopped
+#                               answering may still reach the vendor);
 #                               PX = the idempotency window
 
 #: KEYS: entry, epoch. ARGV: fingerprint, token, lease ms, window ms, floor ms ('' or the
 #: Redis time since which entries may have been lost), the epoch this instance last saw
 #: ('' for none). The epoch is the Redis time the gateway first used this Redis: a
 #: different one means Redis lost every key since (a restart without persistence), and
-#: then, within one window, a missing entry is "unknown", not "never seen".
-#: Returns {verdict, value, epoch}: run, reconcile (value: started ms), done (value:
-#: result), wait, conflict.
+#: then, within one window, a missing entry is "unknown", not "never seen". ARGV[7]: the
+#: longest a holder's call can take (ms): one that stopped answering (its lease ran out,
+#: or its entry was lost) may reach the vendor until it was last heard plus that.
+#: Returns {verdict, value, epoch, busy}: run, reconcile (value: started ms; busy: ms a
+#: lapsed holder may still reach the vendor), done (value: result), wait, conflict.
 IDEM_CLAIM = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -248,10 +264,15 @@ if not state then
     verdict, started = 'reconcile', floor - tonumber(ARGV[4])
   end
   local s = verdict == 'run' and 'running' or 'reconciling'
+  -- a lost entry's holder was last heard before Redis lost it (by the floor)
+  local quiet = floor and (floor + tonumber(ARGV[7])) or 0
   redis.call('HSET', KEYS[1], 'state', s, 'fp', ARGV[1], 'owner', ARGV[2],
              'lease', lease, 'started', started)
+  if quiet > 0 then
+    redis.call('HSET', KEYS[1], 'quiet', quiet)
+  end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  return {verdict, tostring(started), epoch}
+  return {verdict, tostring(started), epoch, tostring(math.max(0, quiet - now))}
 end
 if redis.call('HGET', KEYS[1], 'fp') ~= ARGV[1] then
   return {'conflict', '', epoch}
@@ -260,11 +281,18 @@ if state == 'done' then
   return {'done', redis.call('HGET', KEYS[1], 'result') or 'null', epoch}
 end
 local held = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
-if (state == 'running' or state == 'reconciling') and held > now then
-  return {'wait', '', epoch}
+local quiet = tonumber(redis.call('HGET', KEYS[1], 'quiet') or '0')
+if state == 'running' or state == 'reconciling' then
+  if held > now then
+    return {'wait', '', epoch}
+  end
+  -- the holder was last heard at held - lease ms; its call may still run
+  quiet = math.max(quiet, held - tonumber(ARGV[3]) + tonumber(ARGV[7]))
 end
-redis.call('HSET', KEYS[1], 'state', 'reconciling', 'owner', ARGV[2], 'lease', lease)
-return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now), epoch}
+redis.call('HSET', KEYS[1], 'state', 'reconciling', 'owner', ARGV[2], 'lease', lease,
+           'quiet', quiet)
+return {'reconcile', redis.call('HGET', KEYS[1], 'started') or tostring(now), epoch,
+        tostring(math.max(0, quiet - now))}
 """
 
 #: KEYS: epoch. The gateway's epoch of this Redis (set to Redis's time now if missing).

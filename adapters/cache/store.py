@@ -195,10 +195,22 @@ class MemoryBackend:
 
     name = "memory"
 
-    def __init__(self, max_entries: int = 10_000, stats: CacheStats | None = None) -> None:
+    def __init__(
+        self,
+        max_entries: int = 10_000,
+        stats: CacheStats | None = None,
+        max_generations: int = 10_000,
+    ) -> None:
         self.stats = stats or CacheStats()
         self._entries: LRUCache[tuple[str, str], CachedResponse] = LRUCache(maxsize=max_entries)
+        #: each scope's last write, numbered across scopes (``_writes``), oldest first; at
+        #: most ``max_generations`` (a template connection has one scope per credential):
+        #: a scope dropped reads as ``_floor``, the latest write dropped, so a fetch that
+        #: started before its write still sees a generation other than its own
         self._generations: dict[str, int] = {}
+        self._max_generations = max_generations
+        self._writes = 0
+        self._floor = 0
 
     async def get(self, scope: str, url: str) -> CachedResponse | None:
         entry = self._entries.get((scope, url))
@@ -208,14 +220,19 @@ class MemoryBackend:
         return entry
 
     async def put(self, scope: str, url: str, entry: CachedResponse, generation: object) -> None:
-        if self._generations.get(scope, 0) == generation:
+        if self._generations.get(scope, self._floor) == generation:
             self._entries[(scope, url)] = entry
 
     async def generation(self, scope: str) -> object:
-        return self._generations.get(scope, 0)
+        return self._generations.get(scope, self._floor)
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
-        self._generations[scope] = self._generations.get(scope, 0) + 1
+        self._writes += 1
+        self._generations.pop(scope, None)
+        self._generations[scope] = self._writes  # the newest last
+        while len(self._generations) > self._max_generations:
+            oldest = next(iter(self._generations))
+            self._floor = self._generations.pop(oldest)
         doomed = [
             key
             for key, entry in self._entries.items()

@@ -313,7 +313,7 @@ class UpstreamHttp:
                 return cached_response(entry.status, entry.content_type, entry.body, full)
         try:
             response = await self.request("GET", url, params=params)
-            if response.is_success:
+            if response.is_success and _readable(response):
                 entry = cache.entry(
                     kind,
                     response.status_code,
@@ -699,6 +699,22 @@ class _Sent:
 
 class _Unreadable(Exception):
     """A body that is no JSON the gateway will read."""
+
+
+def _readable(response: UpstreamResponse) -> bool:
+    """Whether a 2xx GET may be kept for later reads: a body a vendor client can read. A
+    truncated, empty or HTML body (a proxy's error page) is a hiccup of the vendor or the
+    network: stored, it would fail every read of it, on every instance, for its TTL."""
+    media = (response.headers.get("content-type") or "").partition(";")[0].strip().lower()
+    if media == "text/html":
+        return False
+    if media.startswith("text/"):
+        return True  # a text answer (ClickHouse's Prometheus metrics), kept as it came
+    try:
+        json.loads(response.content)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _null(constant: str) -> None:
