@@ -132,7 +132,8 @@ class DBaaSEnvironment:
     name: str | None
     #: 1 dev, 2 prod
     stage: int | None
-    provisioner: int | None
+    #: undocumented codes, passed through as text (the vendor may send a number or a name)
+    provisioner: str | None
 
 
 @dataclass(frozen=True)

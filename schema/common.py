@@ -6,7 +6,7 @@ import base64
 import binascii
 import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -59,6 +59,23 @@ OperationEnum = strawberry.enum(
     Operation,
     name="Operation",
     description="A mutation; a connection lists the ones its vendor supports",
+)
+
+
+def describe_values(enum: Any, descriptions: Mapping[Any, str]) -> None:
+    """Give values of an enum wrapped from ``adapters`` (which cannot import strawberry)
+    their GraphQL descriptions."""
+    by_name = {member.name: text for member, text in descriptions.items()}
+    for value in enum.__strawberry_definition__.values:
+        value.description = by_name.get(value.name, value.description)
+
+
+describe_values(
+    OperationEnum,
+    {
+        Operation.RESTORE_DATABASE: "createDatabase with fromBackupId: restoring is no "
+        "mutation of its own",
+    },
 )
 
 DEFAULT_PAGE_SIZE = 50

@@ -116,7 +116,14 @@ def _configuration(spec: VendorSpec) -> str:
 def _capabilities(declared: Capabilities) -> str:
     offered = [label for name, label in READS if getattr(declared, name)]
     lacking = [label for name, label in READS if not getattr(declared, name)]
-    writes = [f"`{op.value}`" for op in Operation if op in declared.operations]
+    # restoring is createDatabase with fromBackupId, not a mutation of its own
+    writes = [
+        "`createDatabase` with `fromBackupId` (restore)"
+        if op is Operation.RESTORE_DATABASE
+        else f"`{op.value}`"
+        for op in Operation
+        if op in declared.operations
+    ]
     return "\n".join(
         [
             "### Capabilities",

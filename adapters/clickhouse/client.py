@@ -8,8 +8,8 @@ seconds per key, which the upstream policy paces to (``DOCUMENTED_RATE_LIMIT``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
@@ -19,6 +19,14 @@ from adapters.upstream.wire import HeaderAuth
 DEFAULT_BASE_URL = "https://api.clickhouse.cloud"
 DOCUMENTED_RATE_LIMIT = (10, 10.0)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_ORGS = "/v1/organizations"
+T = TypeVar("T")
+
+
+def _organization_of(path: str) -> str | None:
+    """The organization ID a path is under (None: ``/v1/organizations`` itself)."""
+    parts = path.split("/")
+    return parts[3].lower() if len(parts) > 3 and path.startswith(_ORGS + "/") else None
 
 
 def read_error(body: dict[str, Any]) -> VendorErrorBody:
@@ -38,6 +46,41 @@ class ClickHouseClient:
 
     def __init__(self, http: UpstreamHttp) -> None:
         self.http = http
+        #: the organizations the key belongs to, once ``GET /v1/organizations`` has answered
+        #: (a key belongs to one: a forged ID naming any other names nothing, at no call)
+        self.own: frozenset[str] | None = None
+
+    def _no_such_organization(self, org: str) -> UpstreamError:
+        return UpstreamError(
+            ErrorCode.NOT_FOUND,
+            f"clickhouse connection '{self.http.connection.name}' has no organization "
+            f"'{shown(org)}'",
+            connection=self.http.connection.name,
+            vendor="clickhouse",
+        )
+
+    async def _gated(self, path: str, send: Callable[[], Awaitable[T]]) -> T:
+        """``send()`` for a path under an organization that may be the key's own.
+
+        Known not to be (the key's organizations were listed): NOT_FOUND with no call. Not
+        known yet: the vendor answers another organization's ID with 403, as it does a key
+        lacking a role; one organizations list (cached, and learnt once per process) tells
+        the two apart, so a forged ID is NOT_FOUND there too, never FORBIDDEN."""
+        org = _organization_of(path)
+        if org is not None and self.own is not None and org not in self.own:
+            raise self._no_such_organization(org)
+        try:
+            return await send()
+        except UpstreamError as exc:
+            if org is None or exc.code is not ErrorCode.FORBIDDEN or self.own is not None:
+                raise
+            try:
+                await self.organizations()
+            except UpstreamError:
+                raise exc from None
+            if self.own is not None and org not in self.own:
+                raise self._no_such_organization(org) from None
+            raise
 
     def check_id(self, value: str) -> str:
         """``value`` if it is a UUID, as every ClickHouse ID is; else BAD_USER_INPUT."""
@@ -60,7 +103,8 @@ class ClickHouseClient:
         return "/".join(("/v1/organizations", self._id(org), *rest))
 
     async def _result(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        body = self.http.json(await self.http.get(path, params=params))
+        response = await self._gated(path, lambda: self.http.get(path, params=params))
+        body = self.http.json(response)
         if not isinstance(body, dict) or "result" not in body:
             raise self.http.bad_response("GET answered without a result envelope")
         return body["result"]
@@ -83,7 +127,9 @@ class ClickHouseClient:
         return result
 
     async def organizations(self) -> list[dict[str, Any]]:
-        return await self._list("/v1/organizations")
+        listed = await self._list(_ORGS)
+        self.own = frozenset(str(o.get("id", "")).lower() for o in listed if isinstance(o, dict))
+        return listed
 
     async def organization(self, org: str) -> dict[str, Any]:
         return await self._object(self._org(org))
@@ -115,7 +161,8 @@ class ClickHouseClient:
         )
 
     async def prometheus(self, org: str, service: str) -> str:
-        response = await self.http.get(self._org(org, "services", self._id(service), "prometheus"))
+        path = self._org(org, "services", self._id(service), "prometheus")
+        response = await self._gated(path, lambda: self.http.get(path))
         return self.http.text(response)
 
     async def organization_private_endpoint_config(
@@ -166,7 +213,7 @@ class ClickHouseClient:
     # vendor sends no result (the DELETEs).
 
     async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
-        response = await self.http.request(method, path, json_body=body)
+        response = await self._gated(path, lambda: self.http.request(method, path, json_body=body))
         payload = self.http.json(response)
         if not isinstance(payload, dict):
             raise self.http.bad_response(f"{method} answered without an envelope")

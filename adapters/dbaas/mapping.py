@@ -152,8 +152,18 @@ def environment(conn: ConnectionInfo, body: dict[str, Any]) -> DBaaSEnvironment:
         native_id=environment_id,
         name=_str(body.get("name")),
         stage=_int(body.get("stage")),
-        provisioner=_int(body.get("provisioner")),
+        provisioner=_passed_through(body.get("provisioner")),
     )
+
+
+def _passed_through(value: Any) -> str | None:
+    """An undocumented code as text: a string as sent, an integer in decimal; anything else
+    (a float, an object, a boolean) is no code the docs know of."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def project(conn: ConnectionInfo, body: dict[str, Any]) -> DBaaSProject:

@@ -33,8 +33,9 @@ class DBaaSEnvironmentType:
     native_id: str = strawberry.field(description="The vendor's own environment ID")
     name: str | None = strawberry.field(description="Name, e.g. dev or prod")
     stage: int | None = strawberry.field(description="The vendor's stage code: 1 dev, 2 prod")
-    provisioner: int | None = strawberry.field(
-        description="The vendor's provisioner code (undocumented values)"
+    provisioner: str | None = strawberry.field(
+        description="The vendor's provisioner code, passed through as text: its values are "
+        "undocumented and come as a number (given in decimal) or a name"
     )
 
     @classmethod

@@ -153,6 +153,19 @@ async def test_a_quarantined_database_says_since_when(dbaas: GatewayClient) -> N
     }
 
 
+async def test_a_provisioner_sent_as_a_name_is_passed_through(dbaas: GatewayClient) -> None:
+    # the codes are undocumented: a server may name its provisioner instead of numbering it
+    sim: DBaaSSimulator = dbaas.simulator("dbaas")
+    env = sim.add_environment("staging", provisioner="kubernetes")
+    plan = sim.add_plan("pg_small", engine="postgresql", environments=[env["id"]])
+    sim.add_database("ledger", plan=plan["id"], environment=env["id"])
+
+    data = await dbaas.data(DBAAS_DETAILS)
+
+    (ledger,) = (d["dbaas"] for d in data["databases"]["nodes"] if d["name"] == "ledger")
+    assert ledger["environment"]["provisioner"] == "kubernetes"
+
+
 async def test_dbaas_details_resolve_plan_environment_and_project(dbaas: GatewayClient) -> None:
     data = await dbaas.data(DBAAS_DETAILS)
 
@@ -167,7 +180,7 @@ async def test_dbaas_details_resolve_plan_environment_and_project(dbaas: Gateway
         "nativeId": "2",
         "name": "prod",
         "stage": 2,
-        "provisioner": 1,
+        "provisioner": "1",
     }
     assert (orders["project"]["nativeId"], orders["project"]["name"]) == ("1", "checkout")
     assert dbs["my_first_database"]["project"] is None
