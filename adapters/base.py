@@ -192,9 +192,11 @@ class Adapter(Protocol):
 # -- reads one vendor has: the schema asks for them only from that vendor's details ------
 @runtime_checkable
 class FeatureBaseRoles(Protocol):
-    """The roles of a FeatureBase org (``Organization.featurebase.roles``)."""
+    """The roles of a FeatureBase org (``Organization.featurebase.roles``) and its accepted
+    invites (``.acceptedInvitations``), which the API keeps listed as history."""
 
     async def get_roles(self, organization: Key) -> list[FeatureBaseRole]: ...
+    async def list_accepted_invitations(self, organization: Key) -> list[InvitationRecord]: ...
 
 
 @runtime_checkable

@@ -32,6 +32,14 @@ class PrivateEndpoint:
 
 
 @dataclass(frozen=True)
+class ResourceTag:
+    """A key and optional value a ClickHouse resource is tagged with (``ResourceTagsV1``)."""
+
+    key: str
+    value: str | None
+
+
+@dataclass(frozen=True)
 class ClickHouseServiceDetails:
     """The typed ClickHouse part of a Database (``Database.clickhouse``)."""
 
@@ -51,6 +59,10 @@ class ClickHouseServiceDetails:
     private_endpoint_ids: tuple[str, ...]
     data_warehouse_id: str | None
     is_primary: bool | None
+    clickhouse_version: str | None = None
+    #: ``slow``, ``default`` or ``fast`` (2026-06 spec); passed through as sent
+    release_channel: str | None = None
+    tags: tuple[ResourceTag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,12 @@ class DBaaSDatabaseDetails:
     total_size_bytes: int | None
     used_size_bytes: int | None
     quarantined_at: datetime | None
+    #: optional fields a real server may add (vendor notes); None when absent
+    description: str | None = None
+    team: str | None = None
+    is_locked: bool | None = None
+    #: as sent, version included (``mysql 8.0``); ``Database.engine`` has its name alone
+    engine: str | None = None
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,17 @@ class ApiKeyState(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+class MemberState(StrEnum):
+    """Whether a member can act: a suspended or disabled one cannot, a pending one has
+    not signed in yet."""
+
+    ACTIVE = "ACTIVE"
+    PENDING = "PENDING"
+    SUSPENDED = "SUSPENDED"
+    DISABLED = "DISABLED"
+    UNKNOWN = "UNKNOWN"
+
+
 class Operation(StrEnum):
     """Every write the schema offers; an adapter declares the ones its vendor supports."""
 
@@ -169,6 +180,9 @@ class DatabaseRecord:
     cloud_provider: str | None = None
     raw: Raw = field(default_factory=dict, compare=False)
     details: Any = None
+    #: the database engine, lower case as the vendor names it (``clickhouse``,
+    #: ``postgres``, ``mysql 8.0``); None where the vendor does not say
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +239,9 @@ class MemberRecord:
     joined_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
     details: Any = None
+    #: None where the vendor has no notion of a member's state
+    state: MemberState | None = None
+    vendor_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +256,9 @@ class InvitationRecord:
     created_at: datetime | None = None
     expires_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    #: whether the invitee has joined (None: the vendor does not say), and when
+    accepted: bool | None = None
+    accepted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +294,8 @@ class PlanRecord:
     instance_type: str | None = None
     hourly_rate: float | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    #: the engine a database created as this plan runs, where the vendor says (DBaaS)
+    engine: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from adapters.model import (
     BackupStatus,
     DatabaseStatus,
     MemberRole,
+    MemberState,
     Operation,
 )
 from adapters.registry import builtin_names
@@ -55,6 +56,11 @@ ApiKeyStateEnum = strawberry.enum(
     ApiKeyState, name="ApiKeyState", description="Normalized API key state"
 )
 
+MemberStateEnum = strawberry.enum(
+    MemberState,
+    name="MemberState",
+    description="Whether a member can act in the organization",
+)
 OperationEnum = strawberry.enum(
     Operation,
     name="Operation",
@@ -70,6 +76,16 @@ def describe_values(enum: Any, descriptions: Mapping[Any, str]) -> None:
         value.description = by_name.get(value.name, value.description)
 
 
+describe_values(
+    MemberStateEnum,
+    {
+        MemberState.ACTIVE: "Can sign in and act",
+        MemberState.PENDING: "Invited, has not signed in yet",
+        MemberState.SUSPENDED: "Suspended by an administrator: cannot sign in",
+        MemberState.DISABLED: "Disabled: cannot sign in",
+        MemberState.UNKNOWN: "A state the gateway does not know; vendorState has it",
+    },
+)
 describe_values(
     OperationEnum,
     {

@@ -196,3 +196,6 @@ METRICS: Final = PerRecord[str](lambda a, database: a.get_metrics(database))
 FEATUREBASE_ROLES: Final = PerRecord[list[FeatureBaseRole]](
     lambda a, org: _featurebase(a).get_roles(org)
 )
+FEATUREBASE_ACCEPTED_INVITATIONS: Final = PerRecord[list[InvitationRecord]](
+    lambda a, org: _featurebase(a).list_accepted_invitations(org)
+)

@@ -41,6 +41,7 @@ from schema.common import (
     DatabaseStatusEnum,
     Edge,
     MemberRoleEnum,
+    MemberStateEnum,
     Node,
     PageInfo,
     VendorConnection,
@@ -221,6 +222,17 @@ class Database(Node, Entity):
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[DatabaseRecord]
     KIND = DATABASE
+
+    @strawberry.field(
+        description="The database engine by name, lower case: clickhouse, postgres, "
+        "featurebase, mysql, mongodb, redis...; null where the vendor does not say (an Astra "
+        "app is any Kubernetes workload)"
+    )
+    async def engine(self, info: Info) -> str | None:
+        if self.record.engine is not None:
+            return self.record.engine
+        dbaas = DBaaSDatabase.from_record(self.record)
+        return await dbaas.plan_engine(info) if dbaas else None
 
     @classmethod
     def from_record(cls, r: DatabaseRecord) -> Database:
@@ -431,6 +443,11 @@ class Member(Node, Entity):
     role: MemberRoleEnum = strawberry.field(description="Normalized role")  # type: ignore[valid-type]
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     joined_at: datetime | None = strawberry.field(description="When the member joined")
+    state: MemberStateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the member can act (a suspended one cannot); null where the "
+        "vendor has no member states"
+    )
+    vendor_state: str | None = strawberry.field(description="The vendor's own state value")
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[MemberRecord]
     KIND = MEMBER
@@ -445,6 +462,8 @@ class Member(Node, Entity):
             role=r.role,
             vendor_role=r.vendor_role,
             joined_at=r.joined_at,
+            state=r.state,
+            vendor_state=r.vendor_state,
             raw=JSON(r.raw),
             record=r,
         )
@@ -472,6 +491,10 @@ class Invitation(Node):
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     created_at: datetime | None = strawberry.field(description="When it was sent")
     expires_at: datetime | None = strawberry.field(description="When it expires")
+    accepted: bool | None = strawberry.field(
+        description="Whether the invitee has joined; Organization.invitations lists only "
+        "pending ones (FeatureBase keeps accepted ones: Organization.featurebase)"
+    )
     raw: JSON = strawberry.field(description="The vendor's record, secrets removed")
     record: strawberry.Private[InvitationRecord]
     KIND = INVITATION
@@ -486,6 +509,7 @@ class Invitation(Node):
             vendor_role=r.vendor_role,
             created_at=r.created_at,
             expires_at=r.expires_at,
+            accepted=r.accepted,
             raw=JSON(r.raw),
             record=r,
         )

@@ -30,6 +30,7 @@ from adapters.model import (
     InvitationRecord,
     MemberRecord,
     MemberRole,
+    MemberState,
     OrganizationRecord,
 )
 from adapters.timeparse import parse_datetime
@@ -194,7 +195,25 @@ def member(
         vendor_role=role,
         joined_at=_created(body),
         raw=redact(body),
+        state=user_state(body),
+        vendor_state=_str(body.get("state")),
     )
+
+
+#: every user ``state`` of the API
+USER_STATES: dict[str, MemberState] = {
+    "active": MemberState.ACTIVE,
+    "pending": MemberState.PENDING,
+    "suspended": MemberState.SUSPENDED,
+}
+
+
+def user_state(body: dict[str, Any]) -> MemberState:
+    """The user's state; an active user whose ``isEnabled`` is false cannot sign in."""
+    state = USER_STATES.get(_str(body.get("state")) or "", MemberState.UNKNOWN)
+    if state is MemberState.ACTIVE and body.get("isEnabled") is False:
+        return MemberState.DISABLED
+    return state
 
 
 def invitation(
@@ -211,6 +230,8 @@ def invitation(
         vendor_role=role,
         created_at=_created(body),
         raw=redact(body),
+        # a pending user: one who signs in is a member and no longer an invitation
+        accepted=False,
     )
 
 

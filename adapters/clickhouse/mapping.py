@@ -14,6 +14,7 @@ from adapters.details import (
     Endpoint,
     IpAccessEntry,
     PrivateEndpoint,
+    ResourceTag,
 )
 from adapters.model import (
     ActivityRecord,
@@ -137,6 +138,9 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         private_endpoint_ids=tuple(str(p) for p in body.get("privateEndpointIds") or []),
         data_warehouse_id=_str(body.get("dataWarehouseId")),
         is_primary=_bool(body.get("isPrimary")),
+        clickhouse_version=_str(body.get("clickhouseVersion")),
+        release_channel=_str(body.get("releaseChannel")),
+        tags=tags(body.get("tags")),
     )
     return DatabaseRecord(
         connection=conn,
@@ -151,6 +155,16 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         cloud_provider=details.provider,
         raw=redact(body),
         details=details,
+        engine="clickhouse",
+    )
+
+
+def tags(value: Any) -> tuple[ResourceTag, ...]:
+    """``ResourceTagsV1`` items; an item without a string key is no tag."""
+    return tuple(
+        ResourceTag(str(t["key"]), _str(t.get("value")))
+        for t in (value if isinstance(value, list) else [])
+        if isinstance(t, dict) and isinstance(t.get("key"), str)
     )
 
 
@@ -226,6 +240,8 @@ def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Invit
         created_at=parse_datetime(body.get("createdAt")),
         expires_at=parse_datetime(body.get("expireAt")),
         raw=redact(body),
+        # an accepted invitation becomes a member and leaves the list
+        accepted=False,
     )
 
 

@@ -257,6 +257,16 @@ class FeatureBaseAdapter(HttpAdapter):
             if mapping.is_pending(i)
         ]
 
+    async def list_accepted_invitations(self, organization: Key) -> list[InvitationRecord]:
+        """Invites already accepted (``Organization.featurebase.acceptedInvitations``): the
+        same invites list as ``list_invitations``, the other half of it."""
+        org = organization[0]
+        return [
+            self._map(mapping.invitation, org, i)
+            for i in await self.client.invites()
+            if not mapping.is_pending(i)
+        ]
+
     async def _invitation(self, key: Key) -> InvitationRecord | None:
         org, invite_id = key
         body = self._same_org(org, await self._get_or_none(self.client.invite(invite_id)))

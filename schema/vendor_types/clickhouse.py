@@ -14,6 +14,7 @@ from adapters.details import (
     Endpoint,
     IpAccessEntry,
     PrivateEndpoint,
+    ResourceTag,
 )
 from adapters.model import DatabaseRecord, OrganizationRecord
 from schema.context import context_of
@@ -70,6 +71,16 @@ class BackupConfiguration:
     start_time: str | None = strawberry.field(description="HH:MM (UTC) backups start at")
 
 
+@strawberry.type(name="ClickHouseTag", description="A tag on a ClickHouse Cloud resource")
+class ClickHouseTagType:
+    key: str = strawberry.field(description="Tag key")
+    value: str | None = strawberry.field(description="Tag value; null for a key-only tag")
+
+    @classmethod
+    def from_details(cls, t: ResourceTag) -> ClickHouseTagType:
+        return cls(key=t.key, value=t.value)
+
+
 @strawberry.type(description="ClickHouse Cloud service details")
 class ClickHouseDatabase:
     tier: str | None = strawberry.field(description="development, production, dedicated_*")
@@ -98,6 +109,15 @@ class ClickHouseDatabase:
     private_endpoint_ids: list[str] = strawberry.field(description="Attached private endpoints")
     data_warehouse_id: str | None = strawberry.field(description="Warehouse the service belongs to")
     is_primary: bool | None = strawberry.field(description="Primary service of its warehouse")
+    clickhouse_version: str | None = strawberry.field(
+        description="ClickHouse version the service runs (newer API; null where not sent)"
+    )
+    release_channel: str | None = strawberry.field(
+        description="Release channel as the vendor names it: slow, default or fast"
+    )
+    tags: list[ClickHouseTagType] = strawberry.field(
+        description="Tags on the service (the gateway's own idempotency tag included)"
+    )
     record: strawberry.Private[DatabaseRecord]
 
     @classmethod
@@ -122,6 +142,9 @@ class ClickHouseDatabase:
             private_endpoint_ids=list(d.private_endpoint_ids),
             data_warehouse_id=d.data_warehouse_id,
             is_primary=d.is_primary,
+            clickhouse_version=d.clickhouse_version,
+            release_channel=d.release_channel,
+            tags=[ClickHouseTagType.from_details(t) for t in d.tags],
             record=r,
         )
 

@@ -81,6 +81,19 @@ class DBaaSDatabase:
     quarantined_at: datetime | None = strawberry.field(
         description="When the database entered quarantine; null when it is not quarantined"
     )
+    description: str | None = strawberry.field(
+        description="Free text about the database, where the server sends it"
+    )
+    team: str | None = strawberry.field(
+        description="The team that owns the database, where the server sends it"
+    )
+    engine: str | None = strawberry.field(
+        description="The engine as the server names it, version included (mysql 8.0); "
+        "Database.engine has the name alone"
+    )
+    is_locked: bool | None = strawberry.field(
+        description="Whether the database is locked, where the server sends it"
+    )
     record: strawberry.Private[DatabaseRecord]
     details: strawberry.Private[DBaaSDatabaseDetails]
 
@@ -94,9 +107,19 @@ class DBaaSDatabase:
             total_size_bytes=d.total_size_bytes,
             used_size_bytes=d.used_size_bytes,
             quarantined_at=d.quarantined_at,
+            description=d.description,
+            team=d.team,
+            engine=d.engine,
+            is_locked=d.is_locked,
             record=r,
             details=d,
         )
+
+    async def plan_engine(self, info: Info) -> str | None:
+        """The engine of the plan the database was created as: what ``Database.engine``
+        says where the database itself does not (one lookup per distinct plan)."""
+        record = await self._load(info, PLAN, self.details.plan_key)
+        return record.engine if record else None
 
     async def _load(self, info: Info, kind: Kind[R], key: Key | None) -> R | None:
         return await linked(info, kind, self.record.connection.name, key)

@@ -215,3 +215,22 @@ async def test_organization_databases_take_the_same_filter_and_pages(
     assert page["totalCount"] == 4
     assert page["pageInfo"]["hasNextPage"] is True
     assert len(page["nodes"]) == 2
+
+
+async def test_a_service_shows_its_version_release_channel_and_tags(
+    clickhouse: GatewayClient,
+) -> None:
+    query = """query($id: ID!) { database(id: $id) { engine
+        clickhouse { clickhouseVersion releaseChannel tags { key value } } } }"""
+    production = await _database_named(clickhouse, "Acme Production")
+
+    found = (await clickhouse.data(query, {"id": production["id"]}))["database"]
+
+    assert found == {
+        "engine": "clickhouse",
+        "clickhouse": {
+            "clickhouseVersion": "25.8.1.8344",
+            "releaseChannel": "slow",
+            "tags": [{"key": "Environment", "value": "Production"}],
+        },
+    }

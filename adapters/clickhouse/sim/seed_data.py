@@ -28,6 +28,9 @@ def opaque_id(*parts: str) -> str:
 
 # --- vocabulary from the docs ------------------------------------------------------------
 
+#: what a service's ``clickhouseVersion`` says (2026-06 spec: a plain string)
+CLICKHOUSE_VERSION = "25.8.1.8344"
+
 # Service regions per provider: the docs give one flat enum; the naming makes the split plain.
 PROVIDER_REGIONS: dict[str, tuple[str, ...]] = {
     "aws": (
@@ -255,6 +258,7 @@ _ACME_SERVICES = [
         privateEndpointIds=["vpce-0a1b2c3d4e5f60001"],
         mysql_endpoint=True,
         tags={"Environment": "Production"},
+        releaseChannel="slow",
         iamRole="arn:aws:iam::000000000001:role/CH-S3-acme-production-Role",
     ),
     _service(

@@ -42,7 +42,8 @@ class OrgState:
 
     organization: JSON
     services: dict[str, JSON] = field(default_factory=dict)
-    service_tags: dict[str, dict[str, str]] = field(default_factory=dict)  # not in the body
+    #: what the ``filter=tag:K=V`` of a list matches (the body's ``tags`` say the same)
+    service_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     service_passwords: dict[str, str] = field(default_factory=dict)  # base64 SHA-256
     backups: dict[str, JSON] = field(default_factory=dict)  # by backup id; has serviceId
     backup_configurations: dict[str, JSON] = field(default_factory=dict)  # by service id
@@ -175,6 +176,12 @@ class SimulatorBase:
                 "ipAccessList": [],
                 "createdAt": _iso(self.wall_clock()),
                 "privateEndpointIds": [],
+                # the 2026-06 spec's newer fields
+                "clickhouseVersion": sd.CLICKHOUSE_VERSION,
+                "releaseChannel": "default",
+                "tags": [
+                    {"key": k, "value": v} if v else {"key": k} for k, v in (tags or {}).items()
+                ],
             },
             fields,
         )
