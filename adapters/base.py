@@ -40,7 +40,16 @@ from adapters.commands import (
     UpdateDatabase,
     UpdateOrganization,
 )
-from adapters.details import DBaaSEnvironment, DBaaSProject, FeatureBaseRole
+from adapters.details import (
+    DBaaSEnvironment,
+    DBaaSProject,
+    FeatureBaseRole,
+    MetricsWindow,
+    PostgresConfig,
+    PostgresMetric,
+    SlowQueryPattern,
+    SlowQueryQuery,
+)
 from adapters.errors import ErrorCode, InvalidInputError, NotSupportedError, UpstreamError
 from adapters.model import (
     ActivityRange,
@@ -197,6 +206,23 @@ class FeatureBaseRoles(Protocol):
 
     async def get_roles(self, organization: Key) -> list[FeatureBaseRole]: ...
     async def list_accepted_invitations(self, organization: Key) -> list[InvitationRecord]: ...
+
+
+@runtime_checkable
+class ClickHousePostgresReads(Protocol):
+    """What a ClickHouse-managed Postgres service has alone (``Database.clickhousePostgres``),
+    by the service's key; ``Organization.clickhouse.postgresMetrics`` by the organization's."""
+
+    async def get_postgres_service(self, database: Key) -> DatabaseRecord: ...
+    async def get_postgres_config(self, database: Key) -> PostgresConfig: ...
+    async def get_postgres_ca_certificates(self, database: Key) -> str: ...
+    async def get_postgres_metrics(
+        self, database: Key, window: MetricsWindow
+    ) -> list[PostgresMetric]: ...
+    async def list_postgres_slow_query_patterns(
+        self, database: Key, query: SlowQueryQuery
+    ) -> list[SlowQueryPattern]: ...
+    async def get_organization_postgres_metrics(self, organization: Key) -> str: ...
 
 
 @runtime_checkable

@@ -66,6 +66,26 @@ class ClickHouseServiceDetails:
 
 
 @dataclass(frozen=True)
+class ClickHousePostgresDetails:
+    """The typed part of a ClickHouse-managed Postgres service (``Database.clickhousePostgres``).
+
+    A service read from the list lacks what only its own answer has (hostname, user,
+    storage size): ``detailed`` says which it is."""
+
+    postgres_version: str | None
+    size: str | None
+    ha_type: str | None
+    is_primary: bool | None
+    tags: tuple[ResourceTag, ...]
+    storage_size_gb: int | None
+    hostname: str | None
+    username: str | None
+    #: the connection string with its password removed
+    connection_string: str | None
+    detailed: bool
+
+
+@dataclass(frozen=True)
 class ClickHouseOrganizationDetails:
     private_endpoints: tuple[PrivateEndpoint, ...]
 
@@ -173,3 +193,88 @@ class AstraAppDetails:
     cluster_id: str | None
     cluster_name: str | None
     cluster_type: str | None
+
+
+@dataclass(frozen=True)
+class PostgresConfig:
+    """A ClickHouse Postgres service's settings: Postgres's and PgBouncer's, by name."""
+
+    pg_config: dict[str, str]
+    pg_bouncer_config: dict[str, str]
+    #: what the vendor says about applying a change (restart needed...), after a write
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    timestamp: datetime
+    value: float | None
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    label: str | None
+    points: tuple[MetricPoint, ...]
+
+
+@dataclass(frozen=True)
+class PostgresMetric:
+    """One time series metric of a Postgres service (``PostgresMetric``)."""
+
+    key: str
+    name: str | None
+    unit: str | None
+    description: str | None
+    series: tuple[MetricSeries, ...]
+
+
+@dataclass(frozen=True)
+class MetricsWindow:
+    """The time range and bucket of a metrics read."""
+
+    from_date: datetime
+    to_date: datetime
+    bucket_size_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class SlowQueryQuery:
+    """What a slow query patterns read asks for: the window, filters, order and page."""
+
+    from_date: datetime
+    to_date: datetime
+    db_name: str | None = None
+    db_user: str | None = None
+    db_operation: str | None = None
+    app: str | None = None
+    #: one of the spec's ``sort_by`` values (``total_duration``...), None: the vendor's default
+    sort_by: str | None = None
+    descending: bool | None = None
+    limit: int | None = None
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class SlowQueryPattern:
+    """A normalized query and its aggregate cost over a window (``PostgresSlowQueryPattern``);
+    durations in microseconds."""
+
+    query_id: str
+    query_text: str | None
+    db_name: str | None
+    db_user: str | None
+    db_operation: str | None
+    app: str | None
+    call_count: int | None
+    error_count: int | None
+    total_duration_us: int | None
+    avg_duration_us: int | None
+    max_duration_us: int | None
+    p50_duration_us: int | None
+    p95_duration_us: int | None
+    p99_duration_us: int | None
+    total_rows: int | None
+    total_shared_blocks_read: int | None
+    total_shared_blocks_hit: int | None
+    total_cpu_time_us: int | None
+    total_wal_bytes: int | None

@@ -79,6 +79,7 @@ from schema.permissions import admin
 from schema.plans import Plan
 from schema.vendor_types.astra import AstraDatabase
 from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
+from schema.vendor_types.clickhouse_postgres import ClickHousePostgres
 from schema.vendor_types.dbaas import DBaaSDatabase
 from schema.vendor_types.featurebase import (
     FeatureBaseBackup,
@@ -268,6 +269,13 @@ class Database(Node, Entity):
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
     def clickhouse(self) -> ClickHouseDatabase | None:
         return ClickHouseDatabase.from_record(self.record)
+
+    @strawberry.field(
+        description="A ClickHouse-managed Postgres service's own details; null for any other "
+        "database"
+    )
+    def clickhouse_postgres(self) -> ClickHousePostgres | None:
+        return ClickHousePostgres.from_record(self.record)
 
     @strawberry.field(description="NetApp Astra Control details; null for other vendors")
     def astra(self) -> AstraDatabase | None:

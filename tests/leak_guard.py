@@ -159,6 +159,8 @@ def seeded_secrets(guard: LeakGuard) -> None:
 
     for name, creds in clickhouse.SEED_CREDENTIALS.items():
         guard.add_basic(f"clickhouse key '{name}' secret", creds["key_id"], creds["key_secret"])
+    for name, password in clickhouse.POSTGRES_PASSWORDS.items():
+        guard.add(f"clickhouse postgres '{name}' password", password)
     for name, token in astra.TOKENS.items():
         guard.add(f"astra token '{name}'", token)
     guard.add("astra s3 credential secretKey", "s3cr3t-batcave")

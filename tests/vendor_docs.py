@@ -188,7 +188,14 @@ def _calls(spec: VendorSpec) -> str:
             "| query | calls |",
             "|---|---|",
             f"| `organizations` | {m.organizations()} |",
-            f"| its databases, to the last page | {_pages(m.page_size, 'databases')} |",
+            f"| its databases, to the last page | {_pages(m.page_size, 'databases')}"
+            + (
+                f", plus 1 for each of its {m.database_lists - 1} further database list(s), "
+                "read at the same time"
+                if m.database_lists > 1
+                else ""
+            )
+            + " |",
             f"| one database by ID | {by_key} |",
             f"| several databases by ID | {several} |",
             f"| a database's backups | {_lists(m.backup_lists, 'backups', m.page_size)} |",
@@ -215,6 +222,10 @@ def _paths(spec: VendorSpec) -> str:
             "| last known path segment | cache kind |",
             "|---|---|",
             *(f"| `{s}` | {k or 'never cached'} |" for s, k in kinds.table.items()),
+            *(
+                f"| `{s}/{{id}}` | never cached (holds a secret) |"
+                for s in sorted(kinds.secret_items)
+            ),
         ]
     elif kinds is None:
         lines += ["", "Nothing is cached across requests."]

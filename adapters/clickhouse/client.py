@@ -208,6 +208,88 @@ class ClickHouseClient:
         part = segment(activity, connection=name, vendor="clickhouse")
         return await self._object(self._org(org, "activities", part))
 
+    # -- managed Postgres services (2026-06 spec) -------------------------------------------
+
+    def _pg(self, org: str, postgres: str, *rest: str) -> str:
+        return self._org(org, "postgres", self._id(postgres), *rest)
+
+    async def postgres_services(self, org: str) -> list[dict[str, Any]]:
+        """``PostgresServiceListItem``s: no connection details, no password."""
+        return await self._list(self._org(org, "postgres"))
+
+    async def postgres_service(self, org: str, postgres: str) -> dict[str, Any]:
+        """``PostgresService``, with its hostname, user and superuser password (never cached:
+        the connection's classifier names ``postgres`` a secret item)."""
+        return await self._object(self._pg(org, postgres))
+
+    async def postgres_config(self, org: str, postgres: str) -> dict[str, Any]:
+        return await self._object(self._pg(org, postgres, "config"))
+
+    async def postgres_ca_certificates(self, org: str, postgres: str) -> str:
+        path = self._pg(org, postgres, "caCertificates")
+        return self.http.text(await self._gated(path, lambda: self.http.get(path)))
+
+    async def postgres_prometheus(self, org: str, postgres: str | None = None) -> str:
+        path = (
+            self._pg(org, postgres, "prometheus")
+            if postgres
+            else self._org(org, "postgres", "prometheus")
+        )
+        return self.http.text(await self._gated(path, lambda: self.http.get(path)))
+
+    async def postgres_metrics(
+        self, org: str, postgres: str, params: Mapping[str, str]
+    ) -> dict[str, Any]:
+        return await self._result_object(self._pg(org, postgres, "metrics"), params)
+
+    async def postgres_slow_query_patterns(
+        self, org: str, postgres: str, params: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        return await self._list(self._pg(org, postgres, "slowQueryPatterns"), params)
+
+    async def postgres_slow_query_pattern(
+        self, org: str, postgres: str, query_id: str, params: Mapping[str, str]
+    ) -> dict[str, Any]:
+        part = segment(query_id, connection=self.http.connection.name, vendor="clickhouse")
+        path = self._pg(org, postgres, "slowQueryPatterns", part)
+        return await self._result_object(path, params)
+
+    async def create_postgres(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``PostgresService`` with the superuser password, shown in this answer."""
+        return await self._write_object("POST", self._org(org, "postgres"), body)
+
+    async def restore_postgres(
+        self, org: str, postgres: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("POST", self._pg(org, postgres, "restoredService"), body)
+
+    async def create_postgres_read_replica(
+        self, org: str, postgres: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("POST", self._pg(org, postgres, "readReplica"), body)
+
+    async def patch_postgres(
+        self, org: str, postgres: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._pg(org, postgres), body)
+
+    async def delete_postgres(self, org: str, postgres: str) -> None:
+        await self._write("DELETE", self._pg(org, postgres), None)
+
+    async def reset_postgres_password(self, org: str, postgres: str) -> dict[str, Any]:
+        """``{password}``: without one in the body the vendor generates it."""
+        return await self._write_object("PATCH", self._pg(org, postgres, "password"), {})
+
+    async def change_postgres_state(self, org: str, postgres: str, command: str) -> dict[str, Any]:
+        path = self._pg(org, postgres, "state")
+        return await self._write_object("PATCH", path, {"command": command})
+
+    async def write_postgres_config(
+        self, org: str, postgres: str, body: Mapping[str, Any], *, replace: bool
+    ) -> dict[str, Any]:
+        method = "POST" if replace else "PATCH"
+        return await self._write_object(method, self._pg(org, postgres, "config"), body)
+
     # -- writes ------------------------------------------------------------------------------
     # Each answers the ``result`` of the envelope: the changed object, or None where the
     # vendor sends no result (the DELETEs).

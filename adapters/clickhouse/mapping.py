@@ -10,6 +10,7 @@ from adapters.coerce import as_int as _int
 from adapters.coerce import as_str as _str
 from adapters.details import (
     ClickHouseOrganizationDetails,
+    ClickHousePostgresDetails,
     ClickHouseServiceDetails,
     Endpoint,
     IpAccessEntry,
@@ -35,7 +36,7 @@ from adapters.model import (
     PrivateEndpointConfigRecord,
 )
 from adapters.timeparse import parse_datetime
-from adapters.upstream.redact import redact
+from adapters.upstream.redact import redact, redact_url_password
 
 #: every ``Service.state`` of the OpenAPI spec
 SERVICE_STATES: dict[str, DatabaseStatus] = {
@@ -156,6 +157,58 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         raw=redact(body),
         details=details,
         engine="clickhouse",
+    )
+
+
+#: every ``pgStateProperty`` of the 2026-06 spec
+POSTGRES_STATES: dict[str, DatabaseStatus] = {
+    "creating": DatabaseStatus.PROVISIONING,
+    "restarting": DatabaseStatus.STARTING,
+    "running": DatabaseStatus.RUNNING,
+    "replaying_wal": DatabaseStatus.RESTORING,
+    "restoring_backup": DatabaseStatus.RESTORING,
+    "finalizing_restore": DatabaseStatus.RESTORING,
+    # our reading: not reachable now, not known to be lost
+    "unavailable": DatabaseStatus.DEGRADED,
+    "deleting": DatabaseStatus.DELETING,
+}
+#: the middle part of a Postgres service's key: ``(organization, POSTGRES, id)``
+POSTGRES = "postgres"
+
+
+def postgres(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> DatabaseRecord:
+    """A ``PostgresService`` (its own answer) or ``PostgresServiceListItem`` (the list's)."""
+    postgres_id = str(body["id"])
+    state = _str(body.get("state"))
+    uri = _str(body.get("connectionString"))
+    details = ClickHousePostgresDetails(
+        postgres_version=_str(body.get("postgresVersion")),
+        size=_str(body.get("size")),
+        ha_type=_str(body.get("haType")),
+        is_primary=_bool(body.get("isPrimary")),
+        tags=tags(body.get("tags")),
+        storage_size_gb=_int(body.get("storageSize")),
+        hostname=_str(body.get("hostname")),
+        username=_str(body.get("username")),
+        connection_string=redact_url_password(uri) if uri else None,
+        detailed=any(k in body for k in ("hostname", "username", "connectionString")),
+    )
+    return DatabaseRecord(
+        connection=conn,
+        key=(org_id, POSTGRES, postgres_id),
+        native_id=postgres_id,
+        organization_key=(org_id,),
+        name=_str(body.get("name")) or postgres_id,
+        status=POSTGRES_STATES.get(state or "", DatabaseStatus.UNKNOWN),
+        vendor_status=state,
+        can_query=None if state is None else state == "running",
+        created_at=parse_datetime(body.get("createdAt")),
+        region=_str(body.get("region")),
+        cloud_provider=_str(body.get("provider")),
+        # the superuser password is a secret-named field: redact() replaces it
+        raw=redact(body),
+        details=details,
+        engine="postgres",
     )
 
 

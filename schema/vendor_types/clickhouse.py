@@ -18,7 +18,12 @@ from adapters.details import (
 )
 from adapters.model import DatabaseRecord, OrganizationRecord
 from schema.context import context_of
-from schema.kinds import BACKUP_CONFIGURATION, METRICS, PRIVATE_ENDPOINT_CONFIG
+from schema.kinds import (
+    BACKUP_CONFIGURATION,
+    METRICS,
+    PRIVATE_ENDPOINT_CONFIG,
+    clickhouse_postgres,
+)
 
 
 @strawberry.type(name="ClickHouseEndpoint", description="A protocol endpoint of a service")
@@ -191,6 +196,13 @@ class ClickHouseOrganization:
             ],
             record=r,
         )
+
+    @strawberry.field(
+        description="Prometheus metrics text of every managed Postgres service (one call)"
+    )
+    async def postgres_prometheus_metrics(self, info: Info) -> str:
+        adapter = clickhouse_postgres(context_of(info).loaders.adapter(self.record.connection.name))
+        return await adapter.get_organization_postgres_metrics(self.record.key)
 
     @strawberry.field(description="Private endpoint setup for a cloud provider and region")
     async def private_endpoint_config(

@@ -76,7 +76,8 @@ async def test_databases_span_connections_with_every_state_normalized(
 ) -> None:
     dbs = await _databases(clickhouse)
 
-    assert len(dbs) == 13
+    # 13 ClickHouse services and 3 managed Postgres services
+    assert len(dbs) == 16
     assert {d["connection"]["name"] for d in dbs} == {"ch-acme", "ch-globex"}
     seen = {d["vendorStatus"]: d["status"] for d in dbs}
     assert "UNKNOWN" not in seen.values()
@@ -91,8 +92,16 @@ async def test_databases_filter_by_status_name_and_vendor(clickhouse: GatewayCli
         clickhouse, filter={"nameContains": "gLoBeX", "connection": "ch-globex"}
     )
 
-    assert {d["name"] for d in running} == {"Acme Production", "Acme Dev", "Globex Warehouse"}
-    assert len(named) == 6
+    assert {d["name"] for d in running} == {
+        "Acme Production",
+        "Acme Dev",
+        "Globex Warehouse",
+        # managed Postgres services are databases of the same connections
+        "Acme Orders",
+        "Acme Orders Replica",
+        "Globex Ledger",
+    }
+    assert len(named) == 7
 
 
 async def test_database_details_answer_every_clickhouse_field(clickhouse: GatewayClient) -> None:

@@ -559,6 +559,28 @@ ORGANIZATIONS: list[dict[str, Any]] = [
                 "expireAt": "2026-12-15T09:00:00Z",
             },
         ],
+        "postgres": [
+            {
+                "id": seed_uuid("postgres", "acme", "Acme Orders"),
+                "name": "Acme Orders",
+                "postgresVersion": "17",
+                "size": "m6gd.xlarge",
+                "haType": "async",
+                "storageSize": 250,
+                "tags": [{"key": "Environment", "value": "Production"}],
+                "createdAt": "2026-03-02T10:00:00Z",
+                "password": "AcmeOrdersPg2026x",
+            },
+            {
+                "id": seed_uuid("postgres", "acme", "Acme Orders Replica"),
+                "name": "Acme Orders Replica",
+                "postgresVersion": "17",
+                "size": "m6gd.xlarge",
+                "isPrimary": False,
+                "createdAt": "2026-03-09T10:00:00Z",
+                "password": "AcmeReplicaPg2026y",
+            },
+        ],
         "activities": _activities(
             "acme",
             _ACME_SERVICES,
@@ -681,6 +703,17 @@ ORGANIZATIONS: list[dict[str, Any]] = [
                 "expireAt": "2026-12-18T16:00:00Z",
             },
         ],
+        "postgres": [
+            {
+                "id": seed_uuid("postgres", "globex", "Globex Ledger"),
+                "name": "Globex Ledger",
+                "postgresVersion": "18",
+                "size": "i8g.large",
+                "region": "eu-central-1",
+                "createdAt": "2026-04-20T08:00:00Z",
+                "password": "GlobexLedgerPg2026z",
+            },
+        ],
         "activities": _activities(
             "globex",
             _GLOBEX_SERVICES,
@@ -723,6 +756,51 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         ),
     },
 ]
+
+#: every seeded Postgres superuser password, by service name (the leak guard looks for them)
+POSTGRES_PASSWORDS: dict[str, str] = {
+    pg["name"]: pg["password"] for org in ORGANIZATIONS for pg in org.get("postgres", [])
+}
+
+
+def postgres_slow_queries(service_id: str) -> list[dict[str, Any]]:
+    """A Postgres service's slow query patterns (``PostgresSlowQueryPattern``), derived from
+    its ID so that every service has its own and two simulators agree."""
+    seed = int(hashlib.sha256(service_id.encode()).hexdigest()[:6], 16)
+    shapes = [
+        ("SELECT * FROM orders WHERE customer_id = $1", "app", "SELECT", "checkout"),
+        ("UPDATE orders SET status = $1 WHERE id = $2", "app", "UPDATE", "checkout"),
+        ("INSERT INTO events (kind, body) VALUES ($1, $2)", "ingest", "INSERT", "collector"),
+    ]
+    patterns = []
+    for n, (text, user, operation, app) in enumerate(shapes):
+        calls = 10 + (seed >> n) % 500
+        average = 1000 * (n + 1) + seed % 997
+        patterns.append(
+            {
+                "queryId": f"{seed + n:x}",
+                "queryText": text,
+                "dbName": "postgres",
+                "dbUser": user,
+                "dbOperation": operation,
+                "app": app,
+                "callCount": calls,
+                "errorCount": n,
+                "totalDurationUs": calls * average,
+                "avgDurationUs": average,
+                "maxDurationUs": average * 4,
+                "p50DurationUs": average,
+                "p95DurationUs": average * 2,
+                "p99DurationUs": average * 3,
+                "totalRows": calls * (n + 1),
+                "totalSharedBlksRead": calls * 3,
+                "totalSharedBlksHit": calls * 40,
+                "totalCpuTimeUs": calls * average // 2,
+                "totalWalBytes": calls * 128 * n,
+            }
+        )
+    return patterns
+
 
 # Every seeded key's credentials, by key name; tests use the developer, disabled and expired ones.
 SEED_CREDENTIALS: dict[str, dict[str, str]] = {

@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from adapters.clickhouse.sim import seed_data as sd
 from adapters.clickhouse.sim.org_routes import OrgRoutes
+from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
 from adapters.clickhouse.sim.service_routes import ServiceRoutes
 from adapters.clickhouse.sim.state import Ctx, OrgState, SimulatorState
@@ -77,7 +78,7 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
     return endpoint
 
 
-class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
+class ClickHouseSimulator(PostgresRoutes, OrgRoutes, ServiceRoutes):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
     Authentication is HTTP Basic with a key ID and secret. ``state`` holds plain vendor JSON
@@ -176,6 +177,7 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
                 self._get("activities", "activityId", "Activity"),
                 False,
             ),
+            *self.postgres_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:
@@ -207,7 +209,7 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
         self._count_request(key["id"])
         params = dict(request.path_params)
         for name, value in params.items():
-            if name == "activityId":  # the docs type activity IDs as plain strings
+            if name in ("activityId", "queryId"):  # the docs type these as plain strings
                 continue
             if not _UUID.fullmatch(value):
                 raise _fail(f"{name} '{value}' is not a valid UUID")

@@ -52,6 +52,11 @@ class OrgState:
     members: dict[str, JSON] = field(default_factory=dict)
     invitations: dict[str, JSON] = field(default_factory=dict)
     activities: dict[str, JSON] = field(default_factory=dict)
+    #: managed Postgres services (2026-06 spec): the record as listed plus connection
+    #: details; the superuser password and the configuration are kept beside it
+    postgres: dict[str, JSON] = field(default_factory=dict)
+    postgres_passwords: dict[str, str] = field(default_factory=dict)
+    postgres_configs: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,6 +107,10 @@ class SimulatorBase:
         if live and service["state"] in _FINAL_STATES:
             raise ApiError(409, f"Service {service['id']} is {service['state']}")
         return service
+
+    def add_postgres(self, organization_id: str, name: str, **fields: Any) -> JSON:
+        """Add a managed Postgres service (``PostgresRoutes``)."""
+        raise NotImplementedError
 
     def _audit(self, ctx: Ctx, kind: str, service_id: str | None = None) -> None:
         """Writes leave an activity, as the vendor's audit log would."""
@@ -300,8 +309,14 @@ class SimulatorBase:
             if now - began >= self.transition_seconds:
                 self._finish(org, service_id)
 
+    def _finish_postgres(self, org: OrgState, record_id: str) -> None:
+        """Settle a Postgres service (``PostgresRoutes``)."""
+
     def _finish(self, org: OrgState, service_id: str) -> None:
         self._transitions.pop(service_id, None)
+        if service_id in org.postgres:
+            self._finish_postgres(org, service_id)
+            return
         service = org.services.get(service_id)
         if service is None:
             return
@@ -322,7 +337,7 @@ class SimulatorBase:
         work (provisioning/starting/awaking -> running, stopping -> stopped, terminating ->
         removed with its backups)."""
         for org in self.state.organizations.values():
-            for service_id in list(org.services):
+            for service_id in [*org.services, *org.postgres]:
                 self._finish(org, service_id)
 
     def _seed(self) -> None:
@@ -342,3 +357,5 @@ class SimulatorBase:
                 self.add_invitation(org_id, **invitation)
             for activity in spec["activities"]:
                 self.add_activity(org_id, **activity)
+            for postgres in spec.get("postgres", []):
+                self.add_postgres(org_id, **postgres)
