@@ -49,6 +49,8 @@ from adapters.details import (
     PostgresMetric,
     SlowQueryPattern,
     SlowQueryQuery,
+    UsageCost,
+    UsageCostQuery,
 )
 from adapters.errors import ErrorCode, InvalidInputError, NotSupportedError, UpstreamError
 from adapters.model import (
@@ -223,6 +225,13 @@ class ClickHousePostgresReads(Protocol):
         self, database: Key, query: SlowQueryQuery
     ) -> list[SlowQueryPattern]: ...
     async def get_organization_postgres_metrics(self, organization: Key) -> str: ...
+
+
+@runtime_checkable
+class UsageCosts(Protocol):
+    """An organization's billing report (``Organization.usageCost``; ClickHouse)."""
+
+    async def get_usage_cost(self, organization: Key, query: UsageCostQuery) -> UsageCost: ...
 
 
 @runtime_checkable

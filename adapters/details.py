@@ -7,7 +7,7 @@ vendor; a record's ``details`` holds one of these, or None.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -278,3 +278,37 @@ class SlowQueryPattern:
     total_shared_blocks_hit: int | None
     total_cpu_time_us: int | None
     total_wal_bytes: int | None
+
+
+@dataclass(frozen=True)
+class UsageCostRecord:
+    """One entity's cost on one day, in ClickHouse Credits (``UsageCostRecord``)."""
+
+    date: date | None
+    entity_type: str | None
+    entity_id: str | None
+    entity_name: str | None
+    service_id: str | None
+    data_warehouse_id: str | None
+    total: float | None
+    #: cost by kind as the vendor names it (computeCHC, storageCHC...), CHC
+    metrics: dict[str, float]
+    locked: bool | None
+
+
+@dataclass(frozen=True)
+class UsageCost:
+    """An organization's daily costs over a window (``UsageCost``)."""
+
+    grand_total: float | None
+    records: tuple[UsageCostRecord, ...]
+
+
+@dataclass(frozen=True)
+class UsageCostQuery:
+    """The days (both included) and the tags every counted entity carries."""
+
+    from_date: date
+    to_date: date
+    #: (key, value) pairs; a None value: the key alone
+    tags: tuple[tuple[str, str | None], ...] = ()

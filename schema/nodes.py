@@ -34,6 +34,7 @@ from adapters.model import (
     MemberRecord,
     OrganizationRecord,
 )
+from schema.billing import FromDay, ToDay, UsageCostFilter, UsageCostReport, usage_cost
 from schema.common import (
     ApiKeyStateEnum,
     BackupKindEnum,
@@ -190,6 +191,21 @@ class Organization(Node, Entity):
         window = ActivityRange(from_date, to_date)
         records = await context_of(info).loaders.activities().load((conn, self.record.key, window))
         return [Activity.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="Daily cost per entity over at most 31 days; null, at no call, where "
+        "the vendor has no billing API (ClickHouse Cloud has one)"
+    )
+    async def usage_cost(
+        self,
+        info: Info,
+        from_date: FromDay,
+        to_date: ToDay,
+        filter: Annotated[
+            UsageCostFilter | None, strawberry.argument(description="Which entities count")
+        ] = None,
+    ) -> UsageCostReport | None:
+        return await usage_cost(info, self.record, from_date, to_date, filter)
 
     @strawberry.field(description="Feature switches; null when the vendor has none")
     async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:

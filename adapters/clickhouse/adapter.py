@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from adapters.clickhouse import mapping
+from adapters.clickhouse.billing import BillingReads
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.clickhouse.postgres import PostgresReads
 from adapters.clickhouse.validation import Rules
@@ -56,7 +57,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class ClickHouseAdapter(PostgresReads, ClickHouseWrites):
+class ClickHouseAdapter(BillingReads, PostgresReads, ClickHouseWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody
@@ -207,6 +208,16 @@ class ClickHouseClient:
         name = self.http.connection.name
         part = segment(activity, connection=name, vendor="clickhouse")
         return await self._object(self._org(org, "activities", part))
+
+    async def usage_cost(
+        self, org: str, dates: Mapping[str, str], filters: list[str]
+    ) -> dict[str, Any]:
+        """``GET .../usageCost``: ``filter`` repeats, one per tag, so it rides in the path's
+        query; the dates go as parameters."""
+        path = self._org(org, "usageCost")
+        if filters:
+            path += "?" + urlencode([("filter", f) for f in filters])
+        return await self._result_object(path, dates)
 
     # -- managed Postgres services (2026-06 spec) -------------------------------------------
 

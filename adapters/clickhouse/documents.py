@@ -70,8 +70,9 @@ PATHS = DocumentedPaths(
         f"{_ORG}/activities",
         f"{_ORG}/activities/{{x}}",
         f"{_ORG}/privateEndpointConfig",
-        # managed Postgres services: the 2026-06 spec (tests/clickhouse/data)
+        # managed Postgres services and billing: the 2026-06 spec (tests/clickhouse/data)
         *_POSTGRES_PATHS,
+        f"{_ORG}/usageCost",
     ),
     query_params=frozenset(
         {
@@ -80,6 +81,8 @@ PATHS = DocumentedPaths(
             "cloud_provider",
             "region_id",
             "bucket_size_seconds",
+            # a services list by tag (reconciliation) and usage costs by tag
+            "filter",
             *_SLOW_QUERY_PARAMS,
         }
     ),

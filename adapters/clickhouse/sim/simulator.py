@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.clickhouse.sim import seed_data as sd
+from adapters.clickhouse.sim.billing_routes import BillingRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
@@ -78,7 +79,7 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
     return endpoint
 
 
-class ClickHouseSimulator(PostgresRoutes, OrgRoutes, ServiceRoutes):
+class ClickHouseSimulator(PostgresRoutes, BillingRoutes, OrgRoutes, ServiceRoutes):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
     Authentication is HTTP Basic with a key ID and secret. ``state`` holds plain vendor JSON
@@ -177,6 +178,7 @@ class ClickHouseSimulator(PostgresRoutes, OrgRoutes, ServiceRoutes):
                 self._get("activities", "activityId", "Activity"),
                 False,
             ),
+            ("GET", org + "/usageCost", self._usage_cost, False),
             *self.postgres_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
