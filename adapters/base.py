@@ -228,6 +228,17 @@ class ClickHousePostgresReads(Protocol):
 
 
 @runtime_checkable
+class ClickHousePostgresWrites(Protocol):
+    """A ClickHouse Postgres service's own writes (``Mutation.changeClickHousePostgresState``,
+    ``updateClickHousePostgresConfig``)."""
+
+    async def change_postgres_state(self, database: Key, command: str) -> DatabaseRecord: ...
+    async def write_postgres_config(
+        self, database: Key, config: PostgresConfig, *, replace: bool
+    ) -> PostgresConfig: ...
+
+
+@runtime_checkable
 class UsageCosts(Protocol):
     """An organization's billing report (``Organization.usageCost``; ClickHouse)."""
 

@@ -25,6 +25,7 @@ from adapters.commands import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
+from schema import clickhouse_postgres_mutations as pg
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -355,6 +356,19 @@ class Mutation:
             deleted_id=_id(BACKUP, t, t.key),
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
+
+    change_clickhouse_postgres_state = strawberry.mutation(
+        resolver=pg.change_clickhouse_postgres_state,
+        name="changeClickHousePostgresState",
+        description="Restart a ClickHouse Postgres service, promote a replica or switch over",
+        extensions=operator("day-to-day lifecycle of a Postgres service"),
+    )
+    update_clickhouse_postgres_config = strawberry.mutation(
+        resolver=pg.update_clickhouse_postgres_config,
+        name="updateClickHousePostgresConfig",
+        description="Merge (or replace) a ClickHouse Postgres service's settings",
+        extensions=admin("server settings change how every client's connections behave"),
+    )
 
     @strawberry.mutation(
         description="Change a database's automatic backup schedule",

@@ -32,6 +32,7 @@ from schema.kinds import (
     CLICKHOUSE_POSTGRES_CA,
     CLICKHOUSE_POSTGRES_CONFIG,
     CLICKHOUSE_POSTGRES_SERVICE,
+    METRICS,
     clickhouse_postgres,
 )
 from schema.vendor_types.clickhouse import ClickHouseTagType
@@ -234,6 +235,10 @@ class ClickHousePostgres:
             connection_string=d.connection_string,
             storage_size_gb=d.storage_size_gb,
         )
+
+    @strawberry.field(description="Prometheus metrics text of the service (one call)")
+    async def prometheus_metrics(self, info: Info) -> str:
+        return str(await context_of(info).loaders.single(METRICS).load(self._key()))
 
     @strawberry.field(description="Postgres and PgBouncer settings (one call)")
     async def config(self, info: Info) -> ClickHousePostgresConfig:

@@ -205,3 +205,73 @@ async def test_a_postgres_service_cannot_be_stopped(gw: GatewayClient) -> None:
     assert error_codes(body) == ["NOT_SUPPORTED"]
     assert "Postgres" in body["errors"][0]["message"]
     assert simulator(gw).log.entries == []
+
+
+STATE = """
+mutation($id: ID!, $command: ClickHousePostgresCommand!) {
+  changeClickHousePostgresState(input: { id: $id, command: $command }) {
+    database { status vendorStatus } } }
+"""
+CONFIG = """
+mutation($input: UpdateClickHousePostgresConfigInput!) {
+  updateClickHousePostgresConfig(input: $input) { config { pgConfig pgBouncerConfig message } } }
+"""
+
+
+async def test_a_restart_is_the_services_own_state_command(gw: GatewayClient) -> None:
+    orders = (await _orders(gw))["Acme Orders"]
+
+    data = await gw.data(STATE, {"id": orders, "command": "RESTART"})
+
+    assert data["changeClickHousePostgresState"]["database"] == {
+        "status": "STARTING",
+        "vendorStatus": "restarting",
+    }
+    (sent,) = simulator(gw).log.matching("PATCH", ONE + "/state")
+    assert sent.status == 200
+
+
+async def test_a_clickhouse_service_has_no_postgres_state(gw: GatewayClient) -> None:
+    dbs = (
+        await gw.data(
+            '{ databases(first: 1, filter: { nameContains: "Acme Production" }) { nodes { id } } }'
+        )
+    )["databases"]["nodes"]
+    simulator(gw).log.clear()
+
+    body = await gw.post(STATE, {"id": dbs[0]["id"], "command": "RESTART"})
+
+    assert error_codes(body) == ["NOT_FOUND"]
+    assert simulator(gw).log.entries == []
+
+
+async def test_config_merges_or_replaces_the_settings(gw: GatewayClient) -> None:
+    orders = (await _orders(gw))["Acme Orders"]
+    settings = {"pgConfig": {"work_mem": "64MB"}, "pgBouncerConfig": {"pool_mode": "session"}}
+
+    merged = await gw.data(CONFIG, {"input": {"id": orders, **settings}})
+    replaced = await gw.data(CONFIG, {"input": {"id": orders, **settings, "replace": True}})
+
+    config = merged["updateClickHousePostgresConfig"]["config"]
+    assert config["pgConfig"] == {"max_connections": "200", "work_mem": "64MB"}
+    assert "restart" in config["message"]
+    assert replaced["updateClickHousePostgresConfig"]["config"]["pgConfig"] == {"work_mem": "64MB"}
+    log = simulator(gw).log
+    assert (log.count("PATCH", ONE + "/config"), log.count("POST", ONE + "/config")) == (1, 1)
+
+
+async def test_config_values_must_be_settings_and_some_must_be_given(gw: GatewayClient) -> None:
+    orders = (await _orders(gw))["Acme Orders"]
+    simulator(gw).log.clear()
+
+    nested = await gw.post(
+        CONFIG,
+        {"input": {"id": orders, "pgConfig": {"a": {"b": 1}}, "pgBouncerConfig": {"c": "d"}}},
+    )
+    empty = await gw.post(
+        CONFIG, {"input": {"id": orders, "pgConfig": {}, "pgBouncerConfig": {"c": "d"}}}
+    )
+
+    assert error_codes(nested) == ["BAD_USER_INPUT"] == error_codes(empty)
+    assert empty["errors"][0]["extensions"]["field"] == "input.pgConfig"
+    assert simulator(gw).log.entries == []
