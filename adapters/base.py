@@ -39,8 +39,10 @@ from adapters.commands import (
     UpdateBackupConfiguration,
     UpdateDatabase,
     UpdateOrganization,
+    WriteRole,
 )
 from adapters.details import (
+    ClickHouseRole,
     DBaaSEnvironment,
     DBaaSProject,
     FeatureBaseRole,
@@ -236,6 +238,17 @@ class ClickHousePostgresWrites(Protocol):
     async def write_postgres_config(
         self, database: Key, config: PostgresConfig, *, replace: bool
     ) -> PostgresConfig: ...
+
+
+@runtime_checkable
+class ClickHouseRoles(Protocol):
+    """A ClickHouse organization's RBAC roles (``Organization.clickhouse.roles``, the
+    ``*ClickHouseRole`` mutations)."""
+
+    async def list_roles(self, organization: Key) -> list[ClickHouseRole]: ...
+    async def create_role(self, command: WriteRole) -> ClickHouseRole: ...
+    async def update_role(self, role: str, command: WriteRole) -> ClickHouseRole: ...
+    async def delete_role(self, organization: Key, role: str) -> None: ...
 
 
 @runtime_checkable

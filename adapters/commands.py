@@ -130,6 +130,25 @@ CreateOptions = (
 UpdateOptions = ClickHouseUpdateOptions | FeatureBaseUpdateOptions | DBaaSUpdateOptions
 
 
+@dataclass(frozen=True)
+class RolePolicyInput:
+    allow: bool
+    permissions: tuple[str, ...]
+    resources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WriteRole:
+    """A ClickHouse RBAC role to create (every field) or change (what is not None); actors
+    are Member and ApiKey keys of the organization."""
+
+    organization: Key
+    name: str | None = None
+    members: tuple[Key, ...] | None = None
+    api_keys: tuple[Key, ...] | None = None
+    policies: tuple[RolePolicyInput, ...] | None = None
+
+
 # -- commands ------------------------------------------------------------------------------
 
 

@@ -312,3 +312,31 @@ class UsageCostQuery:
     to_date: date
     #: (key, value) pairs; a None value: the key alone
     tags: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """What a role allows or denies, on which resources (``RBACPolicy``)."""
+
+    #: True: ALLOW, False: DENY, None: a value the spec does not name
+    allow: bool | None
+    permissions: tuple[str, ...]
+    resources: tuple[str, ...]
+    grants: tuple[str, ...] = ()
+    sql_console_role: str | None = None
+
+
+@dataclass(frozen=True)
+class ClickHouseRole:
+    """An RBAC role of a ClickHouse organization (``RBACRole``, 2026-06 spec)."""
+
+    key: tuple[str, ...]
+    native_id: str
+    name: str | None
+    #: system or custom
+    type: str | None
+    #: as the vendor names them: ``user/<id>``, ``apiKey/<id>``
+    actors: tuple[str, ...]
+    policies: tuple[RolePolicy, ...]
+    created_at: datetime | None
+    updated_at: datetime | None

@@ -26,6 +26,7 @@ from adapters.commands import (
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
 from schema import clickhouse_postgres_mutations as pg
+from schema import clickhouse_role_mutations as roles
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -357,6 +358,18 @@ class Mutation:
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
 
+    write_clickhouse_role = strawberry.mutation(
+        resolver=roles.write_clickhouse_role,
+        name="writeClickHouseRole",
+        description="Create a custom ClickHouse role (no roleId) or change one",
+        extensions=admin("changes what people and keys may do"),
+    )
+    delete_clickhouse_role = strawberry.mutation(
+        resolver=roles.delete_clickhouse_role,
+        name="deleteClickHouseRole",
+        description="Delete a custom ClickHouse role",
+        extensions=admin("revokes what its holders may do"),
+    )
     change_clickhouse_postgres_state = strawberry.mutation(
         resolver=pg.change_clickhouse_postgres_state,
         name="changeClickHousePostgresState",

@@ -17,6 +17,7 @@ from adapters.clickhouse import mapping
 from adapters.clickhouse.billing import BillingReads
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.clickhouse.postgres import PostgresReads
+from adapters.clickhouse.roles import RoleAccess
 from adapters.clickhouse.validation import Rules
 from adapters.clickhouse.writes import OPERATIONS, ClickHouseWrites
 from adapters.errors import ErrorCode, UpstreamError
@@ -57,7 +58,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class ClickHouseAdapter(BillingReads, PostgresReads, ClickHouseWrites):
+class ClickHouseAdapter(RoleAccess, BillingReads, PostgresReads, ClickHouseWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:

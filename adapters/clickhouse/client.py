@@ -219,6 +219,20 @@ class ClickHouseClient:
             path += "?" + urlencode([("filter", f) for f in filters])
         return await self._result_object(path, dates)
 
+    # -- RBAC roles (2026-06 spec) ---------------------------------------------------------
+
+    async def roles(self, org: str) -> list[dict[str, Any]]:
+        return await self._list(self._org(org, "roles"))
+
+    async def create_role(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("POST", self._org(org, "roles"), body)
+
+    async def patch_role(self, org: str, role: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._org(org, "roles", self._id(role)), body)
+
+    async def delete_role(self, org: str, role: str) -> None:
+        await self._write("DELETE", self._org(org, "roles", self._id(role)), None)
+
     # -- managed Postgres services (2026-06 spec) -------------------------------------------
 
     def _pg(self, org: str, postgres: str, *rest: str) -> str:

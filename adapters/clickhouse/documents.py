@@ -73,6 +73,8 @@ PATHS = DocumentedPaths(
         # managed Postgres services and billing: the 2026-06 spec (tests/clickhouse/data)
         *_POSTGRES_PATHS,
         f"{_ORG}/usageCost",
+        f"{_ORG}/roles",
+        f"{_ORG}/roles/{{x}}",
     ),
     query_params=frozenset(
         {

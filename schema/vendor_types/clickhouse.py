@@ -24,6 +24,7 @@ from schema.kinds import (
     PRIVATE_ENDPOINT_CONFIG,
     clickhouse_postgres,
 )
+from schema.vendor_types.clickhouse_roles import ClickHouseRoleType, list_roles
 
 
 @strawberry.type(name="ClickHouseEndpoint", description="A protocol endpoint of a service")
@@ -196,6 +197,10 @@ class ClickHouseOrganization:
             ],
             record=r,
         )
+
+    @strawberry.field(description="RBAC roles, system and custom (one call)")
+    async def roles(self, info: Info) -> list[ClickHouseRoleType]:
+        return await list_roles(info, self.record)
 
     @strawberry.field(
         description="Prometheus metrics text of every managed Postgres service (one call)"

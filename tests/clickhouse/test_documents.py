@@ -26,9 +26,10 @@ def test_the_declared_paths_are_the_documented_ones() -> None:
     current = _templates(CURRENT, r"\{\w+\}")
     postgres = {p for p in current if "/postgres" in p}
     billing = {"/v1/organizations/{x}/usageCost"}
+    roles = {"/v1/organizations/{x}/roles", "/v1/organizations/{x}/roles/{x}"}
 
-    assert set(PATHS.templates) == seed | REFERENCE_ONLY | postgres | billing
-    assert billing <= current
+    assert set(PATHS.templates) == seed | REFERENCE_ONLY | postgres | billing | roles
+    assert billing | roles <= current
     # the seed's paths are the current spec's too, under its own parameter names
     assert seed | REFERENCE_ONLY <= current
 

@@ -14,10 +14,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from adapters.clickhouse.postgres_rules import HA_TYPES, PROVIDERS, SIZES, VERSIONS
-from adapters.clickhouse.sim.postgres_routes import SPEC_FILE
+from adapters.clickhouse.sim.current_spec import SPEC_FILE
 from adapters.clickhouse.sim.seed_data import seed_uuid
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
-from tests.clickhouse.postgres_spec import CURRENT_SPEC, render
+from tests.clickhouse.current_spec import CURRENT_SPEC, render
 from tests.clickhouse.test_simulator import ACME_ORG, client
 
 SPEC = json.loads(CURRENT_SPEC.read_text())
@@ -27,7 +27,7 @@ WINDOW = {"from_date": "2026-11-01T00:00:00Z", "to_date": "2026-11-01T02:00:00Z"
 
 def test_the_simulators_schemas_are_the_current_specs() -> None:
     assert SPEC_FILE.read_text(encoding="utf-8") == render(), (
-        "stale: run python -m tests.clickhouse.postgres_spec"
+        "stale: run python -m tests.clickhouse.current_spec"
     )
 
 

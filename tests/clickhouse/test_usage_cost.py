@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
-from tests.clickhouse.postgres_spec import CURRENT_SPEC
+from tests.clickhouse.current_spec import CURRENT_SPEC
 from tests.clickhouse.test_postgres_simulator import _closed
 from tests.clickhouse.test_simulator import ACME_ORG, client
 from tests.clickhouse.writes import at_now

@@ -12,7 +12,6 @@ CP = S + "/clickpipes/{clickPipeId}"
 CS = S + "/clickstack"
 RPE = S + "/clickpipesReversePrivateEndpoints"
 
-RBAC = "role management (issue 21 item 3) not built yet: no time left in issue 21"
 ITEM4 = "service extras (issue 21 item 4) not built yet: no time left in issue 21"
 CLICKPIPES = "ClickPipes (issue 21 item 5) not built: no time left in issue 21"
 CLICKSTACK = "ClickStack (issue 21 item 6, 'only if time allows') not built"
@@ -23,11 +22,11 @@ OPERATIONS = (
     n("GET", ORG, "organization", "Query.organization", "Query.node"),
     n("PATCH", ORG, "update organization", "Mutation.updateOrganization"),
     x("GET", ORG + "/prometheus", "organization metrics", ITEM4),
-    x("GET", ORG + "/roles", "list roles", RBAC),
-    x("POST", ORG + "/roles", "create role", RBAC),
-    x("GET", ORG + "/roles/{roleId}", "role", RBAC),
-    x("PATCH", ORG + "/roles/{roleId}", "update role", RBAC),
-    x("DELETE", ORG + "/roles/{roleId}", "delete role", RBAC),
+    v("GET", ORG + "/roles", "list roles", "ClickHouseOrganization.roles"),
+    v("POST", ORG + "/roles", "create role", "Mutation.writeClickHouseRole"),
+    x("GET", ORG + "/roles/{roleId}", "role", "not built: the list has every role in one call"),
+    v("PATCH", ORG + "/roles/{roleId}", "update role", "Mutation.writeClickHouseRole"),
+    v("DELETE", ORG + "/roles/{roleId}", "delete role", "Mutation.deleteClickHouseRole"),
     n("GET", ORG + "/services", "list services", "Query.databases", "Organization.databases"),
     n("POST", ORG + "/services", "create service", "Mutation.createDatabase"),
     n("GET", S, "service", "Query.database", "Query.node"),

@@ -2,48 +2,33 @@
 ``/postgres`` operation of the 2026-06 OpenAPI spec.
 
 Request bodies and query parameters are validated against the spec's own schemas
-(``postgres_spec.json``, extracted from the spec by ``tests/clickhouse/postgres_spec.py``),
-with the shared checker of ``adapters.simulation.json_schema``. Our reading where the spec
-is silent: unknown top-level fields are refused, as for every other body here; a service
-being deleted takes no more writes (409); the superuser is ``postgres``.
+(``current_spec``). Our reading where the spec is silent: a service being deleted takes no
+more writes (409); the superuser is ``postgres``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
+from adapters.clickhouse.sim import current_spec as spec
 from adapters.clickhouse.sim import seed_data as sd
 from adapters.clickhouse.sim.state import Ctx, OrgState, SimulatorBase, _generate
 from adapters.clickhouse.sim.validation import JSON, ApiError, _fail, _iso
-from adapters.simulation.json_schema import SchemaViolation, check_supported, validate
-
-SPEC_FILE = Path(__file__).with_name("postgres_spec.json")
-_SPEC: JSON = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
-_COMPONENTS: JSON = _SPEC["components"]
-for _name, _schema in _COMPONENTS.items():
-    check_supported(_schema, f"#/components/schemas/{_name}")
 
 ORG = "/v1/organizations/{organizationId}"
 PG = ORG + "/postgres/{postgresId}"
 #: the fields of a service the list shows (``PostgresServiceListItem``)
-LIST_FIELDS = tuple(_COMPONENTS["PostgresServiceListItem"]["properties"])
+LIST_FIELDS = tuple(spec.COMPONENTS["PostgresServiceListItem"]["properties"])
 #: states a write waits out; each settles to running (deleting: removed)
 TRANSITIONAL = ("creating", "restarting", "replaying_wal", "restoring_backup", "finalizing_restore")
 SUPERUSER = "postgres"
 _CONFIG_PARTS = ("pgConfig", "pgBouncerConfig")
 #: the query parameters that, with its ID, name one slow query pattern
 _PATTERN_KEYS = (("db_name", "dbName"), ("db_user", "dbUser"), ("db_operation", "dbOperation"))
-
-
-def _operation(method: str, path: str) -> JSON:
-    found: JSON = _SPEC["operations"][f"{method} {path}"]
-    return found
 
 
 class PostgresRoutes(SimulatorBase):
@@ -70,55 +55,6 @@ class PostgresRoutes(SimulatorBase):
             ("GET", PG + "/slowQueryPatterns", self._slow_query_patterns, False),
             ("GET", PG + "/slowQueryPatterns/{queryId}", self._slow_query_pattern, False),
         ]
-
-    # --- request checks against the spec ------------------------------------------------
-
-    async def _pg_body(self, ctx: Ctx, method: str, path: str) -> JSON:
-        schema = _operation(method, path)["body"]
-        raw = await ctx.request.body()
-        try:
-            body = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            raise _fail("Request body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise _fail("request body must be an object")
-        target = _COMPONENTS[schema["$ref"].removeprefix("#/components/schemas/")]
-        unknown = sorted(set(body) - set(target.get("properties", {})))
-        if unknown:
-            raise _fail(f"Unknown field(s) in request body: {', '.join(unknown)}")
-        try:
-            validate(body, schema, _COMPONENTS)
-        except SchemaViolation as exc:
-            raise _fail(str(exc)) from None
-        return body
-
-    def _pg_query(self, ctx: Ctx, method: str, path: str) -> dict[str, Any]:
-        declared = _operation(method, path)["query"]
-        given = ctx.request.query_params
-        unknown = sorted(set(given) - set(declared))
-        if unknown:
-            raise _fail(f"Unknown query parameter(s): {', '.join(unknown)}")
-        values: dict[str, Any] = {}
-        for name, spec in declared.items():
-            if name not in given:
-                if spec["required"]:
-                    raise _fail(f"{name} is required")
-                if "default" in spec["schema"]:
-                    values[name] = spec["schema"]["default"]
-                continue
-            text = given[name]
-            value: Any = text
-            if spec["schema"].get("type") == "integer":
-                try:
-                    value = int(text)
-                except ValueError:
-                    raise _fail(f"{name} must be an integer") from None
-            try:
-                validate(value, spec["schema"], _COMPONENTS)
-            except SchemaViolation as exc:
-                raise _fail(f"{name}: {str(exc).removeprefix('body: ')}") from None
-            values[name] = value
-        return values
 
     # --- records --------------------------------------------------------------------------
 
@@ -177,7 +113,7 @@ class PostgresRoutes(SimulatorBase):
         return self._pg_full(ctx.org, self._pg(ctx))
 
     async def _create_postgres(self, ctx: Ctx) -> Any:
-        body = await self._pg_body(ctx, "POST", ORG + "/postgres")
+        body = await spec.body(ctx, "POST", ORG + "/postgres")
         config: JSON = {k: body.pop(k) for k in _CONFIG_PARTS if k in body}
         record = self.add_postgres(ctx.org.organization["id"], **body)
         ctx.org.postgres_configs[record["id"]].update(config)
@@ -187,7 +123,7 @@ class PostgresRoutes(SimulatorBase):
 
     async def _patch_postgres(self, ctx: Ctx) -> Any:
         record = self._pg(ctx, live=True)
-        record.update(await self._pg_body(ctx, "PATCH", PG))
+        record.update(await spec.body(ctx, "PATCH", PG))
         return self._pg_full(ctx.org, record)
 
     async def _delete_postgres(self, ctx: Ctx) -> Any:
@@ -218,7 +154,7 @@ class PostgresRoutes(SimulatorBase):
 
     async def _restore_postgres(self, ctx: Ctx) -> Any:
         source = self._pg(ctx, live=True)
-        body = await self._pg_body(ctx, "POST", PG + "/restoredService")
+        body = await spec.body(ctx, "POST", PG + "/restoredService")
         target = datetime.fromisoformat(body.pop("restoreTarget").replace("Z", "+00:00"))
         if target < datetime.fromisoformat(source["createdAt"].replace("Z", "+00:00")):
             raise _fail("restoreTarget is before the service was created")
@@ -228,12 +164,12 @@ class PostgresRoutes(SimulatorBase):
 
     async def _postgres_read_replica(self, ctx: Ctx) -> Any:
         source = self._pg(ctx, live=True)
-        body = await self._pg_body(ctx, "POST", PG + "/readReplica")
+        body = await spec.body(ctx, "POST", PG + "/readReplica")
         return self._derived(ctx, source, body, "creating", primary=False)
 
     async def _postgres_password(self, ctx: Ctx) -> Any:
         record = self._pg(ctx, live=True)
-        body = await self._pg_body(ctx, "PATCH", PG + "/password")
+        body = await spec.body(ctx, "PATCH", PG + "/password")
         if "password" in body:
             ctx.org.postgres_passwords[record["id"]] = body["password"]
             return {}
@@ -243,7 +179,7 @@ class PostgresRoutes(SimulatorBase):
 
     async def _postgres_state(self, ctx: Ctx) -> Any:
         record = self._pg(ctx, live=True)
-        body = await self._pg_body(ctx, "PATCH", PG + "/state")
+        body = await spec.body(ctx, "PATCH", PG + "/state")
         command = body.get("command")
         if command is None:
             raise _fail("command is required")
@@ -263,13 +199,13 @@ class PostgresRoutes(SimulatorBase):
 
     async def _replace_postgres_config(self, ctx: Ctx) -> Any:
         record = self._pg(ctx, live=True)
-        body = await self._pg_body(ctx, "POST", PG + "/config")
+        body = await spec.body(ctx, "POST", PG + "/config")
         ctx.org.postgres_configs[record["id"]] = body
         return body | {"message": "Configuration replaced; changes apply after a restart"}
 
     async def _patch_postgres_config(self, ctx: Ctx) -> Any:
         record = self._pg(ctx, live=True)
-        body = await self._pg_body(ctx, "PATCH", PG + "/config")
+        body = await spec.body(ctx, "PATCH", PG + "/config")
         config = ctx.org.postgres_configs[record["id"]]
         for part in _CONFIG_PARTS:
             config[part] = config[part] | body[part]
@@ -284,7 +220,7 @@ class PostgresRoutes(SimulatorBase):
 
     async def _postgres_metrics(self, ctx: Ctx) -> Any:
         record = self._pg(ctx)
-        query = self._pg_query(ctx, "GET", PG + "/metrics")
+        query = spec.query(ctx, "GET", PG + "/metrics")
         start, end = _window(query["from_date"], query["to_date"])
         bucket = int(query.get("bucket_size_seconds") or 3600)
         seed = int(hashlib.sha256(record["id"].encode()).hexdigest()[:6], 16)
@@ -307,7 +243,7 @@ class PostgresRoutes(SimulatorBase):
 
     async def _slow_query_patterns(self, ctx: Ctx) -> Any:
         record = self._pg(ctx)
-        query = self._pg_query(ctx, "GET", PG + "/slowQueryPatterns")
+        query = spec.query(ctx, "GET", PG + "/slowQueryPatterns")
         _window(query["from_date"], query["to_date"])
         patterns = [
             p
@@ -328,7 +264,7 @@ class PostgresRoutes(SimulatorBase):
 
     async def _slow_query_pattern(self, ctx: Ctx) -> Any:
         record = self._pg(ctx)
-        query = self._pg_query(ctx, "GET", PG + "/slowQueryPatterns/{queryId}")
+        query = spec.query(ctx, "GET", PG + "/slowQueryPatterns/{queryId}")
         for pattern in sd.postgres_slow_queries(record["id"]):
             if pattern["queryId"] == ctx.params["queryId"] and all(
                 query[p] == pattern[f]

@@ -757,6 +757,53 @@ ORGANIZATIONS: list[dict[str, Any]] = [
     },
 ]
 
+
+def roles(org: dict[str, Any]) -> list[dict[str, Any]]:
+    """An organization's RBAC roles: the two system roles its members hold, and one custom
+    role (read-only SQL console on every service) for its first developer."""
+    members = org["members"]
+    developers = [m for m in members if m.get("role") == "developer"]
+    account = org["account"]
+    return [
+        {
+            "id": seed_uuid("role", account, "Admin"),
+            "name": "Admin",
+            "type": "system",
+            "actors": [f"user/{m['userId']}" for m in members if m.get("role") == "admin"],
+            "policies": [
+                {"allowDeny": "ALLOW", "permissions": ["control-plane:*"], "resources": ["*"]}
+            ],
+        },
+        {
+            "id": seed_uuid("role", account, "Developer"),
+            "name": "Developer",
+            "type": "system",
+            "actors": [f"user/{m['userId']}" for m in developers],
+            "policies": [
+                {
+                    "allowDeny": "ALLOW",
+                    "permissions": ["control-plane:organization:view"],
+                    "resources": ["organization/*"],
+                }
+            ],
+        },
+        {
+            "id": seed_uuid("role", account, "Analysts"),
+            "name": "Analysts",
+            "type": "custom",
+            "actors": [f"user/{m['userId']}" for m in developers[:1]],
+            "policies": [
+                {
+                    "allowDeny": "ALLOW",
+                    "permissions": ["sql-console:database:access"],
+                    "resources": ["instance/*"],
+                    "tags": {"roleV2": "sql-console-readonly"},
+                }
+            ],
+        },
+    ]
+
+
 #: every seeded Postgres superuser password, by service name (the leak guard looks for them)
 POSTGRES_PASSWORDS: dict[str, str] = {
     pg["name"]: pg["password"] for org in ORGANIZATIONS for pg in org.get("postgres", [])

@@ -35,6 +35,7 @@ from adapters.clickhouse.sim import seed_data as sd
 from adapters.clickhouse.sim.billing_routes import BillingRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
+from adapters.clickhouse.sim.role_routes import RoleRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
 from adapters.clickhouse.sim.service_routes import ServiceRoutes
 from adapters.clickhouse.sim.state import Ctx, OrgState, SimulatorState
@@ -79,7 +80,7 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
     return endpoint
 
 
-class ClickHouseSimulator(PostgresRoutes, BillingRoutes, OrgRoutes, ServiceRoutes):
+class ClickHouseSimulator(PostgresRoutes, RoleRoutes, BillingRoutes, OrgRoutes, ServiceRoutes):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
     Authentication is HTTP Basic with a key ID and secret. ``state`` holds plain vendor JSON
@@ -180,6 +181,7 @@ class ClickHouseSimulator(PostgresRoutes, BillingRoutes, OrgRoutes, ServiceRoute
             ),
             ("GET", org + "/usageCost", self._usage_cost, False),
             *self.postgres_routes(),
+            *self.role_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:

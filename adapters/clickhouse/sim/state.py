@@ -57,6 +57,8 @@ class OrgState:
     postgres: dict[str, JSON] = field(default_factory=dict)
     postgres_passwords: dict[str, str] = field(default_factory=dict)
     postgres_configs: dict[str, JSON] = field(default_factory=dict)
+    #: RBAC roles (2026-06 spec), by ID
+    roles: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +112,10 @@ class SimulatorBase:
 
     def add_postgres(self, organization_id: str, name: str, **fields: Any) -> JSON:
         """Add a managed Postgres service (``PostgresRoutes``)."""
+        raise NotImplementedError
+
+    def add_role(self, organization_id: str, name: str, **fields: Any) -> JSON:
+        """Add an RBAC role (``RoleRoutes``)."""
         raise NotImplementedError
 
     def _audit(self, ctx: Ctx, kind: str, service_id: str | None = None) -> None:
@@ -359,3 +365,5 @@ class SimulatorBase:
                 self.add_activity(org_id, **activity)
             for postgres in spec.get("postgres", []):
                 self.add_postgres(org_id, **postgres)
+            for role in sd.roles(spec):
+                self.add_role(org_id, **role)

@@ -1,9 +1,9 @@
-"""The 2026-06 spec's Postgres operations as the simulator loads them
-(``adapters/clickhouse/sim/postgres_spec.json``): each operation's request body and query
-parameter schemas, and every component schema they reach. Extracted, not transcribed, so
-the simulator validates against the vendor's own schemas; ``tests/clickhouse/
-test_postgres_simulator.py`` checks the file is current. Regenerate with
-``python -m tests.clickhouse.postgres_spec``."""
+"""The 2026-06 spec's operations the simulator implements beyond the seed (Postgres
+services, roles) as it loads them (``adapters/clickhouse/sim/current_spec.json``): each
+operation's request body and query parameter schemas, and every component schema they and
+its answers reach. Extracted, not transcribed, so the simulator validates against the
+vendor's own schemas; ``tests/clickhouse/test_postgres_simulator.py`` checks the file is
+current. Regenerate with ``python -m tests.clickhouse.current_spec``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-#: what ``adapters/clickhouse/sim/postgres_routes.py`` loads (not imported: it needs the file)
-SPEC_FILE = Path(__file__).parents[2] / "adapters" / "clickhouse" / "sim" / "postgres_spec.json"
+#: what ``adapters/clickhouse/sim/current_spec.py`` loads (not imported: it needs the file)
+SPEC_FILE = Path(__file__).parents[2] / "adapters" / "clickhouse" / "sim" / "current_spec.json"
 CURRENT_SPEC = Path(__file__).parent / "data" / "clickhouse-cloud-openapi-2026-06.json"
 _METHODS = ("get", "post", "patch", "put", "delete")
+#: the path parts of the operations the simulator takes from this spec
+IMPLEMENTED = ("/postgres", "/roles")
+
+
+def _implemented(path: str) -> bool:
+    return any(part in path for part in IMPLEMENTED)
 
 
 def _refs(value: Any) -> set[str]:
@@ -34,7 +40,7 @@ def _refs(value: Any) -> set[str]:
 def extract(spec: dict[str, Any]) -> dict[str, Any]:
     operations: dict[str, Any] = {}
     for path, item in spec["paths"].items():
-        if "/postgres" not in path:
+        if not _implemented(path):
             continue
         for method in _METHODS:
             op = item.get(method)
@@ -59,7 +65,7 @@ def extract(spec: dict[str, Any]) -> dict[str, Any]:
             todo |= _refs(schemas[name])
     # the answers' schemas too: the tests check the simulator's answers against them
     for path, item in spec["paths"].items():
-        if "/postgres" in path:
+        if _implemented(path):
             todo |= _refs(item)
     while todo:
         name = todo.pop()
