@@ -259,6 +259,13 @@ class UsageCosts(Protocol):
 
 
 @runtime_checkable
+class OrganizationMetrics(Protocol):
+    """Every service's metrics of an organization in one text (ClickHouse)."""
+
+    async def get_organization_metrics(self, organization: Key, filtered: bool | None) -> str: ...
+
+
+@runtime_checkable
 class DBaaSLinks(Protocol):
     """What a DBaaS database links to by URL (``Database.dbaas.environment``, ``.project``),
     by batch like the protocol's ``get_*`` methods."""

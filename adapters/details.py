@@ -63,6 +63,20 @@ class ClickHouseServiceDetails:
     #: ``slow``, ``default`` or ``fast`` (2026-06 spec); passed through as sent
     release_channel: str | None = None
     tags: tuple[ResourceTag, ...] = ()
+    # the 2026-06 spec's newer fields; None where the vendor does not send them
+    is_readonly: bool | None = None
+    min_replicas: int | None = None
+    max_replicas: int | None = None
+    replica_memory_gb: float | None = None
+    has_transparent_data_encryption: bool | None = None
+    transparent_data_encryption_key_id: str | None = None
+    encryption_role_id: str | None = None
+    compliance_type: str | None = None
+    profile: str | None = None
+    #: the autoscaling in effect now (``currentScaling``): mode, min and max per replica
+    effective_autoscaling_mode: str | None = None
+    effective_min_replica_memory_gb: float | None = None
+    effective_max_replica_memory_gb: float | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,12 @@ _TAG_TEXT = re.compile(r"[a-zA-Z0-9._-]+")
 class BillingReads(HttpAdapter):
     client: ClickHouseClient
 
+    async def get_organization_metrics(self, organization: Key, filtered: bool | None) -> str:
+        """Every service's Prometheus metrics in one text (``GET .../prometheus``)."""
+        if len(organization) != 1:
+            raise self.not_supported("metrics of a malformed organization")
+        return await self.client.organization_prometheus(organization[0], filtered)
+
     async def get_usage_cost(self, organization: Key, query: UsageCostQuery) -> UsageCost:
         if len(organization) != 1:
             raise self.not_supported("usage costs of a malformed organization")

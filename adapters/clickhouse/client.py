@@ -209,6 +209,11 @@ class ClickHouseClient:
         part = segment(activity, connection=name, vendor="clickhouse")
         return await self._object(self._org(org, "activities", part))
 
+    async def organization_prometheus(self, org: str, filtered: bool | None) -> str:
+        path = self._org(org, "prometheus")
+        params = None if filtered is None else {"filtered_metrics": str(filtered).lower()}
+        return self.http.text(await self._gated(path, lambda: self.http.get(path, params=params)))
+
     async def usage_cost(
         self, org: str, dates: Mapping[str, str], filters: list[str]
     ) -> dict[str, Any]:

@@ -73,6 +73,7 @@ PATHS = DocumentedPaths(
         # managed Postgres services and billing: the 2026-06 spec (tests/clickhouse/data)
         *_POSTGRES_PATHS,
         f"{_ORG}/usageCost",
+        f"{_ORG}/prometheus",
         f"{_ORG}/roles",
         f"{_ORG}/roles/{{x}}",
     ),
@@ -83,6 +84,7 @@ PATHS = DocumentedPaths(
             "cloud_provider",
             "region_id",
             "bucket_size_seconds",
+            "filtered_metrics",
             # a services list by tag (reconciliation) and usage costs by tag
             "filter",
             *_SLOW_QUERY_PARAMS,

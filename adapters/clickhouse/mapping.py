@@ -114,6 +114,8 @@ def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationReco
 def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> DatabaseRecord:
     service_id = str(body["id"])
     state = _str(body.get("state"))
+    scaling = body.get("currentScaling")
+    current: dict[str, Any] = scaling if isinstance(scaling, dict) else {}
     details = ClickHouseServiceDetails(
         tier=_str(body.get("tier")),
         provider=_str(body.get("provider")),
@@ -142,6 +144,18 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         clickhouse_version=_str(body.get("clickhouseVersion")),
         release_channel=_str(body.get("releaseChannel")),
         tags=tags(body.get("tags")),
+        is_readonly=_bool(body.get("isReadonly")),
+        min_replicas=_int(body.get("minReplicas")),
+        max_replicas=_int(body.get("maxReplicas")),
+        replica_memory_gb=_num(body.get("replicaMemoryGb")),
+        has_transparent_data_encryption=_bool(body.get("hasTransparentDataEncryption")),
+        transparent_data_encryption_key_id=_str(body.get("transparentDataEncryptionKeyId")),
+        encryption_role_id=_str(body.get("encryptionRoleId")),
+        compliance_type=_str(body.get("complianceType")),
+        profile=_str(body.get("profile")),
+        effective_autoscaling_mode=_str(current.get("effectiveAutoscalingMode")),
+        effective_min_replica_memory_gb=_num(current.get("effectiveMinReplicaMemoryGb")),
+        effective_max_replica_memory_gb=_num(current.get("effectiveMaxReplicaMemoryGb")),
     )
     return DatabaseRecord(
         connection=conn,

@@ -5,9 +5,12 @@ Each is built from a record's ``details`` and is null for records of other vendo
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
+from adapters.base import OrganizationMetrics
 from adapters.details import (
     ClickHouseOrganizationDetails,
     ClickHouseServiceDetails,
@@ -22,6 +25,7 @@ from schema.kinds import (
     BACKUP_CONFIGURATION,
     METRICS,
     PRIVATE_ENDPOINT_CONFIG,
+    _not_offered,
     clickhouse_postgres,
 )
 from schema.vendor_types.clickhouse_roles import ClickHouseRoleType, list_roles
@@ -124,6 +128,38 @@ class ClickHouseDatabase:
     tags: list[ClickHouseTagType] = strawberry.field(
         description="Tags on the service (the gateway's own idempotency tag included)"
     )
+    is_readonly: bool | None = strawberry.field(
+        description="Read-only (a secondary service of a warehouse), where the vendor says"
+    )
+    min_replicas: int | None = strawberry.field(
+        description="Horizontal autoscaling: fewest replicas (null for vertical autoscaling)"
+    )
+    max_replicas: int | None = strawberry.field(description="Horizontal autoscaling: most replicas")
+    replica_memory_gb: float | None = strawberry.field(
+        description="Horizontal autoscaling: fixed memory per replica"
+    )
+    has_transparent_data_encryption: bool | None = strawberry.field(
+        description="Transparent Data Encryption is on"
+    )
+    transparent_data_encryption_key_id: str | None = strawberry.field(
+        description="ID of the TDE key, where TDE is on"
+    )
+    encryption_role_id: str | None = strawberry.field(
+        description="IAM role used for encryption, where TDE is on"
+    )
+    compliance_type: str | None = strawberry.field(
+        description="Regulatory compliance: hipaa or pci"
+    )
+    profile: str | None = strawberry.field(description="Custom instance profile (Enterprise)")
+    effective_autoscaling_mode: str | None = strawberry.field(
+        description="Autoscaling in effect now (currentScaling): vertical or horizontal"
+    )
+    effective_min_replica_memory_gb: float | None = strawberry.field(
+        description="Minimum memory per replica in effect now (a schedule may change it)"
+    )
+    effective_max_replica_memory_gb: float | None = strawberry.field(
+        description="Maximum memory per replica in effect now"
+    )
     record: strawberry.Private[DatabaseRecord]
 
     @classmethod
@@ -151,6 +187,18 @@ class ClickHouseDatabase:
             clickhouse_version=d.clickhouse_version,
             release_channel=d.release_channel,
             tags=[ClickHouseTagType.from_details(t) for t in d.tags],
+            is_readonly=d.is_readonly,
+            min_replicas=d.min_replicas,
+            max_replicas=d.max_replicas,
+            replica_memory_gb=d.replica_memory_gb,
+            has_transparent_data_encryption=d.has_transparent_data_encryption,
+            transparent_data_encryption_key_id=d.transparent_data_encryption_key_id,
+            encryption_role_id=d.encryption_role_id,
+            compliance_type=d.compliance_type,
+            profile=d.profile,
+            effective_autoscaling_mode=d.effective_autoscaling_mode,
+            effective_min_replica_memory_gb=d.effective_min_replica_memory_gb,
+            effective_max_replica_memory_gb=d.effective_max_replica_memory_gb,
             record=r,
         )
 
@@ -197,6 +245,20 @@ class ClickHouseOrganization:
             ],
             record=r,
         )
+
+    @strawberry.field(description="Prometheus metrics text of every service (one call)")
+    async def prometheus_metrics(
+        self,
+        info: Info,
+        filtered: Annotated[
+            bool | None,
+            strawberry.argument(description="Only the vendor's filtered set; its default if unset"),
+        ] = None,
+    ) -> str:
+        adapter = context_of(info).loaders.adapter(self.record.connection.name)
+        if not isinstance(adapter, OrganizationMetrics):
+            raise _not_offered(adapter, "organization metrics")
+        return await adapter.get_organization_metrics(self.record.key, filtered)
 
     @strawberry.field(description="RBAC roles, system and custom (one call)")
     async def roles(self, info: Info) -> list[ClickHouseRoleType]:

@@ -25,7 +25,7 @@ def test_the_declared_paths_are_the_documented_ones() -> None:
     seed = _templates(OPENAPI, r":\w+")
     current = _templates(CURRENT, r"\{\w+\}")
     postgres = {p for p in current if "/postgres" in p}
-    billing = {"/v1/organizations/{x}/usageCost"}
+    billing = {"/v1/organizations/{x}/usageCost", "/v1/organizations/{x}/prometheus"}
     roles = {"/v1/organizations/{x}/roles", "/v1/organizations/{x}/roles/{x}"}
 
     assert set(PATHS.templates) == seed | REFERENCE_ONLY | postgres | billing | roles

@@ -243,3 +243,27 @@ async def test_a_service_shows_its_version_release_channel_and_tags(
             "tags": [{"key": "Environment", "value": "Production"}],
         },
     }
+
+
+async def test_the_current_specs_service_fields_and_organization_metrics(
+    clickhouse: GatewayClient,
+) -> None:
+    production = await _database_named(clickhouse, "Acme Production")
+    query = """query($id: ID!) { database(id: $id) {
+        clickhouse { isReadonly minReplicas effectiveAutoscalingMode effectiveMinReplicaMemoryGb }
+        organization { clickhouse { prometheusMetrics(filtered: true) } } } }"""
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+
+    found = (await clickhouse.data(query, {"id": production["id"]}))["database"]
+
+    assert found["clickhouse"] == {
+        "isReadonly": False,
+        "minReplicas": None,  # vertical autoscaling: no replica bounds
+        "effectiveAutoscalingMode": "vertical",
+        "effectiveMinReplicaMemoryGb": 16,
+    }
+    text = found["organization"]["clickhouse"]["prometheusMetrics"]
+    assert 'clickhouse_service_name="Acme Production"' in text
+    (sent,) = sim.log.matching("GET", r"/v1/organizations/[0-9a-f-]{36}/prometheus")
+    assert sent.query == "filtered_metrics=true"

@@ -765,9 +765,13 @@ def _strict_components() -> dict:
             "maxReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4},
         }
         # and what the 2026-06 spec adds that the simulator answers
-        | {name: CURRENT_SERVICE[name] for name in ("clickhouseVersion", "releaseChannel")}
+        | {
+            name: CURRENT_SERVICE[name]
+            for name in ("clickhouseVersion", "releaseChannel", "isReadonly", "currentScaling")
+        }
         | {"tags": {"type": "array", "items": CURRENT["components"]["schemas"]["ResourceTagsV1"]}}
     )
+    schemas["CurrentScaling"] = CURRENT["components"]["schemas"]["CurrentScaling"]
     for schema in schemas.values():
         schema["additionalProperties"] = False
     return components

@@ -21,7 +21,12 @@ OPERATIONS = (
     n("GET", "/v1/organizations", "organizations of the key", "Query.organizations"),
     n("GET", ORG, "organization", "Query.organization", "Query.node"),
     n("PATCH", ORG, "update organization", "Mutation.updateOrganization"),
-    x("GET", ORG + "/prometheus", "organization metrics", ITEM4),
+    v(
+        "GET",
+        ORG + "/prometheus",
+        "organization metrics",
+        "ClickHouseOrganization.prometheusMetrics",
+    ),
     v("GET", ORG + "/roles", "list roles", "ClickHouseOrganization.roles"),
     v("POST", ORG + "/roles", "create role", "Mutation.writeClickHouseRole"),
     x("GET", ORG + "/roles/{roleId}", "role", "not built: the list has every role in one call"),

@@ -180,6 +180,7 @@ class ClickHouseSimulator(PostgresRoutes, RoleRoutes, BillingRoutes, OrgRoutes, 
                 False,
             ),
             ("GET", org + "/usageCost", self._usage_cost, False),
+            ("GET", org + "/prometheus", self._org_prometheus, False),
             *self.postgres_routes(),
             *self.role_routes(),
         ]

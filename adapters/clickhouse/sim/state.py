@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 
 from adapters.clickhouse.sim import seed_data as sd
-from adapters.clickhouse.sim.validation import JSON, ApiError, _iso
+from adapters.clickhouse.sim.validation import JSON, TOTAL_PER_REPLICA_MEMORY, ApiError, _iso
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 _FINAL_STATES = ("terminating", "terminated")
@@ -197,9 +197,16 @@ class SimulatorBase:
                 "tags": [
                     {"key": k, "value": v} if v else {"key": k} for k, v in (tags or {}).items()
                 ],
+                "isReadonly": False,
             },
             fields,
         )
+        # the autoscaling in effect now: the baseline, as no schedule is seeded
+        service["currentScaling"] = {
+            "effectiveAutoscalingMode": "vertical",
+            "effectiveMinReplicaMemoryGb": service["minTotalMemoryGb"] // TOTAL_PER_REPLICA_MEMORY,
+            "effectiveMaxReplicaMemoryGb": service["maxTotalMemoryGb"] // TOTAL_PER_REPLICA_MEMORY,
+        }
         org = self.state.organizations[organization_id]
         org.services[service["id"]] = service
         org.service_tags[service["id"]] = dict(tags or {})
