@@ -43,14 +43,17 @@ from adapters.commands import (
 )
 from adapters.details import (
     ClickHouseRole,
+    ClickHouseSetting,
     DBaaSEnvironment,
     DBaaSProject,
     FeatureBaseRole,
     MetricsWindow,
     PostgresConfig,
     PostgresMetric,
+    QueryEndpoint,
     SlowQueryPattern,
     SlowQueryQuery,
+    UpgradeWindow,
     UsageCost,
     UsageCostQuery,
 )
@@ -249,6 +252,27 @@ class ClickHouseRoles(Protocol):
     async def create_role(self, command: WriteRole) -> ClickHouseRole: ...
     async def update_role(self, role: str, command: WriteRole) -> ClickHouseRole: ...
     async def delete_role(self, organization: Key, role: str) -> None: ...
+
+
+@runtime_checkable
+class ClickHouseServiceExtras(Protocol):
+    """A ClickHouse service's upgrade window, ClickHouse settings and query endpoint."""
+
+    async def get_upgrade_window(self, database: Key) -> UpgradeWindow | None: ...
+    async def set_upgrade_window(
+        self, database: Key, weekday: int, start_hour: int
+    ) -> UpgradeWindow: ...
+    async def delete_upgrade_window(self, database: Key) -> None: ...
+    async def list_clickhouse_settings(self, database: Key) -> list[ClickHouseSetting]: ...
+    async def change_clickhouse_settings(
+        self, database: Key, values: dict[str, str]
+    ) -> list[ClickHouseSetting]: ...
+    async def reset_clickhouse_setting(self, database: Key, name: str) -> None: ...
+    async def get_query_endpoint(self, database: Key) -> QueryEndpoint | None: ...
+    async def set_query_endpoint(
+        self, database: Key, api_keys: tuple[Key, ...], roles: tuple[str, ...], origins: str | None
+    ) -> QueryEndpoint: ...
+    async def delete_query_endpoint(self, database: Key) -> None: ...
 
 
 @runtime_checkable

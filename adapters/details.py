@@ -354,3 +354,31 @@ class ClickHouseRole:
     policies: tuple[RolePolicy, ...]
     created_at: datetime | None
     updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UpgradeWindow:
+    """When a ClickHouse service may be upgraded: a weekly window (``UpgradeWindow``)."""
+
+    #: 0 Sunday ... 6 Saturday
+    weekday: int | None
+    start_hour_utc: int | None
+    duration_hours: int | None
+
+
+@dataclass(frozen=True)
+class ClickHouseSetting:
+    name: str
+    value: str | None
+    #: after a change: the vendor's warning about it, if any
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryEndpoint:
+    """A ClickHouse service's query API endpoint (``ServiceQueryAPIEndpoint``)."""
+
+    id: str | None
+    api_key_ids: tuple[str, ...]
+    roles: tuple[str, ...]
+    allowed_origins: str | None

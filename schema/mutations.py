@@ -27,6 +27,7 @@ from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
 from schema import clickhouse_postgres_mutations as pg
 from schema import clickhouse_role_mutations as roles
+from schema import clickhouse_service_mutations as svc
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -358,6 +359,42 @@ class Mutation:
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
 
+    set_clickhouse_upgrade_window = strawberry.mutation(
+        resolver=svc.set_upgrade_window,
+        name="setClickHouseUpgradeWindow",
+        description="Set when the vendor may upgrade a ClickHouse service",
+        extensions=operator("day-to-day maintenance timing"),
+    )
+    delete_clickhouse_upgrade_window = strawberry.mutation(
+        resolver=svc.delete_upgrade_window,
+        name="deleteClickHouseUpgradeWindow",
+        description="Let the vendor upgrade a ClickHouse service at any time",
+        extensions=operator("day-to-day maintenance timing"),
+    )
+    change_clickhouse_settings = strawberry.mutation(
+        resolver=svc.change_settings,
+        name="changeClickHouseSettings",
+        description="Change ClickHouse settings of a service",
+        extensions=admin("settings change how every query of the service behaves"),
+    )
+    reset_clickhouse_setting = strawberry.mutation(
+        resolver=svc.reset_setting,
+        name="resetClickHouseSetting",
+        description="Return a ClickHouse setting of a service to its default",
+        extensions=admin("settings change how every query of the service behaves"),
+    )
+    set_clickhouse_query_endpoint = strawberry.mutation(
+        resolver=svc.set_query_endpoint,
+        name="setClickHouseQueryEndpoint",
+        description="Create or replace a ClickHouse service's query API endpoint",
+        extensions=admin("opens the service to queries over HTTP with the keys named"),
+    )
+    delete_clickhouse_query_endpoint = strawberry.mutation(
+        resolver=svc.delete_query_endpoint,
+        name="deleteClickHouseQueryEndpoint",
+        description="Remove a ClickHouse service's query API endpoint",
+        extensions=admin("closes the service's query API"),
+    )
     write_clickhouse_role = strawberry.mutation(
         resolver=roles.write_clickhouse_role,
         name="writeClickHouseRole",

@@ -18,6 +18,7 @@ from adapters.clickhouse.billing import BillingReads
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.clickhouse.postgres import PostgresReads
 from adapters.clickhouse.roles import RoleAccess
+from adapters.clickhouse.service_extras import ServiceExtras
 from adapters.clickhouse.validation import Rules
 from adapters.clickhouse.writes import OPERATIONS, ClickHouseWrites
 from adapters.errors import ErrorCode, UpstreamError
@@ -58,7 +59,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class ClickHouseAdapter(RoleAccess, BillingReads, PostgresReads, ClickHouseWrites):
+class ClickHouseAdapter(ServiceExtras, RoleAccess, BillingReads, PostgresReads, ClickHouseWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:

@@ -224,6 +224,22 @@ class ClickHouseClient:
             path += "?" + urlencode([("filter", f) for f in filters])
         return await self._result_object(path, dates)
 
+    # -- what a service has beside its record (2026-06 spec) ------------------------------
+
+    async def service_part(self, org: str, service: str, *part: str) -> dict[str, Any]:
+        """``GET .../services/{id}/<part>``: upgradeWindow, clickhouseSettings[/name],
+        serviceQueryEndpoint."""
+        name = self.http.connection.name
+        parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
+        return await self._object(self._service_path(org, service, *parts))
+
+    async def write_service_part(
+        self, method: str, org: str, service: str, part: tuple[str, ...], body: Any
+    ) -> Any:
+        name = self.http.connection.name
+        parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
+        return await self._write(method, self._service_path(org, service, *parts), body)
+
     # -- RBAC roles (2026-06 spec) ---------------------------------------------------------
 
     async def roles(self, org: str) -> list[dict[str, Any]]:

@@ -76,6 +76,10 @@ PATHS = DocumentedPaths(
         f"{_ORG}/prometheus",
         f"{_ORG}/roles",
         f"{_ORG}/roles/{{x}}",
+        f"{_SERVICE}/upgradeWindow",
+        f"{_SERVICE}/clickhouseSettings",
+        f"{_SERVICE}/clickhouseSettings/{{x}}",
+        f"{_SERVICE}/serviceQueryEndpoint",
     ),
     query_params=frozenset(
         {

@@ -28,6 +28,12 @@ from schema.kinds import (
     _not_offered,
     clickhouse_postgres,
 )
+from schema.vendor_types.clickhouse_extras import (
+    ClickHouseQueryEndpointType,
+    ClickHouseSettingType,
+    ClickHouseUpgradeWindowType,
+    extras,
+)
 from schema.vendor_types.clickhouse_roles import ClickHouseRoleType, list_roles
 
 
@@ -225,6 +231,22 @@ class ClickHouseDatabase:
     @strawberry.field(description="Prometheus metrics text (one upstream call)")
     async def prometheus_metrics(self, info: Info) -> str:
         return str(await context_of(info).loaders.single(METRICS).load(self._key()))
+
+    @strawberry.field(description="When the vendor may upgrade it; null until set (one call)")
+    async def upgrade_window(self, info: Info) -> ClickHouseUpgradeWindowType | None:
+        found = await extras(info, self.record.connection.name).get_upgrade_window(self.record.key)
+        return ClickHouseUpgradeWindowType.from_details(found) if found else None
+
+    @strawberry.field(description="Its ClickHouse settings and their values (one call)")
+    async def clickhouse_settings(self, info: Info) -> list[ClickHouseSettingType]:
+        adapter = extras(info, self.record.connection.name)
+        found = await adapter.list_clickhouse_settings(self.record.key)
+        return [ClickHouseSettingType.from_details(s) for s in found]
+
+    @strawberry.field(description="Its query API endpoint; null when it has none (one call)")
+    async def query_endpoint(self, info: Info) -> ClickHouseQueryEndpointType | None:
+        found = await extras(info, self.record.connection.name).get_query_endpoint(self.record.key)
+        return ClickHouseQueryEndpointType.from_details(found) if found else None
 
 
 @strawberry.type(description="ClickHouse Cloud organization details")

@@ -2,7 +2,7 @@
 services, roles) as it loads them (``adapters/clickhouse/sim/current_spec.json``): each
 operation's request body and query parameter schemas, and every component schema they and
 its answers reach. Extracted, not transcribed, so the simulator validates against the
-vendor's own schemas; ``tests/clickhouse/test_postgres_simulator.py`` checks the file is
+vendor's own schemas; ``tests/clickhouse/test_current_spec_simulator.py`` checks the file is
 current. Regenerate with ``python -m tests.clickhouse.current_spec``."""
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ SPEC_FILE = Path(__file__).parents[2] / "adapters" / "clickhouse" / "sim" / "cur
 CURRENT_SPEC = Path(__file__).parent / "data" / "clickhouse-cloud-openapi-2026-06.json"
 _METHODS = ("get", "post", "patch", "put", "delete")
 #: the path parts of the operations the simulator takes from this spec
-IMPLEMENTED = ("/postgres", "/roles")
+IMPLEMENTED = (
+    "/postgres",
+    "/roles",
+    "/upgradeWindow",
+    "/clickhouseSettings",
+    "/serviceQueryEndpoint",
+)
 
 
 def _implemented(path: str) -> bool:

@@ -27,9 +27,16 @@ def test_the_declared_paths_are_the_documented_ones() -> None:
     postgres = {p for p in current if "/postgres" in p}
     billing = {"/v1/organizations/{x}/usageCost", "/v1/organizations/{x}/prometheus"}
     roles = {"/v1/organizations/{x}/roles", "/v1/organizations/{x}/roles/{x}"}
+    service = "/v1/organizations/{x}/services/{x}"
+    extras = {
+        f"{service}/upgradeWindow",
+        f"{service}/clickhouseSettings",
+        f"{service}/clickhouseSettings/{{x}}",
+        f"{service}/serviceQueryEndpoint",
+    }
 
-    assert set(PATHS.templates) == seed | REFERENCE_ONLY | postgres | billing | roles
-    assert billing | roles <= current
+    assert set(PATHS.templates) == seed | REFERENCE_ONLY | postgres | billing | roles | extras
+    assert billing | roles | extras <= current
     # the seed's paths are the current spec's too, under its own parameter names
     assert seed | REFERENCE_ONLY <= current
 

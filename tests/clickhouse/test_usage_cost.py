@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from tests.clickhouse.current_spec import CURRENT_SPEC
-from tests.clickhouse.test_postgres_simulator import _closed
+from tests.clickhouse.test_current_spec_simulator import _closed
 from tests.clickhouse.test_simulator import ACME_ORG, client
 from tests.clickhouse.writes import at_now
 from tests.gateway_client import GatewayClient, error_codes

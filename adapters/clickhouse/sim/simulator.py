@@ -37,6 +37,7 @@ from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.role_routes import RoleRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
+from adapters.clickhouse.sim.service_extra_routes import ServiceExtraRoutes
 from adapters.clickhouse.sim.service_routes import ServiceRoutes
 from adapters.clickhouse.sim.state import Ctx, OrgState, SimulatorState
 from adapters.clickhouse.sim.validation import _UUID, JSON, ApiError, _fail, _iso, _parse_time
@@ -80,7 +81,9 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
     return endpoint
 
 
-class ClickHouseSimulator(PostgresRoutes, RoleRoutes, BillingRoutes, OrgRoutes, ServiceRoutes):
+class ClickHouseSimulator(
+    PostgresRoutes, RoleRoutes, ServiceExtraRoutes, BillingRoutes, OrgRoutes, ServiceRoutes
+):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
     Authentication is HTTP Basic with a key ID and secret. ``state`` holds plain vendor JSON
@@ -183,6 +186,7 @@ class ClickHouseSimulator(PostgresRoutes, RoleRoutes, BillingRoutes, OrgRoutes, 
             ("GET", org + "/prometheus", self._org_prometheus, False),
             *self.postgres_routes(),
             *self.role_routes(),
+            *self.service_extra_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:
@@ -214,7 +218,8 @@ class ClickHouseSimulator(PostgresRoutes, RoleRoutes, BillingRoutes, OrgRoutes, 
         self._count_request(key["id"])
         params = dict(request.path_params)
         for name, value in params.items():
-            if name in ("activityId", "queryId"):  # the docs type these as plain strings
+            # the docs type these as plain strings
+            if name in ("activityId", "queryId", "settingName"):
                 continue
             if not _UUID.fullmatch(value):
                 raise _fail(f"{name} '{value}' is not a valid UUID")

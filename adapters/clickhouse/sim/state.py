@@ -59,6 +59,8 @@ class OrgState:
     postgres_configs: dict[str, JSON] = field(default_factory=dict)
     #: RBAC roles (2026-06 spec), by ID
     roles: dict[str, JSON] = field(default_factory=dict)
+    #: by service ID: its upgrade window, changed ClickHouse settings, query endpoint
+    service_extras: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -341,6 +343,7 @@ class SimulatorBase:
             org.service_tags,
             org.service_passwords,
             org.backup_configurations,
+            org.service_extras,
         ):
             store.pop(service_id, None)
         org.backups = {k: b for k, b in org.backups.items() if b["serviceId"] != service_id}

@@ -1,6 +1,7 @@
-"""The simulator's Postgres services against the 2026-06 spec: the schemas it validates
-with are the spec's own (extracted, current), every Postgres operation answers with its
-documented schema (closed to undocumented fields), and bodies the spec refuses are 400s."""
+"""The simulator against the 2026-06 spec (Postgres services, roles, service extras): the
+schemas it validates with are the spec's own (extracted, current), every such operation
+answers with its documented schema (closed to undocumented fields), and bodies the spec
+refuses are 400s."""
 
 from __future__ import annotations
 
@@ -72,11 +73,7 @@ class Checked:
     async def __call__(self, method: str, path: str, **kwargs: Any) -> Any:
         response = await self.http.request(method, path, **kwargs)
         assert response.status_code == 200, (method, path, response.text)
-        templates = [
-            t
-            for t in SPEC["paths"]
-            if "/postgres" in t and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", t), path)
-        ]
+        templates = [t for t in SPEC["paths"] if re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", t), path)]
         template = min(templates, key=lambda t: t.count("{"))  # prometheus beats {postgresId}
         self.covered.add((method, template))
         schema = _answer_schema(method, template)
@@ -184,3 +181,40 @@ async def test_query_parameters_are_checked_against_the_spec() -> None:
         unknown = await http.get(f"{ORDERS}/metrics", params=WINDOW | {"step": "5"})
     assert [r.status_code for r in (missing, too_many, unknown)] == [400, 400, 400]
     assert "to_date" in missing.json()["error"]
+
+
+async def test_roles_and_service_extras_answer_with_their_documented_schemas() -> None:
+    sim = ClickHouseSimulator()
+    service = f"{ACME_ORG}/services/{seed_uuid('service', 'acme', 'Acme Production')}"
+    async with client(sim) as http:
+        call = Checked(http)
+        (role, *_) = await call("GET", f"{ACME_ORG}/roles")
+        await call("GET", f"{ACME_ORG}/roles/{role['id']}")
+        policy = {"allowDeny": "ALLOW", "permissions": ["p"], "resources": ["instance/*"]}
+        made = await call(
+            "POST", f"{ACME_ORG}/roles", json={"name": "R", "actors": [], "policies": [policy]}
+        )
+        await call("PATCH", f"{ACME_ORG}/roles/{made['id']}", json={"name": "R2"})
+        await call("DELETE", f"{ACME_ORG}/roles/{made['id']}")
+        await call("PUT", f"{service}/upgradeWindow", json={"weekday": 1, "startHourUtc": 6})
+        await call("GET", f"{service}/upgradeWindow")
+        await call("DELETE", f"{service}/upgradeWindow")
+        await call("GET", f"{service}/clickhouseSettings")
+        await call(
+            "PATCH", f"{service}/clickhouseSettings", json={"settings": '{"max_threads": 4}'}
+        )
+        await call("GET", f"{service}/clickhouseSettings/schema")
+        await call("GET", f"{service}/clickhouseSettings/max_threads")
+        await call("DELETE", f"{service}/clickhouseSettings/max_threads")
+        await call("POST", f"{service}/serviceQueryEndpoint", json={"roles": ["sql_console_admin"]})
+        await call("GET", f"{service}/serviceQueryEndpoint")
+        await call("DELETE", f"{service}/serviceQueryEndpoint")
+    documented = {
+        (method.upper(), path)
+        for path, item in SPEC["paths"].items()
+        if any(part in path for part in ("/roles", "/upgradeWindow", "/clickhouseSettings"))
+        or path.endswith("/serviceQueryEndpoint")
+        for method in item
+        if method in ("get", "post", "patch", "put", "delete")
+    }
+    assert call.covered == documented
