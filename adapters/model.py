@@ -209,6 +209,16 @@ class BackupRecord:
 
 
 @dataclass(frozen=True)
+class AssignedRole:
+    """A role of the vendor's RBAC a member, key or invitation holds (ClickHouse)."""
+
+    native_id: str
+    name: str | None
+    #: system or custom
+    type: str | None
+
+
+@dataclass(frozen=True)
 class ApiKeyRecord:
     connection: ConnectionInfo
     key: Key
@@ -224,6 +234,7 @@ class ApiKeyRecord:
     last_used_at: datetime | None = None
     owner_key: Key | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    assigned_roles: tuple[AssignedRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,6 +253,7 @@ class MemberRecord:
     #: None where the vendor has no notion of a member's state
     state: MemberState | None = None
     vendor_state: str | None = None
+    assigned_roles: tuple[AssignedRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -259,6 +271,8 @@ class InvitationRecord:
     #: whether the invitee has joined (None: the vendor does not say), and when
     accepted: bool | None = None
     accepted_at: datetime | None = None
+    #: the roles the invitee gets on joining
+    assigned_roles: tuple[AssignedRole, ...] = ()
 
 
 @dataclass(frozen=True)

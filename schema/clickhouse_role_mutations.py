@@ -13,9 +13,11 @@ from adapters.base import ClickHouseRoles
 from adapters.commands import RolePolicyInput, WriteRole
 from adapters.errors import NotSupportedError
 from adapters.model import Key, Operation
+from schema.ids import decode_id
 from schema.kinds import API_KEY, MEMBER, ORGANIZATION
 from schema.mutation_inputs import key_in
 from schema.mutation_runner import Target, run, target
+from schema.nodes import ApiKey, Member
 from schema.vendor_types.clickhouse_roles import ClickHouseRoleType
 
 
@@ -55,6 +57,20 @@ class DeleteClickHouseRoleInput:
 @strawberry.type(description="A role after a change")
 class ClickHouseRolePayload:
     role: ClickHouseRoleType = strawberry.field(description="The role as the vendor has it now")
+
+
+@strawberry.input(description="The roles a member or API key holds, all of them")
+class AssignClickHouseRolesInput:
+    id: strawberry.ID = strawberry.field(description="A Member or an ApiKey")
+    role_ids: list[str] = strawberry.field(
+        description="nativeIds of the roles it holds from now on (replacing the others)"
+    )
+
+
+@strawberry.type(description="A member or API key with its roles")
+class AssignClickHouseRolesPayload:
+    member: Member | None = strawberry.field(description="The member, when one was named")
+    api_key: ApiKey | None = strawberry.field(description="The API key, when one was named")
 
 
 @strawberry.type(description="A deleted role")
@@ -101,6 +117,22 @@ async def write_clickhouse_role(info: Info, input: ClickHouseRoleInput) -> Click
     else:
         role = await run(t, lambda: roles.update_role(role_id, command))
     return ClickHouseRolePayload(role=ClickHouseRoleType.from_details(role))
+
+
+async def assign_clickhouse_roles(
+    info: Info, input: AssignClickHouseRolesInput
+) -> AssignClickHouseRolesPayload:
+    gid = decode_id(input.id)
+    role_ids = tuple(input.role_ids)
+    if gid.type_name == MEMBER.type_name:
+        t = target(info, input.id, MEMBER, Operation.UPDATE_MEMBER_ROLE)
+        roles = _roles(t)
+        member = await run(t, lambda: roles.assign_member_roles(t.key, role_ids))
+        return AssignClickHouseRolesPayload(member=Member.from_record(member), api_key=None)
+    t = target(info, input.id, API_KEY, Operation.UPDATE_API_KEY)
+    roles = _roles(t)
+    key = await run(t, lambda: roles.assign_key_roles(t.key, role_ids))
+    return AssignClickHouseRolesPayload(member=None, api_key=ApiKey.from_record(key))
 
 
 async def delete_clickhouse_role(

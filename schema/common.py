@@ -16,6 +16,7 @@ from adapters.base import Adapter
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import (
     ApiKeyState,
+    AssignedRole,
     BackupKind,
     BackupStatus,
     DatabaseStatus,
@@ -103,6 +104,20 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID")
     #: the kind of the type's objects (each Node type sets its own; ``schema.kinds``)
     KIND: ClassVar[NodeKind[Any]]
+
+
+@strawberry.type(
+    name="AssignedRole",
+    description="A role of the vendor's RBAC (ClickHouse's system and custom roles)",
+)
+class AssignedRoleType:
+    native_id: str = strawberry.field(description="The vendor's role ID")
+    name: str | None = strawberry.field(description="Role name")
+    type: str | None = strawberry.field(description="system (predefined) or custom")
+
+    @classmethod
+    def many(cls, roles: Sequence[AssignedRole]) -> list[AssignedRoleType]:
+        return [cls(native_id=r.native_id, name=r.name, type=r.type) for r in roles]
 
 
 @strawberry.type(description="What a vendor connection offers; absent resources resolve to null")

@@ -401,6 +401,12 @@ class Mutation:
         description="Create a custom ClickHouse role (no roleId) or change one",
         extensions=admin("changes what people and keys may do"),
     )
+    assign_clickhouse_roles = strawberry.mutation(
+        resolver=roles.assign_clickhouse_roles,
+        name="assignClickHouseRoles",
+        description="Set the ClickHouse roles a member or API key holds",
+        extensions=admin("changes what a person or key may do"),
+    )
     delete_clickhouse_role = strawberry.mutation(
         resolver=roles.delete_clickhouse_role,
         name="deleteClickHouseRole",

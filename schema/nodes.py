@@ -37,6 +37,7 @@ from adapters.model import (
 from schema.billing import FromDay, ToDay, UsageCostFilter, UsageCostReport, usage_cost
 from schema.common import (
     ApiKeyStateEnum,
+    AssignedRoleType,
     BackupKindEnum,
     BackupStatusEnum,
     DatabaseStatusEnum,
@@ -442,6 +443,13 @@ class ApiKey(Node, Entity):
             record=r,
         )
 
+    @strawberry.field(
+        description="Roles of the vendor's RBAC it holds (ClickHouse); empty where the vendor "
+        "has none"
+    )
+    def assigned_roles(self) -> list[AssignedRoleType]:
+        return AssignedRoleType.many(self.record.assigned_roles)
+
     @strawberry.field(description="The connection this key was read through")
     def connection(self, info: Info) -> VendorConnection:
         return connection_of(info, self.record.connection.name)
@@ -492,6 +500,13 @@ class Member(Node, Entity):
             record=r,
         )
 
+    @strawberry.field(
+        description="Roles of the vendor's RBAC it holds (ClickHouse); empty where the vendor "
+        "has none"
+    )
+    def assigned_roles(self) -> list[AssignedRoleType]:
+        return AssignedRoleType.many(self.record.assigned_roles)
+
     @strawberry.field(description="The connection this member was read through")
     def connection(self, info: Info) -> VendorConnection:
         return connection_of(info, self.record.connection.name)
@@ -537,6 +552,13 @@ class Invitation(Node):
             raw=JSON(r.raw),
             record=r,
         )
+
+    @strawberry.field(
+        description="Roles of the vendor's RBAC it holds (ClickHouse); empty where the vendor "
+        "has none"
+    )
+    def assigned_roles(self) -> list[AssignedRoleType]:
+        return AssignedRoleType.many(self.record.assigned_roles)
 
     @strawberry.field(description="The connection this invitation was read through")
     def connection(self, info: Info) -> VendorConnection:

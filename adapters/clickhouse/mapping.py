@@ -21,6 +21,7 @@ from adapters.model import (
     ActivityRecord,
     ApiKeyRecord,
     ApiKeyState,
+    AssignedRole,
     BackupConfigurationRecord,
     BackupRecord,
     BackupStatus,
@@ -273,6 +274,7 @@ def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRe
         expires_at=parse_datetime(body.get("expireAt")),
         last_used_at=parse_datetime(body.get("usedAt")),
         raw=redact(body),
+        assigned_roles=assigned_roles(body.get("assignedRoles")),
     )
 
 
@@ -290,6 +292,7 @@ def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRec
         vendor_role=role,
         joined_at=parse_datetime(body.get("joinedAt")),
         raw=redact(body),
+        assigned_roles=assigned_roles(body.get("assignedRoles")),
     )
 
 
@@ -309,6 +312,16 @@ def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Invit
         raw=redact(body),
         # an accepted invitation becomes a member and leaves the list
         accepted=False,
+        assigned_roles=assigned_roles(body.get("assignedRoles")),
+    )
+
+
+def assigned_roles(value: Any) -> tuple[AssignedRole, ...]:
+    """``AssignedRole`` items (2026-06 spec); an item without a string ``roleId`` is none."""
+    return tuple(
+        AssignedRole(str(r["roleId"]), _str(r.get("roleName")), _str(r.get("roleType")))
+        for r in (value if isinstance(value, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("roleId"), str)
     )
 
 

@@ -28,6 +28,7 @@ from adapters.details import (
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import DatabaseRecord, Key
 from adapters.timeparse import iso
+from adapters.upstream.url_segments import query_value
 
 #: the spec's ``sort_by`` values of slow query patterns
 SLOW_QUERY_SORTS = (
@@ -104,11 +105,17 @@ class PostgresReads(HttpAdapter):
         if query.offset is not None and query.offset < 0:
             raise self.invalid(("offset",), "must not be negative")
         params = {"from_date": iso(query.from_date), "to_date": iso(query.to_date)}
-        for name, value in (
+        conn = self.connection.name
+        for name, given in (
             ("db_name", query.db_name),
             ("db_user", query.db_user),
             ("db_operation", query.db_operation),
             ("app", query.app),
+        ):
+            # a caller's text as a query value: refused blank, too long or with controls
+            if given is not None:
+                params[name] = query_value(given, connection=conn, vendor="clickhouse", what=name)
+        for name, value in (
             ("sort_by", query.sort_by),
             ("limit", None if query.limit is None else str(query.limit)),
             ("offset", None if query.offset is None else str(query.offset)),

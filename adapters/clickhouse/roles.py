@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.base import HttpAdapter
+from adapters.clickhouse import mapping
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.coerce import as_str
 from adapters.commands import WriteRole
 from adapters.details import ClickHouseRole, RolePolicy
-from adapters.model import Key
+from adapters.model import ApiKeyRecord, Key, MemberRecord
 from adapters.timeparse import parse_datetime
 
 MAX_NAME = 100  # our reading: the spec gives no bound; the console stops at 100
@@ -81,6 +82,23 @@ class RoleAccess(HttpAdapter):
         org = self._org_of(command.organization)
         body = self._body(command, org, creating=False)
         return _role(org, await self.client.patch_role(org, role, body))
+
+    async def assign_member_roles(self, member: Key, role_ids: tuple[str, ...]) -> MemberRecord:
+        """``PATCH .../members/{id}`` with ``assignedRoleIds``: exactly these roles."""
+        org, user = self._holder(member)
+        body = {"assignedRoleIds": [self.client.check_id(r) for r in role_ids]}
+        return self._map(mapping.member, org, await self.client.patch_member(org, user, body))
+
+    async def assign_key_roles(self, api_key: Key, role_ids: tuple[str, ...]) -> ApiKeyRecord:
+        """``PATCH .../keys/{id}`` with ``assignedRoleIds``: exactly these roles."""
+        org, key = self._holder(api_key)
+        body = {"assignedRoleIds": [self.client.check_id(r) for r in role_ids]}
+        return self._map(mapping.api_key, org, await self.client.patch_key(org, key, body))
+
+    def _holder(self, key: Key) -> tuple[str, str]:
+        if len(key) != 2:
+            raise self.invalid(("id",), "names no member or API key of this connection")
+        return key[0], key[1]
 
     async def delete_role(self, organization: Key, role: str) -> None:
         org = self._org_of(organization)

@@ -129,3 +129,67 @@ async def test_another_vendors_organization_has_no_clickhouse_roles(demo: Gatewa
     body = await demo.post(WRITE, {"input": {"organizationId": org["id"], "name": "X"}})
 
     assert error_codes(body) == ["NOT_SUPPORTED"]
+
+
+HOLDERS = """{ organizations(connection: "ch-acme") {
+    members { id email assignedRoles { nativeId name type } }
+    apiKeys { id name assignedRoles { name } }
+    invitations { assignedRoles { name } }
+    clickhouse { roles { nativeId name } } } }"""
+ASSIGN = """
+mutation($input: AssignClickHouseRolesInput!) { assignClickHouseRoles(input: $input) {
+  member { assignedRoles { name } } apiKey { assignedRoles { name } } } }
+"""
+
+
+async def test_members_keys_and_invitations_show_the_roles_they_hold(
+    clickhouse: GatewayClient,
+) -> None:
+    org = (await clickhouse.data(HOLDERS))["organizations"][0]
+
+    held = {
+        m["email"].split("@")[0]: {r["name"] for r in m["assignedRoles"]} for m in org["members"]
+    }
+    assert held["alice"] == {"Admin"}
+    assert {"Developer", "Analysts"} in held.values()
+    assert all(
+        r["type"] in ("system", "custom") for m in org["members"] for r in m["assignedRoles"]
+    )
+    assert all(k["assignedRoles"] == [] for k in org["apiKeys"])
+    assert all(i["assignedRoles"] == [] for i in org["invitations"])
+
+
+async def test_roles_are_assigned_to_a_member_and_to_a_key(clickhouse: GatewayClient) -> None:
+    org = (await clickhouse.data(HOLDERS))["organizations"][0]
+    roles = {r["name"]: r["nativeId"] for r in org["clickhouse"]["roles"]}
+    member, key = org["members"][0], org["apiKeys"][0]
+
+    to_member = await clickhouse.data(
+        ASSIGN, {"input": {"id": member["id"], "roleIds": [roles["Analysts"]]}}
+    )
+    to_key = await clickhouse.data(
+        ASSIGN, {"input": {"id": key["id"], "roleIds": [roles["Developer"], roles["Analysts"]]}}
+    )
+
+    assert to_member["assignClickHouseRoles"]["member"]["assignedRoles"] == [{"name": "Analysts"}]
+    assert {r["name"] for r in to_key["assignClickHouseRoles"]["apiKey"]["assignedRoles"]} == {
+        "Developer",
+        "Analysts",
+    }
+    log = simulator(clickhouse).log
+    assert log.count("PATCH", r"/v1/organizations/[0-9a-f-]{36}/members/[0-9a-f-]{36}") == 1
+    assert log.count("PATCH", r"/v1/organizations/[0-9a-f-]{36}/keys/[0-9a-f-]{36}") == 1
+
+
+async def test_a_role_id_that_is_no_uuid_is_refused_before_any_call(
+    clickhouse: GatewayClient,
+) -> None:
+    org = (await clickhouse.data(HOLDERS))["organizations"][0]
+    simulator(clickhouse).log.clear()
+
+    body = await clickhouse.post(
+        ASSIGN, {"input": {"id": org["members"][0]["id"], "roleIds": ["admin"]}}
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert simulator(clickhouse).log.entries == []

@@ -771,7 +771,13 @@ def _strict_components() -> dict:
         }
         | {"tags": {"type": "array", "items": CURRENT["components"]["schemas"]["ResourceTagsV1"]}}
     )
-    schemas["CurrentScaling"] = CURRENT["components"]["schemas"]["CurrentScaling"]
+    current = CURRENT["components"]["schemas"]
+    schemas["CurrentScaling"] = current["CurrentScaling"]
+    schemas["AssignedRole"] = current["AssignedRole"]
+    for holder in ("Member", "ApiKey", "Invitation"):  # the roles each holds (2026-06 spec)
+        schemas[holder]["properties"]["assignedRoles"] = current[holder]["properties"][
+            "assignedRoles"
+        ]
     for schema in schemas.values():
         schema["additionalProperties"] = False
     return components

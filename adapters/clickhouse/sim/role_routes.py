@@ -50,6 +50,35 @@ class RoleRoutes(SimulatorBase):
         org.roles[role_id] = role
         return role
 
+    def _shown(self, org: OrgState, collection: str, record: JSON) -> JSON:
+        """A member, key or invitation as the 2026-06 spec answers it: with the roles it
+        holds (``assignedRoles``), from the roles' actors (an invitation's are kept on it)."""
+        if collection == "members":
+            actor = f"user/{record['userId']}"
+        elif collection == "keys":
+            actor = f"apiKey/{record['id']}"
+        elif collection == "invitations":
+            wanted = record.get("assignedRoleIds", [])
+            held = [r for r in org.roles.values() if r["id"] in wanted]
+            shown = {k: v for k, v in record.items() if k != "assignedRoleIds"}
+            return shown | {"assignedRoles": [_assigned(r) for r in held]}
+        else:
+            return record
+        held = [r for r in org.roles.values() if actor in r["actors"]]
+        return record | {"assignedRoles": [_assigned(r) for r in held]}
+
+    def _assign(self, org: OrgState, actor: str, role_ids: list[str]) -> None:
+        """Make ``actor`` hold exactly ``role_ids`` (each a role of ``org``)."""
+        unknown = [r for r in role_ids if r not in org.roles]
+        if unknown:
+            raise _fail(f"assignedRoleIds: no role {unknown[0]} in this organization")
+        for role in org.roles.values():
+            holds = actor in role["actors"]
+            if role["id"] in role_ids and not holds:
+                role["actors"].append(actor)
+            elif role["id"] not in role_ids and holds:
+                role["actors"].remove(actor)
+
     def _policy(self, role_id: str, organization_id: str, body: JSON) -> JSON:
         return {
             "id": self._new_id("policy"),
@@ -117,3 +146,8 @@ class RoleRoutes(SimulatorBase):
         del ctx.org.roles[role["id"]]
         self._audit(ctx, "role_delete")
         return None
+
+
+def _assigned(role: JSON) -> JSON:
+    """``AssignedRole``: a role as a holder lists it."""
+    return {"roleId": role["id"], "roleName": role["name"], "roleType": role["type"]}

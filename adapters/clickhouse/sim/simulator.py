@@ -284,12 +284,15 @@ class ClickHouseSimulator(
 
     def _list(self, collection: str) -> Handler:
         async def handler(ctx: Ctx) -> Any:
-            return list(getattr(ctx.org, collection).values())
+            return [
+                self._shown(ctx.org, collection, r) for r in getattr(ctx.org, collection).values()
+            ]
 
         return handler
 
     def _get(self, collection: str, param: str, what: str) -> Handler:
         async def handler(ctx: Ctx) -> Any:
-            return self._find(getattr(ctx.org, collection), ctx.params[param], what)
+            found = self._find(getattr(ctx.org, collection), ctx.params[param], what)
+            return self._shown(ctx.org, collection, found)
 
         return handler

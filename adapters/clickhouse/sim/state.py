@@ -120,6 +120,13 @@ class SimulatorBase:
         """Add an RBAC role (``RoleRoutes``)."""
         raise NotImplementedError
 
+    def _shown(self, org: OrgState, collection: str, record: JSON) -> JSON:
+        """A record as answered (``RoleRoutes`` adds the roles it holds)."""
+        return record
+
+    def _assign(self, org: OrgState, actor: str, role_ids: list[str]) -> None:
+        """Give ``actor`` exactly these roles (``RoleRoutes``)."""
+
     def _audit(self, ctx: Ctx, kind: str, service_id: str | None = None) -> None:
         """Writes leave an activity, as the vendor's audit log would."""
         client = ctx.request.client
