@@ -93,7 +93,7 @@ class PerRecord(Generic[V]):
     get: Callable[[Adapter, Key], Awaitable[V]]
 
 
-def _not_offered(adapter: Adapter, what: str) -> NotSupportedError:
+def not_offered(adapter: Adapter, what: str) -> NotSupportedError:
     info = adapter.connection
     return NotSupportedError(what, connection=info.name, vendor=info.vendor.value)
 
@@ -101,20 +101,20 @@ def _not_offered(adapter: Adapter, what: str) -> NotSupportedError:
 def _dbaas(adapter: Adapter) -> DBaaSLinks:
     if isinstance(adapter, DBaaSLinks):
         return adapter
-    raise _not_offered(adapter, "DBaaS environments and projects")
+    raise not_offered(adapter, "DBaaS environments and projects")
 
 
 def _featurebase(adapter: Adapter) -> FeatureBaseRoles:
     if isinstance(adapter, FeatureBaseRoles):
         return adapter
-    raise _not_offered(adapter, "FeatureBase roles")
+    raise not_offered(adapter, "FeatureBase roles")
 
 
 def clickhouse_postgres(adapter: Adapter) -> ClickHousePostgresReads:
     """The adapter as a reader of ClickHouse Postgres services (NOT_SUPPORTED otherwise)."""
     if isinstance(adapter, ClickHousePostgresReads):
         return adapter
-    raise _not_offered(adapter, "ClickHouse Postgres services")
+    raise not_offered(adapter, "ClickHouse Postgres services")
 
 
 # -- by key ------------------------------------------------------------------------------

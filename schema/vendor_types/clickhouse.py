@@ -25,8 +25,8 @@ from schema.kinds import (
     BACKUP_CONFIGURATION,
     METRICS,
     PRIVATE_ENDPOINT_CONFIG,
-    _not_offered,
     clickhouse_postgres,
+    not_offered,
 )
 from schema.vendor_types.clickhouse_extras import (
     ClickHouseQueryEndpointType,
@@ -279,7 +279,7 @@ class ClickHouseOrganization:
     ) -> str:
         adapter = context_of(info).loaders.adapter(self.record.connection.name)
         if not isinstance(adapter, OrganizationMetrics):
-            raise _not_offered(adapter, "organization metrics")
+            raise not_offered(adapter, "organization metrics")
         return await adapter.get_organization_metrics(self.record.key, filtered)
 
     @strawberry.field(description="RBAC roles, system and custom (one call)")

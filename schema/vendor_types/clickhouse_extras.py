@@ -10,7 +10,7 @@ from strawberry.types import Info
 from adapters.base import Adapter, ClickHouseServiceExtras
 from adapters.details import ClickHouseSetting, QueryEndpoint, UpgradeWindow
 from schema.context import context_of
-from schema.kinds import _not_offered
+from schema.kinds import not_offered
 
 
 @strawberry.type(name="ClickHouseUpgradeWindow", description="When a service may be upgraded")
@@ -63,7 +63,7 @@ class ClickHouseQueryEndpointType:
 def extras_of(adapter: Adapter) -> ClickHouseServiceExtras:
     if isinstance(adapter, ClickHouseServiceExtras):
         return adapter
-    raise _not_offered(adapter, "ClickHouse service settings")
+    raise not_offered(adapter, "ClickHouse service settings")
 
 
 def extras(info: Info, connection: str) -> ClickHouseServiceExtras:

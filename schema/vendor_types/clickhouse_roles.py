@@ -12,7 +12,7 @@ from adapters.base import ClickHouseRoles
 from adapters.details import ClickHouseRole, RolePolicy
 from adapters.model import OrganizationRecord
 from schema.context import context_of
-from schema.kinds import _not_offered
+from schema.kinds import not_offered
 
 
 @strawberry.type(name="ClickHouseRolePolicy", description="What a role allows or denies")
@@ -69,7 +69,7 @@ def roles_of(info: Info, organization: OrganizationRecord) -> ClickHouseRoles:
     adapter = context_of(info).loaders.adapter(organization.connection.name)
     if isinstance(adapter, ClickHouseRoles):
         return adapter
-    raise _not_offered(adapter, "ClickHouse roles")
+    raise not_offered(adapter, "ClickHouse roles")
 
 
 async def list_roles(info: Info, organization: OrganizationRecord) -> list[ClickHouseRoleType]:
