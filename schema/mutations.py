@@ -28,6 +28,7 @@ from adapters.model import Key, Operation
 from schema import clickhouse_postgres_mutations as pg
 from schema import clickhouse_role_mutations as roles
 from schema import clickhouse_service_mutations as svc
+from schema import dbaas_mutations as dbaas_writes
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -359,6 +360,30 @@ class Mutation:
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
 
+    create_dbaas_credential = strawberry.mutation(
+        resolver=dbaas_writes.create_credential,
+        name="createDBaaSCredential",
+        description="Add a user to a DBaaS database; its password is shown once",
+        extensions=admin("grants access to a database"),
+    )
+    delete_dbaas_credential = strawberry.mutation(
+        resolver=dbaas_writes.delete_credential,
+        name="deleteDBaaSCredential",
+        description="Remove a user of a DBaaS database",
+        extensions=admin("revokes access to a database"),
+    )
+    write_dbaas_project = strawberry.mutation(
+        resolver=dbaas_writes.write_project,
+        name="writeDBaaSProject",
+        description="Create a DBaaS project (no projectId) or rename one",
+        extensions=operator("organizes databases; nothing is deleted"),
+    )
+    delete_dbaas_project = strawberry.mutation(
+        resolver=dbaas_writes.delete_project,
+        name="deleteDBaaSProject",
+        description="Delete a DBaaS project",
+        extensions=admin("removes a grouping databases may reference"),
+    )
     set_clickhouse_upgrade_window = strawberry.mutation(
         resolver=svc.set_upgrade_window,
         name="setClickHouseUpgradeWindow",

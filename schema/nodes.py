@@ -82,7 +82,7 @@ from schema.plans import Plan
 from schema.vendor_types.astra import AstraDatabase
 from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
 from schema.vendor_types.clickhouse_postgres import ClickHousePostgres
-from schema.vendor_types.dbaas import DBaaSDatabase
+from schema.vendor_types.dbaas import DBaaSDatabase, DBaaSOrganization
 from schema.vendor_types.featurebase import (
     FeatureBaseBackup,
     FeatureBaseMember,
@@ -207,6 +207,10 @@ class Organization(Node, Entity):
         ] = None,
     ) -> UsageCostReport | None:
         return await usage_cost(info, self.record, from_date, to_date, filter)
+
+    @strawberry.field(description="DBaaS environments and projects; null for other vendors")
+    def dbaas(self, info: Info) -> DBaaSOrganization | None:
+        return DBaaSOrganization.of(info, self.record)
 
     @strawberry.field(description="Feature switches; null when the vendor has none")
     async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:

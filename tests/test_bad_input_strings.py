@@ -223,6 +223,20 @@ MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]
         ["name", "roleId", "policies.0.permissions.0", "policies.0.resources.0"],
     ),
     (
+        "createDBaaSCredential",
+        "CreateDBaaSCredentialInput",
+        DB,
+        lambda real: {"databaseId": real("Database"), "user": "u_x"},
+        ["user"],
+    ),
+    (
+        "writeDBaaSProject",
+        "DBaaSProjectInput",
+        DB,
+        lambda real: {"organizationId": real("Organization"), "projectId": "1", "name": "p"},
+        ["projectId", "name"],
+    ),
+    (
         "assignClickHouseRoles",
         "AssignClickHouseRolesInput",
         CH,

@@ -15,8 +15,10 @@ from typing import TypeVar
 import strawberry
 from strawberry.types import Info
 
+from adapters.base import DBaaSProjectsAndCredentials
 from adapters.details import DBaaSDatabaseDetails, DBaaSEnvironment, DBaaSProject
-from adapters.model import DatabaseRecord, Key
+from adapters.model import DatabaseRecord, Key, OrganizationRecord
+from schema.context import context_of
 from schema.ids import global_id
 from schema.kinds import DBAAS_ENVIRONMENT, DBAAS_PROJECT, PLAN, Kind
 from schema.navigation import linked
@@ -66,6 +68,34 @@ class DBaaSProjectType:
             native_id=p.native_id,
             name=p.name,
         )
+
+
+@strawberry.type(description="What a DBaaS server holds beside its databases")
+class DBaaSOrganization:
+    record: strawberry.Private[OrganizationRecord]
+
+    @strawberry.field(description="Every environment, referenced by a database or not (one list)")
+    async def environments(self, info: Info) -> list[DBaaSEnvironmentType]:
+        name = self.record.connection.name
+        found = await _management(info, name).list_dbaas_environments()
+        return [DBaaSEnvironmentType.from_details(name, e) for e in found]
+
+    @strawberry.field(description="Every project, referenced by a database or not (one list)")
+    async def projects(self, info: Info) -> list[DBaaSProjectType]:
+        name = self.record.connection.name
+        found = await _management(info, name).list_dbaas_projects()
+        return [DBaaSProjectType.from_details(name, p) for p in found]
+
+    @classmethod
+    def of(cls, info: Info, r: OrganizationRecord) -> DBaaSOrganization | None:
+        adapter = context_of(info).loaders.adapter(r.connection.name)
+        return cls(record=r) if isinstance(adapter, DBaaSProjectsAndCredentials) else None
+
+
+def _management(info: Info, connection: str) -> DBaaSProjectsAndCredentials:
+    adapter = context_of(info).loaders.adapter(connection)
+    assert isinstance(adapter, DBaaSProjectsAndCredentials)  # DBaaSOrganization.of checked
+    return adapter
 
 
 @strawberry.type(description="DBaaS database details")

@@ -3,9 +3,7 @@ vendor notes (plans, environments read-only; projects full CRUD)."""
 
 from __future__ import annotations
 
-from tests.coverage import n, v, x
-
-ITEM10 = "not built: issue 21 item 10 (DBaaS's remaining operations) had no time left"
+from tests.coverage import n, v
 
 OPERATIONS = (
     n("POST", "/api/database/", "create database", "Mutation.createDatabase"),
@@ -15,8 +13,8 @@ OPERATIONS = (
     n("DELETE", "/api/database/{id}/", "quarantine / delete", "Mutation.deleteDatabase"),
     n("GET", "/api/credential/", "list credentials", "Database.credentials"),
     n("GET", "/api/credential/{id}/", "credential with password", "DatabaseCredential.password"),
-    x("POST", "/api/credential/", "create credential", ITEM10),
-    x("DELETE", "/api/credential/{id}/", "delete credential", ITEM10),
+    v("POST", "/api/credential/", "create credential", "Mutation.createDBaaSCredential"),
+    v("DELETE", "/api/credential/{id}/", "delete credential", "Mutation.deleteDBaaSCredential"),
     n(
         "POST",
         "/api/credential/{id}/reset_password/",
@@ -25,11 +23,23 @@ OPERATIONS = (
     ),
     n("GET", "/api/plan/", "list plans", "Organization.plans"),
     n("GET", "/api/plan/{id}/", "plan", "Query.node", "DBaaSDatabase.plan"),
-    v("GET", "/api/environment/", "list environments", "DBaaSDatabase.environment"),
+    v(
+        "GET",
+        "/api/environment/",
+        "list environments",
+        "DBaaSDatabase.environment",
+        "DBaaSOrganization.environments",
+    ),
     v("GET", "/api/environment/{id}/", "environment", "DBaaSDatabase.environment"),
-    v("GET", "/api/project/", "list projects", "DBaaSDatabase.project"),
+    v(
+        "GET",
+        "/api/project/",
+        "list projects",
+        "DBaaSDatabase.project",
+        "DBaaSOrganization.projects",
+    ),
     v("GET", "/api/project/{id}/", "project", "DBaaSDatabase.project"),
-    x("POST", "/api/project/", "create project", ITEM10),
-    x("PATCH", "/api/project/{id}/", "update project", ITEM10),
-    x("DELETE", "/api/project/{id}/", "delete project", ITEM10),
+    v("POST", "/api/project/", "create project", "Mutation.writeDBaaSProject"),
+    v("PATCH", "/api/project/{id}/", "update project", "Mutation.writeDBaaSProject"),
+    v("DELETE", "/api/project/{id}/", "delete project", "Mutation.deleteDBaaSProject"),
 )
