@@ -56,6 +56,7 @@ CAPABILITIES = Capabilities(
             Operation.CANCEL_INVITATION,
             Operation.UPDATE_MEMBER_ROLE,
             Operation.REMOVE_MEMBER,
+            Operation.UPDATE_ORGANIZATION,
         }
     ),
 )
