@@ -42,6 +42,7 @@ from adapters.commands import (
     WriteRole,
 )
 from adapters.details import (
+    AstraCredential,
     ClickHouseRole,
     ClickHouseSetting,
     DBaaSEnvironment,
@@ -291,6 +292,13 @@ class DBaaSProjectsAndCredentials(Protocol):
     async def create_project(self, name: str) -> DBaaSProject: ...
     async def rename_project(self, project: str, name: str) -> DBaaSProject: ...
     async def delete_project(self, project: str) -> None: ...
+
+
+@runtime_checkable
+class AstraCredentials(Protocol):
+    """An Astra account's stored credentials, by name and validity (never their content)."""
+
+    async def list_credentials_metadata(self, organization: Key) -> list[AstraCredential]: ...
 
 
 @runtime_checkable

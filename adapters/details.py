@@ -382,3 +382,15 @@ class QueryEndpoint:
     api_key_ids: tuple[str, ...]
     roles: tuple[str, ...]
     allowed_origins: str | None
+
+
+@dataclass(frozen=True)
+class AstraCredential:
+    """What names a stored Astra credential (a kubeconfig, a bucket key); never its content."""
+
+    native_id: str
+    name: str | None
+    key_type: str | None
+    valid: bool | None
+    valid_until: datetime | None
+    created_at: datetime | None

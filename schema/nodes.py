@@ -79,7 +79,7 @@ from schema.kinds import (
 from schema.navigation import children, connection_of, linked, offers
 from schema.permissions import admin
 from schema.plans import Plan
-from schema.vendor_types.astra import AstraDatabase
+from schema.vendor_types.astra import AstraDatabase, AstraOrganization
 from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
 from schema.vendor_types.clickhouse_postgres import ClickHousePostgres
 from schema.vendor_types.dbaas import DBaaSDatabase, DBaaSOrganization
@@ -207,6 +207,10 @@ class Organization(Node, Entity):
         ] = None,
     ) -> UsageCostReport | None:
         return await usage_cost(info, self.record, from_date, to_date, filter)
+
+    @strawberry.field(description="NetApp Astra Control details; null for other vendors")
+    def astra(self, info: Info) -> AstraOrganization | None:
+        return AstraOrganization.of(info, self.record)
 
     @strawberry.field(description="DBaaS environments and projects; null for other vendors")
     def dbaas(self, info: Info) -> DBaaSOrganization | None:

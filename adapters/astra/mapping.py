@@ -16,7 +16,7 @@ from adapters.coerce import as_bool as _bool
 from adapters.coerce import as_float as _number
 from adapters.coerce import as_int as _int
 from adapters.coerce import as_nonempty_str as _str
-from adapters.details import AstraAppDetails
+from adapters.details import AstraAppDetails, AstraCredential
 from adapters.model import (
     ApiKeyRecord,
     ApiKeyState,
@@ -112,6 +112,18 @@ def account(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationRecord:
         name=_str(body.get("name")) or account_id,
         created_at=_created(body),
         raw=redact(body),
+    )
+
+
+def credential(body: dict[str, Any]) -> AstraCredential:
+    """A stored credential's metadata; its ``keyStore`` (the secret) is never read."""
+    return AstraCredential(
+        native_id=str(body["id"]),
+        name=_str(body.get("name")),
+        key_type=_str(body.get("keyType")),
+        valid=_bool(body.get("valid")),
+        valid_until=parse_datetime(body.get("validUntilTimestamp")),
+        created_at=_created(body),
     )
 
 

@@ -365,3 +365,19 @@ async def test_user_states_normalize_and_an_unknown_one_is_unknown(
 async def test_an_astra_app_names_no_engine(astra: GatewayClient) -> None:
     data = await astra.data("{ databases(first: 200) { nodes { engine } } }")
     assert {d["engine"] for d in data["databases"]["nodes"]} == {None}
+
+
+async def test_stored_credentials_are_listed_by_name_never_by_content(
+    astra: GatewayClient,
+) -> None:
+    query = "{ organizations { astra { credentials { name keyType valid validUntil } } } }"
+    sim: AstraSimulator = astra.simulator("astra")
+    sim.log.clear()
+
+    body = await astra.post(query)
+
+    credentials = {c["name"]: c for c in body["data"]["organizations"][0]["astra"]["credentials"]}
+    assert credentials["gke-prod-kubeconfig"]["keyType"] == "kubeconfig"
+    assert credentials["ocp-expired-kubeconfig"]["valid"] is False
+    assert "s3cr3t-batcave" not in str(body) and "apiVersion" not in str(body)
+    assert len(sim.log.entries) == 2  # the account, then the credentials list
