@@ -29,6 +29,7 @@ from schema import clickhouse_postgres_mutations as pg
 from schema import clickhouse_role_mutations as roles
 from schema import clickhouse_service_mutations as svc
 from schema import dbaas_mutations as dbaas_writes
+from schema import featurebase_mutations as fb_writes
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -360,6 +361,24 @@ class Mutation:
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
 
+    create_featurebase_role = strawberry.mutation(
+        resolver=fb_writes.create_role,
+        name="createFeatureBaseRole",
+        description="Create a role of a FeatureBase org",
+        extensions=admin("defines what people may do"),
+    )
+    update_featurebase_role = strawberry.mutation(
+        resolver=fb_writes.update_role,
+        name="updateFeatureBaseRole",
+        description="Change the permissions of a FeatureBase role",
+        extensions=admin("changes what its holders may do"),
+    )
+    delete_featurebase_role = strawberry.mutation(
+        resolver=fb_writes.delete_role,
+        name="deleteFeatureBaseRole",
+        description="Delete a FeatureBase role (its holders lose it)",
+        extensions=admin("revokes what its holders may do"),
+    )
     create_dbaas_credential = strawberry.mutation(
         resolver=dbaas_writes.create_credential,
         name="createDBaaSCredential",

@@ -223,6 +223,20 @@ MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]
         ["name", "roleId", "policies.0.permissions.0", "policies.0.resources.0"],
     ),
     (
+        "createFeatureBaseRole",
+        "FeatureBaseRoleInput",
+        FB,
+        lambda real: {"organizationId": real("Organization"), "name": "r", "acl": ["A:*"]},
+        ["name", "acl.0"],
+    ),
+    (
+        "deleteFeatureBaseRole",
+        "DeleteFeatureBaseRoleInput",
+        FB,
+        lambda real: {"organizationId": real("Organization"), "name": "r"},
+        ["name"],
+    ),
+    (
         "createDBaaSCredential",
         "CreateDBaaSCredentialInput",
         DB,

@@ -416,6 +416,35 @@ class FeatureBaseAdapter(HttpAdapter):
             raise self._not_found(f"member '{user_id}'")
         return record
 
+    # roles (org owners only) -----------------------------------------------------------
+    def _role_parts(self, name: str, acl: tuple[str, ...] | None) -> None:
+        if not name.strip():
+            raise self.invalid(("name",), "may not be blank")
+        if acl is not None and (not acl or not all(a.strip() for a in acl)):
+            raise self.invalid(("acl",), "name at least one permission, none blank")
+
+    async def create_role(
+        self, organization: Key, name: str, acl: tuple[str, ...]
+    ) -> FeatureBaseRole:
+        """``POST /v2/roles`` ``{rolename, acl}``."""
+        self._role_parts(name, acl)
+        await self._org(organization)
+        body = await self.client.create_role({"rolename": name, "acl": list(acl)})
+        return mapping.role(body)
+
+    async def update_role(
+        self, organization: Key, name: str, acl: tuple[str, ...]
+    ) -> FeatureBaseRole:
+        """``PATCH /v2/roles/{name}`` ``{acl}``: the one field a role changes."""
+        self._role_parts(name, acl)
+        await self._org(organization)
+        return mapping.role(await self.client.patch_role(name, {"acl": list(acl)}))
+
+    async def delete_role(self, organization: Key, name: str) -> None:
+        self._role_parts(name, None)
+        await self._org(organization)
+        await self.client.delete_role(name)
+
     async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord:
         validation.update_organization(command, self.invalid)
         org = await self._org(command.organization)

@@ -78,9 +78,9 @@ OPERATIONS = (
     n("PATCH", "/v2/orgs/{id}", "update org", "Mutation.updateOrganization"),
     n("GET", "/v2/shapes", "list shapes", "Organization.plans"),
     n("GET", "/v2/shapes/{shapename}", "shape", "Query.node"),
-    x("POST", "/v2/roles", "create role", ITEM8),
+    v("POST", "/v2/roles", "create role", "Mutation.createFeatureBaseRole"),
     v("GET", "/v2/roles", "list roles", "FeatureBaseOrganization.roles"),
-    x("GET", "/v2/roles/{roleName}", "role", ITEM8),
-    x("PATCH", "/v2/roles/{roleName}", "update role", ITEM8),
-    x("DELETE", "/v2/roles/{roleName}", "delete role", ITEM8),
+    x("GET", "/v2/roles/{roleName}", "role", "not needed: the roles list has every one"),
+    v("PATCH", "/v2/roles/{roleName}", "update role", "Mutation.updateFeatureBaseRole"),
+    v("DELETE", "/v2/roles/{roleName}", "delete role", "Mutation.deleteFeatureBaseRole"),
 )
