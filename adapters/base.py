@@ -39,8 +39,25 @@ from adapters.commands import (
     UpdateBackupConfiguration,
     UpdateDatabase,
     UpdateOrganization,
+    WriteRole,
 )
-from adapters.details import DBaaSEnvironment, DBaaSProject, FeatureBaseRole
+from adapters.details import (
+    AstraCredential,
+    ClickHouseRole,
+    ClickHouseSetting,
+    DBaaSEnvironment,
+    DBaaSProject,
+    FeatureBaseRole,
+    MetricsWindow,
+    PostgresConfig,
+    PostgresMetric,
+    QueryEndpoint,
+    SlowQueryPattern,
+    SlowQueryQuery,
+    UpgradeWindow,
+    UsageCost,
+    UsageCostQuery,
+)
 from adapters.errors import ErrorCode, InvalidInputError, NotSupportedError, UpstreamError
 from adapters.model import (
     ActivityRange,
@@ -225,9 +242,117 @@ class Adapter(Protocol):
 # -- reads one vendor has: the schema asks for them only from that vendor's details ------
 @runtime_checkable
 class FeatureBaseRoles(Protocol):
-    """The roles of a FeatureBase org (``Organization.featurebase.roles``)."""
+    """The roles of a FeatureBase org (``Organization.featurebase.roles``) and its accepted
+    invites (``.acceptedInvitations``), which the API keeps listed as history."""
 
     async def get_roles(self, organization: Key) -> list[FeatureBaseRole]: ...
+    async def create_role(
+        self, organization: Key, name: str, acl: tuple[str, ...]
+    ) -> FeatureBaseRole: ...
+    async def update_role(
+        self, organization: Key, name: str, acl: tuple[str, ...]
+    ) -> FeatureBaseRole: ...
+    async def delete_role(self, organization: Key, name: str) -> None: ...
+    async def list_accepted_invitations(self, organization: Key) -> list[InvitationRecord]: ...
+
+
+@runtime_checkable
+class ClickHousePostgresReads(Protocol):
+    """What a ClickHouse-managed Postgres service has alone (``Database.clickhousePostgres``),
+    by the service's key; ``Organization.clickhouse.postgresMetrics`` by the organization's."""
+
+    async def get_postgres_service(self, database: Key) -> DatabaseRecord: ...
+    async def get_postgres_config(self, database: Key) -> PostgresConfig: ...
+    async def get_postgres_ca_certificates(self, database: Key) -> str: ...
+    async def get_postgres_metrics(
+        self, database: Key, window: MetricsWindow
+    ) -> list[PostgresMetric]: ...
+    async def list_postgres_slow_query_patterns(
+        self, database: Key, query: SlowQueryQuery
+    ) -> list[SlowQueryPattern]: ...
+    async def get_organization_postgres_metrics(self, organization: Key) -> str: ...
+
+
+@runtime_checkable
+class ClickHousePostgresWrites(Protocol):
+    """A ClickHouse Postgres service's own writes (``Mutation.changeClickHousePostgresState``,
+    ``updateClickHousePostgresConfig``)."""
+
+    async def change_postgres_state(self, database: Key, command: str) -> DatabaseRecord: ...
+    async def write_postgres_config(
+        self, database: Key, config: PostgresConfig, *, replace: bool
+    ) -> PostgresConfig: ...
+
+
+@runtime_checkable
+class ClickHouseRoles(Protocol):
+    """A ClickHouse organization's RBAC roles (``Organization.clickhouse.roles``, the
+    ``*ClickHouseRole`` mutations)."""
+
+    async def list_roles(self, organization: Key) -> list[ClickHouseRole]: ...
+    async def create_role(self, command: WriteRole) -> ClickHouseRole: ...
+    async def update_role(self, role: str, command: WriteRole) -> ClickHouseRole: ...
+    async def delete_role(self, organization: Key, role: str) -> None: ...
+    async def assign_member_roles(self, member: Key, role_ids: tuple[str, ...]) -> MemberRecord: ...
+    async def assign_key_roles(self, api_key: Key, role_ids: tuple[str, ...]) -> ApiKeyRecord: ...
+
+
+@runtime_checkable
+class ClickHouseServiceExtras(Protocol):
+    """A ClickHouse service's upgrade window, ClickHouse settings and query endpoint."""
+
+    async def get_upgrade_window(self, database: Key) -> UpgradeWindow | None: ...
+    async def set_upgrade_window(
+        self, database: Key, weekday: int, start_hour: int
+    ) -> UpgradeWindow: ...
+    async def delete_upgrade_window(self, database: Key) -> None: ...
+    async def list_clickhouse_settings(self, database: Key) -> list[ClickHouseSetting]: ...
+    async def change_clickhouse_settings(
+        self, database: Key, values: dict[str, str]
+    ) -> list[ClickHouseSetting]: ...
+    async def reset_clickhouse_setting(self, database: Key, name: str) -> None: ...
+    async def get_query_endpoint(self, database: Key) -> QueryEndpoint | None: ...
+    async def set_query_endpoint(
+        self, database: Key, api_keys: tuple[Key, ...], roles: tuple[str, ...], origins: str | None
+    ) -> QueryEndpoint: ...
+    async def delete_query_endpoint(self, database: Key) -> None: ...
+
+
+@runtime_checkable
+class DBaaSProjectsAndCredentials(Protocol):
+    """The DBaaS API's environments and projects as lists, its projects' and credentials'
+    writes (``Organization.dbaas``, ``*DBaaSProject``, ``*DBaaSCredential``)."""
+
+    async def list_dbaas_environments(self) -> list[DBaaSEnvironment]: ...
+    async def list_dbaas_projects(self) -> list[DBaaSProject]: ...
+    async def create_credential(
+        self, database: Key, user: str
+    ) -> tuple[CredentialRecord, str | None]: ...
+    async def delete_credential(self, credential: Key) -> None: ...
+    async def create_project(self, name: str) -> DBaaSProject: ...
+    async def rename_project(self, project: str, name: str) -> DBaaSProject: ...
+    async def delete_project(self, project: str) -> None: ...
+
+
+@runtime_checkable
+class AstraCredentials(Protocol):
+    """An Astra account's stored credentials, by name and validity (never their content)."""
+
+    async def list_credentials_metadata(self, organization: Key) -> list[AstraCredential]: ...
+
+
+@runtime_checkable
+class UsageCosts(Protocol):
+    """An organization's billing report (``Organization.usageCost``; ClickHouse)."""
+
+    async def get_usage_cost(self, organization: Key, query: UsageCostQuery) -> UsageCost: ...
+
+
+@runtime_checkable
+class OrganizationMetrics(Protocol):
+    """Every service's metrics of an organization in one text (ClickHouse)."""
+
+    async def get_organization_metrics(self, organization: Key, filtered: bool | None) -> str: ...
 
 
 @runtime_checkable

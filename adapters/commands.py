@@ -38,6 +38,27 @@ class IpAccessEntry:
 
 
 @dataclass(frozen=True)
+class ClickHousePostgresCreateOptions:
+    """A managed Postgres service instead of a ClickHouse service (2026-06 spec): new,
+    restored from another to a point in time, or a read replica of another."""
+
+    size: str | None = None
+    postgres_version: str | None = None
+    ha_type: str | None = None
+    #: key of the Postgres service (a Database) to restore from, with ``restore_to``
+    from_database: Key | None = None
+    restore_to: datetime | None = None
+    #: key of the Postgres service (a Database) to replicate
+    read_replica_of: Key | None = None
+
+
+@dataclass(frozen=True)
+class ClickHousePostgresUpdateOptions:
+    size: str | None = None
+    ha_type: str | None = None
+
+
+@dataclass(frozen=True)
 class ClickHouseCreateOptions:
     provider: str | None = None
     region: str | None = None
@@ -50,12 +71,16 @@ class ClickHouseCreateOptions:
     ip_access_list: tuple[IpAccessEntry, ...] | None = None
     #: key of a Backup of the same connection to restore from
     from_backup: Key | None = None
+    #: set: a managed Postgres service, and no ClickHouse service option may be
+    postgres: ClickHousePostgresCreateOptions | None = None
 
 
 @dataclass(frozen=True)
 class ClickHouseUpdateOptions:
     ip_access_list_add: tuple[IpAccessEntry, ...] = ()
     ip_access_list_remove: tuple[IpAccessEntry, ...] = ()
+    #: changes to a managed Postgres service (only there)
+    postgres: ClickHousePostgresUpdateOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +128,25 @@ CreateOptions = (
     ClickHouseCreateOptions | FeatureBaseCreateOptions | AstraCreateOptions | DBaaSCreateOptions
 )
 UpdateOptions = ClickHouseUpdateOptions | FeatureBaseUpdateOptions | DBaaSUpdateOptions
+
+
+@dataclass(frozen=True)
+class RolePolicyInput:
+    allow: bool
+    permissions: tuple[str, ...]
+    resources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WriteRole:
+    """A ClickHouse RBAC role to create (every field) or change (what is not None); actors
+    are Member and ApiKey keys of the organization."""
+
+    organization: Key
+    name: str | None = None
+    members: tuple[Key, ...] | None = None
+    api_keys: tuple[Key, ...] | None = None
+    policies: tuple[RolePolicyInput, ...] | None = None
 
 
 # -- commands ------------------------------------------------------------------------------

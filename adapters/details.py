@@ -7,7 +7,7 @@ vendor; a record's ``details`` holds one of these, or None.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class PrivateEndpoint:
 
 
 @dataclass(frozen=True)
+class ResourceTag:
+    """A key and optional value a ClickHouse resource is tagged with (``ResourceTagsV1``)."""
+
+    key: str
+    value: str | None
+
+
+@dataclass(frozen=True)
 class ClickHouseServiceDetails:
     """The typed ClickHouse part of a Database (``Database.clickhouse``)."""
 
@@ -51,6 +59,44 @@ class ClickHouseServiceDetails:
     private_endpoint_ids: tuple[str, ...]
     data_warehouse_id: str | None
     is_primary: bool | None
+    clickhouse_version: str | None = None
+    #: ``slow``, ``default`` or ``fast`` (2026-06 spec); passed through as sent
+    release_channel: str | None = None
+    tags: tuple[ResourceTag, ...] = ()
+    # the 2026-06 spec's newer fields; None where the vendor does not send them
+    is_readonly: bool | None = None
+    min_replicas: int | None = None
+    max_replicas: int | None = None
+    replica_memory_gb: float | None = None
+    has_transparent_data_encryption: bool | None = None
+    transparent_data_encryption_key_id: str | None = None
+    encryption_role_id: str | None = None
+    compliance_type: str | None = None
+    profile: str | None = None
+    #: the autoscaling in effect now (``currentScaling``): mode, min and max per replica
+    effective_autoscaling_mode: str | None = None
+    effective_min_replica_memory_gb: float | None = None
+    effective_max_replica_memory_gb: float | None = None
+
+
+@dataclass(frozen=True)
+class ClickHousePostgresDetails:
+    """The typed part of a ClickHouse-managed Postgres service (``Database.clickhousePostgres``).
+
+    A service read from the list lacks what only its own answer has (hostname, user,
+    storage size): ``detailed`` says which it is."""
+
+    postgres_version: str | None
+    size: str | None
+    ha_type: str | None
+    is_primary: bool | None
+    tags: tuple[ResourceTag, ...]
+    storage_size_gb: int | None
+    hostname: str | None
+    username: str | None
+    #: the connection string with its password removed
+    connection_string: str | None
+    detailed: bool
 
 
 @dataclass(frozen=True)
@@ -121,6 +167,12 @@ class DBaaSDatabaseDetails:
     total_size_bytes: int | None
     used_size_bytes: int | None
     quarantined_at: datetime | None
+    #: optional fields a real server may add (vendor notes); None when absent
+    description: str | None = None
+    team: str | None = None
+    is_locked: bool | None = None
+    #: as sent, version included (``mysql 8.0``); ``Database.engine`` has its name alone
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +184,8 @@ class DBaaSEnvironment:
     name: str | None
     #: 1 dev, 2 prod
     stage: int | None
-    provisioner: int | None
+    #: undocumented codes, passed through as text (the vendor may send a number or a name)
+    provisioner: str | None
 
 
 @dataclass(frozen=True)
@@ -154,3 +207,190 @@ class AstraAppDetails:
     cluster_id: str | None
     cluster_name: str | None
     cluster_type: str | None
+
+
+@dataclass(frozen=True)
+class PostgresConfig:
+    """A ClickHouse Postgres service's settings: Postgres's and PgBouncer's, by name."""
+
+    pg_config: dict[str, str]
+    pg_bouncer_config: dict[str, str]
+    #: what the vendor says about applying a change (restart needed...), after a write
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    timestamp: datetime
+    value: float | None
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    label: str | None
+    points: tuple[MetricPoint, ...]
+
+
+@dataclass(frozen=True)
+class PostgresMetric:
+    """One time series metric of a Postgres service (``PostgresMetric``)."""
+
+    key: str
+    name: str | None
+    unit: str | None
+    description: str | None
+    series: tuple[MetricSeries, ...]
+
+
+@dataclass(frozen=True)
+class MetricsWindow:
+    """The time range and bucket of a metrics read."""
+
+    from_date: datetime
+    to_date: datetime
+    bucket_size_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class SlowQueryQuery:
+    """What a slow query patterns read asks for: the window, filters, order and page."""
+
+    from_date: datetime
+    to_date: datetime
+    db_name: str | None = None
+    db_user: str | None = None
+    db_operation: str | None = None
+    app: str | None = None
+    #: one of the spec's ``sort_by`` values (``total_duration``...), None: the vendor's default
+    sort_by: str | None = None
+    descending: bool | None = None
+    limit: int | None = None
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class SlowQueryPattern:
+    """A normalized query and its aggregate cost over a window (``PostgresSlowQueryPattern``);
+    durations in microseconds."""
+
+    query_id: str
+    query_text: str | None
+    db_name: str | None
+    db_user: str | None
+    db_operation: str | None
+    app: str | None
+    call_count: int | None
+    error_count: int | None
+    total_duration_us: int | None
+    avg_duration_us: int | None
+    max_duration_us: int | None
+    p50_duration_us: int | None
+    p95_duration_us: int | None
+    p99_duration_us: int | None
+    total_rows: int | None
+    total_shared_blocks_read: int | None
+    total_shared_blocks_hit: int | None
+    total_cpu_time_us: int | None
+    total_wal_bytes: int | None
+
+
+@dataclass(frozen=True)
+class UsageCostRecord:
+    """One entity's cost on one day, in ClickHouse Credits (``UsageCostRecord``)."""
+
+    date: date | None
+    entity_type: str | None
+    entity_id: str | None
+    entity_name: str | None
+    service_id: str | None
+    data_warehouse_id: str | None
+    total: float | None
+    #: cost by kind as the vendor names it (computeCHC, storageCHC...), CHC
+    metrics: dict[str, float]
+    locked: bool | None
+
+
+@dataclass(frozen=True)
+class UsageCost:
+    """An organization's daily costs over a window (``UsageCost``)."""
+
+    grand_total: float | None
+    records: tuple[UsageCostRecord, ...]
+
+
+@dataclass(frozen=True)
+class UsageCostQuery:
+    """The days (both included) and the tags every counted entity carries."""
+
+    from_date: date
+    to_date: date
+    #: (key, value) pairs; a None value: the key alone
+    tags: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """What a role allows or denies, on which resources (``RBACPolicy``)."""
+
+    #: True: ALLOW, False: DENY, None: a value the spec does not name
+    allow: bool | None
+    permissions: tuple[str, ...]
+    resources: tuple[str, ...]
+    grants: tuple[str, ...] = ()
+    sql_console_role: str | None = None
+
+
+@dataclass(frozen=True)
+class ClickHouseRole:
+    """An RBAC role of a ClickHouse organization (``RBACRole``, 2026-06 spec)."""
+
+    key: tuple[str, ...]
+    native_id: str
+    name: str | None
+    #: system or custom
+    type: str | None
+    #: as the vendor names them: ``user/<id>``, ``apiKey/<id>``
+    actors: tuple[str, ...]
+    policies: tuple[RolePolicy, ...]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UpgradeWindow:
+    """When a ClickHouse service may be upgraded: a weekly window (``UpgradeWindow``)."""
+
+    #: 0 Sunday ... 6 Saturday
+    weekday: int | None
+    start_hour_utc: int | None
+    duration_hours: int | None
+
+
+@dataclass(frozen=True)
+class ClickHouseSetting:
+    name: str
+    value: str | None
+    #: after a change: the vendor's warning about it, if any
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryEndpoint:
+    """A ClickHouse service's query API endpoint (``ServiceQueryAPIEndpoint``)."""
+
+    id: str | None
+    api_key_ids: tuple[str, ...]
+    roles: tuple[str, ...]
+    allowed_origins: str | None
+
+
+@dataclass(frozen=True)
+class AstraCredential:
+    """What names a stored Astra credential (a kubeconfig, a bucket key); never its content."""
+
+    native_id: str
+    name: str | None
+    key_type: str | None
+    valid: bool | None
+    valid_until: datetime | None
+    created_at: datetime | None

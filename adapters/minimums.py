@@ -64,14 +64,19 @@ class UpstreamMinimums:
     #: lists that make up the members (0: none; 2: Astra's users and role bindings)
     member_lists: int = 0
     api_keys: KeysListed = KeysListed.NOWHERE
+    #: lists that together make up an organization's databases, read at once (ClickHouse:
+    #: its services and its managed Postgres services); every one past the first costs one
+    #: call more however few databases it holds. A database's key says which list it is in,
+    #: so looking one up reads one list, never all
+    database_lists: int = 1
 
     def organizations(self) -> int:
         """``{ organizations { name } }`` on one connection."""
         return self.organization_calls
 
     def databases(self, listed: int) -> int:
-        """One organization's ``listed`` databases, every page."""
-        return pages(listed, self.page_size)
+        """One organization's ``listed`` databases (all in its first list), every page."""
+        return pages(listed, self.page_size) + self.database_lists - 1
 
     def listing(self, listed: int) -> int:
         """``{ organizations { databases { totalCount } } }``: the organization, then its
@@ -83,7 +88,7 @@ class UpstreamMinimums:
         a detail GET each, or every page of the list, whichever is fewer."""
         if wanted == 0:
             return 0
-        whole_list = self.databases(listed)
+        whole_list = pages(listed, self.page_size)
         return min(wanted, whole_list) if self.database_detail else whole_list
 
     def keys(self, org: OrgShape) -> int:
@@ -107,7 +112,8 @@ class UpstreamMinimums:
         """The longest chain of calls in the dashboard where each needs an earlier answer
         (an ID in its URL, a cursor): the critical path, whatever the concurrency."""
         first = self.organizations() if self.databases_need_organization else 0
-        databases = first + self.databases(org.databases) + (1 if self.backup_lists else 0)
+        # the database lists run side by side: one list's pages are the longest chain
+        databases = first + pages(org.databases, self.page_size) + (1 if self.backup_lists else 0)
         members = pages(org.members, self.page_size) if self.member_lists else 0
         if self.api_keys is KeysListed.PER_MEMBER:
             members += 1  # each member's keys need the member's ID

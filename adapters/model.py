@@ -88,6 +88,17 @@ class ApiKeyState(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+class MemberState(StrEnum):
+    """Whether a member can act: a suspended or disabled one cannot, a pending one has
+    not signed in yet."""
+
+    ACTIVE = "ACTIVE"
+    PENDING = "PENDING"
+    SUSPENDED = "SUSPENDED"
+    DISABLED = "DISABLED"
+    UNKNOWN = "UNKNOWN"
+
+
 class Operation(StrEnum):
     """Every write the schema offers; an adapter declares the ones its vendor supports."""
 
@@ -181,6 +192,9 @@ class DatabaseRecord:
     cloud_provider: str | None = None
     raw: Raw = field(default_factory=dict, compare=False)
     details: Any = None
+    #: the database engine, lower case as the vendor names it (``clickhouse``,
+    #: ``postgres``, ``mysql 8.0``); None where the vendor does not say
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +221,16 @@ class BackupRecord:
 
 
 @dataclass(frozen=True)
+class AssignedRole:
+    """A role of the vendor's RBAC a member, key or invitation holds (ClickHouse)."""
+
+    native_id: str
+    name: str | None
+    #: system or custom
+    type: str | None
+
+
+@dataclass(frozen=True)
 class ApiKeyRecord:
     connection: ConnectionInfo
     key: Key
@@ -222,6 +246,7 @@ class ApiKeyRecord:
     last_used_at: datetime | None = None
     owner_key: Key | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    assigned_roles: tuple[AssignedRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,6 +262,10 @@ class MemberRecord:
     joined_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
     details: Any = None
+    #: None where the vendor has no notion of a member's state
+    state: MemberState | None = None
+    vendor_state: str | None = None
+    assigned_roles: tuple[AssignedRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,6 +280,11 @@ class InvitationRecord:
     created_at: datetime | None = None
     expires_at: datetime | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    #: whether the invitee has joined (None: the vendor does not say), and when
+    accepted: bool | None = None
+    accepted_at: datetime | None = None
+    #: the roles the invitee gets on joining
+    assigned_roles: tuple[AssignedRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,6 +320,8 @@ class PlanRecord:
     instance_type: str | None = None
     hourly_rate: float | None = None
     raw: Raw = field(default_factory=dict, compare=False)
+    #: the engine a database created as this plan runs, where the vendor says (DBaaS)
+    engine: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -12,10 +13,12 @@ from strawberry.scalars import JSON
 from adapters.base import Adapter
 from adapters.model import (
     ApiKeyState,
+    AssignedRole,
     BackupKind,
     BackupStatus,
     DatabaseStatus,
     MemberRole,
+    MemberState,
     Operation,
 )
 from adapters.registry import builtin_names
@@ -72,6 +75,14 @@ ApiKeyStateEnum = describe(
     text.API_KEY_STATE,
 )
 
+MemberStateEnum = describe(
+    strawberry.enum(
+        MemberState,
+        name="MemberState",
+        description="Whether a member can act in the organization",
+    ),
+    text.MEMBER_STATE,
+)
 OperationEnum = describe(
     strawberry.enum(
         Operation,
@@ -79,6 +90,33 @@ OperationEnum = describe(
         description="A mutation; a connection lists the ones its vendor supports",
     ),
     text.OPERATION,
+)
+
+
+def describe_values(enum: Any, descriptions: Mapping[Any, str]) -> None:
+    """Give values of an enum wrapped from ``adapters`` (which cannot import strawberry)
+    their GraphQL descriptions."""
+    by_name = {member.name: text for member, text in descriptions.items()}
+    for value in enum.__strawberry_definition__.values:
+        value.description = by_name.get(value.name, value.description)
+
+
+describe_values(
+    MemberStateEnum,
+    {
+        MemberState.ACTIVE: "Can sign in and act",
+        MemberState.PENDING: "Invited, has not signed in yet",
+        MemberState.SUSPENDED: "Suspended by an administrator: cannot sign in",
+        MemberState.DISABLED: "Disabled: cannot sign in",
+        MemberState.UNKNOWN: "A state the gateway does not know; vendorState has it",
+    },
+)
+describe_values(
+    OperationEnum,
+    {
+        Operation.RESTORE_DATABASE: "createDatabase with fromBackupId: restoring is no "
+        "mutation of its own",
+    },
 )
 
 DEFAULT_PAGE_SIZE = 50
@@ -90,6 +128,20 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID")
     #: the kind of the type's objects (each Node type sets its own; ``schema.kinds``)
     KIND: ClassVar[NodeKind[Any]]
+
+
+@strawberry.type(
+    name="AssignedRole",
+    description="A role of the vendor's RBAC (ClickHouse's system and custom roles)",
+)
+class AssignedRoleType:
+    native_id: str = strawberry.field(description="The vendor's role ID")
+    name: str | None = strawberry.field(description="Role name")
+    type: str | None = strawberry.field(description="system (predefined) or custom")
+
+    @classmethod
+    def many(cls, roles: Sequence[AssignedRole]) -> list[AssignedRoleType]:
+        return [cls(native_id=r.native_id, name=r.name, type=r.type) for r in roles]
 
 
 @strawberry.type(description="What a vendor connection offers; absent resources resolve to null")

@@ -71,6 +71,14 @@ MEMBER_ROLE = {
     "UNKNOWN": "A vendor role the gateway does not know",
 }
 
+MEMBER_STATE = {
+    "ACTIVE": "Can act in the organization",
+    "PENDING": "Invited or created, but has not signed in yet",
+    "SUSPENDED": "Suspended by an administrator; cannot act until reinstated",
+    "DISABLED": "Disabled; cannot act",
+    "UNKNOWN": "A state the gateway does not know (vendorState has the vendor's own)",
+}
+
 API_KEY_STATE = {
     "ENABLED": "Usable",
     "DISABLED": "Turned off; can be enabled again",

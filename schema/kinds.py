@@ -21,8 +21,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, Protocol, TypeVar
 
-from adapters.base import Adapter, DBaaSLinks, FeatureBaseRoles
-from adapters.details import DBaaSEnvironment, DBaaSProject, FeatureBaseRole
+from adapters.base import Adapter, ClickHousePostgresReads, DBaaSLinks, FeatureBaseRoles
+from adapters.details import DBaaSEnvironment, DBaaSProject, FeatureBaseRole, PostgresConfig
 from adapters.errors import NotSupportedError
 from adapters.model import (
     ActivityRecord,
@@ -101,7 +101,7 @@ class PerRecord(Generic[V]):
     get: Callable[[Adapter, Key], Awaitable[V]]
 
 
-def _not_offered(adapter: Adapter, what: str) -> NotSupportedError:
+def not_offered(adapter: Adapter, what: str) -> NotSupportedError:
     info = adapter.connection
     return NotSupportedError(what, connection=info.name, vendor=info.vendor.value)
 
@@ -109,13 +109,20 @@ def _not_offered(adapter: Adapter, what: str) -> NotSupportedError:
 def _dbaas(adapter: Adapter) -> DBaaSLinks:
     if isinstance(adapter, DBaaSLinks):
         return adapter
-    raise _not_offered(adapter, "DBaaS environments and projects")
+    raise not_offered(adapter, "DBaaS environments and projects")
 
 
 def _featurebase(adapter: Adapter) -> FeatureBaseRoles:
     if isinstance(adapter, FeatureBaseRoles):
         return adapter
-    raise _not_offered(adapter, "FeatureBase roles")
+    raise not_offered(adapter, "FeatureBase roles")
+
+
+def clickhouse_postgres(adapter: Adapter) -> ClickHousePostgresReads:
+    """The adapter as a reader of ClickHouse Postgres services (NOT_SUPPORTED otherwise)."""
+    if isinstance(adapter, ClickHousePostgresReads):
+        return adapter
+    raise not_offered(adapter, "ClickHouse Postgres services")
 
 
 # -- by key ------------------------------------------------------------------------------
@@ -233,4 +240,17 @@ PRIVATE_ENDPOINT_CONFIG: Final = PerRecord[PrivateEndpointConfigRecord](
 METRICS: Final = PerRecord[str](lambda a, database: a.get_metrics(database))
 FEATUREBASE_ROLES: Final = PerRecord[list[FeatureBaseRole]](
     lambda a, org: _featurebase(a).get_roles(org)
+)
+#: a Postgres service's own answer (connection details): never cached, read when asked
+CLICKHOUSE_POSTGRES_SERVICE: Final = PerRecord[DatabaseRecord](
+    lambda a, database: clickhouse_postgres(a).get_postgres_service(database)
+)
+CLICKHOUSE_POSTGRES_CONFIG: Final = PerRecord[PostgresConfig](
+    lambda a, database: clickhouse_postgres(a).get_postgres_config(database)
+)
+CLICKHOUSE_POSTGRES_CA: Final = PerRecord[str](
+    lambda a, database: clickhouse_postgres(a).get_postgres_ca_certificates(database)
+)
+FEATUREBASE_ACCEPTED_INVITATIONS: Final = PerRecord[list[InvitationRecord]](
+    lambda a, org: _featurebase(a).list_accepted_invitations(org)
 )

@@ -16,6 +16,8 @@ import strawberry
 from adapters.commands import (
     AstraCreateOptions,
     ClickHouseCreateOptions,
+    ClickHousePostgresCreateOptions,
+    ClickHousePostgresUpdateOptions,
     ClickHouseScaleOptions,
     ClickHouseUpdateOptions,
     DBaaSCreateOptions,
@@ -28,7 +30,7 @@ from adapters.errors import InvalidInputError
 from adapters.model import Key
 from schema.common import ApiKeyStateEnum, BackupKindEnum, MemberRoleEnum
 from schema.ids import decode_id
-from schema.kinds import BACKUP, MEMBER, PLAN, NodeKind
+from schema.kinds import BACKUP, DATABASE, MEMBER, PLAN, NodeKind
 
 
 def key_in(connection: str, value: str | None, kind: NodeKind[Any], field: str) -> Key | None:
@@ -60,6 +62,54 @@ def _entries(values: list[IpAccessEntryInput] | None) -> tuple[IpAccessEntry, ..
 # -- vendor options of createDatabase -----------------------------------------------------
 
 
+@strawberry.input(
+    description="A ClickHouse-managed Postgres service (POST postgres): new, restored from "
+    "another to a point in time, or a read replica of another"
+)
+class ClickHousePostgresCreateInput:
+    size: str | None = strawberry.field(
+        default=None, description="VM size (the spec's pgSize), e.g. m6gd.large; required new"
+    )
+    postgres_version: str | None = strawberry.field(
+        default=None, description="Postgres major version: 17 or 18"
+    )
+    ha_type: str | None = strawberry.field(
+        default=None, description="High availability: none, async or sync"
+    )
+    from_database_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Restore this Postgres service (a Database), with restoreTo"
+    )
+    restore_to: datetime | None = strawberry.field(
+        default=None, description="The point in time to restore fromDatabaseId to"
+    )
+    read_replica_of_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Make a read replica of this Postgres service (a Database)"
+    )
+
+    def to_options(self, connection: str) -> ClickHousePostgresCreateOptions:
+        return ClickHousePostgresCreateOptions(
+            size=self.size,
+            postgres_version=self.postgres_version,
+            ha_type=self.ha_type,
+            from_database=key_in(connection, self.from_database_id, DATABASE, "from_database_id"),
+            restore_to=self.restore_to,
+            read_replica_of=key_in(
+                connection, self.read_replica_of_id, DATABASE, "read_replica_of_id"
+            ),
+        )
+
+
+@strawberry.input(description="Changes to a ClickHouse-managed Postgres service (PATCH postgres)")
+class ClickHousePostgresUpdateInput:
+    size: str | None = strawberry.field(default=None, description="New VM size (pgSize)")
+    ha_type: str | None = strawberry.field(
+        default=None, description="New high availability: none, async or sync"
+    )
+
+    def to_options(self) -> ClickHousePostgresUpdateOptions:
+        return ClickHousePostgresUpdateOptions(size=self.size, ha_type=self.ha_type)
+
+
 @strawberry.input(description="ClickHouse Cloud service settings (POST services)")
 class ClickHouseCreateDatabaseInput:
     provider: str | None = strawberry.field(default=None, description="aws, gcp or azure")
@@ -82,6 +132,11 @@ class ClickHouseCreateDatabaseInput:
     from_backup_id: strawberry.ID | None = strawberry.field(
         default=None, description="Restore this Backup (same region and tier) into the new service"
     )
+    postgres: ClickHousePostgresCreateInput | None = strawberry.field(
+        default=None,
+        description="Create a managed Postgres service instead (region here; no tier, memory, "
+        "replica, idle or access list option)",
+    )
 
     def to_options(self, connection: str) -> ClickHouseCreateOptions:
         return ClickHouseCreateOptions(
@@ -95,6 +150,7 @@ class ClickHouseCreateDatabaseInput:
             idle_timeout_minutes=self.idle_timeout_minutes,
             ip_access_list=_entries(self.ip_access_list),
             from_backup=key_in(connection, self.from_backup_id, BACKUP, "from_backup_id"),
+            postgres=self.postgres.to_options(connection) if self.postgres else None,
         )
 
 
@@ -149,11 +205,15 @@ class ClickHouseUpdateDatabaseInput:
     ip_access_list_remove: list[IpAccessEntryInput] | None = strawberry.field(
         default=None, description="Entries to remove"
     )
+    postgres: ClickHousePostgresUpdateInput | None = strawberry.field(
+        default=None, description="Changes to a managed Postgres service (only there)"
+    )
 
     def to_options(self, connection: str) -> ClickHouseUpdateOptions:
         return ClickHouseUpdateOptions(
             ip_access_list_add=_entries(self.ip_access_list_add) or (),
             ip_access_list_remove=_entries(self.ip_access_list_remove) or (),
+            postgres=self.postgres.to_options() if self.postgres else None,
         )
 
 

@@ -45,6 +45,8 @@ _INPUT_NAMES = {
     "api_key": "id",
     "owner": "ownerId",
     "from_backup": "fromBackupId",
+    "from_database": "fromDatabaseId",
+    "read_replica_of": "readReplicaOfId",
     "plan": "planId",
 }
 

@@ -25,6 +25,11 @@ from adapters.commands import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
+from schema import clickhouse_postgres_mutations as pg
+from schema import clickhouse_role_mutations as roles
+from schema import clickhouse_service_mutations as svc
+from schema import dbaas_mutations as dbaas_writes
+from schema import featurebase_mutations as fb_writes
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -449,6 +454,115 @@ class Mutation:
             deleted_id=_id(BACKUP, t, t.key),
             backup=Backup.from_record(deleted.backup) if deleted.backup else None,
         )
+
+    create_featurebase_role = strawberry.mutation(
+        resolver=fb_writes.create_role,
+        name="createFeatureBaseRole",
+        description="Create a role of a FeatureBase org",
+        extensions=admin("defines what people may do"),
+    )
+    update_featurebase_role = strawberry.mutation(
+        resolver=fb_writes.update_role,
+        name="updateFeatureBaseRole",
+        description="Change the permissions of a FeatureBase role",
+        extensions=admin("changes what its holders may do"),
+    )
+    delete_featurebase_role = strawberry.mutation(
+        resolver=fb_writes.delete_role,
+        name="deleteFeatureBaseRole",
+        description="Delete a FeatureBase role (its holders lose it)",
+        extensions=admin("revokes what its holders may do"),
+    )
+    create_dbaas_credential = strawberry.mutation(
+        resolver=dbaas_writes.create_credential,
+        name="createDBaaSCredential",
+        description="Add a user to a DBaaS database; its password is shown once",
+        extensions=admin("grants access to a database"),
+    )
+    delete_dbaas_credential = strawberry.mutation(
+        resolver=dbaas_writes.delete_credential,
+        name="deleteDBaaSCredential",
+        description="Remove a user of a DBaaS database",
+        extensions=admin("revokes access to a database"),
+    )
+    write_dbaas_project = strawberry.mutation(
+        resolver=dbaas_writes.write_project,
+        name="writeDBaaSProject",
+        description="Create a DBaaS project (no projectId) or rename one",
+        extensions=operator("organizes databases; nothing is deleted"),
+    )
+    delete_dbaas_project = strawberry.mutation(
+        resolver=dbaas_writes.delete_project,
+        name="deleteDBaaSProject",
+        description="Delete a DBaaS project",
+        extensions=admin("removes a grouping databases may reference"),
+    )
+    set_clickhouse_upgrade_window = strawberry.mutation(
+        resolver=svc.set_upgrade_window,
+        name="setClickHouseUpgradeWindow",
+        description="Set when the vendor may upgrade a ClickHouse service",
+        extensions=operator("day-to-day maintenance timing"),
+    )
+    delete_clickhouse_upgrade_window = strawberry.mutation(
+        resolver=svc.delete_upgrade_window,
+        name="deleteClickHouseUpgradeWindow",
+        description="Let the vendor upgrade a ClickHouse service at any time",
+        extensions=operator("day-to-day maintenance timing"),
+    )
+    change_clickhouse_settings = strawberry.mutation(
+        resolver=svc.change_settings,
+        name="changeClickHouseSettings",
+        description="Change ClickHouse settings of a service",
+        extensions=admin("settings change how every query of the service behaves"),
+    )
+    reset_clickhouse_setting = strawberry.mutation(
+        resolver=svc.reset_setting,
+        name="resetClickHouseSetting",
+        description="Return a ClickHouse setting of a service to its default",
+        extensions=admin("settings change how every query of the service behaves"),
+    )
+    set_clickhouse_query_endpoint = strawberry.mutation(
+        resolver=svc.set_query_endpoint,
+        name="setClickHouseQueryEndpoint",
+        description="Create or replace a ClickHouse service's query API endpoint",
+        extensions=admin("opens the service to queries over HTTP with the keys named"),
+    )
+    delete_clickhouse_query_endpoint = strawberry.mutation(
+        resolver=svc.delete_query_endpoint,
+        name="deleteClickHouseQueryEndpoint",
+        description="Remove a ClickHouse service's query API endpoint",
+        extensions=admin("closes the service's query API"),
+    )
+    write_clickhouse_role = strawberry.mutation(
+        resolver=roles.write_clickhouse_role,
+        name="writeClickHouseRole",
+        description="Create a custom ClickHouse role (no roleId) or change one",
+        extensions=admin("changes what people and keys may do"),
+    )
+    assign_clickhouse_roles = strawberry.mutation(
+        resolver=roles.assign_clickhouse_roles,
+        name="assignClickHouseRoles",
+        description="Set the ClickHouse roles a member or API key holds",
+        extensions=admin("changes what a person or key may do"),
+    )
+    delete_clickhouse_role = strawberry.mutation(
+        resolver=roles.delete_clickhouse_role,
+        name="deleteClickHouseRole",
+        description="Delete a custom ClickHouse role",
+        extensions=admin("revokes what its holders may do"),
+    )
+    change_clickhouse_postgres_state = strawberry.mutation(
+        resolver=pg.change_clickhouse_postgres_state,
+        name="changeClickHousePostgresState",
+        description="Restart a ClickHouse Postgres service, promote a replica or switch over",
+        extensions=operator("day-to-day lifecycle of a Postgres service"),
+    )
+    update_clickhouse_postgres_config = strawberry.mutation(
+        resolver=pg.update_clickhouse_postgres_config,
+        name="updateClickHousePostgresConfig",
+        description="Merge (or replace) a ClickHouse Postgres service's settings",
+        extensions=admin("server settings change how every client's connections behave"),
+    )
 
     @strawberry.mutation(
         description="Change a database's automatic backup schedule",

@@ -35,14 +35,17 @@ from adapters.model import (
     OrganizationRecord,
 )
 from schema import list_orders
+from schema.billing import FromDay, ToDay, UsageCostFilter, UsageCostReport, usage_cost
 from schema.common import (
     RAW,
     ApiKeyStateEnum,
+    AssignedRoleType,
     BackupKindEnum,
     BackupStatusEnum,
     DatabaseStatusEnum,
     Edge,
     MemberRoleEnum,
+    MemberStateEnum,
     Node,
     PageInfo,
     VendorConnection,
@@ -90,9 +93,10 @@ from schema.list_orders import OrderByArg
 from schema.navigation import child_page, children, connection_of, linked, offers
 from schema.permissions import admin
 from schema.plans import Plan
-from schema.vendor_types.astra import AstraDatabase
+from schema.vendor_types.astra import AstraDatabase, AstraOrganization
 from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
-from schema.vendor_types.dbaas import DBaaSDatabase
+from schema.vendor_types.clickhouse_postgres import ClickHousePostgres
+from schema.vendor_types.dbaas import DBaaSDatabase, DBaaSOrganization
 from schema.vendor_types.featurebase import (
     FeatureBaseBackup,
     FeatureBaseMember,
@@ -321,6 +325,29 @@ class Organization(Node, Entity):
         return page_of(records, list_orders.ACTIVITIES, args, Activity.from_record)
 
     @strawberry.field(
+        description="Daily cost per entity over at most 31 days; null, at no call, where "
+        "the vendor has no billing API (ClickHouse Cloud has one)"
+    )
+    async def usage_cost(
+        self,
+        info: Info,
+        from_date: FromDay,
+        to_date: ToDay,
+        filter: Annotated[
+            UsageCostFilter | None, strawberry.argument(description="Which entities count")
+        ] = None,
+    ) -> UsageCostReport | None:
+        return await usage_cost(info, self.record, from_date, to_date, filter)
+
+    @strawberry.field(description="NetApp Astra Control details; null for other vendors")
+    def astra(self, info: Info) -> AstraOrganization | None:
+        return AstraOrganization.of(info, self.record)
+
+    @strawberry.field(description="DBaaS environments and projects; null for other vendors")
+    def dbaas(self, info: Info) -> DBaaSOrganization | None:
+        return DBaaSOrganization.of(info, self.record)
+
+    @strawberry.field(
         description="Feature switches; null when the vendor has none",
         deprecation_reason="Use featureFlagsConnection, which pages; removed after 2027-06-30",
     )
@@ -375,6 +402,17 @@ class Database(Node, Entity):
     record: strawberry.Private[DatabaseRecord]
     KIND = DATABASE
 
+    @strawberry.field(
+        description="The database engine by name, lower case: clickhouse, postgres, "
+        "featurebase, mysql, mongodb, redis...; null where the vendor does not say (an Astra "
+        "app is any Kubernetes workload)"
+    )
+    async def engine(self, info: Info) -> str | None:
+        if self.record.engine is not None:
+            return self.record.engine
+        dbaas = DBaaSDatabase.from_record(self.record)
+        return await dbaas.plan_engine(info) if dbaas else None
+
     @classmethod
     def from_record(cls, r: DatabaseRecord) -> Database:
         return cls(
@@ -428,6 +466,13 @@ class Database(Node, Entity):
     @strawberry.field(description="ClickHouse Cloud details; null for other vendors")
     def clickhouse(self) -> ClickHouseDatabase | None:
         return ClickHouseDatabase.from_record(self.record)
+
+    @strawberry.field(
+        description="A ClickHouse-managed Postgres service's own details; null for any other "
+        "database"
+    )
+    def clickhouse_postgres(self) -> ClickHousePostgres | None:
+        return ClickHousePostgres.from_record(self.record)
 
     @strawberry.field(description="NetApp Astra Control details; null for other vendors")
     def astra(self) -> AstraDatabase | None:
@@ -600,6 +645,13 @@ class ApiKey(Node, Entity):
             record=r,
         )
 
+    @strawberry.field(
+        description="Roles of the vendor's RBAC it holds (ClickHouse); empty where the vendor "
+        "has none"
+    )
+    def assigned_roles(self) -> list[AssignedRoleType]:
+        return AssignedRoleType.many(self.record.assigned_roles)
+
     @strawberry.field(description="The connection this key was read through")
     def connection(self, info: Info) -> VendorConnection:
         return connection_of(info, self.record.connection.name)
@@ -625,6 +677,11 @@ class Member(Node, Entity):
     role: MemberRoleEnum = strawberry.field(description="Normalized role")  # type: ignore[valid-type]
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     joined_at: datetime | None = strawberry.field(description="When the member joined")
+    state: MemberStateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the member can act (a suspended one cannot); null where the "
+        "vendor has no member states"
+    )
+    vendor_state: str | None = strawberry.field(description="The vendor's own state value")
     raw: JSON = RAW
     record: strawberry.Private[MemberRecord]
     KIND = MEMBER
@@ -639,8 +696,17 @@ class Member(Node, Entity):
             role=r.role,
             vendor_role=r.vendor_role,
             joined_at=r.joined_at,
+            state=r.state,
+            vendor_state=r.vendor_state,
             record=r,
         )
+
+    @strawberry.field(
+        description="Roles of the vendor's RBAC it holds (ClickHouse); empty where the vendor "
+        "has none"
+    )
+    def assigned_roles(self) -> list[AssignedRoleType]:
+        return AssignedRoleType.many(self.record.assigned_roles)
 
     @strawberry.field(description="The connection this member was read through")
     def connection(self, info: Info) -> VendorConnection:
@@ -665,6 +731,10 @@ class Invitation(Node):
     vendor_role: str | None = strawberry.field(description="The vendor's own role name")
     created_at: datetime | None = strawberry.field(description="When it was sent")
     expires_at: datetime | None = strawberry.field(description="When it expires")
+    accepted: bool | None = strawberry.field(
+        description="Whether the invitee has joined; Organization.invitations lists only "
+        "pending ones (FeatureBase keeps accepted ones: Organization.featurebase)"
+    )
     raw: JSON = RAW
     record: strawberry.Private[InvitationRecord]
     KIND = INVITATION
@@ -679,8 +749,16 @@ class Invitation(Node):
             vendor_role=r.vendor_role,
             created_at=r.created_at,
             expires_at=r.expires_at,
+            accepted=r.accepted,
             record=r,
         )
+
+    @strawberry.field(
+        description="Roles of the vendor's RBAC it holds (ClickHouse); empty where the vendor "
+        "has none"
+    )
+    def assigned_roles(self) -> list[AssignedRoleType]:
+        return AssignedRoleType.many(self.record.assigned_roles)
 
     @strawberry.field(description="The connection this invitation was read through")
     def connection(self, info: Info) -> VendorConnection:

@@ -14,8 +14,8 @@ builds a gateway from (``register_config``). A secret also counts in the forms a
 would take: the base64 of an HTTP Basic ``user:password`` pair.
 
 What it lets through, by design: the documented one-time secret fields of a GraphQL answer
-(``SECRET_FIELDS``: a created key's ``secret``, a created database's or a reset's
-``password``, ``DatabaseCredential.password`` for an admin). Values under a ``data`` key of
+(``SECRET_FIELDS``: a created key's ``secret``, a created database's, credential's or a
+reset's ``password``, ``DatabaseCredential.password`` for an admin). Values under a ``data`` key of
 one of those names are dropped before the body is searched; anything else (errors, ``raw``,
 headers, other fields) is searched whole.
 
@@ -46,6 +46,8 @@ SECRET_FIELDS: frozenset[tuple[str, str]] = frozenset(
         ("CreateDatabasePayload", "password"),
         ("ResetDatabasePasswordPayload", "password"),
         ("DatabaseCredential", "password"),
+        # a new DBaaS credential's password, shown once to admins (issue 21)
+        ("CreateDBaaSCredentialPayload", "password"),
     }
 )
 #: the response keys those fields appear under (an alias would hide one: don't alias them)
@@ -159,6 +161,8 @@ def seeded_secrets(guard: LeakGuard) -> None:
 
     for name, creds in clickhouse.SEED_CREDENTIALS.items():
         guard.add_basic(f"clickhouse key '{name}' secret", creds["key_id"], creds["key_secret"])
+    for name, password in clickhouse.POSTGRES_PASSWORDS.items():
+        guard.add(f"clickhouse postgres '{name}' password", password)
     for name, token in astra.TOKENS.items():
         guard.add(f"astra token '{name}'", token)
     guard.add("astra s3 credential secretKey", "s3cr3t-batcave")

@@ -162,6 +162,7 @@ def test_every_secret_bearing_field_needs_admin() -> None:
         ("CreateDatabasePayload", "password"),
         ("ResetDatabasePasswordPayload", "password"),
         ("CreateApiKeyPayload", "secret"),
+        ("CreateDBaaSCredentialPayload", "password"),
     }
 
 

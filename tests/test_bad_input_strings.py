@@ -189,6 +189,43 @@ BASELINES: dict[str, dict[str, Any]] = {
     "private-endpoint-config": {"p": "aws", "r": "us-east-1"},
     "database-filter-pushed-to-clickhouse": {"f": {"tags": [{"key": "Environment"}]}},
 }
+_POSTGRES = (
+    '{ databases(first: 50, filter: { nameContains: "Acme Orders" }) { nodes {'
+    " clickhousePostgres { %s } } } }"
+)
+QUERIES += [
+    (
+        "postgres-metrics-window",
+        "query($d: DateTime!) " + _POSTGRES % "metrics(from: $d, to: $d) { key }",
+        CH,
+        ["d"],
+        {("ClickHousePostgres", "metrics.from"), ("ClickHousePostgres", "metrics.to")},
+    ),
+    (
+        "postgres-slow-queries",
+        "query($v: String, $d: DateTime!) "
+        + _POSTGRES
+        % (
+            'slowQueries(from: $d, to: "2026-11-02T00:00:00Z", dbName: $v, dbUser: $v,'
+            " dbOperation: $v, app: $v) { queryId }"
+        ),
+        CH,
+        ["v", "d"],
+        {
+            ("ClickHousePostgres", f"slowQueries.{a}")
+            for a in ("from", "to", "dbName", "dbUser", "dbOperation", "app")
+        },
+    ),
+    (
+        "usage-cost-tags",
+        'query($v: String!) { organizations(connection: "clickhouse-acme") {'
+        ' usageCost(from: "2026-11-01", to: "2026-11-02",'
+        " filter: { tags: [{ key: $v, value: $v }] }) { grandTotal } } }",
+        CH,
+        ["v"],
+        {("TagFilterInput", "key"), ("TagFilterInput", "value")},
+    ),
+]
 
 #: (mutation, input type, vendor, baseline input, string paths in it)
 MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]]] = [
@@ -255,6 +292,99 @@ MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]
         CH,
         lambda real: {"id": real("Database"), "name": "renamed"},
         ["name"],
+    ),
+    (
+        "createDatabase",
+        "CreateDatabaseInput",
+        CH,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "x",
+            "clickhouse": {
+                "region": "us-east-1",
+                "postgres": {"size": "m6gd.large", "restoreTo": "2026-01-01T00:00:00Z"},
+            },
+        },
+        [
+            "clickhouse.postgres.size",
+            "clickhouse.postgres.postgresVersion",
+            "clickhouse.postgres.haType",
+            "clickhouse.postgres.restoreTo",
+        ],
+    ),
+    (
+        "updateDatabase",
+        "UpdateDatabaseInput",
+        CH,
+        lambda real: {"id": real("Database"), "clickhouse": {"postgres": {"size": "m6gd.large"}}},
+        ["clickhouse.postgres.size", "clickhouse.postgres.haType"],
+    ),
+    (
+        "writeClickHouseRole",
+        "ClickHouseRoleInput",
+        CH,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "r",
+            "policies": [{"allow": True, "permissions": ["p"], "resources": ["instance/*"]}],
+        },
+        ["name", "roleId", "policies.0.permissions.0", "policies.0.resources.0"],
+    ),
+    (
+        "createFeatureBaseRole",
+        "FeatureBaseRoleInput",
+        FB,
+        lambda real: {"organizationId": real("Organization"), "name": "r", "acl": ["A:*"]},
+        ["name", "acl.0"],
+    ),
+    (
+        "deleteFeatureBaseRole",
+        "DeleteFeatureBaseRoleInput",
+        FB,
+        lambda real: {"organizationId": real("Organization"), "name": "r"},
+        ["name"],
+    ),
+    (
+        "createDBaaSCredential",
+        "CreateDBaaSCredentialInput",
+        DB,
+        lambda real: {"databaseId": real("Database"), "user": "u_x"},
+        ["user"],
+    ),
+    (
+        "writeDBaaSProject",
+        "DBaaSProjectInput",
+        DB,
+        lambda real: {"organizationId": real("Organization"), "projectId": "1", "name": "p"},
+        ["projectId", "name"],
+    ),
+    (
+        "assignClickHouseRoles",
+        "AssignClickHouseRolesInput",
+        CH,
+        lambda real: {"id": real("Member"), "roleIds": ["x"]},
+        ["roleIds.0"],
+    ),
+    (
+        "deleteClickHouseRole",
+        "DeleteClickHouseRoleInput",
+        CH,
+        lambda real: {"organizationId": real("Organization"), "roleId": "x"},
+        ["roleId"],
+    ),
+    (
+        "resetClickHouseSetting",
+        "ResetClickHouseSettingInput",
+        CH,
+        lambda real: {"id": real("Database"), "name": "max_threads"},
+        ["name"],
+    ),
+    (
+        "setClickHouseQueryEndpoint",
+        "SetClickHouseQueryEndpointInput",
+        CH,
+        lambda real: {"id": real("Database"), "apiKeyIds": [], "roles": ["sql_console_admin"]},
+        ["allowedOrigins", "roles.0"],
     ),
     (
         "updateDatabase",
@@ -324,7 +454,10 @@ def _with(variables: dict[str, Any], path: str, value: str) -> dict[str, Any]:
     node: Any = result
     for part in parents:
         node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
-    node[last] = value
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
     return result
 
 
@@ -417,6 +550,7 @@ _NESTED = {
     "astra": "AstraCreateDatabaseInput",
     "featurebase": "FeatureBaseCreateDatabaseInput",
     "ipAccessList": "IpAccessEntryInput",
+    "policies": "ClickHouseRolePolicyInput",
 }
 
 
@@ -425,7 +559,12 @@ def _owner(input_type: str, path: str) -> tuple[str, str]:
     *parents, field = [p for p in path.split(".") if not p.isdigit()]
     owner = input_type
     for part in parents:
-        if part == "dbaas":
+        if part == "postgres":
+            update = input_type.startswith("Update")
+            owner = "ClickHousePostgres" + ("UpdateInput" if update else "CreateInput")
+        elif part == "clickhouse" and input_type.startswith("Update"):
+            owner = "ClickHouseUpdateDatabaseInput"
+        elif part == "dbaas":
             owner = (
                 "DBaaSUpdateDatabaseInput"
                 if input_type.startswith("Update")

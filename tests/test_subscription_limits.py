@@ -190,7 +190,8 @@ async def test_a_request_is_served_before_the_polls_queued_ahead_of_it() -> None
         hub = PollerHub(PollSettings(interval=0.01))
         streams = await _streams(gw, hub)
         waiting = [asyncio.ensure_future(anext(s)) for s in streams]  # type: ignore[call-overload]
-        # given eight pollers, each with a poll queued or under way at all times
+        # given ten pollers (seven services, two Postgres services, the organization's
+        # events), each with a poll queued or under way at all times
         deadline = asyncio.get_running_loop().time() + 20
         while len(hub.running()) < len(streams) or min(p.polls for p in hub.running()) < 2:
             assert asyncio.get_running_loop().time() < deadline, "pollers did not start"
@@ -210,5 +211,5 @@ async def test_a_request_is_served_before_the_polls_queued_ahead_of_it() -> None
     # ones already holding one of the connection's two slots
     position = next(i for i, e in enumerate(served) if e.path == "/v1/organizations")
     assert answer["organizations"] == [{"name": "Acme Analytics"}]
-    assert len(streams) == 8
+    assert len(streams) == 10
     assert position <= 2, [e.path for e in served[: position + 1]]

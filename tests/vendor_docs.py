@@ -116,7 +116,14 @@ def _configuration(spec: VendorSpec) -> str:
 def _capabilities(declared: Capabilities) -> str:
     offered = [label for name, label in READS if getattr(declared, name)]
     lacking = [label for name, label in READS if not getattr(declared, name)]
-    writes = [f"`{op.value}`" for op in Operation if op in declared.operations]
+    # restoring is createDatabase with fromBackupId, not a mutation of its own
+    writes = [
+        "`createDatabase` with `fromBackupId` (restore)"
+        if op is Operation.RESTORE_DATABASE
+        else f"`{op.value}`"
+        for op in Operation
+        if op in declared.operations
+    ]
     return "\n".join(
         [
             "### Capabilities",
@@ -193,7 +200,14 @@ def _calls(spec: VendorSpec) -> str:
             "| query | calls |",
             "|---|---|",
             f"| `organizations` | {m.organizations()} |",
-            f"| its databases, to the last page | {_pages(m.page_size, 'databases')} |",
+            f"| its databases, to the last page | {_pages(m.page_size, 'databases')}"
+            + (
+                f", plus 1 for each of its {m.database_lists - 1} further database list(s), "
+                "read at the same time"
+                if m.database_lists > 1
+                else ""
+            )
+            + " |",
             f"| one database by ID | {by_key} |",
             f"| several databases by ID | {several} |",
             f"| a database's backups | {_lists(m.backup_lists, 'backups', m.page_size)} |",
@@ -220,6 +234,10 @@ def _paths(spec: VendorSpec) -> str:
             "| last known path segment | cache kind |",
             "|---|---|",
             *(f"| `{s}` | {k or 'never cached'} |" for s, k in kinds.table.items()),
+            *(
+                f"| `{s}/{{id}}` | never cached (holds a secret) |"
+                for s in sorted(kinds.secret_items)
+            ),
         ]
     elif kinds is None:
         lines += ["", "Nothing is cached across requests."]

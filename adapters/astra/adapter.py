@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from adapters.astra import mapping
 from adapters.astra.client import AstraClient, filter_value
 from adapters.astra.writes import AstraWrites
+from adapters.details import AstraCredential
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import (
     ApiKeyRecord,
@@ -87,6 +88,7 @@ CAPABILITIES = Capabilities(
             Operation.CANCEL_INVITATION,
             Operation.UPDATE_MEMBER_ROLE,
             Operation.REMOVE_MEMBER,
+            Operation.UPDATE_ORGANIZATION,
         }
     ),
 )
@@ -179,6 +181,18 @@ class AstraAdapter(AstraWrites):
     async def _users_with_roles(self) -> list[tuple[dict[str, Any], str | None]]:
         users, bindings = await asyncio.gather(self.client.users(), self.client.role_bindings())
         return [(u, mapping.user_role(str(u.get("id")), bindings)) for u in users]
+
+    async def list_credentials_metadata(self, organization: Key) -> list[AstraCredential]:
+        """``GET .../core/v1/credentials``: names, kinds and validity, never the secrets."""
+        if not self._ours(organization):
+            return []
+        found = []
+        for body in await self.client.credentials():
+            try:
+                found.append(mapping.credential(body))
+            except (KeyError, TypeError) as exc:
+                raise self.http.bad_response("unreadable credential record") from exc
+        return found
 
     async def list_members(self, organization: Key) -> list[MemberRecord]:
         if not self._ours(organization):

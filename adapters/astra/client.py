@@ -184,6 +184,14 @@ class AstraClient:
     async def account(self) -> Resource:
         return await self._resource(self._base)
 
+    async def replace_account(self, body: Resource) -> None:
+        await self._put(self._base, body)
+
+    async def credentials(self) -> list[Resource]:
+        """Stored credentials' metadata: the list's items as Astra gives them; the mapping
+        keeps only what names a credential, never its ``keyStore`` content."""
+        return await self._collection(f"{self._base}/core/v1/credentials")
+
     async def users(self, include: Sequence[str] | None = None) -> list[Resource]:
         return await self._collection(f"{self._base}/core/v1/users", include)
 

@@ -23,6 +23,8 @@ _COLLECTIONS = (
     "/k8s/v2/apps",
     "/k8s/v1/apps/{x}/appBackups",
     "/k8s/v1/apps/{x}/appSnaps",
+    # stored credentials' metadata (the vendor notes' table), listed only
+    "/core/v1/credentials",
 )
 
 PATHS = DocumentedPaths(

@@ -16,7 +16,7 @@ from adapters.coerce import as_bool as _bool
 from adapters.coerce import as_float as _number
 from adapters.coerce import as_int as _int
 from adapters.coerce import as_nonempty_str as _str
-from adapters.details import AstraAppDetails
+from adapters.details import AstraAppDetails, AstraCredential
 from adapters.model import (
     ApiKeyRecord,
     ApiKeyState,
@@ -30,6 +30,7 @@ from adapters.model import (
     InvitationRecord,
     MemberRecord,
     MemberRole,
+    MemberState,
     OrganizationRecord,
 )
 from adapters.timeparse import parse_datetime
@@ -113,6 +114,18 @@ def account(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationRecord:
     )
 
 
+def credential(body: dict[str, Any]) -> AstraCredential:
+    """A stored credential's metadata; its ``keyStore`` (the secret) is never read."""
+    return AstraCredential(
+        native_id=str(body["id"]),
+        name=_str(body.get("name")),
+        key_type=_str(body.get("keyType")),
+        valid=_bool(body.get("valid")),
+        valid_until=parse_datetime(body.get("validUntilTimestamp")),
+        created_at=_created(body),
+    )
+
+
 def app(conn: ConnectionInfo, account_id: str, body: dict[str, Any]) -> DatabaseRecord:
     app_id = str(body["id"])
     state = _str(body.get("state"))
@@ -193,7 +206,25 @@ def member(
         vendor_role=role,
         joined_at=_created(body),
         raw=body,
+        state=user_state(body),
+        vendor_state=_str(body.get("state")),
     )
+
+
+#: every user ``state`` of the API
+USER_STATES: dict[str, MemberState] = {
+    "active": MemberState.ACTIVE,
+    "pending": MemberState.PENDING,
+    "suspended": MemberState.SUSPENDED,
+}
+
+
+def user_state(body: dict[str, Any]) -> MemberState:
+    """The user's state; an active user whose ``isEnabled`` is false cannot sign in."""
+    state = USER_STATES.get(_str(body.get("state")) or "", MemberState.UNKNOWN)
+    if state is MemberState.ACTIVE and body.get("isEnabled") is False:
+        return MemberState.DISABLED
+    return state
 
 
 def invitation(
@@ -210,6 +241,8 @@ def invitation(
         vendor_role=role,
         created_at=_created(body),
         raw=body,
+        # a pending user: one who signs in is a member and no longer an invitation
+        accepted=False,
     )
 
 

@@ -33,6 +33,7 @@ from adapters.commands import (
     RevokedApiKey,
     UpdateApiKey,
     UpdateDatabase,
+    UpdateOrganization,
 )
 from adapters.errors import ErrorCode, GatewayError, UpstreamError
 from adapters.model import (
@@ -43,6 +44,7 @@ from adapters.model import (
     Key,
     MemberRecord,
     MemberRole,
+    OrganizationRecord,
 )
 
 
@@ -92,6 +94,16 @@ class AstraWrites(HttpAdapter):
         app = await self.client.app(app_id)
         await self.client.replace_app(app_id, {**app, "name": name})
         return self._map(mapping.app, self.account_id, await self.client.app(app_id))
+
+    async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord:
+        """GET the account, PUT it back whole with the new name (204), GET it again."""
+        self.rules.target(command.organization, 1, "account")
+        if command.name is None:
+            raise self.invalid(("name",), "required: the name is the one account field to change")
+        name = self.rules.name(command.name)
+        account = await self.client.account()
+        await self.client.replace_account({**account, "name": name})
+        return self._map(mapping.account, await self.client.account())
 
     async def delete_database(self, database: Key) -> DeletedDatabase:
         _, app_id = self.rules.target(database, 2, "app")

@@ -69,16 +69,26 @@ class SegmentKinds:
 
     table: Mapping[str, str | None]
     default: str = "other"
+    #: collections whose single items' answers are never cached (the item's own answer
+    #: carries a secret its list leaves out: a ClickHouse Postgres service's password)
+    secret_items: frozenset[str] = frozenset()
 
     def __call__(self, path: str) -> str | None:
-        for segment in reversed(path.strip("/").split("/")):
+        segments = path.strip("/").split("/")
+        if len(segments) >= 2 and segments[-2] in self.secret_items:
+            return None
+        for segment in reversed(segments):
             if segment in self.table:
                 return self.table[segment]
         return self.default
 
 
-def kinds_by_segment(table: Mapping[str, str | None], default: str = "other") -> SegmentKinds:
-    return SegmentKinds(table, default)
+def kinds_by_segment(
+    table: Mapping[str, str | None],
+    default: str = "other",
+    secret_items: frozenset[str] = frozenset(),
+) -> SegmentKinds:
+    return SegmentKinds(table, default, secret_items)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,14 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from adapters.clickhouse import mapping
+from adapters.clickhouse.billing import BillingReads
 from adapters.clickhouse.client import ClickHouseClient
+from adapters.clickhouse.postgres import PostgresReads
+from adapters.clickhouse.roles import RoleAccess
+from adapters.clickhouse.service_extras import ServiceExtras
 from adapters.clickhouse.validation import Rules
 from adapters.clickhouse.writes import OPERATIONS, ClickHouseWrites
+from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import (
     ActivityRange,
     ActivityRecord,
@@ -57,7 +62,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class ClickHouseAdapter(ClickHouseWrites):
+class ClickHouseAdapter(ServiceExtras, RoleAccess, BillingReads, PostgresReads, ClickHouseWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:
@@ -79,36 +84,66 @@ class ClickHouseAdapter(ClickHouseWrites):
         )
         return [self._map(mapping.organization, b) if b else None for b in bodies]
 
-    # databases (services) ------------------------------------------------------------
+    # databases: ClickHouse services and managed Postgres services ----------------------
     async def list_databases(self, organization: Key) -> list[DatabaseRecord]:
-        org = organization[0]
+        # two lists per organization, at once (the declared minimum counts both)
+        services, postgres = await asyncio.gather(
+            self._services(organization[0]), self._postgres_services(organization[0])
+        )
+        return services + postgres
+
+    async def _services(self, org: str) -> list[DatabaseRecord]:
         return [self._map(mapping.service, org, s) for s in await self.client.services(org)]
 
     async def list_databases_where(
         self, organization: Key, query: DatabaseQuery
     ) -> list[DatabaseRecord]:
-        # the services list takes tag filters (filter=tag:K=V), still one call
+        # the services list takes tag filters (filter=tag:K=V), still one call; the
+        # Postgres list takes none, but its items carry their tags: matched here
         org = organization[0]
-        services = await self.client.services(org, query.tags)
-        return [self._map(mapping.service, org, s) for s in services]
+        services, postgres = await asyncio.gather(
+            self.client.services(org, query.tags), self._postgres_services(org)
+        )
+        tagged = [p for p in postgres if _carries(p.raw.get("tags"), query.tags)]
+        return [self._map(mapping.service, org, s) for s in services] + tagged
+
+    async def _postgres_services(self, org: str) -> list[DatabaseRecord]:
+        try:
+            listed = await self.client.postgres_services(org)
+        except UpstreamError as exc:
+            # an API without Postgres services (the seed spec's) has no such path
+            if exc.code is ErrorCode.NOT_FOUND:
+                return []
+            raise
+        return [self._map(mapping.postgres, org, p) for p in listed]
 
     async def get_databases(self, keys: Sequence[Key]) -> list[DatabaseRecord | None]:
-        by_org: dict[str, list[Key]] = defaultdict(list)
+        # one group per organization and kind of service: a detail GET for one, the
+        # list for two or more
+        groups_by: dict[tuple[str, bool], list[Key]] = defaultdict(list)
         # a forged global ID may carry any number of parts: those name nothing
         for key in keys:
             if len(key) == 2:
-                by_org[key[0]].append(key)
+                groups_by[(key[0], False)].append(key)
+            elif len(key) == 3 and key[1] == mapping.POSTGRES:
+                groups_by[(key[0], True)].append(key)
 
-        async def fetch(org: str, wanted: list[Key]) -> list[DatabaseRecord | None]:
+        async def fetch(group: tuple[str, bool], wanted: list[Key]) -> list[DatabaseRecord | None]:
+            org, is_postgres = group
             if len(set(wanted)) > 1:
-                listed = {d.key: d for d in await self.list_databases((org,))}
+                lister = self._postgres_services if is_postgres else self._services
+                listed = {d.key: d for d in await lister(org)}
                 return [listed.get(k) for k in wanted]
-            body = await self._get_or_none(self.client.service(org, wanted[0][1]))
-            record = self._map(mapping.service, org, body) if body else None
+            if is_postgres:
+                body = await self._get_or_none(self.client.postgres_service(org, wanted[0][2]))
+                record = self._map(mapping.postgres, org, body) if body else None
+            else:
+                body = await self._get_or_none(self.client.service(org, wanted[0][1]))
+                record = self._map(mapping.service, org, body) if body else None
             return [record] * len(wanted)
 
-        groups = list(by_org.items())
-        answers = await asyncio.gather(*(fetch(org, wanted) for org, wanted in groups))
+        groups = list(groups_by.items())
+        answers = await asyncio.gather(*(fetch(group, wanted) for group, wanted in groups))
         found: dict[Key, DatabaseRecord | None] = {
             k: r
             for (_, wanted), rs in zip(groups, answers, strict=True)
@@ -118,6 +153,8 @@ class ClickHouseAdapter(ClickHouseWrites):
 
     # backups -------------------------------------------------------------------------
     async def list_backups(self, database: Key) -> list[BackupRecord]:
+        if _is_postgres(database):
+            return []  # a Postgres service has no backup list: it restores to a point in time
         org, svc = database
         return [self._map(mapping.backup, org, svc, b) for b in await self.client.backups(org, svc)]
 
@@ -131,10 +168,14 @@ class ClickHouseAdapter(ClickHouseWrites):
         ]
 
     async def get_backup_configuration(self, database: Key) -> BackupConfigurationRecord:
+        if _is_postgres(database):
+            raise self.not_supported("backup configuration of a Postgres service")
         body = await self.client.backup_configuration(*database)
         return mapping.backup_configuration(body)
 
     async def get_private_endpoint_config(self, database: Key) -> PrivateEndpointConfigRecord:
+        if _is_postgres(database):
+            raise self.not_supported("private endpoint configuration of a Postgres service")
         body = await self.client.service_private_endpoint_config(*database)
         return mapping.private_endpoint_config(body)
 
@@ -147,6 +188,8 @@ class ClickHouseAdapter(ClickHouseWrites):
         return mapping.private_endpoint_config(body)
 
     async def get_metrics(self, database: Key) -> str:
+        if _is_postgres(database):
+            return await self.client.postgres_prometheus(database[0], database[2])
         return await self.client.prometheus(*database)
 
     # organization children -----------------------------------------------------------
@@ -184,3 +227,18 @@ class ClickHouseAdapter(ClickHouseWrites):
 
 async def _none() -> None:
     return None
+
+
+def _is_postgres(database: Key) -> bool:
+    """A Postgres service's key, ``(organization, "postgres", id)``; a service's has two parts."""
+    return len(database) == 3 and database[1] == mapping.POSTGRES
+
+
+def _carries(tags: object, wanted: Sequence[tuple[str, str | None]]) -> bool:
+    """Whether a Postgres service's ``tags`` ([{key, value}]) hold every wanted tag, as
+    the services list's ``filter=tag:K=V`` (``tag:K``: the key with any value) selects."""
+    held = [t for t in tags if isinstance(t, dict)] if isinstance(tags, list) else []
+    return all(
+        any(t.get("key") == key and (value is None or t.get("value") == value) for t in held)
+        for key, value in wanted
+    )

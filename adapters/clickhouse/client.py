@@ -8,8 +8,8 @@ seconds per key, which the upstream policy paces to (``DOCUMENTED_RATE_LIMIT``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from adapters.errors import ErrorCode, UpstreamError
@@ -20,6 +20,14 @@ from adapters.upstream.wire import HeaderAuth
 DEFAULT_BASE_URL = "https://api.clickhouse.cloud"
 DOCUMENTED_RATE_LIMIT = (10, 10.0)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_ORGS = "/v1/organizations"
+T = TypeVar("T")
+
+
+def _organization_of(path: str) -> str | None:
+    """The organization ID a path is under (None: ``/v1/organizations`` itself)."""
+    parts = path.split("/")
+    return parts[3].lower() if len(parts) > 3 and path.startswith(_ORGS + "/") else None
 
 
 def read_error(body: dict[str, Any]) -> VendorErrorBody:
@@ -39,6 +47,41 @@ class ClickHouseClient:
 
     def __init__(self, http: UpstreamHttp) -> None:
         self.http = http
+        #: the organizations the key belongs to, once ``GET /v1/organizations`` has answered
+        #: (a key belongs to one: a forged ID naming any other names nothing, at no call)
+        self.own: frozenset[str] | None = None
+
+    def _no_such_organization(self, org: str) -> UpstreamError:
+        return UpstreamError(
+            ErrorCode.NOT_FOUND,
+            f"clickhouse connection '{self.http.connection.name}' has no organization "
+            f"'{shown(org)}'",
+            connection=self.http.connection.name,
+            vendor="clickhouse",
+        )
+
+    async def _gated(self, path: str, send: Callable[[], Awaitable[T]]) -> T:
+        """``send()`` for a path under an organization that may be the key's own.
+
+        Known not to be (the key's organizations were listed): NOT_FOUND with no call. Not
+        known yet: the vendor answers another organization's ID with 403, as it does a key
+        lacking a role; one organizations list (cached, and learnt once per process) tells
+        the two apart, so a forged ID is NOT_FOUND there too, never FORBIDDEN."""
+        org = _organization_of(path)
+        if org is not None and self.own is not None and org not in self.own:
+            raise self._no_such_organization(org)
+        try:
+            return await send()
+        except UpstreamError as exc:
+            if org is None or exc.code is not ErrorCode.FORBIDDEN or self.own is not None:
+                raise
+            try:
+                await self.organizations()
+            except UpstreamError:
+                raise exc from None
+            if self.own is not None and org not in self.own:
+                raise self._no_such_organization(org) from None
+            raise
 
     def check_id(self, value: str) -> str:
         """``value`` if it is a UUID, as every ClickHouse ID is; else BAD_USER_INPUT."""
@@ -61,7 +104,8 @@ class ClickHouseClient:
         return "/".join(("/v1/organizations", self._id(org), *rest))
 
     async def _result(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        body = self.http.json(await self.http.get(path, params=params))
+        response = await self._gated(path, lambda: self.http.get(path, params=params))
+        body = self.http.json(response)
         if not isinstance(body, dict) or "result" not in body:
             raise self.http.bad_response("GET answered without a result envelope")
         return body["result"]
@@ -84,7 +128,9 @@ class ClickHouseClient:
         return result
 
     async def organizations(self) -> list[dict[str, Any]]:
-        return await self._list("/v1/organizations")
+        listed = await self._list(_ORGS)
+        self.own = frozenset(str(o.get("id", "")).lower() for o in listed if isinstance(o, dict))
+        return listed
 
     async def organization(self, org: str) -> dict[str, Any]:
         return await self._object(self._org(org))
@@ -139,7 +185,8 @@ class ClickHouseClient:
         )
 
     async def prometheus(self, org: str, service: str) -> str:
-        response = await self.http.get(self._org(org, "services", self._id(service), "prometheus"))
+        path = self._org(org, "services", self._id(service), "prometheus")
+        response = await self._gated(path, lambda: self.http.get(path))
         return self.http.text(response)
 
     async def organization_private_endpoint_config(
@@ -185,12 +232,139 @@ class ClickHouseClient:
         part = segment(activity, connection=name, vendor="clickhouse")
         return await self._object(self._org(org, "activities", part))
 
+    async def organization_prometheus(self, org: str, filtered: bool | None) -> str:
+        path = self._org(org, "prometheus")
+        params = None if filtered is None else {"filtered_metrics": str(filtered).lower()}
+        return self.http.text(await self._gated(path, lambda: self.http.get(path, params=params)))
+
+    async def usage_cost(
+        self, org: str, dates: Mapping[str, str], filters: list[str]
+    ) -> dict[str, Any]:
+        """``GET .../usageCost``: ``filter`` repeats, one per tag, so it rides in the path's
+        query; the dates go as parameters."""
+        path = self._org(org, "usageCost")
+        if filters:
+            path += "?" + urlencode([("filter", f) for f in filters])
+        return await self._result_object(path, dates)
+
+    # -- what a service has beside its record (2026-06 spec) ------------------------------
+
+    async def service_part(self, org: str, service: str, *part: str) -> dict[str, Any]:
+        """``GET .../services/{id}/<part>``: upgradeWindow, clickhouseSettings[/name],
+        serviceQueryEndpoint."""
+        name = self.http.connection.name
+        parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
+        return await self._object(self._service_path(org, service, *parts))
+
+    async def write_service_part(
+        self, method: str, org: str, service: str, part: tuple[str, ...], body: Any
+    ) -> Any:
+        name = self.http.connection.name
+        parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
+        return await self._write(method, self._service_path(org, service, *parts), body)
+
+    # -- RBAC roles (2026-06 spec) ---------------------------------------------------------
+
+    async def roles(self, org: str) -> list[dict[str, Any]]:
+        return await self._list(self._org(org, "roles"))
+
+    async def create_role(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("POST", self._org(org, "roles"), body)
+
+    async def patch_role(self, org: str, role: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._org(org, "roles", self._id(role)), body)
+
+    async def delete_role(self, org: str, role: str) -> None:
+        await self._write("DELETE", self._org(org, "roles", self._id(role)), None)
+
+    # -- managed Postgres services (2026-06 spec) -------------------------------------------
+
+    def _pg(self, org: str, postgres: str, *rest: str) -> str:
+        return self._org(org, "postgres", self._id(postgres), *rest)
+
+    async def postgres_services(self, org: str) -> list[dict[str, Any]]:
+        """``PostgresServiceListItem``s: no connection details, no password."""
+        return await self._list(self._org(org, "postgres"))
+
+    async def postgres_service(self, org: str, postgres: str) -> dict[str, Any]:
+        """``PostgresService``, with its hostname, user and superuser password (never cached:
+        the connection's classifier names ``postgres`` a secret item)."""
+        return await self._object(self._pg(org, postgres))
+
+    async def postgres_config(self, org: str, postgres: str) -> dict[str, Any]:
+        return await self._object(self._pg(org, postgres, "config"))
+
+    async def postgres_ca_certificates(self, org: str, postgres: str) -> str:
+        path = self._pg(org, postgres, "caCertificates")
+        return self.http.text(await self._gated(path, lambda: self.http.get(path)))
+
+    async def postgres_prometheus(self, org: str, postgres: str | None = None) -> str:
+        path = (
+            self._pg(org, postgres, "prometheus")
+            if postgres
+            else self._org(org, "postgres", "prometheus")
+        )
+        return self.http.text(await self._gated(path, lambda: self.http.get(path)))
+
+    async def postgres_metrics(
+        self, org: str, postgres: str, params: Mapping[str, str]
+    ) -> dict[str, Any]:
+        return await self._result_object(self._pg(org, postgres, "metrics"), params)
+
+    async def postgres_slow_query_patterns(
+        self, org: str, postgres: str, params: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        return await self._list(self._pg(org, postgres, "slowQueryPatterns"), params)
+
+    async def postgres_slow_query_pattern(
+        self, org: str, postgres: str, query_id: str, params: Mapping[str, str]
+    ) -> dict[str, Any]:
+        part = segment(query_id, connection=self.http.connection.name, vendor="clickhouse")
+        path = self._pg(org, postgres, "slowQueryPatterns", part)
+        return await self._result_object(path, params)
+
+    async def create_postgres(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``PostgresService`` with the superuser password, shown in this answer."""
+        return await self._write_object("POST", self._org(org, "postgres"), body)
+
+    async def restore_postgres(
+        self, org: str, postgres: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("POST", self._pg(org, postgres, "restoredService"), body)
+
+    async def create_postgres_read_replica(
+        self, org: str, postgres: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("POST", self._pg(org, postgres, "readReplica"), body)
+
+    async def patch_postgres(
+        self, org: str, postgres: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write_object("PATCH", self._pg(org, postgres), body)
+
+    async def delete_postgres(self, org: str, postgres: str) -> None:
+        await self._write("DELETE", self._pg(org, postgres), None)
+
+    async def reset_postgres_password(self, org: str, postgres: str) -> dict[str, Any]:
+        """``{password}``: without one in the body the vendor generates it."""
+        return await self._write_object("PATCH", self._pg(org, postgres, "password"), {})
+
+    async def change_postgres_state(self, org: str, postgres: str, command: str) -> dict[str, Any]:
+        path = self._pg(org, postgres, "state")
+        return await self._write_object("PATCH", path, {"command": command})
+
+    async def write_postgres_config(
+        self, org: str, postgres: str, body: Mapping[str, Any], *, replace: bool
+    ) -> dict[str, Any]:
+        method = "POST" if replace else "PATCH"
+        return await self._write_object(method, self._pg(org, postgres, "config"), body)
+
     # -- writes ------------------------------------------------------------------------------
     # Each answers the ``result`` of the envelope: the changed object, or None where the
     # vendor sends no result (the DELETEs).
 
     async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
-        response = await self.http.request(method, path, json_body=body)
+        response = await self._gated(path, lambda: self.http.request(method, path, json_body=body))
         payload = self.http.json(response)
         if not isinstance(payload, dict):
             raise self.http.bad_response(f"{method} answered without an envelope")

@@ -18,6 +18,35 @@ from adapters.vendor_documents import (
 _ORG = "/v1/organizations/{x}"
 _SERVICE = f"{_ORG}/services/{{x}}"
 
+_POSTGRES = f"{_ORG}/postgres/{{x}}"
+#: the 2026-06 spec's Postgres paths the gateway calls
+_POSTGRES_PATHS = (
+    f"{_ORG}/postgres",
+    f"{_ORG}/postgres/prometheus",
+    _POSTGRES,
+    f"{_POSTGRES}/caCertificates",
+    f"{_POSTGRES}/restoredService",
+    f"{_POSTGRES}/password",
+    f"{_POSTGRES}/state",
+    f"{_POSTGRES}/readReplica",
+    f"{_POSTGRES}/config",
+    f"{_POSTGRES}/prometheus",
+    f"{_POSTGRES}/metrics",
+    f"{_POSTGRES}/slowQueryPatterns",
+    f"{_POSTGRES}/slowQueryPatterns/{{x}}",
+)
+_SLOW_QUERY_PARAMS = (
+    "db_name",
+    "db_user",
+    "db_operation",
+    "app",
+    "sort_by",
+    "sort_order",
+    "limit",
+    "offset",
+    "timestamp",
+)
+
 PATHS = DocumentedPaths(
     templates=(
         "/v1/organizations",
@@ -41,9 +70,30 @@ PATHS = DocumentedPaths(
         f"{_ORG}/activities",
         f"{_ORG}/activities/{{x}}",
         f"{_ORG}/privateEndpointConfig",
+        # managed Postgres services and billing: the 2026-06 spec (tests/clickhouse/data)
+        *_POSTGRES_PATHS,
+        f"{_ORG}/usageCost",
+        f"{_ORG}/prometheus",
+        f"{_ORG}/roles",
+        f"{_ORG}/roles/{{x}}",
+        f"{_SERVICE}/upgradeWindow",
+        f"{_SERVICE}/clickhouseSettings",
+        f"{_SERVICE}/clickhouseSettings/{{x}}",
+        f"{_SERVICE}/serviceQueryEndpoint",
     ),
-    # filter: the services list's tag filters (tag:K=V, tag:K)
-    query_params=frozenset({"from_date", "to_date", "cloud_provider", "region_id", "filter"}),
+    query_params=frozenset(
+        {
+            "from_date",
+            "to_date",
+            "cloud_provider",
+            "region_id",
+            "bucket_size_seconds",
+            "filtered_metrics",
+            # a services list by tag (reconciliation) and usage costs by tag
+            "filter",
+            *_SLOW_QUERY_PARAMS,
+        }
+    ),
 )
 
 ERRORS = DocumentedErrors(
@@ -73,6 +123,8 @@ MINIMUMS = UpstreamMinimums(
     member_lists=1,
     # keys carry no owner, so owners cost nothing
     api_keys=KeysListed.PER_ORGANIZATION,
+    # services and managed Postgres services (2026-06 spec) are two lists, read at once
+    database_lists=2,
 )
 
 WRITE = WriteExample(

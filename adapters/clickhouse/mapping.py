@@ -10,15 +10,18 @@ from adapters.coerce import as_int as _int
 from adapters.coerce import as_str as _str
 from adapters.details import (
     ClickHouseOrganizationDetails,
+    ClickHousePostgresDetails,
     ClickHouseServiceDetails,
     Endpoint,
     IpAccessEntry,
     PrivateEndpoint,
+    ResourceTag,
 )
 from adapters.model import (
     ActivityRecord,
     ApiKeyRecord,
     ApiKeyState,
+    AssignedRole,
     BackupConfigurationRecord,
     BackupRecord,
     BackupStatus,
@@ -34,6 +37,7 @@ from adapters.model import (
     PrivateEndpointConfigRecord,
 )
 from adapters.timeparse import parse_datetime
+from adapters.upstream.redact import redact, redact_url_password
 
 #: every ``Service.state`` of the OpenAPI spec
 SERVICE_STATES: dict[str, DatabaseStatus] = {
@@ -111,6 +115,8 @@ def organization(conn: ConnectionInfo, body: dict[str, Any]) -> OrganizationReco
 def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> DatabaseRecord:
     service_id = str(body["id"])
     state = _str(body.get("state"))
+    scaling = body.get("currentScaling")
+    current: dict[str, Any] = scaling if isinstance(scaling, dict) else {}
     details = ClickHouseServiceDetails(
         tier=_str(body.get("tier")),
         provider=_str(body.get("provider")),
@@ -136,6 +142,21 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         private_endpoint_ids=tuple(str(p) for p in body.get("privateEndpointIds") or []),
         data_warehouse_id=_str(body.get("dataWarehouseId")),
         is_primary=_bool(body.get("isPrimary")),
+        clickhouse_version=_str(body.get("clickhouseVersion")),
+        release_channel=_str(body.get("releaseChannel")),
+        tags=tags(body.get("tags")),
+        is_readonly=_bool(body.get("isReadonly")),
+        min_replicas=_int(body.get("minReplicas")),
+        max_replicas=_int(body.get("maxReplicas")),
+        replica_memory_gb=_num(body.get("replicaMemoryGb")),
+        has_transparent_data_encryption=_bool(body.get("hasTransparentDataEncryption")),
+        transparent_data_encryption_key_id=_str(body.get("transparentDataEncryptionKeyId")),
+        encryption_role_id=_str(body.get("encryptionRoleId")),
+        compliance_type=_str(body.get("complianceType")),
+        profile=_str(body.get("profile")),
+        effective_autoscaling_mode=_str(current.get("effectiveAutoscalingMode")),
+        effective_min_replica_memory_gb=_num(current.get("effectiveMinReplicaMemoryGb")),
+        effective_max_replica_memory_gb=_num(current.get("effectiveMaxReplicaMemoryGb")),
     )
     return DatabaseRecord(
         connection=conn,
@@ -150,6 +171,68 @@ def service(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Database
         cloud_provider=details.provider,
         raw=body,
         details=details,
+        engine="clickhouse",
+    )
+
+
+#: every ``pgStateProperty`` of the 2026-06 spec
+POSTGRES_STATES: dict[str, DatabaseStatus] = {
+    "creating": DatabaseStatus.PROVISIONING,
+    "restarting": DatabaseStatus.STARTING,
+    "running": DatabaseStatus.RUNNING,
+    "replaying_wal": DatabaseStatus.RESTORING,
+    "restoring_backup": DatabaseStatus.RESTORING,
+    "finalizing_restore": DatabaseStatus.RESTORING,
+    # our reading: not reachable now, not known to be lost
+    "unavailable": DatabaseStatus.DEGRADED,
+    "deleting": DatabaseStatus.DELETING,
+}
+#: the middle part of a Postgres service's key: ``(organization, POSTGRES, id)``
+POSTGRES = "postgres"
+
+
+def postgres(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> DatabaseRecord:
+    """A ``PostgresService`` (its own answer) or ``PostgresServiceListItem`` (the list's)."""
+    postgres_id = str(body["id"])
+    state = _str(body.get("state"))
+    uri = _str(body.get("connectionString"))
+    details = ClickHousePostgresDetails(
+        postgres_version=_str(body.get("postgresVersion")),
+        size=_str(body.get("size")),
+        ha_type=_str(body.get("haType")),
+        is_primary=_bool(body.get("isPrimary")),
+        tags=tags(body.get("tags")),
+        storage_size_gb=_int(body.get("storageSize")),
+        hostname=_str(body.get("hostname")),
+        username=_str(body.get("username")),
+        connection_string=redact_url_password(uri) if uri else None,
+        detailed=any(k in body for k in ("hostname", "username", "connectionString")),
+    )
+    return DatabaseRecord(
+        connection=conn,
+        key=(org_id, POSTGRES, postgres_id),
+        native_id=postgres_id,
+        organization_key=(org_id,),
+        name=_str(body.get("name")) or postgres_id,
+        status=POSTGRES_STATES.get(state or "", DatabaseStatus.UNKNOWN),
+        vendor_status=state,
+        can_query=None if state is None else state == "running",
+        created_at=parse_datetime(body.get("createdAt")),
+        region=_str(body.get("region")),
+        cloud_provider=_str(body.get("provider")),
+        # the superuser password is a secret-named field: redact() replaces it
+        raw=redact(body),
+        details=details,
+        engine="postgres",
+    )
+
+
+def tags(value: Any) -> tuple[ResourceTag, ...]:
+    """``ResourceTagsV1`` items; an item without a string key is no tag."""
+    return tuple(
+        ResourceTag(str(t["key"]), _str(t.get("value")))
+        for t in (value if isinstance(value, list) else [])
+        if isinstance(t, dict) and isinstance(t.get("key"), str)
     )
 
 
@@ -191,6 +274,7 @@ def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRe
         expires_at=parse_datetime(body.get("expireAt")),
         last_used_at=parse_datetime(body.get("usedAt")),
         raw=body,
+        assigned_roles=assigned_roles(body.get("assignedRoles")),
     )
 
 
@@ -208,6 +292,7 @@ def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRec
         vendor_role=role,
         joined_at=parse_datetime(body.get("joinedAt")),
         raw=body,
+        assigned_roles=assigned_roles(body.get("assignedRoles")),
     )
 
 
@@ -225,6 +310,18 @@ def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Invit
         created_at=parse_datetime(body.get("createdAt")),
         expires_at=parse_datetime(body.get("expireAt")),
         raw=body,
+        # an accepted invitation becomes a member and leaves the list
+        accepted=False,
+        assigned_roles=assigned_roles(body.get("assignedRoles")),
+    )
+
+
+def assigned_roles(value: Any) -> tuple[AssignedRole, ...]:
+    """``AssignedRole`` items (2026-06 spec); an item without a string ``roleId`` is none."""
+    return tuple(
+        AssignedRole(str(r["roleId"]), _str(r.get("roleName")), _str(r.get("roleType")))
+        for r in (value if isinstance(value, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("roleId"), str)
     )
 
 

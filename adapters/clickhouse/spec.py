@@ -78,7 +78,10 @@ SPEC = VendorSpec(
             "invitations": "invitations",
             # a service's password is answered only by writes, but never keep one
             "password": None,
-        }
+            "postgres": "databases",
+        },
+        # a Postgres service's own answer holds its superuser password (its list does not)
+        secret_items=frozenset({"postgres"}),
     ),
     # a ClickHouse Cloud key belongs to one organization: each seeded one is a connection
     demo_connections={

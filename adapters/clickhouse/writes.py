@@ -12,14 +12,16 @@ go only into the result dataclasses, never into a record's ``raw``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
-from adapters.base import HttpAdapter
 from adapters.clickhouse import mapping
 from adapters.clickhouse.client import ClickHouseClient
+from adapters.clickhouse.postgres_writes import PostgresWrites, _is_postgres
 from adapters.clickhouse.validation import IDEMPOTENCY_TAG, JSON, Rules
 from adapters.commands import (
+    ClickHouseCreateOptions,
     CreateApiKey,
     CreatedApiKey,
     CreateDatabase,
@@ -53,7 +55,7 @@ from adapters.model import (
 OPERATIONS = frozenset(Operation) - {Operation.CREATE_BACKUP, Operation.DELETE_BACKUP}
 
 
-class ClickHouseWrites(HttpAdapter):
+class ClickHouseWrites(PostgresWrites):
     """The write half of ``ClickHouseAdapter``."""
 
     client: ClickHouseClient
@@ -83,6 +85,8 @@ class ClickHouseWrites(HttpAdapter):
 
     async def create_database(self, command: CreateDatabase) -> CreatedDatabase:
         (org,) = self._parts(command.organization, 1, "organization")
+        if isinstance(command.options, ClickHouseCreateOptions) and command.options.postgres:
+            return await self._create_postgres(org, command)
         options = self.rules.create_options(command.options)
         self.rules.service_name(command.name)
         source: JSON | None = None
@@ -102,8 +106,17 @@ class ClickHouseWrites(HttpAdapter):
         self, organization: Key, tag: str
     ) -> list[DatabaseRecord] | None:
         (org,) = self._parts(organization, 1, "organization")
-        services = await self.client.services(org, [(IDEMPOTENCY_TAG, tag)])
-        return [self._service(org, s) for s in services]
+        services, postgres = await asyncio.gather(
+            self.client.services(org, [(IDEMPOTENCY_TAG, tag)]),
+            # the Postgres list takes no filter: its items carry their tags
+            self.client.postgres_services(org),
+        )
+        wanted = {"key": IDEMPOTENCY_TAG, "value": tag}
+        return [self._service(org, s) for s in services] + [
+            self._map(mapping.postgres, org, p)
+            for p in postgres
+            if isinstance(p.get("tags"), list) and wanted in p["tags"]
+        ]
 
     async def _restore_source(self, org: str, backup: Key) -> tuple[JSON, str]:
         """The service a backup was taken from, whose region and tier a restore must keep."""
@@ -116,19 +129,24 @@ class ClickHouseWrites(HttpAdapter):
         return source, backup[2]
 
     async def update_database(self, command: UpdateDatabase) -> DatabaseRecord:
+        if _is_postgres(command.database):
+            return await self._update_postgres(command)
         org, service = self._parts(command.database, 2, "database")
         body = self.rules.service_patch_body(command.name, command.options)
         return self._service(org, await self.client.patch_service(org, service, body))
 
     async def start_database(self, database: Key) -> DatabaseRecord:
+        self._not_for_postgres(database, "starting (it runs until deleted)")
         org, service = self._parts(database, 2, "database")
         return self._service(org, await self.client.change_service_state(org, service, "start"))
 
     async def stop_database(self, database: Key) -> DatabaseRecord:
+        self._not_for_postgres(database, "stopping (it runs until deleted)")
         org, service = self._parts(database, 2, "database")
         return self._service(org, await self.client.change_service_state(org, service, "stop"))
 
     async def scale_database(self, command: ScaleDatabase) -> DatabaseRecord:
+        self._not_for_postgres(command.database, "scaling (change its size: updateDatabase)")
         org, service = self._parts(command.database, 2, "database")
         body = self.rules.scaling_body(command.options)
         return self._service(org, await self.client.scale_service(org, service, body))
@@ -136,6 +154,8 @@ class ClickHouseWrites(HttpAdapter):
     async def delete_database(self, database: Key) -> DeletedDatabase:
         # No state check first: the vendor refuses a service that is not stopped (409,
         # CONFLICT with its message), and a read would spend budget on every delete.
+        if _is_postgres(database):
+            return await self._delete_postgres(database)
         org, service = self._parts(database, 2, "database")
         await self.client.delete_service(org, service)
         body = await self._get_or_none(self.client.service(org, service))
@@ -148,6 +168,8 @@ class ClickHouseWrites(HttpAdapter):
     async def reset_database_password(self, database: Key) -> PasswordReset:
         # Without newPasswordHash the vendor generates the password (good for the MySQL
         # protocol too, whose double-SHA1 hash is experimental) and answers it once.
+        if _is_postgres(database):
+            return await self._reset_postgres_password(database)
         org, service = self._parts(database, 2, "database")
         answer = await self.client.reset_service_password(org, service)
         password = self._part(answer, "password")
@@ -159,6 +181,9 @@ class ClickHouseWrites(HttpAdapter):
     async def update_backup_configuration(
         self, command: UpdateBackupConfiguration
     ) -> BackupConfigurationRecord:
+        self._not_for_postgres(
+            command.database, "a backup schedule (it restores to a point in time)"
+        )
         org, service = self._parts(command.database, 2, "database")
         body = self.rules.backup_configuration_patch_body(command)
         answer = await self.client.patch_backup_configuration(org, service, body)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from adapters.base import HttpAdapter
 from adapters.commands import (
     CreateDatabase,
     CreatedDatabase,
@@ -26,6 +25,7 @@ from adapters.commands import (
 )
 from adapters.dbaas import mapping, validation
 from adapters.dbaas.client import MAX_PAGE_SIZE, DBaaSClient, is_id, link_id
+from adapters.dbaas.management import DBaaSManagement
 from adapters.details import DBaaSEnvironment, DBaaSProject
 from adapters.errors import ErrorCode, GatewayError, UpstreamError
 from adapters.model import (
@@ -73,7 +73,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class DBaaSAdapter(HttpAdapter):
+class DBaaSAdapter(DBaaSManagement):
     capabilities = CAPABILITIES
 
     def __init__(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.coerce import as_bool as _bool
 from adapters.coerce import as_int as _int
 from adapters.coerce import as_str as _str
 from adapters.dbaas.client import link_id
@@ -102,6 +103,10 @@ def database(conn: ConnectionInfo, body: dict[str, Any]) -> DatabaseRecord:
         total_size_bytes=_int(body.get("total_size_in_bytes")),
         used_size_bytes=_int(body.get("used_size_in_bytes")),
         quarantined_at=parse_datetime(body.get("quarantine_dt")),
+        description=_str(body.get("description")),
+        team=_str(body.get("team")),
+        is_locked=_bool(body.get("is_locked")),
+        engine=_str(body.get("engine")),
     )
     return DatabaseRecord(
         connection=conn,
@@ -115,7 +120,14 @@ def database(conn: ConnectionInfo, body: dict[str, Any]) -> DatabaseRecord:
         created_at=parse_datetime(body.get("created_at")),
         raw=body,
         details=details,
+        engine=engine_family(details.engine),
     )
+
+
+def engine_family(engine: str | None) -> str | None:
+    """The engine's name without its version: ``mysql 8.0`` -> ``mysql``."""
+    name = engine.split()[0].lower() if engine and engine.strip() else None
+    return name or None
 
 
 def credential(conn: ConnectionInfo, body: dict[str, Any]) -> CredentialRecord:
@@ -142,6 +154,7 @@ def plan(conn: ConnectionInfo, body: dict[str, Any]) -> PlanRecord:
         name=_str(body.get("name")) or plan_id,
         description=_str(body.get("description")),
         raw=body,
+        engine=engine_family(_str(body.get("engine"))),
     )
 
 
@@ -152,8 +165,18 @@ def environment(conn: ConnectionInfo, body: dict[str, Any]) -> DBaaSEnvironment:
         native_id=environment_id,
         name=_str(body.get("name")),
         stage=_int(body.get("stage")),
-        provisioner=_int(body.get("provisioner")),
+        provisioner=_passed_through(body.get("provisioner")),
     )
+
+
+def _passed_through(value: Any) -> str | None:
+    """An undocumented code as text: a string as sent, an integer in decimal; anything else
+    (a float, an object, a boolean) is no code the docs know of."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def project(conn: ConnectionInfo, body: dict[str, Any]) -> DBaaSProject:

@@ -288,6 +288,16 @@ class FeatureBaseAdapter(HttpAdapter):
         page = await self.client.invites_page(request, keep=mapping.is_pending)
         return page.map(lambda i: self._map(mapping.invitation, org, i))
 
+    async def list_accepted_invitations(self, organization: Key) -> list[InvitationRecord]:
+        """Invites already accepted (``Organization.featurebase.acceptedInvitations``): the
+        same invites list as ``list_invitations``, the other half of it."""
+        org = organization[0]
+        return [
+            self._map(mapping.invitation, org, i)
+            for i in await self.client.invites()
+            if not mapping.is_pending(i)
+        ]
+
     async def _invitation(self, key: Key) -> InvitationRecord | None:
         org, invite_id = key
         body = self._same_org(org, await self._get_or_none(self.client.invite(invite_id)))
@@ -441,6 +451,35 @@ class FeatureBaseAdapter(HttpAdapter):
         if record is None:
             raise self._not_found(f"member '{user_id}'")
         return record
+
+    # roles (org owners only) -----------------------------------------------------------
+    def _role_parts(self, name: str, acl: tuple[str, ...] | None) -> None:
+        if not name.strip():
+            raise self.invalid(("name",), "may not be blank")
+        if acl is not None and (not acl or not all(a.strip() for a in acl)):
+            raise self.invalid(("acl",), "name at least one permission, none blank")
+
+    async def create_role(
+        self, organization: Key, name: str, acl: tuple[str, ...]
+    ) -> FeatureBaseRole:
+        """``POST /v2/roles`` ``{rolename, acl}``."""
+        self._role_parts(name, acl)
+        await self._org(organization)
+        body = await self.client.create_role({"rolename": name, "acl": list(acl)})
+        return mapping.role(body)
+
+    async def update_role(
+        self, organization: Key, name: str, acl: tuple[str, ...]
+    ) -> FeatureBaseRole:
+        """``PATCH /v2/roles/{name}`` ``{acl}``: the one field a role changes."""
+        self._role_parts(name, acl)
+        await self._org(organization)
+        return mapping.role(await self.client.patch_role(name, {"acl": list(acl)}))
+
+    async def delete_role(self, organization: Key, name: str) -> None:
+        self._role_parts(name, None)
+        await self._org(organization)
+        await self.client.delete_role(name)
 
     async def update_organization(self, command: UpdateOrganization) -> OrganizationRecord:
         validation.update_organization(command, self.invalid)

@@ -214,6 +214,15 @@ class FeatureBaseClient:
     async def roles(self) -> list[Json]:
         return await self._pages("/v2/roles", "resources")
 
+    async def create_role(self, body: Json) -> Json:
+        return await self._write("POST", "/v2/roles", body)
+
+    async def patch_role(self, name: str, body: Json) -> Json:
+        return await self._write("PATCH", self._path("/v2/roles", name), body)
+
+    async def delete_role(self, name: str) -> None:
+        await self._send("DELETE", self._path("/v2/roles", name))
+
     # databases -----------------------------------------------------------------------
     async def databases(self) -> list[Json]:
         return await self._pages("/v2/databases", "resources")

@@ -28,6 +28,7 @@ PATHS = DocumentedPaths(
         "/v2/invites",
         "/v2/invites/{x}",
         "/v2/roles",
+        "/v2/roles/{x}",
         "/v2/databases",
         "/v2/databases/{x}",
         "/v2/databases/{x}/backups",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from adapters.coerce import as_bool as _bool
 from adapters.coerce import as_float as _float
 from adapters.coerce import as_int as _int
 from adapters.coerce import as_nonempty_str as _str
@@ -32,6 +33,7 @@ from adapters.model import (
     InvitationRecord,
     MemberRecord,
     MemberRole,
+    MemberState,
     OrganizationRecord,
     PlanRecord,
 )
@@ -168,6 +170,7 @@ def database(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Databas
             updated_at=parse_datetime(body.get("updated_at")),
             updated_by_id=_str(body.get("updated_by")),
         ),
+        engine="featurebase",
     )
 
 
@@ -238,7 +241,20 @@ def member(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> MemberRec
             roles=roles,
             acl=_strings(body.get("acl")),
         ),
+        state=USER_STATES.get((_str(body.get("status")) or "").lower(), MemberState.UNKNOWN),
+        vendor_state=_str(body.get("status")),
     )
+
+
+#: user ``status`` values: the docs show only ``Active``; the others are our reading of
+#: what a disabled or not yet joined account would say (case as the docs vary it)
+USER_STATES: dict[str, MemberState] = {
+    "active": MemberState.ACTIVE,
+    "pending": MemberState.PENDING,
+    "suspended": MemberState.SUSPENDED,
+    "disabled": MemberState.DISABLED,
+    "inactive": MemberState.DISABLED,
+}
 
 
 def api_key(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> ApiKeyRecord:
@@ -268,6 +284,7 @@ def is_pending(body: dict[str, Any]) -> bool:
 
 def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> InvitationRecord:
     invite_id = str(body["id"])
+    is_accepted = not is_pending(body)
     return InvitationRecord(
         connection=conn,
         key=(org_id, invite_id),
@@ -280,6 +297,9 @@ def invitation(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Invit
         created_at=parse_datetime(body.get("created_at")),
         expires_at=parse_datetime(body.get("date_expiry")),
         raw=body,
+        accepted=_bool(body.get("accepted")),
+        # an accepted invite changes no more: its last update is its acceptance
+        accepted_at=parse_datetime(body.get("updated_at")) if is_accepted else None,
     )
 
 

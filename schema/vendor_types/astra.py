@@ -1,11 +1,17 @@
-"""Typed NetApp Astra Control parts: ``Database.astra`` (a managed app)."""
+"""Typed NetApp Astra Control parts: ``Database.astra`` (a managed app) and
+``Organization.astra`` (the account's stored credentials, by name only)."""
 
 from __future__ import annotations
 
-import strawberry
+from datetime import datetime
 
-from adapters.details import AstraAppDetails
-from adapters.model import DatabaseRecord
+import strawberry
+from strawberry.types import Info
+
+from adapters.base import AstraCredentials
+from adapters.details import AstraAppDetails, AstraCredential
+from adapters.model import DatabaseRecord, OrganizationRecord
+from schema.context import context_of
 
 
 @strawberry.type(description="NetApp Astra Control managed app details")
@@ -32,3 +38,44 @@ class AstraDatabase:
             cluster_name=d.cluster_name,
             cluster_type=d.cluster_type,
         )
+
+
+@strawberry.type(name="AstraCredential", description="A stored Astra credential, by name only")
+class AstraCredentialType:
+    native_id: str = strawberry.field(description="The vendor's credential ID")
+    name: str | None = strawberry.field(description="Its name")
+    key_type: str | None = strawberry.field(description="What it holds: kubeconfig, s3...")
+    valid: bool | None = strawberry.field(description="Whether Astra still accepts it")
+    valid_until: datetime | None = strawberry.field(description="When it stops being valid")
+    created_at: datetime | None = strawberry.field(description="When it was stored")
+
+    @classmethod
+    def from_details(cls, c: AstraCredential) -> AstraCredentialType:
+        return cls(
+            native_id=c.native_id,
+            name=c.name,
+            key_type=c.key_type,
+            valid=c.valid,
+            valid_until=c.valid_until,
+            created_at=c.created_at,
+        )
+
+
+@strawberry.type(description="NetApp Astra Control account details")
+class AstraOrganization:
+    record: strawberry.Private[OrganizationRecord]
+
+    @strawberry.field(
+        description="Stored credentials (kubeconfigs, bucket keys): names, kinds and validity, "
+        "never their content (one call)"
+    )
+    async def credentials(self, info: Info) -> list[AstraCredentialType]:
+        adapter = context_of(info).loaders.adapter(self.record.connection.name)
+        assert isinstance(adapter, AstraCredentials)  # AstraOrganization.of checked
+        found = await adapter.list_credentials_metadata(self.record.key)
+        return [AstraCredentialType.from_details(c) for c in found]
+
+    @classmethod
+    def of(cls, info: Info, r: OrganizationRecord) -> AstraOrganization | None:
+        adapter = context_of(info).loaders.adapter(r.connection.name)
+        return cls(record=r) if isinstance(adapter, AstraCredentials) else None

@@ -10,16 +10,31 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from adapters.base import OrganizationMetrics
 from adapters.details import (
     ClickHouseOrganizationDetails,
     ClickHouseServiceDetails,
     Endpoint,
     IpAccessEntry,
     PrivateEndpoint,
+    ResourceTag,
 )
 from adapters.model import DatabaseRecord, OrganizationRecord
 from schema.context import context_of
-from schema.kinds import BACKUP_CONFIGURATION, METRICS, PRIVATE_ENDPOINT_CONFIG
+from schema.kinds import (
+    BACKUP_CONFIGURATION,
+    METRICS,
+    PRIVATE_ENDPOINT_CONFIG,
+    clickhouse_postgres,
+    not_offered,
+)
+from schema.vendor_types.clickhouse_extras import (
+    ClickHouseQueryEndpointType,
+    ClickHouseSettingType,
+    ClickHouseUpgradeWindowType,
+    extras,
+)
+from schema.vendor_types.clickhouse_roles import ClickHouseRoleType, list_roles
 
 
 @strawberry.type(name="ClickHouseEndpoint", description="A protocol endpoint of a service")
@@ -72,6 +87,16 @@ class BackupConfiguration:
     start_time: str | None = strawberry.field(description="HH:MM (UTC) backups start at")
 
 
+@strawberry.type(name="ClickHouseTag", description="A tag on a ClickHouse Cloud resource")
+class ClickHouseTagType:
+    key: str = strawberry.field(description="Tag key")
+    value: str | None = strawberry.field(description="Tag value; null for a key-only tag")
+
+    @classmethod
+    def from_details(cls, t: ResourceTag) -> ClickHouseTagType:
+        return cls(key=t.key, value=t.value)
+
+
 @strawberry.type(description="ClickHouse Cloud service details")
 class ClickHouseDatabase:
     tier: str | None = strawberry.field(description="development, production, dedicated_*")
@@ -100,6 +125,47 @@ class ClickHouseDatabase:
     private_endpoint_ids: list[str] = strawberry.field(description="Attached private endpoints")
     data_warehouse_id: str | None = strawberry.field(description="Warehouse the service belongs to")
     is_primary: bool | None = strawberry.field(description="Primary service of its warehouse")
+    clickhouse_version: str | None = strawberry.field(
+        description="ClickHouse version the service runs (newer API; null where not sent)"
+    )
+    release_channel: str | None = strawberry.field(
+        description="Release channel as the vendor names it: slow, default or fast"
+    )
+    tags: list[ClickHouseTagType] = strawberry.field(
+        description="Tags on the service (the gateway's own idempotency tag included)"
+    )
+    is_readonly: bool | None = strawberry.field(
+        description="Read-only (a secondary service of a warehouse), where the vendor says"
+    )
+    min_replicas: int | None = strawberry.field(
+        description="Horizontal autoscaling: fewest replicas (null for vertical autoscaling)"
+    )
+    max_replicas: int | None = strawberry.field(description="Horizontal autoscaling: most replicas")
+    replica_memory_gb: float | None = strawberry.field(
+        description="Horizontal autoscaling: fixed memory per replica"
+    )
+    has_transparent_data_encryption: bool | None = strawberry.field(
+        description="Transparent Data Encryption is on"
+    )
+    transparent_data_encryption_key_id: str | None = strawberry.field(
+        description="ID of the TDE key, where TDE is on"
+    )
+    encryption_role_id: str | None = strawberry.field(
+        description="IAM role used for encryption, where TDE is on"
+    )
+    compliance_type: str | None = strawberry.field(
+        description="Regulatory compliance: hipaa or pci"
+    )
+    profile: str | None = strawberry.field(description="Custom instance profile (Enterprise)")
+    effective_autoscaling_mode: str | None = strawberry.field(
+        description="Autoscaling in effect now (currentScaling): vertical or horizontal"
+    )
+    effective_min_replica_memory_gb: float | None = strawberry.field(
+        description="Minimum memory per replica in effect now (a schedule may change it)"
+    )
+    effective_max_replica_memory_gb: float | None = strawberry.field(
+        description="Maximum memory per replica in effect now"
+    )
     record: strawberry.Private[DatabaseRecord]
 
     @classmethod
@@ -124,6 +190,21 @@ class ClickHouseDatabase:
             private_endpoint_ids=list(d.private_endpoint_ids),
             data_warehouse_id=d.data_warehouse_id,
             is_primary=d.is_primary,
+            clickhouse_version=d.clickhouse_version,
+            release_channel=d.release_channel,
+            tags=[ClickHouseTagType.from_details(t) for t in d.tags],
+            is_readonly=d.is_readonly,
+            min_replicas=d.min_replicas,
+            max_replicas=d.max_replicas,
+            replica_memory_gb=d.replica_memory_gb,
+            has_transparent_data_encryption=d.has_transparent_data_encryption,
+            transparent_data_encryption_key_id=d.transparent_data_encryption_key_id,
+            encryption_role_id=d.encryption_role_id,
+            compliance_type=d.compliance_type,
+            profile=d.profile,
+            effective_autoscaling_mode=d.effective_autoscaling_mode,
+            effective_min_replica_memory_gb=d.effective_min_replica_memory_gb,
+            effective_max_replica_memory_gb=d.effective_max_replica_memory_gb,
             record=r,
         )
 
@@ -151,6 +232,22 @@ class ClickHouseDatabase:
     async def prometheus_metrics(self, info: Info) -> str:
         return str(await context_of(info).loaders.single(METRICS).load(self._key()))
 
+    @strawberry.field(description="When the vendor may upgrade it; null until set (one call)")
+    async def upgrade_window(self, info: Info) -> ClickHouseUpgradeWindowType | None:
+        found = await extras(info, self.record.connection.name).get_upgrade_window(self.record.key)
+        return ClickHouseUpgradeWindowType.from_details(found) if found else None
+
+    @strawberry.field(description="Its ClickHouse settings and their values (one call)")
+    async def clickhouse_settings(self, info: Info) -> list[ClickHouseSettingType]:
+        adapter = extras(info, self.record.connection.name)
+        found = await adapter.list_clickhouse_settings(self.record.key)
+        return [ClickHouseSettingType.from_details(s) for s in found]
+
+    @strawberry.field(description="Its query API endpoint; null when it has none (one call)")
+    async def query_endpoint(self, info: Info) -> ClickHouseQueryEndpointType | None:
+        found = await extras(info, self.record.connection.name).get_query_endpoint(self.record.key)
+        return ClickHouseQueryEndpointType.from_details(found) if found else None
+
 
 @strawberry.type(description="ClickHouse Cloud organization details")
 class ClickHouseOrganization:
@@ -170,6 +267,31 @@ class ClickHouseOrganization:
             ],
             record=r,
         )
+
+    @strawberry.field(description="Prometheus metrics text of every service (one call)")
+    async def prometheus_metrics(
+        self,
+        info: Info,
+        filtered: Annotated[
+            bool | None,
+            strawberry.argument(description="Only the vendor's filtered set; its default if unset"),
+        ] = None,
+    ) -> str:
+        adapter = context_of(info).loaders.adapter(self.record.connection.name)
+        if not isinstance(adapter, OrganizationMetrics):
+            raise not_offered(adapter, "organization metrics")
+        return await adapter.get_organization_metrics(self.record.key, filtered)
+
+    @strawberry.field(description="RBAC roles, system and custom (one call)")
+    async def roles(self, info: Info) -> list[ClickHouseRoleType]:
+        return await list_roles(info, self.record)
+
+    @strawberry.field(
+        description="Prometheus metrics text of every managed Postgres service (one call)"
+    )
+    async def postgres_prometheus_metrics(self, info: Info) -> str:
+        adapter = clickhouse_postgres(context_of(info).loaders.adapter(self.record.connection.name))
+        return await adapter.get_organization_postgres_metrics(self.record.key)
 
     @strawberry.field(description="Private endpoint setup for a cloud provider and region")
     async def private_endpoint_config(

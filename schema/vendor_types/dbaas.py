@@ -15,8 +15,10 @@ from typing import TypeVar
 import strawberry
 from strawberry.types import Info
 
+from adapters.base import DBaaSProjectsAndCredentials
 from adapters.details import DBaaSDatabaseDetails, DBaaSEnvironment, DBaaSProject
-from adapters.model import DatabaseRecord, Key
+from adapters.model import DatabaseRecord, Key, OrganizationRecord
+from schema.context import context_of
 from schema.ids import global_id
 from schema.kinds import DBAAS_ENVIRONMENT, DBAAS_PROJECT, PLAN, Kind
 from schema.navigation import linked
@@ -33,8 +35,9 @@ class DBaaSEnvironmentType:
     native_id: str = strawberry.field(description="The vendor's own environment ID")
     name: str | None = strawberry.field(description="Name, e.g. dev or prod")
     stage: int | None = strawberry.field(description="The vendor's stage code: 1 dev, 2 prod")
-    provisioner: int | None = strawberry.field(
-        description="The vendor's provisioner code (undocumented values)"
+    provisioner: str | None = strawberry.field(
+        description="The vendor's provisioner code, passed through as text: its values are "
+        "undocumented and come as a number (given in decimal) or a name"
     )
 
     @classmethod
@@ -67,6 +70,34 @@ class DBaaSProjectType:
         )
 
 
+@strawberry.type(description="What a DBaaS server holds beside its databases")
+class DBaaSOrganization:
+    record: strawberry.Private[OrganizationRecord]
+
+    @strawberry.field(description="Every environment, referenced by a database or not (one list)")
+    async def environments(self, info: Info) -> list[DBaaSEnvironmentType]:
+        name = self.record.connection.name
+        found = await _management(info, name).list_dbaas_environments()
+        return [DBaaSEnvironmentType.from_details(name, e) for e in found]
+
+    @strawberry.field(description="Every project, referenced by a database or not (one list)")
+    async def projects(self, info: Info) -> list[DBaaSProjectType]:
+        name = self.record.connection.name
+        found = await _management(info, name).list_dbaas_projects()
+        return [DBaaSProjectType.from_details(name, p) for p in found]
+
+    @classmethod
+    def of(cls, info: Info, r: OrganizationRecord) -> DBaaSOrganization | None:
+        adapter = context_of(info).loaders.adapter(r.connection.name)
+        return cls(record=r) if isinstance(adapter, DBaaSProjectsAndCredentials) else None
+
+
+def _management(info: Info, connection: str) -> DBaaSProjectsAndCredentials:
+    adapter = context_of(info).loaders.adapter(connection)
+    assert isinstance(adapter, DBaaSProjectsAndCredentials)  # DBaaSOrganization.of checked
+    return adapter
+
+
 @strawberry.type(description="DBaaS database details")
 class DBaaSDatabase:
     endpoint: str | None = strawberry.field(
@@ -79,6 +110,19 @@ class DBaaSDatabase:
     )
     quarantined_at: datetime | None = strawberry.field(
         description="When the database entered quarantine; null when it is not quarantined"
+    )
+    description: str | None = strawberry.field(
+        description="Free text about the database, where the server sends it"
+    )
+    team: str | None = strawberry.field(
+        description="The team that owns the database, where the server sends it"
+    )
+    engine: str | None = strawberry.field(
+        description="The engine as the server names it, version included (mysql 8.0); "
+        "Database.engine has the name alone"
+    )
+    is_locked: bool | None = strawberry.field(
+        description="Whether the database is locked, where the server sends it"
     )
     record: strawberry.Private[DatabaseRecord]
     details: strawberry.Private[DBaaSDatabaseDetails]
@@ -93,9 +137,19 @@ class DBaaSDatabase:
             total_size_bytes=d.total_size_bytes,
             used_size_bytes=d.used_size_bytes,
             quarantined_at=d.quarantined_at,
+            description=d.description,
+            team=d.team,
+            engine=d.engine,
+            is_locked=d.is_locked,
             record=r,
             details=d,
         )
+
+    async def plan_engine(self, info: Info) -> str | None:
+        """The engine of the plan the database was created as: what ``Database.engine``
+        says where the database itself does not (one lookup per distinct plan)."""
+        record = await self._load(info, PLAN, self.details.plan_key)
+        return record.engine if record else None
 
     async def _load(self, info: Info, kind: Kind[R], key: Key | None) -> R | None:
         return await linked(info, kind, self.record.connection.name, key)

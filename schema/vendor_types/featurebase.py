@@ -19,7 +19,7 @@ from adapters.details import (
     FeatureBaseOrganizationDetails,
     FeatureBaseRole,
 )
-from adapters.model import BackupRecord, MemberRecord, OrganizationRecord
+from adapters.model import BackupRecord, InvitationRecord, MemberRecord, OrganizationRecord
 from schema.connection import (
     After,
     Before,
@@ -32,7 +32,7 @@ from schema.connection import (
     text,
 )
 from schema.context import context_of
-from schema.kinds import FEATUREBASE_ROLES
+from schema.kinds import FEATUREBASE_ACCEPTED_INVITATIONS, FEATUREBASE_ROLES
 
 
 @strawberry.type(name="FeatureBaseRole", description="A role of a FeatureBase org")
@@ -47,6 +47,27 @@ class FeatureBaseRoleType:
 
 #: role names are unique in an org
 ROLES = Order[FeatureBaseRole](lambda role: (text(role.name), role.name))
+
+
+@strawberry.type(description="A FeatureBase invite that has been accepted")
+class FeatureBaseInvite:
+    native_id: str = strawberry.field(description="The vendor's own invite ID")
+    email: str | None = strawberry.field(description="Who was invited")
+    created_at: datetime | None = strawberry.field(description="When it was sent")
+    expires_at: datetime | None = strawberry.field(description="When it would have expired")
+    accepted_at: datetime | None = strawberry.field(
+        description="When it was accepted (its updated_at: an accepted invite changes no more)"
+    )
+
+    @classmethod
+    def from_record(cls, r: InvitationRecord) -> FeatureBaseInvite:
+        return cls(
+            native_id=r.native_id,
+            email=r.email,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            accepted_at=r.accepted_at,
+        )
 
 
 @strawberry.type(description="FeatureBase Cloud org details")
@@ -75,6 +96,19 @@ class FeatureBaseOrganization:
             billing_contact_email=d.billing_contact_email,
             record=r,
         )
+
+    @strawberry.field(
+        description="Invites already accepted, which the API keeps as history "
+        "(Organization.invitations has the pending ones; one upstream list, org owners only)"
+    )
+    async def accepted_invitations(self, info: Info) -> list[FeatureBaseInvite]:
+        r = self.record
+        invites = (
+            await context_of(info)
+            .loaders.single(FEATUREBASE_ACCEPTED_INVITATIONS)
+            .load((r.connection.name, r.key))
+        )
+        return [FeatureBaseInvite.from_record(i) for i in invites]
 
     @strawberry.field(
         description="Roles defined in the org (one upstream list; org owners only)",

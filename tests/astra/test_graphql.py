@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from adapters.astra.mapping import APP_STATES, PROTECTION_STATES, ROLES
 from adapters.astra.sim.simulator import AstraSimulator
 from schema.ids import encode_id
@@ -326,3 +328,56 @@ async def test_an_id_of_another_account_is_not_found_without_a_call(astra: Gatew
 
     assert error_codes(body) == ["NOT_FOUND"]
     assert sim.log.entries == []
+
+
+async def test_a_suspended_member_is_visible_as_such(astra: GatewayClient) -> None:
+    query = "{ organizations { members { email state vendorState } invitations { accepted } } }"
+    org = (await astra.data(query))["organizations"][0]
+
+    states = {m["email"].split("@")[0]: (m["state"], m["vendorState"]) for m in org["members"]}
+    assert states["selina.kyle"] == ("SUSPENDED", "suspended")
+    assert states["dick.grayson"] == ("PENDING", "pending")
+    assert states["barbara.gordon"] == ("ACTIVE", "active")
+    # a pending user is the one invitation, not yet accepted
+    assert org["invitations"] == [{"accepted": False}]
+
+
+@pytest.mark.parametrize(
+    ("state", "enabled", "normalized"),
+    [
+        ("active", True, "ACTIVE"),
+        ("active", False, "DISABLED"),
+        ("suspended", False, "SUSPENDED"),
+        ("retired", True, "UNKNOWN"),
+    ],
+)
+async def test_user_states_normalize_and_an_unknown_one_is_unknown(
+    state: str, enabled: bool, normalized: str
+) -> None:
+    sim = _bare_simulator()
+    sim.add_user("Some", "One", "one@example.test", state=state, is_enabled=enabled)
+    async with astra_gateway(sim) as gw:
+        org = await gw.data("{ organizations { members { email state vendorState } } }")
+    (member,) = [m for m in org["organizations"][0]["members"] if m["email"] == "one@example.test"]
+    assert (member["state"], member["vendorState"]) == (normalized, state)
+
+
+async def test_an_astra_app_names_no_engine(astra: GatewayClient) -> None:
+    data = await astra.data("{ databases(first: 200) { nodes { engine } } }")
+    assert {d["engine"] for d in data["databases"]["nodes"]} == {None}
+
+
+async def test_stored_credentials_are_listed_by_name_never_by_content(
+    astra: GatewayClient,
+) -> None:
+    query = "{ organizations { astra { credentials { name keyType valid validUntil } } } }"
+    sim: AstraSimulator = astra.simulator("astra")
+    sim.log.clear()
+
+    body = await astra.post(query)
+
+    credentials = {c["name"]: c for c in body["data"]["organizations"][0]["astra"]["credentials"]}
+    assert credentials["gke-prod-kubeconfig"]["keyType"] == "kubeconfig"
+    assert credentials["ocp-expired-kubeconfig"]["valid"] is False
+    assert "s3cr3t-batcave" not in str(body) and "apiVersion" not in str(body)
+    assert len(sim.log.entries) == 2  # the account, then the credentials list

@@ -317,3 +317,16 @@ async def test_deleting_an_app_astra_does_not_have_is_not_found(astra: GatewayCl
     )
 
     assert error_codes(body) == ["NOT_FOUND"]
+
+
+async def test_update_organization_renames_the_account(astra: GatewayClient) -> None:
+    (org,) = (await astra.data("{ organizations { id name } }"))["organizations"]
+    query = """mutation($id: ID!) { updateOrganization(input: { id: $id, name: "Wayne Labs" }) {
+        organization { name } } }"""
+
+    data = await astra.data(query, {"id": org["id"]})
+
+    assert data["updateOrganization"]["organization"]["name"] == "Wayne Labs"
+    assert (await astra.data("{ organizations { name } }"))["organizations"] == [
+        {"name": "Wayne Labs"}
+    ]

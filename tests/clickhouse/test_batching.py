@@ -10,6 +10,8 @@ from tests.gateway_client import GatewayClient
 
 ORG = r"/v1/organizations/[0-9a-f-]{36}"
 SERVICE = ORG + r"/services/[0-9a-f-]{36}"
+#: seeded: 13 ClickHouse services and 3 managed Postgres services over the two organizations
+SERVICES, POSTGRES_SERVICES = 13, 3
 
 
 async def test_a_database_list_with_its_organizations_costs_one_call_per_listing(
@@ -21,13 +23,16 @@ async def test_a_database_list_with_its_organizations_costs_one_call_per_listing
 
     data = await clickhouse.data(query)
 
-    assert len(data["databases"]["nodes"]) == 13
+    assert len(data["databases"]["nodes"]) == SERVICES + POSTGRES_SERVICES
     # one organizations list per connection, shared by both fields; the organization of
-    # each database comes from the primed loader, the services from one list per org
+    # each database comes from the primed loader, the services and the Postgres services
+    # from one list each per org
     assert sim.log.count("GET", r"/v1/organizations") == 2
     assert sim.log.count("GET", ORG) == 0
     assert sim.log.count("GET", ORG + "/services") == 2
+    assert sim.log.count("GET", ORG + "/postgres") == 2
     assert sim.log.count("GET", SERVICE) == 0
+    assert len(sim.log.entries) == 6
 
 
 async def test_the_same_organization_named_twice_is_fetched_once(clickhouse: GatewayClient) -> None:
@@ -84,8 +89,9 @@ async def test_backups_of_every_database_cost_one_call_per_database(
         "{ databases(first: 100) { nodes { backups { id database { name } } } } }"
     )
 
-    assert len(data["databases"]["nodes"]) == 13
-    assert sim.log.count("GET", SERVICE + "/backups") == 13
+    assert len(data["databases"]["nodes"]) == SERVICES + POSTGRES_SERVICES
+    # a Postgres service has no backup list: its backups are [] at no call
+    assert sim.log.count("GET", SERVICE + "/backups") == SERVICES
     # Backup.database comes from the listed services, never a detail call
     assert sim.log.count("GET", SERVICE) == 0
 
@@ -132,5 +138,31 @@ async def test_connections_are_fanned_out_concurrently() -> None:
     async with gw:
         data = await gw.data("{ databases(first: 100) { totalCount } }")
 
-    assert data["databases"]["totalCount"] == 13
+    assert data["databases"]["totalCount"] == SERVICES + POSTGRES_SERVICES
     assert gauge.peak >= 2
+
+
+async def test_postgres_services_by_id_cost_their_own_list_or_one_detail_call(
+    clickhouse: GatewayClient,
+) -> None:
+    listing = await clickhouse.data(
+        "{ databases(first: 100) { nodes { id name connection { name } "
+        "clickhousePostgres { __typename } } } }"
+    )
+    postgres = [n for n in listing["databases"]["nodes"] if n["clickhousePostgres"]]
+    acme = [n["id"] for n in postgres if n["connection"]["name"] == "ch-acme"]
+    globex = [n["id"] for n in postgres if n["connection"]["name"] == "ch-globex"]
+    assert (len(acme), len(globex)) == (2, 1)
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+    clickhouse.expire_cache()
+
+    found = await clickhouse.data(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": acme + globex}
+    )
+
+    assert [n["id"] for n in found["nodes"]] == acme + globex
+    # Acme's two from its Postgres list, Globex's one from its detail; no services list
+    assert sim.log.count("GET", ORG + "/postgres") == 1
+    assert sim.log.count("GET", ORG + r"/postgres/[0-9a-f-]{36}") == 1
+    assert len(sim.log.entries) == 2

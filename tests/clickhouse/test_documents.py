@@ -1,6 +1,6 @@
-"""ClickHouse's declared paths are its OpenAPI document's, plus what the newer API
-reference adds: the declaration the contract suite checks requests against stays true to
-the vendor's own document."""
+"""ClickHouse's declared paths are its OpenAPI documents' (the seed's, plus what the newer
+API reference and the 2026-06 spec add that the gateway calls): the declaration the contract
+suite checks requests against stays true to the vendor's own documents."""
 
 from __future__ import annotations
 
@@ -10,12 +10,45 @@ from pathlib import Path
 
 from adapters.clickhouse.documents import PATHS
 
-OPENAPI = Path(__file__).parent / "data" / "clickhouse-cloud-openapi.json"
+DATA = Path(__file__).parent / "data"
+OPENAPI = DATA / "clickhouse-cloud-openapi.json"
+CURRENT = DATA / "clickhouse-cloud-openapi-2026-06.json"
 #: from the API reference (shared/seeds/clickhouse-cloud-api.txt), newer than the OpenAPI
 REFERENCE_ONLY = {"/v1/organizations/{x}/services/{x}/backupConfiguration"}
 
 
-def test_the_declared_paths_are_the_documented_ones() -> None:
-    documented = {re.sub(r":\w+", "{x}", p) for p in json.loads(OPENAPI.read_text())["paths"]}
+def _templates(spec: Path, pattern: str) -> set[str]:
+    return {re.sub(pattern, "{x}", p) for p in json.loads(spec.read_text())["paths"]}
 
-    assert set(PATHS.templates) == documented | REFERENCE_ONLY
+
+def test_the_declared_paths_are_the_documented_ones() -> None:
+    seed = _templates(OPENAPI, r":\w+")
+    current = _templates(CURRENT, r"\{\w+\}")
+    postgres = {p for p in current if "/postgres" in p}
+    billing = {"/v1/organizations/{x}/usageCost", "/v1/organizations/{x}/prometheus"}
+    roles = {"/v1/organizations/{x}/roles", "/v1/organizations/{x}/roles/{x}"}
+    service = "/v1/organizations/{x}/services/{x}"
+    extras = {
+        f"{service}/upgradeWindow",
+        f"{service}/clickhouseSettings",
+        f"{service}/clickhouseSettings/{{x}}",
+        f"{service}/serviceQueryEndpoint",
+    }
+
+    assert set(PATHS.templates) == seed | REFERENCE_ONLY | postgres | billing | roles | extras
+    assert billing | roles | extras <= current
+    # the seed's paths are the current spec's too, under its own parameter names
+    assert seed | REFERENCE_ONLY <= current
+
+
+def test_the_declared_query_parameters_are_documented_ones() -> None:
+    documented = {
+        p["name"]
+        for spec in (OPENAPI, CURRENT)
+        for item in json.loads(spec.read_text())["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for p in op.get("parameters", [])
+        if p.get("in") == "query"
+    }
+    assert PATHS.query_params <= documented, sorted(PATHS.query_params - documented)

@@ -28,9 +28,10 @@ async def test_tag_filters_go_to_the_services_list_in_its_own_calls() -> None:
         any_value = await gw.data(TAGGED, {"tags": tags})
         both = gw.simulator("clickhouse").log.matching("GET", SERVICES)
 
-    # the seed tags three services Production and one Staging
-    assert production["databases"]["totalCount"] == 3
-    assert any_value["databases"]["totalCount"] == 3  # Production and any Environment
+    # the seed tags three services Production and one Staging, and one Postgres service
+    # Production (the Postgres list takes no filter: its items' tags are matched)
+    assert production["databases"]["totalCount"] == 4
+    assert any_value["databases"]["totalCount"] == 4  # Production and any Environment
     assert everything["databases"]["totalCount"] > 4
     assert {parse_qs(r.query)["filter"][0] for r in production_calls} == {
         "tag:Environment=Production"
@@ -46,7 +47,8 @@ async def test_any_value_of_a_tag_key_is_the_vendors_tag_key_filter() -> None:
     async with demo_gateway("clickhouse") as gw:
         data = await gw.data(TAGGED, {"tags": [{"key": "Environment"}]})
 
-    assert data["databases"]["totalCount"] == 4  # three Production, one Staging
+    # services: three Production, one Staging; a Postgres service: Production
+    assert data["databases"]["totalCount"] == 5
 
 
 async def test_a_tag_key_with_an_equals_sign_is_bad_input_before_any_call() -> None:

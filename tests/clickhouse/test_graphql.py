@@ -76,7 +76,8 @@ async def test_databases_span_connections_with_every_state_normalized(
 ) -> None:
     dbs = await _databases(clickhouse)
 
-    assert len(dbs) == 13
+    # 13 ClickHouse services and 3 managed Postgres services
+    assert len(dbs) == 16
     assert {d["connection"]["name"] for d in dbs} == {"ch-acme", "ch-globex"}
     seen = {d["vendorStatus"]: d["status"] for d in dbs}
     assert "UNKNOWN" not in seen.values()
@@ -91,8 +92,16 @@ async def test_databases_filter_by_status_name_and_vendor(clickhouse: GatewayCli
         clickhouse, filter={"nameContains": "gLoBeX", "connection": "ch-globex"}
     )
 
-    assert {d["name"] for d in running} == {"Acme Production", "Acme Dev", "Globex Warehouse"}
-    assert len(named) == 6
+    assert {d["name"] for d in running} == {
+        "Acme Production",
+        "Acme Dev",
+        "Globex Warehouse",
+        # managed Postgres services are databases of the same connections
+        "Acme Orders",
+        "Acme Orders Replica",
+        "Globex Ledger",
+    }
+    assert len(named) == 7
 
 
 async def test_database_details_answer_every_clickhouse_field(clickhouse: GatewayClient) -> None:
@@ -215,3 +224,46 @@ async def test_organization_databases_take_the_same_filter_and_pages(
     assert page["totalCount"] == 4
     assert page["pageInfo"]["hasNextPage"] is True
     assert len(page["nodes"]) == 2
+
+
+async def test_a_service_shows_its_version_release_channel_and_tags(
+    clickhouse: GatewayClient,
+) -> None:
+    query = """query($id: ID!) { database(id: $id) { engine
+        clickhouse { clickhouseVersion releaseChannel tags { key value } } } }"""
+    production = await _database_named(clickhouse, "Acme Production")
+
+    found = (await clickhouse.data(query, {"id": production["id"]}))["database"]
+
+    assert found == {
+        "engine": "clickhouse",
+        "clickhouse": {
+            "clickhouseVersion": "25.8.1.8344",
+            "releaseChannel": "slow",
+            "tags": [{"key": "Environment", "value": "Production"}],
+        },
+    }
+
+
+async def test_the_current_specs_service_fields_and_organization_metrics(
+    clickhouse: GatewayClient,
+) -> None:
+    production = await _database_named(clickhouse, "Acme Production")
+    query = """query($id: ID!) { database(id: $id) {
+        clickhouse { isReadonly minReplicas effectiveAutoscalingMode effectiveMinReplicaMemoryGb }
+        organization { clickhouse { prometheusMetrics(filtered: true) } } } }"""
+    sim = clickhouse.simulator("clickhouse")
+    sim.log.clear()
+
+    found = (await clickhouse.data(query, {"id": production["id"]}))["database"]
+
+    assert found["clickhouse"] == {
+        "isReadonly": False,
+        "minReplicas": None,  # vertical autoscaling: no replica bounds
+        "effectiveAutoscalingMode": "vertical",
+        "effectiveMinReplicaMemoryGb": 16,
+    }
+    text = found["organization"]["clickhouse"]["prometheusMetrics"]
+    assert 'clickhouse_service_name="Acme Production"' in text
+    (sent,) = sim.log.matching("GET", r"/v1/organizations/[0-9a-f-]{36}/prometheus")
+    assert sent.query == "filtered_metrics=true"

@@ -84,3 +84,16 @@ def test_a_sparse_service_maps_without_errors() -> None:
     assert record.name == "svc"
     assert record.details.endpoints == ()
     assert record.details.is_primary is None
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ([{"key": "env", "value": "prod"}, {"key": "solo"}], [("env", "prod"), ("solo", None)]),
+        ([{"value": "no key"}, "text", {"key": 7}], []),
+        ("not a list", []),
+        (None, []),
+    ],
+)
+def test_tags_keep_what_has_a_key_and_drop_the_rest(sent: object, read: list[object]) -> None:
+    assert [(t.key, t.value) for t in mapping.tags(sent)] == read

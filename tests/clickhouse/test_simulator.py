@@ -740,6 +740,11 @@ async def test_builders_make_many_services(
 # --- every documented operation against the OpenAPI response schemas -----------------------
 
 OPENAPI = json.loads((Path(__file__).parent / "data" / "clickhouse-cloud-openapi.json").read_text())
+#: ClickHouse Cloud's current OpenAPI (2026-06, 109 operations; shared/specs/)
+CURRENT = json.loads(
+    (Path(__file__).parent / "data" / "clickhouse-cloud-openapi-2026-06.json").read_text()
+)
+CURRENT_SERVICE = CURRENT["components"]["schemas"]["Service"]["properties"]
 
 
 def _strict_components() -> dict:
@@ -759,7 +764,20 @@ def _strict_components() -> dict:
             "minReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4},
             "maxReplicaMemoryGb": {"type": "number", "minimum": 8, "maximum": 240, "multipleOf": 4},
         }
+        # and what the 2026-06 spec adds that the simulator answers
+        | {
+            name: CURRENT_SERVICE[name]
+            for name in ("clickhouseVersion", "releaseChannel", "isReadonly", "currentScaling")
+        }
+        | {"tags": {"type": "array", "items": CURRENT["components"]["schemas"]["ResourceTagsV1"]}}
     )
+    current = CURRENT["components"]["schemas"]
+    schemas["CurrentScaling"] = current["CurrentScaling"]
+    schemas["AssignedRole"] = current["AssignedRole"]
+    for holder in ("Member", "ApiKey", "Invitation"):  # the roles each holds (2026-06 spec)
+        schemas[holder]["properties"]["assignedRoles"] = current[holder]["properties"][
+            "assignedRoles"
+        ]
     for schema in schemas.values():
         schema["additionalProperties"] = False
     return components

@@ -153,6 +153,19 @@ async def test_a_quarantined_database_says_since_when(dbaas: GatewayClient) -> N
     }
 
 
+async def test_a_provisioner_sent_as_a_name_is_passed_through(dbaas: GatewayClient) -> None:
+    # the codes are undocumented: a server may name its provisioner instead of numbering it
+    sim: DBaaSSimulator = dbaas.simulator("dbaas")
+    env = sim.add_environment("staging", provisioner="kubernetes")
+    plan = sim.add_plan("pg_small", engine="postgresql", environments=[env["id"]])
+    sim.add_database("ledger", plan=plan["id"], environment=env["id"])
+
+    data = await dbaas.data(DBAAS_DETAILS)
+
+    (ledger,) = (d["dbaas"] for d in data["databases"]["nodes"] if d["name"] == "ledger")
+    assert ledger["environment"]["provisioner"] == "kubernetes"
+
+
 async def test_dbaas_details_resolve_plan_environment_and_project(dbaas: GatewayClient) -> None:
     data = await dbaas.data(DBAAS_DETAILS)
 
@@ -167,7 +180,7 @@ async def test_dbaas_details_resolve_plan_environment_and_project(dbaas: Gateway
         "nativeId": "2",
         "name": "prod",
         "stage": 2,
-        "provisioner": 1,
+        "provisioner": "1",
     }
     assert (orders["project"]["nativeId"], orders["project"]["name"]) == ("1", "checkout")
     assert dbs["my_first_database"]["project"] is None
@@ -396,3 +409,37 @@ async def test_an_upstream_failure_of_a_link_fails_only_that_field(dbaas: Gatewa
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert error["path"][-1] == "environment"
+
+
+ENGINES = """
+{ databases(first: 200) { nodes { name engine dbaas { description team engine isLocked } } } }
+"""
+
+
+async def test_optional_database_fields_are_typed_and_the_engine_falls_back_to_the_plan(
+    dbaas: GatewayClient,
+) -> None:
+    sim: DBaaSSimulator = dbaas.simulator("dbaas")
+    sim.log.clear()
+
+    data = await dbaas.data(ENGINES)
+
+    dbs = {d["name"]: d for d in data["databases"]["nodes"]}
+    assert dbs["orders"]["dbaas"] == {
+        "description": "Checkout orders",
+        "team": "payments",
+        "engine": "mysql 8.0",
+        "isLocked": False,
+    }
+    assert dbs["events"]["dbaas"]["isLocked"] is True
+    assert dbs["reporting"]["dbaas"]["team"] == "bi"
+    # the database's own engine by name; else its plan's (mongodb, mysql: one plan lookup)
+    assert {name: d["engine"] for name, d in dbs.items()} == {
+        "my_first_database": "mongodb",
+        "orders": "mysql",
+        "session_cache": "redis",
+        "events": "mongodb",
+        "reporting": "mysql",
+        "legacy_catalog": "mongodb",
+    }
+    assert sum(1 for e in sim.log.entries if e.path.startswith("/api/plan/")) == 1

@@ -209,8 +209,17 @@ def test_plan_environment_and_project() -> None:
         "HA",
         mapping.ORGANIZATION_KEY,
     )
-    assert (env.key, env.name, env.stage, env.provisioner) == (("2",), "prod", 2, 1)
+    assert (env.key, env.name, env.stage, env.provisioner) == (("2",), "prod", 2, "1")
     assert (project.key, project.name) == (("1",), "checkout")
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [(1, "1"), ("kubernetes", "kubernetes"), (1.5, None), (True, None), ({}, None), (None, None)],
+)
+def test_the_provisioner_is_passed_through_as_text(sent: object, read: str | None) -> None:
+    env = mapping.environment(CONN, {"id": 2, "name": "prod", "stage": 2, "provisioner": sent})
+    assert env.provisioner == read
 
 
 # ----- error bodies ---------------------------------------------------------------------------

@@ -338,3 +338,33 @@ async def test_database_owners_of_a_whole_list_cost_one_users_list(
     assert len(owners) == 4
     assert sim.log.count("GET", USERS_LIST) == 1
     assert sim.log.count("GET", USER_DETAIL) == 0
+
+
+ACCEPTED = """
+{ organizations(connection: "fb-login") { invitations { email accepted }
+    members { email state vendorState }
+    featurebase { acceptedInvitations { nativeId email createdAt expiresAt acceptedAt } } } }
+"""
+
+
+async def test_accepted_invites_are_typed_beside_the_pending_ones(
+    fb_login: GatewayClient,
+) -> None:
+    sim: FeatureBaseSimulator = fb_login.simulator("featurebase")
+    sim.log.clear()
+
+    (org,) = (await fb_login.data(ACCEPTED))["organizations"]
+
+    assert org["invitations"] == [{"email": "joanna@chotchkies.example", "accepted": False}]
+    (accepted,) = org["featurebase"]["acceptedInvitations"]
+    assert accepted["email"].startswith("tom.smykowski@")
+    assert accepted["createdAt"] == "2026-02-01T15:00:00+00:00"
+    assert accepted["acceptedAt"] is not None
+    assert {m["state"] for m in org["members"]} == {"ACTIVE"}
+    # both halves of the invites come from one list call
+    assert sim.log.count("GET", "/v2/invites") == 1
+
+
+async def test_a_featurebase_database_names_its_engine(fb: GatewayClient) -> None:
+    data = await fb.data("{ databases(first: 200) { nodes { engine } } }")
+    assert {d["engine"] for d in data["databases"]["nodes"]} == {"featurebase"}

@@ -23,11 +23,12 @@ from adapters.clickhouse.sim.validation import (
     _private_endpoints,
     _roles,
     _str,
+    _strings,
 )
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_KEYS_PER_ORGANIZATION = 100  # vendor notes: at most 100 keys per organization
-_KEY_FIELDS = ("name", "roles", "expireAt", "state")
+_KEY_FIELDS = ("name", "roles", "expireAt", "state", "assignedRoleIds")
 
 
 class OrgRoutes(SimulatorBase):
@@ -111,8 +112,11 @@ class OrgRoutes(SimulatorBase):
             state=state,
             expireAt=expire_at,
         )
+        if "assignedRoleIds" in body:
+            assigned = _strings(body["assignedRoleIds"], "assignedRoleIds")
+            self._assign(ctx.org, f"apiKey/{created['key']['id']}", assigned)
         self._audit(ctx, "key_create")
-        return created
+        return created | {"key": self._shown(ctx.org, "keys", created["key"])}
 
     async def _patch_key(self, ctx: Ctx) -> Any:
         key = self._find(ctx.org.keys, ctx.params["keyId"], "API key")
@@ -129,7 +133,10 @@ class OrgRoutes(SimulatorBase):
             if expire_at:
                 key["expireAt"] = expire_at
         key.update({k: v for k, v in changes.items() if v is not None})
-        return key
+        if "assignedRoleIds" in body:
+            assigned = _strings(body["assignedRoleIds"], "assignedRoleIds")
+            self._assign(ctx.org, f"apiKey/{key['id']}", assigned)
+        return self._shown(ctx.org, "keys", key)
 
     async def _delete_key(self, ctx: Ctx) -> Any:
         key = self._find(ctx.org.keys, ctx.params["keyId"], "API key")
@@ -141,10 +148,16 @@ class OrgRoutes(SimulatorBase):
 
     async def _patch_member(self, ctx: Ctx) -> Any:
         member = self._find(ctx.org.members, ctx.params["userId"], "Member")
-        body = await _body(ctx.request, ("role",))
-        member["role"] = _enum(body.get("role"), "role", sd.ROLES, required=True)
+        body = await _body(ctx.request, ("role", "assignedRoleIds"))
+        # the 2026-06 spec: a member's role, or the roles it holds, or both
+        role = _enum(body.get("role"), "role", sd.ROLES, required="assignedRoleIds" not in body)
+        if role is not None:
+            member["role"] = role
+        if "assignedRoleIds" in body:
+            assigned = _strings(body["assignedRoleIds"], "assignedRoleIds")
+            self._assign(ctx.org, f"user/{member['userId']}", assigned)
         self._audit(ctx, "organization_member_update_role")
-        return member
+        return self._shown(ctx.org, "members", member)
 
     async def _delete_member(self, ctx: Ctx) -> Any:
         member = self._find(ctx.org.members, ctx.params["userId"], "Member")
@@ -153,15 +166,21 @@ class OrgRoutes(SimulatorBase):
         return None
 
     async def _create_invitation(self, ctx: Ctx) -> Any:
-        body = await _body(ctx.request, ("email", "role"))
+        body = await _body(ctx.request, ("email", "role", "assignedRoleIds"))
         email = _str(body.get("email"), "email", required=True) or ""
         if not _EMAIL.fullmatch(email):
             raise _fail(f"email '{email}' is not a valid email address")
         role = _enum(body.get("role"), "role", sd.ROLES, required=True) or ""
         self._check_not_invited(ctx, email.lower())
         invitation = self.add_invitation(ctx.org.organization["id"], email, role=role)
+        if "assignedRoleIds" in body:
+            assigned = _strings(body["assignedRoleIds"], "assignedRoleIds")
+            unknown = [r for r in assigned if r not in ctx.org.roles]
+            if unknown:
+                raise _fail(f"assignedRoleIds: no role {unknown[0]} in this organization")
+            invitation["assignedRoleIds"] = assigned
         self._audit(ctx, "organization_invite_create")
-        return invitation
+        return self._shown(ctx.org, "invitations", invitation)
 
     def _check_not_invited(self, ctx: Ctx, email: str) -> None:
         # Our reading: the docs list no answer for these; 409 is the status real clients see

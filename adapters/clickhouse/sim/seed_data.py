@@ -28,6 +28,9 @@ def opaque_id(*parts: str) -> str:
 
 # --- vocabulary from the docs ------------------------------------------------------------
 
+#: what a service's ``clickhouseVersion`` says (2026-06 spec: a plain string)
+CLICKHOUSE_VERSION = "25.8.1.8344"
+
 # Service regions per provider: the docs give one flat enum; the naming makes the split plain.
 PROVIDER_REGIONS: dict[str, tuple[str, ...]] = {
     "aws": (
@@ -255,6 +258,7 @@ _ACME_SERVICES = [
         privateEndpointIds=["vpce-0a1b2c3d4e5f60001"],
         mysql_endpoint=True,
         tags={"Environment": "Production"},
+        releaseChannel="slow",
         iamRole="arn:aws:iam::000000000001:role/CH-S3-acme-production-Role",
     ),
     _service(
@@ -555,6 +559,28 @@ ORGANIZATIONS: list[dict[str, Any]] = [
                 "expireAt": "2026-12-15T09:00:00Z",
             },
         ],
+        "postgres": [
+            {
+                "id": seed_uuid("postgres", "acme", "Acme Orders"),
+                "name": "Acme Orders",
+                "postgresVersion": "17",
+                "size": "m6gd.xlarge",
+                "haType": "async",
+                "storageSize": 250,
+                "tags": [{"key": "Environment", "value": "Production"}],
+                "createdAt": "2026-03-02T10:00:00Z",
+                "password": "AcmeOrdersPg2026x",
+            },
+            {
+                "id": seed_uuid("postgres", "acme", "Acme Orders Replica"),
+                "name": "Acme Orders Replica",
+                "postgresVersion": "17",
+                "size": "m6gd.xlarge",
+                "isPrimary": False,
+                "createdAt": "2026-03-09T10:00:00Z",
+                "password": "AcmeReplicaPg2026y",
+            },
+        ],
         "activities": _activities(
             "acme",
             _ACME_SERVICES,
@@ -677,6 +703,17 @@ ORGANIZATIONS: list[dict[str, Any]] = [
                 "expireAt": "2026-12-18T16:00:00Z",
             },
         ],
+        "postgres": [
+            {
+                "id": seed_uuid("postgres", "globex", "Globex Ledger"),
+                "name": "Globex Ledger",
+                "postgresVersion": "18",
+                "size": "i8g.large",
+                "region": "eu-central-1",
+                "createdAt": "2026-04-20T08:00:00Z",
+                "password": "GlobexLedgerPg2026z",
+            },
+        ],
         "activities": _activities(
             "globex",
             _GLOBEX_SERVICES,
@@ -719,6 +756,98 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         ),
     },
 ]
+
+
+def roles(org: dict[str, Any]) -> list[dict[str, Any]]:
+    """An organization's RBAC roles: the two system roles its members hold, and one custom
+    role (read-only SQL console on every service) for its first developer."""
+    members = org["members"]
+    developers = [m for m in members if m.get("role") == "developer"]
+    account = org["account"]
+    return [
+        {
+            "id": seed_uuid("role", account, "Admin"),
+            "name": "Admin",
+            "type": "system",
+            "actors": [f"user/{m['userId']}" for m in members if m.get("role") == "admin"],
+            "policies": [
+                {"allowDeny": "ALLOW", "permissions": ["control-plane:*"], "resources": ["*"]}
+            ],
+        },
+        {
+            "id": seed_uuid("role", account, "Developer"),
+            "name": "Developer",
+            "type": "system",
+            "actors": [f"user/{m['userId']}" for m in developers],
+            "policies": [
+                {
+                    "allowDeny": "ALLOW",
+                    "permissions": ["control-plane:organization:view"],
+                    "resources": ["organization/*"],
+                }
+            ],
+        },
+        {
+            "id": seed_uuid("role", account, "Analysts"),
+            "name": "Analysts",
+            "type": "custom",
+            "actors": [f"user/{m['userId']}" for m in developers[:1]],
+            "policies": [
+                {
+                    "allowDeny": "ALLOW",
+                    "permissions": ["sql-console:database:access"],
+                    "resources": ["instance/*"],
+                    "tags": {"roleV2": "sql-console-readonly"},
+                }
+            ],
+        },
+    ]
+
+
+#: every seeded Postgres superuser password, by service name (the leak guard looks for them)
+POSTGRES_PASSWORDS: dict[str, str] = {
+    pg["name"]: pg["password"] for org in ORGANIZATIONS for pg in org.get("postgres", [])
+}
+
+
+def postgres_slow_queries(service_id: str) -> list[dict[str, Any]]:
+    """A Postgres service's slow query patterns (``PostgresSlowQueryPattern``), derived from
+    its ID so that every service has its own and two simulators agree."""
+    seed = int(hashlib.sha256(service_id.encode()).hexdigest()[:6], 16)
+    shapes = [
+        ("SELECT * FROM orders WHERE customer_id = $1", "app", "SELECT", "checkout"),
+        ("UPDATE orders SET status = $1 WHERE id = $2", "app", "UPDATE", "checkout"),
+        ("INSERT INTO events (kind, body) VALUES ($1, $2)", "ingest", "INSERT", "collector"),
+    ]
+    patterns = []
+    for n, (text, user, operation, app) in enumerate(shapes):
+        calls = 10 + (seed >> n) % 500
+        average = 1000 * (n + 1) + seed % 997
+        patterns.append(
+            {
+                "queryId": f"{seed + n:x}",
+                "queryText": text,
+                "dbName": "postgres",
+                "dbUser": user,
+                "dbOperation": operation,
+                "app": app,
+                "callCount": calls,
+                "errorCount": n,
+                "totalDurationUs": calls * average,
+                "avgDurationUs": average,
+                "maxDurationUs": average * 4,
+                "p50DurationUs": average,
+                "p95DurationUs": average * 2,
+                "p99DurationUs": average * 3,
+                "totalRows": calls * (n + 1),
+                "totalSharedBlksRead": calls * 3,
+                "totalSharedBlksHit": calls * 40,
+                "totalCpuTimeUs": calls * average // 2,
+                "totalWalBytes": calls * 128 * n,
+            }
+        )
+    return patterns
+
 
 # Every seeded key's credentials, by key name; tests use the developer, disabled and expired ones.
 SEED_CREDENTIALS: dict[str, dict[str, str]] = {

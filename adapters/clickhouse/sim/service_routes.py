@@ -261,6 +261,16 @@ class ServiceRoutes(SimulatorBase):
         self._audit(ctx, "service_update_password", service["id"])
         return result
 
+    async def _org_prometheus(self, ctx: Ctx) -> Any:
+        """Every service's metrics in one exposition (2026-06 spec). ``filtered_metrics``
+        (true or false) is accepted; our reading: the simulator's metrics are the filtered
+        set either way."""
+        flag = ctx.request.query_params.get("filtered_metrics")
+        if flag is not None and flag not in ("true", "false"):
+            raise _fail(f"filtered_metrics '{flag}' is not a boolean")
+        texts = [sd.prometheus_metrics(ctx.org.organization, s) for s in ctx.org.services.values()]
+        return PlainTextResponse("".join(texts))
+
     async def _prometheus(self, ctx: Ctx) -> Any:
         text = sd.prometheus_metrics(ctx.org.organization, self._service(ctx))
         return PlainTextResponse(text)

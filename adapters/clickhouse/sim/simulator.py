@@ -32,8 +32,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.clickhouse.sim import seed_data as sd
+from adapters.clickhouse.sim.billing_routes import BillingRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
+from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
+from adapters.clickhouse.sim.role_routes import RoleRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
+from adapters.clickhouse.sim.service_extra_routes import ServiceExtraRoutes
 from adapters.clickhouse.sim.service_routes import ServiceRoutes
 from adapters.clickhouse.sim.state import Ctx, OrgState, SimulatorState
 from adapters.clickhouse.sim.validation import _UUID, JSON, ApiError, _fail, _iso, _parse_time
@@ -77,7 +81,9 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
     return endpoint
 
 
-class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
+class ClickHouseSimulator(
+    PostgresRoutes, RoleRoutes, ServiceExtraRoutes, BillingRoutes, OrgRoutes, ServiceRoutes
+):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
     Authentication is HTTP Basic with a key ID and secret. ``state`` holds plain vendor JSON
@@ -176,6 +182,11 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
                 self._get("activities", "activityId", "Activity"),
                 False,
             ),
+            ("GET", org + "/usageCost", self._usage_cost, False),
+            ("GET", org + "/prometheus", self._org_prometheus, False),
+            *self.postgres_routes(),
+            *self.role_routes(),
+            *self.service_extra_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:
@@ -207,7 +218,8 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
         self._count_request(key["id"])
         params = dict(request.path_params)
         for name, value in params.items():
-            if name == "activityId":  # the docs type activity IDs as plain strings
+            # the docs type these as plain strings
+            if name in ("activityId", "queryId", "settingName"):
                 continue
             if not _UUID.fullmatch(value):
                 raise _fail(f"{name} '{value}' is not a valid UUID")
@@ -272,12 +284,15 @@ class ClickHouseSimulator(OrgRoutes, ServiceRoutes):
 
     def _list(self, collection: str) -> Handler:
         async def handler(ctx: Ctx) -> Any:
-            return list(getattr(ctx.org, collection).values())
+            return [
+                self._shown(ctx.org, collection, r) for r in getattr(ctx.org, collection).values()
+            ]
 
         return handler
 
     def _get(self, collection: str, param: str, what: str) -> Handler:
         async def handler(ctx: Ctx) -> Any:
-            return self._find(getattr(ctx.org, collection), ctx.params[param], what)
+            found = self._find(getattr(ctx.org, collection), ctx.params[param], what)
+            return self._shown(ctx.org, collection, found)
 
         return handler

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 
 from adapters.clickhouse.sim import seed_data as sd
-from adapters.clickhouse.sim.validation import JSON, ApiError, _iso
+from adapters.clickhouse.sim.validation import JSON, TOTAL_PER_REPLICA_MEMORY, ApiError, _iso
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 _FINAL_STATES = ("terminating", "terminated")
@@ -42,7 +42,8 @@ class OrgState:
 
     organization: JSON
     services: dict[str, JSON] = field(default_factory=dict)
-    service_tags: dict[str, dict[str, str]] = field(default_factory=dict)  # not in the body
+    #: what the ``filter=tag:K=V`` of a list matches (the body's ``tags`` say the same)
+    service_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     service_passwords: dict[str, str] = field(default_factory=dict)  # base64 SHA-256
     backups: dict[str, JSON] = field(default_factory=dict)  # by backup id; has serviceId
     backup_configurations: dict[str, JSON] = field(default_factory=dict)  # by service id
@@ -51,6 +52,15 @@ class OrgState:
     members: dict[str, JSON] = field(default_factory=dict)
     invitations: dict[str, JSON] = field(default_factory=dict)
     activities: dict[str, JSON] = field(default_factory=dict)
+    #: managed Postgres services (2026-06 spec): the record as listed plus connection
+    #: details; the superuser password and the configuration are kept beside it
+    postgres: dict[str, JSON] = field(default_factory=dict)
+    postgres_passwords: dict[str, str] = field(default_factory=dict)
+    postgres_configs: dict[str, JSON] = field(default_factory=dict)
+    #: RBAC roles (2026-06 spec), by ID
+    roles: dict[str, JSON] = field(default_factory=dict)
+    #: by service ID: its upgrade window, changed ClickHouse settings, query endpoint
+    service_extras: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,6 +111,21 @@ class SimulatorBase:
         if live and service["state"] in _FINAL_STATES:
             raise ApiError(409, f"Service {service['id']} is {service['state']}")
         return service
+
+    def add_postgres(self, organization_id: str, name: str, **fields: Any) -> JSON:
+        """Add a managed Postgres service (``PostgresRoutes``)."""
+        raise NotImplementedError
+
+    def add_role(self, organization_id: str, name: str, **fields: Any) -> JSON:
+        """Add an RBAC role (``RoleRoutes``)."""
+        raise NotImplementedError
+
+    def _shown(self, org: OrgState, collection: str, record: JSON) -> JSON:
+        """A record as answered (``RoleRoutes`` adds the roles it holds)."""
+        return record
+
+    def _assign(self, org: OrgState, actor: str, role_ids: list[str]) -> None:
+        """Give ``actor`` exactly these roles (``RoleRoutes``)."""
 
     def _audit(self, ctx: Ctx, kind: str, service_id: str | None = None) -> None:
         """Writes leave an activity, as the vendor's audit log would."""
@@ -175,9 +200,22 @@ class SimulatorBase:
                 "ipAccessList": [],
                 "createdAt": _iso(self.wall_clock()),
                 "privateEndpointIds": [],
+                # the 2026-06 spec's newer fields
+                "clickhouseVersion": sd.CLICKHOUSE_VERSION,
+                "releaseChannel": "default",
+                "tags": [
+                    {"key": k, "value": v} if v else {"key": k} for k, v in (tags or {}).items()
+                ],
+                "isReadonly": False,
             },
             fields,
         )
+        # the autoscaling in effect now: the baseline, as no schedule is seeded
+        service["currentScaling"] = {
+            "effectiveAutoscalingMode": "vertical",
+            "effectiveMinReplicaMemoryGb": service["minTotalMemoryGb"] // TOTAL_PER_REPLICA_MEMORY,
+            "effectiveMaxReplicaMemoryGb": service["maxTotalMemoryGb"] // TOTAL_PER_REPLICA_MEMORY,
+        }
         org = self.state.organizations[organization_id]
         org.services[service["id"]] = service
         org.service_tags[service["id"]] = dict(tags or {})
@@ -293,8 +331,14 @@ class SimulatorBase:
             if now - began >= self.transition_seconds:
                 self._finish(org, service_id)
 
+    def _finish_postgres(self, org: OrgState, record_id: str) -> None:
+        """Settle a Postgres service (``PostgresRoutes``)."""
+
     def _finish(self, org: OrgState, service_id: str) -> None:
         self._transitions.pop(service_id, None)
+        if service_id in org.postgres:
+            self._finish_postgres(org, service_id)
+            return
         service = org.services.get(service_id)
         if service is None:
             return
@@ -306,6 +350,7 @@ class SimulatorBase:
             org.service_tags,
             org.service_passwords,
             org.backup_configurations,
+            org.service_extras,
         ):
             store.pop(service_id, None)
         org.backups = {k: b for k, b in org.backups.items() if b["serviceId"] != service_id}
@@ -315,7 +360,7 @@ class SimulatorBase:
         work (provisioning/starting/awaking -> running, stopping -> stopped, terminating ->
         removed with its backups)."""
         for org in self.state.organizations.values():
-            for service_id in list(org.services):
+            for service_id in [*org.services, *org.postgres]:
                 self._finish(org, service_id)
 
     def _seed(self) -> None:
@@ -335,3 +380,7 @@ class SimulatorBase:
                 self.add_invitation(org_id, **invitation)
             for activity in spec["activities"]:
                 self.add_activity(org_id, **activity)
+            for postgres in spec.get("postgres", []):
+                self.add_postgres(org_id, **postgres)
+            for role in sd.roles(spec):
+                self.add_role(org_id, **role)

@@ -144,7 +144,7 @@ class DBaaSSimulator:
     # ----- builders -------------------------------------------------------------------
 
     def add_environment(
-        self, name: str, *, stage: int = 1, provisioner: int = 1, id: int | None = None
+        self, name: str, *, stage: int = 1, provisioner: int | str = 1, id: int | None = None
     ) -> Record:
         record: Record = {
             "id": self.state.new_id("environment", id),
