@@ -77,9 +77,10 @@ async def test_two_tenants_concurrently_in_memory_never_share_an_answer() -> Non
     async with gateway() as gw:
         calls = await _two_tenants_never_share(gw)
 
-        # the same query of two tenants: one upstream round per tenant, the repeats cached
-        # or coalesced within the tenant, never answered from the other's
-        assert calls == {"acme": 2, "globex": 2}
+        # the same query of two tenants: one upstream round per tenant (organizations,
+        # then its services and its Postgres services), the repeats cached or coalesced
+        # within the tenant, never answered from the other's
+        assert calls == {"acme": 3, "globex": 3}
         for key_id in KEY_IDS.values():
             paths = [e.path for e in gw.simulator("clickhouse").log.entries if e.identity == key_id]
             assert paths[0] == "/v1/organizations"
@@ -100,7 +101,7 @@ async def test_two_tenants_concurrently_on_redis_never_share_an_answer(
     async with gateway(redis_url=redis_server.url) as gw:
         calls = await _two_tenants_never_share(gw)
 
-        assert calls == {"acme": 2, "globex": 2}
+        assert calls == {"acme": 3, "globex": 3}  # as in memory
         with redis_server.client() as plain:
             stored = b"".join(k + (plain.dump(k) or b"") for k in plain.keys("*"))
             keys = [k.decode() for k in plain.keys("*")]
@@ -310,11 +311,12 @@ async def test_each_tenant_key_has_its_own_rate_window_shared_by_every_instance(
             starts = sorted(plain.zcard(lua.key(scope, "rate")) for scope in scopes.values())
 
     assert len(scopes) == 2
-    # acme: its organizations and services on one instance, its members on the other
-    # (which read the organizations from Redis); globex: its organizations
-    assert starts == [1, 3]
+    # acme: its organizations, services and Postgres services on one instance, its
+    # members on the other (which read the organizations from Redis); globex: its
+    # organizations
+    assert starts == [1, 4]
     assert sorted(identities(one) + identities(two)) == sorted(
-        [KEY_IDS["acme"]] * 3 + [KEY_IDS["globex"]]
+        [KEY_IDS["acme"]] * 4 + [KEY_IDS["globex"]]
     )
 
 
