@@ -4,14 +4,15 @@ the ``FeatureBaseRoles`` protocol; another vendor is NOT_SUPPORTED before any ca
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from adapters.base import FeatureBaseRoles
 from adapters.errors import NotSupportedError
-from adapters.model import Operation
+from adapters.model import Key, Operation
 from schema.kinds import ORGANIZATION
 from schema.mutation_runner import Target, run, target
 from schema.vendor_types.featurebase import FeatureBaseRoleType
@@ -44,28 +45,28 @@ def _roles(t: Target) -> FeatureBaseRoles:
     raise NotSupportedError("FeatureBase roles", connection=info.name, vendor=info.vendor.value)
 
 
-async def create_role(
-    info: Info,
-    input: Annotated[
-        FeatureBaseRoleInput, strawberry.argument(description="The role: its name and permissions")
-    ],
+RoleArgument = Annotated[
+    FeatureBaseRoleInput, strawberry.argument(description="The role: its name and permissions")
+]
+#: a role write of the adapter: (org, name, acl) -> the role as the vendor has it now
+RoleWrite = Callable[[FeatureBaseRoles], Callable[[Key, str, tuple[str, ...]], Awaitable[Any]]]
+
+
+async def _write(
+    info: Info, input: FeatureBaseRoleInput, write: RoleWrite
 ) -> FeatureBaseRolePayload:
     t = target(info, input.organization_id, ORGANIZATION, Operation.UPDATE_ORGANIZATION)
-    roles = _roles(t)
-    role = await run(t, lambda: roles.create_role(t.key, input.name, tuple(input.acl)))
+    how = write(_roles(t))
+    role = await run(t, lambda: how(t.key, input.name, tuple(input.acl)))
     return FeatureBaseRolePayload(role=FeatureBaseRoleType.from_details(role))
 
 
-async def update_role(
-    info: Info,
-    input: Annotated[
-        FeatureBaseRoleInput, strawberry.argument(description="The role: its name and permissions")
-    ],
-) -> FeatureBaseRolePayload:
-    t = target(info, input.organization_id, ORGANIZATION, Operation.UPDATE_ORGANIZATION)
-    roles = _roles(t)
-    role = await run(t, lambda: roles.update_role(t.key, input.name, tuple(input.acl)))
-    return FeatureBaseRolePayload(role=FeatureBaseRoleType.from_details(role))
+async def create_role(info: Info, input: RoleArgument) -> FeatureBaseRolePayload:
+    return await _write(info, input, lambda roles: roles.create_role)
+
+
+async def update_role(info: Info, input: RoleArgument) -> FeatureBaseRolePayload:
+    return await _write(info, input, lambda roles: roles.update_role)
 
 
 async def delete_role(
