@@ -285,7 +285,10 @@ async def test_three_instances_with_redis_paused_and_killed_mid_run() -> None:
         f"{len(expected) * len(subscribers)} expected"
     )
 
-    assert keys >= 5 and sum(r.ok for r in load.renames) >= 10  # the load did something
+    # the load did something: after Redis restarts empty, a key whose first attempt may
+    # still reach the vendor is held back for a request timeout and more (retried, not
+    # created), so the creator gets through few keys; each must still be created once
+    assert keys >= 3 and sum(r.ok for r in load.renames) >= 10
     unsettled = [b.get("errors") for answers in load.creates.values() for b in answers[-1:]]
     assert [e for e in unsettled if e] == [], "a key's last answer was an error"
     # exactly once: one database per key, one successful POST each
