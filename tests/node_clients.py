@@ -24,13 +24,14 @@ NO_NODE = (
 )
 
 
-def needs_node() -> None:
+def needs_node(reason: str = NO_NODE) -> None:
+    """Skip where node is missing; fail on CI, which installs it (.ci/run), so that a
+    broken install step cannot pass as a skip."""
     if shutil.which("node") is not None:
         return
     if os.environ.get("CI"):
-        # CI installs node (.ci/run): a broken install step must not pass as a skip
-        pytest.fail(f"on CI: {NO_NODE}")
-    pytest.skip(NO_NODE)
+        pytest.fail(f"on CI: {reason}")
+    pytest.skip(reason)
 
 
 def _install() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import selectors
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from adapters.registry import builtin_names
+from tests.node_clients import needs_node
 from tests.served import serve_demo
 
 HERE = Path(__file__).parent
@@ -36,12 +36,7 @@ NO_NODE = (
 
 @pytest.fixture(autouse=True)
 def _needs_node() -> None:
-    if shutil.which("node") is not None:
-        return
-    if os.environ.get("CI"):
-        # CI installs node (.ci/run): a broken install step must not pass as a skip
-        pytest.fail(f"on CI: {NO_NODE}")
-    pytest.skip(NO_NODE)
+    needs_node(NO_NODE)
 
 
 THROUGH_BOTH = """{ databases(first: 200) { totalCount
