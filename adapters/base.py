@@ -13,6 +13,10 @@ re-read). They validate vendor rules before their first upstream call.
 A few reads exist at one vendor only and stay off the shared protocol: each is a small
 protocol of its own (``FeatureBaseRoles``, ``DBaaSLinks``) that the schema reaches only
 from that vendor's typed details.
+
+The schema reaches the upstream policy only through the names this module re-exports
+(``UPSTREAM_CONTROLS``): a request's deadline and fresh reads, background priority, a
+breaker's states, and how a URL, an ID part or a record is shown to callers.
 """
 
 from __future__ import annotations
@@ -81,8 +85,11 @@ from adapters.model import (
     PrivateEndpointConfigRecord,
 )
 from adapters.paging import PageRequest, VendorPage
-from adapters.upstream.http import UpstreamHttp
-from adapters.upstream.resilience import HealthSnapshot
+from adapters.upstream.http import UpstreamHttp, fresh_reads
+from adapters.upstream.priority import start_background
+from adapters.upstream.redact import public_url, redact
+from adapters.upstream.resilience import BreakerState, HealthSnapshot, current_deadline, remaining
+from adapters.upstream.url_segments import shown
 
 #: the adapter methods behind each write operation (restore rides on create_database)
 OPERATION_METHODS: dict[Operation, tuple[str, ...]] = {
@@ -108,6 +115,19 @@ OPERATION_METHODS: dict[Operation, tuple[str, ...]] = {
 }
 
 R = TypeVar("R", bound=object)
+#: what the schema uses of the upstream policy, re-exported so that schema/ imports the
+#: adapter protocol and never ``adapters.upstream`` (an import-linter contract)
+UPSTREAM_CONTROLS = (
+    BreakerState,
+    current_deadline,
+    fresh_reads,
+    public_url,
+    redact,
+    remaining,
+    shown,
+    start_background,
+)
+
 T = TypeVar("T")
 
 #: calls adapters started ahead of need in this GraphQL request (``Adapter.prefetch``), by

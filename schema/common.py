@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import strawberry
 from strawberry.scalars import JSON
 
-from adapters.base import Adapter
+from adapters.base import Adapter, BreakerState, public_url, redact
 from adapters.model import (
     ApiKeyState,
     AssignedRole,
@@ -22,8 +22,6 @@ from adapters.model import (
     Operation,
 )
 from adapters.registry import builtin_names
-from adapters.upstream.redact import public_url, redact
-from adapters.upstream.resilience import BreakerState
 from schema import enum_descriptions as text
 from schema.enum_descriptions import describe, vendor_descriptions
 from schema.kinds import NodeKind

@@ -36,6 +36,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from adapters.base import remaining
 from adapters.cache.idempotency import (
     Claim,
     IdempotencyTable,
@@ -45,7 +46,6 @@ from adapters.cache.idempotency import (
 )
 from adapters.cache.store import Backend
 from adapters.errors import ErrorCode, GatewayError, UnavailableError, UpstreamError
-from adapters.upstream.resilience import remaining
 
 log = logging.getLogger("dbaas_gateway.idempotency")
 

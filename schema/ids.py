@@ -24,9 +24,9 @@ from urllib.parse import quote, unquote
 
 import strawberry
 
+from adapters.base import shown
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key
-from adapters.upstream.url_segments import shown
 from schema.kinds import Kind, NodeKind, node_kind
 
 #: far beyond any real ID (a type, a connection name and a few UUIDs, base64url-encoded)

@@ -24,10 +24,9 @@ from typing import Any, TypeVar
 
 from strawberry.types import Info
 
-from adapters.base import Adapter
+from adapters.base import Adapter, fresh_reads
 from adapters.errors import ErrorCode, GatewayError, InvalidInputError
 from adapters.model import Key, Operation, Vendor
-from adapters.upstream.http import fresh_reads
 from schema.context import GatewayContext, context_of
 from schema.idempotency import Replayed, fingerprint
 from schema.ids import GlobalId, decode_id

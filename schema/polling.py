@@ -36,11 +36,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from adapters.base import current_deadline, start_background
 from adapters.cache.store import Backend
 from adapters.cache.watch import Watch
 from adapters.errors import ErrorCode, GatewayError
-from adapters.upstream.priority import start_background
-from adapters.upstream.resilience import current_deadline
 
 log = logging.getLogger("dbaas_gateway.subscriptions")
 

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Generic
 import strawberry
 from strawberry.types import Info
 
-from adapters.base import Adapter
+from adapters.base import Adapter, current_deadline, start_background
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import (
     ApiKeyRecord,
@@ -38,8 +38,6 @@ from adapters.model import (
     Key,
     MemberRecord,
 )
-from adapters.upstream.priority import start_background
-from adapters.upstream.resilience import current_deadline
 from schema.common import DatabaseStatusEnum
 from schema.context import GatewayContext, context_of
 from schema.enum_descriptions import ORGANIZATION_EVENT_KIND, describe
