@@ -35,8 +35,10 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from adapters.base import Adapter, request_prefetches
 from adapters.upstream.http import current_request_id
+from adapters.upstream.read_log import ReadLog, current_reads
 from adapters.upstream.resilience import current_deadline
 from gateway import graphql_http, tracing
+from gateway.answers import AnswerCache, KeptJSON
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 from gateway.auth_gate import Gate, asks_for_ide, caller_label, peer_of
 from gateway.config import GatewayConfig
@@ -149,6 +151,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         # registered documents live where the cache does: with Redis, on every instance
         self.persisted = PersistedDocuments(config.persisted, backend=lambda: runtime.backend)
+        self.answers: AnswerCache | None = None
+        if config.cache.answers and config.cache.policy.enabled:
+            self.answers = AnswerCache(
+                self.schema._schema,  # type: ignore[attr-defined]
+                config.cache.answers_max_bytes,
+                stats=lambda: runtime.backend.stats if runtime.backend is not None else None,
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -230,6 +239,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         """Strict JSON, over HTTP and WebSocket alike: a non-finite number (which vendors'
         bodies are cleaned of, but a resolver could still compute) becomes null rather
         than ``NaN``, which no browser parses."""
+        if type(data) is dict and len(data) == 1 and type(data.get("data")) is KeptJSON:
+            return '{"data":' + data["data"] + "}"  # a kept answer, encoded when kept
         try:
             return json.dumps(data, separators=(",", ":"), allow_nan=False)
         except ValueError:
@@ -318,16 +329,23 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if request_data.query and is_subscription(request_data.query, request_data.operation_name):
             raise subscription_over_http()
         started = time.perf_counter()
-        try:
-            result = await super().execute_single(**kwargs)
-        except HTTPException as exc:
-            if isinstance(exc.__cause__, InvalidOperationTypeError):
-                raise mutation_over_get() from None
-            raise
-        finally:
-            # the answer is complete: the request's loaders go now, freed as they are let
-            # go of rather than left to the garbage collector
-            kwargs["context"].reset_loaders()
+        context: GatewayContext = kwargs["context"]
+        key = None
+        if self.answers is not None and request_data.query:
+            key = self.answers.key(
+                context.caller,
+                context.adapters,
+                request_data.query,
+                request_data.operation_name,
+                request_data.variables,
+            )
+        kept = None
+        if self.answers is not None and key is not None and not _no_cache(context.request):
+            kept = await self.answers.get(key)
+        if kept is not None:
+            result = ExecutionResult(data=kept, errors=None)  # type: ignore[arg-type]
+        else:
+            result = await self._execute(kwargs, key)
         if resolved.register and not graphql_http.is_request_error(result.data, result.errors):
             # a document that validated: the client may send its hash alone from now on
             await self.persisted.register(resolved.register, request_data.query or "")
@@ -338,6 +356,39 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             result.data is not None,
             codes,
         )
+        return result
+
+    async def _execute(self, kwargs: dict[str, Any], key: bytes | None) -> ExecutionResult:
+        """Execute the operation; with ``key``, keep its answer if it may be kept."""
+        log = ReadLog() if key is not None else None
+        token = current_reads.set(log)
+        try:
+            result = await super().execute_single(**kwargs)
+        except HTTPException as exc:
+            if isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise mutation_over_get() from None
+            raise
+        finally:
+            current_reads.reset(token)
+            if log is not None:
+                log.closed = True
+            # the answer is complete: the request's loaders go now, freed as they are let
+            # go of rather than left to the garbage collector
+            kwargs["context"].reset_loaders()
+        if self.answers is not None and key is not None and log is not None:
+            request_data: GraphQLRequestData = kwargs["request_data"]
+            errors = result.errors or kwargs["context"].partial_errors or None
+            if not result.extensions:
+                kept = self.answers.keep(
+                    key,
+                    log,
+                    result.data,
+                    errors,
+                    request_data.query or "",
+                    request_data.operation_name,
+                )
+                if kept is not None:
+                    return ExecutionResult(data=kept, errors=None)  # type: ignore[arg-type]
         return result
 
     async def get_context(
@@ -393,6 +444,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+
+def _no_cache(request: Any) -> bool:
+    """``Cache-Control: no-cache`` (or ``no-store``): the client wants the operation
+    executed, not a kept answer (the upstream cache still answers what it holds)."""
+    value = request.headers.get("cache-control", "") if request is not None else ""
+    return "no-cache" in value.lower() or "no-store" in value.lower()
 
 
 def _accepted(scope: Scope) -> str:

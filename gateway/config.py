@@ -122,6 +122,12 @@ CACHE_KEYS: dict[str, tuple[str, Kind]] = {
         str,
     ),
     "ttl": ("table: seconds each resource kind stays fresh; 0 = never cached", dict),
+    "answers": (
+        "keep whole query answers per caller, served again while every cached answer "
+        "they were read from is fresh and unwritten (default true)",
+        bool,
+    ),
+    "answers_max_bytes": ("memory the kept whole answers may take (default 33554432)", COUNT),
     "stale": (
         "table: seconds after the TTL a stale answer is still served while one refresh "
         "runs in the background (stale-while-revalidate; default 0)",
@@ -177,6 +183,9 @@ class CacheSettings:
     #: Redis operations slower than this count as Redis being away
     timeout: float = 1.0
     policy: CachePolicy = field(default_factory=CachePolicy)
+    #: whole query answers kept per caller (``gateway.answers``), and their memory
+    answers: bool = True
+    answers_max_bytes: int = 32 * 1024 * 1024
     #: keys the credential fingerprints in cache scopes (``[cache] key_secret_env``);
     #: None: a random key per process (the memory backend; Redis requires one)
     key_secret: Secret | None = field(default=None, repr=False)
@@ -391,6 +400,8 @@ def _cache(raw: Any, source: str, env: Mapping[str, str]) -> CacheSettings:
         max_entries=values.get("max_entries", defaults.max_entries),
         instances=values.get("instances", defaults.instances),
         timeout=values.get("timeout_seconds", defaults.timeout),
+        answers=values.get("answers", defaults.answers),
+        answers_max_bytes=values.get("answers_max_bytes", defaults.answers_max_bytes),
         policy=CachePolicy(
             enabled=values.get("enabled", True),
             ttl={**DEFAULT_TTLS, **_seconds_by_kind(values.get("ttl", {}), f"{where}.ttl")},

@@ -37,6 +37,9 @@ _CACHE_COUNTERS = {
     "refreshes": "background (stale-while-revalidate) refreshes finished",
     "shared_fetches": "answers another instance fetched while this one waited",
     "backend_errors": "failed calls to the shared cache backend (Redis)",
+    "answer_hits": "whole GraphQL answers served again from the answer cache",
+    "answer_misses": "keyed queries the answer cache did not hold (or held stale)",
+    "answer_stores": "whole GraphQL answers kept by the answer cache",
 }
 _BREAKER_STATES = ("CLOSED", "OPEN", "HALF_OPEN")
 

@@ -17,6 +17,7 @@ from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
 from schema.errors import ErrorCodes
+from schema.execution import PlainLeafExecution
 from schema.federation import FEDERATION_VERSION, describe_entities, resolve_entities
 from schema.mutations import Mutation
 from schema.nodes import NODE_CLASSES
@@ -86,6 +87,8 @@ def make_schema(
             *extensions,
         ],
         federation_version=FEDERATION_VERSION,
+        # plain leaf fields read directly (schema/execution.py)
+        execution_context_class=PlainLeafExecution,
     )
 
 

@@ -32,7 +32,7 @@ import functools
 import itertools
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -123,6 +123,7 @@ class RedisBackend:
         #: the epoch of the Redis this process uses: a new one means Redis lost its keys
         self.epoch = Epoch()
         self._epoch = self.client.register_script(lua.EPOCH)
+        self._stamps = self.client.register_script(lua.STAMPS)
 
     async def _call(self, op: Callable[[], Awaitable[T]], *, force: bool = False) -> T:
         """``link.call``; the first that succeeds also learns Redis's epoch, so that a
@@ -176,6 +177,16 @@ class RedisBackend:
         except RedisUnavailable:
             return await self.fallback.generation(scope) if self.cache_alone else Alone()
         return Shared(int(count), int(at_ms))
+
+    async def stamps(self, scopes: Sequence[str]) -> list[object]:
+        keys = [f"{lua.PREFIX}:epoch", lua.FENCE, *(lua.key(s, "gen") for s in scopes)]
+        try:
+            epoch, fence, *counts = await self._call(lambda: self._stamps(keys=keys))
+        except RedisUnavailable:
+            if self.cache_alone:
+                return await self.fallback.stamps(scopes)
+            return [Alone() for _ in scopes]
+        return [(epoch, fence, count) for count in counts]
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         try:

@@ -46,6 +46,32 @@ return {tonumber(redis.call('GET', KEYS[1]) or '0'),
         tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
 """
 
+#: KEYS: epoch, fence, then one scope's gen per scope. Returns {epoch, fence, then per
+#: scope "count:expiry"}: what an answer built from these scopes is checked against later
+#: (``RedisBackend.stamps``). The epoch is created as EPOCH does, so a Redis that restarts
+#: empty never answers what it answered before. The expiry (minutes) is there because a
+#: count that expired (an hour after its last write) and climbed back to the same number
+#: since has an expiry an hour later.
+STAMPS = """
+local epoch = redis.call('GET', KEYS[1])
+local t = redis.call('TIME')
+local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if not epoch then
+  epoch = tostring(now_ms)
+  redis.call('SET', KEYS[1], epoch)
+end
+local out = {epoch, redis.call('GET', KEYS[2]) or '0'}
+for i = 3, #KEYS do
+  local pttl = redis.call('PTTL', KEYS[i])
+  local expiry = pttl
+  if pttl > 0 then
+    expiry = math.floor((now_ms + pttl) / 60000)
+  end
+  out[#out + 1] = (redis.call('GET', KEYS[i]) or '0') .. ':' .. expiry
+end
+return out
+"""
+
 #: how long a scope's generation outlives its last write. Without an expiry every scope
 #: that ever wrote kept a key forever: on a template connection one per caller
 #: credential, however bogus. A fetch that started longer ago than this is never stored,

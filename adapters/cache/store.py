@@ -142,6 +142,10 @@ class CacheStats:
     #: fetches another instance made while this one waited for its entry
     shared_fetches: int = 0
     backend_errors: int = 0
+    #: whole GraphQL answers served again without execution (``gateway.answers``)
+    answer_hits: int = 0
+    answer_misses: int = 0
+    answer_stores: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -161,6 +165,11 @@ class Backend(Protocol):
 
     async def generation(self, scope: str) -> object:
         """What a fetch starts from (opaque): ``put`` compares it with the scope's now."""
+
+    async def stamps(self, scopes: Sequence[str]) -> list[object]:
+        """Per scope, what changes with every write on it (and with anything else that
+        drops its entries): an answer built from entries of these scopes is still what
+        they would answer while each stamp is unchanged and no entry's TTL has passed."""
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         """Drop entries a write on ``path`` may have changed (``affected``, or of one of
@@ -221,6 +230,8 @@ class MemoryBackend:
         self._max_generations = max_generations
         self._writes = 0
         self._floor = 0
+        #: bumped by ``clear``: every stamp changes, as if every scope had been written
+        self._cleared = 0
 
     async def get(self, scope: str, url: str) -> CachedResponse | None:
         entry = self._entries.get((scope, url))
@@ -235,6 +246,9 @@ class MemoryBackend:
 
     async def generation(self, scope: str) -> object:
         return self._generations.get(scope, self._floor)
+
+    async def stamps(self, scopes: Sequence[str]) -> list[object]:
+        return [(self._cleared, self._generations.get(s, self._floor)) for s in scopes]
 
     async def invalidate(self, scope: str, path: str, kinds: frozenset[str]) -> None:
         self._writes += 1
@@ -284,9 +298,10 @@ class MemoryBackend:
     def clear(self) -> None:
         """Forget every entry, as if every TTL had passed."""
         self._entries.clear()
+        self._cleared += 1
 
     async def aclose(self) -> None:
-        self._entries.clear()
+        self.clear()
 
 
 def _path(url: str) -> str:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.paging import PageRequest, UpstreamPage, VendorPage, read_pages
 from adapters.upstream.http import UpstreamHttp, UpstreamResponse, VendorErrorBody
+from adapters.upstream.read_log import ReadLog, note_unchecked, open_log
 from adapters.upstream.url_segments import shown
 from adapters.upstream.wire import HeaderAuth
 
@@ -96,6 +97,8 @@ class DBaaSClient:
         # whole listings in flight, so concurrent callers (one per database asking for its
         # credentials, say) share one walk through the pages; dropped when it ends
         self._walks: dict[str, asyncio.Future[list[Body]]] = {}
+        #: the answer log of the request each walk was started for (``read_log``)
+        self._walk_logs: dict[str, ReadLog | None] = {}
 
     @property
     def _conn(self) -> str:
@@ -157,12 +160,17 @@ class DBaaSClient:
         if walk is None:
             walk = asyncio.ensure_future(self._walk(resource))
             self._walks[resource] = walk
+            self._walk_logs[resource] = open_log()
             walk.add_done_callback(lambda done: self._forget(resource, done))
+        elif self._walk_logs.get(resource) is not open_log():
+            # its reads were stamped for the request that started it, not for this one
+            note_unchecked()
         return list(await asyncio.shield(walk))
 
     def _forget(self, resource: str, walk: asyncio.Future[list[Body]]) -> None:
         if self._walks.get(resource) is walk:
             del self._walks[resource]
+            self._walk_logs.pop(resource, None)
         if not walk.cancelled():
             walk.exception()  # retrieved here so a walk nobody awaits any more stays quiet
 

@@ -42,6 +42,7 @@ from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retrya
 from adapters.model import ConnectionInfo
 from adapters.upstream.pacing import Pacer, RatePacer
 from adapters.upstream.priority import PrioritySlots, Work, current_work
+from adapters.upstream.read_log import note_unchecked, open_log
 from adapters.upstream.resilience import (
     CircuitBreaker,
     HealthSnapshot,
@@ -229,17 +230,39 @@ class UpstreamHttp:
         full = self._full_url(url, params)
         cache = self.cache
         kind = cache.kind(full) if cache is not None else None
+        log = open_log()
         if cache is not None and kind is not None:
             stats = cache.backend.stats
-            entry = None if fresh_reads.get() else await cache.backend.get(cache.scope, full)
+            fresh = fresh_reads.get()
+            if log is not None:
+                if fresh:
+                    log.uncheckable()
+                else:
+                    await log.stamp(cache.backend, cache.scope, self.scrubber)
+            entry = None if fresh else await cache.backend.get(cache.scope, full)
             if entry is not None:
                 if time.time() < entry.fresh_until:
                     stats.hits += 1
+                    if log is not None:
+                        log.read(entry.fresh_until)
                     return cached_response(entry.status, entry.content_type, entry.body, full)
                 stats.stale_hits += 1
+                if log is not None:
+                    log.uncheckable()
                 self._revalidate(url, params, full, kind)
                 return cached_response(entry.status, entry.content_type, entry.body, full)
             stats.misses += 1
+            # the entry this read stores is fresh at least this long (it is stored later)
+            fresh_until = time.time() + cache.policy.ttl_for(kind)
+            response = await self._single_flight(url, params, full, kind)
+            if log is not None:
+                if response.is_success and _readable(response):
+                    log.read(fresh_until)
+                else:
+                    log.uncheckable()  # not stored: the next read goes upstream again
+            return response
+        if log is not None:
+            log.uncheckable()
         return await self._single_flight(url, params, full, kind)
 
     def _full_url(self, url: str, params: Mapping[str, str] | None) -> str:
@@ -312,7 +335,7 @@ class UpstreamHttp:
                 backend.stats.shared_fetches += 1
                 return cached_response(entry.status, entry.content_type, entry.body, full)
         try:
-            response = await self.request("GET", url, params=params)
+            response = await self._send_with_retries("GET", url, params, None, None)
             if response.is_success and _readable(response):
                 entry = cache.entry(
                     kind,
@@ -361,6 +384,7 @@ class UpstreamHttp:
         invalidates what it may change in the cache, whatever its outcome: a write that
         failed may still have reached the vendor."""
         if method != "GET" and method != "HEAD":
+            note_unchecked()
             self._writes += 1
             try:
                 return await self._send_with_retries(method, url, params, json_body, headers)
@@ -370,6 +394,7 @@ class UpstreamHttp:
                     kinds = self.cache.written_kinds(path)
                     await self.cache.backend.invalidate(self.cache.scope, path, kinds)
                     self.cache.backend.stats.invalidations += 1
+        note_unchecked()  # a GET around the cache: nothing stamps what it answered
         return await self._send_with_retries(method, url, params, json_body, headers)
 
     async def _send_with_retries(

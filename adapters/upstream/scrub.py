@@ -89,6 +89,9 @@ class Scrubber:
         self._clean: dict[bytes, None] = {}
         #: forms learned from headers, oldest first, to forget beyond MAX_LEARNED
         self._learned: dict[str, set[str]] = {}
+        #: changes with every change of the forms: what was scrubbed before may hold a
+        #: secret learned since (the gateway's answer cache checks it)
+        self.version = 0
 
     def add(self, *secrets: str) -> None:
         for secret in secrets:
@@ -97,7 +100,11 @@ class Scrubber:
             new = {f for f in _forms(secret) if len(f) >= MIN_SECRET_LENGTH} - self._forms
             if new:
                 self._forms |= new
-                self._pattern = self._needles = None
+                self._changed()
+
+    def _changed(self) -> None:
+        self._pattern = self._needles = None
+        self.version += 1
 
     def add_pair(self, user: str, secret: str) -> None:
         """An HTTP Basic credential: the secret, ``user:secret`` and its Base64."""
@@ -134,14 +141,14 @@ class Scrubber:
             value = next(iter(self._learned))
             self._forms -= self._learned.pop(value)
             self._seen.discard(value)
-            self._pattern = self._needles = None
+            self._changed()
 
     def merge(self, other: Scrubber) -> None:
         """Take on what ``other`` knows (a connection's own scrubber joining the shared one)."""
         self._seen |= other._seen
         if other._forms - self._forms:
             self._forms |= other._forms
-            self._pattern = self._needles = None
+            self._changed()
 
     def forms(self) -> Iterable[str]:
         return iter(self._forms)

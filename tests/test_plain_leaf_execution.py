@@ -1,0 +1,147 @@
+"""schema/execution.py reads plain leaf fields directly: every answer and every error must
+be what graphql-core's whole way gives, the order of the answer's keys included."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.extensions import FieldExtension
+
+from schema.execution import PlainLeafExecution, plain_leaves
+
+
+@strawberry.enum
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Broken:
+    @property
+    def value(self) -> str:
+        raise RuntimeError("the attribute raises")
+
+
+class Hidden(FieldExtension):
+    """As a role check does: the attribute is there, the caller does not get it."""
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        raise PermissionError("not for you")
+
+
+@strawberry.type
+class Item:
+    id: strawberry.ID
+    name: str
+    count: int | None
+    color: Color
+    maybe_color: Color | None
+    at: datetime | None
+    tags: list[str]
+    required: str  # some items hold None here: a non-null field's error
+    scale: float
+    secret: str | None = strawberry.field(default="s3cret", extensions=[Hidden()])
+
+    @strawberry.field
+    def upper(self) -> str:
+        return self.name.upper()
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.name + "!"
+
+
+@strawberry.type
+class Odd:
+    @strawberry.field
+    def broken(self) -> Item | None:
+        return Broken()  # type: ignore[return-value]
+
+    wrong_enum: Color
+    wrong_int: int
+
+
+def item(n: int, required: str | None = "yes") -> Item:
+    return Item(
+        id=strawberry.ID(f"i{n}"),
+        name=f"item {n}",
+        count=n if n % 2 else None,
+        color=Color.RED if n % 2 else Color.BLUE,
+        maybe_color=None,
+        at=datetime(2026, 1, n + 1, tzinfo=UTC),
+        tags=["a", "b"],
+        required=required,  # type: ignore[arg-type]
+        scale=n / 3,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return [item(n) for n in range(3)]
+
+    @strawberry.field
+    async def later_items(self) -> list[Item]:
+        return [item(n) for n in range(3)]
+
+    @strawberry.field
+    def holey(self) -> list[Item | None]:
+        return [item(0), item(1, required=None), item(2)]
+
+    @strawberry.field
+    def odd(self) -> Odd:
+        return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
+
+
+PLAIN = strawberry.Schema(Query, execution_context_class=PlainLeafExecution)
+WHOLE = strawberry.Schema(Query)
+
+DOCUMENTS = [
+    "{ items { id name count color maybeColor at tags required scale upper later } }",
+    "{ items { upper n: name id name again: name color } laterItems { later id at } }",
+    "{ holey { id required name } }",
+    "{ items { name secret id } }",
+    "{ odd { wrongEnum } }",
+    "{ odd { wrongInt } }",
+    "{ odd { broken { name } } }",
+    "{ items { __typename name ... on Item { count name } ...F } } fragment F on Item { id }",
+    "query($yes: Boolean!) { items { name @include(if: $yes) id @skip(if: $yes) color } }",
+]
+
+
+def answer(schema: strawberry.Schema, document: str) -> dict[str, Any]:
+    result = asyncio.run(schema.execute(document, variable_values={"yes": True}))
+    errors = [
+        {"message": e.message, "path": e.path, "locations": str(e.locations)}
+        for e in result.errors or []
+    ]
+    return {"data": json.dumps(result.data), "errors": errors}
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_answers_and_errors_are_those_of_the_whole_way(document: str) -> None:
+    assert answer(PLAIN, document) == answer(WHOLE, document)
+
+
+def test_a_field_with_an_extension_keeps_it() -> None:
+    result = asyncio.run(PLAIN.execute("{ items { name secret } }"))
+
+    assert result.errors and {e.message for e in result.errors} == {"not for you"}
+    assert result.data is not None
+    assert all(i["secret"] is None for i in result.data["items"])
+
+
+def test_only_attributes_of_a_leaf_type_take_the_short_way() -> None:
+    item_type = PLAIN._schema.type_map["Item"]
+
+    plain = set(plain_leaves(item_type))
+
+    # a list, and fields with resolvers, go the whole way
+    assert plain == {"id", "name", "count", "color", "maybeColor", "at", "required", "scale"}
