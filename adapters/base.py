@@ -47,6 +47,8 @@ from adapters.commands import (
 )
 from adapters.details import (
     AstraCredential,
+    AstraRoleBinding,
+    AstraUserChange,
     ClickHouseRole,
     ClickHouseSetting,
     DBaaSEnvironment,
@@ -359,6 +361,26 @@ class AstraCredentials(Protocol):
     """An Astra account's stored credentials, by name and validity (never their content)."""
 
     async def list_credentials_metadata(self, organization: Key) -> list[AstraCredential]: ...
+
+
+@runtime_checkable
+class AstraAccountAccess(Protocol):
+    """An Astra account's access beyond the normalized model (issue 21 item 9): one stored
+    credential's metadata and a new one (its content goes in, never out), role bindings
+    one by one, and a user's own fields (names, enabled, suspended)."""
+
+    async def get_credential_metadata(
+        self, organization: Key, credential_id: str
+    ) -> AstraCredential | None: ...
+    async def create_credential(
+        self, organization: Key, name: str, key_type: str, key_store: Sequence[tuple[str, str]]
+    ) -> AstraCredential: ...
+    async def list_role_bindings(self, organization: Key) -> list[AstraRoleBinding]: ...
+    async def get_role_binding(
+        self, organization: Key, binding_id: str
+    ) -> AstraRoleBinding | None: ...
+    async def delete_role_binding(self, organization: Key, binding_id: str) -> None: ...
+    async def update_user(self, member: Key, change: AstraUserChange) -> MemberRecord: ...
 
 
 @runtime_checkable

@@ -394,3 +394,27 @@ class AstraCredential:
     valid: bool | None
     valid_until: datetime | None
     created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AstraRoleBinding:
+    """One grant of an Astra role: to a user (``user_id``) or a group (``group_id``)."""
+
+    native_id: str
+    principal_type: str | None
+    user_id: str | None
+    group_id: str | None
+    role: str | None
+    role_constraints: tuple[str, ...]
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AstraUserChange:
+    """What ``updateAstraUser`` changes of a user; None keeps a field as it is."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    enabled: bool | None = None
+    #: True suspends the user (state ``suspended``), False makes them ``active`` again
+    suspended: bool | None = None

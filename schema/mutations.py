@@ -25,6 +25,7 @@ from adapters.commands import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
+from schema import astra_mutations as astra_writes
 from schema import clickhouse_postgres_mutations as pg
 from schema import clickhouse_role_mutations as roles
 from schema import clickhouse_service_mutations as svc
@@ -472,6 +473,25 @@ class Mutation:
         name="deleteFeatureBaseRole",
         description="Delete a FeatureBase role (its holders lose it)",
         extensions=admin("revokes what its holders may do"),
+    )
+    update_astra_user = strawberry.mutation(
+        resolver=astra_writes.update_user,
+        name="updateAstraUser",
+        description="Rename, enable or disable, suspend or resume an Astra user",
+        extensions=admin("decides whether a person may sign in"),
+    )
+    delete_astra_role_binding = strawberry.mutation(
+        resolver=astra_writes.delete_role_binding,
+        name="deleteAstraRoleBinding",
+        description="Remove an Astra role binding (the user stays, without that role)",
+        extensions=admin("revokes what a person or group may do"),
+    )
+    create_astra_credential = strawberry.mutation(
+        resolver=astra_writes.create_credential,
+        name="createAstraCredential",
+        description="Store a credential (kubeconfig, bucket key) in an Astra account; "
+        "its content is sent, never answered",
+        extensions=admin("hands Astra access to a cluster or bucket"),
     )
     create_dbaas_credential = strawberry.mutation(
         resolver=dbaas_writes.create_credential,
