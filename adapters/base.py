@@ -54,6 +54,7 @@ from adapters.details import (
     DBaaSEnvironment,
     DBaaSProject,
     FeatureBaseRole,
+    FeatureBaseUserChange,
     MetricsWindow,
     PostgresConfig,
     PostgresMetric,
@@ -276,6 +277,20 @@ class FeatureBaseRoles(Protocol):
     ) -> FeatureBaseRole: ...
     async def delete_role(self, organization: Key, name: str) -> None: ...
     async def list_accepted_invitations(self, organization: Key) -> list[InvitationRecord]: ...
+
+
+@runtime_checkable
+class FeatureBasePeople(Protocol):
+    """A FeatureBase org's people beyond the normalized model (issue 21 item 8): users
+    created and changed, a user's own keys, one role by name, an invite accepted."""
+
+    async def get_role(self, organization: Key, name: str) -> FeatureBaseRole | None: ...
+    async def list_user_api_keys(self, member: Key) -> list[ApiKeyRecord]: ...
+    async def create_user(
+        self, organization: Key, first_name: str, last_name: str
+    ) -> MemberRecord: ...
+    async def update_user(self, member: Key, change: FeatureBaseUserChange) -> MemberRecord: ...
+    async def accept_invitation(self, invitation: Key) -> InvitationRecord: ...
 
 
 @runtime_checkable

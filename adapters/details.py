@@ -410,6 +410,17 @@ class AstraRoleBinding:
 
 
 @dataclass(frozen=True)
+class FeatureBaseUserChange:
+    """What ``updateFeatureBaseUser`` changes of a user (``PATCH /v2/users/{id}``); None
+    keeps a field as it is."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    acl: tuple[str, ...] | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
 class AstraUserChange:
     """What ``updateAstraUser`` changes of a user; None keeps a field as it is."""
 

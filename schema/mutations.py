@@ -31,6 +31,7 @@ from schema import clickhouse_role_mutations as roles
 from schema import clickhouse_service_mutations as svc
 from schema import dbaas_mutations as dbaas_writes
 from schema import featurebase_mutations as fb_writes
+from schema import featurebase_people_mutations as fb_people
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -473,6 +474,24 @@ class Mutation:
         name="deleteFeatureBaseRole",
         description="Delete a FeatureBase role (its holders lose it)",
         extensions=admin("revokes what its holders may do"),
+    )
+    create_featurebase_user = strawberry.mutation(
+        resolver=fb_people.create_user,
+        name="createFeatureBaseUser",
+        description="Create a user in a FeatureBase org",
+        extensions=admin("adds a person to the organization"),
+    )
+    update_featurebase_user = strawberry.mutation(
+        resolver=fb_people.update_user,
+        name="updateFeatureBaseUser",
+        description="Change a FeatureBase user's names, permissions (acl) or status",
+        extensions=admin("changes what a person may do"),
+    )
+    accept_featurebase_invitation = strawberry.mutation(
+        resolver=fb_people.accept_invitation,
+        name="acceptFeatureBaseInvitation",
+        description="Mark a FeatureBase invite accepted (the one change the API documents)",
+        extensions=admin("admits a person to the organization"),
     )
     update_astra_user = strawberry.mutation(
         resolver=astra_writes.update_user,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from adapters.base import HttpAdapter, by_parent
+from adapters.base import by_parent
 from adapters.commands import (
     CreateApiKey,
     CreatedApiKey,
@@ -32,6 +32,7 @@ from adapters.errors import ErrorCode, GatewayError, UpstreamError
 from adapters.featurebase import mapping, validation
 from adapters.featurebase.auth import LoginSession
 from adapters.featurebase.client import FeatureBaseClient, Json
+from adapters.featurebase.people import FeatureBasePeople
 from adapters.model import (
     ApiKeyRecord,
     ApiKeyState,
@@ -88,7 +89,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class FeatureBaseAdapter(HttpAdapter):
+class FeatureBaseAdapter(FeatureBasePeople):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp, login: LoginSession | None = None) -> None:

@@ -9,17 +9,26 @@ creator are Members, which lead back to the databases.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from adapters.base import FeatureBasePeople
 from adapters.details import (
     FeatureBaseBackupDetails,
     FeatureBaseMemberDetails,
     FeatureBaseOrganizationDetails,
     FeatureBaseRole,
 )
-from adapters.model import BackupRecord, InvitationRecord, MemberRecord, OrganizationRecord
+from adapters.model import (
+    ApiKeyRecord,
+    BackupRecord,
+    InvitationRecord,
+    MemberRecord,
+    OrganizationRecord,
+)
+from schema.common import ApiKeyStateEnum
 from schema.connection import (
     After,
     Before,
@@ -32,7 +41,13 @@ from schema.connection import (
     text,
 )
 from schema.context import context_of
-from schema.kinds import FEATUREBASE_ACCEPTED_INVITATIONS, FEATUREBASE_ROLES
+from schema.ids import global_id
+from schema.kinds import API_KEY, FEATUREBASE_ACCEPTED_INVITATIONS, FEATUREBASE_ROLES
+
+
+def _people(info: Info, connection: str) -> FeatureBasePeople | None:
+    adapter = context_of(info).loaders.adapter(connection)
+    return adapter if isinstance(adapter, FeatureBasePeople) else None
 
 
 @strawberry.type(name="FeatureBaseRole", description="A role of a FeatureBase org")
@@ -132,6 +147,19 @@ class FeatureBaseOrganization:
         args = PageArgs(first, after, last, before)
         return page_of(await self._roles(info), ROLES, args, FeatureBaseRoleType.from_details)
 
+    @strawberry.field(
+        description="One role of the org by name (one call; org owners only); null if the "
+        "org has none of that name"
+    )
+    async def role(
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="Role name (rolename)")],
+    ) -> FeatureBaseRoleType | None:
+        people = _people(info, self.record.connection.name)
+        found = None if people is None else await people.get_role(self.record.key, name)
+        return None if found is None else FeatureBaseRoleType.from_details(found)
+
     async def _roles(self, info: Info) -> list[FeatureBaseRole]:
         r = self.record
         loader = context_of(info).loaders.single(FEATUREBASE_ROLES)
@@ -152,6 +180,29 @@ class FeatureBaseBackup:
         return cls(url=d.url, storage_class=d.storage_class, timestamp=d.timestamp)
 
 
+@strawberry.type(description="An API key a FeatureBase user owns (never its secret)")
+class FeatureBaseUserKey:
+    id: strawberry.ID = strawberry.field(description="The ApiKey's global ID (for node)")
+    native_id: str = strawberry.field(description="The vendor's own key ID")
+    name: str | None = strawberry.field(description="Its description")
+    state: ApiKeyStateEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
+    vendor_state: str | None = strawberry.field(description="Status as the vendor says")
+    created_at: datetime | None = strawberry.field(description="When it was created")
+    last_used_at: datetime | None = strawberry.field(description="When it was last used")
+
+    @classmethod
+    def from_record(cls, r: ApiKeyRecord) -> FeatureBaseUserKey:
+        return cls(
+            id=global_id(API_KEY, r.connection.name, r.key),
+            native_id=r.native_id,
+            name=r.name,
+            state=r.state,
+            vendor_state=r.vendor_state,
+            created_at=r.created_at,
+            last_used_at=r.last_used_at,
+        )
+
+
 @strawberry.type(description="FeatureBase Cloud user details")
 class FeatureBaseMember:
     first_name: str | None = strawberry.field(description="First name (firstname)")
@@ -162,6 +213,16 @@ class FeatureBaseMember:
     )
     roles: list[str] = strawberry.field(description="Every role the user has, by name")
     acl: list[str] = strawberry.field(description="Permissions the user has, e.g. MANAGE_ORG:*")
+    record: strawberry.Private[MemberRecord]
+
+    @strawberry.field(
+        description="The keys this user owns, revoked ones too (one call: the user's key list)"
+    )
+    async def api_keys(self, info: Info) -> list[FeatureBaseUserKey]:
+        r = self.record
+        people = _people(info, r.connection.name)
+        found = [] if people is None else await people.list_user_api_keys(r.key)
+        return [FeatureBaseUserKey.from_record(k) for k in found]
 
     @classmethod
     def from_record(cls, r: MemberRecord) -> FeatureBaseMember | None:
@@ -175,4 +236,5 @@ class FeatureBaseMember:
             status=d.status,
             roles=list(d.roles),
             acl=list(d.acl),
+            record=r,
         )
