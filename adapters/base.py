@@ -53,6 +53,7 @@ from adapters.details import (
     ClickHouseSetting,
     DBaaSEnvironment,
     DBaaSProject,
+    FeatureBaseMetrics,
     FeatureBaseRole,
     FeatureBaseUserChange,
     MetricsWindow,
@@ -291,6 +292,16 @@ class FeatureBasePeople(Protocol):
     ) -> MemberRecord: ...
     async def update_user(self, member: Key, change: FeatureBaseUserChange) -> MemberRecord: ...
     async def accept_invitation(self, invitation: Key) -> InvitationRecord: ...
+
+
+@runtime_checkable
+class FeatureBaseQueryHost(Protocol):
+    """What a FeatureBase database answers on the query host (``Database.featurebase``):
+    its metrics only; SQL and PQL are data-plane queries the gateway does not send."""
+
+    async def get_database_metrics(
+        self, database: Key, names: frozenset[str] | None
+    ) -> FeatureBaseMetrics | None: ...
 
 
 @runtime_checkable

@@ -410,6 +410,28 @@ class AstraRoleBinding:
 
 
 @dataclass(frozen=True)
+class FeatureBaseMetric:
+    """One sample of a FeatureBase database's OpenMetrics text (the query host)."""
+
+    name: str
+    #: the family's ``# TYPE`` (gauge, counter, unknown...), None when not declared
+    type: str | None
+    #: the family's ``# HELP``
+    help: str | None
+    labels: tuple[tuple[str, str], ...]
+    #: None for NaN and infinities, which a GraphQL Float cannot carry
+    value: float | None
+
+
+@dataclass(frozen=True)
+class FeatureBaseMetrics:
+    """A database's metrics as read: the samples kept and whether any were left out."""
+
+    samples: tuple[FeatureBaseMetric, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True)
 class FeatureBaseUserChange:
     """What ``updateFeatureBaseUser`` changes of a user (``PATCH /v2/users/{id}``); None
     keeps a field as it is."""

@@ -8,22 +8,26 @@ creator are Members, which lead back to the databases.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from adapters.base import FeatureBasePeople
+from adapters.base import FeatureBasePeople, FeatureBaseQueryHost
 from adapters.details import (
     FeatureBaseBackupDetails,
     FeatureBaseMemberDetails,
+    FeatureBaseMetrics,
     FeatureBaseOrganizationDetails,
     FeatureBaseRole,
 )
+from adapters.errors import InvalidInputError
 from adapters.model import (
     ApiKeyRecord,
     BackupRecord,
+    DatabaseRecord,
     InvitationRecord,
     MemberRecord,
     OrganizationRecord,
@@ -164,6 +168,77 @@ class FeatureBaseOrganization:
         r = self.record
         loader = context_of(info).loaders.single(FEATUREBASE_ROLES)
         return await loader.load((r.connection.name, r.key))
+
+
+@strawberry.type(description="A label of a metric sample")
+class FeatureBaseMetricLabel:
+    name: str = strawberry.field(description="Label name, e.g. fb_node_id")
+    value: str = strawberry.field(description="Label value")
+
+
+@strawberry.type(description="One sample of a FeatureBase database's OpenMetrics text")
+class FeatureBaseMetricSample:
+    name: str = strawberry.field(description="Metric name, e.g. go_memstats_gc_sys_bytes")
+    type: str | None = strawberry.field(
+        description="Its family's declared TYPE (gauge, counter, unknown...); null if none"
+    )
+    help: str | None = strawberry.field(description="Its family's HELP text; null if none")
+    labels: list[FeatureBaseMetricLabel] = strawberry.field(
+        description="Its labels, e.g. the fb_node_id of the node it came from"
+    )
+    value: float | None = strawberry.field(
+        description="Its value; null for NaN or an infinity, which a Float cannot carry"
+    )
+
+
+@strawberry.type(description="A FeatureBase database's metrics, read from the query host")
+class FeatureBaseMetricsType:
+    samples: list[FeatureBaseMetricSample] = strawberry.field(
+        description="The samples, in the vendor's order (at most 1000)"
+    )
+    truncated: bool = strawberry.field(description="Whether more samples came than are here")
+
+    @classmethod
+    def from_details(cls, m: FeatureBaseMetrics) -> FeatureBaseMetricsType:
+        return cls(
+            samples=[
+                FeatureBaseMetricSample(
+                    name=s.name,
+                    type=s.type,
+                    help=s.help,
+                    labels=[FeatureBaseMetricLabel(name=k, value=v) for k, v in s.labels],
+                    value=s.value,
+                )
+                for s in m.samples
+            ],
+            truncated=m.truncated,
+        )
+
+
+#: a metric name as OpenMetrics writes one; longer lists than this are not a filter
+_METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]{0,199}")
+MAX_METRIC_NAMES = 100
+
+
+async def featurebase_metrics(
+    info: Info, record: DatabaseRecord, names: list[str] | None
+) -> FeatureBaseMetricsType | None:
+    """``Database.featurebase.metrics``: checked names, then one call (none for a database
+    whose status says it cannot be queried)."""
+    if names is not None and (
+        len(names) > MAX_METRIC_NAMES or not all(_METRIC_NAME.fullmatch(n) for n in names)
+    ):
+        raise InvalidInputError(
+            ("names",), f"at most {MAX_METRIC_NAMES} metric names, each letters, digits, _ or :"
+        )
+    if record.can_query is False:
+        return None
+    adapter = context_of(info).loaders.adapter(record.connection.name)
+    if not isinstance(adapter, FeatureBaseQueryHost):
+        return None
+    wanted = None if names is None else frozenset(names)
+    found = await adapter.get_database_metrics(record.key, wanted)
+    return None if found is None else FeatureBaseMetricsType.from_details(found)
 
 
 @strawberry.type(description="FeatureBase Cloud backup details")

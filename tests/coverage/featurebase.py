@@ -6,7 +6,6 @@ from __future__ import annotations
 from tests.coverage import i, n, v, x
 
 DB = "/v2/databases/{database_id}"
-ITEM8 = "not built: issue 21 item 8 (FeatureBase's remaining writes) had no time left"
 QUERY_HOST = (
     "chosen not to: a data-plane query (query.featurebase.com) that also writes (SQL3 "
     "INSERT, DELETE, DROP; PQL Set, Clear, Store), which the gateway cannot prove read-only "
@@ -33,11 +32,11 @@ OPERATIONS = (
     n("PUT", DB + "/action/start", "start", "Mutation.startDatabase"),
     x("POST", "", "SQL query (query host)", QUERY_HOST),
     x("POST", "", "PQL query (query host)", QUERY_HOST),
-    x(
+    v(
         "GET",
         "/databases/{database_id}/metrics",
         "metrics (query host)",
-        "not built: on the query host, which the adapter does not reach (item 8)",
+        "FeatureBaseDatabase.metrics",
     ),
     n("POST", "/v2/invites", "invite", "Mutation.inviteMember"),
     n(
