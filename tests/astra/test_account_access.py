@@ -314,3 +314,19 @@ async def test_only_admins_write(document: str, input: dict[str, Any]) -> None:
         done = await answer(gw, ADMIN, document, {"input": input})
     assert "errors" not in done, done
     assert upstream_writes(sim) == 1
+
+
+async def test_another_vendors_own_mutation_is_not_supported_before_any_call(
+    astra: GatewayClient,
+) -> None:
+    sim: AstraSimulator = astra.simulator("astra")
+    sim.log.clear()
+
+    body = await astra.post(
+        """mutation($input: CreateFeatureBaseUserInput!) {
+          createFeatureBaseUser(input: $input) { member { id } } }""",
+        {"input": {"organizationId": ORG, "firstName": "A", "lastName": "B"}},
+    )
+
+    assert error_codes(body) == ["NOT_SUPPORTED"]
+    assert sim.log.count() == 0
