@@ -47,11 +47,15 @@ from adapters.commands import (
 )
 from adapters.details import (
     AstraCredential,
+    AstraRoleBinding,
+    AstraUserChange,
     ClickHouseRole,
     ClickHouseSetting,
     DBaaSEnvironment,
     DBaaSProject,
+    FeatureBaseMetrics,
     FeatureBaseRole,
+    FeatureBaseUserChange,
     MetricsWindow,
     PostgresConfig,
     PostgresMetric,
@@ -277,6 +281,30 @@ class FeatureBaseRoles(Protocol):
 
 
 @runtime_checkable
+class FeatureBasePeople(Protocol):
+    """A FeatureBase org's people beyond the normalized model (issue 21 item 8): users
+    created and changed, a user's own keys, one role by name, an invite accepted."""
+
+    async def get_role(self, organization: Key, name: str) -> FeatureBaseRole | None: ...
+    async def list_user_api_keys(self, member: Key) -> list[ApiKeyRecord]: ...
+    async def create_user(
+        self, organization: Key, first_name: str, last_name: str
+    ) -> MemberRecord: ...
+    async def update_user(self, member: Key, change: FeatureBaseUserChange) -> MemberRecord: ...
+    async def accept_invitation(self, invitation: Key) -> InvitationRecord: ...
+
+
+@runtime_checkable
+class FeatureBaseQueryHost(Protocol):
+    """What a FeatureBase database answers on the query host (``Database.featurebase``):
+    its metrics only; SQL and PQL are data-plane queries the gateway does not send."""
+
+    async def get_database_metrics(
+        self, database: Key, names: frozenset[str] | None
+    ) -> FeatureBaseMetrics | None: ...
+
+
+@runtime_checkable
 class ClickHousePostgresReads(Protocol):
     """What a ClickHouse-managed Postgres service has alone (``Database.clickhousePostgres``),
     by the service's key; ``Organization.clickhouse.postgresMetrics`` by the organization's."""
@@ -359,6 +387,26 @@ class AstraCredentials(Protocol):
     """An Astra account's stored credentials, by name and validity (never their content)."""
 
     async def list_credentials_metadata(self, organization: Key) -> list[AstraCredential]: ...
+
+
+@runtime_checkable
+class AstraAccountAccess(Protocol):
+    """An Astra account's access beyond the normalized model (issue 21 item 9): one stored
+    credential's metadata and a new one (its content goes in, never out), role bindings
+    one by one, and a user's own fields (names, enabled, suspended)."""
+
+    async def get_credential_metadata(
+        self, organization: Key, credential_id: str
+    ) -> AstraCredential | None: ...
+    async def create_credential(
+        self, organization: Key, name: str, key_type: str, key_store: Sequence[tuple[str, str]]
+    ) -> AstraCredential: ...
+    async def list_role_bindings(self, organization: Key) -> list[AstraRoleBinding]: ...
+    async def get_role_binding(
+        self, organization: Key, binding_id: str
+    ) -> AstraRoleBinding | None: ...
+    async def delete_role_binding(self, organization: Key, binding_id: str) -> None: ...
+    async def update_user(self, member: Key, change: AstraUserChange) -> MemberRecord: ...
 
 
 @runtime_checkable

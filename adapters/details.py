@@ -394,3 +394,60 @@ class AstraCredential:
     valid: bool | None
     valid_until: datetime | None
     created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AstraRoleBinding:
+    """One grant of an Astra role: to a user (``user_id``) or a group (``group_id``)."""
+
+    native_id: str
+    principal_type: str | None
+    user_id: str | None
+    group_id: str | None
+    role: str | None
+    role_constraints: tuple[str, ...]
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FeatureBaseMetric:
+    """One sample of a FeatureBase database's OpenMetrics text (the query host)."""
+
+    name: str
+    #: the family's ``# TYPE`` (gauge, counter, unknown...), None when not declared
+    type: str | None
+    #: the family's ``# HELP``
+    help: str | None
+    labels: tuple[tuple[str, str], ...]
+    #: None for NaN and infinities, which a GraphQL Float cannot carry
+    value: float | None
+
+
+@dataclass(frozen=True)
+class FeatureBaseMetrics:
+    """A database's metrics as read: the samples kept and whether any were left out."""
+
+    samples: tuple[FeatureBaseMetric, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class FeatureBaseUserChange:
+    """What ``updateFeatureBaseUser`` changes of a user (``PATCH /v2/users/{id}``); None
+    keeps a field as it is."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    acl: tuple[str, ...] | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class AstraUserChange:
+    """What ``updateAstraUser`` changes of a user; None keeps a field as it is."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    enabled: bool | None = None
+    #: True suspends the user (state ``suspended``), False makes them ``active`` again
+    suspended: bool | None = None

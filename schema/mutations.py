@@ -25,11 +25,13 @@ from adapters.commands import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
+from schema import astra_mutations as astra_writes
 from schema import clickhouse_postgres_mutations as pg
 from schema import clickhouse_role_mutations as roles
 from schema import clickhouse_service_mutations as svc
 from schema import dbaas_mutations as dbaas_writes
 from schema import featurebase_mutations as fb_writes
+from schema import featurebase_people_mutations as fb_people
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
 from schema.kinds import (
@@ -472,6 +474,43 @@ class Mutation:
         name="deleteFeatureBaseRole",
         description="Delete a FeatureBase role (its holders lose it)",
         extensions=admin("revokes what its holders may do"),
+    )
+    create_featurebase_user = strawberry.mutation(
+        resolver=fb_people.create_user,
+        name="createFeatureBaseUser",
+        description="Create a user in a FeatureBase org",
+        extensions=admin("adds a person to the organization"),
+    )
+    update_featurebase_user = strawberry.mutation(
+        resolver=fb_people.update_user,
+        name="updateFeatureBaseUser",
+        description="Change a FeatureBase user's names, permissions (acl) or status",
+        extensions=admin("changes what a person may do"),
+    )
+    accept_featurebase_invitation = strawberry.mutation(
+        resolver=fb_people.accept_invitation,
+        name="acceptFeatureBaseInvitation",
+        description="Mark a FeatureBase invite accepted (the one change the API documents)",
+        extensions=admin("admits a person to the organization"),
+    )
+    update_astra_user = strawberry.mutation(
+        resolver=astra_writes.update_user,
+        name="updateAstraUser",
+        description="Rename, enable or disable, suspend or resume an Astra user",
+        extensions=admin("decides whether a person may sign in"),
+    )
+    delete_astra_role_binding = strawberry.mutation(
+        resolver=astra_writes.delete_role_binding,
+        name="deleteAstraRoleBinding",
+        description="Remove an Astra role binding (the user stays, without that role)",
+        extensions=admin("revokes what a person or group may do"),
+    )
+    create_astra_credential = strawberry.mutation(
+        resolver=astra_writes.create_credential,
+        name="createAstraCredential",
+        description="Store a credential (kubeconfig, bucket key) in an Astra account; "
+        "its content is sent, never answered",
+        extensions=admin("hands Astra access to a cluster or bucket"),
     )
     create_dbaas_credential = strawberry.mutation(
         resolver=dbaas_writes.create_credential,

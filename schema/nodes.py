@@ -100,7 +100,9 @@ from schema.vendor_types.dbaas import DBaaSDatabase, DBaaSOrganization
 from schema.vendor_types.featurebase import (
     FeatureBaseBackup,
     FeatureBaseMember,
+    FeatureBaseMetricsType,
     FeatureBaseOrganization,
+    featurebase_metrics,
 )
 
 R = TypeVar("R")
@@ -881,6 +883,20 @@ class FeatureBaseDatabase:
     async def plan(self, info: Info) -> Plan | None:
         found = await _in_org(info, PLAN, self.record, self.shape)
         return Plan.from_record(found) if found else None
+
+    @strawberry.field(
+        description="Its metrics from the query host (one call); null, with no call, when "
+        "its status says it cannot be queried, and when the host has none"
+    )
+    async def metrics(
+        self,
+        info: Info,
+        names: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Keep only these metric names (or families)"),
+        ] = None,
+    ) -> FeatureBaseMetricsType | None:
+        return await featurebase_metrics(info, self.record, names)
 
 
 async def _member(info: Info, record: DatabaseRecord, user_id: str | None) -> Member | None:

@@ -217,6 +217,25 @@ QUERIES += [
         },
     ),
     (
+        "featurebase-role-and-metrics",
+        "query($v: String!) { organizations { featurebase { role(name: $v) { name } }"
+        " databases(first: 3) { nodes { featurebase { metrics(names: [$v]) { truncated } } } } } }",
+        FB,
+        ["v"],
+        {("FeatureBaseOrganization", "role.name"), ("FeatureBaseDatabase", "metrics.names")},
+    ),
+    (
+        "astra-credential-and-role-binding",
+        "query($v: String!) { organizations { astra { credential(nativeId: $v) { name }"
+        " roleBinding(nativeId: $v) { role } } } }",
+        AS,
+        ["v"],
+        {
+            ("AstraOrganization", "credential.nativeId"),
+            ("AstraOrganization", "roleBinding.nativeId"),
+        },
+    ),
+    (
         "usage-cost-tags",
         'query($v: String!) { organizations(connection: "clickhouse-acme") {'
         ' usageCost(from: "2026-11-01", to: "2026-11-02",'
@@ -343,6 +362,46 @@ MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]
         FB,
         lambda real: {"organizationId": real("Organization"), "name": "r"},
         ["name"],
+    ),
+    (
+        "createFeatureBaseUser",
+        "CreateFeatureBaseUserInput",
+        FB,
+        lambda real: {"organizationId": real("Organization"), "firstName": "a", "lastName": "b"},
+        ["firstName", "lastName"],
+    ),
+    (
+        "updateFeatureBaseUser",
+        "UpdateFeatureBaseUserInput",
+        FB,
+        lambda real: {"id": real("Member"), "firstName": "a", "acl": ["A:*"], "status": "Active"},
+        ["firstName", "lastName", "acl.0", "status"],
+    ),
+    (
+        "updateAstraUser",
+        "UpdateAstraUserInput",
+        AS,
+        lambda real: {"id": real("Member"), "firstName": "a"},
+        ["firstName", "lastName"],
+    ),
+    (
+        "deleteAstraRoleBinding",
+        "DeleteAstraRoleBindingInput",
+        AS,
+        lambda real: {"organizationId": real("Organization"), "bindingId": "x"},
+        ["bindingId"],
+    ),
+    (
+        "createAstraCredential",
+        "CreateAstraCredentialInput",
+        AS,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "name": "n",
+            "keyType": "kubeconfig",
+            "keyStore": [{"name": "base64", "value": "YQ=="}],
+        },
+        ["name", "keyType", "keyStore.0.name", "keyStore.0.value"],
     ),
     (
         "createDBaaSCredential",
@@ -551,6 +610,7 @@ _NESTED = {
     "featurebase": "FeatureBaseCreateDatabaseInput",
     "ipAccessList": "IpAccessEntryInput",
     "policies": "ClickHouseRolePolicyInput",
+    "keyStore": "AstraKeyStoreEntryInput",
 }
 
 

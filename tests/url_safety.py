@@ -84,17 +84,20 @@ def upstream(client: GatewayClient, vendor: str) -> list[LoggedRequest]:
     """Every request ``vendor``'s simulator answered since the last ``forget``."""
     sim = client.simulator(vendor)
     entries = list(sim.log.entries)
-    identity = getattr(sim, "identity_log", None)
-    return entries + (list(identity.entries) if identity is not None else [])
+    for other in ("identity_log", "query_log"):  # FeatureBase's other hosts
+        log = getattr(sim, other, None)
+        entries += list(log.entries) if log is not None else []
+    return entries
 
 
 def forget(client: GatewayClient) -> None:
     """Clear every simulator's log and the gateway's cache, so a run starts cold."""
     for sim in client.runtime.simulators.values():
         sim.log.clear()
-        identity = getattr(sim, "identity_log", None)
-        if identity is not None:
-            identity.clear()
+        for other in ("identity_log", "query_log"):
+            log = getattr(sim, other, None)
+            if log is not None:
+                log.clear()
     client.expire_cache()
 
 

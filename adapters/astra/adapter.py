@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from adapters.astra import mapping
+from adapters.astra.account_access import AstraAccountAccess
 from adapters.astra.client import AstraClient, filter_value
 from adapters.astra.writes import AstraWrites
 from adapters.details import AstraCredential
@@ -94,7 +95,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class AstraAdapter(AstraWrites):
+class AstraAdapter(AstraAccountAccess, AstraWrites):
     capabilities = CAPABILITIES
 
     def __init__(self, client: AstraClient) -> None:

@@ -304,3 +304,24 @@ class AstraClient:
 
     async def delete_token(self, user_id: str, token_id: str) -> None:
         await self._delete(f"{self._user_path(user_id)}/tokens/{self._seg(token_id)}")
+
+    # -- account access beyond the normalized model (issue 21 item 9) -----------------------
+    async def replace_user(self, user_id: str, body: Resource) -> None:
+        await self._put(self._user_path(user_id), body)
+
+    def _binding_path(self, binding_id: str) -> str:
+        return f"{self._base}/core/v1/roleBindings/{self._seg(binding_id)}"
+
+    async def role_binding(self, binding_id: str) -> Resource:
+        return await self._resource(self._binding_path(binding_id))
+
+    async def delete_role_binding(self, binding_id: str) -> None:
+        await self._delete(self._binding_path(binding_id))
+
+    async def credential(self, credential_id: str) -> Resource:
+        """One credential as Astra gives it; the mapping keeps only its metadata."""
+        return await self._resource(f"{self._base}/core/v1/credentials/{self._seg(credential_id)}")
+
+    async def create_credential(self, body: Resource) -> Resource:
+        """The new credential; ``body`` carries its ``keyStore``, the secret itself."""
+        return await self._post(f"{self._base}/core/v1/credentials", body)

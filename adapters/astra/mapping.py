@@ -16,7 +16,7 @@ from adapters.coerce import as_bool as _bool
 from adapters.coerce import as_float as _number
 from adapters.coerce import as_int as _int
 from adapters.coerce import as_nonempty_str as _str
-from adapters.details import AstraAppDetails, AstraCredential
+from adapters.details import AstraAppDetails, AstraCredential, AstraRoleBinding
 from adapters.model import (
     ApiKeyRecord,
     ApiKeyState,
@@ -122,6 +122,21 @@ def credential(body: dict[str, Any]) -> AstraCredential:
         key_type=_str(body.get("keyType")),
         valid=_bool(body.get("valid")),
         valid_until=parse_datetime(body.get("validUntilTimestamp")),
+        created_at=_created(body),
+    )
+
+
+def role_binding(body: dict[str, Any]) -> AstraRoleBinding:
+    constraints = body.get("roleConstraints")
+    return AstraRoleBinding(
+        native_id=str(body["id"]),
+        principal_type=_str(body.get("principalType")),
+        user_id=_str(body.get("userID")),
+        group_id=_str(body.get("groupID")),
+        role=_str(body.get("role")),
+        role_constraints=tuple(
+            str(c) for c in (constraints if isinstance(constraints, list) else ())
+        ),
         created_at=_created(body),
     )
 
@@ -300,6 +315,7 @@ _ENVELOPES: dict[str, tuple[str, str]] = {
     "user": ("application/astra-user", "1.2"),
     "roleBinding": ("application/astra-roleBinding", "1.1"),
     "token": ("application/astra-apiToken", "1.1"),
+    "credential": ("application/astra-credential", "1.1"),
 }
 
 
@@ -338,6 +354,17 @@ def role_binding_body(user_id: str, role: str) -> dict[str, Any]:
 
 def token_body(name: str) -> dict[str, Any]:
     return _envelope("token", name=name)
+
+
+def credential_body(
+    name: str, key_type: str, key_store: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    return _envelope("credential", name=name, keyType=key_type, keyStore=dict(key_store))
+
+
+#: user ``state`` values an admin may set (pending is Astra's own until the first sign-in)
+SUSPENDED_USER = "suspended"
+ACTIVE_USER = "active"
 
 
 def own_bindings(user_id: str, bindings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from adapters.base import HttpAdapter, by_parent
+from adapters.base import by_parent
 from adapters.commands import (
     CreateApiKey,
     CreatedApiKey,
@@ -32,6 +32,8 @@ from adapters.errors import ErrorCode, GatewayError, UpstreamError
 from adapters.featurebase import mapping, validation
 from adapters.featurebase.auth import LoginSession
 from adapters.featurebase.client import FeatureBaseClient, Json
+from adapters.featurebase.people import FeatureBasePeople
+from adapters.featurebase.query_host import FeatureBaseQueryHost
 from adapters.model import (
     ApiKeyRecord,
     ApiKeyState,
@@ -64,7 +66,9 @@ CAPABILITIES = Capabilities(
     plans=True,
     credentials=False,  # API credentials only; databases have none of their own
     private_endpoints=False,  # not in the API
-    metrics=False,  # served by query.featurebase.com, a host this adapter does not call yet
+    # the normalized Database.metrics series are not what the query host serves: its
+    # OpenMetrics samples are Database.featurebase.metrics
+    metrics=False,
     feature_flags=False,  # none in the API
     # every list answers a page and a "next" cursor (backups: "continuation")
     vendor_paged=frozenset({"members", "api_keys", "invitations", "plans", "backups"}),
@@ -88,13 +92,20 @@ CAPABILITIES = Capabilities(
 )
 
 
-class FeatureBaseAdapter(HttpAdapter):
+class FeatureBaseAdapter(FeatureBasePeople, FeatureBaseQueryHost):
     capabilities = CAPABILITIES
 
-    def __init__(self, http: UpstreamHttp, login: LoginSession | None = None) -> None:
+    def __init__(
+        self,
+        http: UpstreamHttp,
+        login: LoginSession | None = None,
+        query_http: UpstreamHttp | None = None,
+    ) -> None:
         super().__init__(http.connection)
         self.http = http
         self.login = login
+        #: the query host (metrics), with the same credentials and policy as ``http``
+        self.query_http = query_http
         self.client = FeatureBaseClient(http)
         #: the org of this connection's user, once known: a key or a login never moves
         self._org_id: str | None = None
@@ -102,10 +113,17 @@ class FeatureBaseAdapter(HttpAdapter):
     async def aclose(self) -> None:
         if self.login is not None:
             await self.login.aclose()
+        if self.query_http is not None:
+            await self.query_http.aclose()
         await self.http.aclose()
 
     def upstreams(self) -> Sequence[UpstreamHttp]:
-        return (self.http,) if self.login is None else (self.http, self.login.identity)
+        hosts = [self.http]
+        if self.login is not None:
+            hosts.append(self.login.identity)
+        if self.query_http is not None:
+            hosts.append(self.query_http)
+        return tuple(hosts)
 
     async def _lookup(
         self,

@@ -211,6 +211,23 @@ class FeatureBaseClient:
     async def create_invite(self, body: Json) -> Json:
         return await self._write("POST", "/v2/invites", body)
 
+    # people beyond the normalized model (issue 21 item 8) ------------------------------
+    async def create_user(self, body: Json) -> Json:
+        return await self._write("POST", "/v2/users", body)
+
+    async def patch_user(self, user_id: str, body: Json) -> Json:
+        return await self._write("PATCH", self._path("/v2/users", user_id), body)
+
+    async def user_keys(self, user_id: str) -> list[Json]:
+        """``{"resources": [...]}``, no cursor in the seed: read as a list of one page."""
+        return await self._pages(self._path("/v2/users", user_id, "keys"), "resources")
+
+    async def patch_invite(self, invite_id: str, body: Json) -> Json:
+        return await self._write("PATCH", self._path("/v2/invites", invite_id), body)
+
+    async def role(self, name: str) -> Json:
+        return await self._object(self._path("/v2/roles", name))
+
     async def roles(self) -> list[Json]:
         return await self._pages("/v2/roles", "resources")
 

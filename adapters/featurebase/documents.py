@@ -36,6 +36,10 @@ PATHS = DocumentedPaths(
         "/v2/databases/{x}/action/stop",
         "/v2/shapes",
         "/v2/shapes/{x}",
+        # the query host's metrics: the seed's path under its server, and as it arrives
+        # there (the server is https://query.featurebase.com/v2)
+        "/databases/{x}/metrics",
+        "/v2/databases/{x}/metrics",
     ),
     query_params=frozenset({"next", "continuation"}),
 )

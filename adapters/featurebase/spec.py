@@ -19,6 +19,7 @@ from adapters.featurebase.auth import (
     read_identity_error,
 )
 from adapters.featurebase.client import DEFAULT_BASE_URL, read_error
+from adapters.featurebase.query_host import DEFAULT_QUERY_URL
 from adapters.featurebase.sim import seed_scale
 from adapters.featurebase.sim.simulator import DEMO_ACCOUNTS, FeatureBaseSimulator
 from adapters.model import Vendor
@@ -76,7 +77,16 @@ def build(
         cache=settings.cache,
         transport=api_transport,
     )
-    return FeatureBaseAdapter(http, login)
+    # the query host takes the same credentials; metrics are live, so never cached
+    query = UpstreamHttp(
+        settings.info,
+        base_url=str(settings.options.get("query_url", DEFAULT_QUERY_URL)),
+        read_error=read_error,
+        auth=auth,
+        settings=settings.http,
+        transport=None if simulator is None else httpx.ASGITransport(app=simulator.query_app),
+    )
+    return FeatureBaseAdapter(http, login, query)
 
 
 SPEC = VendorSpec(
@@ -89,6 +99,12 @@ SPEC = VendorSpec(
             "username", "login user name (email)", secret=True, group="login", names_holder=True
         ),
         ConfigField("password", "login password", secret=True, group="login"),
+        ConfigField(
+            "query_url",
+            f"the query host, for database metrics (default {DEFAULT_QUERY_URL})",
+            required=False,
+            url=True,
+        ),
         ConfigField(
             "identity_url",
             f"where username/password log in (default {DEFAULT_IDENTITY_URL})",

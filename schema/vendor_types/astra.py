@@ -1,15 +1,17 @@
 """Typed NetApp Astra Control parts: ``Database.astra`` (a managed app) and
-``Organization.astra`` (the account's stored credentials, by name only)."""
+``Organization.astra`` (the account's stored credentials, by name only, and its role
+bindings)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from adapters.base import AstraCredentials
-from adapters.details import AstraAppDetails, AstraCredential
+from adapters.base import AstraAccountAccess, AstraCredentials
+from adapters.details import AstraAppDetails, AstraCredential, AstraRoleBinding
 from adapters.model import DatabaseRecord, OrganizationRecord
 from schema.context import context_of
 
@@ -61,9 +63,74 @@ class AstraCredentialType:
         )
 
 
+@strawberry.type(
+    name="AstraRoleBinding", description="A grant of an Astra role to a user or a group"
+)
+class AstraRoleBindingType:
+    native_id: str = strawberry.field(description="The vendor's role binding ID")
+    principal_type: str | None = strawberry.field(description="Who it grants to: user or group")
+    user_id: str | None = strawberry.field(
+        description="The user's nativeId (the Member's), for a user binding"
+    )
+    group_id: str | None = strawberry.field(description="The group's ID, for a group binding")
+    role: str | None = strawberry.field(description="The role: viewer, member, admin or owner")
+    role_constraints: list[str] = strawberry.field(
+        description="What the role is limited to; * is everything"
+    )
+    created_at: datetime | None = strawberry.field(description="When it was granted")
+
+    @classmethod
+    def from_details(cls, b: AstraRoleBinding) -> AstraRoleBindingType:
+        return cls(
+            native_id=b.native_id,
+            principal_type=b.principal_type,
+            user_id=b.user_id,
+            group_id=b.group_id,
+            role=b.role,
+            role_constraints=list(b.role_constraints),
+            created_at=b.created_at,
+        )
+
+
 @strawberry.type(description="NetApp Astra Control account details")
 class AstraOrganization:
     record: strawberry.Private[OrganizationRecord]
+
+    def _access(self, info: Info) -> AstraAccountAccess:
+        adapter = context_of(info).loaders.adapter(self.record.connection.name)
+        assert isinstance(adapter, AstraAccountAccess)  # AstraOrganization.of checked
+        return adapter
+
+    @strawberry.field(
+        description="One stored credential by its nativeId: name, kind and validity, never "
+        "its content (one call); null if Astra has none such"
+    )
+    async def credential(
+        self,
+        info: Info,
+        native_id: Annotated[str, strawberry.argument(description="The credential's nativeId")],
+    ) -> AstraCredentialType | None:
+        found = await self._access(info).get_credential_metadata(self.record.key, native_id)
+        return None if found is None else AstraCredentialType.from_details(found)
+
+    @strawberry.field(
+        description="Every role binding of the account, users' and groups' (one call; "
+        "Member.role is the highest of a user's own)"
+    )
+    async def role_bindings(self, info: Info) -> list[AstraRoleBindingType]:
+        found = await self._access(info).list_role_bindings(self.record.key)
+        return [AstraRoleBindingType.from_details(b) for b in found]
+
+    @strawberry.field(
+        description="One role binding by its nativeId (one call); null if Astra has none such"
+    )
+    async def role_binding(
+        self,
+        info: Info,
+        native_id: Annotated[str, strawberry.argument(description="The role binding's nativeId")],
+    ) -> AstraRoleBindingType | None:
+        found = await self._access(info).get_role_binding(self.record.key, native_id)
+        return None if found is None else AstraRoleBindingType.from_details(found)
 
     @strawberry.field(
         description="Stored credentials (kubeconfigs, bucket keys): names, kinds and validity, "
@@ -78,4 +145,5 @@ class AstraOrganization:
     @classmethod
     def of(cls, info: Info, r: OrganizationRecord) -> AstraOrganization | None:
         adapter = context_of(info).loaders.adapter(r.connection.name)
-        return cls(record=r) if isinstance(adapter, AstraCredentials) else None
+        ours = isinstance(adapter, AstraCredentials) and isinstance(adapter, AstraAccountAccess)
+        return cls(record=r) if ours else None

@@ -8,18 +8,31 @@ creator are Members, which lead back to the databases.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from adapters.base import FeatureBasePeople, FeatureBaseQueryHost
 from adapters.details import (
     FeatureBaseBackupDetails,
     FeatureBaseMemberDetails,
+    FeatureBaseMetrics,
     FeatureBaseOrganizationDetails,
     FeatureBaseRole,
 )
-from adapters.model import BackupRecord, InvitationRecord, MemberRecord, OrganizationRecord
+from adapters.errors import InvalidInputError
+from adapters.model import (
+    ApiKeyRecord,
+    BackupRecord,
+    DatabaseRecord,
+    InvitationRecord,
+    MemberRecord,
+    OrganizationRecord,
+)
+from schema.common import ApiKeyStateEnum
 from schema.connection import (
     After,
     Before,
@@ -32,7 +45,13 @@ from schema.connection import (
     text,
 )
 from schema.context import context_of
-from schema.kinds import FEATUREBASE_ACCEPTED_INVITATIONS, FEATUREBASE_ROLES
+from schema.ids import global_id
+from schema.kinds import API_KEY, FEATUREBASE_ACCEPTED_INVITATIONS, FEATUREBASE_ROLES
+
+
+def _people(info: Info, connection: str) -> FeatureBasePeople | None:
+    adapter = context_of(info).loaders.adapter(connection)
+    return adapter if isinstance(adapter, FeatureBasePeople) else None
 
 
 @strawberry.type(name="FeatureBaseRole", description="A role of a FeatureBase org")
@@ -132,10 +151,94 @@ class FeatureBaseOrganization:
         args = PageArgs(first, after, last, before)
         return page_of(await self._roles(info), ROLES, args, FeatureBaseRoleType.from_details)
 
+    @strawberry.field(
+        description="One role of the org by name (one call; org owners only); null if the "
+        "org has none of that name"
+    )
+    async def role(
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="Role name (rolename)")],
+    ) -> FeatureBaseRoleType | None:
+        people = _people(info, self.record.connection.name)
+        found = None if people is None else await people.get_role(self.record.key, name)
+        return None if found is None else FeatureBaseRoleType.from_details(found)
+
     async def _roles(self, info: Info) -> list[FeatureBaseRole]:
         r = self.record
         loader = context_of(info).loaders.single(FEATUREBASE_ROLES)
         return await loader.load((r.connection.name, r.key))
+
+
+@strawberry.type(description="A label of a metric sample")
+class FeatureBaseMetricLabel:
+    name: str = strawberry.field(description="Label name, e.g. fb_node_id")
+    value: str = strawberry.field(description="Label value")
+
+
+@strawberry.type(description="One sample of a FeatureBase database's OpenMetrics text")
+class FeatureBaseMetricSample:
+    name: str = strawberry.field(description="Metric name, e.g. go_memstats_gc_sys_bytes")
+    type: str | None = strawberry.field(
+        description="Its family's declared TYPE (gauge, counter, unknown...); null if none"
+    )
+    help: str | None = strawberry.field(description="Its family's HELP text; null if none")
+    labels: list[FeatureBaseMetricLabel] = strawberry.field(
+        description="Its labels, e.g. the fb_node_id of the node it came from"
+    )
+    value: float | None = strawberry.field(
+        description="Its value; null for NaN or an infinity, which a Float cannot carry"
+    )
+
+
+@strawberry.type(description="A FeatureBase database's metrics, read from the query host")
+class FeatureBaseMetricsType:
+    samples: list[FeatureBaseMetricSample] = strawberry.field(
+        description="The samples, in the vendor's order (at most 1000)"
+    )
+    truncated: bool = strawberry.field(description="Whether more samples came than are here")
+
+    @classmethod
+    def from_details(cls, m: FeatureBaseMetrics) -> FeatureBaseMetricsType:
+        return cls(
+            samples=[
+                FeatureBaseMetricSample(
+                    name=s.name,
+                    type=s.type,
+                    help=s.help,
+                    labels=[FeatureBaseMetricLabel(name=k, value=v) for k, v in s.labels],
+                    value=s.value,
+                )
+                for s in m.samples
+            ],
+            truncated=m.truncated,
+        )
+
+
+#: a metric name as OpenMetrics writes one; longer lists than this are not a filter
+_METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]{0,199}")
+MAX_METRIC_NAMES = 100
+
+
+async def featurebase_metrics(
+    info: Info, record: DatabaseRecord, names: list[str] | None
+) -> FeatureBaseMetricsType | None:
+    """``Database.featurebase.metrics``: checked names, then one call (none for a database
+    whose status says it cannot be queried)."""
+    if names is not None and (
+        len(names) > MAX_METRIC_NAMES or not all(_METRIC_NAME.fullmatch(n) for n in names)
+    ):
+        raise InvalidInputError(
+            ("names",), f"at most {MAX_METRIC_NAMES} metric names, each letters, digits, _ or :"
+        )
+    if record.can_query is False:
+        return None
+    adapter = context_of(info).loaders.adapter(record.connection.name)
+    if not isinstance(adapter, FeatureBaseQueryHost):
+        return None
+    wanted = None if names is None else frozenset(names)
+    found = await adapter.get_database_metrics(record.key, wanted)
+    return None if found is None else FeatureBaseMetricsType.from_details(found)
 
 
 @strawberry.type(description="FeatureBase Cloud backup details")
@@ -152,6 +255,29 @@ class FeatureBaseBackup:
         return cls(url=d.url, storage_class=d.storage_class, timestamp=d.timestamp)
 
 
+@strawberry.type(description="An API key a FeatureBase user owns (never its secret)")
+class FeatureBaseUserKey:
+    id: strawberry.ID = strawberry.field(description="The ApiKey's global ID (for node)")
+    native_id: str = strawberry.field(description="The vendor's own key ID")
+    name: str | None = strawberry.field(description="Its description")
+    state: ApiKeyStateEnum = strawberry.field(description="Normalized state")  # type: ignore[valid-type]
+    vendor_state: str | None = strawberry.field(description="Status as the vendor says")
+    created_at: datetime | None = strawberry.field(description="When it was created")
+    last_used_at: datetime | None = strawberry.field(description="When it was last used")
+
+    @classmethod
+    def from_record(cls, r: ApiKeyRecord) -> FeatureBaseUserKey:
+        return cls(
+            id=global_id(API_KEY, r.connection.name, r.key),
+            native_id=r.native_id,
+            name=r.name,
+            state=r.state,
+            vendor_state=r.vendor_state,
+            created_at=r.created_at,
+            last_used_at=r.last_used_at,
+        )
+
+
 @strawberry.type(description="FeatureBase Cloud user details")
 class FeatureBaseMember:
     first_name: str | None = strawberry.field(description="First name (firstname)")
@@ -162,6 +288,16 @@ class FeatureBaseMember:
     )
     roles: list[str] = strawberry.field(description="Every role the user has, by name")
     acl: list[str] = strawberry.field(description="Permissions the user has, e.g. MANAGE_ORG:*")
+    record: strawberry.Private[MemberRecord]
+
+    @strawberry.field(
+        description="The keys this user owns, revoked ones too (one call: the user's key list)"
+    )
+    async def api_keys(self, info: Info) -> list[FeatureBaseUserKey]:
+        r = self.record
+        people = _people(info, r.connection.name)
+        found = [] if people is None else await people.list_user_api_keys(r.key)
+        return [FeatureBaseUserKey.from_record(k) for k in found]
 
     @classmethod
     def from_record(cls, r: MemberRecord) -> FeatureBaseMember | None:
@@ -175,4 +311,5 @@ class FeatureBaseMember:
             status=d.status,
             roles=list(d.roles),
             acl=list(d.acl),
+            record=r,
         )

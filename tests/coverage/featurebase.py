@@ -6,10 +6,11 @@ from __future__ import annotations
 from tests.coverage import i, n, v, x
 
 DB = "/v2/databases/{database_id}"
-ITEM8 = "not built: issue 21 item 8 (FeatureBase's remaining writes) had no time left"
 QUERY_HOST = (
-    "chosen not to: a data-plane call on its own host (query.featurebase.com) whose "
-    "answers are table rows, not control-plane state the model has a place for"
+    "chosen not to: a data-plane query (query.featurebase.com) that also writes (SQL3 "
+    "INSERT, DELETE, DROP; PQL Set, Clear, Store), which the gateway cannot prove read-only "
+    "without parsing the query language, and whose answers are table rows the "
+    "control-plane model has no typed place for"
 )
 
 OPERATIONS = (
@@ -18,7 +19,8 @@ OPERATIONS = (
         "POST",
         "/v1/deployments/",
         "v1 deployments",
-        "only an example of authenticating in the seed; v2 /databases is the API",
+        "the seed shows it only inside its authentication example, with no body and no "
+        "answer; GET /v2/databases (Query.databases) is the documented list",
     ),
     n("POST", "/v2/databases", "create database", "Mutation.createDatabase"),
     n("GET", "/v2/databases", "list databases", "Query.databases", "Organization.databases"),
@@ -30,11 +32,11 @@ OPERATIONS = (
     n("PUT", DB + "/action/start", "start", "Mutation.startDatabase"),
     x("POST", "", "SQL query (query host)", QUERY_HOST),
     x("POST", "", "PQL query (query host)", QUERY_HOST),
-    x(
+    v(
         "GET",
         "/databases/{database_id}/metrics",
         "metrics (query host)",
-        "not built: on the query host, which the adapter does not reach (item 8)",
+        "FeatureBaseDatabase.metrics",
     ),
     n("POST", "/v2/invites", "invite", "Mutation.inviteMember"),
     n(
@@ -45,25 +47,15 @@ OPERATIONS = (
         "FeatureBaseOrganization.acceptedInvitations",
     ),
     n("GET", "/v2/invites/{inviteId}", "invite", "Query.node"),
-    x(
-        "PATCH",
-        "/v2/invites/{inviteId}",
-        "update invite",
-        "documents only {accepted: true}, which accepts for the invitee; " + ITEM8,
-    ),
-    x("POST", "/v2/users", "create user", ITEM8),
+    v("PATCH", "/v2/invites/{inviteId}", "update invite", "Mutation.acceptFeatureBaseInvitation"),
+    v("POST", "/v2/users", "create user", "Mutation.createFeatureBaseUser"),
     n("GET", "/v2/users", "list users", "Organization.members"),
     i("GET", "/v2/users/current", "current user", "the default owner of a new API key"),
-    x("PATCH", "/v2/users/{id}", "update user", ITEM8),
+    v("PATCH", "/v2/users/{id}", "update user", "Mutation.updateFeatureBaseUser"),
     n("GET", "/v2/users/{id}", "user", "Query.node"),
     n("POST", "/v2/users/{id}/roles", "add roles", "Mutation.updateMemberRole"),
     n("POST", "/v2/users/{id}/keys", "create key", "Mutation.createApiKey"),
-    x(
-        "GET",
-        "/v2/users/{id}/keys",
-        "list a user's keys",
-        "Organization.apiKeys lists every key with its owner in one call; " + ITEM8,
-    ),
+    v("GET", "/v2/users/{id}/keys", "list a user's keys", "FeatureBaseMember.apiKeys"),
     n(
         "PATCH",
         "/v2/users/{userId}/keys/{keyId}",
@@ -72,7 +64,13 @@ OPERATIONS = (
         "Mutation.revokeApiKey",
     ),
     n("GET", "/v2/users/{userId}/keys/{keyId}", "key", "Query.node"),
-    x("", "", "move a user to another org", ITEM8),
+    x(
+        "",
+        "",
+        "move a user to another org",
+        "the seed gives its body ({invite_id}) and answer (the user) but no method or path; "
+        "a write to a guessed URL is not sent",
+    ),
     n("GET", "/v2/orgs/{orgId}/keys", "list org keys", "Organization.apiKeys"),
     n("GET", "/v2/orgs/{id}", "org", "Query.organizations", "Organization.featurebase"),
     n("PATCH", "/v2/orgs/{id}", "update org", "Mutation.updateOrganization"),
@@ -80,7 +78,7 @@ OPERATIONS = (
     n("GET", "/v2/shapes/{shapename}", "shape", "Query.node"),
     v("POST", "/v2/roles", "create role", "Mutation.createFeatureBaseRole"),
     v("GET", "/v2/roles", "list roles", "FeatureBaseOrganization.roles"),
-    x("GET", "/v2/roles/{roleName}", "role", "not needed: the roles list has every one"),
+    v("GET", "/v2/roles/{roleName}", "role", "FeatureBaseOrganization.role"),
     v("PATCH", "/v2/roles/{roleName}", "update role", "Mutation.updateFeatureBaseRole"),
     v("DELETE", "/v2/roles/{roleName}", "delete role", "Mutation.deleteFeatureBaseRole"),
 )

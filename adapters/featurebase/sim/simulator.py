@@ -1,8 +1,9 @@
 """In-process fake of the FeatureBase Cloud control-plane API, written from the vendor docs.
 
 Two Starlette apps: ``app`` plays ``https://api.featurebase.com`` (the ``/v2`` paths) and
-``identity_app`` plays ``https://id.featurebase.com`` (the Cognito-backed login). The query
-host (``query.featurebase.com``: SQL, PQL, metrics) is not simulated.
+``identity_app`` plays ``https://id.featurebase.com`` (the Cognito-backed login) and
+``query_app`` plays ``https://query.featurebase.com/v2`` for database metrics only
+(``query_host``); SQL and PQL are not simulated.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ExceptionHandler
 
-from adapters.featurebase.sim import seed_data
+from adapters.featurebase.sim import query_host, seed_data
 from adapters.featurebase.sim.lifecycle import CREATE, DELETE, START, STOP, Lifecycle
 from adapters.featurebase.sim.seed_data import FeatureBaseData, Json, Session
 from adapters.simulation.middleware import (
@@ -184,6 +185,19 @@ class FeatureBaseSimulator(FeatureBaseData):
                 )
             ],
             exception_handlers={HTTPException: _route_error(identity_error_response)},
+        )
+        self.query_log, self.query_faults = RequestLog(), FaultInjector()
+        self.query_app = Starlette(
+            routes=[self._route("GET", "/v2/databases/{database_id}/metrics", self._metrics)],
+            middleware=[
+                Middleware(
+                    SimulatorMiddleware,
+                    log=self.query_log,
+                    faults=self.query_faults,
+                    render_error=vendor_error_response,
+                )
+            ],
+            exception_handlers={HTTPException: _route_error(vendor_error_response)},
         )
         if seed:
             seed_data.seed(self)
@@ -671,6 +685,13 @@ class FeatureBaseSimulator(FeatureBaseData):
         invite["accepted"] = body["accepted"]
         self._touch(invite, caller)
         return JSONResponse(invite)
+
+    # --------------------------------------------------------------- query host
+    async def _metrics(self, request: Request, caller: Caller) -> Response:
+        database = self.state.databases.get(request.path_params["database_id"])
+        options = database.get("database_options") if database else None
+        shape = self.resolve_shape(str(options.get("shape", ""))) if options else None
+        return query_host.metrics_answer(database, shape, self.clock())
 
     # -------------------------------------------------------------------- roles
     async def _list_roles(self, request: Request, caller: Caller) -> Response:
