@@ -406,3 +406,70 @@ async def test_pipe_writes_need_their_role() -> None:
         assert error_codes(viewer_stop) == ["FORBIDDEN"]
         assert operator_stop["data"]["changeClickHousePipeState"]["pipe"]["state"] == "Stopped"
         assert upstream_writes(gw) == 2  # the admin's create and the operator's stop
+
+
+async def test_another_vendors_database_has_no_pipes(demo: GatewayClient) -> None:
+    found = await demo.data("{ databases(first: 1, filter: { vendor: DBAAS }) { nodes { id } } }")
+    db = found["databases"]["nodes"][0]["id"]
+    writes = upstream_writes(demo)
+
+    body = await demo.post(CREATE, _new_pipe(db))
+    read = await demo.post(READ, {"id": db})
+
+    assert error_codes(body) == ["NOT_SUPPORTED"]
+    assert read["data"]["database"]["clickhouse"] is None  # not a ClickHouse database
+    assert upstream_writes(demo) == writes
+
+
+async def test_a_postgres_service_has_no_pipes(clickhouse: GatewayClient) -> None:
+    found = await clickhouse.data(
+        '{ databases(filter: { nameContains: "Acme Orders" }) { nodes { id name } } }'
+    )
+    db = next(n["id"] for n in found["databases"]["nodes"] if n["name"] == "Acme Orders")
+    simulator(clickhouse).log.clear()
+
+    body = await clickhouse.post(CREATE, _new_pipe(db))
+
+    assert error_codes(body) == ["NOT_FOUND"]
+    assert simulator(clickhouse).log.count("POST") == 0
+
+
+async def test_odd_shapes_from_the_vendor_read_as_null(clickhouse: GatewayClient) -> None:
+    db = await _production(clickhouse)
+    sim = simulator(clickhouse)
+    org, service = next(
+        (o, s["id"])
+        for o, held in sim.state.organizations.items()
+        for s in held.services.values()
+        if s["name"] == "Acme Production"
+    )
+    sim.add_clickpipe(
+        org,
+        service,
+        {
+            "id": seed_uuid("pipe", "odd"),
+            "name": 42,
+            "state": ["Running"],
+            "scaling": [1],
+            "source": {"kafka": "nope", "postgres": {"port": "5432x", "tableMappings": [1, {}]}},
+            "destination": "x",
+            "fieldMappings": [1, {"sourceField": 3}],
+            "settings": {
+                "clickhouse_max_threads": "many",
+                "clickhouse_parallel_view_processing": 1,
+            },
+            "createdAt": "yesterday",
+        },
+    )
+
+    read = await clickhouse.data(READ, {"id": db})
+
+    (pipe,) = read["database"]["clickhouse"]["clickPipes"]["nodes"]
+    assert pipe["name"] is None and pipe["state"] is None and pipe["scaling"] is None
+    assert pipe["source"]["kind"] == "postgres" and pipe["source"]["location"] is None
+    assert pipe["source"]["tableMappings"] == [
+        {"sourceSchema": None, "sourceTable": None, "targetTable": None}
+    ]
+    assert pipe["destination"] is None
+    assert pipe["fieldMappings"] == [{"sourceField": None, "destinationField": None}]
+    assert pipe["settings"]["clickhouseMaxThreads"] is None
