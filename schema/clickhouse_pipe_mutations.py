@@ -7,6 +7,8 @@ vendor and is never answered: the payload's pipe is what the vendor answers, red
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
@@ -14,9 +16,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from adapters.base import Adapter, redact
 from adapters.clickpipe_details import (
     PIPE_SETTINGS,
     ClickHousePipes,
+    ClickPipe,
     DestinationWrite,
     NewReverseEndpoint,
     PipeScaling,
@@ -24,10 +28,12 @@ from adapters.clickpipe_details import (
     SettingValue,
 )
 from adapters.errors import InvalidInputError
-from adapters.model import Operation
+from adapters.model import Key, Operation
 from schema.enum_descriptions import describe
+from schema.idempotency import Replayed
 from schema.kinds import DATABASE
-from schema.mutation_runner import Target, run, target
+from schema.mutation_runner import Target, idempotent, run, target
+from schema.reconcile import CREATIONS, Creation, Kept, gone, only, since_ok
 from schema.vendor_types.clickhouse_pipes import (
     ClickHousePipesCdcScalingType,
     ClickHousePipeSettingsType,
@@ -187,6 +193,10 @@ class CreateClickHousePipeInput:
     settings: ClickHousePipeSettingsInput | None = strawberry.field(
         default=None, description="Its ingestion settings"
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Retrying with the same key within 10 minutes returns the first result",
+    )
 
 
 @strawberry.input(description="Changes to a ClickPipe (unset fields stay)")
@@ -305,6 +315,16 @@ class ClickHousePipePayload:
     )
 
 
+@strawberry.type(description="A new pipe")
+class CreateClickHousePipePayload:
+    pipe: ClickHousePipeType = strawberry.field(
+        description="The pipe as the vendor answers it, credentials never included"
+    )
+    replayed: bool = strawberry.field(
+        description="True when this answer repeats an earlier call with the same idempotencyKey"
+    )
+
+
 @strawberry.type(description="A deleted pipe")
 class DeleteClickHousePipePayload:
     deleted_pipe_id: str = strawberry.field(description="The deleted pipe's nativeId")
@@ -365,10 +385,54 @@ def _pipe(t: Target, found: Any) -> ClickHousePipePayload:
     return ClickHousePipePayload(pipe=ClickHousePipeType.of(found, t.connection, t.key))
 
 
+@dataclass(frozen=True)
+class CreatePipe:
+    """What an idempotent pipe create is known by: a retry finds the pipe by name."""
+
+    database: Key
+    name: str
+    #: the input as the key's fingerprint digests it: a source's credentials are blanked,
+    #: so the idempotency table never holds an unkeyed digest of one
+    shown: Any
+
+
+def _keep_pipe(created: ClickPipe) -> Kept:
+    return {"pipe": [created.native_id]}
+
+
+async def _find_pipe(adapter: Adapter, command: CreatePipe, since: float) -> Kept | None:
+    candidates = [
+        p
+        for p in await pipes_of(adapter).list_clickpipes(command.database)
+        if p.name == command.name and since_ok(p.created_at, since)
+    ]
+    found = only(candidates, f"ClickPipes named '{command.name}'", adapter)
+    return None if found is None else {"pipe": [found.native_id]}
+
+
+# registered here, beside the only mutation that makes one, rather than in schema.reconcile
+CREATIONS[CreatePipe] = Creation(_keep_pipe, _find_pipe)
+
+
+def _blanked(value: Any, depth: int = 0) -> Any:
+    if depth > 32:  # deeper than the adapter lets through anyway; never a RecursionError
+        return "..."
+    if isinstance(value, dict):
+        return {
+            k: "*"
+            if str(k).lower() in ("credentials", "serviceaccountkey")
+            else _blanked(v, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_blanked(v, depth + 1) for v in value]
+    return value
+
+
 async def create_pipe(
     info: Info,
     input: Annotated[CreateClickHousePipeInput, strawberry.argument(description="The new pipe")],
-) -> ClickHousePipePayload:
+) -> CreateClickHousePipePayload:
     t, pipes = _service(info, input.id)
     d = input.destination
     write = PipeWrite(
@@ -391,7 +455,24 @@ async def create_pipe(
         scaling=_scaling(input.scaling) if input.scaling else None,
         settings=input.settings.values() if input.settings else None,
     )
-    return _pipe(t, await run(t, lambda: pipes.create_clickpipe(t.key, write)))
+    shown = redact(_blanked(json.loads(json.dumps(_blanked(write.__dict__), default=vars))))
+    command = CreatePipe(t.key, input.name, shown)
+
+    async def create(_: CreatePipe) -> ClickPipe:
+        return await pipes.create_clickpipe(t.key, write)
+
+    first = await idempotent(t, Operation.UPDATE_DATABASE, input.idempotency_key, command, create)
+    if not isinstance(first, Replayed):
+        return CreateClickHousePipePayload(
+            pipe=ClickHousePipeType.of(first, t.connection, t.key), replayed=False
+        )
+    kept = first.kept.get("pipe")
+    again = await pipes.get_clickpipe(t.key, kept[0]) if kept else None
+    if again is None:
+        raise gone("pipe")
+    return CreateClickHousePipePayload(
+        pipe=ClickHousePipeType.of(again, t.connection, t.key), replayed=True
+    )
 
 
 async def update_pipe(

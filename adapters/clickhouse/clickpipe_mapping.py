@@ -70,6 +70,32 @@ def redact_pipe(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def _strings_in(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings_in(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_strings_in(v) for v in value))
+    return set()
+
+
+def secrets_in(sent: Any, depth: int = 0) -> set[str]:
+    """The secret values of a request body: whatever ``redact_pipe`` would replace."""
+    return _secrets(sent, redact_pipe(sent), depth)
+
+
+def _secrets(sent: Any, shown: Any, depth: int) -> set[str]:
+    if depth > MAX_DEPTH or sent == shown:
+        return set()
+    if isinstance(sent, dict) and isinstance(shown, dict):
+        return set().union(*(_secrets(v, shown.get(k), depth + 1) for k, v in sent.items()))
+    if isinstance(sent, list) and isinstance(shown, list):
+        return set().union(*(_secrets(a, b, depth + 1) for a, b in zip(sent, shown, strict=False)))
+    # our reading: a value shorter than 4 characters is no secret worth blanking words for
+    return {s for s in _strings_in(sent) if len(s) >= 4}
+
+
 def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 

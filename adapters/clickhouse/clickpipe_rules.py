@@ -274,7 +274,8 @@ def source_body(source: Mapping[str, Any], create: bool, invalid: Invalid) -> di
     unknown = sorted(set(given) - fields[kind])
     if unknown:
         # names only: a value here may be a credential
-        raise invalid(("source", kind), f"unknown field(s) {', '.join(unknown[:10])}")
+        shown = ", ".join(name[:64] for name in unknown[:10])
+        raise invalid(("source", kind), f"unknown field(s) {shown}")
     missing = [f for f in required.get(kind, ()) if given.get(f) in (None, "")]
     if missing:
         raise invalid(("source", kind), f"needs {', '.join(missing)}")

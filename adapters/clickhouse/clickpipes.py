@@ -24,6 +24,7 @@ from adapters.clickpipe_details import (
 )
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key
+from adapters.upstream.redact import REDACTED
 
 PIPES = "clickpipes"
 CDC = "clickpipesCdcScaling"
@@ -59,7 +60,19 @@ class ClickPipeAccess(HttpAdapter):
         self, method: str, database: Key, part: tuple[str, ...], body: Any
     ) -> Any:
         org, service = self._pipe_service(database)
-        return await self.client.write_service_part(method, org, service, part, body)
+        try:
+            return await self.client.write_service_part(method, org, service, part, body)
+        except GatewayError as exc:
+            # the upstream policy scrubs the gateway's own secrets from vendor errors, not the
+            # ones a pipe's source carries: a vendor quoting the body in its 400 would show them
+            secrets = m.secrets_in(body) if body else set()
+            message = exc.message
+            for secret in sorted(secrets, key=len, reverse=True):
+                message = message.replace(secret, REDACTED)
+            if message != exc.message:
+                exc.message = message
+                exc.args = (message,)
+            raise
 
     # --- pipes ----------------------------------------------------------------------------
 

@@ -473,3 +473,75 @@ async def test_odd_shapes_from_the_vendor_read_as_null(clickhouse: GatewayClient
     assert pipe["destination"] is None
     assert pipe["fieldMappings"] == [{"sourceField": None, "destinationField": None}]
     assert pipe["settings"]["clickhouseMaxThreads"] is None
+
+
+CREATE_ONCE = """mutation($input: CreateClickHousePipeInput!) {
+  createClickHousePipe(input: $input) { pipe { nativeId name } replayed } }"""
+
+
+async def test_a_create_with_a_key_makes_one_pipe(clickhouse: GatewayClient) -> None:
+    db = await _production(clickhouse)
+    keyed = _new_pipe(db, idempotencyKey="pipe-1")
+
+    first = (await clickhouse.data(CREATE_ONCE, keyed))["createClickHousePipe"]
+    again = (await clickhouse.data(CREATE_ONCE, keyed))["createClickHousePipe"]
+    other = await clickhouse.post(CREATE_ONCE, _new_pipe(db, idempotencyKey="pipe-1", name="B"))
+
+    assert first["replayed"] is False and again["replayed"] is True
+    assert again["pipe"] == first["pipe"]
+    assert error_codes(other) == ["CONFLICT"]
+    assert simulator(clickhouse).log.count("POST", SVC + "/clickpipes") == 1
+
+
+async def test_a_lost_answer_is_reconciled_by_name_on_retry(clickhouse: GatewayClient) -> None:
+    db = await _production(clickhouse)
+    sim = simulator(clickhouse)
+    # the vendor makes the pipe, then the connection drops before its answer
+    sim.faults.add_drop(method="POST", path=SVC + "/clickpipes", processed=True)
+    keyed = _new_pipe(db, idempotencyKey="pipe-lost")
+
+    lost = await clickhouse.post(CREATE_ONCE, keyed)
+    retry = (await clickhouse.data(CREATE_ONCE, keyed))["createClickHousePipe"]
+    read = await clickhouse.data(READ, {"id": db})
+
+    assert error_codes(lost) == ["UPSTREAM_OUTCOME_UNKNOWN"]
+    assert retry["replayed"] is True and retry["pipe"]["name"] == "Events"
+    assert read["database"]["clickhouse"]["clickPipes"]["totalCount"] == 1
+    assert sim.log.count("POST", SVC + "/clickpipes") == 1
+
+
+async def test_a_source_nested_too_deep_is_refused_before_any_call(
+    clickhouse: GatewayClient,
+) -> None:
+    db = await _production(clickhouse)
+    deep: dict[str, Any] = {"x": 1}
+    for _ in range(200):
+        deep = {"x": deep}
+    simulator(clickhouse).log.clear()
+
+    body = await clickhouse.post(
+        CREATE_ONCE, _new_pipe(db, source={"kafka": {"offset": deep}}, idempotencyKey="deep")
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "input.source"
+    assert simulator(clickhouse).log.entries == []
+
+
+async def test_a_vendor_error_quoting_the_body_shows_no_credential(
+    clickhouse: GatewayClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.clickhouse.sim import current_spec
+    from adapters.clickhouse.sim.validation import _fail
+
+    async def quoting(ctx: Any, method: str, path: str) -> Any:
+        raise _fail(f"cannot parse {(await ctx.request.body()).decode()}")
+
+    db = await _production(clickhouse)
+    monkeypatch.setattr(current_spec, "body", quoting)
+
+    body = await clickhouse.post(CREATE, _new_pipe(db))
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "cannot parse" in body["errors"][0]["message"]
+    _no_secret(body)
