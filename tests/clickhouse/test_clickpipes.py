@@ -545,3 +545,32 @@ async def test_a_vendor_error_quoting_the_body_shows_no_credential(
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert "cannot parse" in body["errors"][0]["message"]
     _no_secret(body)
+
+
+async def test_reads_after_a_write_see_it(clickhouse: GatewayClient) -> None:
+    db = await _production(clickhouse)
+    read = """query($id: ID!) { database(id: $id) { clickhouse {
+      clickPipesCdcScaling { replicaCpuMillicores } reversePrivateEndpoints { nativeId }
+      clickPipes { totalCount } } } }"""
+    before = (await clickhouse.data(read, {"id": db}))["database"]["clickhouse"]
+
+    await clickhouse.data(
+        CDC, {"input": {"id": db, "replicaCpuMillicores": 1000, "replicaMemoryGb": 4}}
+    )
+    await clickhouse.data(
+        NEW_ENDPOINT,
+        {
+            "input": {
+                "id": db,
+                "type": "GCP_PSC_SERVICE_ATTACHMENT",
+                "gcpServiceAttachment": "projects/p/regions/r/sa/x",
+            }
+        },
+    )
+    await clickhouse.data(CREATE, _new_pipe(db))
+    after = (await clickhouse.data(read, {"id": db}))["database"]["clickhouse"]
+
+    assert before["clickPipesCdcScaling"]["replicaCpuMillicores"] == 2000
+    assert after["clickPipesCdcScaling"]["replicaCpuMillicores"] == 1000
+    assert (len(before["reversePrivateEndpoints"]), len(after["reversePrivateEndpoints"])) == (0, 1)
+    assert (before["clickPipes"]["totalCount"], after["clickPipes"]["totalCount"]) == (0, 1)
