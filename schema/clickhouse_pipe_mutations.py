@@ -158,8 +158,9 @@ class ClickHousePipeSettingsInput:
 
     def values(self) -> dict[str, SettingValue]:
         found: dict[str, SettingValue] = {}
+        given = vars(self)
         for name in PIPE_SETTINGS:
-            value: Any = getattr(self, name)
+            value: Any = given[name]
             if isinstance(value, float):
                 if not value.is_integer():
                     head, *rest = name.split("_")
