@@ -26,6 +26,7 @@ from adapters.commands import (
 from adapters.errors import ErrorCode, GatewayError
 from adapters.model import Key, Operation
 from schema import astra_mutations as astra_writes
+from schema import clickhouse_pipe_mutations as pipes
 from schema import clickhouse_postgres_mutations as pg
 from schema import clickhouse_role_mutations as roles
 from schema import clickhouse_service_mutations as svc
@@ -571,6 +572,66 @@ class Mutation:
         name="deleteClickHouseQueryEndpoint",
         description="Remove a ClickHouse service's query API endpoint",
         extensions=admin("closes the service's query API"),
+    )
+    create_clickhouse_pipe = strawberry.mutation(
+        resolver=pipes.create_pipe,
+        name="createClickHousePipe",
+        description="Create a ClickPipe on a ClickHouse service",
+        extensions=admin("a pipe holds source credentials and writes into the service"),
+    )
+    update_clickhouse_pipe = strawberry.mutation(
+        resolver=pipes.update_pipe,
+        name="updateClickHousePipe",
+        description="Change a ClickPipe: its name, source, columns, mappings or settings",
+        extensions=admin("a pipe holds source credentials and writes into the service"),
+    )
+    delete_clickhouse_pipe = strawberry.mutation(
+        resolver=pipes.delete_pipe,
+        name="deleteClickHousePipe",
+        description="Delete a ClickPipe",
+        extensions=admin("stops ingestion for good"),
+    )
+    set_clickhouse_pipe_settings = strawberry.mutation(
+        resolver=pipes.set_pipe_settings,
+        name="setClickHousePipeSettings",
+        description="Replace a ClickPipe's ingestion settings",
+        extensions=operator("day-to-day ingestion tuning"),
+    )
+    scale_clickhouse_pipe = strawberry.mutation(
+        resolver=pipes.scale_pipe,
+        name="scaleClickHousePipe",
+        description="Change a streaming ClickPipe's replicas, CPU or memory",
+        extensions=operator("day-to-day capacity, like scaleDatabase"),
+    )
+    change_clickhouse_pipe_state = strawberry.mutation(
+        resolver=pipes.change_pipe_state,
+        name="changeClickHousePipeState",
+        description="Start, stop or resync a ClickPipe",
+        extensions=operator("day-to-day lifecycle, like startDatabase and stopDatabase"),
+    )
+    set_clickhouse_pipes_cdc_scaling = strawberry.mutation(
+        resolver=pipes.set_cdc_scaling,
+        name="setClickHousePipesCdcScaling",
+        description="Set the compute a ClickHouse service's database (CDC) pipes share",
+        extensions=operator("day-to-day capacity, like scaleDatabase"),
+    )
+    create_clickhouse_reverse_private_endpoint = strawberry.mutation(
+        resolver=pipes.create_reverse_endpoint,
+        name="createClickHouseReversePrivateEndpoint",
+        description="Create a reverse private endpoint for a service's ClickPipes",
+        extensions=admin("opens a network path between the vendor and a private network"),
+    )
+    update_clickhouse_reverse_private_endpoint = strawberry.mutation(
+        resolver=pipes.update_reverse_endpoint,
+        name="updateClickHouseReversePrivateEndpoint",
+        description="Replace a reverse private endpoint's private DNS names",
+        extensions=admin("changes which hosts pipes reach privately"),
+    )
+    delete_clickhouse_reverse_private_endpoint = strawberry.mutation(
+        resolver=pipes.delete_reverse_endpoint,
+        name="deleteClickHouseReversePrivateEndpoint",
+        description="Delete a reverse private endpoint",
+        extensions=admin("cuts the private network path of the pipes using it"),
     )
     write_clickhouse_role = strawberry.mutation(
         resolver=roles.write_clickhouse_role,

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from adapters.clickhouse import mapping
 from adapters.clickhouse.billing import BillingReads
+from adapters.clickhouse.clickpipes import ClickPipeAccess
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.clickhouse.postgres import PostgresReads
 from adapters.clickhouse.roles import RoleAccess
@@ -62,7 +63,9 @@ CAPABILITIES = Capabilities(
 )
 
 
-class ClickHouseAdapter(ServiceExtras, RoleAccess, BillingReads, PostgresReads, ClickHouseWrites):
+class ClickHouseAdapter(
+    ClickPipeAccess, ServiceExtras, RoleAccess, BillingReads, PostgresReads, ClickHouseWrites
+):
     capabilities = CAPABILITIES
 
     def __init__(self, http: UpstreamHttp) -> None:

@@ -256,6 +256,13 @@ class ClickHouseClient:
         parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
         return await self._object(self._service_path(org, service, *parts))
 
+    async def service_list(self, org: str, service: str, *part: str) -> list[dict[str, Any]]:
+        """``GET .../services/{id}/<part>`` answering a list: clickpipes,
+        clickpipesReversePrivateEndpoints."""
+        name = self.http.connection.name
+        parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
+        return await self._list(self._service_path(org, service, *parts))
+
     async def write_service_part(
         self, method: str, org: str, service: str, part: tuple[str, ...], body: Any
     ) -> Any:

@@ -80,6 +80,14 @@ PATHS = DocumentedPaths(
         f"{_SERVICE}/clickhouseSettings",
         f"{_SERVICE}/clickhouseSettings/{{x}}",
         f"{_SERVICE}/serviceQueryEndpoint",
+        f"{_SERVICE}/clickpipes",
+        f"{_SERVICE}/clickpipes/{{x}}",
+        f"{_SERVICE}/clickpipes/{{x}}/settings",
+        f"{_SERVICE}/clickpipes/{{x}}/scaling",
+        f"{_SERVICE}/clickpipes/{{x}}/state",
+        f"{_SERVICE}/clickpipesCdcScaling",
+        f"{_SERVICE}/clickpipesReversePrivateEndpoints",
+        f"{_SERVICE}/clickpipesReversePrivateEndpoints/{{x}}",
     ),
     query_params=frozenset(
         {

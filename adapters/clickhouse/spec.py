@@ -78,6 +78,9 @@ SPEC = VendorSpec(
             "invitations": "invitations",
             # a service's password is answered only by writes, but never keep one
             "password": None,
+            # a pipe is kept as the vendor sent it, and a vendor echoing a source's
+            # credentials would leave them in the cache: pipes are read per request
+            "clickpipes": None,
             "postgres": "databases",
         },
         # a Postgres service's own answer holds its superuser password (its list does not)

@@ -7,8 +7,13 @@ bodies need only these keywords: ``$ref`` (to ``#/components/schemas/...``), ``t
 (one or a list), ``enum``, ``properties``, ``required``, ``additionalProperties`` (false or
 a schema), ``minProperties``/``maxProperties``, ``items``, ``minItems``/``maxItems``,
 ``minLength``/``maxLength``, ``pattern`` (searched, as JSON Schema does), ``minimum``/
-``maximum``, ``multipleOf``, ``allOf`` and ``format: date-time``. A keyword outside this
-list is refused when the schemas are loaded (``check_supported``), never silently ignored.
+``maximum``, ``multipleOf``, ``allOf``, ``oneOf``, ``uniqueItems`` and ``format: date-time``.
+A keyword outside this list is refused when the schemas are loaded (``check_supported``),
+never silently ignored.
+
+Our reading of ``oneOf``: a value must match at least one alternative. ClickHouse's
+ClickPipes credentials are a ``oneOf`` of objects none of which requires a field, so every
+object matches all of them and "exactly one" would refuse every body the vendor documents.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ SUPPORTED = frozenset(
         "maximum",
         "multipleOf",
         "allOf",
+        "oneOf",
+        "uniqueItems",
         "format",
         "default",
         # annotations: no effect on validity
@@ -78,8 +85,9 @@ def check_supported(schema: Any, where: str = "#") -> None:
         for key in ("items", "additionalProperties"):
             if isinstance(schema.get(key), dict):
                 check_supported(schema[key], f"{where}/{key}")
-        for n, sub in enumerate(schema.get("allOf", [])):
-            check_supported(sub, f"{where}/allOf/{n}")
+        for key in ("allOf", "oneOf"):
+            for n, sub in enumerate(schema.get(key, [])):
+                check_supported(sub, f"{where}/{key}/{n}")
 
 
 def validate(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any]) -> None:
@@ -112,6 +120,17 @@ def _check(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any],
         raise _fail(path, f"must be one of {', '.join(map(str, schema['enum']))}")
     for sub in schema.get("allOf", []):
         _check(value, sub, components, path)
+    if "oneOf" in schema:
+        problems = []
+        for sub in schema["oneOf"]:
+            try:
+                _check(value, sub, components, path)
+            except SchemaViolation as exc:
+                problems.append(str(exc))
+            else:
+                break
+        else:
+            raise _fail(path, "matches none of its alternatives: " + "; ".join(problems[:3]))
     if isinstance(value, dict):
         _check_object(value, schema, components, path)
     elif isinstance(value, list):
@@ -150,6 +169,8 @@ def _check_array(
         raise _fail(path, f"needs at least {schema['minItems']} items")
     if "maxItems" in schema and len(value) > schema["maxItems"]:
         raise _fail(path, f"allows at most {schema['maxItems']} items")
+    if schema.get("uniqueItems") and len({repr(v) for v in value}) < len(value):
+        raise _fail(path, "must not repeat an item")
     if isinstance(schema.get("items"), dict):
         for n, item in enumerate(value):
             _check(item, schema["items"], components, f"{path}[{n}]")

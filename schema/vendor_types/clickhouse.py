@@ -20,6 +20,7 @@ from adapters.details import (
     ResourceTag,
 )
 from adapters.model import DatabaseRecord, OrganizationRecord
+from schema.connection import After, Before, Connection, First, Last, PageArgs
 from schema.context import context_of
 from schema.kinds import (
     BACKUP_CONFIGURATION,
@@ -28,6 +29,7 @@ from schema.kinds import (
     clickhouse_postgres,
     not_offered,
 )
+from schema.vendor_types import clickhouse_pipes as pipes
 from schema.vendor_types.clickhouse_extras import (
     ClickHouseQueryEndpointType,
     ClickHouseSettingType,
@@ -231,6 +233,48 @@ class ClickHouseDatabase:
     @strawberry.field(description="Prometheus metrics text (one upstream call)")
     async def prometheus_metrics(self, info: Info) -> str:
         return str(await context_of(info).loaders.single(METRICS).load(self._key()))
+
+    @strawberry.field(description="Its ClickPipes, by name (one call for all of them)")
+    async def click_pipes(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[pipes.ClickHousePipeType]:
+        args = PageArgs(first, after, last, before)
+        return await pipes.clickpipes_page(info, *self._key(), args)
+
+    @strawberry.field(description="One of its ClickPipes; null if it has no such pipe (one call)")
+    async def click_pipe(
+        self,
+        info: Info,
+        pipe_id: Annotated[str, strawberry.argument(description="The pipe's nativeId (a UUID)")],
+    ) -> pipes.ClickHousePipeType | None:
+        return await pipes.clickpipe(info, *self._key(), pipe_id)
+
+    @strawberry.field(description="The compute its database (CDC) ClickPipes share (one call)")
+    async def click_pipes_cdc_scaling(
+        self, info: Info
+    ) -> pipes.ClickHousePipesCdcScalingType | None:
+        return await pipes.cdc_scaling(info, *self._key())
+
+    @strawberry.field(description="Its ClickPipes reverse private endpoints (one call)")
+    async def reverse_private_endpoints(
+        self, info: Info
+    ) -> list[pipes.ClickHouseReversePrivateEndpointType]:
+        return await pipes.reverse_endpoints(info, *self._key())
+
+    @strawberry.field(description="One reverse private endpoint; null if none such (one call)")
+    async def reverse_private_endpoint(
+        self,
+        info: Info,
+        endpoint_id: Annotated[
+            str, strawberry.argument(description="The endpoint's nativeId (a UUID)")
+        ],
+    ) -> pipes.ClickHouseReversePrivateEndpointType | None:
+        return await pipes.reverse_endpoint(info, *self._key(), endpoint_id)
 
     @strawberry.field(description="When the vendor may upgrade it; null until set (one call)")
     async def upgrade_window(self, info: Info) -> ClickHouseUpgradeWindowType | None:

@@ -22,6 +22,7 @@ IMPLEMENTED = (
     "/upgradeWindow",
     "/clickhouseSettings",
     "/serviceQueryEndpoint",
+    "/clickpipes",
 )
 
 

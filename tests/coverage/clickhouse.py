@@ -13,7 +13,6 @@ CS = S + "/clickstack"
 RPE = S + "/clickpipesReversePrivateEndpoints"
 
 ITEM4 = "service extras (issue 21 item 4) not built yet: no time left in issue 21"
-CLICKPIPES = "ClickPipes (issue 21 item 5) not built: no time left in issue 21"
 CLICKSTACK = "ClickStack (issue 21 item 6, 'only if time allows') not built"
 BYOC = "BYOC infrastructure (issue 21 item 6, 'only if time allows') not built"
 
@@ -147,17 +146,22 @@ OPERATIONS = (
     n("GET", ORG + "/activities", "list activities", "Organization.activities"),
     n("GET", ORG + "/activities/{activityId}", "activity", "Query.node"),
     n("GET", ORG + "/usageCost", "usage cost", "Organization.usageCost"),
-    x("GET", S + "/clickpipes", "list ClickPipes", CLICKPIPES),
-    x("POST", S + "/clickpipes", "create ClickPipe", CLICKPIPES),
-    x("GET", CP, "ClickPipe", CLICKPIPES),
-    x("PATCH", CP, "update ClickPipe", CLICKPIPES),
-    x("DELETE", CP, "delete ClickPipe", CLICKPIPES),
-    x("GET", CP + "/settings", "ClickPipe settings", CLICKPIPES),
-    x("PUT", CP + "/settings", "set ClickPipe settings", CLICKPIPES),
-    x("PATCH", CP + "/scaling", "ClickPipe scaling", CLICKPIPES),
-    x("PATCH", CP + "/state", "ClickPipe state", CLICKPIPES),
-    x("GET", S + "/clickpipesCdcScaling", "CDC scaling", CLICKPIPES),
-    x("PATCH", S + "/clickpipesCdcScaling", "set CDC scaling", CLICKPIPES),
+    v("GET", S + "/clickpipes", "list ClickPipes", "ClickHouseDatabase.clickPipes"),
+    v("POST", S + "/clickpipes", "create ClickPipe", "Mutation.createClickHousePipe"),
+    v("GET", CP, "ClickPipe", "ClickHouseDatabase.clickPipe"),
+    v("PATCH", CP, "update ClickPipe", "Mutation.updateClickHousePipe"),
+    v("DELETE", CP, "delete ClickPipe", "Mutation.deleteClickHousePipe"),
+    v("GET", CP + "/settings", "ClickPipe settings", "ClickHousePipe.settings"),
+    v("PUT", CP + "/settings", "set ClickPipe settings", "Mutation.setClickHousePipeSettings"),
+    v("PATCH", CP + "/scaling", "ClickPipe scaling", "Mutation.scaleClickHousePipe"),
+    v("PATCH", CP + "/state", "ClickPipe state", "Mutation.changeClickHousePipeState"),
+    v("GET", S + "/clickpipesCdcScaling", "CDC scaling", "ClickHouseDatabase.clickPipesCdcScaling"),
+    v(
+        "PATCH",
+        S + "/clickpipesCdcScaling",
+        "set CDC scaling",
+        "Mutation.setClickHousePipesCdcScaling",
+    ),
     x("GET", CS + "/dashboards", "list dashboards", CLICKSTACK),
     x("POST", CS + "/dashboards", "create dashboard", CLICKSTACK),
     x("GET", CS + "/dashboards/{clickStackDashboardId}", "dashboard", CLICKSTACK),
@@ -218,9 +222,29 @@ OPERATIONS = (
     x("POST", ORG + "/byocInfrastructure", "create BYOC infrastructure", BYOC),
     x("DELETE", ORG + "/byocInfrastructure/{byocInfrastructureId}", "remove BYOC", BYOC),
     x("PATCH", ORG + "/byocInfrastructure/{byocInfrastructureId}", "update BYOC", BYOC),
-    x("GET", RPE, "list reverse private endpoints", CLICKPIPES),
-    x("POST", RPE, "create reverse private endpoint", CLICKPIPES),
-    x("GET", RPE + "/{reversePrivateEndpointId}", "reverse private endpoint", CLICKPIPES),
-    x("DELETE", RPE + "/{reversePrivateEndpointId}", "delete reverse private endpoint", CLICKPIPES),
-    x("PATCH", RPE + "/{reversePrivateEndpointId}", "update reverse private endpoint", CLICKPIPES),
+    v("GET", RPE, "list reverse private endpoints", "ClickHouseDatabase.reversePrivateEndpoints"),
+    v(
+        "POST",
+        RPE,
+        "create reverse private endpoint",
+        "Mutation.createClickHouseReversePrivateEndpoint",
+    ),
+    v(
+        "GET",
+        RPE + "/{reversePrivateEndpointId}",
+        "reverse private endpoint",
+        "ClickHouseDatabase.reversePrivateEndpoint",
+    ),
+    v(
+        "DELETE",
+        RPE + "/{reversePrivateEndpointId}",
+        "delete reverse private endpoint",
+        "Mutation.deleteClickHouseReversePrivateEndpoint",
+    ),
+    v(
+        "PATCH",
+        RPE + "/{reversePrivateEndpointId}",
+        "update reverse private endpoint",
+        "Mutation.updateClickHouseReversePrivateEndpoint",
+    ),
 )

@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from adapters.clickhouse.sim import seed_data as sd
 from adapters.clickhouse.sim.billing_routes import BillingRoutes
+from adapters.clickhouse.sim.clickpipe_routes import ClickPipeRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.role_routes import RoleRoutes
@@ -82,7 +83,13 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
 
 
 class ClickHouseSimulator(
-    PostgresRoutes, RoleRoutes, ServiceExtraRoutes, BillingRoutes, OrgRoutes, ServiceRoutes
+    ClickPipeRoutes,
+    PostgresRoutes,
+    RoleRoutes,
+    ServiceExtraRoutes,
+    BillingRoutes,
+    OrgRoutes,
+    ServiceRoutes,
 ):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
@@ -187,6 +194,7 @@ class ClickHouseSimulator(
             *self.postgres_routes(),
             *self.role_routes(),
             *self.service_extra_routes(),
+            *self.clickpipe_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:

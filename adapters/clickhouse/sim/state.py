@@ -61,6 +61,8 @@ class OrgState:
     roles: dict[str, JSON] = field(default_factory=dict)
     #: by service ID: its upgrade window, changed ClickHouse settings, query endpoint
     service_extras: dict[str, JSON] = field(default_factory=dict)
+    #: by service ID: its ClickPipes, reverse private endpoints and CDC scaling
+    clickpipes: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -351,6 +353,7 @@ class SimulatorBase:
             org.service_passwords,
             org.backup_configurations,
             org.service_extras,
+            org.clickpipes,
         ):
             store.pop(service_id, None)
         org.backups = {k: b for k, b in org.backups.items() if b["serviceId"] != service_id}
