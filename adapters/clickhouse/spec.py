@@ -79,6 +79,8 @@ SPEC = VendorSpec(
             # a service's password is answered only by writes, but never keep one
             "password": None,
             "postgres": "databases",
+            # written with a credential: however the vendor answers, never keep it
+            "backupBucket": None,
         },
         # a Postgres service's own answer holds its superuser password (its list does not)
         secret_items=frozenset({"postgres"}),

@@ -7,7 +7,8 @@ bodies need only these keywords: ``$ref`` (to ``#/components/schemas/...``), ``t
 (one or a list), ``enum``, ``properties``, ``required``, ``additionalProperties`` (false or
 a schema), ``minProperties``/``maxProperties``, ``items``, ``minItems``/``maxItems``,
 ``minLength``/``maxLength``, ``pattern`` (searched, as JSON Schema does), ``minimum``/
-``maximum``, ``multipleOf``, ``allOf`` and ``format: date-time``. A keyword outside this
+``maximum``, ``multipleOf``, ``allOf``, ``oneOf`` (exactly one matches) and
+``format: date-time``. A keyword outside this
 list is refused when the schemas are loaded (``check_supported``), never silently ignored.
 """
 
@@ -38,6 +39,7 @@ SUPPORTED = frozenset(
         "maximum",
         "multipleOf",
         "allOf",
+        "oneOf",
         "format",
         "default",
         # annotations: no effect on validity
@@ -78,8 +80,9 @@ def check_supported(schema: Any, where: str = "#") -> None:
         for key in ("items", "additionalProperties"):
             if isinstance(schema.get(key), dict):
                 check_supported(schema[key], f"{where}/{key}")
-        for n, sub in enumerate(schema.get("allOf", [])):
-            check_supported(sub, f"{where}/allOf/{n}")
+        for key in ("allOf", "oneOf"):
+            for n, sub in enumerate(schema.get(key, [])):
+                check_supported(sub, f"{where}/{key}/{n}")
 
 
 def validate(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any]) -> None:
@@ -112,6 +115,8 @@ def _check(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any],
         raise _fail(path, f"must be one of {', '.join(map(str, schema['enum']))}")
     for sub in schema.get("allOf", []):
         _check(value, sub, components, path)
+    if "oneOf" in schema:
+        _check_one_of(value, schema["oneOf"], components, path)
     if isinstance(value, dict):
         _check_object(value, schema, components, path)
     elif isinstance(value, list):
@@ -120,6 +125,22 @@ def _check(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any],
         _check_string(value, schema, path)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         _check_number(value, schema, path)
+
+
+def _check_one_of(
+    value: Any, options: list[Mapping[str, Any]], components: Mapping[str, Any], path: str
+) -> None:
+    problems = []
+    for sub in options:
+        try:
+            _check(value, sub, components, path)
+        except SchemaViolation as exc:
+            problems.append(str(exc))
+    matched = len(options) - len(problems)
+    if matched == 0:
+        raise _fail(path, f"matches none of its {len(options)} forms ({'; '.join(problems)})")
+    if matched > 1:
+        raise _fail(path, f"matches {matched} of its forms, not exactly one")
 
 
 def _check_object(

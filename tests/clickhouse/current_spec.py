@@ -22,6 +22,11 @@ IMPLEMENTED = (
     "/upgradeWindow",
     "/clickhouseSettings",
     "/serviceQueryEndpoint",
+    "/replicaScaling",
+    "/scalingSchedule",
+    "/privateEndpoint",
+    "/backupBucket",
+    "/byocInfrastructure",
 )
 
 

@@ -33,9 +33,12 @@ from starlette.routing import Route
 
 from adapters.clickhouse.sim import seed_data as sd
 from adapters.clickhouse.sim.billing_routes import BillingRoutes
+from adapters.clickhouse.sim.bucket_routes import BucketRoutes
+from adapters.clickhouse.sim.byoc_routes import ByocRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.role_routes import RoleRoutes
+from adapters.clickhouse.sim.scaling_routes import ScalingRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
 from adapters.clickhouse.sim.service_extra_routes import ServiceExtraRoutes
 from adapters.clickhouse.sim.service_routes import ServiceRoutes
@@ -82,7 +85,15 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
 
 
 class ClickHouseSimulator(
-    PostgresRoutes, RoleRoutes, ServiceExtraRoutes, BillingRoutes, OrgRoutes, ServiceRoutes
+    ScalingRoutes,
+    BucketRoutes,
+    ByocRoutes,
+    PostgresRoutes,
+    RoleRoutes,
+    ServiceExtraRoutes,
+    BillingRoutes,
+    OrgRoutes,
+    ServiceRoutes,
 ):
     """A fake ClickHouse Cloud control plane: every documented path, with auth and validation.
 
@@ -187,6 +198,10 @@ class ClickHouseSimulator(
             *self.postgres_routes(),
             *self.role_routes(),
             *self.service_extra_routes(),
+            # after the seed's table: the 2026-06 replicaScaling replaces the seed's
+            *self.scaling_routes(),
+            *self.bucket_routes(),
+            *self.byoc_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:
