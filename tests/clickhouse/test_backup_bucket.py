@@ -180,3 +180,20 @@ async def test_an_operator_cannot_move_the_backups() -> None:
 
         assert error_codes(body) == ["FORBIDDEN"]
         assert gw.simulator("clickhouse").log.entries == []
+
+
+@pytest.mark.parametrize(
+    "bucket",
+    [
+        {"gcp": GCP},  # no id: graphql-core would show the whole input it could not take
+        {"id": "x", "gcp": GCP | {"region": "eu"}},
+    ],
+)
+async def test_an_input_the_schema_cannot_take_does_not_repeat_the_secret(
+    clickhouse: GatewayClient, bucket: dict[str, Any]
+) -> None:
+    body = await clickhouse.post(CREATE, {"input": bucket})
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "has invalid value" in body["errors"][0]["message"]
+    assert HMAC_SECRET not in str(body)
