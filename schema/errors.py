@@ -5,12 +5,15 @@ under the same ID, never to the caller. Errors of the document itself (syntax, v
 get GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED; a variable value the schema cannot
 take (``"ten"`` for an Int, an unknown enum value, null for a non-null) is BAD_USER_INPUT:
 graphql-core reports those as GraphQL errors wrapping another GraphQL error, which is input
-to fix, not an internal failure.
+to fix, not an internal failure. Such a message says where the value is wrong and why, but
+not graphql-core's ``found: <the whole input object>``: an object can carry a credential
+(a backup bucket's secret), and the caller has it already.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +25,8 @@ from adapters.errors import ErrorCode, GatewayError
 from schema.context import GatewayContext
 
 log = logging.getLogger("dbaas_gateway.errors")
+#: graphql-core's echo of the value it could not take, to the end of its message
+_FOUND = re.compile(r",? found: .*\Z", re.S)
 
 
 def code_of(error: GraphQLError) -> str:
@@ -54,7 +59,7 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
         )
     if isinstance(original, GraphQLError):  # a variable's value the schema cannot coerce
         return GraphQLError(
-            error.message,
+            _FOUND.sub(".", error.message),
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,

@@ -662,6 +662,125 @@ MUTATIONS: list[tuple[str, str, str, Callable[[Real], dict[str, Any]], list[str]
     ),
 ]
 
+# ClickHouse's 2026-06 reads and writes of issue 21 items 4 and 6 (adapters.clickhouse_ops)
+_PRODUCTION = (
+    '{ databases(first: 50, filter: { nameContains: "Acme Production" }) { nodes {'
+    " clickhouse { %s } } } }"
+)
+QUERIES += [
+    (
+        "clickhouse-one-setting",
+        "query($v: String!) " + _PRODUCTION % "clickhouseSetting(name: $v) { value }",
+        CH,
+        ["v"],
+        {("ClickHouseDatabase", "clickhouseSetting.name")},
+    ),
+    (
+        "clickhouse-role-by-id",
+        'query($v: String!) { organizations(connection: "clickhouse-acme") {'
+        " clickhouse { role(nativeId: $v) { name } } } }",
+        CH,
+        ["v"],
+        {("ClickHouseOrganization", "role.nativeId")},
+    ),
+    (
+        "postgres-slow-query",
+        "query($v: String!, $d: DateTime) "
+        + _POSTGRES
+        % (
+            "slowQuery(queryId: $v, dbName: $v, dbUser: $v, dbOperation: $v, app: $v, at: $d)"
+            " { aggregate { queryId } }"
+        ),
+        CH,
+        ["v", "d"],
+        {
+            ("ClickHousePostgres", f"slowQuery.{a}")
+            for a in ("queryId", "dbName", "dbUser", "dbOperation", "app", "at")
+        },
+    ),
+]
+BASELINES["postgres-slow-query"] = {"v": "x"}
+_GCP_BUCKET = {"bucketPath": "gs://b", "accessKeyId": "k", "secretAccessKey": "s"}
+_BYOC = {
+    "region": "eu-west-1",
+    "accountId": "1",
+    "availabilityZoneSuffixes": ["a"],
+    "vpcCidrRange": "10.0.0.0/16",
+    "displayName": "B",
+}
+_BYOC_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+MUTATIONS += [
+    (
+        "createClickHousePrivateEndpoint",
+        "CreateClickHousePrivateEndpointInput",
+        CH,
+        lambda real: {"id": real("Database"), "endpointId": "vpce-1"},
+        ["endpointId", "description"],
+    ),
+    (
+        "createClickHouseBackupBucket",
+        "ClickHouseBackupBucketInput",
+        CH,
+        lambda real: {"id": real("Database"), "gcp": _GCP_BUCKET},
+        ["gcp.bucketPath", "gcp.accessKeyId", "gcp.secretAccessKey"],
+    ),
+    (
+        "updateClickHouseBackupBucket",
+        "ClickHouseBackupBucketInput",
+        CH,
+        lambda real: {"id": real("Database"), "aws": {"bucketPath": "s3://b"}},
+        ["aws.bucketPath", "aws.iamRoleArn", "aws.iamRoleSessionName"],
+    ),
+    (
+        "createClickHouseBackupBucket",
+        "ClickHouseBackupBucketInput",
+        FB,  # another vendor's database: NOT_SUPPORTED whatever the strings
+        lambda real: {"id": real("Database"), "azure": {"connectionString": "c"}},
+        ["azure.containerName", "azure.connectionString"],
+    ),
+    (
+        "setClickHouseScalingSchedule",
+        "SetClickHouseScalingScheduleInput",
+        CH,
+        lambda real: {
+            "id": real("Database"),
+            "windows": [{"name": "n", "weekdays": [1], "startHourUtc": 1, "endHourUtc": 2}],
+        },
+        ["windows.0.name"],
+    ),
+    (
+        "createClickHouseByocInfrastructure",
+        "CreateClickHouseByocInfrastructureInput",
+        CH,
+        lambda real: {"organizationId": real("Organization"), **_BYOC},
+        [
+            "region",
+            "accountId",
+            "availabilityZoneSuffixes.0",
+            "vpcCidrRange",
+            "displayName",
+        ],
+    ),
+    (
+        "renameClickHouseByocInfrastructure",
+        "RenameClickHouseByocInfrastructureInput",
+        CH,
+        lambda real: {
+            "organizationId": real("Organization"),
+            "byocInfrastructureId": _BYOC_ID,
+            "displayName": "n",
+        },
+        ["byocInfrastructureId", "displayName"],
+    ),
+    (
+        "deleteClickHouseByocInfrastructure",
+        "DeleteClickHouseByocInfrastructureInput",
+        CH,
+        lambda real: {"organizationId": real("Organization"), "byocInfrastructureId": _BYOC_ID},
+        ["byocInfrastructureId"],
+    ),
+]
+
 
 def _with(variables: dict[str, Any], path: str, value: str) -> dict[str, Any]:
     """``variables`` with ``value`` at the dotted ``path`` (list indexes as digits)."""
@@ -772,6 +891,10 @@ _NESTED = {
     "columns": "ClickHousePipeColumnInput",
     "destinationColumns": "ClickHousePipeColumnInput",
     "fieldMappings": "ClickHousePipeFieldMappingInput",
+    "aws": "ClickHouseAwsBucketInput",
+    "gcp": "ClickHouseGcpBucketInput",
+    "azure": "ClickHouseAzureBucketInput",
+    "windows": "ClickHouseScalingWindowInput",
 }
 
 

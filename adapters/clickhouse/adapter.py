@@ -15,11 +15,15 @@ from typing import TypeVar
 
 from adapters.clickhouse import mapping
 from adapters.clickhouse.billing import BillingReads
+from adapters.clickhouse.byoc import ByocAccess
 from adapters.clickhouse.clickpipes import ClickPipeAccess
 from adapters.clickhouse.client import ClickHouseClient
+from adapters.clickhouse.lookups import Lookups
 from adapters.clickhouse.postgres import PostgresReads
 from adapters.clickhouse.roles import RoleAccess
+from adapters.clickhouse.scaling import ServiceScaling
 from adapters.clickhouse.service_extras import ServiceExtras
+from adapters.clickhouse.service_ops import ServiceOps
 from adapters.clickhouse.validation import Rules
 from adapters.clickhouse.writes import OPERATIONS, ClickHouseWrites
 from adapters.errors import ErrorCode, UpstreamError
@@ -64,7 +68,16 @@ CAPABILITIES = Capabilities(
 
 
 class ClickHouseAdapter(
-    ClickPipeAccess, ServiceExtras, RoleAccess, BillingReads, PostgresReads, ClickHouseWrites
+    ClickPipeAccess,
+    ServiceScaling,
+    ServiceOps,
+    Lookups,
+    ByocAccess,
+    ServiceExtras,
+    RoleAccess,
+    BillingReads,
+    PostgresReads,
+    ClickHouseWrites,
 ):
     capabilities = CAPABILITIES
 

@@ -270,10 +270,20 @@ class ClickHouseClient:
         parts = [segment(p, connection=name, vendor="clickhouse") for p in part]
         return await self._write(method, self._service_path(org, service, *parts), body)
 
+    async def write_org_part(
+        self, method: str, org: str, part: tuple[str, ...], body: Mapping[str, Any] | None
+    ) -> Any:
+        """A write under the organization (``byocInfrastructure[/{id}]``): a collection
+        named by the gateway, then IDs, which are UUIDs."""
+        return await self._write(method, self._org(org, part[0], *map(self._id, part[1:])), body)
+
     # -- RBAC roles (2026-06 spec) ---------------------------------------------------------
 
     async def roles(self, org: str) -> list[dict[str, Any]]:
         return await self._list(self._org(org, "roles"))
+
+    async def role(self, org: str, role: str) -> dict[str, Any]:
+        return await self._object(self._org(org, "roles", self._id(role)))
 
     async def create_role(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return await self._write_object("POST", self._org(org, "roles"), body)

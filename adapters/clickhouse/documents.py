@@ -88,6 +88,14 @@ PATHS = DocumentedPaths(
         f"{_SERVICE}/clickpipesCdcScaling",
         f"{_SERVICE}/clickpipesReversePrivateEndpoints",
         f"{_SERVICE}/clickpipesReversePrivateEndpoints/{{x}}",
+        # issue 21 items 4 and 6 (adapters.clickhouse_ops)
+        f"{_SERVICE}/clickhouseSettings/schema",
+        f"{_SERVICE}/replicaScaling",
+        f"{_SERVICE}/scalingSchedule",
+        f"{_SERVICE}/privateEndpoint",
+        f"{_SERVICE}/backupBucket",
+        f"{_ORG}/byocInfrastructure",
+        f"{_ORG}/byocInfrastructure/{{x}}",
     ),
     query_params=frozenset(
         {

@@ -82,6 +82,8 @@ SPEC = VendorSpec(
             # credentials would leave them in the cache: pipes are read per request
             "clickpipes": None,
             "postgres": "databases",
+            # written with a credential: however the vendor answers, never keep it
+            "backupBucket": None,
         },
         # a Postgres service's own answer holds its superuser password (its list does not)
         secret_items=frozenset({"postgres"}),

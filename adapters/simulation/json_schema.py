@@ -121,16 +121,7 @@ def _check(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any],
     for sub in schema.get("allOf", []):
         _check(value, sub, components, path)
     if "oneOf" in schema:
-        problems = []
-        for sub in schema["oneOf"]:
-            try:
-                _check(value, sub, components, path)
-            except SchemaViolation as exc:
-                problems.append(str(exc))
-            else:
-                break
-        else:
-            raise _fail(path, "matches none of its alternatives: " + "; ".join(problems[:3]))
+        _check_one_of(value, schema["oneOf"], components, path)
     if isinstance(value, dict):
         _check_object(value, schema, components, path)
     elif isinstance(value, list):
@@ -139,6 +130,20 @@ def _check(value: Any, schema: Mapping[str, Any], components: Mapping[str, Any],
         _check_string(value, schema, path)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         _check_number(value, schema, path)
+
+
+def _check_one_of(
+    value: Any, options: list[Mapping[str, Any]], components: Mapping[str, Any], path: str
+) -> None:
+    problems = []
+    for sub in options:
+        try:
+            _check(value, sub, components, path)
+        except SchemaViolation as exc:
+            problems.append(str(exc))
+    # at least one, not exactly one: see the module's note on oneOf
+    if len(problems) == len(options):
+        raise _fail(path, f"matches none of its {len(options)} forms ({'; '.join(problems)})")
 
 
 def _check_object(

@@ -36,6 +36,10 @@ from schema.vendor_types.clickhouse_extras import (
     ClickHouseUpgradeWindowType,
     extras,
 )
+from schema.vendor_types.clickhouse_ops import (
+    ClickHouseOrganizationOpsFields,
+    ClickHouseServiceOpsFields,
+)
 from schema.vendor_types.clickhouse_roles import ClickHouseRoleType, list_roles
 
 
@@ -100,7 +104,7 @@ class ClickHouseTagType:
 
 
 @strawberry.type(description="ClickHouse Cloud service details")
-class ClickHouseDatabase:
+class ClickHouseDatabase(ClickHouseServiceOpsFields):
     tier: str | None = strawberry.field(description="development, production, dedicated_*")
     provider: str | None = strawberry.field(description="aws, gcp or azure")
     region: str | None = strawberry.field(description="Cloud region")
@@ -294,7 +298,7 @@ class ClickHouseDatabase:
 
 
 @strawberry.type(description="ClickHouse Cloud organization details")
-class ClickHouseOrganization:
+class ClickHouseOrganization(ClickHouseOrganizationOpsFields):
     private_endpoints: list[ClickHousePrivateEndpointType] = strawberry.field(
         description="Private endpoints registered with the organization"
     )

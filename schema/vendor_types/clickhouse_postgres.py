@@ -22,7 +22,6 @@ from adapters.details import (
     MetricsWindow,
     PostgresConfig,
     PostgresMetric,
-    SlowQueryPattern,
     SlowQueryQuery,
 )
 from adapters.model import DatabaseRecord
@@ -36,6 +35,10 @@ from schema.kinds import (
     clickhouse_postgres,
 )
 from schema.vendor_types.clickhouse import ClickHouseTagType
+from schema.vendor_types.clickhouse_postgres_queries import (
+    ClickHousePostgresOpsFields,
+    ClickHousePostgresSlowQuery,
+)
 
 
 @strawberry.enum(description="What slow query patterns are ordered by (the spec's sort_by)")
@@ -148,47 +151,8 @@ class ClickHousePostgresMetric:
         )
 
 
-@strawberry.type(description="A normalized query and what it cost over a window")
-class ClickHousePostgresSlowQuery:
-    query_id: str = strawberry.field(description="Stable ID of the pattern")
-    query_text: str | None = strawberry.field(description="The query, literals as placeholders")
-    db_name: str | None = strawberry.field(description="Database it ran in")
-    db_user: str | None = strawberry.field(description="User that ran it")
-    db_operation: str | None = strawberry.field(description="SELECT, INSERT, UPDATE...")
-    app: str | None = strawberry.field(description="The client's application_name")
-    call_count: int | None = strawberry.field(description="Calls in the window")
-    error_count: int | None = strawberry.field(description="Calls that raised an error")
-    total_duration_us: float | None = strawberry.field(description="Time of all calls, in us")
-    avg_duration_us: float | None = strawberry.field(description="Average call time, in us")
-    max_duration_us: float | None = strawberry.field(description="Slowest call, in us")
-    p95_duration_us: float | None = strawberry.field(description="95th percentile, in us")
-    total_rows: float | None = strawberry.field(description="Rows returned or affected")
-    total_cpu_time_us: float | None = strawberry.field(description="CPU time, in us")
-    total_wal_bytes: float | None = strawberry.field(description="WAL bytes written")
-
-    @classmethod
-    def from_details(cls, p: SlowQueryPattern) -> ClickHousePostgresSlowQuery:
-        return cls(
-            query_id=p.query_id,
-            query_text=p.query_text,
-            db_name=p.db_name,
-            db_user=p.db_user,
-            db_operation=p.db_operation,
-            app=p.app,
-            call_count=p.call_count,
-            error_count=p.error_count,
-            total_duration_us=p.total_duration_us,
-            avg_duration_us=p.avg_duration_us,
-            max_duration_us=p.max_duration_us,
-            p95_duration_us=p.p95_duration_us,
-            total_rows=p.total_rows,
-            total_cpu_time_us=p.total_cpu_time_us,
-            total_wal_bytes=p.total_wal_bytes,
-        )
-
-
 @strawberry.type(description="A ClickHouse-managed Postgres service's own details")
-class ClickHousePostgres:
+class ClickHousePostgres(ClickHousePostgresOpsFields):
     postgres_version: str | None = strawberry.field(description="Postgres major version")
     size: str | None = strawberry.field(description="VM size, e.g. m6gd.large")
     ha_type: str | None = strawberry.field(

@@ -8,11 +8,22 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from adapters.base import ClickHouseRoles
+from adapters.base import Adapter, ClickHouseRoles
+from adapters.clickhouse_ops import ClickHouseRoleLookup
 from adapters.details import ClickHouseRole, RolePolicy
 from adapters.model import OrganizationRecord
 from schema.context import context_of
-from schema.kinds import not_offered
+from schema.kinds import Kind, not_offered
+
+
+def _lookup(adapter: Adapter) -> ClickHouseRoleLookup:
+    if isinstance(adapter, ClickHouseRoleLookup):
+        return adapter
+    raise not_offered(adapter, "ClickHouse roles")
+
+
+#: roles by (organization, role ID): ``Organization.clickhouse.role``, primed by ``.roles``
+CLICKHOUSE_ROLE = Kind[ClickHouseRole]("ClickHouseRole", lambda a, keys: _lookup(a).get_roles(keys))
 
 
 @strawberry.type(name="ClickHouseRolePolicy", description="What a role allows or denies")
@@ -74,4 +85,7 @@ def roles_of(info: Info, organization: OrganizationRecord) -> ClickHouseRoles:
 
 async def list_roles(info: Info, organization: OrganizationRecord) -> list[ClickHouseRoleType]:
     found = await roles_of(info, organization).list_roles(organization.key)
+    loader = context_of(info).loaders.by_key(CLICKHOUSE_ROLE)
+    for role in found:
+        loader.prime((organization.connection.name, role.key), role)
     return [ClickHouseRoleType.from_details(r) for r in found]

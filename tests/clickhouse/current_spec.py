@@ -23,6 +23,11 @@ IMPLEMENTED = (
     "/clickhouseSettings",
     "/serviceQueryEndpoint",
     "/clickpipes",
+    "/replicaScaling",
+    "/scalingSchedule",
+    "/privateEndpoint",
+    "/backupBucket",
+    "/byocInfrastructure",
 )
 
 

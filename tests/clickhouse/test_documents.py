@@ -33,6 +33,14 @@ def test_the_declared_paths_are_the_documented_ones() -> None:
         f"{service}/clickhouseSettings",
         f"{service}/clickhouseSettings/{{x}}",
         f"{service}/serviceQueryEndpoint",
+        # issue 21 items 4 and 6 (adapters.clickhouse_ops)
+        f"{service}/clickhouseSettings/schema",
+        f"{service}/replicaScaling",
+        f"{service}/scalingSchedule",
+        f"{service}/privateEndpoint",
+        f"{service}/backupBucket",
+        "/v1/organizations/{x}/byocInfrastructure",
+        "/v1/organizations/{x}/byocInfrastructure/{x}",
     }
     clickpipes = {p for p in current if "/clickpipes" in p}
 

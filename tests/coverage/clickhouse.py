@@ -12,9 +12,7 @@ CP = S + "/clickpipes/{clickPipeId}"
 CS = S + "/clickstack"
 RPE = S + "/clickpipesReversePrivateEndpoints"
 
-ITEM4 = "service extras (issue 21 item 4) not built yet: no time left in issue 21"
 CLICKSTACK = "ClickStack (issue 21 item 6, 'only if time allows') not built"
-BYOC = "BYOC infrastructure (issue 21 item 6, 'only if time allows') not built"
 
 OPERATIONS = (
     n("GET", "/v1/organizations", "organizations of the key", "Query.organizations"),
@@ -28,7 +26,7 @@ OPERATIONS = (
     ),
     v("GET", ORG + "/roles", "list roles", "ClickHouseOrganization.roles"),
     v("POST", ORG + "/roles", "create role", "Mutation.writeClickHouseRole"),
-    x("GET", ORG + "/roles/{roleId}", "role", "not built: the list has every role in one call"),
+    v("GET", ORG + "/roles/{roleId}", "role", "ClickHouseOrganization.role"),
     v("PATCH", ORG + "/roles/{roleId}", "update role", "Mutation.writeClickHouseRole"),
     v("DELETE", ORG + "/roles/{roleId}", "delete role", "Mutation.deleteClickHouseRole"),
     n("GET", ORG + "/services", "list services", "Query.databases", "Organization.databases"),
@@ -57,18 +55,28 @@ OPERATIONS = (
     ),
     n("PATCH", S + "/state", "start / stop", "Mutation.startDatabase", "Mutation.stopDatabase"),
     n("PATCH", S + "/scaling", "scaling (total memory)", "Mutation.scaleDatabase"),
-    x(
-        "PATCH",
-        S + "/replicaScaling",
-        "scaling (per replica)",
-        "scaleDatabase sends total memory (PATCH scaling); per-replica scaling is item 4",
-    ),
+    v("PATCH", S + "/replicaScaling", "scaling (per replica)", "Mutation.scaleClickHouseReplicas"),
     n("PATCH", S + "/password", "reset password", "Mutation.resetDatabasePassword"),
-    x("POST", S + "/privateEndpoint", "create private endpoint", ITEM4),
+    v(
+        "POST",
+        S + "/privateEndpoint",
+        "create private endpoint",
+        "Mutation.createClickHousePrivateEndpoint",
+    ),
     v("GET", S + "/prometheus", "service metrics", "ClickHouseDatabase.prometheusMetrics"),
-    x("GET", S + "/scalingSchedule", "scaling schedule", ITEM4),
-    x("POST", S + "/scalingSchedule", "set scaling schedule", ITEM4),
-    x("DELETE", S + "/scalingSchedule", "delete scaling schedule", ITEM4),
+    v("GET", S + "/scalingSchedule", "scaling schedule", "ClickHouseDatabase.scalingSchedule"),
+    v(
+        "POST",
+        S + "/scalingSchedule",
+        "set scaling schedule",
+        "Mutation.setClickHouseScalingSchedule",
+    ),
+    v(
+        "DELETE",
+        S + "/scalingSchedule",
+        "delete scaling schedule",
+        "Mutation.deleteClickHouseScalingSchedule",
+    ),
     v("GET", S + "/upgradeWindow", "upgrade window", "ClickHouseDatabase.upgradeWindow"),
     v("PUT", S + "/upgradeWindow", "set upgrade window", "Mutation.setClickHouseUpgradeWindow"),
     v(
@@ -89,17 +97,17 @@ OPERATIONS = (
         "update ClickHouse settings",
         "Mutation.changeClickHouseSettings",
     ),
-    x(
+    v(
         "GET",
         S + "/clickhouseSettings/schema",
         "settings schema",
-        "not built: the settings list names every setting with its value",
+        "ClickHouseDatabase.clickhouseSettingsSchema",
     ),
-    x(
+    v(
         "GET",
         S + "/clickhouseSettings/{settingName}",
         "one setting",
-        "not built: the settings list answers every one in one call",
+        "ClickHouseDatabase.clickhouseSetting",
     ),
     v(
         "DELETE",
@@ -121,10 +129,20 @@ OPERATIONS = (
         "update backup schedule",
         "Mutation.updateBackupConfiguration",
     ),
-    x("GET", S + "/backupBucket", "backup bucket", ITEM4),
-    x("POST", S + "/backupBucket", "create backup bucket", ITEM4),
-    x("PATCH", S + "/backupBucket", "update backup bucket", ITEM4),
-    x("DELETE", S + "/backupBucket", "delete backup bucket", ITEM4),
+    v("GET", S + "/backupBucket", "backup bucket", "ClickHouseDatabase.backupBucket"),
+    v("POST", S + "/backupBucket", "create backup bucket", "Mutation.createClickHouseBackupBucket"),
+    v(
+        "PATCH",
+        S + "/backupBucket",
+        "update backup bucket",
+        "Mutation.updateClickHouseBackupBucket",
+    ),
+    v(
+        "DELETE",
+        S + "/backupBucket",
+        "delete backup bucket",
+        "Mutation.deleteClickHouseBackupBucket",
+    ),
     n("GET", ORG + "/keys", "list keys", "Organization.apiKeys"),
     n("POST", ORG + "/keys", "create key", "Mutation.createApiKey"),
     n("GET", ORG + "/keys/{keyId}", "key", "Query.node"),
@@ -207,11 +225,11 @@ OPERATIONS = (
     v("GET", P + "/prometheus", "Postgres service metrics", "ClickHousePostgres.prometheusMetrics"),
     v("GET", P + "/metrics", "time-series metrics", "ClickHousePostgres.metrics"),
     v("GET", P + "/slowQueryPatterns", "slow query patterns", "ClickHousePostgres.slowQueries"),
-    x(
+    v(
         "GET",
         P + "/slowQueryPatterns/{queryId}",
         "one slow query pattern with recent executions",
-        "not built: no time left in issue 21 (the list has every aggregate)",
+        "ClickHousePostgres.slowQuery",
     ),
     v(
         "GET",
@@ -219,9 +237,24 @@ OPERATIONS = (
         "organization private endpoint config",
         "ClickHouseOrganization.privateEndpointConfig",
     ),
-    x("POST", ORG + "/byocInfrastructure", "create BYOC infrastructure", BYOC),
-    x("DELETE", ORG + "/byocInfrastructure/{byocInfrastructureId}", "remove BYOC", BYOC),
-    x("PATCH", ORG + "/byocInfrastructure/{byocInfrastructureId}", "update BYOC", BYOC),
+    v(
+        "POST",
+        ORG + "/byocInfrastructure",
+        "create BYOC infrastructure",
+        "Mutation.createClickHouseByocInfrastructure",
+    ),
+    v(
+        "DELETE",
+        ORG + "/byocInfrastructure/{byocInfrastructureId}",
+        "remove BYOC",
+        "Mutation.deleteClickHouseByocInfrastructure",
+    ),
+    v(
+        "PATCH",
+        ORG + "/byocInfrastructure/{byocInfrastructureId}",
+        "update BYOC",
+        "Mutation.renameClickHouseByocInfrastructure",
+    ),
     v("GET", RPE, "list reverse private endpoints", "ClickHouseDatabase.reversePrivateEndpoints"),
     v(
         "POST",

@@ -16,6 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from adapters.clickhouse.sim import current_spec as spec
 from adapters.clickhouse.sim import seed_data as sd
+from adapters.clickhouse.sim.query_executions import executions
 from adapters.clickhouse.sim.state import Ctx, OrgState, SimulatorBase, _generate
 from adapters.clickhouse.sim.validation import JSON, ApiError, _fail, _iso
 
@@ -274,7 +275,8 @@ class PostgresRoutes(SimulatorBase):
                     ("db_operation", "dbOperation"),
                 )
             ):
-                return {"aggregate": pattern, "recentExecutions": []}
+                recent = executions(pattern, query.get("timestamp"))
+                return {"aggregate": pattern, "recentExecutions": recent}
         raise ApiError(404, f"Query pattern {ctx.params['queryId']} not found")
 
     def _finish_postgres(self, org: OrgState, record_id: str) -> None:

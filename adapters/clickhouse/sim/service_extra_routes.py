@@ -102,8 +102,9 @@ class ServiceExtraRoutes(SimulatorBase):
         return {
             "settings": [
                 {"name": name, "type": kind, "description": f"The {name} setting"}
+                | {"example": default}
                 | ({"warning": warning} if warning else {})
-                for name, (kind, _, warning) in SETTINGS.items()
+                for name, (kind, default, warning) in SETTINGS.items()
             ]
         }
 

@@ -33,10 +33,13 @@ from starlette.routing import Route
 
 from adapters.clickhouse.sim import seed_data as sd
 from adapters.clickhouse.sim.billing_routes import BillingRoutes
+from adapters.clickhouse.sim.bucket_routes import BucketRoutes
+from adapters.clickhouse.sim.byoc_routes import ByocRoutes
 from adapters.clickhouse.sim.clickpipe_routes import ClickPipeRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.role_routes import RoleRoutes
+from adapters.clickhouse.sim.scaling_routes import ScalingRoutes
 from adapters.clickhouse.sim.seed_data import DEMO_ACCOUNTS, SEED_CREDENTIALS
 from adapters.clickhouse.sim.service_extra_routes import ServiceExtraRoutes
 from adapters.clickhouse.sim.service_routes import ServiceRoutes
@@ -84,6 +87,9 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
 
 class ClickHouseSimulator(
     ClickPipeRoutes,
+    ScalingRoutes,
+    BucketRoutes,
+    ByocRoutes,
     PostgresRoutes,
     RoleRoutes,
     ServiceExtraRoutes,
@@ -195,6 +201,10 @@ class ClickHouseSimulator(
             *self.role_routes(),
             *self.service_extra_routes(),
             *self.clickpipe_routes(),
+            # after the seed's table: the 2026-06 replicaScaling replaces the seed's
+            *self.scaling_routes(),
+            *self.bucket_routes(),
+            *self.byoc_routes(),
         ]
         by_path: dict[str, dict[str, Endpoint]] = {}
         for method, path, handler, admin in table:
