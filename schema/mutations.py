@@ -33,6 +33,7 @@ from schema import clickhouse_service_mutations as svc
 from schema import dbaas_mutations as dbaas_writes
 from schema import featurebase_mutations as fb_writes
 from schema import featurebase_people_mutations as fb_people
+from schema.clickhouse_clickstack_mutations import ClickHouseClickStackMutations
 from schema.clickhouse_ops_mutations import ClickHouseOpsMutations
 from schema.idempotency import Replayed
 from schema.ids import decode_id, global_id
@@ -109,7 +110,7 @@ def _member_key(t: Target, value: str | None, field: str) -> Key | None:
 
 
 @strawberry.type(description="Writes, each routed to the vendor of its target's connection")
-class Mutation(ClickHouseOpsMutations):
+class Mutation(ClickHouseOpsMutations, ClickHouseClickStackMutations):
     @strawberry.mutation(
         description="Create a database (restore one with fromBackupId)",
         extensions=operator("creates (or restores into) a new database; nothing existing changes"),

@@ -781,6 +781,180 @@ MUTATIONS += [
     ),
 ]
 
+_STACK = (
+    'query($v: String) { databases(first: 50, filter: { nameContains: "Acme Production" })'
+    " { nodes { clickhouse { clickStack { %s } } } } }"
+)
+QUERIES += [
+    (
+        "clickhouse-clickstack",
+        _STACK
+        % (
+            "dashboards(after: $v) { totalCount } d: dashboards(before: $v) { totalCount }"
+            " dashboard(dashboardId: $v) { name } alerts(after: $v) { totalCount }"
+            " a: alerts(before: $v) { totalCount } alert(alertId: $v) { name }"
+            " sources(after: $v) { totalCount } s: sources(before: $v) { totalCount }"
+            " webhooks(after: $v) { totalCount } w: webhooks(before: $v) { totalCount }"
+        ),
+        CH,
+        ["v"],
+        {
+            ("ClickHouseClickStack", f"{field}.{arg}")
+            for field, arg in (
+                ("dashboards", "after"),
+                ("dashboards", "before"),
+                ("dashboard", "dashboardId"),
+                ("alerts", "after"),
+                ("alerts", "before"),
+                ("alert", "alertId"),
+                ("sources", "after"),
+                ("sources", "before"),
+                ("webhooks", "after"),
+                ("webhooks", "before"),
+            )
+        },
+    ),
+]
+_STACK_ID = "65f5e4a3b9e77c001a567890"
+_TILE = {
+    "name": "t",
+    "x": 0,
+    "y": 0,
+    "w": 1,
+    "h": 1,
+    "id": _STACK_ID,
+    "containerId": "c",
+    "tabId": "t",
+    "config": {"displayType": "markdown", "markdown": "m"},
+}
+_FILTER = {"name": "f", "expression": "e", "sourceId": _STACK_ID, "where": "w"}
+_CONTAINER = {"id": "c", "title": "C", "collapsed": False, "tabs": [{"id": "t", "title": "T"}]}
+
+
+def _dashboard(real: Real) -> dict[str, Any]:
+    return {
+        "id": real("Database"),
+        "name": "d",
+        "tiles": [_TILE],
+        "tags": ["x"],
+        "filters": [_FILTER],
+        "savedQuery": "q",
+        "savedFilterValues": ["c = 1"],
+        "containers": [_CONTAINER],
+    }
+
+
+def _alert(real: Real, **change: Any) -> dict[str, Any]:
+    return {
+        "id": real("Database"),
+        "source": "SAVED_SEARCH",
+        "savedSearchId": _STACK_ID,
+        "threshold": 1,
+        "thresholdType": "ABOVE",
+        "interval": "ONE_HOUR",
+        "channel": {"type": "EMAIL", "emailRecipients": ["a@example.com"]},
+        **change,
+    }
+
+
+MUTATIONS += [
+    (
+        "createClickHouseClickStackDashboard",
+        "CreateClickHouseClickStackDashboardInput",
+        CH,
+        _dashboard,
+        [
+            "name",
+            "tiles.0.name",
+            "tiles.0.id",
+            "tiles.0.containerId",
+            "tiles.0.tabId",
+            "tags.0",
+            "filters.0.name",
+            "filters.0.expression",
+            "filters.0.sourceId",
+            "filters.0.where",
+            "filters.0.id",
+            "savedQuery",
+            "savedFilterValues.0",
+            "containers.0.id",
+            "containers.0.title",
+            "containers.0.tabs.0.id",
+            "containers.0.tabs.0.title",
+        ],
+    ),
+    (
+        "updateClickHouseClickStackDashboard",
+        "UpdateClickHouseClickStackDashboardInput",
+        CH,
+        lambda real: _dashboard(real) | {"dashboardId": _STACK_ID, "filters": []},
+        ["dashboardId", "name", "tags.0", "savedQuery", "savedFilterValues.0"],
+    ),
+    (
+        "deleteClickHouseClickStackDashboard",
+        "ClickHouseClickStackDashboardRefInput",
+        CH,
+        lambda real: {"id": real("Database"), "dashboardId": _STACK_ID},
+        ["dashboardId"],
+    ),
+    (
+        "createClickHouseClickStackAlert",
+        "CreateClickHouseClickStackAlertInput",
+        CH,
+        lambda real: _alert(real, groupBy="g", name="n", message="m", note="n"),
+        [
+            "savedSearchId",
+            "groupBy",
+            "name",
+            "message",
+            "note",
+            "scheduleStartAt",
+            "dashboardId",
+            "tileId",
+            "channel.emailRecipients.0",
+        ],
+    ),
+    (
+        "createClickHouseClickStackAlert",
+        "CreateClickHouseClickStackAlertInput",
+        CH,
+        lambda real: _alert(
+            real,
+            channel={
+                "type": "WEBHOOK",
+                "webhookId": _STACK_ID,
+                "webhookService": "slack_api",
+                "slackChannelId": "C1",
+            },
+        ),
+        ["channel.webhookId", "channel.webhookService", "channel.slackChannelId"],
+    ),
+    (
+        "updateClickHouseClickStackAlert",
+        "UpdateClickHouseClickStackAlertInput",
+        CH,
+        lambda real: {"id": real("Database"), "alertId": _STACK_ID, "name": "n"},
+        [
+            "alertId",
+            "name",
+            "message",
+            "note",
+            "groupBy",
+            "savedSearchId",
+            "dashboardId",
+            "tileId",
+            "scheduleStartAt",
+        ],
+    ),
+    (
+        "deleteClickHouseClickStackAlert",
+        "ClickHouseClickStackAlertRefInput",
+        CH,
+        lambda real: {"id": real("Database"), "alertId": _STACK_ID},
+        ["alertId"],
+    ),
+]
+
 
 def _with(variables: dict[str, Any], path: str, value: str) -> dict[str, Any]:
     """``variables`` with ``value`` at the dotted ``path`` (list indexes as digits)."""
@@ -895,6 +1069,11 @@ _NESTED = {
     "gcp": "ClickHouseGcpBucketInput",
     "azure": "ClickHouseAzureBucketInput",
     "windows": "ClickHouseScalingWindowInput",
+    "tiles": "ClickHouseClickStackTileInput",
+    "filters": "ClickHouseClickStackFilterInput",
+    "containers": "ClickHouseClickStackContainerInput",
+    "tabs": "ClickHouseClickStackContainerTabInput",
+    "channel": "ClickHouseClickStackAlertChannelInput",
 }
 
 

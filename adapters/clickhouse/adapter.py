@@ -17,6 +17,7 @@ from adapters.clickhouse import mapping
 from adapters.clickhouse.billing import BillingReads
 from adapters.clickhouse.byoc import ByocAccess
 from adapters.clickhouse.clickpipes import ClickPipeAccess
+from adapters.clickhouse.clickstack import ClickStackAccess
 from adapters.clickhouse.client import ClickHouseClient
 from adapters.clickhouse.lookups import Lookups
 from adapters.clickhouse.postgres import PostgresReads
@@ -68,6 +69,7 @@ CAPABILITIES = Capabilities(
 
 
 class ClickHouseAdapter(
+    ClickStackAccess,
     ClickPipeAccess,
     ServiceScaling,
     ServiceOps,

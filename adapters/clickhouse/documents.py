@@ -96,6 +96,13 @@ PATHS = DocumentedPaths(
         f"{_SERVICE}/backupBucket",
         f"{_ORG}/byocInfrastructure",
         f"{_ORG}/byocInfrastructure/{{x}}",
+        # issue 21 item 6: ClickStack (adapters.clickhouse.clickstack)
+        f"{_SERVICE}/clickstack/dashboards",
+        f"{_SERVICE}/clickstack/dashboards/{{x}}",
+        f"{_SERVICE}/clickstack/alerts",
+        f"{_SERVICE}/clickstack/alerts/{{x}}",
+        f"{_SERVICE}/clickstack/sources",
+        f"{_SERVICE}/clickstack/webhooks",
     ),
     query_params=frozenset(
         {

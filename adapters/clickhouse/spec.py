@@ -84,6 +84,9 @@ SPEC = VendorSpec(
             "postgres": "databases",
             # written with a credential: however the vendor answers, never keep it
             "backupBucket": None,
+            # a webhook's URL is its token; dashboards and alerts are read per request too,
+            # so a ClickStack write is never hidden by a kept answer
+            "clickstack": None,
         },
         # a Postgres service's own answer holds its superuser password (its list does not)
         secret_items=frozenset({"postgres"}),

@@ -30,6 +30,7 @@ from schema.kinds import (
     not_offered,
 )
 from schema.vendor_types import clickhouse_pipes as pipes
+from schema.vendor_types.clickhouse_clickstack import ClickHouseClickStackFields
 from schema.vendor_types.clickhouse_extras import (
     ClickHouseQueryEndpointType,
     ClickHouseSettingType,
@@ -104,7 +105,7 @@ class ClickHouseTagType:
 
 
 @strawberry.type(description="ClickHouse Cloud service details")
-class ClickHouseDatabase(ClickHouseServiceOpsFields):
+class ClickHouseDatabase(ClickHouseServiceOpsFields, ClickHouseClickStackFields):
     tier: str | None = strawberry.field(description="development, production, dedicated_*")
     provider: str | None = strawberry.field(description="aws, gcp or azure")
     region: str | None = strawberry.field(description="Cloud region")

@@ -28,6 +28,7 @@ IMPLEMENTED = (
     "/privateEndpoint",
     "/backupBucket",
     "/byocInfrastructure",
+    "/clickstack",
 )
 
 

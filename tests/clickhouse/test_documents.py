@@ -43,9 +43,10 @@ def test_the_declared_paths_are_the_documented_ones() -> None:
         "/v1/organizations/{x}/byocInfrastructure/{x}",
     }
     clickpipes = {p for p in current if "/clickpipes" in p}
+    clickstack = {p for p in current if "/clickstack" in p}
 
     assert set(PATHS.templates) == (
-        seed | REFERENCE_ONLY | postgres | billing | roles | extras | clickpipes
+        seed | REFERENCE_ONLY | postgres | billing | roles | extras | clickpipes | clickstack
     )
     assert billing | roles | extras <= current
     # the seed's paths are the current spec's too, under its own parameter names

@@ -3,7 +3,7 @@ seed's 31 are among them) and where the gateway has it."""
 
 from __future__ import annotations
 
-from tests.coverage import n, v, x
+from tests.coverage import n, v
 
 ORG = "/v1/organizations/{organizationId}"
 S = ORG + "/services/{serviceId}"
@@ -11,8 +11,6 @@ P = ORG + "/postgres/{postgresId}"
 CP = S + "/clickpipes/{clickPipeId}"
 CS = S + "/clickstack"
 RPE = S + "/clickpipesReversePrivateEndpoints"
-
-CLICKSTACK = "ClickStack (issue 21 item 6, 'only if time allows') not built"
 
 OPERATIONS = (
     n("GET", "/v1/organizations", "organizations of the key", "Query.organizations"),
@@ -180,18 +178,53 @@ OPERATIONS = (
         "set CDC scaling",
         "Mutation.setClickHousePipesCdcScaling",
     ),
-    x("GET", CS + "/dashboards", "list dashboards", CLICKSTACK),
-    x("POST", CS + "/dashboards", "create dashboard", CLICKSTACK),
-    x("GET", CS + "/dashboards/{clickStackDashboardId}", "dashboard", CLICKSTACK),
-    x("PUT", CS + "/dashboards/{clickStackDashboardId}", "update dashboard", CLICKSTACK),
-    x("DELETE", CS + "/dashboards/{clickStackDashboardId}", "delete dashboard", CLICKSTACK),
-    x("GET", CS + "/alerts", "list alerts", CLICKSTACK),
-    x("POST", CS + "/alerts", "create alert", CLICKSTACK),
-    x("GET", CS + "/sources", "list sources", CLICKSTACK),
-    x("GET", CS + "/alerts/{clickStackAlertId}", "alert", CLICKSTACK),
-    x("PUT", CS + "/alerts/{clickStackAlertId}", "update alert", CLICKSTACK),
-    x("DELETE", CS + "/alerts/{clickStackAlertId}", "delete alert", CLICKSTACK),
-    x("GET", CS + "/webhooks", "list webhooks", CLICKSTACK),
+    v("GET", CS + "/dashboards", "list dashboards", "ClickHouseClickStack.dashboards"),
+    v(
+        "POST",
+        CS + "/dashboards",
+        "create dashboard",
+        "Mutation.createClickHouseClickStackDashboard",
+    ),
+    v(
+        "GET",
+        CS + "/dashboards/{clickStackDashboardId}",
+        "dashboard",
+        "ClickHouseClickStack.dashboard",
+    ),
+    v(
+        "PUT",
+        CS + "/dashboards/{clickStackDashboardId}",
+        "update dashboard",
+        "Mutation.updateClickHouseClickStackDashboard",
+    ),
+    v(
+        "DELETE",
+        CS + "/dashboards/{clickStackDashboardId}",
+        "delete dashboard",
+        "Mutation.deleteClickHouseClickStackDashboard",
+    ),
+    v("GET", CS + "/alerts", "list alerts", "ClickHouseClickStack.alerts"),
+    v("POST", CS + "/alerts", "create alert", "Mutation.createClickHouseClickStackAlert"),
+    v("GET", CS + "/sources", "list sources", "ClickHouseClickStack.sources"),
+    v("GET", CS + "/alerts/{clickStackAlertId}", "alert", "ClickHouseClickStack.alert"),
+    v(
+        "PUT",
+        CS + "/alerts/{clickStackAlertId}",
+        "update alert",
+        "Mutation.updateClickHouseClickStackAlert",
+    ),
+    v(
+        "DELETE",
+        CS + "/alerts/{clickStackAlertId}",
+        "delete alert",
+        "Mutation.deleteClickHouseClickStackAlert",
+    ),
+    v(
+        "GET",
+        CS + "/webhooks",
+        "list webhooks (URLs never answered)",
+        "ClickHouseClickStack.webhooks",
+    ),
     n("POST", ORG + "/postgres", "create Postgres service", "Mutation.createDatabase"),
     n(
         "GET",

@@ -36,6 +36,7 @@ from adapters.clickhouse.sim.billing_routes import BillingRoutes
 from adapters.clickhouse.sim.bucket_routes import BucketRoutes
 from adapters.clickhouse.sim.byoc_routes import ByocRoutes
 from adapters.clickhouse.sim.clickpipe_routes import ClickPipeRoutes
+from adapters.clickhouse.sim.clickstack_routes import ClickStackRoutes
 from adapters.clickhouse.sim.org_routes import OrgRoutes
 from adapters.clickhouse.sim.postgres_routes import PostgresRoutes
 from adapters.clickhouse.sim.role_routes import RoleRoutes
@@ -86,6 +87,7 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
 
 
 class ClickHouseSimulator(
+    ClickStackRoutes,
     ClickPipeRoutes,
     ScalingRoutes,
     BucketRoutes,
@@ -201,6 +203,7 @@ class ClickHouseSimulator(
             *self.role_routes(),
             *self.service_extra_routes(),
             *self.clickpipe_routes(),
+            *self.clickstack_routes(),
             # after the seed's table: the 2026-06 replicaScaling replaces the seed's
             *self.scaling_routes(),
             *self.bucket_routes(),
@@ -237,7 +240,13 @@ class ClickHouseSimulator(
         params = dict(request.path_params)
         for name, value in params.items():
             # the docs type these as plain strings
-            if name in ("activityId", "queryId", "settingName"):
+            if name in (
+                "activityId",
+                "queryId",
+                "settingName",
+                "clickStackDashboardId",
+                "clickStackAlertId",
+            ):
                 continue
             if not _UUID.fullmatch(value):
                 raise _fail(f"{name} '{value}' is not a valid UUID")

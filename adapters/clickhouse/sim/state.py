@@ -63,6 +63,8 @@ class OrgState:
     service_extras: dict[str, JSON] = field(default_factory=dict)
     #: by service ID: its ClickPipes, reverse private endpoints and CDC scaling
     clickpipes: dict[str, JSON] = field(default_factory=dict)
+    #: by service ID: its ClickStack dashboards, alerts, sources and webhooks
+    clickstack: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -354,6 +356,7 @@ class SimulatorBase:
             org.backup_configurations,
             org.service_extras,
             org.clickpipes,
+            org.clickstack,
         ):
             store.pop(service_id, None)
         org.backups = {k: b for k, b in org.backups.items() if b["serviceId"] != service_id}
