@@ -597,3 +597,59 @@ async def test_a_postgres_service_has_no_clickstack(clickhouse: GatewayClient) -
 
     assert error_codes(body) == ["NOT_FOUND"]
     assert simulator(clickhouse).log.entries == []
+
+
+async def test_odd_and_hostile_vendor_dashboards_read_as_null_and_redacted(
+    clickhouse: GatewayClient,
+) -> None:
+    db = await _production(clickhouse)
+    sim = simulator(clickhouse)
+    org, service = next(
+        (o, s["id"])
+        for o, held in sim.state.organizations.items()
+        for s in held.services.values()
+        if s["name"] == "Acme Production"
+    )
+    held = sim._held_stack(sim.state.organizations[org], service)
+    held["dashboards"] = {
+        "a": {
+            "id": "65f5e4a3b9e77c001a000001",
+            "name": "Hostile",
+            "tiles": [
+                {
+                    "id": "t1",
+                    "name": "Raw SQL",
+                    "x": "left",
+                    "config": {
+                        "displayType": "line",
+                        "configType": "sql",
+                        "sqlTemplate": "SELECT 1",
+                        "password": "tile-pw-s3cret",
+                        "url": "https://reader:tile-pw-s3cret@ch.example.com",
+                    },
+                },
+                "not a tile",
+            ],
+            "tags": "prod",
+            "filters": [{"name": 7}],
+            "containers": None,
+        },
+        "b": {"name": "No ID"},
+    }
+
+    read = await clickhouse.data(
+        """query($id: ID!) { database(id: $id) { clickhouse { clickStack {
+          dashboards { totalCount nodes { name tags filters { name } containers { id }
+            tiles { id name x displayType config } } } } } } }""",
+        {"id": db},
+    )
+
+    dashboards = read["database"]["clickhouse"]["clickStack"]["dashboards"]
+    assert dashboards["totalCount"] == 1
+    (hostile,) = dashboards["nodes"]
+    assert hostile["tags"] == [] and hostile["containers"] == []
+    assert hostile["filters"] == [{"name": None}]
+    (tile,) = hostile["tiles"]
+    assert tile["x"] is None and tile["displayType"] == "line"
+    assert tile["config"]["sqlTemplate"] == "SELECT 1"
+    _no_secret(read)

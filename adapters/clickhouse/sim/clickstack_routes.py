@@ -10,7 +10,8 @@ gateway must never answer them); a new tile gets an ID unless it names one; a ne
 gets an ID; a tile's tab must be one of its container's (the spec's description says so); a
 ``between`` alert needs ``thresholdMax`` at least ``threshold``; a tile alert names a
 dashboard and tile of this service, a webhook alert one of its webhooks; a new alert is
-``INSUFFICIENT_DATA`` until ``settle()``, then ``OK``; a PUT of an alert changes the fields
+``INSUFFICIENT_DATA`` until ``settle()``, then ``OK``; an alert not silenced has no
+``silenced`` (the spec's ``oneOf`` of an open object and null takes no null); a PUT of an alert changes the fields
 it gives; deleting a dashboard deletes the alerts on its tiles.
 """
 
@@ -243,17 +244,20 @@ class ClickStackRoutes(SimulatorBase):
             made = copy.deepcopy(f)
             made.setdefault("id", self._stack_id("filter"))
             filters.append(made)
-        return {
+        made: JSON = {
             "id": (current or {}).get("id") or self._stack_id("dashboard"),
             "name": body["name"],
             "tiles": tiles,
             "tags": list(body.get("tags") or []),
             "filters": filters,
-            "savedQuery": body.get("savedQuery"),
-            "savedQueryLanguage": body.get("savedQueryLanguage"),
             "savedFilterValues": copy.deepcopy(body.get("savedFilterValues") or []),
             "containers": copy.deepcopy(containers),
         }
+        # unset, not null: the spec's language enum has no null
+        for name in ("savedQuery", "savedQueryLanguage"):
+            if body.get(name) is not None:
+                made[name] = body[name]
+        return made
 
     async def _list_dashboards(self, ctx: Ctx) -> Any:
         held = self._stack_of(ctx)["dashboards"].values()
@@ -341,7 +345,6 @@ class ClickStackRoutes(SimulatorBase):
             "id": self._stack_id("alert"),
             "state": "INSUFFICIENT_DATA",
             "teamId": _hex("team", ctx.params["organizationId"]),
-            "silenced": None,
             "executionErrors": [],
             "createdAt": now,
             "updatedAt": now,
