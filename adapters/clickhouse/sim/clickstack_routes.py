@@ -11,8 +11,10 @@ gets an ID; a tile's tab must be one of its container's (the spec's description 
 ``between`` alert needs ``thresholdMax`` at least ``threshold``; a tile alert names a
 dashboard and tile of this service, a webhook alert one of its webhooks; a new alert is
 ``INSUFFICIENT_DATA`` until ``settle()``, then ``OK``; an alert not silenced has no
-``silenced`` (the spec's ``oneOf`` of an open object and null takes no null); a PUT of an alert changes the fields
-it gives; deleting a dashboard deletes the alerts on its tiles.
+``silenced`` (the spec's ``oneOf`` of an open object and null takes no null), nor a
+dashboard without a saved query ``savedQuery``/``savedQueryLanguage`` (its enum has no
+null); a PUT of an alert changes the fields it gives; deleting a dashboard deletes the
+alerts on its tiles.
 """
 
 from __future__ import annotations
@@ -244,7 +246,7 @@ class ClickStackRoutes(SimulatorBase):
             made = copy.deepcopy(f)
             made.setdefault("id", self._stack_id("filter"))
             filters.append(made)
-        made: JSON = {
+        dashboard: JSON = {
             "id": (current or {}).get("id") or self._stack_id("dashboard"),
             "name": body["name"],
             "tiles": tiles,
@@ -256,8 +258,8 @@ class ClickStackRoutes(SimulatorBase):
         # unset, not null: the spec's language enum has no null
         for name in ("savedQuery", "savedQueryLanguage"):
             if body.get(name) is not None:
-                made[name] = body[name]
-        return made
+                dashboard[name] = body[name]
+        return dashboard
 
     async def _list_dashboards(self, ctx: Ctx) -> Any:
         held = self._stack_of(ctx)["dashboards"].values()
