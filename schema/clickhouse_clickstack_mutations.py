@@ -10,6 +10,7 @@ deletes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
@@ -18,21 +19,26 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from adapters.base import Adapter
 from adapters.clickstack_details import (
+    Alert,
     AlertWrite,
     ChannelWrite,
     ClickHouseClickStack,
     ContainerWrite,
+    Dashboard,
     DashboardWrite,
     FilterWrite,
     TileWrite,
 )
 from adapters.errors import InvalidInputError
-from adapters.model import Operation
+from adapters.model import Key, Operation
 from schema.enum_descriptions import describe
+from schema.idempotency import Replayed
 from schema.kinds import DATABASE
-from schema.mutation_runner import Target, run, target
+from schema.mutation_runner import Target, idempotent, run, target
 from schema.permissions import admin, operator
+from schema.reconcile import CREATIONS, Creation, Kept, gone, only, since_ok
 from schema.vendor_types.clickhouse_clickstack import (
     ClickHouseClickStackAlert,
     ClickHouseClickStackDashboard,
@@ -264,6 +270,10 @@ class CreateClickHouseClickStackDashboardInput:
     containers: list[ClickHouseClickStackContainerInput] | None = strawberry.field(
         default=None, description=CONTAINERS
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Retrying with the same key within 10 minutes returns the first result",
+    )
 
 
 @strawberry.input(description="A ClickStack dashboard, whole, replacing what it was")
@@ -348,6 +358,10 @@ class CreateClickHouseClickStackAlertInput:
     name: str | None = strawberry.field(default=None, description="Alert name")
     message: str | None = strawberry.field(default=None, description="Its message template")
     note: str | None = strawberry.field(default=None, description="Its note (markdown)")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Retrying with the same key within 10 minutes returns the first result",
+    )
 
 
 @strawberry.input(description="Changes to a ClickStack alert (unset fields stay)")
@@ -397,6 +411,16 @@ class ClickHouseClickStackDashboardPayload:
     )
 
 
+@strawberry.type(description="A new ClickStack dashboard")
+class CreateClickHouseClickStackDashboardPayload:
+    dashboard: ClickHouseClickStackDashboard = strawberry.field(
+        description="The dashboard as the vendor answers it"
+    )
+    replayed: bool = strawberry.field(
+        description="True when this answer repeats an earlier call with the same idempotencyKey"
+    )
+
+
 @strawberry.type(description="A deleted ClickStack dashboard")
 class DeleteClickHouseClickStackDashboardPayload:
     deleted_dashboard_id: str = strawberry.field(description="The deleted dashboard's nativeId")
@@ -406,6 +430,16 @@ class DeleteClickHouseClickStackDashboardPayload:
 class ClickHouseClickStackAlertPayload:
     alert: ClickHouseClickStackAlert = strawberry.field(
         description="The alert as the vendor answers it"
+    )
+
+
+@strawberry.type(description="A new ClickStack alert")
+class CreateClickHouseClickStackAlertPayload:
+    alert: ClickHouseClickStackAlert = strawberry.field(
+        description="The alert as the vendor answers it"
+    )
+    replayed: bool = strawberry.field(
+        description="True when this answer repeats an earlier call with the same idempotencyKey"
     )
 
 
@@ -515,18 +549,101 @@ def _alert(
     )
 
 
+@dataclass(frozen=True)
+class CreateDashboard:
+    """What an idempotent dashboard create is known by: a retry finds it by its name, tags
+    and tiles (the spec answers no creation time for a dashboard)."""
+
+    database: Key
+    write: DashboardWrite
+
+
+@dataclass(frozen=True)
+class CreateAlert:
+    """What an idempotent alert create is known by: a retry finds it by what it watches,
+    its threshold and interval, its name, and its creation time."""
+
+    database: Key
+    write: AlertWrite
+
+
+def _keep_dashboard(created: Dashboard) -> Kept:
+    return {"dashboard": [created.native_id]}
+
+
+def _keep_alert(created: Alert) -> Kept:
+    return {"alert": [created.native_id]}
+
+
+async def _find_dashboard(adapter: Adapter, command: CreateDashboard, since: float) -> Kept | None:
+    listed = await stack_of(adapter).list_clickstack_dashboards(command.database)
+    candidates = [d for d in listed if _same_dashboard(d, command.write)]
+    found = only(candidates, f"ClickStack dashboards named '{command.write.name}'", adapter)
+    return None if found is None else {"dashboard": [found.native_id]}
+
+
+def _same_dashboard(d: Dashboard, w: DashboardWrite) -> bool:
+    """Its name, tags and tiles (by name and place) are the write's: a dashboard that was
+    there before with only the same name is not taken for the attempt's."""
+    return (
+        d.name == w.name
+        and d.tags == (w.tags or ())
+        and [(t.name, t.x, t.y, t.w, t.h) for t in d.tiles]
+        == [(t.name, t.x, t.y, t.w, t.h) for t in w.tiles]
+    )
+
+
+def _same_alert(a: Alert, w: AlertWrite) -> bool:
+    return (
+        a.name == w.name
+        and a.source == w.source
+        and a.threshold == w.threshold
+        and a.threshold_type == w.threshold_type
+        and a.interval == w.interval
+        and a.dashboard_id == w.dashboard_id
+        and a.tile_id == w.tile_id
+        and a.saved_search_id == w.saved_search_id
+    )
+
+
+async def _find_alert(adapter: Adapter, command: CreateAlert, since: float) -> Kept | None:
+    listed = await stack_of(adapter).list_clickstack_alerts(command.database)
+    candidates = [
+        a for a in listed if _same_alert(a, command.write) and since_ok(a.created_at, since)
+    ]
+    found = only(candidates, "ClickStack alerts", adapter)
+    return None if found is None else {"alert": [found.native_id]}
+
+
+# registered here, beside the only mutations that make them, rather than in schema.reconcile
+CREATIONS[CreateDashboard] = Creation(_keep_dashboard, _find_dashboard)
+CREATIONS[CreateAlert] = Creation(_keep_alert, _find_alert)
+
+
 async def create_dashboard(
     info: Info,
     input: Annotated[
         CreateClickHouseClickStackDashboardInput,
         strawberry.argument(description="The service and the new dashboard"),
     ],
-) -> ClickHouseClickStackDashboardPayload:
+) -> CreateClickHouseClickStackDashboardPayload:
     t, stack = _service(info, input.id)
-    write = _dashboard(input)
-    found = await run(t, lambda: stack.create_clickstack_dashboard(t.key, write))
-    return ClickHouseClickStackDashboardPayload(
-        dashboard=ClickHouseClickStackDashboard.from_details(found)
+    command = CreateDashboard(t.key, _dashboard(input))
+
+    async def create(c: CreateDashboard) -> Dashboard:
+        return await stack.create_clickstack_dashboard(c.database, c.write)
+
+    first = await idempotent(t, Operation.UPDATE_DATABASE, input.idempotency_key, command, create)
+    if not isinstance(first, Replayed):
+        return CreateClickHouseClickStackDashboardPayload(
+            dashboard=ClickHouseClickStackDashboard.from_details(first), replayed=False
+        )
+    kept = first.kept.get("dashboard")
+    again = await stack.get_clickstack_dashboard(t.key, kept[0]) if kept else None
+    if again is None:
+        raise gone("dashboard")
+    return CreateClickHouseClickStackDashboardPayload(
+        dashboard=ClickHouseClickStackDashboard.from_details(again), replayed=True
     )
 
 
@@ -564,11 +681,25 @@ async def create_alert(
         CreateClickHouseClickStackAlertInput,
         strawberry.argument(description="The service and the new alert"),
     ],
-) -> ClickHouseClickStackAlertPayload:
+) -> CreateClickHouseClickStackAlertPayload:
     t, stack = _service(info, input.id)
-    write = _alert(input)
-    found = await run(t, lambda: stack.create_clickstack_alert(t.key, write))
-    return ClickHouseClickStackAlertPayload(alert=ClickHouseClickStackAlert.from_details(found))
+    command = CreateAlert(t.key, _alert(input))
+
+    async def create(c: CreateAlert) -> Alert:
+        return await stack.create_clickstack_alert(c.database, c.write)
+
+    first = await idempotent(t, Operation.UPDATE_DATABASE, input.idempotency_key, command, create)
+    if not isinstance(first, Replayed):
+        return CreateClickHouseClickStackAlertPayload(
+            alert=ClickHouseClickStackAlert.from_details(first), replayed=False
+        )
+    kept = first.kept.get("alert")
+    again = await stack.get_clickstack_alert(t.key, kept[0]) if kept else None
+    if again is None:
+        raise gone("alert")
+    return CreateClickHouseClickStackAlertPayload(
+        alert=ClickHouseClickStackAlert.from_details(again), replayed=True
+    )
 
 
 async def update_alert(

@@ -881,6 +881,7 @@ MUTATIONS += [
             "containers.0.title",
             "containers.0.tabs.0.id",
             "containers.0.tabs.0.title",
+            "idempotencyKey",
         ],
     ),
     (
@@ -912,6 +913,7 @@ MUTATIONS += [
             "dashboardId",
             "tileId",
             "channel.emailRecipients.0",
+            "idempotencyKey",
         ],
     ),
     (

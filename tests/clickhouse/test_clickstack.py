@@ -653,3 +653,60 @@ async def test_odd_and_hostile_vendor_dashboards_read_as_null_and_redacted(
     assert tile["x"] is None and tile["displayType"] == "line"
     assert tile["config"]["sqlTemplate"] == "SELECT 1"
     _no_secret(read)
+
+
+CREATE_ONCE = """mutation($input: CreateClickHouseClickStackDashboardInput!) {
+  createClickHouseClickStackDashboard(input: $input) { dashboard { nativeId name } replayed } }"""
+ALERT_ONCE = """mutation($input: CreateClickHouseClickStackAlertInput!) {
+  createClickHouseClickStackAlert(input: $input) { alert { nativeId name } replayed } }"""
+
+
+async def test_a_create_with_a_key_makes_one_dashboard_and_one_alert(
+    clickhouse: GatewayClient,
+) -> None:
+    db = await _production(clickhouse)
+    keyed = _new_dashboard(db, idempotencyKey="dash-1")
+    alert = _new_alert(db, idempotencyKey="alert-1", name="A")
+
+    first = (await clickhouse.data(CREATE_ONCE, keyed))["createClickHouseClickStackDashboard"]
+    again = (await clickhouse.data(CREATE_ONCE, keyed))["createClickHouseClickStackDashboard"]
+    other = await clickhouse.post(
+        CREATE_ONCE, _new_dashboard(db, idempotencyKey="dash-1", name="B")
+    )
+    made = (await clickhouse.data(ALERT_ONCE, alert))["createClickHouseClickStackAlert"]
+    replay = (await clickhouse.data(ALERT_ONCE, alert))["createClickHouseClickStackAlert"]
+
+    assert first["replayed"] is False and again["replayed"] is True
+    assert again["dashboard"] == first["dashboard"]
+    assert error_codes(other) == ["CONFLICT"]
+    assert made["replayed"] is False and replay == made | {"replayed": True}
+    log = simulator(clickhouse).log
+    assert log.count("POST", SVC + "/dashboards") == 1
+    assert log.count("POST", SVC + "/alerts") == 1
+
+
+async def test_a_lost_answer_is_reconciled_on_retry(clickhouse: GatewayClient) -> None:
+    db = await _production(clickhouse)
+    sim = simulator(clickhouse)
+    # an older dashboard of the same name (other tiles) is not taken for the attempt's
+    await clickhouse.data(CREATE_DASHBOARD, _new_dashboard(db, tiles=[]))
+    # the vendor makes the dashboard and the alert, then the connection drops before answering
+    sim.faults.add_drop(method="POST", path=SVC + "/dashboards", processed=True)
+    sim.faults.add_drop(method="POST", path=SVC + "/alerts", processed=True)
+    keyed = _new_dashboard(db, idempotencyKey="dash-lost")
+    alert = _new_alert(db, idempotencyKey="alert-lost", name="Lost")
+
+    lost = await clickhouse.post(CREATE_ONCE, keyed)
+    retry = (await clickhouse.data(CREATE_ONCE, keyed))["createClickHouseClickStackDashboard"]
+    lost_alert = await clickhouse.post(ALERT_ONCE, alert)
+    retry_alert = (await clickhouse.data(ALERT_ONCE, alert))["createClickHouseClickStackAlert"]
+    read = await clickhouse.data(READ, {"id": db, "d": "none", "a": "none"})
+
+    assert error_codes(lost) == ["UPSTREAM_OUTCOME_UNKNOWN"]
+    assert error_codes(lost_alert) == ["UPSTREAM_OUTCOME_UNKNOWN"]
+    assert retry["replayed"] is True and retry["dashboard"]["name"] == "Service health"
+    assert retry_alert["replayed"] is True and retry_alert["alert"]["name"] == "Lost"
+    stack = read["database"]["clickhouse"]["clickStack"]
+    assert stack["dashboards"]["totalCount"] == 2 and stack["alerts"]["totalCount"] == 1
+    assert sim.log.count("POST", SVC + "/dashboards") == 2  # the older one and the lost one
+    assert sim.log.count("POST", SVC + "/alerts") == 1
