@@ -49,6 +49,7 @@ from adapters.cache.store import CachedResponse, CacheStats, MemoryBackend
 from adapters.cache.watch import Watches
 from adapters.upstream.pacing import Pacer, PriorityPacer, RatePacer, pacing_margin
 from adapters.upstream.priority import share_of
+from adapters.upstream.read_log import STAMP_SECONDS
 
 T = TypeVar("T")
 
@@ -59,6 +60,11 @@ WAIT_POLL_SECONDS = 0.02
 #: Redis lost) holds the others back at most this long; a fetch slower than this may be
 #: made twice, which is the lesser harm
 LOCK_MAX_SECONDS = 10.0
+
+
+# a generation that expired and restarted from 0 must never vouch for an answer stamped
+# before the write that set it (adapters.upstream.read_log.STAMP_SECONDS)
+assert STAMP_SECONDS * 1000 * 2 <= lua.GENERATION_TTL_MS
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,14 @@ class UpstreamHttp:
             stats.misses += 1
             # the entry this read stores is fresh at least this long (it is stored later)
             fresh_until = time.time() + cache.policy.ttl_for(kind)
-            response = await self._single_flight(url, params, full, kind)
+            try:
+                response = await self._single_flight(url, params, full, kind)
+            except BaseException:
+                # an error is never stored (the next read asks again), and a caller may
+                # read it as an answer (a 404 as "none"): what it made is not kept either
+                if log is not None:
+                    log.uncheckable()
+                raise
             if log is not None:
                 if response.is_success and _readable(response):
                     log.read(fresh_until)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -25,6 +26,14 @@ class Backend(Protocol):
     package imports this one's pacing, so this one does not import it)."""
 
     async def stamps(self, scopes: Sequence[str]) -> list[object]: ...
+
+
+#: how long a stamp vouches for a scope. Redis forgets a scope's generation an hour after
+#: its last write (``redis_scripts.GENERATION_TTL_MS``) and counts from 0 again: a stamp
+#: of 0 taken before a write would look unchanged once that write's generation expired.
+#: A write after the stamp expires no sooner than an hour after it, so an answer is
+#: served at most this long after its first stamp (half the hour: clocks may differ).
+STAMP_SECONDS = 1800.0
 
 
 @dataclass(eq=False)
@@ -43,6 +52,7 @@ class ReadLog:
     async def stamp(self, backend: Backend, scope: str, scrubber: Scrubber) -> None:
         """Before the first read of ``scope``: what a later check compares with."""
         if scope not in self.stamps:
+            self.read(time.time() + STAMP_SECONDS)
             (stamp,) = await backend.stamps([scope])
             self.stamps[scope] = (backend, stamp)
         if id(scrubber) not in self.scrubbers:
@@ -96,6 +106,7 @@ async def unchanged(log: ReadLog) -> bool:
 
 
 __all__: Sequence[str] = (
+    "STAMP_SECONDS",
     "ReadLog",
     "current_reads",
     "note_unchecked",

@@ -1,0 +1,65 @@
+"""Attacks on the answer cache (gateway/answers.py) through the real stack: GraphQL over
+HTTP into the app, adapters over HTTP to the simulators. Each test is a promise of
+docs/performance.md "The answer cache" that an earlier version broke."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from adapters.clickhouse.sim.simulator import ClickHouseSimulator
+from tests.gateway_client import GatewayClient
+from tests.redis_server import RedisServer
+from tests.test_answer_cache import LIST, names, warm
+from tests.test_scale_out import DATABASES, RENAME, instances, redis_config
+
+POSTGRES_LIST = r"/v1/organizations/[0-9a-f-]{36}/postgres$"
+
+
+async def test_an_answer_that_read_a_not_found_is_not_kept(clickhouse: GatewayClient) -> None:
+    """A 404 is never stored by the response cache: the next read asks the vendor again.
+    The ClickHouse adapter reads a 404 of the Postgres list as "no Postgres services" (an
+    API without them): an answer built on it must not outlive that read either."""
+    sim = clickhouse.simulator("clickhouse")
+    org_id = next(
+        o
+        for o, s in sim.state.organizations.items()
+        if any(v["name"] == "Acme Production" for v in s.services.values())
+    )
+    sim.add_postgres(org_id, "Acme Postgres")
+    await warm(clickhouse)
+    sim.faults.add(404, path=POSTGRES_LIST, times=1)
+
+    first = await clickhouse.data(LIST)
+    assert "Acme Postgres" not in names(first)  # the 404: no Postgres services then
+
+    again = await clickhouse.data(LIST)
+
+    # the response cache kept no 404: executed, the list asks the vendor again
+    assert "Acme Postgres" in names(again)
+
+
+async def test_a_generation_that_expired_after_a_write_does_not_revive_an_answer(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scope's generation expires an hour after its last write and restarts from 0.
+    An answer stamped before that write (at 0), and asked for again only after the
+    generation expired, must not look unchanged: its TTL may be longer than the hour."""
+    sim = ClickHouseSimulator()
+    cache = "[cache.ttl]\norganizations = 7200\ndatabases = 7200\n"
+    async with instances(redis_config(redis_server.url, cache), sim) as (a, b):
+        for _ in range(3):  # a's first upstream call learns its credential: not kept
+            nodes = (await a.data(DATABASES))["databases"]["nodes"]
+        assert a.runtime.backend.stats.answer_hits == 1
+        target = next(n for n in nodes if n["name"] == "Acme Production")
+
+        await b.data(RENAME, {"id": target["id"], "name": "Renamed On B"})
+        redis = redis_server.client()
+        generations = redis.keys("dbgw:*:gen")
+        assert generations
+        redis.delete(*generations)  # as an hour without a write leaves them
+        now = time.time()
+        monkeypatch.setattr(time, "time", lambda: now + 3700)  # that hour
+
+        assert "Renamed On B" in names(await a.data(DATABASES))
