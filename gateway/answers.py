@@ -37,8 +37,16 @@ from adapters.upstream.read_log import ReadLog, scrubbed_alike, unchanged
 from schema.answer_rules import keepable
 from schema.permissions import Caller
 
-#: documents whose keepability is remembered (each is parsed once for it)
+#: documents whose keepability is remembered (each is parsed once for it), by digest: a
+#: document may be 64 KiB, which 512 of would hold beside the bound of the answers
 KNOWN_DOCUMENTS = 512
+
+#: what keeping an answer costs beyond its JSON and key, counted against the bound: its
+#: read log and the containers holding it (measured about 600 bytes, 64-bit CPython),
+#: and each scope stamp or scrubber the log holds (about 300). Counting only the JSON let
+#: tiny answers (``{ __typename }`` under many variables) take ten times the bound.
+ANSWER_OVERHEAD = 640
+LOG_ENTRY_OVERHEAD = 320
 
 
 class KeptJSON(str):
@@ -70,8 +78,8 @@ class AnswerCache:
         self._stats = stats
         self._answers: OrderedDict[bytes, _Answer] = OrderedDict()
         self._bytes = 0
-        #: (document, operation name) -> whether its answers may be kept
-        self._keepable: OrderedDict[tuple[str, str | None], bool] = OrderedDict()
+        #: (document digest, operation name) -> whether its answers may be kept
+        self._keepable: OrderedDict[tuple[bytes, str | None], bool] = OrderedDict()
 
     def key(
         self,
@@ -82,7 +90,8 @@ class AnswerCache:
         variables: Mapping[str, Any] | None,
     ) -> bytes | None:
         """The key of this request's answer; None where it is never kept."""
-        if self._keepable.get((document, operation_name)) is False:
+        document_digest = _digest(document)
+        if self._keepable.get((document_digest, operation_name)) is False:
             return None
         scopes = [
             [name, [u.cache.scope if u.cache is not None else None for u in a.upstreams()]]
@@ -107,7 +116,7 @@ class AnswerCache:
             return None
         digest = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=32)
         digest.update(b"\x00")
-        digest.update(document.encode("utf-8", "surrogatepass"))
+        digest.update(document_digest)
         return digest.digest()
 
     async def get(self, key: bytes) -> KeptJSON | None:
@@ -148,7 +157,12 @@ class AnswerCache:
             text = KeptJSON(json.dumps(data, separators=(",", ":"), allow_nan=False))
         except (TypeError, ValueError):
             return None
-        size = len(text) + len(key)
+        size = (
+            len(text)
+            + len(key)
+            + ANSWER_OVERHEAD
+            + LOG_ENTRY_OVERHEAD * (len(log.stamps) + len(log.scrubbers))
+        )
         if size > self.max_answer_bytes:
             return None
         self._drop(key)
@@ -162,11 +176,12 @@ class AnswerCache:
         return text
 
     def _may_keep(self, document: str, operation_name: str | None) -> bool:
-        known = self._keepable.get((document, operation_name))
+        remembered = (_digest(document), operation_name)
+        known = self._keepable.get(remembered)
         if known is None:
             # the document executed without an error: it parses and validates
             known = keepable(self.schema, parse(document, no_location=True), operation_name)
-            self._keepable[(document, operation_name)] = known
+            self._keepable[remembered] = known
             if len(self._keepable) > KNOWN_DOCUMENTS:
                 self._keepable.popitem(last=False)
         return known
@@ -182,3 +197,7 @@ class AnswerCache:
     @property
     def bytes(self) -> int:
         return self._bytes
+
+
+def _digest(document: str) -> bytes:
+    return hashlib.blake2b(document.encode("utf-8", "surrogatepass"), digest_size=32).digest()

@@ -11,7 +11,7 @@ from typing import Any
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.upstream.read_log import ReadLog, unchanged
 from adapters.upstream.scrub import Scrubber
-from gateway.answers import AnswerCache
+from gateway.answers import ANSWER_OVERHEAD, AnswerCache
 from schema.build import build_schema
 from tests import tenants_support as tenants
 from tests.auth_fixtures import ACME_ADMIN, ADMIN, VIEWER, answer, secured
@@ -241,19 +241,21 @@ async def test_an_answer_larger_than_an_eighth_of_the_bound_is_not_kept() -> Non
 
 
 def test_answers_past_the_memory_bound_go_least_recently_used_first() -> None:
-    cache = AnswerCache(build_schema()._schema, max_bytes=8 * 100)
+    # each answer also costs its read log and containers (ANSWER_OVERHEAD)
+    bound = 8 * (ANSWER_OVERHEAD + 100)
+    cache = AnswerCache(build_schema()._schema, max_bytes=bound)
     log = ReadLog()
     query = "{ connections { name } }"
     for n in range(3):
         cache.keep(bytes([n]) * 32, log, {"x": "y" * 40}, None, query, None)  # 80 B with key
 
     assert len(cache) == 3
-    cache.keep(b"\xff" * 32, log, {"x": "y" * 90}, None, query, None)  # 130: over 800 / 8
+    cache.keep(b"\xff" * 32, log, {"x": "y" * 90}, None, query, None)  # 130: over bound / 8
     assert len(cache) == 3
     for n in range(3, 12):
         cache.keep(bytes([n]) * 32, log, {"x": "y" * 40}, None, query, None)
-    assert cache.bytes <= 800
-    assert len(cache) == 800 // (len('{"x":""}') + 40 + 32)
+    assert cache.bytes <= bound
+    assert len(cache) == bound // (len('{"x":""}') + 40 + 32 + ANSWER_OVERHEAD)
     assert bytes([0]) * 32 not in cache._answers  # the oldest went first
     assert bytes([11]) * 32 in cache._answers
 

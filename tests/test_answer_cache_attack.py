@@ -4,11 +4,19 @@ docs/performance.md "The answer cache" that an earlier version broke."""
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import time
+import tracemalloc
 
 import pytest
 
+from adapters.cache.store import MemoryBackend
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
+from adapters.upstream.read_log import ReadLog
+from adapters.upstream.scrub import Scrubber
+from gateway.answers import AnswerCache
+from schema.build import build_schema
 from tests.gateway_client import GatewayClient
 from tests.redis_server import RedisServer
 from tests.test_answer_cache import LIST, names, warm
@@ -63,3 +71,49 @@ async def test_a_generation_that_expired_after_a_write_does_not_revive_an_answer
         monkeypatch.setattr(time, "time", lambda: now + 3700)  # that hour
 
         assert "Renamed On B" in names(await a.data(DATABASES))
+
+
+@pytest.mark.parametrize("stamps", [0, 1, 3])
+def test_the_memory_bound_holds_for_many_tiny_answers(stamps: int) -> None:
+    """``answers_max_bytes`` bounds what the answers take, not only their JSON: tiny
+    answers (``{ __typename }`` under ever new variables) each hold a read log."""
+    bound = 1 << 20
+    cache = AnswerCache(build_schema()._schema, max_bytes=bound)
+    scrubber = Scrubber()
+    backend = MemoryBackend()
+    query = "query($n: Int) { __typename }"
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(20_000):
+            log = ReadLog()
+            for i in range(stamps):  # as the gateway's reads stamp them
+                log.stamps[f"ch-{i}:0123456789abcdef"] = (backend, (0, n))
+                log.scrubbers[i] = (scrubber, scrubber.version)
+            key = hashlib.blake2b(f"{stamps}/{n}".encode(), digest_size=32).digest()
+            cache.keep(key, log, {"__typename": "Query"}, None, query, None)
+        taken = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert cache.bytes <= bound
+    assert taken <= bound * 1.25, f"{taken} bytes for a bound of {bound}"
+
+
+def test_documents_remembered_for_keepability_do_not_hold_their_text() -> None:
+    """512 documents of 64 KiB would be 32 MiB beside the bound of the answers."""
+    cache = AnswerCache(build_schema()._schema, max_bytes=1 << 20)
+    padding = "#" + "x" * 60_000 + "\n"
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(50):
+            document = f"{padding}query Q{n} {{ __typename }}"
+            cache.keep(bytes([n]) * 32, ReadLog(), {"__typename": "Query"}, None, document, None)
+            del document
+        gc.collect()  # a parsed document's tokens link to each other
+        taken = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert taken < 200_000
