@@ -127,12 +127,16 @@ class AnswerCache:
             if stats is not None:
                 stats.answer_misses += 1
             return None
+        # other requests run while the stamps are checked (a Redis round trip): they may
+        # push this answer out, or keep a newer one under the same key
         if time.time() >= answer.log.fresh_until or not await unchanged(answer.log):
-            self._drop(key)
+            if self._answers.get(key) is answer:
+                self._drop(key)
             if stats is not None:
                 stats.answer_misses += 1
             return None
-        self._answers.move_to_end(key)
+        if self._answers.get(key) is answer:
+            self._answers.move_to_end(key)
         if stats is not None:
             stats.answer_hits += 1
         return answer.data

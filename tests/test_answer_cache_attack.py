@@ -4,10 +4,12 @@ docs/performance.md "The answer cache" that an earlier version broke."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import time
 import tracemalloc
+from collections.abc import Sequence
 
 import pytest
 
@@ -15,7 +17,7 @@ from adapters.cache.store import MemoryBackend
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.upstream.read_log import ReadLog
 from adapters.upstream.scrub import Scrubber
-from gateway.answers import AnswerCache
+from gateway.answers import ANSWER_OVERHEAD, AnswerCache
 from schema.build import build_schema
 from tests.gateway_client import GatewayClient
 from tests.redis_server import RedisServer
@@ -117,3 +119,53 @@ def test_documents_remembered_for_keepability_do_not_hold_their_text() -> None:
         tracemalloc.stop()
 
     assert taken < 200_000
+
+
+class _SlowStamps:
+    """A backend whose stamps take a while (a Redis round trip): other requests run."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+
+    async def stamps(self, scopes: Sequence[str]) -> list[object]:
+        await self.release.wait()
+        return [0 for _ in scopes]
+
+
+async def test_an_answer_pushed_out_while_its_stamps_are_checked_is_no_error() -> None:
+    """While one request checks a kept answer's stamps with Redis, another keeps answers
+    that push it out of the bound: the first must still answer, not fail (KeyError)."""
+    query = "query($n: Int) { __typename }"
+    cache = AnswerCache(build_schema()._schema, max_bytes=8 * (ANSWER_OVERHEAD + 400))
+    slow = _SlowStamps()
+    log = ReadLog()
+    log.stamps["ch-acme:0123"] = (slow, 0)
+    cache.keep(b"\x01" * 32, log, {"__typename": "Query"}, None, query, None)
+    checking = asyncio.ensure_future(cache.get(b"\x01" * 32))
+    await asyncio.sleep(0)
+    for n in range(2, 40):  # the bound holds about eight: the first goes
+        cache.keep(bytes([n]) * 32, ReadLog(), {"__typename": "Query"}, None, query, None)
+    assert b"\x01" * 32 not in cache._answers
+
+    slow.release.set()
+
+    assert await checking == '{"__typename":"Query"}'
+
+
+async def test_a_stale_answer_found_while_another_was_kept_does_not_drop_the_new_one() -> None:
+    query = "query($n: Int) { __typename }"
+    cache = AnswerCache(build_schema()._schema, max_bytes=1 << 20)
+    slow = _SlowStamps()
+    log = ReadLog()
+    log.stamps["ch-acme:0123"] = (slow, "before a write")  # the stamp now differs
+    key = b"\x01" * 32
+    cache.keep(key, log, {"__typename": "Query"}, None, query, None)
+    checking = asyncio.ensure_future(cache.get(key))
+    await asyncio.sleep(0)
+    # meanwhile the same request sent with Cache-Control: no-cache executed, and was kept
+    cache.keep(key, ReadLog(), {"__typename": "Query"}, None, query, None)
+
+    slow.release.set()
+
+    assert await checking is None  # what it found was stale
+    assert await cache.get(key) == '{"__typename":"Query"}'  # the new one stays
