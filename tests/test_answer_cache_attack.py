@@ -15,7 +15,7 @@ import pytest
 
 from adapters.cache.store import MemoryBackend
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
-from adapters.upstream.read_log import ReadLog
+from adapters.upstream.read_log import ReadLog, unchanged
 from adapters.upstream.scrub import Scrubber
 from gateway.answers import ANSWER_OVERHEAD, AnswerCache
 from schema.build import build_schema
@@ -169,3 +169,46 @@ async def test_a_stale_answer_found_while_another_was_kept_does_not_drop_the_new
 
     assert await checking is None  # what it found was stale
     assert await cache.get(key) == '{"__typename":"Query"}'  # the new one stays
+
+
+class _Generations:
+    """A backend whose stamps answer when the test says, with the generation then (Redis:
+    the reads of one request run concurrently, each awaiting its stamp on a connection of
+    the pool, in no set order)."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.calls: list[asyncio.Event] = []
+
+    async def stamps(self, scopes: Sequence[str]) -> list[object]:
+        done = asyncio.Event()
+        self.calls.append(done)
+        await done.wait()
+        return [self.generation for _ in scopes]
+
+
+async def test_two_reads_of_a_scope_with_a_write_between_their_stamps() -> None:
+    """Two reads of one scope in one request (gathered) both stamp it. The first's stamp
+    answers (0) and it reads the entry; a write then drops that entry; the second's stamp
+    answers after the write (1). The log must not vouch for the first read with 1."""
+    backend = _Generations()
+    scrubber = Scrubber()
+    log = ReadLog()
+    first = asyncio.ensure_future(log.stamp(backend, "ch-acme:0123", scrubber))
+    second = asyncio.ensure_future(log.stamp(backend, "ch-acme:0123", scrubber))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert len(backend.calls) == 2  # both wait for their stamp
+    backend.calls[0].set()
+    await first  # stamped 0: the first read reads the entry now
+    backend.generation = 1  # a write, on this instance or another
+    backend.calls[1].set()
+    await second
+    backend.calls.clear()
+    checking = asyncio.ensure_future(unchanged(log))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    for call in backend.calls:
+        call.set()
+
+    assert log.unchecked or not await checking

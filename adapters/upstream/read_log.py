@@ -54,7 +54,12 @@ class ReadLog:
         if scope not in self.stamps:
             self.read(time.time() + STAMP_SECONDS)
             (stamp,) = await backend.stamps([scope])
-            self.stamps[scope] = (backend, stamp)
+            # reads of one request run concurrently: another may have stamped the scope
+            # meanwhile, and read. The first stamp stays (a later one would vouch for what
+            # was read before it); two that differ mean a write came between two reads
+            known = self.stamps.setdefault(scope, (backend, stamp))
+            if known[1] != stamp:
+                self.uncheckable()
         if id(scrubber) not in self.scrubbers:
             self.scrubbers[id(scrubber)] = (scrubber, scrubber.version)
 
