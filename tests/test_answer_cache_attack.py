@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
+import json
 import time
 import tracemalloc
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,7 @@ from adapters.upstream.read_log import ReadLog, unchanged
 from adapters.upstream.scrub import Scrubber
 from gateway.answers import ANSWER_OVERHEAD, AnswerCache
 from schema.build import build_schema
+from tests.auth_fixtures import ACME_ADMIN, ADMIN, answer, bearer, secured
 from tests.gateway_client import GatewayClient
 from tests.redis_server import RedisServer
 from tests.test_answer_cache import LIST, names, warm
@@ -212,3 +215,108 @@ async def test_two_reads_of_a_scope_with_a_write_between_their_stamps() -> None:
         call.set()
 
     assert log.unchecked or not await checking
+
+
+async def test_a_hash_one_caller_registered_answers_another_caller_with_its_own() -> None:
+    """Held: an APQ hash-only GET from another token, after one token registered the
+    document (and had its answer kept), is answered for the token that asks."""
+    document = "{ organizations { name } }"
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    async with secured() as gw:
+        await answer(gw, ADMIN, "{ databases(first: 100) { nodes { name } } }")  # learn
+        for _ in range(2):
+            sent = await gw.http.post(
+                "/graphql",
+                json={"query": document, "extensions": extensions},
+                headers=bearer(ACME_ADMIN),
+            )
+            assert len(sent.json()["data"]["organizations"]) == 1
+        hits = gw.runtime.backend.stats.answer_hits
+        assert hits == 1
+        for token, count in ((ADMIN, 3), (ACME_ADMIN, 1), (ADMIN, 3)):
+            got = await gw.http.get(
+                "/graphql",
+                params={"extensions": json.dumps(extensions)},
+                headers=bearer(token),
+            )
+            assert len(got.json()["data"]["organizations"]) == count, token
+        assert gw.runtime.backend.stats.answer_hits == hits + 2
+
+
+async def test_variables_absent_null_or_defaulted_each_get_their_own_answer(
+    clickhouse: GatewayClient,
+) -> None:
+    """Held: a variable left out (its default applies), sent as null, or given: three
+    keys, three answers, each the executed one."""
+    query = (
+        'query($f: DatabaseFilter = {connection: "ch-acme"}) '
+        "{ databases(first: 100, filter: $f) { nodes { name } } }"
+    )
+    await warm(clickhouse)
+    cases: list[dict[str, Any] | None] = [
+        None,
+        {},
+        {"f": None},
+        {"f": {"connection": "ch-globex"}},
+    ]
+    first = [await clickhouse.post(query, v) for v in cases]
+    again = [await clickhouse.post(query, v) for v in cases]
+    executed = [
+        (
+            await clickhouse.http.post(
+                "/graphql",
+                json={"query": query, "variables": v},
+                headers={"Cache-Control": "no-cache"},
+            )
+        ).json()
+        for v in cases
+    ]
+
+    assert first == again == executed
+    assert first[0] == first[1] != first[2] != first[3]
+    assert clickhouse.runtime.backend.stats.answer_hits >= 3
+
+
+async def test_a_write_on_another_instance_while_redis_was_away_from_it(
+    redis_server: RedisServer,
+) -> None:
+    """Held: B writes while Redis does not answer it; once B is back (its own probe moves
+    the fence), A's kept answer is not served again."""
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        b.runtime.backend.link.cooldown = 0.05
+        for _ in range(3):
+            nodes = (await a.data(DATABASES))["databases"]["nodes"]
+        assert a.runtime.backend.stats.answer_hits == 1
+        target = next(n for n in nodes if n["name"] == "Acme Production")
+
+        redis_server.pause()
+        try:
+            await b.data(RENAME, {"id": target["id"], "name": "Renamed Without Redis"})
+            assert b.runtime.backend.status() == "redis-unavailable"
+        finally:
+            redis_server.resume()
+        deadline = time.monotonic() + 10
+        while b.runtime.backend.status() != "redis":
+            assert time.monotonic() < deadline, "B did not come back on its own"
+            await asyncio.sleep(0.02)
+
+        assert "Renamed Without Redis" in names(await a.data(DATABASES))
+
+
+async def test_a_redis_restarted_empty_under_two_instances(redis_server: RedisServer) -> None:
+    """Held: Redis restarts without its keys; a write on B after that is seen by A's next
+    read (A's answer was stamped with the old Redis's epoch)."""
+    sim = ClickHouseSimulator()
+    async with instances(redis_config(redis_server.url), sim) as (a, b):
+        for gw in (a, b):
+            gw.runtime.backend.link.cooldown = 0.05
+        for _ in range(3):
+            nodes = (await a.data(DATABASES))["databases"]["nodes"]
+        target = next(n for n in nodes if n["name"] == "Acme Production")
+        redis_server.kill()
+        redis_server.start()
+        await b.data(RENAME, {"id": target["id"], "name": "Renamed After Restart"})
+
+        assert "Renamed After Restart" in names(await a.data(DATABASES))
