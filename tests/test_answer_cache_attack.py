@@ -20,13 +20,21 @@ from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.upstream.read_log import ReadLog, unchanged
 from adapters.upstream.scrub import Scrubber
 from gateway.answers import ANSWER_OVERHEAD, AnswerCache
+from gateway.limits import LimitSettings
+from schema import execution
+from schema.answer_rules import NEVER_KEPT
 from schema.build import build_schema
-from tests.auth_fixtures import ACME_ADMIN, ADMIN, answer, bearer, secured
+from tests.auth_fixtures import ACME_ADMIN, ADMIN, OPERATOR, VIEWER, answer, bearer, secured
+from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.gateway_client import GatewayClient
 from tests.redis_server import RedisServer
 from tests.test_answer_cache import LIST, names, warm
+from tests.test_mutations_common import CLICKHOUSE_OPTIONS as OPTIONS
+from tests.test_mutations_common import CREATE_DATABASE
 from tests.test_scale_out import DATABASES, RENAME, instances, redis_config
 
+ONE = "query($id: ID!) { database(id: $id) { name status } }"
+BACKUPS = "query($id: ID!) { database(id: $id) { name backups { id status } } }"
 POSTGRES_LIST = r"/v1/organizations/[0-9a-f-]{36}/postgres$"
 
 
@@ -320,3 +328,105 @@ async def test_a_redis_restarted_empty_under_two_instances(redis_server: RedisSe
         await b.data(RENAME, {"id": target["id"], "name": "Renamed After Restart"})
 
         assert "Renamed After Restart" in names(await a.data(DATABASES))
+
+
+def _leaves(type_name: str, depth: int = 2) -> str:
+    """Every field of ``type_name`` without arguments: leaves, and objects to ``depth``."""
+    from graphql import GraphQLObjectType, get_named_type, is_leaf_type
+
+    from gateway.limits_graphql import schema_for
+
+    schema = schema_for(LimitSettings(), True)._schema
+    parent = schema.type_map[type_name]
+    assert isinstance(parent, GraphQLObjectType)
+    picked = []
+    for name, field in parent.fields.items():
+        if field.args or f"{type_name}.{name}" in NEVER_KEPT:
+            continue
+        named = get_named_type(field.type)
+        if is_leaf_type(named):
+            picked.append(name)
+        elif (
+            isinstance(named, GraphQLObjectType)
+            and depth > 0
+            and not named.name.endswith("Connection")
+        ):
+            inner = _leaves(named.name, depth - 1)
+            if inner:
+                picked.append(f"{name} {{ {inner} }}")
+    return " ".join(picked)
+
+
+@pytest.mark.parametrize("token", ["viewer", "admin"])
+async def test_the_short_way_answers_the_real_schema_as_the_whole_way(
+    token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held: every leaf without arguments of organizations, databases and backups (role
+    checked ones too), as a viewer and as an admin: the same bytes with plain leaves read
+    directly and with every field taken the whole way."""
+    organization, database = _leaves("Organization", 1), _leaves("Database", 1)
+    connection = _leaves("VendorConnection", 1)
+    document = (
+        f"{{ organizations {{ {organization} }} databases(first: 20) {{ nodes {{ {database} }} }}"
+        f" connections {{ {connection} }} }}"
+    )
+    bearer_of = bearer({"viewer": VIEWER, "admin": ADMIN}[token])
+    headers = {**bearer_of, "Cache-Control": "no-cache"}
+    async with secured() as gw:
+        await gw.http.post("/graphql", json={"query": document}, headers=headers)  # learn
+        short = await gw.http.post("/graphql", json={"query": document}, headers=headers)
+        monkeypatch.setattr(execution, "plain_leaves", lambda parent_type: {})
+        whole = await gw.http.post("/graphql", json={"query": document}, headers=headers)
+
+    assert short.status_code == whole.status_code == 200
+    assert short.json()["data"] is not None, short.text[:800]
+    assert short.content == whole.content
+
+
+async def test_a_role_checked_payload_field_is_checked_on_the_short_way() -> None:
+    """Held: ``CreateDatabasePayload.password`` is an attribute of a leaf type with a role
+    check (an admin's): an operator who may create gets the database, never the password."""
+    async with secured() as gw:
+        orgs = (await answer(gw, OPERATOR, "{ organizations { id connection { name } } }"))["data"][
+            "organizations"
+        ]
+        org = next(o for o in orgs if o["connection"]["name"] == "ch-acme")
+        variables = {
+            "input": {"organizationId": org["id"], "name": "By An Operator", "clickhouse": OPTIONS}
+        }
+        body = await answer(gw, OPERATOR, CREATE_DATABASE, variables)
+
+    assert body["data"] is not None, body
+    assert body["data"]["createDatabase"]["database"]["name"] == "By An Operator"
+    assert body["data"]["createDatabase"]["password"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert [e["path"] for e in body["errors"]] == [["createDatabase", "password"]]
+
+
+async def test_reads_the_response_cache_does_not_keep_are_never_kept() -> None:
+    """Held: a kind with a TTL of 0, and a kind never cached (a Postgres service's own
+    answer carries its password): their answers are executed every time."""
+    text = CLICKHOUSE_TWO_ORGS + "[cache.ttl]\nbackups = 0\n"
+    async with GatewayClient.from_toml(text) as gw:
+        sim = gw.simulator("clickhouse")
+        org_id = next(
+            o
+            for o, s in sim.state.organizations.items()
+            if any(v["name"] == "Acme Production" for v in s.services.values())
+        )
+        sim.add_postgres(org_id, "Acme Postgres")
+        await warm(gw)
+        nodes = (await gw.data(LIST))["databases"]["nodes"]
+        postgres = next(n for n in nodes if n["name"] == "Acme Postgres")
+        production = next(n for n in nodes if n["name"] == "Acme Production")
+        stats = gw.runtime.backend.stats
+        for variables in ({"id": postgres["id"]}, None):
+            query = ONE if variables else BACKUPS
+            hits = stats.answer_hits
+            for _ in range(3):
+                await gw.data(query, variables or {"id": production["id"]})
+            assert stats.answer_hits == hits, query
+        # the control: the same document for a service whose answers are cached is kept
+        for _ in range(3):
+            await gw.data(ONE, {"id": production["id"]})
+        assert stats.answer_hits > hits
