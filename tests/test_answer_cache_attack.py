@@ -10,13 +10,14 @@ import hashlib
 import json
 import time
 import tracemalloc
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
 
 import pytest
 
 from adapters.cache.store import MemoryBackend
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
+from adapters.dbaas.sim.simulator import DBaaSSimulator
 from adapters.upstream.read_log import ReadLog, unchanged
 from adapters.upstream.scrub import Scrubber
 from gateway.answers import ANSWER_OVERHEAD, AnswerCache
@@ -26,6 +27,8 @@ from schema.answer_rules import NEVER_KEPT
 from schema.build import build_schema
 from tests.auth_fixtures import ACME_ADMIN, ADMIN, OPERATOR, VIEWER, answer, bearer, secured
 from tests.conftest import CLICKHOUSE_TWO_ORGS
+from tests.dbaas.conftest import gateway_over, gid
+from tests.dbaas.test_mutations import UPDATE as DBAAS_UPDATE
 from tests.gateway_client import GatewayClient
 from tests.redis_server import RedisServer
 from tests.test_answer_cache import LIST, names, warm
@@ -33,6 +36,7 @@ from tests.test_mutations_common import CLICKHOUSE_OPTIONS as OPTIONS
 from tests.test_mutations_common import CREATE_DATABASE
 from tests.test_scale_out import DATABASES, RENAME, instances, redis_config
 
+T = TypeVar("T")
 ONE = "query($id: ID!) { database(id: $id) { name status } }"
 BACKUPS = "query($id: ID!) { database(id: $id) { name backups { id status } } }"
 POSTGRES_LIST = r"/v1/organizations/[0-9a-f-]{36}/postgres$"
@@ -430,3 +434,34 @@ async def test_reads_the_response_cache_does_not_keep_are_never_kept() -> None:
         for _ in range(3):
             await gw.data(ONE, {"id": production["id"]})
         assert stats.answer_hits > hits
+
+
+async def test_a_list_walk_two_requests_shared_is_not_kept_for_the_one_that_joined() -> None:
+    """Held: B joins the DBaaS list walk A started; its reads were stamped in A's log,
+    so B's answer is not kept (kept, no write on the connection would drop it)."""
+    sim = DBaaSSimulator()
+    query = "query($n: Int) { databases(first: $n) { nodes { name dbaas { project { name } } } } }"
+    async with gateway_over(sim) as gw:
+        await gw.data(query, {"n": 100})  # the connection's first call: not kept
+        gw.runtime.backend.clear()  # a cold cache: the next two walk the list
+        sim.faults.add(None, path=r"^/api/database/$", delay=0.2, times=1)
+        first, joined = await asyncio.gather(
+            gw.data(query, {"n": 99}), _later(gw.data(query, {"n": 98}), 0.05)
+        )
+        assert first == joined
+        stores = gw.runtime.backend.stats.answer_stores
+        assert stores == 1  # A's answer only
+
+        await gw.data(
+            DBAAS_UPDATE, {"input": {"id": gid("Database", "1"), "dbaas": {"project": "2"}}}
+        )
+        after = await gw.data(query, {"n": 98})
+
+    projects = {n["name"]: n["dbaas"]["project"] for n in after["databases"]["nodes"]}
+    assert {"name": "analytics"} in projects.values()
+    assert after != joined
+
+
+async def _later(call: Awaitable[T], delay: float) -> T:
+    await asyncio.sleep(delay)
+    return await call
