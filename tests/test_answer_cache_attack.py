@@ -29,9 +29,17 @@ from tests.auth_fixtures import ACME_ADMIN, ADMIN, OPERATOR, VIEWER, answer, bea
 from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.dbaas.conftest import gateway_over, gid
 from tests.dbaas.test_mutations import UPDATE as DBAAS_UPDATE
-from tests.gateway_client import GatewayClient
+from tests.gateway_client import GatewayClient, error_codes
 from tests.redis_server import RedisServer
 from tests.test_answer_cache import LIST, names, warm
+from tests.test_federation_production import (
+    COMMITTED,
+    PRODUCTION,
+    ROUTER,
+    ROUTER_TOKEN,
+    SDL,
+    served_sdl,
+)
 from tests.test_mutations_common import CLICKHOUSE_OPTIONS as OPTIONS
 from tests.test_mutations_common import CREATE_DATABASE
 from tests.test_scale_out import DATABASES, RENAME, instances, redis_config
@@ -465,3 +473,17 @@ async def test_a_list_walk_two_requests_shared_is_not_kept_for_the_one_that_join
 async def _later(call: Awaitable[T], delay: float) -> T:
     await asyncio.sleep(delay)
     return await call
+
+
+async def test_the_sdl_kept_for_a_federation_router_is_not_served_to_another_token() -> None:
+    """Held: in production the router's token reads ``_service { sdl }`` (its answer,
+    read from no upstream, is kept); the same document from any other token, sent after,
+    is still FORBIDDEN."""
+    async with secured(ROUTER_TOKEN + PRODUCTION) as gw:
+        for _ in range(3):
+            assert served_sdl(await answer(gw, ROUTER, SDL)) == COMMITTED
+        assert gw.runtime.backend.stats.answer_hits >= 1
+        for token in (VIEWER, ADMIN):
+            body = await answer(gw, token, SDL)
+            assert error_codes(body) == ["FORBIDDEN"]
+            assert "type Query" not in json.dumps(body)
