@@ -18,6 +18,7 @@ import pytest
 from adapters.cache.store import MemoryBackend
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.dbaas.sim.simulator import DBaaSSimulator
+from adapters.upstream.http import fresh_reads
 from adapters.upstream.read_log import ReadLog, unchanged
 from adapters.upstream.scrub import Scrubber
 from gateway.answers import ANSWER_OVERHEAD, AnswerCache
@@ -25,13 +26,14 @@ from gateway.limits import LimitSettings
 from schema import execution
 from schema.answer_rules import NEVER_KEPT
 from schema.build import build_schema
+from schema.ids import decode_id
 from tests.auth_fixtures import ACME_ADMIN, ADMIN, OPERATOR, VIEWER, answer, bearer, secured
 from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.dbaas.conftest import gateway_over, gid
 from tests.dbaas.test_mutations import UPDATE as DBAAS_UPDATE
 from tests.gateway_client import GatewayClient, error_codes
 from tests.redis_server import RedisServer
-from tests.test_answer_cache import LIST, names, warm
+from tests.test_answer_cache import LIST, names, rename_behind, warm
 from tests.test_federation_production import (
     COMMITTED,
     PRODUCTION,
@@ -487,3 +489,38 @@ async def test_the_sdl_kept_for_a_federation_router_is_not_served_to_another_tok
             body = await answer(gw, token, SDL)
             assert error_codes(body) == ["FORBIDDEN"]
             assert "type Query" not in json.dumps(body)
+
+
+async def test_an_entry_a_fresh_read_replaced_drops_the_answers_read_from_it(
+    clickhouse: GatewayClient,
+) -> None:
+    """A write's reads go upstream and store what they get (``fresh_reads``), replacing an
+    entry still fresh. A write that then writes nothing (refused, or a keyed create found
+    done at the vendor) bumps nothing: an answer read from the replaced entry must not
+    stay older than what the response cache now holds."""
+    await warm(clickhouse)
+    nodes = (await clickhouse.data(LIST))["databases"]["nodes"]
+    target = next(n for n in nodes if n["name"] == "Acme Production")
+    for _ in range(2):
+        assert (await clickhouse.data(ONE, {"id": target["id"]}))["database"]["name"] == (
+            "Acme Production"
+        )
+    rename_behind(clickhouse, "Acme Production", "Renamed At The Vendor")
+    adapter = clickhouse.runtime.adapters["ch-acme"]
+    org, service = decode_id(target["id"]).key
+    token = fresh_reads.set(True)  # what the mutation runner sets around a write
+    try:
+        await adapter.http.get(f"/v1/organizations/{org}/services/{service}")
+    finally:
+        fresh_reads.reset(token)
+
+    kept = await clickhouse.data(ONE, {"id": target["id"]})
+    executed = await clickhouse.http.post(
+        "/graphql",
+        json={"query": ONE, "variables": {"id": target["id"]}},
+        headers={"Cache-Control": "no-cache"},
+    )
+
+    # executed, the answer reads the entry the fresh read stored
+    assert executed.json()["data"]["database"]["name"] == "Renamed At The Vendor"
+    assert kept["database"]["name"] == "Renamed At The Vendor"

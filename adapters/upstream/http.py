@@ -239,6 +239,11 @@ class UpstreamHttp:
                     log.uncheckable()
                 else:
                     await log.stamp(cache.backend, cache.scope, self.scrubber)
+            if fresh:
+                # what this read stores replaces the entry, still fresh maybe: as after a
+                # write on its path, what was read from the old one goes (a kept answer
+                # would stay older than the cache; the write that follows may be none)
+                await cache.backend.invalidate(cache.scope, urlsplit(full).path, frozenset())
             entry = None if fresh else await cache.backend.get(cache.scope, full)
             if entry is not None:
                 if time.time() < entry.fresh_until:
