@@ -16,7 +16,8 @@ from that vendor's typed details.
 
 The schema reaches the upstream policy only through the names this module re-exports
 (``UPSTREAM_CONTROLS``): a request's deadline and fresh reads, background priority, a
-breaker's states, and how a URL, an ID part or a record is shown to callers.
+breaker's states, how a URL, an ID part or a record is shown to callers, and the cache
+backend's shared state (idempotency keys, shared polls).
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from adapters.cache.idempotency import (
+    Claim,
+    IdempotencyTable,
+    IdempotencyUnavailable,
+    MemoryIdempotency,
+    Outcome,
+)
+from adapters.cache.store import Backend
+from adapters.cache.watch import Watch
 from adapters.commands import (
     CreateApiKey,
     CreateBackup,
@@ -119,10 +129,19 @@ OPERATION_METHODS: dict[Operation, tuple[str, ...]] = {
 }
 
 R = TypeVar("R", bound=object)
-#: what the schema uses of the upstream policy, re-exported so that schema/ imports the
-#: adapter protocol and never ``adapters.upstream`` (an import-linter contract)
+#: what the schema uses of the upstream policy and of the state instances share (the
+#: cache backend, idempotency keys, shared polls), re-exported so that schema/ imports
+#: the adapter protocol and never ``adapters.upstream`` or ``adapters.cache`` (an
+#: import-linter contract)
 UPSTREAM_CONTROLS = (
+    Backend,
     BreakerState,
+    Claim,
+    IdempotencyTable,
+    IdempotencyUnavailable,
+    MemoryIdempotency,
+    Outcome,
+    Watch,
     current_deadline,
     fresh_reads,
     public_url,

@@ -36,15 +36,15 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from adapters.base import remaining
-from adapters.cache.idempotency import (
+from adapters.base import (
+    Backend,
     Claim,
     IdempotencyTable,
     IdempotencyUnavailable,
     MemoryIdempotency,
     Outcome,
+    remaining,
 )
-from adapters.cache.store import Backend
 from adapters.errors import ErrorCode, GatewayError, UnavailableError, UpstreamError
 
 log = logging.getLogger("dbaas_gateway.idempotency")

@@ -36,9 +36,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from adapters.base import current_deadline, start_background
-from adapters.cache.store import Backend
-from adapters.cache.watch import Watch
+from adapters.base import Backend, Watch, current_deadline, start_background
 from adapters.errors import ErrorCode, GatewayError
 
 log = logging.getLogger("dbaas_gateway.subscriptions")
