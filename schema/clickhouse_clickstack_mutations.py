@@ -34,11 +34,10 @@ from adapters.clickstack_details import (
 from adapters.errors import InvalidInputError
 from adapters.model import Key, Operation
 from schema.enum_descriptions import describe
-from schema.idempotency import Replayed
 from schema.kinds import DATABASE
-from schema.mutation_runner import Target, idempotent, run, target
+from schema.mutation_runner import Target, created_once, run, target
 from schema.permissions import admin, operator
-from schema.reconcile import CREATIONS, Creation, Kept, gone, only, since_ok
+from schema.reconcile import CREATIONS, Creation, Kept, only, since_ok
 from schema.vendor_types.clickhouse_clickstack import (
     ClickHouseClickStackAlert,
     ClickHouseClickStackDashboard,
@@ -633,17 +632,17 @@ async def create_dashboard(
     async def create(c: CreateDashboard) -> Dashboard:
         return await stack.create_clickstack_dashboard(c.database, c.write)
 
-    first = await idempotent(t, Operation.UPDATE_DATABASE, input.idempotency_key, command, create)
-    if not isinstance(first, Replayed):
-        return CreateClickHouseClickStackDashboardPayload(
-            dashboard=ClickHouseClickStackDashboard.from_details(first), replayed=False
-        )
-    kept = first.kept.get("dashboard")
-    again = await stack.get_clickstack_dashboard(t.key, kept[0]) if kept else None
-    if again is None:
-        raise gone("dashboard")
+    dashboard, replayed = await created_once(
+        t,
+        Operation.UPDATE_DATABASE,
+        input.idempotency_key,
+        command,
+        create,
+        "dashboard",
+        lambda native_id: stack.get_clickstack_dashboard(t.key, native_id),
+    )
     return CreateClickHouseClickStackDashboardPayload(
-        dashboard=ClickHouseClickStackDashboard.from_details(again), replayed=True
+        dashboard=ClickHouseClickStackDashboard.from_details(dashboard), replayed=replayed
     )
 
 
@@ -688,17 +687,17 @@ async def create_alert(
     async def create(c: CreateAlert) -> Alert:
         return await stack.create_clickstack_alert(c.database, c.write)
 
-    first = await idempotent(t, Operation.UPDATE_DATABASE, input.idempotency_key, command, create)
-    if not isinstance(first, Replayed):
-        return CreateClickHouseClickStackAlertPayload(
-            alert=ClickHouseClickStackAlert.from_details(first), replayed=False
-        )
-    kept = first.kept.get("alert")
-    again = await stack.get_clickstack_alert(t.key, kept[0]) if kept else None
-    if again is None:
-        raise gone("alert")
+    alert, replayed = await created_once(
+        t,
+        Operation.UPDATE_DATABASE,
+        input.idempotency_key,
+        command,
+        create,
+        "alert",
+        lambda native_id: stack.get_clickstack_alert(t.key, native_id),
+    )
     return CreateClickHouseClickStackAlertPayload(
-        alert=ClickHouseClickStackAlert.from_details(again), replayed=True
+        alert=ClickHouseClickStackAlert.from_details(alert), replayed=replayed
     )
 
 

@@ -30,10 +30,9 @@ from adapters.clickpipe_details import (
 from adapters.errors import InvalidInputError
 from adapters.model import Key, Operation
 from schema.enum_descriptions import describe
-from schema.idempotency import Replayed
 from schema.kinds import DATABASE
-from schema.mutation_runner import Target, idempotent, run, target
-from schema.reconcile import CREATIONS, Creation, Kept, gone, only, since_ok
+from schema.mutation_runner import Target, created_once, run, target
+from schema.reconcile import CREATIONS, Creation, Kept, only, since_ok
 from schema.vendor_types.clickhouse_pipes import (
     ClickHousePipesCdcScalingType,
     ClickHousePipeSettingsType,
@@ -462,17 +461,17 @@ async def create_pipe(
     async def create(_: CreatePipe) -> ClickPipe:
         return await pipes.create_clickpipe(t.key, write)
 
-    first = await idempotent(t, Operation.UPDATE_DATABASE, input.idempotency_key, command, create)
-    if not isinstance(first, Replayed):
-        return CreateClickHousePipePayload(
-            pipe=ClickHousePipeType.of(first, t.connection, t.key), replayed=False
-        )
-    kept = first.kept.get("pipe")
-    again = await pipes.get_clickpipe(t.key, kept[0]) if kept else None
-    if again is None:
-        raise gone("pipe")
+    pipe, replayed = await created_once(
+        t,
+        Operation.UPDATE_DATABASE,
+        input.idempotency_key,
+        command,
+        create,
+        "pipe",
+        lambda native_id: pipes.get_clickpipe(t.key, native_id),
+    )
     return CreateClickHousePipePayload(
-        pipe=ClickHousePipeType.of(again, t.connection, t.key), replayed=True
+        pipe=ClickHousePipeType.of(pipe, t.connection, t.key), replayed=replayed
     )
 
 

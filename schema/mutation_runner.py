@@ -180,6 +180,27 @@ async def idempotent(
     return await store.run(scope, fingerprint(command), first_call, creation.keep, find)
 
 
+async def created_once(
+    t: Target,
+    operation: Operation,
+    idempotency_key: str | None,
+    command: C,
+    create: Callable[[C], Awaitable[T]],
+    name: str,
+    read_again: Callable[[str], Awaitable[T | None]],
+) -> tuple[T, bool]:
+    """``idempotent`` for an object the vendor reads by one ID: (what ``create`` made,
+    False), or (what an earlier call made under ``name``, read again now, True)."""
+    first = await idempotent(t, operation, idempotency_key, command, create)
+    if not isinstance(first, Replayed):
+        return first, False
+    kept = first.kept.get(name)
+    again = await read_again(kept[0]) if kept else None
+    if again is None:
+        raise gone(name)
+    return again, True
+
+
 async def reread_optional(t: Target, kind: Kind[R], kept: Kept, name: str) -> R | None:
     """The object a replay answers, as the vendor has it now; None where the first call
     kept nothing under ``name`` (a create that made no such object)."""
