@@ -8,8 +8,8 @@ aiohttp wire, as it talks to a vendor. The table (docs/performance.md):
 |---|---|---|---|
 | connection refused | httpx.ConnectError | UPSTREAM_UNAVAILABLE | yes, a POST too |
 | dropped after sending | httpx.RemoteProtocolError | UPSTREAM_UNAVAILABLE* | GET only |
-| truncated body | httpx.RemoteProtocolError | UPSTREAM_UNAVAILABLE* | GET only |
-| an answer that is no HTTP | httpx.RemoteProtocolError | UPSTREAM_UNAVAILABLE* | GET only |
+| truncated body | BadAnswer | UPSTREAM_BAD_RESPONSE* | GET only |
+| an answer that is no HTTP | BadAnswer | UPSTREAM_BAD_RESPONSE* | GET only |
 | no answer in time | httpx.ReadTimeout | UPSTREAM_TIMEOUT* | GET only |
 | TLS certificate not trusted | httpx.ConnectError | UPSTREAM_UNAVAILABLE | yes (never sent) |
 | body past max_response_bytes | ResponseTooLarge | UPSTREAM_BAD_RESPONSE | no |
@@ -158,11 +158,13 @@ async def test_a_refused_connection_is_unavailable_and_retried_even_for_a_post(
 # --- may have reached the vendor: a POST is never sent twice ------------------------------
 
 
-def assert_unavailable_or_unknown(error: UpstreamError, method: str) -> None:
-    """A GET that never got its answer is unavailable (and was retried); a write may have
-    happened, so it says its outcome is unknown and is not retryable as it is."""
+def assert_unavailable_or_unknown(
+    error: UpstreamError, method: str, code: ErrorCode = ErrorCode.UPSTREAM_UNAVAILABLE
+) -> None:
+    """A GET that never got its (whole) answer is ``code`` (and was retried); a write may
+    have happened, so it says its outcome is unknown and is not retryable as it is."""
     if method == "GET":
-        assert error.code is ErrorCode.UPSTREAM_UNAVAILABLE
+        assert error.code is code
         assert error.retryable
     else:
         assert error.code is ErrorCode.UPSTREAM_OUTCOME_UNKNOWN
@@ -199,14 +201,14 @@ async def _truncated(
 
 
 @pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("GET", ATTEMPTS)])
-async def test_a_truncated_body_is_unavailable_and_a_post_is_not_resent(
+async def test_a_truncated_body_is_a_bad_response_and_a_post_is_not_resent(
     serve: Callable[..., Awaitable[Server]], method: str, sent: int
 ) -> None:
     server = await serve(_truncated)
 
     error = await failure(upstream(server.url), method)
 
-    assert_unavailable_or_unknown(error, method)
+    assert_unavailable_or_unknown(error, method, ErrorCode.UPSTREAM_BAD_RESPONSE)
     assert len(server.requests) == sent
 
 
@@ -219,14 +221,14 @@ async def _not_http(
 
 
 @pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("GET", ATTEMPTS)])
-async def test_an_answer_that_is_no_http_is_unavailable_and_a_post_is_not_resent(
+async def test_an_answer_that_is_no_http_is_a_bad_response_and_a_post_is_not_resent(
     serve: Callable[..., Awaitable[Server]], method: str, sent: int
 ) -> None:
     server = await serve(_not_http)
 
     error = await failure(upstream(server.url), method)
 
-    assert_unavailable_or_unknown(error, method)
+    assert_unavailable_or_unknown(error, method, ErrorCode.UPSTREAM_BAD_RESPONSE)
     assert len(server.requests) == sent
 
 
@@ -467,3 +469,31 @@ async def test_a_corrupt_compressed_body_is_a_coded_upstream_error(
 
     assert error.code in (ErrorCode.UPSTREAM_BAD_RESPONSE, ErrorCode.UPSTREAM_UNAVAILABLE)
     assert "garbage" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("handler", "code"),
+    [
+        (_drop_after_reading, ErrorCode.UPSTREAM_UNAVAILABLE),
+        (_truncated, ErrorCode.UPSTREAM_BAD_RESPONSE),
+        (_not_http, ErrorCode.UPSTREAM_BAD_RESPONSE),
+    ],
+)
+@pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("GET", ATTEMPTS)])
+async def test_the_httpx_wire_of_tracing_gives_the_same_meanings(
+    serve: Callable[..., Awaitable[Server]],
+    handler: Handler,
+    code: ErrorCode,
+    method: str,
+    sent: int,
+) -> None:
+    """With OpenTelemetry on, real sockets go through httpx (which it instruments): its
+    protocol errors are told apart as the aiohttp wire's are."""
+    server = await serve(handler)
+    http = upstream(server.url)
+    http.use_httpx()
+
+    error = await failure(http, method)
+
+    assert_unavailable_or_unknown(error, method, code)
+    assert len(server.requests) == sent

@@ -53,6 +53,7 @@ from adapters.upstream.resilience import (
 from adapters.upstream.scrub import Scrubber, bound
 from adapters.upstream.wire import (
     AiohttpWire,
+    BadAnswer,
     HttpxWire,
     ResponseTooLarge,
     Timeouts,
@@ -570,6 +571,16 @@ class UpstreamHttp:
                     ErrorCode.UPSTREAM_UNAVAILABLE, f"{method} could not connect", True
                 )
                 raise _Failed(error, reached_vendor=False) from exc
+            except BadAnswer as exc:
+                log.info("upstream %s %s failed: %r", self.connection.name, method, exc)
+                # a resend of a read may get a whole answer; a write is not resent (the
+                # loop above makes it UPSTREAM_OUTCOME_UNKNOWN: it may have happened)
+                error = self._error(
+                    ErrorCode.UPSTREAM_BAD_RESPONSE,
+                    f"{method} failed: the vendor's answer was cut short or was no HTTP",
+                    True,
+                )
+                raise _Failed(error, reached_vendor=True) from exc
             except httpx.TransportError as exc:
                 # the exception's class and text stay in the log, not in the answer
                 log.info("upstream %s %s failed: %r", self.connection.name, method, exc)

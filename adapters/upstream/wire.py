@@ -8,8 +8,9 @@ one place:
     httpx.ConnectError        never reached the vendor (refused, DNS, TLS verification)
     httpx.ConnectTimeout      never reached the vendor (no connection in time)
     httpx.ReadTimeout         may have reached it (no answer in time)
-    httpx.RemoteProtocolError may have reached it (dropped after sending, truncated body,
-                              an answer that is no HTTP)
+    httpx.RemoteProtocolError may have reached it (dropped after sending)
+    BadAnswer                 reached it: the answer began but is no complete HTTP answer
+                              (a truncated body, an answer that is no HTTP)
     httpx.ReadError           may have reached it (reset while sending or reading)
     ResponseTooLarge          the vendor answered more than ``max_response_bytes``
 
@@ -44,6 +45,11 @@ from yarl import URL
 
 class ResponseTooLarge(Exception):
     """The vendor's body passed ``max_response_bytes`` (decompressed)."""
+
+
+class BadAnswer(httpx.RemoteProtocolError):
+    """The vendor answered, but not with a complete HTTP answer: a body cut short of its
+    declared length, or bytes that are no HTTP. The request reached the vendor."""
 
 
 class UpstreamResponse:
@@ -178,7 +184,12 @@ class HttpxWire:
             content=body,
             timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
         )
-        response = await self.client.send(request, stream=True)
+        try:
+            response = await self.client.send(request, stream=True)
+        except httpx.RemoteProtocolError as exc:
+            if _answered_badly(exc):
+                raise BadAnswer(f"{type(exc).__name__}: {exc}") from exc
+            raise
         try:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
@@ -190,6 +201,10 @@ class HttpxWire:
                 if size > limit:
                     raise ResponseTooLarge
                 chunks.append(chunk)
+        except httpx.RemoteProtocolError as exc:
+            if _answered_badly(exc):
+                raise BadAnswer(f"{type(exc).__name__}: {exc}") from exc
+            raise
         finally:
             await response.aclose()
         return UpstreamResponse(
@@ -203,6 +218,18 @@ class HttpxWire:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+#: httpcore's words for a connection closed before any answer came (h11 says "illegal
+#: status line", "Invalid header" and the like for an answer that is no HTTP, and "peer
+#: closed connection without sending complete message body" for a truncated one)
+_NO_ANSWER = "Server disconnected without sending a response"
+
+
+def _answered_badly(exc: httpx.RemoteProtocolError) -> bool:
+    """Whether httpx's protocol error is an answer that began and is no complete HTTP
+    answer, rather than a drop before any answer came."""
+    return not isinstance(exc, BadAnswer) and not str(exc).startswith(_NO_ANSWER)
 
 
 class AiohttpWire:
@@ -356,14 +383,17 @@ def _translated(exc: aiohttp.ClientError) -> Exception:
         return httpx.ConnectError(text)
     if isinstance(exc, aiohttp.ClientOSError):
         return httpx.ReadError(text)
-    # dropped after sending (ServerDisconnectedError), a truncated body
-    # (ClientPayloadError), an answer that is no HTTP (ClientResponseError), or anything
-    # else aiohttp says: the request may have reached the vendor
+    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
+        # a truncated body, or an answer that is no HTTP (its status line or headers)
+        return BadAnswer(text)
+    # dropped after sending (ServerDisconnectedError), or anything else aiohttp says: the
+    # request may have reached the vendor
     return httpx.RemoteProtocolError(text)
 
 
 __all__ = [
     "AiohttpWire",
+    "BadAnswer",
     "HeaderAuth",
     "HttpxWire",
     "ResponseTooLarge",
