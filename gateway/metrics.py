@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -118,6 +119,8 @@ _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
 _OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 #: path segments that are identifiers, not endpoint names: UUIDs, numbers, long tokens
 _ID_SEGMENT = re.compile(r"^(?:[0-9a-fA-F-]{16,}|\d+|[A-Za-z0-9_.~-]*\d[A-Za-z0-9_.~-]{11,})$")
+#: the (connection, method, URL, outcome) label children remembered for upstream calls
+_CHILDREN_KEPT = 4096
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -133,6 +136,7 @@ class GatewayMetrics:
     """The registry of one app and the instruments the request path updates."""
 
     def __init__(self, runtime: Runtime) -> None:
+        self._upstream_children: dict[tuple[str, str, str, str], tuple[Any, Any]] = {}
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(RuntimeCollector(runtime))
         self.requests = Counter(
@@ -206,9 +210,21 @@ class GatewayMetrics:
     def observe_upstream(
         self, connection: str, method: str, url: str, status: str, seconds: float
     ) -> None:
-        endpoint = endpoint_template(url)
-        self.upstream.labels(connection, method, endpoint, status).inc()
-        self.upstream_seconds.labels(connection, method, endpoint).observe(seconds)
+        key = (connection, method, url, status)
+        children = self._upstream_children.get(key)
+        if children is None:
+            # ``labels`` locks and looks the child up on every call: every upstream call
+            # passes here, so each label set's children are looked up once
+            endpoint = endpoint_template(url)
+            children = (
+                self.upstream.labels(connection, method, endpoint, status),
+                self.upstream_seconds.labels(connection, method, endpoint),
+            )
+            if len(self._upstream_children) >= _CHILDREN_KEPT:
+                self._upstream_children.clear()
+            self._upstream_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def endpoint(self) -> Callable[[Request], Awaitable[Response]]:
         async def metrics(request: Request) -> Response:

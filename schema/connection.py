@@ -20,6 +20,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -101,7 +102,10 @@ def bad_input(message: str) -> GatewayError:
 
 
 def encode_cursor(parts: Sequence[str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
+    # json.dumps(list(parts)) to the byte, without the encoder's generic walk: a page of
+    # 200 items makes 200 cursors
+    text = "[" + ", ".join(map(encode_basestring_ascii, parts)) + "]"
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
 def decode_cursor(cursor: str) -> list[str]:

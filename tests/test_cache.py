@@ -304,3 +304,65 @@ async def test_the_memory_backend_keeps_a_bounded_number_of_generations_and_stay
     assert await backend.get("tenant-a", "/v1/services/s1") is None
     await backend.put("tenant-a", "/v1/services/s1", answer, await backend.generation("tenant-a"))
     assert await backend.get("tenant-a", "/v1/services/s1") is not None
+
+
+def _cached_http(handler: Any) -> UpstreamHttp:
+    spec = VENDORS[Vendor("clickhouse")]
+    assert spec.resource_kind is not None
+    return UpstreamHttp(
+        ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True),
+        base_url="https://api.clickhouse.cloud",
+        read_error=lambda response: VendorErrorBody(),
+        transport=httpx.MockTransport(handler),
+        cache=ConnectionCache(MemoryBackend(), "ch:x", CachePolicy(), spec.resource_kind),
+    )
+
+
+async def test_a_stored_get_is_parsed_once_and_its_readers_get_their_own_copies() -> None:
+    """The policy parses a body to check it may be stored; its first reader takes that
+    parse. Joiners of the same GET share the response, never a parsed value."""
+    released = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await released.wait()
+        return httpx.Response(200, json={"status": 200, "result": [{"id": "o1"}]})
+
+    http = _cached_http(handler)
+    parses = 0
+    parse = http._parse
+
+    def counted(content: bytes) -> Any:
+        nonlocal parses
+        parses += 1
+        return parse(content)
+
+    http._parse = counted  # type: ignore[method-assign]
+    first = asyncio.ensure_future(http.get("/v1/organizations"))
+    second = asyncio.ensure_future(http.get("/v1/organizations"))
+    await asyncio.sleep(0.01)
+    released.set()
+    one, other = await first, await second
+    mine, theirs = http.json(one), http.json(other)
+    await http.aclose()
+
+    assert one is other  # joined
+    assert mine == theirs == {"status": 200, "result": [{"id": "o1"}]}
+    assert mine is not theirs
+    assert parses == 2  # the store's parse (taken by the first reader), the joiner's own
+
+
+async def test_a_secret_learnt_after_a_body_was_parsed_is_still_scrubbed_from_it() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, json={"status": 200, "result": [{"note": "tok-4242-8f1c2b7e9d0a6c5b"}]}
+        )
+
+    http = _cached_http(handler)
+    response = await http.get("/v1/organizations")
+    http.scrubber.learn(
+        {"authorization": "Bearer tok-4242-8f1c2b7e9d0a6c5b"}
+    )  # another call's credential
+    body = http.json(response)
+    await http.aclose()
+
+    assert "tok-4242-8f1c2b7e9d0a6c5b" not in str(body)

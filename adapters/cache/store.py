@@ -330,6 +330,11 @@ def fingerprint(key: bytes, parts: Sequence[str]) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
 
 
+#: URLs whose kind one connection remembers (a URL is a few hundred bytes)
+KINDS_KEPT = 4096
+_UNKNOWN = object()
+
+
 @dataclass(frozen=True)
 class ConnectionCache:
     """One connection's view of the shared state: its scope, policy and path classifier."""
@@ -338,13 +343,22 @@ class ConnectionCache:
     scope: str
     policy: CachePolicy
     kinds: ResourceKinds
+    #: every GET asks its URL's kind, and a dashboard's URLs repeat: each is classified
+    #: once (the policy and the classifier never change)
+    _kind_of: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def kind(self, url: str) -> str | None:
-        if not self.policy.enabled:
-            return None
-        kind = self.kinds(urlsplit(url).path)
-        if kind is None or self.policy.ttl_for(kind) <= 0:
-            return None
+        known = self._kind_of.get(url, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
+        kind: str | None = None
+        if self.policy.enabled:
+            kind = self.kinds(urlsplit(url).path)
+            if kind is not None and self.policy.ttl_for(kind) <= 0:
+                kind = None
+        if len(self._kind_of) >= KINDS_KEPT:
+            self._kind_of.clear()
+        self._kind_of[url] = kind
         return kind
 
     def written_kinds(self, path: str) -> frozenset[str]:

@@ -269,7 +269,7 @@ class UpstreamHttp:
                     log.uncheckable()
                 raise
             if log is not None:
-                if response.is_success and _readable(response):
+                if response.is_success and self._readable(response):
                     log.read(fresh_until)
                 else:
                     log.uncheckable()  # not stored: the next read goes upstream again
@@ -349,7 +349,7 @@ class UpstreamHttp:
                 return cached_response(entry.status, entry.content_type, entry.body, full)
         try:
             response = await self._send_with_retries("GET", url, params, None, None)
-            if response.is_success and _readable(response):
+            if response.is_success and self._readable(response):
                 entry = cache.entry(
                     kind,
                     response.status_code,
@@ -704,6 +704,9 @@ class UpstreamHttp:
         """The body as strict JSON with every known secret scrubbed out of its strings.
         ``NaN``, ``Infinity`` and numbers too large for a float become null: a caller's
         ``JSON.parse`` refuses them, and one vendor's record must not spoil the answer."""
+        kept = response.take_parsed(self.scrubber.version)
+        if kept is not None:
+            return kept
         try:
             return self._parse(response.content)
         except _Unreadable as exc:
@@ -712,6 +715,26 @@ class UpstreamHttp:
             if response.is_success and method not in self.settings.idempotent_methods:
                 raise self._outcome_unknown(method, error) from None  # done, unreadably
             raise error from None
+
+    def _readable(self, response: UpstreamResponse) -> bool:
+        """Whether a 2xx GET may be kept for later reads: a body a vendor client can read.
+        A truncated, empty or HTML body (a proxy's error page) is a hiccup of the vendor or
+        the network: stored, it would fail every read of it, on every instance, for its
+        TTL. The parse is kept on the response for its first reader (one parse, not two)."""
+        media = (response.headers.get("content-type") or "").partition(";")[0].strip().lower()
+        if media == "text/html":
+            return False
+        if media.startswith("text/"):
+            return True  # a text answer (ClickHouse's Prometheus metrics), kept as it came
+        version = self.scrubber.version
+        if response.has_parsed(version):
+            return True  # parsed by this GET's store, read again by its log
+        try:
+            parsed = self._parse(response.content)
+        except _Unreadable:
+            return False
+        response.keep_parsed(parsed, version)
+        return True
 
     def text(self, response: UpstreamResponse) -> str:
         """A non-JSON body (ClickHouse's Prometheus text) with known secrets scrubbed."""
@@ -747,22 +770,6 @@ class _Sent:
 
 class _Unreadable(Exception):
     """A body that is no JSON the gateway will read."""
-
-
-def _readable(response: UpstreamResponse) -> bool:
-    """Whether a 2xx GET may be kept for later reads: a body a vendor client can read. A
-    truncated, empty or HTML body (a proxy's error page) is a hiccup of the vendor or the
-    network: stored, it would fail every read of it, on every instance, for its TTL."""
-    media = (response.headers.get("content-type") or "").partition(";")[0].strip().lower()
-    if media == "text/html":
-        return False
-    if media.startswith("text/"):
-        return True  # a text answer (ClickHouse's Prometheus metrics), kept as it came
-    try:
-        json.loads(response.content)
-    except (ValueError, RecursionError):
-        return False
-    return True
 
 
 def _null(constant: str) -> None:

@@ -55,7 +55,16 @@ class BadAnswer(httpx.RemoteProtocolError):
 class UpstreamResponse:
     """A vendor's answer, its body read: what the vendor clients see of it."""
 
-    __slots__ = ("content", "headers", "method", "sent_headers", "status_code", "url")
+    __slots__ = (
+        "_parsed",
+        "_parsed_as_of",
+        "content",
+        "headers",
+        "method",
+        "sent_headers",
+        "status_code",
+        "url",
+    )
 
     def __init__(
         self,
@@ -73,6 +82,24 @@ class UpstreamResponse:
         self.url = url
         #: the headers as sent, credentials included (the scrubber learns them)
         self.sent_headers = sent_headers or {}
+        self._parsed: Any = None
+        self._parsed_as_of: object = None
+
+    def keep_parsed(self, value: Any, as_of: object) -> None:
+        """The body as the policy parsed it (checking it could be kept), while its
+        scrubber was at ``as_of``: the first reader takes it instead of parsing again."""
+        self._parsed, self._parsed_as_of = value, as_of
+
+    def has_parsed(self, as_of: object) -> bool:
+        return self._parsed_as_of is not None and self._parsed_as_of == as_of
+
+    def take_parsed(self, as_of: object) -> Any:
+        """The kept parse, once (a second reader, a GET's joiner, parses its own copy, so
+        no two readers share a value either may change), and only while the scrubber is
+        where it was: a secret learnt since must be scrubbed from it. None otherwise."""
+        value, kept_as_of = self._parsed, self._parsed_as_of
+        self._parsed = self._parsed_as_of = None
+        return value if kept_as_of is not None and kept_as_of == as_of else None
 
     @property
     def is_success(self) -> bool:
@@ -232,6 +259,10 @@ def _answered_badly(exc: httpx.RemoteProtocolError) -> bool:
     return not isinstance(exc, BadAnswer) and not str(exc).startswith(_NO_ANSWER)
 
 
+#: aiohttp timeouts one wire keeps made (the configured pair, and the first few others)
+_TIMEOUTS_KEPT = 16
+
+
 class AiohttpWire:
     """Sends over aiohttp's connection pool, TLS verified with the shared context."""
 
@@ -251,6 +282,7 @@ class AiohttpWire:
         self._pool = pool
         self._tls = tls
         self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         """The session, made on first use (aiohttp binds the running loop)."""
@@ -327,9 +359,13 @@ class AiohttpWire:
         limit: int,
     ) -> UpstreamResponse:
         session = self._open()
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=timeouts.connect, sock_read=timeouts.read
-        )
+        timeout = self._timeouts.get(timeouts)
+        if timeout is None:
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=timeouts.connect, sock_read=timeouts.read
+            )
+            if len(self._timeouts) < _TIMEOUTS_KEPT:  # a deadline's remainder varies
+                self._timeouts[timeouts] = timeout
         try:
             async with session.request(
                 method,
