@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from adapters import registry
 from adapters.cache.store import DEFAULT_TTLS, CachePolicy
 from adapters.registry import VENDORS, ConfigField, ConnectionSettings, Secret, VendorSpec
-from adapters.upstream.http import HttpSettings
+from adapters.upstream.http import HTTP_CLIENTS, HttpSettings
 from gateway.auth import AUTH_KEYS as AUTH_KEYS
 from gateway.auth import PROXY_KEYS as PROXY_KEYS
 from gateway.auth import TOKEN_KEYS as TOKEN_KEYS
@@ -98,6 +98,10 @@ COMMON_KEYS: dict[str, tuple[str, Kind]] = {
     "max_retry_after_seconds": (
         "longest vendor Retry-After / X-RateLimit-Reset honoured (default 60)",
         POSITIVE_SECONDS,
+    ),
+    "http_client": (
+        '"llhttp" (default) or "aiohttp": the HTTP/1.1 client of real sockets',
+        str,
     ),
 }
 
@@ -624,7 +628,14 @@ def _http_settings(
                 "and rate_limit_window_seconds"
             )
         rate_limit = (int(requests), float(window))
+    http_client = values.get("http_client", defaults.http_client)
+    if http_client not in HTTP_CLIENTS:
+        raise ConfigError(
+            f"{where}: field 'http_client': {http_client!r} is not one of "
+            f"{', '.join(map(repr, HTTP_CLIENTS))}"
+        )
     return HttpSettings(
+        http_client=http_client,
         connect_timeout=values.get("connect_timeout_seconds", defaults.connect_timeout),
         read_timeout=values.get("read_timeout_seconds", defaults.read_timeout),
         max_concurrency=values.get("max_concurrency", defaults.max_concurrency),

@@ -1,8 +1,9 @@
-"""Transport failures on real sockets keep their meaning with the aiohttp wire (issue 16).
+"""Transport failures on real sockets keep their meaning on both socket wires (issue 16).
 
 A tiny server in each test (``asyncio.start_server``) misbehaves one way; the gateway's
-upstream policy talks to it over a real socket, through ``adapters.upstream.wire``'s
-aiohttp wire, as it talks to a vendor. The table (docs/performance.md):
+upstream policy talks to it over a real socket, through the llhttp wire
+(``adapters.upstream.llhttp_wire``, the default) and again through the aiohttp wire
+(``http_client = "aiohttp"``), as it talks to a vendor. The table (docs/performance.md):
 
 | failure | the wire raises | code | sent again |
 |---|---|---|---|
@@ -36,7 +37,8 @@ import pytest
 from adapters.clickhouse.client import read_error
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
-from adapters.upstream.http import HttpSettings, UpstreamHttp, _tls_context
+from adapters.upstream.http import HTTP_CLIENTS, HttpSettings, UpstreamHttp, _tls_context
+from adapters.upstream.llhttp_wire import LlhttpWire
 from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import AiohttpWire, HeaderAuth
 
@@ -95,10 +97,27 @@ async def serve() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
         await listening.wait_closed()
 
 
+#: the socket wire every test of this module runs on (``each_socket_wire`` sets it)
+_CLIENT = ["llhttp"]
+_WIRES = {"llhttp": LlhttpWire, "aiohttp": AiohttpWire}
+
+
+@pytest.fixture(autouse=True, params=HTTP_CLIENTS)
+def each_socket_wire(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every failure keeps its meaning on both wires a connection may choose."""
+    _CLIENT[0] = request.param
+    yield
+    _CLIENT[0] = "llhttp"
+
+
 def upstream(url: str, **settings: object) -> UpstreamHttp:
-    """One connection's policy over the aiohttp wire; retries without waiting."""
+    """One connection's policy over the socket wire under test; retries without waiting."""
     connection = ConnectionInfo("wire", Vendor("clickhouse"), url)
-    defaults: dict[str, object] = {"retry_attempts": ATTEMPTS, "read_timeout": 5.0}
+    defaults: dict[str, object] = {
+        "retry_attempts": ATTEMPTS,
+        "read_timeout": 5.0,
+        "http_client": _CLIENT[0],
+    }
     http = UpstreamHttp(
         connection,
         base_url=url,
@@ -106,7 +125,7 @@ def upstream(url: str, **settings: object) -> UpstreamHttp:
         auth=KEY,
         settings=HttpSettings(**{**defaults, **settings}),  # type: ignore[arg-type]
     )
-    assert isinstance(http.wire, AiohttpWire)
+    assert isinstance(http.wire, _WIRES[_CLIENT[0]])
 
     async def no_wait(seconds: float) -> None:
         return None
@@ -418,9 +437,13 @@ async def test_an_auth_flow_that_renews_its_token_runs_over_the_wire(
     server = await serve(login)
     connection = ConnectionInfo("wire", Vendor("clickhouse"), server.url)
     http = UpstreamHttp(
-        connection, base_url=server.url, read_error=read_error, auth=_RenewingAuth()
+        connection,
+        base_url=server.url,
+        read_error=read_error,
+        auth=_RenewingAuth(),
+        settings=HttpSettings(http_client=_CLIENT[0]),
     )
-    assert isinstance(http.wire, AiohttpWire)
+    assert isinstance(http.wire, _WIRES[_CLIENT[0]])
     try:
         body = http.json(await http.get("/v1/organizations"))
     finally:

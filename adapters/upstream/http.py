@@ -40,6 +40,7 @@ import httpx
 from adapters.cache.store import ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
+from adapters.upstream.llhttp_wire import LlhttpWire
 from adapters.upstream.pacing import Pacer, RatePacer
 from adapters.upstream.priority import PrioritySlots, Work, current_work
 from adapters.upstream.read_log import note_unchecked, open_log
@@ -131,6 +132,16 @@ class HttpSettings:
     #: the longest Retry-After (or X-RateLimit-Reset) honoured: a vendor asking for an hour
     #: would otherwise hold every request of the connection past its deadline
     max_retry_after: float = 60.0
+    #: the wire of real sockets: "llhttp" (``adapters.upstream.llhttp_wire``) or "aiohttp"
+    http_client: str = "llhttp"
+
+
+#: the wires of real sockets a connection may choose (``http_client``)
+HTTP_CLIENTS = ("llhttp", "aiohttp")
+
+
+def _socket_wire(name: str) -> type[LlhttpWire] | type[AiohttpWire]:
+    return AiohttpWire if name == "aiohttp" else LlhttpWire
 
 
 class UpstreamHttp:
@@ -174,7 +185,9 @@ class UpstreamHttp:
         self.wire: Wire = (
             HttpxWire(self.client)
             if transport is not None or mounts
-            else AiohttpWire(auth=auth, headers=headers or {}, pool=pool, tls=_tls_context())
+            else _socket_wire(self.settings.http_client)(
+                auth=auth, headers=headers or {}, pool=pool, tls=_tls_context()
+            )
         )
         self._default_timeouts = Timeouts(self.settings.connect_timeout, self.settings.read_timeout)
         share = self.settings.poll_share

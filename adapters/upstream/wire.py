@@ -263,41 +263,17 @@ def _answered_badly(exc: httpx.RemoteProtocolError) -> bool:
 _TIMEOUTS_KEPT = 16
 
 
-class AiohttpWire:
-    """Sends over aiohttp's connection pool, TLS verified with the shared context."""
+class FlowWire:
+    """A socket wire's common part: static credentials as ready headers, and an auth that
+    decides per request (a login token renewed on a 401) run as its httpx flow, each
+    request it yields sent by the subclass's ``_send``."""
 
-    def __init__(
-        self,
-        *,
-        auth: httpx.Auth | None,
-        headers: Mapping[str, str],
-        pool: int,
-        tls: ssl.SSLContext,
-    ) -> None:
+    def __init__(self, *, auth: httpx.Auth | None, headers: Mapping[str, str]) -> None:
         self._auth = None if isinstance(auth, HeaderAuth) or auth is None else auth
         self._headers: dict[str, str] = {
             **headers,
             **(auth.headers if isinstance(auth, HeaderAuth) else {}),
         }
-        self._pool = pool
-        self._tls = tls
-        self._session: aiohttp.ClientSession | None = None
-        self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
-
-    def _open(self) -> aiohttp.ClientSession:
-        """The session, made on first use (aiohttp binds the running loop)."""
-        if self._session is None:
-            session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool, limit_per_host=0, ssl=self._tls),
-                # vendors authenticate by header; nothing a vendor sets is sent back
-                cookie_jar=aiohttp.DummyCookieJar(),
-            )
-            # aiohttp resends a GET, PUT or DELETE once when its connection drops: only
-            # the policy decides what is resent (a PUT only where the vendor documents it
-            # idempotent), and each attempt is one request, as with httpx
-            session._retry_connection = False
-            self._session = session
-        return self._session
 
     async def send(
         self,
@@ -327,8 +303,6 @@ class AiohttpWire:
         timeouts: Timeouts,
         limit: int,
     ) -> UpstreamResponse:
-        """An auth that decides per request (a login token renewed on a 401) runs its
-        httpx flow, each request it yields sent over aiohttp."""
         request = httpx.Request(method, url, headers=headers, content=body)
         flow = cast(AsyncGenerator[httpx.Request, Any], auth.async_auth_flow(request))
         try:
@@ -348,6 +322,53 @@ class AiohttpWire:
                     return response
         finally:
             await flow.aclose()
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: CIMultiDict[str],
+        body: bytes | None,
+        timeouts: Timeouts,
+        limit: int,
+    ) -> UpstreamResponse:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+
+class AiohttpWire(FlowWire):
+    """Sends over aiohttp's connection pool, TLS verified with the shared context."""
+
+    def __init__(
+        self,
+        *,
+        auth: httpx.Auth | None,
+        headers: Mapping[str, str],
+        pool: int,
+        tls: ssl.SSLContext,
+    ) -> None:
+        super().__init__(auth=auth, headers=headers)
+        self._pool = pool
+        self._tls = tls
+        self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
+
+    def _open(self) -> aiohttp.ClientSession:
+        """The session, made on first use (aiohttp binds the running loop)."""
+        if self._session is None:
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool, limit_per_host=0, ssl=self._tls),
+                # vendors authenticate by header; nothing a vendor sets is sent back
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+            # aiohttp resends a GET, PUT or DELETE once when its connection drops: only
+            # the policy decides what is resent (a PUT only where the vendor documents it
+            # idempotent), and each attempt is one request, as with httpx
+            session._retry_connection = False
+            self._session = session
+        return self._session
 
     async def _send(
         self,
@@ -430,6 +451,7 @@ def _translated(exc: aiohttp.ClientError) -> Exception:
 __all__ = [
     "AiohttpWire",
     "BadAnswer",
+    "FlowWire",
     "HeaderAuth",
     "HttpxWire",
     "ResponseTooLarge",

@@ -1,0 +1,443 @@
+"""An HTTP/1.1 client on asyncio protocols, its answers parsed by llhttp (``httptools``):
+the wire of real sockets under the upstream policy.
+
+Why not aiohttp (issue 16): on the cold dashboard aiohttp was 29% of the gateway's CPU,
+about 130 us per call, most of it generic machinery (request and response objects, a
+stream reader, per-read timer rescheduling, tracing signals) that a client sending small
+JSON requests to one vendor host never uses. This wire writes each request as one
+buffer, feeds the answer to llhttp (the parser uvicorn and Node use) from
+``data_received``, and keeps one timer per exchange; see docs/performance.md for the
+measurements.
+
+What it does, and what it refuses:
+
+- a pool per wire: at most ``pool`` connections open, one exchange at a time on each, an
+  idle one reused unless the vendor closed it or it idled past ``IDLE_SECONDS``;
+- bodies by Content-Length, chunked, or until the vendor closes (then never reused);
+  ``gzip``, ``x-gzip`` and ``deflate`` decoded (the last coding only, as aiohttp does);
+  a body past ``limit`` bytes, declared or decompressed, is ``ResponseTooLarge``;
+- a head past ``MAX_HEAD_BYTES`` or anything llhttp cannot parse is ``BadAnswer``, as is
+  a body cut short; a connection closed before any answer byte is httpx's
+  ``RemoteProtocolError`` (a reset, ``ReadError``): the request may have reached the vendor;
+- no answer byte within ``timeouts.read`` of the last one is ``ReadTimeout``; a refused,
+  unresolvable or untrusted (TLS, the shared verifying context) connection is
+  ``ConnectError``, a slow one ``ConnectTimeout``: nothing was sent;
+- a header name or value holding CR, LF or NUL is never written (``LocalProtocolError``):
+  a token a vendor's login answered cannot inject a header into the next request;
+- a cancelled exchange (the request's deadline) closes its connection, so no later
+  request reads the rest of its answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import zlib
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import httptools
+import httpx
+from multidict import CIMultiDict
+
+from adapters.upstream.wire import (
+    BadAnswer,
+    FlowWire,
+    ResponseTooLarge,
+    Timeouts,
+    UpstreamResponse,
+)
+
+#: the most bytes of a status line and headers read before the head is refused
+MAX_HEAD_BYTES = 64 * 1024
+#: an idle connection older than this is closed rather than reused (aiohttp's default
+#: keep-alive): vendors' load balancers drop idle connections after about a minute
+IDLE_SECONDS = 15.0
+#: what a request accepts: what this wire can decode
+ACCEPT_ENCODING = "gzip, deflate"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class _Exchange:
+    """One request's answer as it arrives."""
+
+    __slots__ = (
+        "body",
+        "chunked",
+        "decoder",
+        "done",
+        "future",
+        "head_only",
+        "headers",
+        "length",
+        "limit",
+        "seen_bytes",
+        "size",
+        "status",
+    )
+
+    def __init__(self, future: asyncio.Future[None], limit: int, head_only: bool) -> None:
+        self.future = future
+        self.limit = limit
+        self.head_only = head_only
+        self.headers: CIMultiDict[str] = CIMultiDict()
+        self.body: list[bytes] = []
+        self.size = 0
+        self.status = 0
+        self.length: int | None = None
+        self.chunked = False
+        self.decoder: zlib._Decompress | None = None
+        #: the headers are in (a later close may end a body that has no length)
+        self.done = False
+        self.seen_bytes = 0
+
+
+class _Connection(asyncio.Protocol):
+    """One pooled connection; ``exchange`` is the answer being read, if any."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.exchange: _Exchange | None = None
+        self.closed = False
+        #: whether this connection may carry another request once its answer is read
+        self.reusable = False
+        self.idle_since = 0.0
+        self.last_read = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._read_timeout = 0.0
+
+    # -- the transport's side ---------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        exchange = self.exchange
+        if exchange is None or exchange.future.done():
+            self.close()  # bytes nobody asked for: the connection cannot be trusted again
+            return
+        self.last_read = self.loop.time()
+        if exchange.status == 0:
+            exchange.seen_bytes += len(data)
+            if exchange.seen_bytes > MAX_HEAD_BYTES:
+                self._fail(BadAnswer(f"the answer's head is over {MAX_HEAD_BYTES} bytes"))
+                return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserCallbackError as exc:
+            cause = exc.__context__
+            self._fail(cause if isinstance(cause, Exception) else BadAnswer(str(exc)))
+        except httptools.HttpParserUpgrade:
+            self._fail(BadAnswer("the vendor switched protocols"))
+        except httptools.HttpParserError as exc:
+            self._fail(BadAnswer(f"no HTTP answer: {exc}"))
+
+    def eof_received(self) -> bool:
+        return False  # close: a half-closed connection is never reused
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.reusable = False
+        self._cancel_timer()
+        exchange = self.exchange
+        if exchange is None or exchange.future.done():
+            return
+        if exc is None and exchange.done and exchange.length is None and not exchange.chunked:
+            # a body that runs until the vendor closes: this close ends it
+            try:
+                self._finish(exchange)
+            except Exception as failure:
+                exchange.future.set_exception(failure)
+            else:
+                exchange.future.set_result(None)
+            return
+        exchange.future.set_exception(_lost(exchange, exc))
+
+    # -- llhttp's callbacks -----------------------------------------------------------
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        exchange = self.exchange
+        assert exchange is not None
+        key = name.decode("latin-1")
+        text = value.decode("latin-1")
+        exchange.headers.add(key, text)
+        lowered = key.lower()
+        if lowered == "content-length":
+            exchange.length = int(text) if text.strip().isdigit() else None
+        elif lowered == "transfer-encoding":
+            exchange.chunked = "chunked" in text.lower()
+
+    def on_headers_complete(self) -> None:
+        exchange = self.exchange
+        assert exchange is not None
+        exchange.status = self.parser.get_status_code()
+        exchange.done = True
+        if exchange.length is not None and exchange.length > exchange.limit:
+            raise ResponseTooLarge
+        coding = exchange.headers.get("content-encoding", "")
+        codings = [c.strip().lower() for c in coding.split(",") if c.strip()]
+        last = codings[-1] if codings else "identity"
+        if last in ("gzip", "x-gzip"):
+            exchange.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif last == "deflate":
+            exchange.decoder = zlib.decompressobj()  # zlib's wrapper; raw deflate below
+        if exchange.head_only:
+            self.reusable = False  # a HEAD answer's length is the GET's: never read on
+            exchange.future.set_result(None)
+
+    def on_body(self, chunk: bytes) -> None:
+        exchange = self.exchange
+        assert exchange is not None
+        if exchange.decoder is not None:
+            chunk = self._decoded(exchange, chunk)
+        exchange.size += len(chunk)
+        if exchange.size > exchange.limit:
+            raise ResponseTooLarge
+        exchange.body.append(chunk)
+
+    def on_message_complete(self) -> None:
+        exchange = self.exchange
+        assert exchange is not None
+        if 100 <= exchange.status < 200:
+            # an informational answer (103 Early Hints): the real one follows
+            self.exchange = _Exchange(exchange.future, exchange.limit, exchange.head_only)
+            self.exchange.seen_bytes = exchange.seen_bytes
+            return
+        if exchange.future.done():
+            return
+        self.reusable = self.parser.should_keep_alive()
+        self._finish(exchange)
+        exchange.future.set_result(None)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _decoded(self, exchange: _Exchange, chunk: bytes) -> bytes:
+        decoder = exchange.decoder
+        assert decoder is not None
+        room = exchange.limit - exchange.size + 1
+        try:
+            out = decoder.decompress(chunk, room)
+        except zlib.error:
+            if exchange.size == 0 and not exchange.body and decoder.unused_data == b"":
+                # "deflate" sent raw, without zlib's wrapper (servers do both)
+                exchange.decoder = decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                try:
+                    out = decoder.decompress(chunk, room)
+                except zlib.error as exc:
+                    raise BadAnswer("a compressed body that does not decompress") from exc
+            else:
+                raise BadAnswer("a compressed body that does not decompress") from None
+        if decoder.unconsumed_tail:
+            raise ResponseTooLarge  # more than ``room`` bytes came out of this chunk
+        return out
+
+    def _finish(self, exchange: _Exchange) -> None:
+        decoder = exchange.decoder
+        if decoder is not None:
+            try:
+                rest = decoder.flush()
+            except zlib.error as exc:
+                raise BadAnswer("a compressed body that does not decompress") from exc
+            exchange.size += len(rest)
+            if exchange.size > exchange.limit:
+                raise ResponseTooLarge
+            exchange.body.append(rest)
+
+    def _fail(self, error: Exception) -> None:
+        exchange = self.exchange
+        if exchange is not None and not exchange.future.done():
+            exchange.future.set_exception(error)
+        self.close()
+
+    def close(self) -> None:
+        self.reusable = False
+        self.closed = True
+        self._cancel_timer()
+        if self.transport is not None:
+            self.transport.close()
+
+    def abort(self) -> None:
+        self.reusable = False
+        self.closed = True
+        self._cancel_timer()
+        if self.transport is not None:
+            self.transport.abort()
+
+    # -- the read timeout: one timer an exchange, moved on only when it fires ----------
+
+    def watch(self, read_timeout: float) -> None:
+        self._read_timeout = read_timeout
+        self.last_read = self.loop.time()
+        self._timer = self.loop.call_at(self.last_read + read_timeout, self._check)
+
+    def _check(self) -> None:
+        self._timer = None
+        exchange = self.exchange
+        if exchange is None or exchange.future.done():
+            return
+        due = self.last_read + self._read_timeout
+        if self.loop.time() < due:
+            self._timer = self.loop.call_at(due, self._check)
+            return
+        self._fail(httpx.ReadTimeout(f"no answer byte within {self._read_timeout:g} s"))
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
+def _lost(exchange: _Exchange, exc: Exception | None) -> Exception:
+    """What a connection closed during ``exchange`` means: before any answer byte, the
+    request may or may not have reached the vendor; after some, the answer was cut."""
+    if exchange.seen_bytes == 0 and exchange.status == 0:
+        if isinstance(exc, OSError):
+            return httpx.ReadError(f"{type(exc).__name__}: {exc}")
+        return httpx.RemoteProtocolError("Server disconnected without sending a response")
+    return BadAnswer("the connection closed before the answer was complete")
+
+
+class LlhttpWire(FlowWire):
+    """Sends each request over a pooled connection of its own (see the module's text)."""
+
+    def __init__(
+        self,
+        *,
+        auth: httpx.Auth | None,
+        headers: Mapping[str, str],
+        pool: int,
+        tls: ssl.SSLContext,
+    ) -> None:
+        super().__init__(auth=auth, headers=headers)
+        self._pool = pool
+        self._tls = tls
+        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._open: set[_Connection] = set()
+        self._slots: asyncio.Semaphore | None = None
+        self._closed = False
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: CIMultiDict[str],
+        body: bytes | None,
+        timeouts: Timeouts,
+        limit: int,
+    ) -> UpstreamResponse:
+        """One request as it is (its headers final), its answer read up to ``limit``."""
+        parts = urlsplit(url)
+        scheme = parts.scheme
+        host = parts.hostname or ""
+        port = parts.port or _DEFAULT_PORTS.get(scheme, 80)
+        head = _head(method, parts.path or "/", parts.query, parts.netloc, headers, body)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._pool)
+        async with self._slots:
+            connection = await self._connection((scheme, host, port), timeouts.connect)
+            loop = connection.loop
+            future: asyncio.Future[None] = loop.create_future()
+            exchange = _Exchange(future, limit, head_only=method == "HEAD")
+            connection.exchange = exchange
+            connection.reusable = False
+            assert connection.transport is not None
+            connection.transport.write(head if body is None else head + body)
+            connection.watch(timeouts.read)
+            try:
+                await future
+            except BaseException:
+                connection.abort()  # the rest of its answer must not reach another request
+                self._open.discard(connection)
+                raise
+            finally:
+                connection._cancel_timer()
+                connection.exchange = None
+            self._release((scheme, host, port), connection)
+        return UpstreamResponse(
+            exchange.status,
+            exchange.headers,
+            b"".join(exchange.body),
+            method,
+            url,
+            headers,
+        )
+
+    async def _connection(self, key: tuple[str, str, int], connect_timeout: float) -> _Connection:
+        idle = self._idle.get(key)
+        if idle:
+            loop = asyncio.get_running_loop()
+            while idle:
+                connection = idle.pop()
+                if not connection.closed and loop.time() - connection.idle_since < IDLE_SECONDS:
+                    return connection
+                connection.close()
+                self._open.discard(connection)
+        if self._closed:
+            raise httpx.ConnectError("the wire is closed")
+        scheme, host, port = key
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(connect_timeout):
+                _, protocol = await loop.create_connection(
+                    lambda: _Connection(loop),
+                    host,
+                    port,
+                    ssl=self._tls if scheme == "https" else None,
+                    server_hostname=host if scheme == "https" else None,
+                )
+        except TimeoutError as exc:
+            raise httpx.ConnectTimeout(f"no connection to {host}:{port} in time") from exc
+        except (OSError, ssl.SSLError) as exc:
+            # refused, no such host, TLS verification failed: nothing was sent
+            raise httpx.ConnectError(f"{type(exc).__name__}: {exc}") from exc
+        self._open.add(protocol)
+        return protocol
+
+    def _release(self, key: tuple[str, str, int], connection: _Connection) -> None:
+        if connection.reusable and not connection.closed and not self._closed:
+            connection.idle_since = connection.loop.time()
+            self._idle.setdefault(key, []).append(connection)
+            return
+        connection.close()
+        self._open.discard(connection)
+
+    async def aclose(self) -> None:
+        self._closed = True
+        for connection in list(self._open):
+            connection.close()
+        self._open.clear()
+        self._idle.clear()
+
+
+def _head(
+    method: str,
+    path: str,
+    query: str,
+    host: str,
+    headers: CIMultiDict[str],
+    body: bytes | None,
+) -> bytes:
+    """The request line and headers, refused when any holds CR, LF or NUL."""
+    target = f"{path}?{query}" if query else path
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host.rpartition('@')[2]}"]
+    for name, value in headers.items():
+        lines.append(f"{name}: {value}")
+    if "accept-encoding" not in headers:
+        lines.append(f"Accept-Encoding: {ACCEPT_ENCODING}")
+    if "content-length" not in headers:
+        if body is not None:
+            lines.append(f"Content-Length: {len(body)}")
+        elif method in ("POST", "PUT", "PATCH"):
+            lines.append("Content-Length: 0")
+    for line in lines:
+        if "\r" in line or "\n" in line or "\x00" in line:
+            raise httpx.LocalProtocolError("a header or the target holds CR, LF or NUL")
+    if " " in target:
+        raise httpx.LocalProtocolError("the request target holds a space")
+    lines.append("\r\n")
+    return "\r\n".join(lines).encode("utf-8")
+
+
+__all__ = ["LlhttpWire"]
