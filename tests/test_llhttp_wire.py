@@ -1,0 +1,476 @@
+"""What is particular to the gateway's own HTTP/1.1 wire (``adapters.upstream.llhttp_wire``),
+on real loopback sockets: connection reuse, body framings, codings, timeouts, the pool's
+bound, TLS, and a hostile vendor's odd answers.
+
+Each test starts a tiny server (``asyncio.start_server``) that counts the connections it
+accepts; a test drives the upstream policy (``UpstreamHttp``) where the behaviour is the
+policy's (codes, resends), and ``LlhttpWire`` directly where it is the wire's. The failures
+both socket wires share are in tests/test_upstream_wire.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import subprocess
+import time
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.clickhouse.client import read_error
+from adapters.errors import ErrorCode, UpstreamError
+from adapters.model import ConnectionInfo, Vendor
+from adapters.upstream.http import HttpSettings, UpstreamHttp, _tls_context
+from adapters.upstream.llhttp_wire import LlhttpWire
+from adapters.upstream.resilience import current_deadline
+from adapters.upstream.wire import Timeouts
+from tests.test_upstream_wire import answer
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
+
+#: generous: a loaded 2-core machine must never turn a slow step into a failure
+TIMEOUTS = Timeouts(connect=5.0, read=5.0)
+LIMIT = 1 << 24
+
+
+@dataclass
+class Server:
+    """A loopback HTTP/1.1 server of one behaviour, counting connections and requests."""
+
+    handler: Handler
+    requests: list[bytes] = field(default_factory=list)
+    connections: int = 0
+    open_now: int = 0
+    most_open: int = 0
+    port: int = 0
+    tls: ssl.SSLContext | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    async def read_request(self, reader: asyncio.StreamReader) -> bytes:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        request = head + await reader.readexactly(length)
+        self.requests.append(request)
+        return request
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self.open_now += 1
+        self.most_open = max(self.most_open, self.open_now)
+        try:
+            await self.handler(reader, writer, self)
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
+            pass
+        finally:
+            self.open_now -= 1
+            writer.close()
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
+    servers: list[asyncio.Server] = []
+
+    async def start(handler: Handler, tls: ssl.SSLContext | None = None) -> Server:
+        server = Server(handler, tls=tls)
+        listening = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=tls)
+        server.port = listening.sockets[0].getsockname()[1]
+        servers.append(listening)
+        return server
+
+    yield start
+    for listening in servers:
+        listening.close()
+        await listening.wait_closed()
+
+
+def upstream(url: str, **settings: object) -> UpstreamHttp:
+    """The policy over the llhttp wire, retrying without waiting."""
+    connection = ConnectionInfo("llhttp", Vendor("clickhouse"), url)
+    http = UpstreamHttp(
+        connection,
+        base_url=url,
+        read_error=read_error,
+        settings=HttpSettings(**{"retry_attempts": 3, "read_timeout": 5.0, **settings}),  # type: ignore[arg-type]
+    )
+    assert isinstance(http.wire, LlhttpWire)
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    http.sleep = no_wait
+    return http
+
+
+def wire(pool: int = 4, tls: ssl.SSLContext | None = None) -> LlhttpWire:
+    return LlhttpWire(auth=None, headers={}, pool=pool, tls=tls or _tls_context())
+
+
+async def get(w: LlhttpWire, url: str, **kwargs: object) -> tuple[int, bytes]:
+    response = await w.send(
+        str(kwargs.get("method", "GET")),
+        url + str(kwargs.get("path", "/v1/x")),
+        {},
+        kwargs.get("body"),  # type: ignore[arg-type]
+        kwargs.get("timeouts", TIMEOUTS),  # type: ignore[arg-type]
+        int(kwargs.get("limit", LIMIT)),  # type: ignore[call-overload]
+    )
+    return response.status_code, response.content
+
+
+OK = b'{"status": 200, "result": []}'
+
+
+async def _keeps_alive(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    while True:
+        await server.read_request(reader)
+        writer.write(answer(OK))
+        await writer.drain()
+
+
+# --- connection reuse ---------------------------------------------------------------------
+
+
+async def test_sequential_requests_reuse_one_connection(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    server = await serve(_keeps_alive)
+    http = upstream(server.url)
+    try:
+        for _ in range(5):
+            assert http.json(await http.request("GET", "/v1/organizations"))["result"] == []
+        assert http.json(await http.request("POST", "/v1/x", json_body={}))["result"] == []
+    finally:
+        await http.aclose()
+
+    assert len(server.requests) == 6
+    assert server.connections == 1
+
+
+async def test_an_answer_saying_connection_close_is_not_reused(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def closing(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(answer(OK, extra="Connection: close\r\n"))
+        await w.drain()
+        await asyncio.sleep(5)  # says close, but leaves closing to the client
+
+    server = await serve(closing)
+    w = wire()
+    try:
+        assert await get(w, server.url) == (200, OK)
+        assert await get(w, server.url) == (200, OK)
+    finally:
+        await w.aclose()
+
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_kept_connection_the_vendor_closed_while_idle_is_not_used(
+    serve: Callable[..., Awaitable[Server]], method: str
+) -> None:
+    """The vendor closes a kept-alive connection after a while (its keep-alive timeout):
+    the next request opens a new one; a POST is sent once and answered."""
+
+    async def idle_close(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(answer(OK))
+        await w.drain()
+        await asyncio.sleep(0.05)
+
+    server = await serve(idle_close)
+    http = upstream(server.url)
+    try:
+        await http.request("GET", "/v1/organizations")
+        await asyncio.sleep(0.3)  # the vendor has closed it meanwhile
+        response = await http.request(method, "/v1/x", json_body={} if method == "POST" else None)
+    finally:
+        await http.aclose()
+
+    assert http.json(response)["result"] == []
+    assert len(server.requests) == 2
+    assert server.connections == 2
+
+
+# --- body framings ------------------------------------------------------------------------
+
+
+async def test_a_chunked_body_is_read_whole_and_its_connection_reused(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    parts = [b'{"status": 200, ', b'"result": ', b"[1, 2, 3]}"]
+
+    async def chunked(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for part in parts:
+                w.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                await w.drain()
+                await asyncio.sleep(0.01)
+            w.write(b"0\r\n\r\n")
+            await w.drain()
+
+    server = await serve(chunked)
+    w = wire()
+    try:
+        assert await get(w, server.url) == (200, b"".join(parts))
+        assert await get(w, server.url) == (200, b"".join(parts))
+    finally:
+        await w.aclose()
+
+    assert server.connections == 1
+
+
+async def test_a_body_without_length_ends_when_the_vendor_closes(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def until_close(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + OK[:10])
+        await w.drain()
+        await asyncio.sleep(0.05)
+        w.write(OK[10:])
+        await w.drain()
+
+    server = await serve(until_close)
+    w = wire()
+    try:
+        assert await get(w, server.url) == (200, OK)
+        assert await get(w, server.url) == (200, OK)
+    finally:
+        await w.aclose()
+
+    assert server.connections == 2  # never reused: its end was the close
+
+
+# --- codings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib", "raw"])
+@pytest.mark.parametrize("chunk", [4096], ids=["whole"])
+async def test_deflate_with_and_without_its_zlib_wrapper_decodes(
+    serve: Callable[..., Awaitable[Server]], wbits: int, chunk: int
+) -> None:
+    body = json.dumps({"status": 200, "result": list(range(300))}).encode()
+    compressor = zlib.compressobj(wbits=wbits)
+    deflated = compressor.compress(body) + compressor.flush()
+
+    async def deflating(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        for at in range(0, len(deflated), chunk):
+            part = deflated[at : at + chunk]
+            w.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            await w.drain()
+        w.write(b"0\r\n\r\n")
+        await w.drain()
+
+    server = await serve(deflating)
+    w = wire()
+    try:
+        assert await get(w, server.url) == (200, body)
+    finally:
+        await w.aclose()
+
+
+# --- timeouts and the pool ----------------------------------------------------------------
+
+
+async def test_the_read_timeout_is_per_silence_not_for_the_whole_answer(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    body = b'{"status": 200, "result": "' + b"x" * 20 + b'"}'
+
+    async def trickle(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+        for byte in body:
+            w.write(bytes([byte]))
+            await w.drain()
+            await asyncio.sleep(0.05)
+
+    server = await serve(trickle)
+    w = wire()
+    started = time.monotonic()
+    try:
+        status, content = await get(w, server.url, timeouts=Timeouts(5.0, 0.6))
+    finally:
+        await w.aclose()
+
+    assert (status, content) == (200, body)
+    assert time.monotonic() - started > 0.6  # longer than one read timeout in all
+
+
+async def test_the_read_timeout_ends_a_silence_mid_body(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def stalls(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(answer(OK)[:-5])
+        await w.drain()
+        await asyncio.sleep(10)
+
+    server = await serve(stalls)
+    w = wire()
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            await get(w, server.url, timeouts=Timeouts(5.0, 0.3))
+    finally:
+        await w.aclose()
+
+
+@pytest.mark.parametrize("through", ["policy", "wire"])
+async def test_the_pool_never_opens_more_connections_than_its_bound(
+    serve: Callable[..., Awaitable[Server]], through: str
+) -> None:
+    async def slow(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            await asyncio.sleep(0.1)
+            w.write(answer(OK))
+            await w.drain()
+
+    server = await serve(slow)
+    if through == "policy":
+        http = upstream(server.url, max_concurrency=2)
+        calls = [http.request("GET", f"/v1/x/{n}") for n in range(6)]
+        try:
+            responses = await asyncio.gather(*calls)
+        finally:
+            await http.aclose()
+        assert [r.status_code for r in responses] == [200] * 6
+    else:
+        w = wire(pool=2)
+        try:
+            results = await asyncio.gather(*(get(w, server.url) for _ in range(6)))
+        finally:
+            await w.aclose()
+        assert results == [(200, OK)] * 6
+
+    assert len(server.requests) == 6
+    assert server.most_open <= 2
+    assert server.connections <= 2
+
+
+# --- cancellation -------------------------------------------------------------------------
+
+
+async def test_a_request_cut_by_its_deadline_mid_body_never_leaks_into_the_next(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    first = b'{"status": 200, "result": ["first"]}'
+    second = b'{"status": 200, "result": ["second"]}'
+
+    async def halves(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            if len(s.requests) == 1:  # the first answer comes in two halves, 1 s apart
+                whole = answer(first)
+                w.write(whole[:-10])
+                await w.drain()
+                await asyncio.sleep(1.0)
+                w.write(whole[-10:])
+            else:
+                w.write(answer(second))
+            await w.drain()
+
+    server = await serve(halves)
+    http = upstream(server.url)
+    token = current_deadline.set(time.monotonic() + 0.3)
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request("GET", "/v1/organizations")
+    finally:
+        current_deadline.reset(token)
+    try:
+        assert raised.value.code is ErrorCode.UPSTREAM_TIMEOUT
+        assert http.json(await http.request("GET", "/v1/organizations")) == json.loads(second)
+    finally:
+        await http.aclose()
+
+    assert server.connections == 2  # the cut one was closed, not pooled
+
+
+async def test_bytes_sent_while_a_connection_is_idle_make_it_unusable(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def chatty(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(answer(OK))
+            await w.drain()
+            await asyncio.sleep(0.05)
+            w.write(answer(b'{"status": 200, "result": ["unasked"]}'))
+            await w.drain()
+
+    server = await serve(chatty)
+    w = wire()
+    try:
+        assert await get(w, server.url) == (200, OK)
+        await asyncio.sleep(0.3)
+        assert await get(w, server.url) == (200, OK)
+    finally:
+        await w.aclose()
+
+    assert server.connections == 2
+
+
+# --- TLS ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trusted_tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A self-signed certificate for 127.0.0.1: the server's context, and a client's
+    verifying context that trusts it."""
+    folder: Path = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    assert client.verify_mode is ssl.CERT_REQUIRED and client.check_hostname
+    return server, client
+
+
+async def test_tls_with_a_trusted_certificate_is_read_and_reused(
+    serve: Callable[..., Awaitable[Server]],
+    trusted_tls: tuple[ssl.SSLContext, ssl.SSLContext],
+) -> None:
+    server_tls, client_tls = trusted_tls
+    server = await serve(_keeps_alive, tls=server_tls)
+    w = wire(tls=client_tls)
+    try:
+        for _ in range(3):
+            assert await get(w, server.url) == (200, OK)
+            await asyncio.sleep(0.05)
+    finally:
+        await w.aclose()
+
+    assert server.url.startswith("https://")
+    assert server.connections == 1
