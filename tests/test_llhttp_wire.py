@@ -263,7 +263,7 @@ async def test_a_body_without_length_ends_when_the_vendor_closes(
 
 
 @pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib", "raw"])
-@pytest.mark.parametrize("chunk", [4096], ids=["whole"])
+@pytest.mark.parametrize("chunk", [1, 4096], ids=["byte-by-byte", "whole"])
 async def test_deflate_with_and_without_its_zlib_wrapper_decodes(
     serve: Callable[..., Awaitable[Server]], wbits: int, chunk: int
 ) -> None:

@@ -64,6 +64,7 @@ class _Exchange:
     __slots__ = (
         "body",
         "chunked",
+        "coding",
         "decoder",
         "done",
         "future",
@@ -71,6 +72,7 @@ class _Exchange:
         "headers",
         "length",
         "limit",
+        "pending",
         "seen_bytes",
         "size",
         "status",
@@ -86,7 +88,11 @@ class _Exchange:
         self.status = 0
         self.length: int | None = None
         self.chunked = False
+        #: the content coding decoded: "gzip", "deflate" or "" (none)
+        self.coding = ""
         self.decoder: zlib._Decompress | None = None
+        #: the first byte of a deflated body, until the second tells zlib's wrapper from raw
+        self.pending = b""
         #: the headers are in (a later close may end a body that has no length)
         self.done = False
         self.seen_bytes = 0
@@ -180,9 +186,10 @@ class _Connection(asyncio.Protocol):
         codings = [c.strip().lower() for c in coding.split(",") if c.strip()]
         last = codings[-1] if codings else "identity"
         if last in ("gzip", "x-gzip"):
+            exchange.coding = "gzip"
             exchange.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif last == "deflate":
-            exchange.decoder = zlib.decompressobj()  # zlib's wrapper; raw deflate below
+            exchange.coding = "deflate"  # its decoder once its first two bytes are in
         if exchange.head_only:
             self.reusable = False  # a HEAD answer's length is the GET's: never read on
             exchange.future.set_result(None)
@@ -190,7 +197,7 @@ class _Connection(asyncio.Protocol):
     def on_body(self, chunk: bytes) -> None:
         exchange = self.exchange
         assert exchange is not None
-        if exchange.decoder is not None:
+        if exchange.coding:
             chunk = self._decoded(exchange, chunk)
         exchange.size += len(chunk)
         if exchange.size > exchange.limit:
@@ -215,25 +222,29 @@ class _Connection(asyncio.Protocol):
 
     def _decoded(self, exchange: _Exchange, chunk: bytes) -> bytes:
         decoder = exchange.decoder
-        assert decoder is not None
+        if decoder is None:
+            # "deflate" is sent with zlib's wrapper or raw (servers do both): its first two
+            # bytes tell, however the body is split into chunks
+            chunk = exchange.pending + chunk
+            if len(chunk) < 2:
+                exchange.pending = chunk
+                return b""
+            exchange.pending = b""
+            wrapped = chunk[0] & 0x0F == 8 and ((chunk[0] << 8) | chunk[1]) % 31 == 0
+            decoder = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+            exchange.decoder = decoder
         room = exchange.limit - exchange.size + 1
         try:
             out = decoder.decompress(chunk, room)
-        except zlib.error:
-            if exchange.size == 0 and not exchange.body and decoder.unused_data == b"":
-                # "deflate" sent raw, without zlib's wrapper (servers do both)
-                exchange.decoder = decoder = zlib.decompressobj(-zlib.MAX_WBITS)
-                try:
-                    out = decoder.decompress(chunk, room)
-                except zlib.error as exc:
-                    raise BadAnswer("a compressed body that does not decompress") from exc
-            else:
-                raise BadAnswer("a compressed body that does not decompress") from None
+        except zlib.error as exc:
+            raise BadAnswer("a compressed body that does not decompress") from exc
         if decoder.unconsumed_tail:
             raise ResponseTooLarge  # more than ``room`` bytes came out of this chunk
         return out
 
     def _finish(self, exchange: _Exchange) -> None:
+        if exchange.pending:
+            raise BadAnswer("a compressed body that does not decompress")  # one byte
         decoder = exchange.decoder
         if decoder is not None:
             try:
