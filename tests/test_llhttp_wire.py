@@ -474,3 +474,37 @@ async def test_tls_with_a_trusted_certificate_is_read_and_reused(
 
     assert server.url.startswith("https://")
     assert server.connections == 1
+
+
+# --- informational answers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("together", [True, False], ids=["one-read", "apart"])
+async def test_the_answer_after_103_early_hints_is_the_one_returned(
+    serve: Callable[..., Awaitable[Server]], together: bool
+) -> None:
+    hints = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+
+    async def early(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            if together:
+                w.write(hints + hints + answer(OK, extra="X-Final: yes\r\n"))
+            else:
+                for part in (hints, b"HTTP/1.1 100 Continue\r\n\r\n", answer(OK, "200 OK")):
+                    w.write(part)
+                    await w.drain()
+                    await asyncio.sleep(0.02)
+            await w.drain()
+
+    server = await serve(early)
+    http = upstream(server.url)
+    try:
+        for _ in range(2):
+            response = await http.request("GET", "/v1/organizations")
+            assert (response.status_code, response.content) == (200, OK)
+            assert "link" not in response.headers  # the hints' headers are not the answer's
+    finally:
+        await http.aclose()
+
+    assert server.connections == 1

@@ -82,6 +82,12 @@ class _Exchange:
         self.future = future
         self.limit = limit
         self.head_only = head_only
+        self.seen_bytes = 0
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget an informational answer (103 Early Hints): the real one follows. In place:
+        the request's sender holds this object."""
         self.headers: CIMultiDict[str] = CIMultiDict()
         self.body: list[bytes] = []
         self.size = 0
@@ -95,7 +101,6 @@ class _Exchange:
         self.pending = b""
         #: the headers are in (a later close may end a body that has no length)
         self.done = False
-        self.seen_bytes = 0
 
 
 class _Connection(asyncio.Protocol):
@@ -190,7 +195,7 @@ class _Connection(asyncio.Protocol):
             exchange.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif last == "deflate":
             exchange.coding = "deflate"  # its decoder once its first two bytes are in
-        if exchange.head_only:
+        if exchange.head_only and exchange.status >= 200:
             self.reusable = False  # a HEAD answer's length is the GET's: never read on
             exchange.future.set_result(None)
 
@@ -208,9 +213,7 @@ class _Connection(asyncio.Protocol):
         exchange = self.exchange
         assert exchange is not None
         if 100 <= exchange.status < 200:
-            # an informational answer (103 Early Hints): the real one follows
-            self.exchange = _Exchange(exchange.future, exchange.limit, exchange.head_only)
-            self.exchange.seen_bytes = exchange.seen_bytes
+            exchange.restart()  # an informational answer (103 Early Hints)
             return
         if exchange.future.done():
             return
