@@ -15,6 +15,7 @@ import json
 import ssl
 import subprocess
 import time
+import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from adapters.clickhouse.client import read_error
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
 from adapters.upstream.http import HttpSettings, UpstreamHttp, _tls_context
-from adapters.upstream.llhttp_wire import LlhttpWire
+from adapters.upstream.llhttp_wire import MAX_HEAD_BYTES, LlhttpWire
 from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import Timeouts
 from tests.test_upstream_wire import answer
@@ -508,3 +509,74 @@ async def test_the_answer_after_103_early_hints_is_the_one_returned(
         await http.aclose()
 
     assert server.connections == 1
+
+
+# --- a hostile vendor: sizes --------------------------------------------------------------
+
+
+async def test_a_large_body_in_one_read_is_no_oversized_head(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    """The head's bound counts the head: a body of a megabyte arriving with it is read."""
+    big = b'{"status": 200, "result": "' + b"x" * 1_000_000 + b'"}'
+
+    async def large(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(answer(big))
+            await w.drain()
+
+    server = await serve(large)
+    w = wire()
+    try:
+        for _ in range(2):
+            assert await get(w, server.url) == (200, big)
+    finally:
+        await w.aclose()
+
+    assert server.connections == 1
+
+
+def _endless(prefix: bytes, unit: bytes) -> Handler:
+    """Answers ``prefix`` and then ``unit`` over and over, up to 32 MB."""
+
+    async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await s.read_request(r)
+        w.write(prefix)
+        block = unit * max(1, 16384 // len(unit))
+        for _ in range(32 * 1024 * 1024 // len(block)):
+            w.write(block)
+            await w.drain()
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("prefix", "unit"),
+    [
+        (b"HTTP/1.1 200 OK\r\nX-Endless: ", b"a"),  # one header line that never ends
+        (b"HTTP/1.1 200 OK\r\n", b"X-A: b\r\n"),  # ever more small headers
+        (b"HTTP/1.1 200 " + b"O" * 10, b"K"),  # a reason phrase that never ends
+        (b"", b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"),  # a 1xx flood
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n", b"X-T: y\r\n"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-T: ", b"y"),
+    ],
+    ids=["header-line", "many-headers", "status-line", "1xx-flood", "trailers", "trailer-line"],
+)
+async def test_a_head_or_trailers_past_the_bound_are_refused_in_bounded_memory(
+    serve: Callable[..., Awaitable[Server]], prefix: bytes, unit: bytes
+) -> None:
+    server = await serve(_endless(prefix, unit))
+    http = upstream(server.url, retry_attempts=1)
+    tracemalloc.start()
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request("GET", "/v1/organizations")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        await http.aclose()
+
+    assert raised.value.code is ErrorCode.UPSTREAM_BAD_RESPONSE
+    assert peak < 4 * 1024 * 1024  # MAX_HEAD_BYTES and a read or two, never the 32 MB
+    assert MAX_HEAD_BYTES == 64 * 1024

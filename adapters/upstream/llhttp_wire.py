@@ -118,6 +118,8 @@ class _Connection(asyncio.Protocol):
         self.last_read = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._read_timeout = 0.0
+        #: bytes of this exchange fed since its last body byte (its head, its trailers)
+        self.outside = 0
 
     # -- the transport's side ---------------------------------------------------------
 
@@ -130,20 +132,35 @@ class _Connection(asyncio.Protocol):
             self.close()  # bytes nobody asked for: the connection cannot be trusted again
             return
         self.last_read = self.loop.time()
-        if exchange.status == 0:
-            exchange.seen_bytes += len(data)
-            if exchange.seen_bytes > MAX_HEAD_BYTES:
+        exchange.seen_bytes += len(data)
+        # llhttp holds a header line whole until it ends: what it is fed outside any body
+        # (status line, headers, 1xx answers, trailers) is fed at most MAX_HEAD_BYTES in
+        # all, so an endless line costs that much memory, never more
+        view = memoryview(data)
+        while view:
+            room = MAX_HEAD_BYTES - self.outside
+            if room <= 0:
                 self._fail(BadAnswer(f"the answer's head is over {MAX_HEAD_BYTES} bytes"))
                 return
+            piece, view = view[:room], view[room:]
+            self.outside += len(piece)
+            if not self._feed(piece):
+                return
+
+    def _feed(self, data: memoryview) -> bool:
+        """Parse ``data``; False once the connection is closed (the exchange failed)."""
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
             cause = exc.__context__
-            self._fail(cause if isinstance(cause, Exception) else BadAnswer(str(exc)))
+            if not isinstance(cause, BadAnswer | ResponseTooLarge):
+                cause = BadAnswer(f"no HTTP answer: {cause!r}")
+            self._fail(cause)
         except httptools.HttpParserUpgrade:
             self._fail(BadAnswer("the vendor switched protocols"))
         except httptools.HttpParserError as exc:
             self._fail(BadAnswer(f"no HTTP answer: {exc}"))
+        return not self.closed
 
     def eof_received(self) -> bool:
         return False  # close: a half-closed connection is never reused
@@ -171,6 +188,8 @@ class _Connection(asyncio.Protocol):
     def on_header(self, name: bytes, value: bytes) -> None:
         exchange = self.exchange
         assert exchange is not None
+        if exchange.done:
+            return  # a trailer: not kept (counted as outside the body)
         key = name.decode("latin-1")
         text = value.decode("latin-1")
         exchange.headers.add(key, text)
@@ -202,6 +221,7 @@ class _Connection(asyncio.Protocol):
     def on_body(self, chunk: bytes) -> None:
         exchange = self.exchange
         assert exchange is not None
+        self.outside = 0
         if exchange.coding:
             chunk = self._decoded(exchange, chunk)
         exchange.size += len(chunk)
@@ -356,6 +376,7 @@ class LlhttpWire(FlowWire):
             exchange = _Exchange(future, limit, head_only=method == "HEAD")
             connection.exchange = exchange
             connection.reusable = False
+            connection.outside = 0
             assert connection.transport is not None
             connection.transport.write(head if body is None else head + body)
             connection.watch(timeouts.read)
