@@ -580,3 +580,80 @@ async def test_a_head_or_trailers_past_the_bound_are_refused_in_bounded_memory(
     assert raised.value.code is ErrorCode.UPSTREAM_BAD_RESPONSE
     assert peak < 4 * 1024 * 1024  # MAX_HEAD_BYTES and a read or two, never the 32 MB
     assert MAX_HEAD_BYTES == 64 * 1024
+
+
+# --- a hostile vendor: framing ------------------------------------------------------------
+
+
+async def test_a_second_answer_in_the_same_read_is_never_read_into_the_first(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    """An answer and, in the same packet, another nobody asked for: the first is returned
+    as it is and its connection dropped (the second must answer no later request)."""
+    unasked = answer(b'{"status": 200, "result": ["unasked"]}', extra="X-Unasked: 1\r\n")
+
+    async def two(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(answer(OK) + unasked)
+            await w.drain()
+
+    server = await serve(two)
+    http = upstream(server.url)
+    try:
+        for _ in range(2):
+            response = await http.request("GET", "/v1/organizations")
+            assert (response.status_code, response.content) == (200, OK)
+            assert "x-unasked" not in response.headers
+    finally:
+        await http.aclose()
+
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"HTTP/1.1 000 Zero\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 -20 OK\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: two\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\n{}\r\n0\r\n\r\n",
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+        b"HTTP/1.1 101 Switching Protocols\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nX-Null: a\x00b\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nBad Name: a\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/2 200\r\nContent-Length: 2\r\n\r\n{}",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03",
+    ],
+)
+async def test_a_malformed_answer_is_a_bad_response_and_its_connection_dropped(
+    serve: Callable[..., Awaitable[Server]], head: bytes
+) -> None:
+    async def odd(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(head if len(s.requests) == 1 else answer(OK))
+            await w.drain()
+
+    server = await serve(odd)
+    http = upstream(server.url, retry_attempts=1, read_timeout=2.0)
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request("GET", "/v1/organizations")
+        assert raised.value.code is ErrorCode.UPSTREAM_BAD_RESPONSE
+        after = await http.request("GET", "/v1/organizations")  # a fresh connection
+        assert (after.status_code, after.content) == (200, OK)
+    finally:
+        await http.aclose()
+
+    assert server.connections == 2

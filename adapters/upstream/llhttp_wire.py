@@ -185,6 +185,14 @@ class _Connection(asyncio.Protocol):
 
     # -- llhttp's callbacks -----------------------------------------------------------
 
+    def on_message_begin(self) -> None:
+        exchange = self.exchange
+        assert exchange is not None
+        if exchange.future.done():
+            # another answer in the same read as the one asked for: never parsed into it,
+            # and the connection, its next bytes unknown, is dropped
+            raise BadAnswer("bytes after the answer")
+
     def on_header(self, name: bytes, value: bytes) -> None:
         exchange = self.exchange
         assert exchange is not None
@@ -204,6 +212,8 @@ class _Connection(asyncio.Protocol):
         assert exchange is not None
         exchange.status = self.parser.get_status_code()
         exchange.done = True
+        if exchange.status < 100:
+            raise BadAnswer(f"no HTTP status: {exchange.status:03d}")
         if exchange.length is not None and exchange.length > exchange.limit:
             raise ResponseTooLarge
         coding = exchange.headers.get("content-encoding", "")
@@ -221,6 +231,8 @@ class _Connection(asyncio.Protocol):
     def on_body(self, chunk: bytes) -> None:
         exchange = self.exchange
         assert exchange is not None
+        if exchange.future.done():
+            raise BadAnswer("bytes after the answer")  # a body after a HEAD's answer
         self.outside = 0
         if exchange.coding:
             chunk = self._decoded(exchange, chunk)
