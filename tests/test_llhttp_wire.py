@@ -208,6 +208,35 @@ async def test_a_kept_connection_the_vendor_closed_while_idle_is_not_used(
     assert server.connections == 2
 
 
+async def test_a_post_right_after_the_vendor_closed_the_kept_connection_is_sent_once(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    """The vendor answers and closes at once without saying so (no Connection: close): its
+    close is in the socket when the next call picks the connection. That call must open a
+    new one: on the dead one a POST would be sent into a closed socket and end
+    UPSTREAM_OUTCOME_UNKNOWN though the vendor never saw it."""
+
+    async def answers_and_closes(
+        r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server
+    ) -> None:
+        await s.read_request(r)
+        w.write(answer(OK))
+        await w.drain()
+
+    server = await serve(answers_and_closes)
+    http = upstream(server.url)
+    try:
+        for _ in range(3):
+            await http.request("GET", "/v1/organizations")
+            response = await http.request("POST", "/v1/x", json_body={})
+            assert http.json(response)["result"] == []
+    finally:
+        await http.aclose()
+
+    assert [r.split(b" ", 1)[0] for r in server.requests] == [b"GET", b"POST"] * 3
+    assert server.connections == 6
+
+
 # --- body framings ------------------------------------------------------------------------
 
 

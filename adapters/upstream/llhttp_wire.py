@@ -12,7 +12,8 @@ measurements.
 What it does, and what it refuses:
 
 - a pool per wire: at most ``pool`` connections open, one exchange at a time on each, an
-  idle one reused unless the vendor closed it or it idled past ``IDLE_SECONDS``;
+  idle one reused unless the vendor closed it (a close already in its socket counts, though
+  the event loop has not read it yet), sent bytes on it, or it idled past ``IDLE_SECONDS``;
 - bodies by Content-Length, chunked, or until the vendor closes (then never reused);
   ``gzip``, ``x-gzip`` and ``deflate`` decoded (the last coding only, as aiohttp does);
   a body past ``limit`` bytes, declared or decompressed, is ``ResponseTooLarge``;
@@ -31,6 +32,7 @@ What it does, and what it refuses:
 from __future__ import annotations
 
 import asyncio
+import select
 import ssl
 import zlib
 from collections.abc import Mapping
@@ -335,6 +337,20 @@ class _Connection(asyncio.Protocol):
             self._timer = None
 
 
+def _stirred(connection: _Connection) -> bool:
+    """Whether an idle connection's socket has something to read: the vendor's close (or a
+    reset) or bytes nobody asked for, already arrived but not yet seen by the event loop
+    (the vendor closed right after answering). Either way it must not carry a request: a
+    POST written into a closed connection would end OUTCOME_UNKNOWN though never read."""
+    transport = connection.transport
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
 def _lost(exchange: _Exchange, exc: Exception | None) -> Exception:
     """What a connection closed during ``exchange`` means: before any answer byte, the
     request may or may not have reached the vendor; after some, the answer was cut."""
@@ -417,7 +433,11 @@ class LlhttpWire(FlowWire):
             loop = asyncio.get_running_loop()
             while idle:
                 connection = idle.pop()
-                if not connection.closed and loop.time() - connection.idle_since < IDLE_SECONDS:
+                if (
+                    not connection.closed
+                    and loop.time() - connection.idle_since < IDLE_SECONDS
+                    and not _stirred(connection)
+                ):
                     return connection
                 connection.close()
                 self._open.discard(connection)
