@@ -17,7 +17,7 @@ import subprocess
 import time
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -686,3 +686,53 @@ async def test_a_malformed_answer_is_a_bad_response_and_its_connection_dropped(
         await http.aclose()
 
     assert server.connections == 2
+
+
+# --- header injection ---------------------------------------------------------------------
+
+
+class _InjectingAuth(httpx.Auth):
+    """A login flow whose token (as a hostile vendor's login answered it) holds CR LF."""
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = "Bearer abc\r\nX-Evil: 1"
+        yield request
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_header_holding_cr_lf_is_never_sent_and_is_no_vendor_failure(
+    serve: Callable[..., Awaitable[Server]], method: str
+) -> None:
+    seen: list[bytes] = []
+
+    async def records(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        seen.append(await r.read(65536))
+
+    server = await serve(records)
+    connection = ConnectionInfo("llhttp", Vendor("clickhouse"), server.url)
+    http = UpstreamHttp(
+        connection,
+        base_url=server.url,
+        read_error=read_error,
+        auth=_InjectingAuth(),
+        settings=HttpSettings(retry_attempts=3),
+    )
+    waits: list[float] = []
+
+    async def count(seconds: float) -> None:
+        waits.append(seconds)
+
+    http.sleep = count
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request(method, "/v1/x", json_body={} if method == "POST" else None)
+    finally:
+        await http.aclose()
+
+    error = raised.value
+    assert error.code is ErrorCode.INTERNAL  # the gateway refused it: nothing was sent
+    assert not error.retryable
+    assert "outcome is unknown" not in error.message and "X-Evil" not in error.message
+    assert waits == []  # not sent again
+    assert http.breaker.consecutive_failures == 0  # says nothing about the vendor
+    assert server.requests == [] and b"X-Evil" not in b"".join(seen)

@@ -500,8 +500,9 @@ class UpstreamHttp:
                 verdict = True
                 raise _Failed(self._deadline_error(), reached_vendor=True) from None
             except _Failed as failed:
-                self.breaker.record_failure(failed.error.message)
-                verdict = True
+                if failed.health:
+                    self.breaker.record_failure(failed.error.message)
+                    verdict = True
                 raise
             if response.is_success or response.status_code < 500:
                 self.breaker.record_success(elapsed_ms)
@@ -578,6 +579,17 @@ class UpstreamHttp:
                 outcome = "timeout"
                 error = self._error(ErrorCode.UPSTREAM_TIMEOUT, f"{method} timed out", True)
                 raise _Failed(error, reached_vendor=True) from exc
+            except httpx.LocalProtocolError as exc:
+                # refused by the wire before a byte left (a header holding CR, LF or NUL,
+                # as a hostile login answer's token would): not the vendor's health, not
+                # sent, and a resend would be refused alike
+                log.warning("upstream %s %s refused: %r", self.connection.name, method, exc)
+                error = self._error(
+                    ErrorCode.INTERNAL,
+                    f"{method} was not sent: a header or the URL holds CR, LF or NUL",
+                    False,
+                )
+                raise _Failed(error, reached_vendor=False, may_retry=False, health=False) from exc
             except httpx.ConnectError as exc:
                 outcome = "connect_error"
                 error = self._error(
@@ -841,10 +853,17 @@ class _Failed(Exception):
     """One attempt failed with ``error``; ``reached_vendor`` says whether a resend is blind."""
 
     def __init__(
-        self, error: UpstreamError, *, reached_vendor: bool, may_retry: bool = True
+        self,
+        error: UpstreamError,
+        *,
+        reached_vendor: bool,
+        may_retry: bool = True,
+        health: bool = True,
     ) -> None:
         super().__init__(error.message)
         self.error = error
         self.reached_vendor = reached_vendor
         # an open breaker answers for the whole cool-down: retrying within it is pointless
         self.may_retry = may_retry
+        #: whether it says something of the vendor's health (a breaker verdict)
+        self.health = health
