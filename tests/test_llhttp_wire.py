@@ -736,3 +736,88 @@ async def test_a_header_holding_cr_lf_is_never_sent_and_is_no_vendor_failure(
     assert waits == []  # not sent again
     assert http.breaker.consecutive_failures == 0  # says nothing about the vendor
     assert server.requests == [] and b"X-Evil" not in b"".join(seen)
+
+
+# --- a hostile vendor: odd but readable, or silent ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "reused"),
+    [
+        (b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s", False),
+        (b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: %d\r\n\r\n%s", True),
+        (b"HTTP/1.1 200 OK\r\nX-Name: caf\xe9 \xff\xfe\r\nContent-Length: %d\r\n\r\n%s", True),
+    ],
+    ids=["http-1.0", "http-1.0-keep-alive", "non-latin-1-header"],
+)
+async def test_odd_but_valid_answers_are_read(
+    serve: Callable[..., Awaitable[Server]], raw: bytes, reused: bool
+) -> None:
+    async def odd(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(raw % (len(OK), OK))
+            await w.drain()
+
+    server = await serve(odd)
+    w = wire()
+    try:
+        for _ in range(2):
+            assert await get(w, server.url) == (200, OK)
+            await asyncio.sleep(0.05)
+    finally:
+        await w.aclose()
+
+    assert server.connections == (1 if reused else 2)
+
+
+async def test_a_vendor_that_never_reads_a_large_post_is_a_timeout_not_a_hang(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def deaf(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        await asyncio.sleep(30)
+
+    server = await serve(deaf)
+    http = upstream(server.url, read_timeout=0.5)
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request("POST", "/v1/x", json_body={"blob": "x" * 8_000_000})
+    finally:
+        await http.aclose()
+
+    assert raised.value.code is ErrorCode.UPSTREAM_OUTCOME_UNKNOWN
+    assert "timed out" in raised.value.message
+
+
+async def test_an_answer_before_the_request_was_written_drops_the_connection(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    """A vendor answers 413 (keep-alive) from the head alone, the body still unwritten:
+    the rest of that body must not be taken by the vendor as the next request."""
+
+    async def early(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        head = await r.readuntil(b"\r\n\r\n")
+        s.requests.append(head)
+        if head.startswith(b"POST"):
+            w.write(answer(b'{"error": "too large"}', "413 Payload Too Large"))
+            await w.drain()
+            await asyncio.sleep(0.5)  # reads nothing more, then takes what follows as requests
+        else:
+            w.write(answer(OK))
+            await w.drain()
+        while True:
+            line = await r.readuntil(b"\r\n\r\n")
+            s.requests.append(line[:20])
+            w.write(answer(OK))
+            await w.drain()
+
+    server = await serve(early)
+    w = wire()
+    try:
+        status, _ = await get(w, server.url, method="POST", body=b"x" * 8_000_000)
+        assert status == 413
+        assert await get(w, server.url) == (200, OK)
+    finally:
+        await w.aclose()
+
+    assert server.connections == 2

@@ -463,6 +463,14 @@ class LlhttpWire(FlowWire):
         return protocol
 
     def _release(self, key: tuple[str, str, int], connection: _Connection) -> None:
+        transport = connection.transport
+        if transport is not None and transport.get_write_buffer_size():
+            # answered before its request was written out (a 413 from the head alone):
+            # the rest of the body must not reach the vendor as the start of another
+            # request, nor be sent at all (RFC 9112, 9.3): dropped unsent
+            connection.abort()
+            self._open.discard(connection)
+            return
         if connection.reusable and not connection.closed and not self._closed:
             connection.idle_since = connection.loop.time()
             self._idle.setdefault(key, []).append(connection)
