@@ -27,7 +27,7 @@ import pytest
 from adapters.clickhouse.client import read_error
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
-from adapters.upstream.http import HttpSettings, UpstreamHttp, _tls_context
+from adapters.upstream.http import HTTP_CLIENTS, HttpSettings, UpstreamHttp, _tls_context
 from adapters.upstream.llhttp_wire import MAX_HEAD_BYTES, LlhttpWire
 from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import Timeouts
@@ -699,10 +699,12 @@ class _InjectingAuth(httpx.Auth):
         yield request
 
 
+@pytest.mark.parametrize("client", HTTP_CLIENTS)
 @pytest.mark.parametrize("method", ["GET", "POST"])
 async def test_a_header_holding_cr_lf_is_never_sent_and_is_no_vendor_failure(
-    serve: Callable[..., Awaitable[Server]], method: str
+    serve: Callable[..., Awaitable[Server]], method: str, client: str
 ) -> None:
+    """On both socket wires (the aiohttp one as well)."""
     seen: list[bytes] = []
 
     async def records(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
@@ -715,7 +717,7 @@ async def test_a_header_holding_cr_lf_is_never_sent_and_is_no_vendor_failure(
         base_url=server.url,
         read_error=read_error,
         auth=_InjectingAuth(),
-        settings=HttpSettings(retry_attempts=3),
+        settings=HttpSettings(retry_attempts=3, http_client=client),
     )
     waits: list[float] = []
 

@@ -259,6 +259,8 @@ def _answered_badly(exc: httpx.RemoteProtocolError) -> bool:
     return not isinstance(exc, BadAnswer) and not str(exc).startswith(_NO_ANSWER)
 
 
+#: characters no header name or value may hold
+_UNSAFE = ("\r", "\n", "\x00")
 #: aiohttp timeouts one wire keeps made (the configured pair, and the first few others)
 _TIMEOUTS_KEPT = 16
 
@@ -379,6 +381,11 @@ class AiohttpWire(FlowWire):
         timeouts: Timeouts,
         limit: int,
     ) -> UpstreamResponse:
+        for name, value in headers.items():
+            if any(c in name or c in value for c in _UNSAFE):
+                # aiohttp would raise a bare ValueError: a token a vendor's login answered
+                # must not inject a header, and the policy knows this class
+                raise httpx.LocalProtocolError("a header holds CR, LF or NUL")
         session = self._open()
         timeout = self._timeouts.get(timeouts)
         if timeout is None:
