@@ -550,10 +550,14 @@ class UpstreamHttp:
             try:
                 # the attempt's own timer already ends the call at the deadline: a second
                 # one only where the budget ends first
-                async with asyncio.timeout(budget if left is None or budget < left else None):
-                    response = await self.wire.send(
-                        method, full, headers, body, timeouts, self.settings.max_response_bytes
-                    )
+                limit = self.settings.max_response_bytes
+                if left is not None and budget >= left:
+                    response = await self.wire.send(method, full, headers, body, timeouts, limit)
+                else:
+                    async with asyncio.timeout(budget):
+                        response = await self.wire.send(
+                            method, full, headers, body, timeouts, limit
+                        )
                 outcome = str(response.status_code)
                 # before the body is read as JSON: an answer may echo what was just sent
                 self.scrubber.learn(response.sent_headers)

@@ -78,6 +78,22 @@ class _Claim:
     background: bool
 
 
+class _Hold:
+    """One slot held for the duration of an ``async with``."""
+
+    __slots__ = ("_background", "_slots")
+
+    def __init__(self, slots: PrioritySlots) -> None:
+        self._slots = slots
+        self._background = False
+
+    async def __aenter__(self) -> None:
+        self._background = await self._slots._acquire(current_work())
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._slots._release(self._background)
+
+
 class PrioritySlots:
     """A semaphore of ``size`` slots that serves interactive waiters first and lets
     background work hold at most ``share`` of the slots."""
@@ -90,14 +106,10 @@ class PrioritySlots:
         #: waiters by class: False interactive, True background; each in arrival order
         self._waiting: dict[bool, deque[_Claim]] = {False: deque(), True: deque()}
 
-    @contextlib.asynccontextmanager
-    async def hold(self) -> AsyncIterator[None]:
-        """Hold one slot for the current task's work."""
-        background = await self._acquire(current_work())
-        try:
-            yield
-        finally:
-            self._release(background)
+    def hold(self) -> _Hold:
+        """Hold one slot for the current task's work (``async with``). A class, not a
+        generator-based context manager: every upstream call takes a slot."""
+        return _Hold(self)
 
     def waiting(self, background: bool) -> int:
         return len(self._waiting[background])
