@@ -13,13 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
-import subprocess
 import time
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Awaitable, Callable, Iterator
 
 import httpx
 import pytest
@@ -31,69 +28,12 @@ from adapters.upstream.http import HTTP_CLIENTS, HttpSettings, UpstreamHttp, _tl
 from adapters.upstream.llhttp_wire import MAX_HEAD_BYTES, LlhttpWire
 from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import Timeouts
-from tests.test_upstream_wire import answer
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
+from tests.loopback import Handler, Server, answer, self_signed_certificate
+from tests.loopback import serve as serve  # the fixture
 
 #: generous: a loaded 2-core machine must never turn a slow step into a failure
 TIMEOUTS = Timeouts(connect=5.0, read=5.0)
 LIMIT = 1 << 24
-
-
-@dataclass
-class Server:
-    """A loopback HTTP/1.1 server of one behaviour, counting connections and requests."""
-
-    handler: Handler
-    requests: list[bytes] = field(default_factory=list)
-    connections: int = 0
-    open_now: int = 0
-    most_open: int = 0
-    port: int = 0
-    tls: ssl.SSLContext | None = None
-
-    @property
-    def url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
-
-    async def read_request(self, reader: asyncio.StreamReader) -> bytes:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-        request = head + await reader.readexactly(length)
-        self.requests.append(request)
-        return request
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        self.open_now += 1
-        self.most_open = max(self.most_open, self.open_now)
-        try:
-            await self.handler(reader, writer, self)
-        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
-            pass
-        finally:
-            self.open_now -= 1
-            writer.close()
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
-    servers: list[asyncio.Server] = []
-
-    async def start(handler: Handler, tls: ssl.SSLContext | None = None) -> Server:
-        server = Server(handler, tls=tls)
-        listening = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=tls)
-        server.port = listening.sockets[0].getsockname()[1]
-        servers.append(listening)
-        return server
-
-    yield start
-    for listening in servers:
-        listening.close()
-        await listening.wait_closed()
 
 
 def upstream(url: str, **settings: object) -> UpstreamHttp:
@@ -470,17 +410,7 @@ async def test_bytes_sent_while_a_connection_is_idle_make_it_unusable(
 def trusted_tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """A self-signed certificate for 127.0.0.1: the server's context, and a client's
     verifying context that trusts it."""
-    folder: Path = tmp_path_factory.mktemp("tls")
-    key, cert = folder / "key.pem", folder / "cert.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
-            *("-addext", "subjectAltName=IP:127.0.0.1"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    key, cert = self_signed_certificate(tmp_path_factory.mktemp("tls"))
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server.load_cert_chain(cert, key)
     client = ssl.create_default_context(cafile=str(cert))

@@ -25,11 +25,8 @@ import gzip
 import json
 import socket
 import ssl
-import subprocess
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 
 import httpx
 import pytest
@@ -41,60 +38,11 @@ from adapters.upstream.http import HTTP_CLIENTS, HttpSettings, UpstreamHttp, _tl
 from adapters.upstream.llhttp_wire import LlhttpWire
 from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import AiohttpWire, HeaderAuth
+from tests.loopback import Handler, Server, answer, self_signed_certificate
+from tests.loopback import serve as serve  # the fixture
 
 ATTEMPTS = 3
 KEY = HeaderAuth.basic("wire-key-id", "wire-key-secret-0123456789")
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
-
-
-@dataclass
-class Server:
-    """A one-behaviour HTTP/1.1 server on a loopback port, counting the requests it read."""
-
-    handler: Handler
-    requests: list[bytes] = field(default_factory=list)
-    port: int = 0
-    tls: ssl.SSLContext | None = None
-
-    @property
-    def url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
-
-    async def read_request(self, reader: asyncio.StreamReader) -> bytes:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-        body = await reader.readexactly(length)
-        self.requests.append(head + body)
-        return head + body
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await self.handler(reader, writer, self)
-        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
-            pass
-        finally:
-            writer.close()
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
-    servers: list[asyncio.Server] = []
-
-    async def start(handler: Handler, tls: ssl.SSLContext | None = None) -> Server:
-        server = Server(handler, tls=tls)
-        listening = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=tls)
-        server.port = listening.sockets[0].getsockname()[1]
-        servers.append(listening)
-        return server
-
-    yield start
-    for listening in servers:
-        listening.close()
-        await listening.wait_closed()
 
 
 #: the socket wire every test of this module runs on (``each_socket_wire`` sets it)
@@ -143,11 +91,6 @@ async def failure(
     finally:
         await http.aclose()
     return raised.value
-
-
-def answer(body: bytes, status: str = "200 OK", extra: str = "") -> bytes:
-    head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}"
-    return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
 
 
 # --- never sent: retried whatever the method ----------------------------------------------
@@ -275,17 +218,7 @@ async def test_no_answer_in_time_is_a_timeout_and_a_post_is_not_resent(
 
 @pytest.fixture(scope="module")
 def self_signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ssl.SSLContext]:
-    folder: Path = tmp_path_factory.mktemp("tls")
-    key, cert = folder / "key.pem", folder / "cert.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
-            *("-addext", "subjectAltName=IP:127.0.0.1"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    key, cert = self_signed_certificate(tmp_path_factory.mktemp("tls"))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     yield context

@@ -35,7 +35,6 @@ import asyncio
 import select
 import ssl
 import zlib
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import httptools
@@ -364,17 +363,7 @@ def _lost(exchange: _Exchange, exc: Exception | None) -> Exception:
 class LlhttpWire(FlowWire):
     """Sends each request over a pooled connection of its own (see the module's text)."""
 
-    def __init__(
-        self,
-        *,
-        auth: httpx.Auth | None,
-        headers: Mapping[str, str],
-        pool: int,
-        tls: ssl.SSLContext,
-    ) -> None:
-        super().__init__(auth=auth, headers=headers)
-        self._pool = pool
-        self._tls = tls
+    def _start(self) -> None:
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._open: set[_Connection] = set()
         self._slots: asyncio.Semaphore | None = None

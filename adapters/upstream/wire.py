@@ -266,16 +266,30 @@ _TIMEOUTS_KEPT = 16
 
 
 class FlowWire:
-    """A socket wire's common part: static credentials as ready headers, and an auth that
-    decides per request (a login token renewed on a 401) run as its httpx flow, each
-    request it yields sent by the subclass's ``_send``."""
+    """A socket wire's common part: at most ``pool`` connections, TLS verified with
+    ``tls``, static credentials as ready headers, and an auth that decides per request (a
+    login token renewed on a 401) run as its httpx flow, each request it yields sent by
+    the subclass's ``_send``."""
 
-    def __init__(self, *, auth: httpx.Auth | None, headers: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        auth: httpx.Auth | None,
+        headers: Mapping[str, str],
+        pool: int,
+        tls: ssl.SSLContext,
+    ) -> None:
         self._auth = None if isinstance(auth, HeaderAuth) or auth is None else auth
         self._headers: dict[str, str] = {
             **headers,
             **(auth.headers if isinstance(auth, HeaderAuth) else {}),
         }
+        self._pool = pool
+        self._tls = tls
+        self._start()
+
+    def _start(self) -> None:
+        """The subclass's own state, made with the wire."""
 
     async def send(
         self,
@@ -343,17 +357,7 @@ class FlowWire:
 class AiohttpWire(FlowWire):
     """Sends over aiohttp's connection pool, TLS verified with the shared context."""
 
-    def __init__(
-        self,
-        *,
-        auth: httpx.Auth | None,
-        headers: Mapping[str, str],
-        pool: int,
-        tls: ssl.SSLContext,
-    ) -> None:
-        super().__init__(auth=auth, headers=headers)
-        self._pool = pool
-        self._tls = tls
+    def _start(self) -> None:
         self._session: aiohttp.ClientSession | None = None
         self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
 
