@@ -201,6 +201,9 @@ class PerConnection(Generic[R]):
     def __init__(self, make: Callable[[str], DataLoader[ByKey, R | None]]) -> None:
         self._make = make
         self._loaders: dict[str, DataLoader[ByKey, R | None]] = {}
+        #: records seen in lists, primed into their loader when first asked for: a
+        #: dashboard lists hundreds and looks few up, and priming makes a future each
+        self._listed: dict[ByKey, R] = {}
 
     def _loader(self, connection: str) -> DataLoader[ByKey, R | None]:
         loader = self._loaders.get(connection)
@@ -209,10 +212,15 @@ class PerConnection(Generic[R]):
         return loader
 
     def load(self, key: ByKey) -> Awaitable[R | None]:
-        return self._loader(key[0]).load(key)
+        loader = self._loader(key[0])
+        if key in self._listed:
+            loader.prime(key, self._listed.pop(key))  # a value loaded first stays
+        return loader.load(key)
 
     def prime(self, key: ByKey, value: R) -> None:
-        self._loader(key[0]).prime(key, value)
+        """As ``DataLoader.prime``: the first value known for a key is the one kept."""
+        self._listed.setdefault(key, value)
 
     def clear(self, key: ByKey) -> None:
+        self._listed.pop(key, None)
         self._loader(key[0]).clear(key)
