@@ -13,14 +13,16 @@ whole way, which reports it as it always did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from graphql import (
     GraphQLEnumType,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     Undefined,
     is_leaf_type,
 )
@@ -68,7 +70,70 @@ def plain_leaves(parent_type: GraphQLObjectType) -> PlainLeaves:
     return found
 
 
+#: a list's items as the short way completes them: (each response name and how its
+#: leaf is read, whether an item may be null, the type's ``is_type_of`` or None)
+PlainItems = tuple[tuple[tuple[str, tuple[Any, ...]], ...], bool, Any]
+
+
 class PlainLeafExecution(StrawberryGraphQLCoreExecutionContext):
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo,
+        path: Path,
+        items: Iterable[Any],
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        """A list of objects whose selection is only plain leaves (a database's backups
+        with their IDs, states and times) is completed here, each item one dict, with no
+        completion, path or field grouping per item; anything the short way cannot
+        complete takes the whole list the whole way."""
+        if type(items) is list or type(items) is tuple:
+            plan = self._plain_items(item_type, field_details_list)
+            if plan is not None:
+                done = _plain_items(items, plan, info)
+                if done is not None:
+                    return done
+        return super().complete_iterable_value(
+            item_type, field_details_list, info, path, items, position_context
+        )
+
+    def _plain_items(
+        self, item_type: GraphQLOutputType, field_details_list: Any
+    ) -> PlainItems | None:
+        cache: dict[Any, Any] = self.__dict__.setdefault("_dbaas_plain_items", {})
+        key = (item_type, id(field_details_list))
+        if key in cache:
+            return cast(PlainItems | None, cache[key][1])
+        plan = self._plan_items(item_type, field_details_list)
+        cache[key] = (field_details_list, plan)  # the list kept alive: its id stays its own
+        return plan
+
+    def _plan_items(
+        self, item_type: GraphQLOutputType, field_details_list: Any
+    ) -> PlainItems | None:
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:
+            return None  # resolve hooks (tracing) see every field
+        nullable = not isinstance(item_type, GraphQLNonNull)
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if not isinstance(object_type, GraphQLObjectType):
+            return None
+        if any(d.node.directives or d.defer_usage is not None for d in field_details_list):
+            return None  # @stream, @defer: incremental delivery goes the whole way
+        grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return None
+        plain = plain_leaves(object_type)
+        fields: list[tuple[str, tuple[Any, ...]]] = []
+        for response_name, details in grouped.items():
+            known = plain.get(details[0].node.name.value)
+            if known is None or any(d.defer_usage is not None for d in details):
+                return None
+            fields.append((response_name, known))
+        return tuple(fields), nullable, object_type.is_type_of
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -104,6 +169,31 @@ class PlainLeafExecution(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(executed):
             return _merged_later(grouped_field_set, done, executed)
         return _merged(grouped_field_set, done, executed)  # type: ignore[arg-type]
+
+
+def _plain_items(
+    items: Sequence[Any], plan: PlainItems, info: GraphQLResolveInfo
+) -> list[Any] | None:
+    """Each item's dict of plain leaves, or None where the whole way must report something
+    (a null the type refuses, a leaf the short way cannot complete, a wrong type)."""
+    fields, nullable, is_type_of = plan
+    done: list[Any] = []
+    for item in items:
+        if item is None:
+            if not nullable:
+                return None
+            done.append(None)
+            continue
+        if is_type_of is not None and is_type_of(item, info) is not True:
+            return None
+        completed: dict[str, Any] = {}
+        for name, known in fields:
+            value = _leaf(item, *known)
+            if value is Undefined:
+                return None
+            completed[name] = value
+        done.append(completed)
+    return done
 
 
 def _coercion(leaf_type: GraphQLLeafType) -> Callable[[Any], Any]:

@@ -96,6 +96,18 @@ class Query:
         return [item(0), item(1, required=None), item(2)]
 
     @strawberry.field
+    def gappy(self) -> list[Item | None]:
+        return [item(0), None, item(2)]
+
+    @strawberry.field
+    def gap_refused(self) -> list[Item]:
+        return [item(0), None, item(2)]  # type: ignore[list-item]
+
+    @strawberry.field
+    def mixed(self) -> list[Item]:
+        return [item(0), Odd(wrong_enum=Color.RED, wrong_int=1)]  # type: ignore[list-item]
+
+    @strawberry.field
     def odd(self) -> Odd:
         return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
 
@@ -113,6 +125,14 @@ DOCUMENTS = [
     "{ odd { broken { name } } }",
     "{ items { __typename name ... on Item { count name } ...F } } fragment F on Item { id }",
     "query($yes: Boolean!) { items { name @include(if: $yes) id @skip(if: $yes) color } }",
+    # lists of objects of plain leaves only: each item one dict, or the whole list the
+    # whole way where one item cannot be completed so
+    "{ items { id name count color maybeColor at required scale } }",
+    "{ items { a: name b: name ... on Item { id } } }",
+    "{ gappy { id name } }",
+    "{ gapRefused { id name } }",
+    "{ mixed { id name } }",
+    "{ holey { id name } }",
 ]
 
 
@@ -145,3 +165,22 @@ def test_only_attributes_of_a_leaf_type_take_the_short_way() -> None:
 
     # a list, and fields with resolvers, go the whole way
     assert plain == {"id", "name", "count", "color", "maybeColor", "at", "required", "scale"}
+
+
+def test_a_list_of_plain_leaves_completes_no_object_the_whole_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed: list[str] = []
+    whole = PlainLeafExecution.complete_object_value
+
+    def counted(self: PlainLeafExecution, return_type: Any, *rest: Any) -> Any:
+        completed.append(return_type.name)
+        return whole(self, return_type, *rest)
+
+    monkeypatch.setattr(PlainLeafExecution, "complete_object_value", counted)
+
+    short = answer(PLAIN, "{ items { id name color } }")
+    assert completed == []
+    assert short == answer(WHOLE, "{ items { id name color } }")
+    answer(PLAIN, "{ items { id upper } }")  # a resolver field: the whole way
+    assert completed == ["Item"] * 3
