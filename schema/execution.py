@@ -14,6 +14,7 @@ whole way, which reports it as it always did.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from types import CoroutineType, GeneratorType
 from typing import Any, cast
 
 from graphql import (
@@ -232,13 +233,31 @@ def _leaf(
         value = read(source, attribute)
     except Exception:
         return Undefined
-    if value is None:
+    if value is None or value is Undefined:  # the whole way's null, both
         return Undefined if refuses_null else None
+    kind = type(value)
+    if kind not in _SETTLED and not _settled(kind):
+        return Undefined
     try:
         coerced = coerce(value)
     except Exception:
         return Undefined
     return Undefined if coerced is None else coerced
+
+
+#: types whose values are neither errors nor awaitables (see ``_settled``)
+_SETTLED: set[type] = {str, int, float, bool}
+
+
+def _settled(kind: type) -> bool:
+    """Whether a value of type ``kind`` is a value as it is: the whole way raises an error
+    held as a value (``complete_value``) and awaits an awaitable (``execute_field``, as
+    graphql-core's ``is_awaitable`` tells one by its type), where a leaf's coercion could
+    answer its ``str`` (a custom error, a future) or the object itself (JSON)."""
+    if issubclass(kind, Exception | CoroutineType | GeneratorType) or hasattr(kind, "__await__"):
+        return False
+    _SETTLED.add(kind)
+    return True
 
 
 def _merged(order: Any, done: dict[str, Any], executed: dict[str, Any]) -> dict[str, Any]:

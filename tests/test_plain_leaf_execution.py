@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import Undefined
 from strawberry.extensions import FieldExtension
+from strawberry.scalars import JSON
 
 from schema.execution import PlainLeafExecution, plain_leaves
 
@@ -55,6 +57,26 @@ class Item:
     @strawberry.field
     async def later(self) -> str:
         return self.name + "!"
+
+
+class Refusal(Exception):
+    """An error of the gateway's own, held where a leaf's value should be: the whole way
+    raises it (a str of it, or the object itself for JSON, would be an answer)."""
+
+
+@strawberry.type
+class Held:
+    """Values a leaf's attribute may hold that are not yet values: an error, an awaitable
+    (the whole way awaits it) and graphql-core's Undefined (the whole way's null)."""
+
+    name: str | None
+    data: JSON | None = None
+
+
+def later_value(value: Any) -> Any:
+    future = asyncio.get_running_loop().create_future()
+    future.set_result(value)
+    return future
 
 
 @strawberry.type
@@ -108,6 +130,30 @@ class Query:
         return [item(0), Odd(wrong_enum=Color.RED, wrong_int=1)]  # type: ignore[list-item]
 
     @strawberry.field
+    def held_error(self) -> list[Held]:
+        return [Held(name="ok"), Held(name=Refusal("refused"), data=Refusal("too"))]
+
+    @strawberry.field
+    def held_error_one(self) -> Held:
+        return Held(name=Refusal("refused"), data=Refusal("too"))
+
+    @strawberry.field
+    async def held_later(self) -> list[Held]:
+        return [Held(name=later_value("soon"), data=later_value({"a": 1}))]
+
+    @strawberry.field
+    async def held_later_one(self) -> Held:
+        return Held(name=later_value("soon"), data=later_value({"a": 1}))
+
+    @strawberry.field
+    def held_undefined(self) -> list[Held]:
+        return [Held(name=Undefined, data=Undefined)]
+
+    @strawberry.field
+    def held_undefined_one(self) -> Held:
+        return Held(name=Undefined, data=Undefined)
+
+    @strawberry.field
     def odd(self) -> Odd:
         return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
 
@@ -133,6 +179,14 @@ DOCUMENTS = [
     "{ gapRefused { id name } }",
     "{ mixed { id name } }",
     "{ holey { id name } }",
+    # a leaf's attribute holding an error, an awaitable or Undefined
+    "{ heldError { name } }",
+    "{ heldError { data } }",
+    "{ heldErrorOne { name data } }",
+    "{ heldLater { name data } }",
+    "{ heldLaterOne { name data } }",
+    "{ heldUndefined { name data } }",
+    "{ heldUndefinedOne { name data } }",
 ]
 
 
