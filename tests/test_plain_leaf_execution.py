@@ -73,6 +73,18 @@ class Held:
     data: JSON | None = None
 
 
+class Gone(Exception):
+    """An error held as a list's item, with the attribute a field reads."""
+
+    name = "gone"
+
+
+async def later_held(name: str) -> Held:
+    if name == "raises":
+        raise Refusal("refused later")
+    return Held(name=name)
+
+
 def later_value(value: Any) -> Any:
     future = asyncio.get_running_loop().create_future()
     future.set_result(value)
@@ -154,6 +166,14 @@ class Query:
         return Held(name=Undefined, data=Undefined)
 
     @strawberry.field
+    def held_items(self) -> list[Held | None]:
+        return [Held(name="ok"), Gone()]  # type: ignore[list-item]
+
+    @strawberry.field
+    def held_later_items(self) -> list[Held | None]:
+        return [later_held("ok"), later_held("raises")]  # type: ignore[list-item]
+
+    @strawberry.field
     def odd(self) -> Odd:
         return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
 
@@ -187,6 +207,11 @@ DOCUMENTS = [
     "{ heldLaterOne { name data } }",
     "{ heldUndefined { name data } }",
     "{ heldUndefinedOne { name data } }",
+    # a list's item that is an error or an awaitable, with the fields selected or none
+    "{ heldItems { name } }",
+    "{ heldItems { ... @skip(if: true) { name } } }",
+    "{ heldLaterItems { name } }",
+    "{ heldLaterItems { ... @skip(if: true) { name } } }",
 ]
 
 
