@@ -176,8 +176,8 @@ def _plain_items(
     items: Sequence[Any], plan: PlainItems, info: GraphQLResolveInfo
 ) -> list[Any] | None:
     """Each item's dict of plain leaves, or None where the whole way must report something
-    (a null the type refuses, a leaf the short way cannot complete, a wrong type, an item
-    that is an error or an awaitable)."""
+    (a null the type refuses, a leaf the short way cannot complete, a wrong type or one
+    ``is_type_of`` cannot tell, an item that is an error or an awaitable)."""
     fields, nullable, is_type_of = plan
     done: list[Any] = []
     for item in items:
@@ -189,8 +189,13 @@ def _plain_items(
         kind = type(item)
         if kind not in _SETTLED and not _settled(kind):
             return None  # an error the whole way raises, an awaitable it awaits
-        if is_type_of is not None and is_type_of(item, info) is not True:
-            return None
+        if is_type_of is not None:
+            try:
+                told = is_type_of(item, info)
+            except Exception:
+                return None  # the whole way reports it as this item's error
+            if told is not True:
+                return None
         completed: dict[str, Any] = {}
         for name, known in fields:
             value = _leaf(item, *known)

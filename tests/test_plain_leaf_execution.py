@@ -85,6 +85,19 @@ async def later_held(name: str) -> Held:
     return Held(name=name)
 
 
+@strawberry.type
+class Picky:
+    """A type that tells its own objects, and cannot tell some."""
+
+    name: str
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        if getattr(obj, "name", None) == "unsure":
+            raise ValueError("cannot tell")
+        return isinstance(obj, cls)
+
+
 def later_value(value: Any) -> Any:
     future = asyncio.get_running_loop().create_future()
     future.set_result(value)
@@ -174,6 +187,10 @@ class Query:
         return [later_held("ok"), later_held("raises")]  # type: ignore[list-item]
 
     @strawberry.field
+    def picky(self) -> list[Picky | None]:
+        return [Picky(name="sure"), Picky(name="unsure"), Picky(name="sure")]
+
+    @strawberry.field
     def odd(self) -> Odd:
         return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
 
@@ -212,6 +229,8 @@ DOCUMENTS = [
     "{ heldItems { ... @skip(if: true) { name } } }",
     "{ heldLaterItems { name } }",
     "{ heldLaterItems { ... @skip(if: true) { name } } }",
+    # an item's is_type_of raising: that item's error, at its path
+    "{ picky { name } }",
 ]
 
 
