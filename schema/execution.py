@@ -195,6 +195,8 @@ def _plain_items(
             except Exception:
                 return None  # the whole way reports it as this item's error
             if told is not True:
+                if isinstance(told, CoroutineType):
+                    told.close()  # an answer later: the whole way asks again and awaits it
                 return None
         completed: dict[str, Any] = {}
         for name, known in fields:

@@ -98,6 +98,20 @@ class Picky:
         return isinstance(obj, cls)
 
 
+@strawberry.type
+class Pondering:
+    """A type whose ``is_type_of`` answers later (graphql-core awaits it)."""
+
+    name: str
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> Any:
+        async def tell() -> bool:
+            return isinstance(obj, cls)
+
+        return tell()
+
+
 def later_value(value: Any) -> Any:
     future = asyncio.get_running_loop().create_future()
     future.set_result(value)
@@ -191,6 +205,10 @@ class Query:
         return [Picky(name="sure"), Picky(name="unsure"), Picky(name="sure")]
 
     @strawberry.field
+    def pondering(self) -> list[Pondering]:
+        return [Pondering(name="a"), Pondering(name="b")]
+
+    @strawberry.field
     def odd(self) -> Odd:
         return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
 
@@ -231,6 +249,8 @@ DOCUMENTS = [
     "{ heldLaterItems { ... @skip(if: true) { name } } }",
     # an item's is_type_of raising: that item's error, at its path
     "{ picky { name } }",
+    # an is_type_of answering later: the whole way awaits it (none left unawaited)
+    "{ pondering { name } }",
 ]
 
 
