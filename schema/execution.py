@@ -14,6 +14,8 @@ whole way, which reports it as it always did.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from types import CoroutineType, GeneratorType
 from typing import Any, cast
 
@@ -27,7 +29,7 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
-from graphql.pyutils import AwaitableOrValue, Path
+from graphql.pyutils import AwaitableOrValue, Path, is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -186,8 +188,7 @@ def _plain_items(
                 return None
             done.append(None)
             continue
-        kind = type(item)
-        if kind not in _SETTLED and not _settled(kind):
+        if type(item) not in _SETTLED and _unsettled(item):
             return None  # an error the whole way raises, an awaitable it awaits
         if is_type_of is not None:
             try:
@@ -246,8 +247,7 @@ def _leaf(
         return Undefined
     if value is None or value is Undefined:  # the whole way's null, both
         return Undefined if refuses_null else None
-    kind = type(value)
-    if kind not in _SETTLED and not _settled(kind):
+    if type(value) not in _SETTLED and _unsettled(value):
         return Undefined
     try:
         coerced = coerce(value)
@@ -256,19 +256,39 @@ def _leaf(
     return Undefined if coerced is None else coerced
 
 
-#: types whose values are neither errors nor awaitables (see ``_settled``)
+#: types whose values are neither errors nor awaitables (see ``_unsettled``)
 _SETTLED: set[type] = {str, int, float, bool}
+#: types whose values answer attribute lookups their own way: each value is asked
+_ASKED: set[type] = set()
+#: how builtin types look an attribute up: a type that looks up as one of these and has no
+#: ``__getattr__`` or ``__class__`` of its own answers ``__await__`` as its type does
+_PLAIN_LOOKUPS = frozenset(
+    kind.__getattribute__
+    for kind in (object, str, int, float, date, datetime, Decimal, dict, list, tuple)
+)
 
 
-def _settled(kind: type) -> bool:
-    """Whether a value of type ``kind`` is a value as it is: the whole way raises an error
-    held as a value (``complete_value``) and awaits an awaitable (``execute_field``, as
-    graphql-core's ``is_awaitable`` tells one by its type), where a leaf's coercion could
-    answer its ``str`` (a custom error, a future) or the object itself (JSON)."""
-    if issubclass(kind, Exception | CoroutineType | GeneratorType) or hasattr(kind, "__await__"):
+def _unsettled(value: Any) -> bool:
+    """Whether the whole way would raise ``value`` (an error held as a value, in
+    ``complete_value``) or await it (``execute_field``, ``complete_iterable_value``:
+    graphql-core's ``is_awaitable``), where a leaf's coercion could answer its ``str`` (a
+    custom error, a future) or the object itself (JSON). Told once per type, except for a
+    type that looks attributes up its own way (``__getattr__``: it may answer
+    ``__await__``), whose every value is asked as the whole way asks it."""
+    kind = type(value)
+    if kind in _SETTLED:
         return False
+    if kind in _ASKED:
+        return isinstance(value, Exception) or is_awaitable(value)
+    if issubclass(kind, Exception | CoroutineType | GeneratorType) or hasattr(kind, "__await__"):
+        return True
+    if kind.__getattribute__ not in _PLAIN_LOOKUPS or any(
+        "__getattr__" in base.__dict__ or "__class__" in base.__dict__ for base in kind.__mro__[:-1]
+    ):
+        _ASKED.add(kind)
+        return isinstance(value, Exception) or is_awaitable(value)
     _SETTLED.add(kind)
-    return True
+    return False
 
 
 def _merged(order: Any, done: dict[str, Any], executed: dict[str, Any]) -> dict[str, Any]:

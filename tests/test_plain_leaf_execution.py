@@ -112,6 +112,34 @@ class Pondering:
         return tell()
 
 
+class Loose(dict[str, Any]):
+    """A value answering every attribute (``__await__`` too, with None): graphql-core's
+    ``is_awaitable`` calls it awaitable, and the whole way fails awaiting it."""
+
+    __getattr__ = dict.get
+
+
+class LooseLabel:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __getattr__(self, name: str) -> Any:
+        return None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LooseRow:
+    """An ORM-like row read as a Held: an attribute it lacks is None."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return None
+
+
 def later_value(value: Any) -> Any:
     future = asyncio.get_running_loop().create_future()
     future.set_result(value)
@@ -209,6 +237,18 @@ class Query:
         return [Pondering(name="a"), Pondering(name="b")]
 
     @strawberry.field
+    def loose(self) -> list[Held]:
+        return [Held(name=LooseLabel("label"), data=Loose(a=1))]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def loose_one(self) -> Held:
+        return Held(name=LooseLabel("label"), data=Loose(a=1))  # type: ignore[arg-type]
+
+    @strawberry.field
+    def loose_rows(self) -> list[Held]:
+        return [LooseRow(name="row")]  # type: ignore[list-item]
+
+    @strawberry.field
     def odd(self) -> Odd:
         return Odd(wrong_enum="green", wrong_int="x")  # type: ignore[arg-type]
 
@@ -251,6 +291,12 @@ DOCUMENTS = [
     "{ picky { name } }",
     # an is_type_of answering later: the whole way awaits it (none left unawaited)
     "{ pondering { name } }",
+    # values and items answering every attribute, ``__await__`` too
+    "{ loose { name } }",
+    "{ loose { data } }",
+    "{ looseOne { name } }",
+    "{ looseOne { data } }",
+    "{ looseRows { name data } }",
 ]
 
 
