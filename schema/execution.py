@@ -6,9 +6,15 @@ it builds a resolve info, calls strawberry's resolver, checks the result for an
 awaitable and dispatches on the type to complete it, about a quarter of executing a
 dashboard answer. Here a field strawberry marks basic (no resolver, no extension: its
 value is the attribute) whose type is a leaf is read and coerced directly, as
-``complete_leaf_value`` does. Anything else, and any value the short way cannot complete
-(null for a non-null field, a value the type refuses, an attribute that raises), goes the
-whole way, which reports it as it always did.
+``complete_leaf_value`` does. A list of objects whose selection is only such fields (a
+database's backups with their IDs, states and times) is completed in one loop, one dict
+per item, with no completion, path or field grouping per item.
+
+Anything else, and any value the short way cannot complete, goes the whole way, which
+reports it as it always did: null for a non-null field, a value the type refuses, an
+attribute that raises, a value or list item that is an error or an awaitable (the whole
+way raises or awaits it), an item ``is_type_of`` refuses or cannot tell. A list falls back
+whole; its items are read again, so a property with side effects runs twice there.
 """
 
 from __future__ import annotations
