@@ -483,9 +483,12 @@ def _head(
     headers: CIMultiDict[str],
     body: bytes | None,
 ) -> bytes:
-    """The request line and headers, refused when any holds CR, LF or NUL."""
+    """The request line and headers (``FlowWire`` refused headers holding CR, LF or NUL);
+    a request line holding one, or a space in its target, is refused here."""
     target = f"{path}?{query}" if query else path
     lines = [f"{method} {target} HTTP/1.1", f"Host: {host.rpartition('@')[2]}"]
+    if any(c in line for line in lines for c in "\r\n\x00") or " " in target:
+        raise httpx.LocalProtocolError("the request line holds CR, LF, NUL or a space")
     for name, value in headers.items():
         lines.append(f"{name}: {value}")
     if "accept-encoding" not in headers:
@@ -495,11 +498,6 @@ def _head(
             lines.append(f"Content-Length: {len(body)}")
         elif method in ("POST", "PUT", "PATCH"):
             lines.append("Content-Length: 0")
-    for line in lines:
-        if "\r" in line or "\n" in line or "\x00" in line:
-            raise httpx.LocalProtocolError("a header or the target holds CR, LF or NUL")
-    if " " in target:
-        raise httpx.LocalProtocolError("the request target holds a space")
     lines.append("\r\n")
     return "\r\n".join(lines).encode("utf-8")
 

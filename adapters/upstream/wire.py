@@ -97,9 +97,9 @@ class UpstreamResponse:
         """The kept parse, once (a second reader, a GET's joiner, parses its own copy, so
         no two readers share a value either may change), and only while the scrubber is
         where it was: a secret learnt since must be scrubbed from it. None otherwise."""
-        value, kept_as_of = self._parsed, self._parsed_as_of
+        value = self._parsed if self.has_parsed(as_of) else None
         self._parsed = self._parsed_as_of = None
-        return value if kept_as_of is not None and kept_as_of == as_of else None
+        return value
 
     @property
     def is_success(self) -> bool:
@@ -306,7 +306,7 @@ class FlowWire:
         if body is not None:
             sent.setdefault("Content-Type", "application/json")  # unless a vendor's own
         if self._auth is None:
-            return await self._send(method, url, sent, body, timeouts, limit)
+            return await self._checked(method, url, sent, body, timeouts, limit)
         return await self._with_auth_flow(self._auth, method, url, sent, body, timeouts, limit)
 
     async def _with_auth_flow(
@@ -324,7 +324,7 @@ class FlowWire:
         try:
             request = await flow.__anext__()
             while True:
-                response = await self._send(
+                response = await self._checked(
                     request.method,
                     str(request.url),
                     CIMultiDict(request.headers.multi_items()),
@@ -338,6 +338,22 @@ class FlowWire:
                     return response
         finally:
             await flow.aclose()
+
+    async def _checked(
+        self,
+        method: str,
+        url: str,
+        headers: CIMultiDict[str],
+        body: bytes | None,
+        timeouts: Timeouts,
+        limit: int,
+    ) -> UpstreamResponse:
+        """``_send``, unless a header holds CR, LF or NUL: a token a vendor's login answered
+        (the auth flow sets it) must not inject a header, on either wire."""
+        for name, value in headers.items():
+            if any(c in name or c in value for c in _UNSAFE):
+                raise httpx.LocalProtocolError("a header holds CR, LF or NUL")
+        return await self._send(method, url, headers, body, timeouts, limit)
 
     async def _send(
         self,
@@ -385,11 +401,6 @@ class AiohttpWire(FlowWire):
         timeouts: Timeouts,
         limit: int,
     ) -> UpstreamResponse:
-        for name, value in headers.items():
-            if any(c in name or c in value for c in _UNSAFE):
-                # aiohttp would raise a bare ValueError: a token a vendor's login answered
-                # must not inject a header, and the policy knows this class
-                raise httpx.LocalProtocolError("a header holds CR, LF or NUL")
         session = self._open()
         timeout = self._timeouts.get(timeouts)
         if timeout is None:
