@@ -12,8 +12,9 @@ The field lives on a base type that ``ClickHouseDatabase`` inherits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -37,6 +38,8 @@ from schema.connection import After, Before, Connection, First, Last, Order, Pag
 from schema.connection import text as text_key
 from schema.context import context_of
 from schema.kinds import PerRecord, not_offered
+
+N = TypeVar("N")
 
 if TYPE_CHECKING:
     from adapters.model import DatabaseRecord
@@ -553,6 +556,23 @@ class ClickHouseClickStackType:
     connection: strawberry.Private[str]
     database: strawberry.Private[Key]
 
+    async def _page(
+        self, info: Info, listing: Any, order: Order[Any], args: PageArgs, node: Callable[[Any], N]
+    ) -> Connection[N]:
+        """A page of one of the service's ClickStack lists (one call for the whole list)."""
+        found = (
+            await context_of(info).loaders.single(listing).load((self.connection, self.database))
+        )
+        return page_of(found, order, args, node)
+
+    async def _one(
+        self, info: Info, single: Any, native_id: str, node: Callable[[Any], N]
+    ) -> N | None:
+        """One of the service's ClickStack objects; None where it has no such object."""
+        loader = context_of(info).loaders.single(single)
+        found = await loader.load((self.connection, (*self.database, native_id)))
+        return node(found) if found else None
+
     @strawberry.field(description="Its dashboards, by name (one call for all of them)")
     async def dashboards(
         self,
@@ -562,11 +582,10 @@ class ClickHouseClickStackType:
         last: Last = None,
         before: Before = None,
     ) -> Connection[ClickHouseClickStackDashboard]:
-        found = (
-            await context_of(info).loaders.single(DASHBOARDS).load((self.connection, self.database))
-        )
         args = PageArgs(first, after, last, before)
-        return page_of(found, DASHBOARD_ORDER, args, ClickHouseClickStackDashboard.from_details)
+        return await self._page(
+            info, DASHBOARDS, DASHBOARD_ORDER, args, ClickHouseClickStackDashboard.from_details
+        )
 
     @strawberry.field(description="One dashboard; null if it has no such dashboard (one call)")
     async def dashboard(
@@ -574,9 +593,9 @@ class ClickHouseClickStackType:
         info: Info,
         dashboard_id: Annotated[str, strawberry.argument(description="The dashboard's nativeId")],
     ) -> ClickHouseClickStackDashboard | None:
-        loader = context_of(info).loaders.single(DASHBOARD)
-        found = await loader.load((self.connection, (*self.database, dashboard_id)))
-        return ClickHouseClickStackDashboard.from_details(found) if found else None
+        return await self._one(
+            info, DASHBOARD, dashboard_id, ClickHouseClickStackDashboard.from_details
+        )
 
     @strawberry.field(description="Its alerts, by name (one call for all of them)")
     async def alerts(
@@ -587,9 +606,10 @@ class ClickHouseClickStackType:
         last: Last = None,
         before: Before = None,
     ) -> Connection[ClickHouseClickStackAlert]:
-        found = await context_of(info).loaders.single(ALERTS).load((self.connection, self.database))
         args = PageArgs(first, after, last, before)
-        return page_of(found, ALERT_ORDER, args, ClickHouseClickStackAlert.from_details)
+        return await self._page(
+            info, ALERTS, ALERT_ORDER, args, ClickHouseClickStackAlert.from_details
+        )
 
     @strawberry.field(description="One alert; null if it has no such alert (one call)")
     async def alert(
@@ -597,9 +617,7 @@ class ClickHouseClickStackType:
         info: Info,
         alert_id: Annotated[str, strawberry.argument(description="The alert's nativeId")],
     ) -> ClickHouseClickStackAlert | None:
-        loader = context_of(info).loaders.single(ALERT)
-        found = await loader.load((self.connection, (*self.database, alert_id)))
-        return ClickHouseClickStackAlert.from_details(found) if found else None
+        return await self._one(info, ALERT, alert_id, ClickHouseClickStackAlert.from_details)
 
     @strawberry.field(description="Its sources (log, trace, metric, session), by name (one call)")
     async def sources(
@@ -610,11 +628,10 @@ class ClickHouseClickStackType:
         last: Last = None,
         before: Before = None,
     ) -> Connection[ClickHouseClickStackSource]:
-        found = (
-            await context_of(info).loaders.single(SOURCES).load((self.connection, self.database))
-        )
         args = PageArgs(first, after, last, before)
-        return page_of(found, SOURCE_ORDER, args, ClickHouseClickStackSource.from_details)
+        return await self._page(
+            info, SOURCES, SOURCE_ORDER, args, ClickHouseClickStackSource.from_details
+        )
 
     @strawberry.field(
         description="Its webhooks (alert destinations), by name (one call); URLs never answered"
@@ -627,11 +644,10 @@ class ClickHouseClickStackType:
         last: Last = None,
         before: Before = None,
     ) -> Connection[ClickHouseClickStackWebhook]:
-        found = (
-            await context_of(info).loaders.single(WEBHOOKS).load((self.connection, self.database))
-        )
         args = PageArgs(first, after, last, before)
-        return page_of(found, WEBHOOK_ORDER, args, ClickHouseClickStackWebhook.from_details)
+        return await self._page(
+            info, WEBHOOKS, WEBHOOK_ORDER, args, ClickHouseClickStackWebhook.from_details
+        )
 
 
 @strawberry.type(description="The ClickStack field of a ClickHouse service")
