@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import logging
-import math
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -38,7 +36,7 @@ from adapters.upstream.http import current_request_id
 from adapters.upstream.read_log import ReadLog, current_reads
 from adapters.upstream.resilience import current_deadline
 from gateway import graphql_http, tracing
-from gateway.answers import AnswerCache, KeptJSON
+from gateway.answers import AnswerCache, KeptJSON, encode_answer
 from gateway.auth import CALLER_SCOPE_KEY, current_caller
 from gateway.auth_gate import Gate, asks_for_ide, caller_label, peer_of
 from gateway.config import GatewayConfig
@@ -241,11 +239,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         than ``NaN``, which no browser parses."""
         if type(data) is dict and len(data) == 1 and type(data.get("data")) is KeptJSON:
             return '{"data":' + data["data"] + "}"  # a kept answer, encoded when kept
-        try:
-            return json.dumps(data, separators=(",", ":"), allow_nan=False)
-        except ValueError:
-            log.error("an answer held a non-finite number; sent as null")
-            return json.dumps(_finite(data), separators=(",", ":"), allow_nan=False)
+        return encode_answer(data)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_websocket_message(data)
@@ -457,16 +451,6 @@ def _accepted(scope: Scope) -> str:
     """The answer's media type, from the request's ``Accept`` header."""
     accept = Headers(scope=scope).get("accept")
     return graphql_http.response_media_type(accept)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 async def _deny_upgrade(refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from adapters import registry
 from adapters.upstream.scrub import MAX_VENDOR_TEXT
+from gateway.answers import encode_answer
 from gateway.app import GatewayGraphQL
 from tests.gateway_client import GatewayClient, connections_toml
 from tests.hostile_upstream import EchoingProxy, Scripted, ScriptedProxy, install
@@ -275,6 +276,25 @@ def test_the_view_writes_a_non_finite_number_as_null() -> None:
     assert encoded == '{"data":{"x":[1.5,null,null]}}'
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"n": [2**64, -(2**70), 1.5, float("nan")]},  # past orjson's integers
+        {"s": "\ud800 lone", "e": "caf\u00e9"},  # a lone surrogate: no UTF-8
+        {"d": json.loads("[" * 300 + "]" * 300)},  # past orjson's depth
+        {"k": {"a": [None, True, "x", 0.1, -0.0]}},
+    ],
+    ids=["long-integers", "surrogate", "deep", "plain"],
+)
+def test_an_answer_reads_back_as_the_standard_encoder_writes_it(data: Any) -> None:
+    encoded = encode_answer(data)
+
+    strict_json(encoded)
+    assert json.loads(encoded) == json.loads(
+        json.dumps(data, allow_nan=True).replace("NaN", "null")
+    )
+
+
 # -- 8. bounded upstream bodies --------------------------------------------------------------
 
 LIMIT = 64 * 1024
@@ -396,3 +416,28 @@ async def test_a_deeply_nested_record_is_cut_in_raw_not_an_internal_error() -> N
 
     assert "errors" not in body, body["errors"]
     assert "[nested too deeply]" in json.dumps(body)
+
+
+@pytest.mark.parametrize(("depth", "read"), [(1015, True), (1030, False)])
+async def test_a_record_nested_past_what_the_standard_reader_reads_is_no_internal_error(
+    depth: int, read: bool
+) -> None:
+    # 1015: past what Python's json reads (about 995), within what orjson reads (1024):
+    # read, and cut in raw; 1030: past both, a bad response
+    deep = b'{"d":' * depth + b"1" + b"}" * depth
+    content = b'{"status":200,"requestId":"r","result":[{"id":"x","deep":' + deep + b"}]}"
+    client = gateway()
+    behind(
+        client,
+        lambda app: ScriptedProxy(app, {("GET", "/v1/organizations"): Scripted(200, content)}),
+        ("clickhouse",),
+    )
+    async with client:
+        body = await client.post("{ organizations { raw } }")
+
+    codes = {e["extensions"]["code"] for e in body.get("errors", [])}
+    if read:
+        assert not codes, body["errors"]
+        assert "[nested too deeply]" in json.dumps(body)
+    else:
+        assert codes == {"UPSTREAM_BAD_RESPONSE"}, body["errors"]

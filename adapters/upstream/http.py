@@ -40,6 +40,7 @@ import httpx
 from adapters.cache.store import ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
+from adapters.upstream.json_body import read_json
 from adapters.upstream.llhttp_wire import LlhttpWire
 from adapters.upstream.pacing import Pacer, RatePacer
 from adapters.upstream.priority import PrioritySlots, Work, current_work
@@ -771,9 +772,7 @@ class UpstreamHttp:
 
     def _parse(self, content: bytes) -> Any:
         try:
-            body = json.loads(
-                content, parse_constant=_null, parse_float=_finite_float, parse_int=_sane_int
-            )
+            body = read_json(content)
             return self.scrubber.scrub_json(body) if self.scrubber.needs_scrub(content) else body
         except RecursionError:
             raise _Unreadable("JSON nested too deeply") from None
@@ -799,22 +798,6 @@ class _Sent:
 
 class _Unreadable(Exception):
     """A body that is no JSON the gateway will read."""
-
-
-def _null(constant: str) -> None:
-    # NaN, Infinity, -Infinity: Python's json reads them, no browser does
-    return None
-
-
-def _sane_int(text: str) -> int | None:
-    # an integer no float can hold ends as null, as an infinite float does: mappings turn
-    # numbers into floats, and 400 digits would raise there
-    return int(text) if len(text) <= 300 else None
-
-
-def _finite_float(text: str) -> float | None:
-    value = float(text)
-    return value if math.isfinite(value) else None
 
 
 @functools.cache
