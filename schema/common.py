@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
@@ -21,6 +22,7 @@ from adapters.model import (
     MemberState,
     Operation,
 )
+from adapters.model import Capabilities as AdapterCapabilities
 from adapters.registry import builtin_names
 from schema import enum_descriptions as text
 from schema.enum_descriptions import describe, vendor_descriptions
@@ -220,12 +222,18 @@ class VendorConnection:
             vendor=info.vendor,
             base_url=public_url(info.base_url),
             simulated=info.simulated,
-            capabilities=Capabilities(
-                **{k: v for k, v in dataclasses.asdict(caps).items() if k not in _NOT_FLAGS},
-                operations=sorted(caps.operations, key=list(Operation).index),
-            ),
+            capabilities=_shown(caps),
             adapter=adapter,
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _shown(caps: AdapterCapabilities) -> Capabilities:
+    # once per vendor, not once per organization of a listing (asdict deep-copies)
+    return Capabilities(
+        **{k: v for k, v in dataclasses.asdict(caps).items() if k not in _NOT_FLAGS},
+        operations=sorted(caps.operations, key=list(Operation).index),
+    )
 
 
 @strawberry.type(description="Relay page information")
