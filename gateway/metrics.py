@@ -11,7 +11,6 @@ that callers or IDs control are bounded: operation names must be GraphQL names a
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -124,12 +123,27 @@ _CHILDREN_KEPT = 4096
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
-@functools.lru_cache(maxsize=4096)
 def endpoint_template(url: str) -> str:
-    """``/v1/organizations/<uuid>/services`` -> ``/v1/organizations/{id}/services``
-    (every upstream call is labelled: a URL is templated once, not once per call)."""
-    segments = urlsplit(url).path.split("/")
-    return "/".join("{id}" if _ID_SEGMENT.match(s) else s for s in segments) or "/"
+    """``/v1/organizations/<uuid>/services`` -> ``/v1/organizations/{id}/services``.
+    Every upstream call is labelled, and a cold read's URL is mostly new (it names the
+    records just listed): segments are judged once each, not URLs."""
+    path = urlsplit(url).path if "://" in url else url.partition("?")[0].partition("#")[0]
+    segments = path.split("/")
+    judged = _ID_SEGMENTS
+    if len(judged) >= _SEGMENTS_KEPT:
+        judged.clear()
+    templated = []
+    for segment in segments:
+        is_id = judged.get(segment)
+        if is_id is None:
+            is_id = judged[segment] = _ID_SEGMENT.match(segment) is not None
+        templated.append("{id}" if is_id else segment)
+    return "/".join(templated) or "/"
+
+
+#: path segments judged, and whether each is an identifier
+_ID_SEGMENTS: dict[str, bool] = {}
+_SEGMENTS_KEPT = 4096
 
 
 class GatewayMetrics:
@@ -210,15 +224,14 @@ class GatewayMetrics:
     def observe_upstream(
         self, connection: str, method: str, url: str, status: str, seconds: float
     ) -> None:
-        key = (connection, method, url, status)
+        # ``labels`` locks and looks the child up on every call: every upstream call
+        # passes here, so each label set's children are looked up once
+        key = (connection, method, endpoint_template(url), status)
         children = self._upstream_children.get(key)
         if children is None:
-            # ``labels`` locks and looks the child up on every call: every upstream call
-            # passes here, so each label set's children are looked up once
-            endpoint = endpoint_template(url)
             children = (
-                self.upstream.labels(connection, method, endpoint, status),
-                self.upstream_seconds.labels(connection, method, endpoint),
+                self.upstream.labels(*key),
+                self.upstream_seconds.labels(*key[:3]),
             )
             if len(self._upstream_children) >= _CHILDREN_KEPT:
                 self._upstream_children.clear()

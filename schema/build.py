@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext, Info
 from schema.errors import ErrorCodes
 from schema.execution import PlainLeafExecution
 from schema.federation import FEDERATION_VERSION, describe_entities, resolve_entities
+from schema.lean_resolvers import lean
 from schema.mutations import Mutation
 from schema.nodes import NODE_CLASSES
 from schema.query import Query
@@ -36,6 +37,8 @@ class GatewaySchema(strawberry.federation.Schema):
         # strawberry builds _entities itself, without a way to describe it; GraphiQL lists
         # it first under Query, so it says what it is for
         describe_entities(self._schema)
+        # resolvers without strawberry's layers where nothing needs them (lean_resolvers.py)
+        lean(self._schema, self.schema_converter)
 
     def process_errors(
         self, errors: list[Any], execution_context: ExecutionContext | None = None
