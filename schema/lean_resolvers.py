@@ -53,9 +53,7 @@ def lean(schema: GraphQLSchema, converter: GraphQLCoreConverter) -> int:
     return taken
 
 
-def _may_take(
-    definition: StrawberryField, resolve: Any, converter: GraphQLCoreConverter
-) -> bool:
+def _may_take(definition: StrawberryField, resolve: Any, converter: GraphQLCoreConverter) -> bool:
     return (
         definition.base_resolver is not None
         and callable(definition.base_resolver.wrapped_func)
