@@ -17,6 +17,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable, Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -25,7 +26,7 @@ from adapters.clickhouse.client import read_error
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
 from adapters.upstream.http import HTTP_CLIENTS, HttpSettings, UpstreamHttp, _tls_context
-from adapters.upstream.llhttp_wire import MAX_HEAD_BYTES, LlhttpWire
+from adapters.upstream.llhttp_wire import MAX_HEAD_BYTES, LlhttpWire, _split
 from adapters.upstream.resilience import current_deadline
 from adapters.upstream.wire import Timeouts
 from tests.loopback import Handler, Server, answer, self_signed_certificate
@@ -753,3 +754,44 @@ async def test_an_answer_before_the_request_was_written_drops_the_connection(
         await w.aclose()
 
     assert server.connections == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8001/v1/organizations/abc/services?x=1&y=2",
+        "https://API.Example.com/a/b#frag",
+        "https://h/a?b#c?d",
+        "http://h:80/",
+        "http://u:p@h:99/x",
+        "http://[::1]:8080/p?q",
+        "HTTP://h/x",
+        "http://h?x",
+        "http://h",
+        "http://h/a\tb",
+        "http://h/a\r\nb",
+        "  http://h/x",
+        "http://h/%2F/../x?a=%20",
+        "http://h/a#b/c?d",
+        "http://h:0/x",
+    ],
+)
+def test_a_url_is_read_as_urlsplit_reads_it(url: str) -> None:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 80)
+
+    assert _split(url) == (
+        parts.scheme,
+        parts.hostname or "",
+        port,
+        parts.netloc,
+        parts.path,
+        parts.query,
+    )
+
+
+def test_a_port_urlsplit_refuses_is_refused_alike() -> None:
+    with pytest.raises(ValueError):
+        assert urlsplit("http://h:99999/x").port
+    with pytest.raises(ValueError):
+        _split("http://h:99999/x")

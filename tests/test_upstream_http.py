@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -11,7 +13,13 @@ from adapters.clickhouse.client import read_error
 from adapters.clickhouse.sim.simulator import DEMO_ACCOUNTS, ClickHouseSimulator
 from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
-from adapters.upstream.http import HttpSettings, RatePacer, UpstreamHttp, current_request_id
+from adapters.upstream.http import (
+    HttpSettings,
+    RatePacer,
+    UpstreamHttp,
+    _query,
+    current_request_id,
+)
 
 CONN = ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True)
 
@@ -169,3 +177,20 @@ async def test_a_body_found_clean_is_scrubbed_once_the_secret_it_holds_is_known(
     assert all(token not in a["result"][0]["note"] for a in again)
     assert all("[redacted]" in a["result"][0]["note"] for a in again)
     await http.aclose()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page_size": "100"},
+        {"cursor": "a b&c=d#e", "page_size": "100"},
+        {"a": 1},
+        {"a": True},
+        {"a": 1.0},
+        {"a": None},
+    ],
+)
+def test_a_query_is_encoded_as_urlencode_encodes_it_every_time(params: dict[str, Any]) -> None:
+    # 1, True and 1.0 are one dict key: none may answer for another
+    assert _query(params) == urlencode(params)
+    assert _query(params) == urlencode(params)

@@ -297,7 +297,7 @@ class UpstreamHttp:
         ``build_request``, which a cache hit would otherwise spend most of its time in."""
         full = url if "://" in url else self._base_url + url
         if params:
-            full += ("&" if "?" in full else "?") + urlencode(params)
+            full += ("&" if "?" in full else "?") + _query(params)
         return full
 
     async def _single_flight(
@@ -788,6 +788,26 @@ class UpstreamHttp:
             return json.dumps(self._parse(content), separators=(",", ":")).encode()
         except _Unreadable:
             return self.scrubber.scrub(content.decode("utf-8", "replace")).encode()
+
+
+def _query(params: Mapping[str, str]) -> str:
+    """``urlencode(params)``, encoded once per set of parameters: a vendor's list calls
+    repeat a few (a page size, a cursor's first page)."""
+    key = tuple(params.items())
+    for name, value in key:
+        if type(name) is not str or type(value) is not str:
+            return urlencode(params)  # 1 and True are one dict key, two queries
+    found = _QUERIES.get(key)
+    if found is None:
+        found = urlencode(params)
+        if len(_QUERIES) >= QUERIES_KEPT:
+            _QUERIES.clear()
+        _QUERIES[key] = found
+    return found
+
+
+_QUERIES: dict[tuple[tuple[str, str], ...], str] = {}
+QUERIES_KEPT = 1024
 
 
 class _Sent:

@@ -379,11 +379,8 @@ class LlhttpWire(FlowWire):
         limit: int,
     ) -> UpstreamResponse:
         """One request as it is (its headers final), its answer read up to ``limit``."""
-        parts = urlsplit(url)
-        scheme = parts.scheme
-        host = parts.hostname or ""
-        port = parts.port or _DEFAULT_PORTS.get(scheme, 80)
-        head = _head(method, parts.path or "/", parts.query, parts.netloc, headers, body)
+        scheme, host, port, netloc, path, query = _split(url)
+        head = _head(method, path or "/", query, netloc, headers, body)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._pool)
         async with self._slots:
@@ -473,6 +470,51 @@ class LlhttpWire(FlowWire):
             connection.close()
         self._open.clear()
         self._idle.clear()
+
+
+def _split(url: str) -> tuple[str, str, int, str, str, str]:
+    """(scheme, host, port, netloc, path, query) of a URL, as ``urlsplit`` reads them.
+    Every call passes here and most URLs are new (they name records just listed), so
+    the origin is read once per connection and the rest by partition; a URL ``urlsplit``
+    would clean or read otherwise (a tab or line break, a leading space or control, a
+    scheme in capitals, an origin without a path) is read by ``urlsplit`` itself."""
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, tail = rest.partition("/")
+    if (
+        sep
+        and slash
+        and (scheme == "http" or scheme == "https")
+        and "?" not in netloc
+        and "#" not in netloc
+        and "\t" not in url
+        and "\r" not in url
+        and "\n" not in url
+    ):
+        origin = _ORIGINS.get((scheme, netloc))
+        if origin is None:
+            origin = _origin(scheme, netloc)
+        target = tail.partition("#")[0]
+        path, _, query = target.partition("?")
+        return scheme, origin[0], origin[1], netloc, "/" + path, query
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    host = parts.hostname or ""
+    port = parts.port or _DEFAULT_PORTS.get(scheme, 80)
+    return scheme, host, port, parts.netloc, parts.path, parts.query
+
+
+def _origin(scheme: str, netloc: str) -> tuple[str, int]:
+    parts = urlsplit(f"{scheme}://{netloc}/")
+    origin = (parts.hostname or "", parts.port or _DEFAULT_PORTS.get(scheme, 80))
+    if len(_ORIGINS) >= ORIGINS_KEPT:
+        _ORIGINS.clear()
+    _ORIGINS[(scheme, netloc)] = origin
+    return origin
+
+
+#: (scheme, netloc) -> (host, port): a gateway talks to a few origins
+_ORIGINS: dict[tuple[str, str], tuple[str, int]] = {}
+ORIGINS_KEPT = 256
 
 
 def _head(
