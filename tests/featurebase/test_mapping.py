@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from adapters.base import BaseAdapter
@@ -306,3 +308,10 @@ def test_every_capability_is_checked() -> None:
     # how lists page and filter: tests/contract/test_vendor_paging.py, for every vendor
     how = {"operations", "vendor_paged", "vendor_filters", "vendor_orders"}
     assert set(CAPABILITY_METHODS) == set(CAPABILITIES.__dataclass_fields__) - how
+
+
+@pytest.mark.parametrize(
+    "name", ["", "s3://fb-backups/db/2024-01-01.tar", "café|1|2", "x" * 1000, "😀"]
+)
+def test_a_backup_id_is_the_uuid5_of_its_basis(name: str) -> None:
+    assert mapping._uuid5(name) == str(uuid.uuid5(mapping.BACKUP_ID_NAMESPACE, name))
