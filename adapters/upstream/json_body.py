@@ -10,7 +10,8 @@ The two readers differ on a few inputs, and for each of them orjson fails or is 
   reference reads them.
 - An integer past 64 bits: orjson reads it as a float, the reference as an int (up to 300
   digits) or null. Bodies that may hold one (a run of 20 digits where a value starts) go
-  to the reference; a 20-digit run inside a string only costs the slower read.
+  to the reference; a 20-digit run inside a string only costs the slower read. A negative
+  integer past -2**63 has 19 digits: a run of 19 after a minus sign goes there too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import orjson
 
 # every digit as "0", every other byte as " ": a run of 20 digits is a run of 20 zeros
 _DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_LONG_RUN = b"0" * 20  # 2**64 has 20 digits: every longer integer has at least as many
+_LONG_RUN = b"0" * 19  # 2**63 has 19 digits: every integer orjson reads as a float has as many
+_MINUS = 0x2D
 _BEFORE_VALUE = frozenset(b":[, \t\r\n")
 
 
@@ -42,8 +44,11 @@ def _may_hold_long_integer(content: bytes) -> bool:
     digits = content.translate(_DIGITS_ONLY)
     at = digits.find(_LONG_RUN)
     while at != -1:
-        start = at - 1 if at and content[at - 1] == 0x2D else at  # a minus sign
-        if start == 0 or content[start - 1] in _BEFORE_VALUE:
+        negative = at > 0 and content[at - 1] == _MINUS
+        start = at - 1 if negative else at
+        # 19 digits after a minus may pass -2**63; without one, 20 are needed to pass 2**64-1
+        long_enough = negative or digits[at + 19 : at + 20] == b"0"
+        if long_enough and (start == 0 or content[start - 1] in _BEFORE_VALUE):
             return True
         end = digits.find(b" ", at)
         if end == -1:
