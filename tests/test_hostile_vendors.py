@@ -7,9 +7,13 @@ for exactly what the proxy echoed, and the leak guard searches them too.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import enum
 import gzip
 import json
 import math
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -293,6 +297,52 @@ def test_an_answer_reads_back_as_the_standard_encoder_writes_it(data: Any) -> No
     assert json.loads(encoded) == json.loads(
         json.dumps(data, allow_nan=True).replace("NaN", "null")
     )
+
+
+@dataclasses.dataclass
+class _Point:
+    x: int
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+
+
+class _Items(dict[str, int]):
+    def items(self) -> Any:  # the standard encoder asks a dict subclass for its items
+        return [("shown", 1)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"t": datetime.datetime(2024, 1, 2, 3, 4, 5)},
+        {"t": datetime.date(2024, 1, 2)},
+        {"t": datetime.time(3, 4)},
+        {"p": _Point(1)},
+        pytest.param(
+            {"u": uuid.UUID(int=1)},
+            marks=pytest.mark.xfail(strict=True, reason="orjson has no option to refuse a UUID"),
+        ),
+        pytest.param(
+            {"c": _Colour.RED},
+            marks=pytest.mark.xfail(strict=True, reason="orjson has no option to refuse an Enum"),
+        ),
+    ],
+    ids=["datetime", "date", "time", "dataclass", "uuid", "enum"],
+)
+def test_an_answer_the_standard_encoder_refuses_is_refused(data: Any) -> None:
+    with pytest.raises(TypeError):
+        json.dumps(data)
+
+    with pytest.raises(TypeError):
+        encode_answer(data)
+
+
+def test_a_dict_subclass_is_written_as_the_standard_encoder_writes_it() -> None:
+    data = {"d": _Items(hidden=2)}
+
+    assert json.loads(encode_answer(data)) == json.loads(json.dumps(data))
 
 
 # -- 8. bounded upstream bodies --------------------------------------------------------------
