@@ -19,13 +19,14 @@ graphql-core middleware, which wraps whichever resolver a field has.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
 DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 #: the names of strawberry's wrappers this replaces; another name (a later strawberry)
@@ -43,7 +44,7 @@ def lean(schema: GraphQLSchema, converter: GraphQLCoreConverter) -> int:
         for field in graphql_type.fields.values():
             definition = (field.extensions or {}).get(DEFINITION_BACKREF)
             if not isinstance(definition, StrawberryField) or not _may_take(
-                definition, field.resolve, converter
+                definition, field.resolve, converter, field.args
             ):
                 continue
             resolver = _resolver(definition, converter)
@@ -53,15 +54,30 @@ def lean(schema: GraphQLSchema, converter: GraphQLCoreConverter) -> int:
     return taken
 
 
-def _may_take(definition: StrawberryField, resolve: Any, converter: GraphQLCoreConverter) -> bool:
+def _may_take(
+    definition: StrawberryField,
+    resolve: Any,
+    converter: GraphQLCoreConverter,
+    graphql_arguments: Mapping[str, Any],
+) -> bool:
     return (
         definition.base_resolver is not None
+        # a field or resolver class of its own: strawberry calls its get_result, __call__
+        and type(definition).get_result is StrawberryField.get_result
+        and type(definition.base_resolver).__call__ is StrawberryResolver.__call__
         and callable(definition.base_resolver.wrapped_func)
+        # strawberry's wrappers take "_source" and "info" as keywords too: an argument so
+        # named (in GraphQL or in Python) fails there or is handed the Info
+        and not any(name in _STRAWBERRYS_OWN for name in graphql_arguments)
+        and not any(argument.python_name in _STRAWBERRYS_OWN for argument in definition.arguments)
         and not definition.extensions
         and not definition.is_subscription
         and getattr(resolve, "__name__", "") in STRAWBERRY_RESOLVERS
         and not converter._get_field_exception_handlers(definition)
     )
+
+
+_STRAWBERRYS_OWN = frozenset({"_source", "info"})
 
 
 def _resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> Callable[..., Any]:
@@ -76,7 +92,8 @@ def _resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> Callab
     root = base.root_parameter.name if base.root_parameter else None
     info_name = base.info_parameter.name if base.info_parameter else None
 
-    def resolve(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+    # positional only: an argument named "source" is one of kwargs, as in strawberry's
+    def resolve(source: Any, info: GraphQLResolveInfo, /, **kwargs: Any) -> Any:
         strawberry_info = info_class(_raw_info=info, _field=field)
         kwargs = convert_arguments(
             kwargs, arguments, scalar_registry=registry, config=config, info=strawberry_info

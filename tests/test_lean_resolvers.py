@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import strawberry
@@ -14,6 +14,8 @@ from graphql import GraphQLObjectType
 from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
+from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
 from schema.build import build_schema
 from schema.lean_resolvers import lean
@@ -79,8 +81,39 @@ class Child:
         return "never"
 
 
+class Doubling(StrawberryField):
+    """A field class of its own: strawberry calls its ``get_result``."""
+
+    def get_result(self, source: Any, info: Any, args: list[Any], kwargs: Any) -> Any:
+        return super().get_result(source, info, args, kwargs) * 2
+
+
+def _twenty_one() -> int:
+    return 21
+
+
 @strawberry.type
 class Query:
+    doubled: int = Doubling(base_resolver=StrawberryResolver(_twenty_one))
+
+    @strawberry.field
+    def named_source(self, source: str = "from") -> str:
+        return source
+
+    @strawberry.field
+    def underscore_source(self, _source: str = "under") -> str:
+        return _source
+
+    @strawberry.field
+    def info_argument(
+        self, context: Info, info: Annotated[str, strawberry.argument(name="note")] = "n"
+    ) -> str:
+        return type(info).__name__
+
+    @strawberry.field
+    def info_named(self, note: Annotated[str, strawberry.argument(name="info")] = "n") -> str:
+        return note
+
     @strawberry.field
     def children(
         self, window: Window | None = None, ids: list[strawberry.ID] | None = None
@@ -121,6 +154,11 @@ DOCUMENTS = [
     '{ child { name later } a: child(name: "other") { echo(text: "x") } }',
     "{ staticCount s: staticCount(by: 3) rootKind }",
     "query($w: Window) { children(window: $w) { name } }",
+    "{ doubled }",
+    '{ namedSource n: namedSource(source: "given") }',
+    '{ underscoreSource u: underscoreSource(Source: "given") }',
+    '{ infoArgument i: infoArgument(note: "given") }',
+    "{ infoNamed }",
 ]
 
 
