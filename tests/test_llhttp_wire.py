@@ -774,6 +774,18 @@ async def test_an_answer_before_the_request_was_written_drops_the_connection(
         "http://h/%2F/../x?a=%20",
         "http://h/a#b/c?d",
         "http://h:0/x",
+        "http://a@b@h:81/x",
+        "http://u:p:q@h/x",
+        "http://[fe80::1%25eth0]:81/x",
+        "http://h:/x",
+        "http://h:080/x",
+        "http://m\u00fcnchen.de/x",
+        "http://h\\x/y",
+        "http://h/x;p?q#f",
+        "http://h?q/x",
+        "http://h#f/x",
+        "http://h//x",
+        "http://h:81#@g/x",
     ],
 )
 def test_a_url_is_read_as_urlsplit_reads_it(url: str) -> None:

@@ -188,6 +188,7 @@ async def test_a_body_found_clean_is_scrubbed_once_the_secret_it_holds_is_known(
         {"a": True},
         {"a": 1.0},
         {"a": None},
+        {"q": "\u00e9 /?#&=+%", "": ""},
     ],
 )
 def test_a_query_is_encoded_as_urlencode_encodes_it_every_time(params: dict[str, Any]) -> None:
