@@ -12,6 +12,10 @@ The two readers differ on a few inputs, and for each of them orjson fails or is 
   digits) or null. Bodies that may hold one (a run of 20 digits where a value starts) go
   to the reference; a 20-digit run inside a string only costs the slower read. A negative
   integer past -2**63 has 19 digits: a run of 19 after a minus sign goes there too.
+
+One bound differs and is kept: orjson reads nesting up to 1,024 deep, where Python's
+reader gives up near its recursion limit (about 990, less on a deep stack). A record that
+deep is read, and ``raw`` cuts it where the schema shows it.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ _BEFORE_VALUE = frozenset(b":[, \t\r\n")
 
 def read_json(content: bytes) -> Any:
     """The body's JSON value. Raises ``ValueError`` (not JSON, not UTF-8/16/32, an integer
-    past Python's digit limit) or ``RecursionError`` (nested too deeply) as ``json.loads``."""
+    past Python's digit limit) or ``RecursionError`` (nested past both readers' bounds)."""
     if not _may_hold_long_integer(content):
         try:
             return orjson.loads(content)
