@@ -11,6 +11,7 @@ that callers or IDs control are bounded: operation names must be GraphQL names a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -128,22 +129,12 @@ def endpoint_template(url: str) -> str:
     Every upstream call is labelled, and a cold read's URL is mostly new (it names the
     records just listed): segments are judged once each, not URLs."""
     path = urlsplit(url).path if "://" in url else url.partition("?")[0].partition("#")[0]
-    segments = path.split("/")
-    judged = _ID_SEGMENTS
-    if len(judged) >= _SEGMENTS_KEPT:
-        judged.clear()
-    templated = []
-    for segment in segments:
-        is_id = judged.get(segment)
-        if is_id is None:
-            is_id = judged[segment] = _ID_SEGMENT.match(segment) is not None
-        templated.append("{id}" if is_id else segment)
-    return "/".join(templated) or "/"
+    return "/".join("{id}" if _is_id(s) else s for s in path.split("/")) or "/"
 
 
-#: path segments judged, and whether each is an identifier
-_ID_SEGMENTS: dict[str, bool] = {}
-_SEGMENTS_KEPT = 4096
+@functools.lru_cache(maxsize=4096)
+def _is_id(segment: str) -> bool:
+    return _ID_SEGMENT.match(segment) is not None
 
 
 class GatewayMetrics:

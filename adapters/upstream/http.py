@@ -793,21 +793,16 @@ class UpstreamHttp:
 def _query(params: Mapping[str, str]) -> str:
     """``urlencode(params)``, encoded once per set of parameters: a vendor's list calls
     repeat a few (a page size, a cursor's first page)."""
-    key = tuple(params.items())
-    for name, value in key:
+    pairs = tuple(params.items())
+    for name, value in pairs:
         if type(name) is not str or type(value) is not str:
-            return urlencode(params)  # 1 and True are one dict key, two queries
-    found = _QUERIES.get(key)
-    if found is None:
-        found = urlencode(params)
-        if len(_QUERIES) >= QUERIES_KEPT:
-            _QUERIES.clear()
-        _QUERIES[key] = found
-    return found
+            return urlencode(params)  # 1 and True are one cache key, two queries
+    return _encoded(pairs)
 
 
-_QUERIES: dict[tuple[tuple[str, str], ...], str] = {}
-QUERIES_KEPT = 1024
+@functools.lru_cache(maxsize=1024)
+def _encoded(pairs: tuple[tuple[str, str], ...]) -> str:
+    return urlencode(pairs)
 
 
 class _Sent:

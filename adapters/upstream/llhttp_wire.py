@@ -32,6 +32,7 @@ What it does, and what it refuses:
 from __future__ import annotations
 
 import asyncio
+import functools
 import select
 import ssl
 import zlib
@@ -490,9 +491,7 @@ def _split(url: str) -> tuple[str, str, int, str, str, str]:
         and "\r" not in url
         and "\n" not in url
     ):
-        origin = _ORIGINS.get((scheme, netloc))
-        if origin is None:
-            origin = _origin(scheme, netloc)
+        origin = _origin(scheme, netloc)
         target = tail.partition("#")[0]
         path, _, query = target.partition("?")
         return scheme, origin[0], origin[1], netloc, "/" + path, query
@@ -503,18 +502,10 @@ def _split(url: str) -> tuple[str, str, int, str, str, str]:
     return scheme, host, port, parts.netloc, parts.path, parts.query
 
 
+@functools.lru_cache(maxsize=256)  # a gateway talks to a few origins
 def _origin(scheme: str, netloc: str) -> tuple[str, int]:
     parts = urlsplit(f"{scheme}://{netloc}/")
-    origin = (parts.hostname or "", parts.port or _DEFAULT_PORTS.get(scheme, 80))
-    if len(_ORIGINS) >= ORIGINS_KEPT:
-        _ORIGINS.clear()
-    _ORIGINS[(scheme, netloc)] = origin
-    return origin
-
-
-#: (scheme, netloc) -> (host, port): a gateway talks to a few origins
-_ORIGINS: dict[tuple[str, str], tuple[str, int]] = {}
-ORIGINS_KEPT = 256
+    return parts.hostname or "", parts.port or _DEFAULT_PORTS.get(scheme, 80)
 
 
 def _head(
