@@ -64,6 +64,7 @@ class Loaders:
         """Let go of every loader: their batch functions refer back to these loaders, a
         cycle that would otherwise keep the request's records for the garbage collector."""
         self._loaders.clear()
+        self._by_key.clear()
 
     def adapter(self, connection: str) -> Adapter:
         try:
