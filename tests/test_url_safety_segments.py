@@ -65,3 +65,16 @@ def test_nothing_kept_carries_a_delimiter(name: str) -> None:
         return
 
     assert not set(encoded) & set("/?#;&=\\ ") and encoded not in (".", "..")
+
+
+def test_a_value_quote_would_leave_alone_is_kept_as_it_is_and_no_other() -> None:
+    # segment() returns such values without quoting them: it must be what quote gives
+    from string import ascii_letters, digits
+    from urllib.parse import quote
+
+    for char in ascii_letters + digits + "-._~" + "".join(map(chr, range(128))):
+        value = f"a{char}{char}b"
+        if char in "/\\" or not char.isprintable() or char == "\x7f":
+            continue
+        assert segment(value, connection="c", vendor="v") == quote(value, safe="")
+    assert segment("...", connection="c", vendor="v") == "..."
