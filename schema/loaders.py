@@ -60,12 +60,18 @@ class Loaders:
         #: PerRecord, or for the lists without a parent record, their kind
         self._by_key: dict[Kind[Any], PerConnection[Any]] = {}
         self._loaders: dict[Loaded, Unbatched[Any, Any]] = {}
+        #: the request is over (``close``): loaders asked for now are kept nowhere
+        self.closed = False
 
     def close(self) -> None:
         """Let go of every loader: their batch functions refer back to these loaders, a
-        cycle that would otherwise keep the request's records for the garbage collector."""
+        cycle that would otherwise keep the request's records for the garbage collector.
+
+        A call still running (a read ahead whose resolver never ran) may still ask for a
+        loader, to prime it: it gets one of its own rather than bring the cycle back."""
         self._loaders.clear()
         self._by_key.clear()
+        self.closed = True
 
     def adapter(self, connection: str) -> Adapter:
         try:
@@ -86,7 +92,8 @@ class Loaders:
                     batch_load_fn=functools.partial(self._batch_get, kind, conn)
                 )
             )
-            self._by_key[kind] = loader
+            if not self.closed:
+                self._by_key[kind] = loader
         return loader
 
     async def _batch_get(self, kind: Kind[R], conn: str, keys: list[ByKey]) -> list[Any]:
@@ -177,7 +184,9 @@ class Loaders:
         if loader is None:
             # each parent is its own upstream call anyway: resolving keys one by one (not
             # in one batch) lets a fast connection answer while a slow one is still waiting
-            loader = self._loaders[loaded] = Unbatched(one)
+            loader = Unbatched(one)
+            if not self.closed:
+                self._loaders[loaded] = loader
         return loader
 
 

@@ -45,6 +45,7 @@ from schema.kinds import (
     PLANS,
     Listing,
 )
+from schema.loaders import Loaders
 
 #: Organization fields that are child lists: (the name the adapter's ``prefetch`` knows,
 #: the listing), exactly as the Organization resolvers load them
@@ -228,6 +229,8 @@ async def _connection(
     elif known is not None:
         # organization(id): only the connection's own organization is read ahead
         keys = [k for k in keys if k in known]
+    if loaders.closed:  # the answer is complete: nothing is left to read ahead for
+        return
     loads: list[Awaitable[Any]] = []
     sizes = dict(plan.first_pages)
     for key in keys:
@@ -242,31 +245,41 @@ async def _connection(
                 "backups" in plan.pages_only and BACKUPS.vendor_paged(caps)
             )
             if listing is DATABASES and backups_read:
-                load = _backups(ctx, conn, load, plan.first)
+                load = _backups(ctx, loaders, conn, load, plan.first)
             elif listing is DATABASES and plan.backups and "backups" in sizes:
-                load = _backup_pages(ctx, conn, load, plan.first, sizes["backups"])
+                load = _backup_pages(loaders, conn, load, plan.first, sizes["backups"])
             loads.append(load)
     await asyncio.gather(*loads, return_exceptions=True)
 
 
-async def _backups(ctx: GatewayContext, conn: str, databases: Any, first: int | None) -> None:
-    """The backups of the databases the page shows, as ``Database.backups`` reads them."""
+async def _backups(
+    ctx: GatewayContext, loaders: Loaders, conn: str, databases: Any, first: int | None
+) -> None:
+    """The backups of the databases the page shows, as ``Database.backups`` reads them.
+
+    ``loaders`` are the request's, as the read ahead began: once its answer is complete
+    (they are closed) ``ctx.loaders`` would be new ones that nothing closes, and their
+    records left in a cycle."""
     if not BACKUPS.offered(ctx.adapters[conn].capabilities):
         return
     edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
-    loader = ctx.loaders.listing(BACKUPS)
+    if loaders.closed:  # the answer went without them
+        return
+    loader = loaders.listing(BACKUPS)
     await asyncio.gather(
         *(loader.load((conn, record.key)) for _, record in edges), return_exceptions=True
     )
 
 
 async def _backup_pages(
-    ctx: GatewayContext, conn: str, databases: Any, first: int | None, size: int
+    loaders: Loaders, conn: str, databases: Any, first: int | None, size: int
 ) -> None:
     """The first page of backups of each database the page shows, where the vendor pages
-    them, as ``Database.backupsConnection`` reads it."""
+    them, as ``Database.backupsConnection`` reads it (``loaders``: as for ``_backups``)."""
     edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
-    loader = ctx.loaders.page(BACKUPS)
+    if loaders.closed:
+        return
+    loader = loaders.page(BACKUPS)
     request = PageRequest(want=size)
     await asyncio.gather(
         *(loader.load((conn, record.key, request)) for _, record in edges),
