@@ -217,7 +217,15 @@ class Unbatched(Generic[K, V]):
             task = loop.create_task(self._settle(key, future))
             self._running.add(task)
             task.add_done_callback(self._running.discard)
-        return future
+        elif future.done():
+            return future
+        # while the call runs, each asker waits on a future of its own: a task cancelled
+        # (graphql-core cancels the sibling fields of a field that failed) cancels the
+        # future it waits on, which must not be the one the key's other askers, and every
+        # later one in the request, share (DataLoader handed out the shared one too)
+        mine = future.get_loop().create_future()
+        future.add_done_callback(functools.partial(_pass_on, mine))
+        return mine
 
     async def _settle(self, key: K, future: asyncio.Future[V]) -> None:
         try:
@@ -237,6 +245,21 @@ class Unbatched(Generic[K, V]):
         if key not in self._futures:
             future = self._futures[key] = asyncio.get_running_loop().create_future()
             future.set_result(value)
+
+
+def _pass_on(mine: asyncio.Future[V], shared: asyncio.Future[V]) -> None:
+    """Settle an asker's future as the call's settled."""
+    if shared.cancelled():
+        if not mine.done():
+            mine.cancel()
+        return
+    exc = shared.exception()  # retrieved even if no asker waits any more: no log noise
+    if mine.done():  # its asker was cancelled
+        return
+    if exc is not None:
+        mine.set_exception(exc)
+    else:
+        mine.set_result(shared.result())
 
 
 class PerConnection(Generic[R]):

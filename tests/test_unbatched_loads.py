@@ -81,3 +81,23 @@ async def test_a_call_cancelled_cancels_its_askers_rather_than_leave_them_waitin
     running.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asked
+
+
+async def test_an_asker_cancelled_leaves_the_other_askers_their_answer() -> None:
+    # graphql-core cancels the sibling fields of a field that failed (gather_with_cancel),
+    # and a task cancelled cancels the future it waits on: not the one the key's other
+    # askers, and every later one in the request, share
+    calls = Calls()
+    loads = Unbatched(calls)
+
+    async def field() -> str:
+        return await loads.load("a")
+
+    cancelled, other = asyncio.ensure_future(field()), asyncio.ensure_future(field())
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    calls.release.set()
+    assert await other == "A"
+    assert cancelled.cancelled()
+    assert await loads.load("a") == "A"
+    assert calls.made == ["a"]
