@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+import ahocorasick
+
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 6
 #: characters of vendor text (an error message) a caller sees at most
@@ -75,6 +77,17 @@ CLEAN_BODIES = 256
 CLEAN_BODY_BYTES = 16 * 1024
 
 
+def _automaton(forms: Iterable[str]) -> ahocorasick.Automaton:
+    """Every form, found in one pass (Aho-Corasick). Testing each form with ``in`` took
+    13 us for a 1.3 KB body against the 38 forms of the benchmark's 8 connections, and
+    grows with every connection; the automaton takes 6.6 us for any number of forms."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for form in forms:
+        automaton.add_word(form.encode().decode("latin-1"))
+    automaton.make_automaton()
+    return automaton
+
+
 class Scrubber:
     """The secrets to remove from vendor text, and the removal."""
 
@@ -83,7 +96,7 @@ class Scrubber:
         # header values already taken apart: the per-request learning is one set lookup
         self._seen: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
-        self._needles: tuple[bytes, ...] | None = None
+        self._needles: ahocorasick.Automaton | None = None
         # bodies found to hold no needle, while the needles stay the same: a cached answer
         # is read again and again, and a fetched one is tested twice (stored, then parsed)
         self._clean: dict[bytes, None] = {}
@@ -176,19 +189,14 @@ class Scrubber:
         if b"\\" in body or b"\x00" in body or body.startswith(b"\xef\xbb\xbf"):
             return True
         if self._needles is None:
-            # a form holding another ("id:secret" holds "secret") is found through it
-            forms = sorted(self._forms, key=len)
-            kept: list[str] = []
-            for form in forms:
-                if not any(k in form for k in kept):
-                    kept.append(form)
-            self._needles = tuple(k.encode() for k in kept)
+            self._needles = _automaton(self._forms)
             self._clean.clear()  # every change of the forms drops the needles, and so this
         elif body in self._clean:
             return False
-        for needle in self._needles:
-            if needle in body:
-                return True
+        # one pass over the body, whatever the number of forms: a body's bytes as Latin-1
+        # characters, one a byte, against each form's UTF-8 bytes read the same way
+        for _ in self._needles.iter(body.decode("latin-1")):
+            return True
         if len(body) <= CLEAN_BODY_BYTES:
             if len(self._clean) >= CLEAN_BODIES:
                 del self._clean[next(iter(self._clean))]
