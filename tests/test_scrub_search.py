@@ -4,6 +4,11 @@
 from __future__ import annotations
 
 import random
+import string
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +90,69 @@ def test_a_body_found_clean_is_searched_again_for_a_secret_learnt_since() -> Non
 
 def test_no_secret_no_search() -> None:
     assert not Scrubber().needs_scrub(b'{"key": "sk_live_8f1c2e9a7b3d4c5e6f708192"}')
+
+
+def _token(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+
+def test_a_vendors_long_token_neither_crashes_the_process_nor_is_missed() -> None:
+    # a token a vendor issues (a FeatureBase login) has no length limit, and its entity forms
+    # are 6 times as long: pyahocorasick freed a word of ~500,000 characters recursively, and
+    # the gateway died of a segmentation fault when the forms next changed; run apart, so a
+    # crash fails this test rather than ending the run
+    code = """if True:
+        import gc, random, string
+        from adapters.upstream.scrub import Scrubber
+        rng = random.Random(5)
+        s = Scrubber()
+        for n in range(2):
+            token = "".join(rng.choice(string.ascii_letters) for _ in range(200_000))
+            s.learn({"authorization": "Bearer " + token})
+            assert s.needs_scrub(b'{"echo": "' + token.encode() + b'"}')
+            assert not s.needs_scrub(b'{"echo": "' + token[:-1].encode() + b'"}')
+        s = None
+        gc.collect()
+        print("done")
+    """
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root
+    )
+    assert (run.returncode, run.stdout) == (0, "done\n"), run.stderr
+
+
+def test_the_search_holds_a_bounded_part_of_each_form() -> None:
+    # tokens rotate, and MAX_LEARNED of them are kept: 64 JWT-sized ones made an automaton
+    # of ~50 MB (a node of ~40 bytes per character of every form), 256 of them ~190 MB
+    rng = random.Random(7)
+    s = Scrubber()
+    tokens = ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + _token(rng, 460) for _ in range(64)]
+    for token in tokens:
+        s.learn({"authorization": "Bearer " + token})
+    tracemalloc.start()
+    try:
+        assert not s.needs_scrub(b'{"id": 1}')
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert size < 16 * 1024 * 1024
+    for token in tokens[::7]:
+        assert s.needs_scrub(b'{"token": "' + token.encode() + b'"}')
+        assert not s.needs_scrub(b'{"token": "' + token[:-1].encode() + b'"}')
+
+
+@pytest.mark.parametrize("chunk", [SEARCH_CHUNK, 7, 64, 100])
+def test_long_forms_sharing_their_start_are_told_apart_across_chunks(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scrub, "SEARCH_CHUNK", chunk)
+    s = Scrubber()
+    common = "x" * 300  # longer than any part of a form the automaton holds
+    s.add(common + "-first-secret", common + "-second-secret")
+    padding = b"y" * (chunk - 5)
+    for form in s.forms():
+        raw = form.encode()
+        for cut in (raw, raw[:-1], raw[1:]):
+            body = padding + cut + b" and " + cut[:200]
+            assert s.needs_scrub(body) is expected(s, body), (form, len(cut))

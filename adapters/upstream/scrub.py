@@ -79,13 +79,32 @@ SEARCH_CHUNK = 256 * 1024
 CLEAN_BODY_BYTES = 16 * 1024
 
 
+#: how many leading bytes of a form the automaton holds; a longer form is confirmed with
+#: ``in`` once its start is seen. pyahocorasick keeps a node (~40 bytes) per character of
+#: every word and frees them recursively: whole forms took ~190 MB for 256 learned JWTs,
+#: and the forms of a 100 KB token (a vendor's choice) crashed the process (C stack)
+NEEDLE_PREFIX = 64
+
+
 def _automaton(forms: Iterable[str]) -> ahocorasick.Automaton:
     """Every form, found in one pass (Aho-Corasick). Testing each form with ``in`` took
     13 us for a 1.3 KB body against the 38 forms of the benchmark's 8 connections, and
-    grows with every connection; the automaton takes 6.6 us for any number of forms."""
-    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    grows with every connection; the automaton takes 6.6 us for any number of forms.
+
+    A word is a form's first ``NEEDLE_PREFIX`` bytes; its value is None where that is a
+    whole form (found), else the word and the longer forms that start with it."""
+    whole: set[str] = set()
+    longer: dict[str, list[bytes]] = {}
     for form in forms:
-        automaton.add_word(form.encode().decode("latin-1"))
+        raw = form.encode()
+        word = raw[:NEEDLE_PREFIX].decode("latin-1")
+        if len(raw) <= NEEDLE_PREFIX:
+            whole.add(word)
+        else:
+            longer.setdefault(word, []).append(raw)
+    automaton = ahocorasick.Automaton()
+    for word in whole | longer.keys():
+        automaton.add_word(word, None if word in whole else (word, tuple(longer[word])))
     automaton.make_automaton()
     return automaton
 
@@ -99,7 +118,7 @@ class Scrubber:
         self._seen: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._needles: ahocorasick.Automaton | None = None
-        self._longest = 0  # the longest form's bytes: how far search chunks overlap
+        self._longest = 0  # the longest word's bytes: how far search chunks overlap
         # bodies found to hold no needle, while the needles stay the same: a cached answer
         # is read again and again, and a fetched one is tested twice (stored, then parsed)
         self._clean: dict[bytes, None] = {}
@@ -193,7 +212,7 @@ class Scrubber:
             return True
         if self._needles is None:
             self._needles = _automaton(self._forms)
-            self._longest = max(len(form.encode()) for form in self._forms)
+            self._longest = min(NEEDLE_PREFIX, max(len(form.encode()) for form in self._forms))
             self._clean.clear()  # every change of the forms drops the needles, and so this
         elif body in self._clean:
             return False
@@ -203,10 +222,18 @@ class Scrubber:
         # 20 MB is not copied whole (the 10,000-service list: peak RSS 160 -> 140 MB)
         step = SEARCH_CHUNK
         overlap = self._longest
+        tried: set[str] = set()  # a long form's start seen again: its forms were searched
         for start in range(0, len(body), step):
             text = body[start : start + step + overlap].decode("latin-1")
-            for _ in self._needles.iter(text):
-                return True
+            for _, found in self._needles.iter(text):
+                if found is None:
+                    return True
+                # the start of longer forms: each searched for once, in the whole body
+                word, longer = found
+                if word not in tried:
+                    tried.add(word)
+                    if any(form in body for form in longer):
+                        return True
         if len(body) <= CLEAN_BODY_BYTES:
             if len(self._clean) >= CLEAN_BODIES:
                 del self._clean[next(iter(self._clean))]
