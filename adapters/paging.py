@@ -72,7 +72,13 @@ class VendorPage(Generic[T]):
 
 
 def position(token: str | None, index: int) -> str:
+    if token is not None and len(token) > MEMO_TOKEN_CHARS:
+        return json.dumps([token, index])  # a vendor's long token is not kept in the memo
     return f"{_token_part(token)}, {index}]"
+
+
+#: the longest page token whose position prefix is remembered (a vendor chooses tokens)
+MEMO_TOKEN_CHARS = 512
 
 
 @functools.lru_cache(maxsize=256)

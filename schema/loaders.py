@@ -199,9 +199,10 @@ async def load_many_settled(loader: Unbatched[Any, Any], keys: Sequence[Hashable
 class Unbatched(Generic[K, V]):
     """One call per key per request, started when the key is first asked for and shared
     by every field that asks: what ``DataLoader(batch=False)`` gave, without its queue,
-    its dispatch and the coroutine around each call (9.3 -> 3.6 us a load; a cold
-    dashboard makes 178). As there, each call runs in a task of its own and settles a
-    future the askers share, so an asker cancelled leaves the call running."""
+    its dispatch and the coroutine around each call (6.6 -> 4.4 us a load; a cold
+    dashboard makes 178). As there, each call runs in a task of its own, so an asker
+    cancelled leaves the call running; unlike there, it leaves the other askers their
+    answer too (``load``)."""
 
     def __init__(self, call: Callable[[K], Awaitable[V]]) -> None:
         self._call = call
