@@ -189,9 +189,20 @@ async def test_a_body_found_clean_is_scrubbed_once_the_secret_it_holds_is_known(
         {"a": 1.0},
         {"a": None},
         {"q": "\u00e9 /?#&=+%", "": ""},
+        {"cursor": "x" * 600, "page_size": "100"},
     ],
 )
 def test_a_query_is_encoded_as_urlencode_encodes_it_every_time(params: dict[str, Any]) -> None:
     # 1, True and 1.0 are one dict key: none may answer for another
     assert _query(params) == urlencode(params)
     assert _query(params) == urlencode(params)
+
+
+def test_a_long_vendor_page_token_is_not_kept_in_the_query_memo() -> None:
+    from adapters.upstream import http as upstream_http
+
+    before = upstream_http._encoded.cache_info().currsize
+    for n in range(20):
+        token = f"{n}" + "t" * upstream_http.MEMO_QUERY_CHARS
+        assert _query({"cursor": token}) == urlencode({"cursor": token})
+    assert upstream_http._encoded.cache_info().currsize == before

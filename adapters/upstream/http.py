@@ -794,10 +794,19 @@ def _query(params: Mapping[str, str]) -> str:
     """``urlencode(params)``, encoded once per set of parameters: a vendor's list calls
     repeat a few (a page size, a cursor's first page)."""
     pairs = tuple(params.items())
+    size = 0
     for name, value in pairs:
         if type(name) is not str or type(value) is not str:
             return urlencode(params)  # 1 and True are one cache key, two queries
+        size += len(name) + len(value)
+    if size > MEMO_QUERY_CHARS:
+        return urlencode(pairs)  # a vendor's long page token is not kept in the memo
     return _encoded(pairs)
+
+
+#: the longest query (names and values) whose encoding is remembered: a page token in it
+#: is the vendor's choice, and 1,024 memo entries of megabyte tokens would stay in memory
+MEMO_QUERY_CHARS = 512
 
 
 @functools.lru_cache(maxsize=1024)
