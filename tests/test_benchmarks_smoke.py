@@ -22,5 +22,5 @@ async def test_the_suite_produces_every_figure() -> None:
         assert results["scaleout"]["skipped"].startswith("redis backend missing")
         absent = [k for k in absent if not k.startswith("scaleout.")]
     assert absent == [], f"figures without a number: {absent}"
-    assert len(REQUIRED) == 26
+    assert len(REQUIRED) == 28
     assert "dashboard.cold_p50_ms" in table(results)

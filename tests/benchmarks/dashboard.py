@@ -119,6 +119,7 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
             floors.append(await replayer.replay())
             floor_cpu = time.process_time() - cpu_started
             floor_cpu_per_call.append(floor_cpu * 1000 / max(1, len(recorder.calls)))
+    ratios = [g / max(f, 1e-6) for g, f in zip(cpu_per_call, floor_cpu_per_call, strict=True)]
     orgs = settings.scale.organizations
     minimum = {s.vendor: minimums.dashboard_calls(s.vendor, settings.org) * orgs for s in sims}
     chain = max(minimums.dashboard_chain(s.vendor, settings.org) for s in sims)
@@ -146,6 +147,9 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
         # the minimal client's own CPU per call in the same run: what a call costs on
         # this machine with nothing of the gateway around it
         "floor_cpu_ms_per_call": round(percentile(floor_cpu_per_call, 50), 3),
+        # the two per sample, each gateway sample beside the replay that follows it: the
+        # machine's speed moves both, so this moves less than either
+        "gateway_over_floor_cpu": round(percentile(ratios, 50), 2),
         "waves": {
             s.vendor: [measured.get(s.vendor, 0), minimums.dashboard_chain(s.vendor, settings.org)]
             for s in sims

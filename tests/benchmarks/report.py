@@ -16,6 +16,8 @@ REQUIRED = (
     "dashboard.gateway_cpu_ms_per_call",
     "dashboard.answer_cpu_p50_ms",
     "dashboard.upstream_cpu_ms_per_call",
+    "dashboard.floor_cpu_ms_per_call",
+    "dashboard.gateway_over_floor_cpu",
     "lookup.upstream_calls",
     "lookup.min_upstream_calls",
     "warm.gateway_rps",
