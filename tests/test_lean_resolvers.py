@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 from typing import Annotated, Any
 
 import pytest
@@ -19,6 +18,7 @@ from strawberry.types.fields.resolver import StrawberryResolver
 
 from schema.build import build_schema
 from schema.lean_resolvers import lean
+from tests.schema_answers import answer as schema_answer
 
 
 @strawberry.enum
@@ -163,12 +163,7 @@ DOCUMENTS = [
 
 
 def answer(made: strawberry.Schema, document: str) -> dict[str, Any]:
-    result = asyncio.run(made.execute(document, variable_values={"w": {"first": 1}}))
-    errors = [
-        {"message": e.message, "path": e.path, "locations": str(e.locations)}
-        for e in result.errors or []
-    ]
-    return {"data": json.dumps(result.data), "errors": errors}
+    return schema_answer(made, document, {"w": {"first": 1}})
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.scalars import JSON
 
 from schema.execution import PlainLeafExecution, plain_leaves
+from tests.schema_answers import answer as schema_answer
 
 
 @strawberry.enum
@@ -301,12 +301,7 @@ DOCUMENTS = [
 
 
 def answer(schema: strawberry.Schema, document: str) -> dict[str, Any]:
-    result = asyncio.run(schema.execute(document, variable_values={"yes": True}))
-    errors = [
-        {"message": e.message, "path": e.path, "locations": str(e.locations)}
-        for e in result.errors or []
-    ]
-    return {"data": json.dumps(result.data), "errors": errors}
+    return schema_answer(schema, document, {"yes": True})
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
