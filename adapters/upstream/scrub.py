@@ -118,7 +118,6 @@ class Scrubber:
         self._seen: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._needles: ahocorasick.Automaton | None = None
-        self._longest = 0  # the longest word's bytes: how far search chunks overlap
         # bodies found to hold no needle, while the needles stay the same: a cached answer
         # is read again and again, and a fetched one is tested twice (stored, then parsed)
         self._clean: dict[bytes, None] = {}
@@ -212,19 +211,17 @@ class Scrubber:
             return True
         if self._needles is None:
             self._needles = _automaton(self._forms)
-            self._longest = min(NEEDLE_PREFIX, max(len(form.encode()) for form in self._forms))
             self._clean.clear()  # every change of the forms drops the needles, and so this
         elif body in self._clean:
             return False
         # one pass over the body, whatever the number of forms: a body's bytes as Latin-1
         # characters, one a byte, against each form's UTF-8 bytes read the same way; a
-        # chunk at a time (each overlapping the next by a form's length), so a body of
+        # chunk at a time, each overlapping the next by the longest word, so a body of
         # 20 MB is not copied whole (the 10,000-service list: peak RSS 160 -> 140 MB)
         step = SEARCH_CHUNK
-        overlap = self._longest
         tried: set[str] = set()  # a long form's start seen again: its forms were searched
         for start in range(0, len(body), step):
-            text = body[start : start + step + overlap].decode("latin-1")
+            text = body[start : start + step + NEEDLE_PREFIX].decode("latin-1")
             for _, found in self._needles.iter(text):
                 if found is None:
                     return True
