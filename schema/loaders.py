@@ -62,6 +62,9 @@ class Loaders:
         self._loaders: dict[Loaded, Unbatched[Any, Any]] = {}
         #: the request is over (``close``): loaders asked for now are kept nowhere
         self.closed = False
+        #: by (connection, organization key): the read ahead of the backups of the
+        #: databases its first page shows (``schema.prefetch``), which the page waits for
+        self.page_backups: dict[ByKey, asyncio.Future[None]] = {}
 
     def close(self) -> None:
         """Let go of every loader: their batch functions refer back to these loaders, a
@@ -71,6 +74,7 @@ class Loaders:
         loader, to prime it: it gets one of its own rather than bring the cycle back."""
         self._loaders.clear()
         self._by_key.clear()
+        self.page_backups.clear()
         self.closed = True
 
     def adapter(self, connection: str) -> Adapter:
@@ -227,6 +231,11 @@ class Unbatched(Generic[K, V]):
         mine = future.get_loop().create_future()
         future.add_done_callback(functools.partial(_pass_on, mine))
         return mine
+
+    def settled(self, key: K) -> asyncio.Future[V] | None:
+        """The key's call, if it has ended (its value or its failure), else None."""
+        future = self._futures.get(key)
+        return future if future is not None and future.done() else None
 
     async def _settle(self, key: K, future: asyncio.Future[V]) -> None:
         try:

@@ -90,9 +90,17 @@ from schema.kinds import (
     NodeKind,
 )
 from schema.list_orders import OrderByArg
-from schema.navigation import child_page, children, connection_of, linked, offers
+from schema.navigation import (
+    child_nodes,
+    child_page,
+    connection_of,
+    linked,
+    linked_node,
+    offers,
+)
 from schema.permissions import admin
 from schema.plans import Plan
+from schema.prefetch import page_backups
 from schema.vendor_types.astra import AstraDatabase, AstraOrganization
 from schema.vendor_types.clickhouse import ClickHouseDatabase, ClickHouseOrganization
 from schema.vendor_types.clickhouse_postgres import ClickHousePostgres
@@ -173,15 +181,15 @@ class Organization(Node, Entity):
             return None
         f = filter or DatabaseFilter()
         wanted = await databases_under(info, conn, self.record.key, f)
+        await page_backups(info, conn, self.record.key)
         return DatabaseConnection.from_records(wanted, args, database_order(order_by))
 
     @strawberry.field(
         description="Members; null when the vendor has none",
         deprecation_reason="Use membersConnection, which pages; removed after 2027-06-30",
     )
-    async def members(self, info: Info) -> list[Member] | None:
-        records = await children(info, self.record, MEMBERS)
-        return None if records is None else [Member.from_record(r) for r in records]
+    def members(self, info: Info) -> list[Member] | None:
+        return child_nodes(info, self.record, MEMBERS, Member.from_record)
 
     @strawberry.field(
         description="Members, by name; in the vendor's own order where it pages "
@@ -206,9 +214,8 @@ class Organization(Node, Entity):
         description="API keys; null when the vendor has none",
         deprecation_reason="Use apiKeysConnection, which pages; removed after 2027-06-30",
     )
-    async def api_keys(self, info: Info) -> list[ApiKey] | None:
-        records = await children(info, self.record, API_KEYS)
-        return None if records is None else [ApiKey.from_record(r) for r in records]
+    def api_keys(self, info: Info) -> list[ApiKey] | None:
+        return child_nodes(info, self.record, API_KEYS, ApiKey.from_record)
 
     @strawberry.field(
         description="API keys, by name; in the vendor's own order where it pages "
@@ -233,9 +240,8 @@ class Organization(Node, Entity):
         description="Pending invitations; null when the vendor has none",
         deprecation_reason="Use invitationsConnection, which pages; removed after 2027-06-30",
     )
-    async def invitations(self, info: Info) -> list[Invitation] | None:
-        records = await children(info, self.record, INVITATIONS)
-        return None if records is None else [Invitation.from_record(r) for r in records]
+    def invitations(self, info: Info) -> list[Invitation] | None:
+        return child_nodes(info, self.record, INVITATIONS, Invitation.from_record)
 
     @strawberry.field(
         description="Pending invitations, by email; in the vendor's own order where it pages "
@@ -260,9 +266,8 @@ class Organization(Node, Entity):
         description="What databases can be created as; null when the vendor has none",
         deprecation_reason="Use plansConnection, which pages; removed after 2027-06-30",
     )
-    async def plans(self, info: Info) -> list[Plan] | None:
-        records = await children(info, self.record, PLANS)
-        return None if records is None else [Plan.from_record(r) for r in records]
+    def plans(self, info: Info) -> list[Plan] | None:
+        return child_nodes(info, self.record, PLANS, Plan.from_record)
 
     @strawberry.field(
         description="What databases can be created as, by name; in the vendor's own order where "
@@ -353,9 +358,8 @@ class Organization(Node, Entity):
         description="Feature switches; null when the vendor has none",
         deprecation_reason="Use featureFlagsConnection, which pages; removed after 2027-06-30",
     )
-    async def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
-        records = await children(info, self.record, FEATURE_FLAGS)
-        return None if records is None else [FeatureFlag.from_record(r) for r in records]
+    def feature_flags(self, info: Info) -> list[FeatureFlag] | None:
+        return child_nodes(info, self.record, FEATURE_FLAGS, FeatureFlag.from_record)
 
     @strawberry.field(
         description="Feature switches, by name; in the vendor's own order where it pages "
@@ -444,9 +448,8 @@ class Database(Node, Entity):
         description="Backups, newest first; null when the vendor has none",
         deprecation_reason="Use backupsConnection, which pages; removed after 2027-06-30",
     )
-    async def backups(self, info: Info) -> list[Backup] | None:
-        records = await children(info, self.record, BACKUPS)
-        return None if records is None else [Backup.from_record(r) for r in records]
+    def backups(self, info: Info) -> list[Backup] | None:
+        return child_nodes(info, self.record, BACKUPS, Backup.from_record)
 
     @strawberry.field(
         description="Backups, newest first; in the vendor's own order where it pages "
@@ -484,9 +487,8 @@ class Database(Node, Entity):
         description="Users clients connect as; null when the vendor has none",
         deprecation_reason="Use credentialsConnection, which pages; removed after 2027-06-30",
     )
-    async def credentials(self, info: Info) -> list[DatabaseCredential] | None:
-        records = await children(info, self.record, CREDENTIALS)
-        return None if records is None else [DatabaseCredential.from_record(r) for r in records]
+    def credentials(self, info: Info) -> list[DatabaseCredential] | None:
+        return child_nodes(info, self.record, CREDENTIALS, DatabaseCredential.from_record)
 
     @strawberry.field(
         description="Users clients connect as, by user name; in the vendor's own order where "
@@ -665,10 +667,9 @@ class ApiKey(Node, Entity):
         return Organization.from_record(org) if org else None
 
     @strawberry.field(description="The member who owns the key, where the vendor says")
-    async def owner(self, info: Info) -> Member | None:
+    def owner(self, info: Info) -> Member | None:
         r = self.record
-        member = await linked(info, MEMBER, r.connection.name, r.owner_key)
-        return Member.from_record(member) if member else None
+        return linked_node(info, MEMBER, r.connection.name, r.owner_key, Member.from_record)
 
 
 @strawberry.federation.type(keys=ENTITY_KEYS, description="A member of an organization")
