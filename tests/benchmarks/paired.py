@@ -33,8 +33,9 @@ def main() -> None:
     parser.add_argument("b", type=Path, help="the tree compared")
     parser.add_argument("--pairs", type=int, default=80)
     parser.add_argument("--mode", choices=MODES, default="cold")
+    parser.add_argument("--scale", default="2x25", help="organizations x databases a vendor")
     options = parser.parse_args()
-    a, b = _Worker(options.a), _Worker(options.b)
+    a, b = _Worker(options.a, options.scale), _Worker(options.b, options.scale)
     xa: list[float] = []
     xb: list[float] = []
     try:
@@ -61,12 +62,12 @@ def _at(ordered: list[float], fraction: float) -> float:
 
 
 class _Worker:
-    def __init__(self, tree: Path) -> None:
+    def __init__(self, tree: Path, scale: str) -> None:
         tree = tree.resolve()
         env = {**os.environ, "PYTHONPATH": str(tree)}
         self._process = subprocess.Popen(
             # this file, whichever tree it is in: the tree compared may predate it
-            [sys.executable, __file__, "--worker"],
+            [sys.executable, __file__, "--worker", scale],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -96,7 +97,7 @@ class _Worker:
         return line
 
 
-async def _serve() -> None:
+async def _serve(scale: str) -> None:
     """The worker: one dashboard per line read ("cold" or "again"), its CPU ms printed."""
     from adapters.simulation.scale import Scale
     from gateway.runtime import settle_heap
@@ -105,7 +106,7 @@ async def _serve() -> None:
     from tests.benchmarks.fleet import VENDORS, start_simulators, stop_simulators
     from tests.gateway_client import GatewayClient
 
-    sims = start_simulators(VENDORS, Scale.parse("2x25"), latency_ms=20.0)
+    sims = start_simulators(VENDORS, Scale.parse(scale), latency_ms=20.0)
     try:
         async with GatewayClient(_config(sims), guarded=False) as gateway:
             settle_heap()
@@ -135,11 +136,11 @@ async def _serve() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--worker"]:
+    if sys.argv[1:2] == ["--worker"]:
         del sys.path[0]  # this file's directory: its modules are not top-level ones
         import uvloop
 
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            runner.run(_serve())
+            runner.run(_serve(sys.argv[2]))
     else:
         main()
