@@ -18,6 +18,7 @@ formed, the vendor refuses it in its current state.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,10 +82,23 @@ def link_id(link: Any, resource: str) -> str | None:
     """The ID in a link to ``/api/<resource>/<id>/``, whatever host it names; else None."""
     if not isinstance(link, str):
         return None
+    # Every database links one of a few plans and environments: remember what a link
+    # says. Plain short strings only (a str subclass may hash or compare unlike its text).
+    if type(link) is str and len(link) <= _MEMO_MAX_CHARS:
+        return _remembered_link_id(link, resource)
+    return _link_id(link, resource)
+
+
+def _link_id(link: str, resource: str) -> str | None:
     match = _LINK_PATH.search(urlsplit(link).path)
     if match is None or match["resource"] != resource:
         return None
     return match["id"]
+
+
+_remembered_link_id = functools.lru_cache(maxsize=1024)(_link_id)
+#: longer than any link the API makes: longer text is read but never remembered
+_MEMO_MAX_CHARS = 512
 
 
 class DBaaSClient:

@@ -117,6 +117,8 @@ DELETE_OUTCOMES: dict[DatabaseStatus, DeleteOutcome] = {
 #: backups carry no ID; their URL is unique and stable, so the ID is a name-based UUID of it
 BACKUP_ID_NAMESPACE = uuid.NAMESPACE_URL
 _NAMESPACE_BYTES = BACKUP_ID_NAMESPACE.bytes
+#: a hex digit with its top two bits set to the RFC 4122 variant (binary 10)
+_VARIANT = {d: "89ab"[int(d, 16) & 0b11] for d in "0123456789abcdef"}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -178,12 +180,11 @@ def database(conn: ConnectionInfo, org_id: str, body: dict[str, Any]) -> Databas
 
 def _uuid5(name: str) -> str:
     """``str(uuid.uuid5(BACKUP_ID_NAMESPACE, name))`` without the UUID object: every
-    backup of a listing gets one, and the object's checks cost twice the hash."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    backup of a listing gets one, and the object's checks cost twice the hash. The version
+    and variant bits are set in the hex text, which costs less than editing the bytes."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).hexdigest()
+    # "5": version 5 (the whole nibble); the variant keeps the nibble's low two bits
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 def backup_id(database_id: str, body: dict[str, Any]) -> str:

@@ -315,3 +315,12 @@ def test_every_capability_is_checked() -> None:
 )
 def test_a_backup_id_is_the_uuid5_of_its_basis(name: str) -> None:
     assert mapping._uuid5(name) == str(uuid.uuid5(mapping.BACKUP_ID_NAMESPACE, name))
+
+
+def test_every_variant_nibble_gives_the_uuid5() -> None:
+    # thousands of names, so each value of the digits whose bits are set comes up
+    names = [f"s3://fb-backups/{n}.tar.gz" for n in range(4000)]
+    assert {mapping._uuid5(n)[19] for n in names} == set("89ab")
+    assert [mapping._uuid5(n) for n in names] == [
+        str(uuid.uuid5(mapping.BACKUP_ID_NAMESPACE, n)) for n in names
+    ]
