@@ -70,6 +70,24 @@ def _forms(secret: str) -> set[str]:
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 
 
+def _forms_of(secrets: Iterable[str]) -> set[str]:
+    """Every form of each secret long enough to be one, long enough to be searched for."""
+    return {
+        form
+        for secret in secrets
+        if len(secret) >= MIN_SECRET_LENGTH
+        for form in _forms(secret)
+        if len(form) >= MIN_SECRET_LENGTH
+    }
+
+
+def _pair(user: str, secret: str) -> tuple[str, ...]:
+    """An HTTP Basic credential's secrets: the secret, ``user:secret`` and its Base64."""
+    pair = f"{user}:{secret}"
+    encoded = base64.b64encode(pair.encode()).decode()
+    return secret, pair, encoded, encoded.rstrip("=")
+
+
 #: how many clean bodies a scrubber remembers, and the largest it remembers: at most 4 MiB
 #: per scrubber (one per connection, and per tenant of a template), where answers of a
 #: list page are a few KB
@@ -121,20 +139,26 @@ class Scrubber:
         # bodies found to hold no needle, while the needles stay the same: a cached answer
         # is read again and again, and a fetched one is tested twice (stored, then parsed)
         self._clean: dict[bytes, None] = {}
-        #: forms learned from headers, oldest first, to forget beyond MAX_LEARNED
+        #: each learned header value, oldest first (forgotten beyond MAX_LEARNED), with
+        #: every form it implies, whether or not another secret had added it first
         self._learned: dict[str, set[str]] = {}
+        #: the forms added other than by learning (configuration, a login's password,
+        #: another scrubber's): never forgotten with a learned value
+        self._kept: set[str] = set()
         #: changes with every change of the forms: what was scrubbed before may hold a
         #: secret learned since (the gateway's answer cache checks it)
         self.version = 0
 
     def add(self, *secrets: str) -> None:
-        for secret in secrets:
-            if len(secret) < MIN_SECRET_LENGTH:
-                continue
-            new = {f for f in _forms(secret) if len(f) >= MIN_SECRET_LENGTH} - self._forms
-            if new:
-                self._forms |= new
-                self._changed()
+        forms = _forms_of(secrets)
+        self._kept |= forms
+        self._take(forms)
+
+    def _take(self, forms: set[str]) -> None:
+        new = forms - self._forms
+        if new:
+            self._forms |= new
+            self._changed()
 
     def _changed(self) -> None:
         self._pattern = self._needles = None
@@ -142,9 +166,7 @@ class Scrubber:
 
     def add_pair(self, user: str, secret: str) -> None:
         """An HTTP Basic credential: the secret, ``user:secret`` and its Base64."""
-        pair = f"{user}:{secret}"
-        encoded = base64.b64encode(pair.encode()).decode()
-        self.add(secret, pair, encoded, encoded.rstrip("="))
+        self.add(*_pair(user, secret))
 
     def learn(self, headers: Mapping[str, str]) -> None:
         """Take the credentials out of headers the gateway sent (after the auth flow)."""
@@ -154,11 +176,11 @@ class Scrubber:
                 continue
             self._seen.add(value)
             scheme, _, credential = value.partition(" ")
-            before = set(self._forms)
+            secrets: list[str] = []
             if len(value) >= MIN_LEARNED_LENGTH:
-                self.add(value)
+                secrets.append(value)
             if credential and len(credential) >= MIN_LEARNED_LENGTH:
-                self.add(credential)
+                secrets.append(credential)
             if credential and scheme.lower() == "basic":
                 # the gateway built this pair itself, from its own configuration
                 try:
@@ -166,23 +188,30 @@ class Scrubber:
                 except (binascii.Error, UnicodeDecodeError):
                     user = secret = ""
                 if secret:
-                    self.add_pair(user, secret)
-            self._learned[value] = self._forms - before
+                    secrets.extend(_pair(user, secret))
+            forms = _forms_of(secrets)
+            self._learned[value] = forms
+            self._take(forms)
             self._forget_oldest()
 
     def _forget_oldest(self) -> None:
         while len(self._learned) > MAX_LEARNED:
             value = next(iter(self._learned))
-            self._forms -= self._learned.pop(value)
             self._seen.discard(value)
-            self._changed()
+            forgotten = self._learned.pop(value)
+            # a form stays while anything else implies it: the configuration, or a value
+            # still learned (the same token under another scheme, say)
+            gone = forgotten - self._kept.union(*self._learned.values())
+            if gone:
+                self._forms -= gone
+                self._changed()
 
     def merge(self, other: Scrubber) -> None:
-        """Take on what ``other`` knows (a connection's own scrubber joining the shared one)."""
+        """Take on what ``other`` knows (a connection's own scrubber joining the shared
+        one): kept here however ``other`` came to know it."""
         self._seen |= other._seen
-        if other._forms - self._forms:
-            self._forms |= other._forms
-            self._changed()
+        self._kept |= other._forms
+        self._take(other._forms)
 
     def forms(self) -> Iterable[str]:
         return iter(self._forms)
