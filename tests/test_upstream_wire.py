@@ -36,7 +36,7 @@ from adapters.errors import ErrorCode, UpstreamError
 from adapters.model import ConnectionInfo, Vendor
 from adapters.upstream.http import HTTP_CLIENTS, HttpSettings, UpstreamHttp, _tls_context
 from adapters.upstream.llhttp_wire import LlhttpWire
-from adapters.upstream.resilience import current_deadline
+from adapters.upstream.resilience import BreakerState, current_deadline
 from adapters.upstream.wire import AiohttpWire, HeaderAuth
 from tests.loopback import Handler, Server, answer, self_signed_certificate
 from tests.loopback import serve as serve  # the fixture
@@ -453,3 +453,120 @@ async def test_the_httpx_wire_of_tracing_gives_the_same_meanings(
 
     assert_unavailable_or_unknown(error, method, code)
     assert len(server.requests) == sent
+
+
+# --- the request's deadline ends every wait of an attempt, wherever it is -----------------
+
+
+async def _trickling(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, s: Server) -> None:
+    await s.read_request(reader)
+    whole = answer(b'{"status": 200, "result": ["' + b"x" * 40 + b'"]}')
+    for byte in whole:  # a byte every 0.1 s: the read timeout never fires, 6 s in all
+        writer.write(bytes([byte]))
+        await writer.drain()
+        await asyncio.sleep(0.1)
+
+
+async def test_a_vendor_trickling_its_answer_is_cut_at_the_request_deadline(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    server = await serve(_trickling)
+    http = upstream(server.url, read_timeout=1.0)
+    seen: list[str] = []
+    http.observer = lambda conn, method, url, outcome, seconds: seen.append(outcome)
+    token = current_deadline.set(time.monotonic() + 0.4)
+    started = time.monotonic()
+    try:
+        error = await failure(http, "GET")
+    finally:
+        current_deadline.reset(token)
+
+    assert time.monotonic() - started < 2.0  # not the 6 s the answer takes
+    assert error.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert seen == ["timeout"]
+    assert http.breaker.state is BreakerState.CLOSED
+
+
+async def test_a_request_waiting_for_a_busy_connections_slot_ends_at_its_deadline(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    server = await serve(_silent)
+    http = upstream(server.url, max_concurrency=1, read_timeout=3.0)
+    holder = asyncio.ensure_future(http.request("GET", "/v1/organizations"))
+    while not server.requests:  # the one slot is taken, its answer never comes
+        await asyncio.sleep(0.01)
+    token = current_deadline.set(time.monotonic() + 0.3)
+    started = time.monotonic()
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await http.request("GET", "/v1/services")
+    finally:
+        current_deadline.reset(token)
+        holder.cancel()
+        await asyncio.gather(holder, return_exceptions=True)
+        await http.aclose()
+
+    assert time.monotonic() - started < 1.5
+    assert raised.value.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert len(server.requests) == 1  # the waiting request was never sent
+    assert http.breaker.state is BreakerState.CLOSED  # the gateway's queue, not the vendor
+
+
+async def test_a_429_pause_longer_than_the_deadline_ends_at_it(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def limited(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(answer(b'{"status": 429}', "429 Too Many Requests", "Retry-After: 5\r\n"))
+            await w.drain()
+
+    server = await serve(limited)
+    http = upstream(server.url, retry_attempts=1, max_retry_after=10.0)
+    http.sleep = asyncio.sleep  # the pause is really waited for
+    try:
+        with pytest.raises(UpstreamError) as first:
+            await http.request("GET", "/v1/organizations")
+        token = current_deadline.set(time.monotonic() + 0.3)
+        started = time.monotonic()
+        try:
+            with pytest.raises(UpstreamError) as second:
+                await http.request("GET", "/v1/organizations")
+        finally:
+            current_deadline.reset(token)
+    finally:
+        await http.aclose()
+
+    assert first.value.code is ErrorCode.RATE_LIMITED
+    assert time.monotonic() - started < 1.5
+    assert second.value.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert len(server.requests) == 1  # held by the pause, never sent
+
+
+async def test_a_request_paced_past_its_deadline_ends_at_it(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    async def ok(r: asyncio.StreamReader, w: asyncio.StreamWriter, s: Server) -> None:
+        while True:
+            await s.read_request(r)
+            w.write(answer(b'{"status": 200, "result": []}'))
+            await w.drain()
+
+    server = await serve(ok)
+    http = upstream(server.url, rate_limit=(1, 10.0))  # one start in any 10 s
+    http.sleep = asyncio.sleep
+    try:
+        await http.request("GET", "/v1/organizations")
+        token = current_deadline.set(time.monotonic() + 0.3)
+        started = time.monotonic()
+        try:
+            with pytest.raises(UpstreamError) as raised:
+                await http.request("GET", "/v1/organizations")
+        finally:
+            current_deadline.reset(token)
+    finally:
+        await http.aclose()
+
+    assert time.monotonic() - started < 1.5
+    assert raised.value.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert len(server.requests) == 1  # paced, never sent

@@ -20,6 +20,7 @@ fails calls fast while the vendor is down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import email.utils
 import functools
@@ -488,10 +489,19 @@ class UpstreamHttp:
         sent = _Sent()
         try:
             try:
-                async with asyncio.timeout(left):
+                if self.wire.ends_exchanges:
+                    # every wait of the attempt ends at the deadline on its own (a slot,
+                    # pacing, a 429 pause, the exchange in the wire's read timer): no timer
+                    # of its own, which cost about 5 us an attempt (a third of the policy's)
+                    until = None if left is None else asyncio.get_running_loop().time() + left
                     response, elapsed_ms = await self._send(
-                        method, url, params, json_body, headers, left, sent
+                        method, url, params, json_body, headers, left, sent, until
                     )
+                else:
+                    async with asyncio.timeout(left):
+                        response, elapsed_ms = await self._send(
+                            method, url, params, json_body, headers, left, sent, None
+                        )
             except TimeoutError:
                 if not sent.value:
                     # the deadline ran out in this gateway's own queue (a slot, pacing, a
@@ -529,13 +539,18 @@ class UpstreamHttp:
         headers: dict[str, str],
         left: float | None,
         sent: _Sent,
+        until: float | None,
     ) -> tuple[UpstreamResponse, float]:
-        async with self._slots.hold():
+        """``until``: the deadline in loop time, where each wait ends at it by itself
+        (``_attempt``); else None, and a timer around this call ends them."""
+        async with self._slots.hold(until):
             wait = self._paused_until - time.monotonic()
             if wait > 0:
-                await self.sleep(wait)
-            if self._pacer is not None:
-                await self._pacer.acquire()
+                async with _ending_at(until):
+                    await self.sleep(wait)
+            if self._pacer is not None and not self._pacer.start_now():
+                async with _ending_at(until):
+                    await self._pacer.acquire()
             timeouts = self._default_timeouts
             if left is not None:
                 timeouts = Timeouts(
@@ -552,7 +567,15 @@ class UpstreamHttp:
                 # the attempt's own timer already ends the call at the deadline: a second
                 # one only where the budget ends first
                 limit = self.settings.max_response_bytes
-                if left is not None and budget >= left:
+                if until is not None or (left is None and self.wire.ends_exchanges):
+                    # the wire ends the exchange itself, at the deadline or, where the
+                    # budget ends first, at the budget (told apart below, as for a timer)
+                    loop_now = asyncio.get_running_loop().time()
+                    end = loop_now + budget if until is None else min(until, loop_now + budget)
+                    response = await self.wire.send(
+                        method, full, headers, body, timeouts, limit, end
+                    )
+                elif left is not None and budget >= left:
                     response = await self.wire.send(method, full, headers, body, timeouts, limit)
                 else:
                     async with asyncio.timeout(budget):
@@ -788,6 +811,12 @@ class UpstreamHttp:
             return json.dumps(self._parse(content), separators=(",", ":")).encode()
         except _Unreadable:
             return self.scrubber.scrub(content.decode("utf-8", "replace")).encode()
+
+
+def _ending_at(until: float | None) -> contextlib.AbstractAsyncContextManager[object]:
+    """A wait that ends at ``until`` (loop time) with TimeoutError, as the attempt's timer
+    would end it; no bound where ``until`` is None (a timer around the attempt is)."""
+    return contextlib.nullcontext() if until is None else asyncio.timeout_at(until)
 
 
 def _query(params: Mapping[str, str]) -> str:

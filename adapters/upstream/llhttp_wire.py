@@ -20,12 +20,15 @@ What it does, and what it refuses:
 - a head past ``MAX_HEAD_BYTES`` or anything llhttp cannot parse is ``BadAnswer``, as is
   a body cut short; a connection closed before any answer byte is httpx's
   ``RemoteProtocolError`` (a reset, ``ReadError``): the request may have reached the vendor;
-- no answer byte within ``timeouts.read`` of the last one is ``ReadTimeout``; a refused,
+- no answer byte within ``timeouts.read`` of the last one is ``ReadTimeout``, and the
+  exchange's ``until`` (the request's deadline) reached is ``TimeoutError`` whatever came,
+  in the same timer, so the policy needs no timer of its own per attempt; a refused,
   unresolvable or untrusted (TLS, the shared verifying context) connection is
-  ``ConnectError``, a slow one ``ConnectTimeout``: nothing was sent;
+  ``ConnectError``, a slow one ``ConnectTimeout`` (``TimeoutError`` where ``until``
+  came first): nothing was sent;
 - a header name or value holding CR, LF or NUL is never written (``LocalProtocolError``):
   a token a vendor's login answered cannot inject a header into the next request;
-- a cancelled exchange (the request's deadline) closes its connection, so no later
+- an exchange cut (at ``until``, or cancelled) closes its connection, so no later
   request reads the rest of its answer.
 """
 
@@ -120,6 +123,7 @@ class _Connection(asyncio.Protocol):
         self.last_read = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._read_timeout = 0.0
+        self._until: float | None = None
         #: bytes of this exchange fed since its last body byte (its head, its trailers)
         self.outside = 0
 
@@ -315,18 +319,30 @@ class _Connection(asyncio.Protocol):
 
     # -- the read timeout: one timer an exchange, moved on only when it fires ----------
 
-    def watch(self, read_timeout: float) -> None:
+    def watch(self, read_timeout: float, until: float | None) -> None:
+        """Fail the exchange once no byte came for ``read_timeout`` (ReadTimeout), or at
+        ``until`` whatever came (TimeoutError: a vendor sending a byte now and then would
+        otherwise hold it past the request's deadline)."""
         self._read_timeout = read_timeout
+        self._until = until
         self.last_read = self.loop.time()
-        self._timer = self.loop.call_at(self.last_read + read_timeout, self._check)
+        self._timer = self.loop.call_at(self._due(), self._check)
+
+    def _due(self) -> float:
+        due = self.last_read + self._read_timeout
+        return due if self._until is None else min(due, self._until)
 
     def _check(self) -> None:
         self._timer = None
         exchange = self.exchange
         if exchange is None or exchange.future.done():
             return
-        due = self.last_read + self._read_timeout
-        if self.loop.time() < due:
+        now = self.loop.time()
+        if self._until is not None and now >= self._until:
+            self._fail(TimeoutError("the exchange reached its deadline"))
+            return
+        due = self._due()
+        if now < due:
             self._timer = self.loop.call_at(due, self._check)
             return
         self._fail(httpx.ReadTimeout(f"no answer byte within {self._read_timeout:g} s"))
@@ -364,6 +380,8 @@ def _lost(exchange: _Exchange, exc: Exception | None) -> Exception:
 class LlhttpWire(FlowWire):
     """Sends each request over a pooled connection of its own (see the module's text)."""
 
+    ends_exchanges = True
+
     def _start(self) -> None:
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._open: set[_Connection] = set()
@@ -378,14 +396,21 @@ class LlhttpWire(FlowWire):
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None,
     ) -> UpstreamResponse:
-        """One request as it is (its headers final), its answer read up to ``limit``."""
+        """One request as it is (its headers final), its answer read up to ``limit``; at
+        ``until`` (loop time), wherever it is, it ends with TimeoutError."""
         scheme, host, port, netloc, path, query = _split(url)
         head = _head(method, path or "/", query, netloc, headers, body)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._pool)
-        async with self._slots:
-            connection = await self._connection((scheme, host, port), timeouts.connect)
+        if self._slots.locked() and until is not None:
+            async with asyncio.timeout_at(until):  # every pooled connection busy
+                await self._slots.acquire()
+        else:
+            await self._slots.acquire()
+        try:
+            connection = await self._connection((scheme, host, port), timeouts.connect, until)
             loop = connection.loop
             future: asyncio.Future[None] = loop.create_future()
             exchange = _Exchange(future, limit, head_only=method == "HEAD")
@@ -394,7 +419,7 @@ class LlhttpWire(FlowWire):
             connection.outside = 0
             assert connection.transport is not None
             connection.transport.write(head if body is None else head + body)
-            connection.watch(timeouts.read)
+            connection.watch(timeouts.read, until)
             try:
                 await future
             except BaseException:
@@ -405,6 +430,8 @@ class LlhttpWire(FlowWire):
                 connection._cancel_timer()
                 connection.exchange = None
             self._release((scheme, host, port), connection)
+        finally:
+            self._slots.release()
         return UpstreamResponse(
             exchange.status,
             exchange.headers,
@@ -414,7 +441,9 @@ class LlhttpWire(FlowWire):
             headers,
         )
 
-    async def _connection(self, key: tuple[str, str, int], connect_timeout: float) -> _Connection:
+    async def _connection(
+        self, key: tuple[str, str, int], connect_timeout: float, until: float | None
+    ) -> _Connection:
         idle = self._idle.get(key)
         if idle:
             loop = asyncio.get_running_loop()
@@ -432,8 +461,11 @@ class LlhttpWire(FlowWire):
             raise httpx.ConnectError("the wire is closed")
         scheme, host, port = key
         loop = asyncio.get_running_loop()
+        # the connect timeout, or ``until`` where it comes first: then it is ``until``'s
+        # TimeoutError, not a connect timeout
+        by_until = until is not None and until <= loop.time() + connect_timeout
         try:
-            async with asyncio.timeout(connect_timeout):
+            async with asyncio.timeout_at(until if by_until else loop.time() + connect_timeout):
                 _, protocol = await loop.create_connection(
                     lambda: _Connection(loop),
                     host,
@@ -442,6 +474,8 @@ class LlhttpWire(FlowWire):
                     server_hostname=host if scheme == "https" else None,
                 )
         except TimeoutError as exc:
+            if by_until:
+                raise
             raise httpx.ConnectTimeout(f"no connection to {host}:{port} in time") from exc
         except (OSError, ssl.SSLError) as exc:
             # refused, no such host, TLS verification failed: nothing was sent

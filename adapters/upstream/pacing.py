@@ -22,6 +22,9 @@ from adapters.upstream.priority import PriorityLine, current_work, share_of
 
 
 class Pacer(Protocol):
+    def start_now(self) -> bool:
+        """Start one more request now if it may, without waiting (False: ``acquire``)."""
+
     async def acquire(self) -> None:
         """Return when one more request may start."""
 
@@ -33,6 +36,11 @@ class PriorityPacer:
 
     def __init__(self) -> None:
         self._line = PriorityLine()
+
+    def start_now(self) -> bool:
+        """A start with nobody waiting and room in the window, decided here and now;
+        False where ``acquire`` must decide (a shared window is asked over the network)."""
+        return False
 
     async def acquire(self) -> None:
         work = current_work()
@@ -78,7 +86,15 @@ class RatePacer(PriorityPacer):
         self._starts: deque[float] = deque()
         self._background_starts: deque[float] = deque()
 
+    def start_now(self) -> bool:
+        if self._line.waiting():
+            return False  # they go first, in their order
+        return self._start(current_work().background) <= 0
+
     async def _try_start(self, background: bool) -> float:
+        return self._start(background)
+
+    def _start(self, background: bool) -> float:
         now = self.clock()
         span = self.window + self.margin
         for starts in (self._starts, self._background_starts):

@@ -79,16 +79,23 @@ class _Claim:
 
 
 class _Hold:
-    """One slot held for the duration of an ``async with``."""
+    """One slot held for the duration of an ``async with``; a wait for it ends at
+    ``until`` (loop time) with TimeoutError."""
 
-    __slots__ = ("_background", "_slots")
+    __slots__ = ("_background", "_slots", "_until")
 
-    def __init__(self, slots: PrioritySlots) -> None:
+    def __init__(self, slots: PrioritySlots, until: float | None) -> None:
         self._slots = slots
         self._background = False
+        self._until = until
 
     async def __aenter__(self) -> None:
-        self._background = await self._slots._acquire(current_work())
+        work = current_work()
+        if self._until is None or self._slots._free(work.background):
+            self._background = await self._slots._acquire(work)  # at once where free
+            return
+        async with asyncio.timeout_at(self._until):
+            self._background = await self._slots._acquire(work)
 
     async def __aexit__(self, *exc: object) -> None:
         self._slots._release(self._background)
@@ -106,19 +113,24 @@ class PrioritySlots:
         #: waiters by class: False interactive, True background; each in arrival order
         self._waiting: dict[bool, deque[_Claim]] = {False: deque(), True: deque()}
 
-    def hold(self) -> _Hold:
-        """Hold one slot for the current task's work (``async with``). A class, not a
-        generator-based context manager: every upstream call takes a slot."""
-        return _Hold(self)
+    def hold(self, until: float | None = None) -> _Hold:
+        """Hold one slot for the current task's work (``async with``), waiting at most
+        until ``until`` (loop time). A class, not a generator-based context manager: every
+        upstream call takes a slot."""
+        return _Hold(self, until)
 
     def waiting(self, background: bool) -> int:
         return len(self._waiting[background])
 
+    def _free(self, background: bool) -> bool:
+        """Whether ``_acquire`` would take a slot at once, without waiting."""
+        ahead = self._waiting[False] or (background and self._waiting[True])
+        return not ahead and self._room(background)
+
     async def _acquire(self, work: Work) -> bool:
         """Take a slot; True when it counts as background."""
         background = work.background
-        ahead = self._waiting[False] or (background and self._waiting[True])
-        if not ahead and self._room(background):
+        if self._free(background):
             self._take(background)
             return background
         claim = _Claim(work, asyncio.get_running_loop().create_future(), background)
@@ -218,6 +230,9 @@ class PriorityLine:
             work._listeners.discard(promoted)
             self._places.remove(place)
             self._changed()
+
+    def waiting(self) -> bool:
+        return bool(self._places)
 
     def first(self) -> _Place:
         return min(self._places, key=_Place.rank)

@@ -170,6 +170,10 @@ class Timeouts:
 
 
 class Wire(Protocol):
+    #: whether ``send`` ends an exchange at its ``until`` by itself (TimeoutError); a wire
+    #: that does not is ended by a timer around the call, and ignores ``until``
+    ends_exchanges: bool
+
     async def send(
         self,
         method: str,
@@ -178,6 +182,7 @@ class Wire(Protocol):
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None = None,
     ) -> UpstreamResponse: ...
 
     async def aclose(self) -> None: ...
@@ -191,6 +196,8 @@ def encode_json(value: Any) -> bytes:
 class HttpxWire:
     """Sends through an ``httpx.AsyncClient`` (its transport, auth and headers)."""
 
+    ends_exchanges = False
+
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
@@ -202,6 +209,7 @@ class HttpxWire:
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None = None,
     ) -> UpstreamResponse:
         if body is not None and not any(k.lower() == "content-type" for k in headers):
             headers = {**headers, "Content-Type": "application/json"}
@@ -287,6 +295,9 @@ class FlowWire:
         self._tls = tls
         self._start()
 
+    #: a subclass that ends exchanges at ``until`` says so
+    ends_exchanges = False
+
     def _start(self) -> None:
         """The subclass's own state, made with the wire."""
 
@@ -298,6 +309,7 @@ class FlowWire:
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None = None,
     ) -> UpstreamResponse:
         # case-insensitive, as the scrubber looks credential headers up by lower-case name
         sent = CIMultiDict(self._headers)
@@ -305,8 +317,10 @@ class FlowWire:
         if body is not None:
             sent.setdefault("Content-Type", "application/json")  # unless a vendor's own
         if self._auth is None:
-            return await self._checked(method, url, sent, body, timeouts, limit)
-        return await self._with_auth_flow(self._auth, method, url, sent, body, timeouts, limit)
+            return await self._checked(method, url, sent, body, timeouts, limit, until)
+        return await self._with_auth_flow(
+            self._auth, method, url, sent, body, timeouts, limit, until
+        )
 
     async def _with_auth_flow(
         self,
@@ -317,6 +331,7 @@ class FlowWire:
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None,
     ) -> UpstreamResponse:
         request = httpx.Request(method, url, headers=headers, content=body)
         flow = cast(AsyncGenerator[httpx.Request, Any], auth.async_auth_flow(request))
@@ -330,6 +345,7 @@ class FlowWire:
                     body,
                     timeouts,
                     limit,
+                    until,
                 )
                 try:
                     request = await flow.asend(response)
@@ -346,13 +362,14 @@ class FlowWire:
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None,
     ) -> UpstreamResponse:
         """``_send``, unless a header holds CR, LF or NUL: a token a vendor's login answered
         (the auth flow sets it) must not inject a header, on either wire."""
         text = " ".join(itertools.chain.from_iterable(headers.items()))  # one scan a char
         if "\r" in text or "\n" in text or "\x00" in text:
             raise httpx.LocalProtocolError("a header holds CR, LF or NUL")
-        return await self._send(method, url, headers, body, timeouts, limit)
+        return await self._send(method, url, headers, body, timeouts, limit, until)
 
     async def _send(
         self,
@@ -362,6 +379,7 @@ class FlowWire:
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None,
     ) -> UpstreamResponse:
         raise NotImplementedError
 
@@ -399,6 +417,7 @@ class AiohttpWire(FlowWire):
         body: bytes | None,
         timeouts: Timeouts,
         limit: int,
+        until: float | None,
     ) -> UpstreamResponse:
         session = self._open()
         timeout = self._timeouts.get(timeouts)
