@@ -15,8 +15,11 @@ will make (the per-request dataloaders dedupe them):
 - the child lists of each organization, and the backups of the databases a page shows.
 
 Nothing is loaded that the resolvers would not load: a field under ``@skip``/``@include``,
-a filtered or cursor-paged database list, and anything else not understood here are left
-to the resolvers.
+a filtered or cursor-paged database list, an ``organizationsConnection`` page the caller
+chose (``first``, ``after``, ``last``, ``before``: the read ahead would start before the
+page is known), and anything else not understood here are left to the resolvers. One
+exception is left: ``organizationsConnection`` without arguments reads ahead for every
+organization, though its default page shows the first 50.
 """
 
 from __future__ import annotations
