@@ -70,7 +70,7 @@ class DatabaseFilter:
     def matches(self, record: DatabaseRecord, pushed: DatabaseQuery | None = None) -> bool:
         """Whether ``record`` matches; the ``pushed`` parts the vendor applied already
         (tags only the vendor can tell: its records do not carry them)."""
-        pushed = pushed or DatabaseQuery()
+        pushed_tags = pushed.tags if pushed is not None else ()
         details = record.details if isinstance(record.details, DBaaSDatabaseDetails) else None
         return (
             (self.connection is None or record.connection.name == self.connection)
@@ -81,7 +81,7 @@ class DatabaseFilter:
                 self.name_contains is None
                 or self.name_contains.casefold() in record.name.casefold()
             )
-            and (not self.tags or bool(pushed.tags))
+            and (not self.tags or bool(pushed_tags))
             and (
                 self.project is None
                 or _names(details.project_key if details else None, self.project)

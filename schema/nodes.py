@@ -58,8 +58,9 @@ from schema.connection import (
     Last,
     Order,
     PageArgs,
+    encode_cursor,
     page_of,
-    paginate,
+    window_of,
 )
 from schema.context import context_of
 from schema.database_filter import DatabaseFilter, database_order
@@ -116,26 +117,32 @@ from schema.vendor_types.featurebase import (
 R = TypeVar("R")
 
 
+def _database_edges(root: DatabaseConnection) -> list[Edge[Database]]:
+    key = root.order.key
+    return [Edge(cursor=encode_cursor(key(r)), node=Database.from_record(r)) for r in root.window]
+
+
 @strawberry.type(description="A page of databases (Relay connection)")
 class DatabaseConnection:
-    edges: list[Edge[Database]] = strawberry.field(description="Items with cursors")
+    edges: list[Edge[Database]] = strawberry.field(
+        resolver=_database_edges, description="Items with cursors"
+    )
     page_info: PageInfo = strawberry.field(description="Where this page sits")
     total_count: int = strawberry.field(description="Items matching the filter, on all pages")
+    #: the page's records and their order: nodes and cursors are made when selected
+    window: strawberry.Private[list[DatabaseRecord]]
+    order: strawberry.Private[Order[DatabaseRecord]]
 
     @strawberry.field(description="The items of this page without cursors")
     def nodes(self) -> list[Database]:
-        return [edge.node for edge in self.edges]
+        return [Database.from_record(r) for r in self.window]
 
     @classmethod
     def from_records(
         cls, records: list[DatabaseRecord], args: PageArgs, order: Order[DatabaseRecord]
     ) -> DatabaseConnection:
-        edges, page_info, total = paginate(records, order, args)
-        return cls(
-            edges=[Edge(cursor=c, node=Database.from_record(r)) for c, r in edges],
-            page_info=page_info,
-            total_count=total,
-        )
+        window, page_info, total = window_of(records, order, args)
+        return cls(page_info=page_info, total_count=total, window=window, order=order)
 
 
 @strawberry.federation.type(

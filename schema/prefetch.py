@@ -35,7 +35,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from adapters.model import Key
 from adapters.paging import PageRequest
 from schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from schema.connection import PageArgs, paginate
+from schema.connection import PageArgs, window_of
 from schema.context import GatewayContext, context_of
 from schema.database_filter import DATABASE_ORDER, pushes
 from schema.kinds import (
@@ -278,12 +278,12 @@ async def _backups(
     records left in a cycle."""
     if not BACKUPS.offered(ctx.adapters[conn].capabilities):
         return
-    edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
+    shown, _, _ = window_of(list(await databases), DATABASE_ORDER, PageArgs(first=first))
     if loaders.closed:  # the answer went without them
         return
     loader = loaders.listing(BACKUPS)
     await asyncio.gather(
-        *(loader.load((conn, record.key)) for _, record in edges), return_exceptions=True
+        *(loader.load((conn, record.key)) for record in shown), return_exceptions=True
     )
 
 
@@ -292,12 +292,12 @@ async def _backup_pages(
 ) -> None:
     """The first page of backups of each database the page shows, where the vendor pages
     them, as ``Database.backupsConnection`` reads it (``loaders``: as for ``_backups``)."""
-    edges, _, _ = paginate(list(await databases), DATABASE_ORDER, PageArgs(first=first))
+    shown, _, _ = window_of(list(await databases), DATABASE_ORDER, PageArgs(first=first))
     if loaders.closed:
         return
     loader = loaders.page(BACKUPS)
     request = PageRequest(want=size)
     await asyncio.gather(
-        *(loader.load((conn, record.key, request)) for _, record in edges),
+        *(loader.load((conn, record.key, request)) for record in shown),
         return_exceptions=True,
     )
