@@ -117,7 +117,7 @@ def linked_node(
 async def _linked_later(
     info: Info, kind: Kind[R], connection: str, key: Key, node: Callable[[R], N]
 ) -> N | None:
-    found = await context_of(info).loaders.by_key(kind).load((connection, key))
+    found = await linked(info, kind, connection, key)
     return node(found) if found else None
 
 

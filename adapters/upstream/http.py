@@ -541,8 +541,9 @@ class UpstreamHttp:
         sent: _Sent,
         until: float | None,
     ) -> tuple[UpstreamResponse, float]:
-        """``until``: the deadline in loop time, where each wait ends at it by itself
-        (``_attempt``); else None, and a timer around this call ends them."""
+        """``until``: the deadline in loop time, at which each wait ends by itself (the
+        wire ends exchanges, ``_attempt``); None without a deadline here (none at all, or
+        a timer around this call)."""
         async with self._slots.hold(until):
             wait = self._paused_until - time.monotonic()
             if wait > 0:
@@ -567,7 +568,7 @@ class UpstreamHttp:
                 # the attempt's own timer already ends the call at the deadline: a second
                 # one only where the budget ends first
                 limit = self.settings.max_response_bytes
-                if until is not None or (left is None and self.wire.ends_exchanges):
+                if self.wire.ends_exchanges:
                     # the wire ends the exchange itself, at the deadline or, where the
                     # budget ends first, at the budget (told apart below, as for a timer)
                     loop_now = asyncio.get_running_loop().time()

@@ -91,11 +91,15 @@ class _Hold:
 
     async def __aenter__(self) -> None:
         work = current_work()
-        if self._until is None or self._slots._free(work.background):
-            self._background = await self._slots._acquire(work)  # at once where free
-            return
-        async with asyncio.timeout_at(self._until):
-            self._background = await self._slots._acquire(work)
+        slots = self._slots
+        if slots._free(work.background):
+            slots._take(work.background)
+            self._background = work.background
+        elif self._until is None:
+            self._background = await slots._acquire(work)
+        else:
+            async with asyncio.timeout_at(self._until):
+                self._background = await slots._acquire(work)
 
     async def __aexit__(self, *exc: object) -> None:
         self._slots._release(self._background)
