@@ -10,10 +10,10 @@ adapter before it is a ``ClickPipe`` (``raw`` and ``source.details`` included).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from adapters.frozen import record
 from adapters.model import Key
 
 #: the spec's pipe settings (``ClickPipeSettings``): name -> (kind, minimum, maximum)
@@ -34,7 +34,7 @@ PIPE_SETTINGS: Mapping[str, tuple[type, int, int]] = {
 SettingValue = int | bool | None
 
 
-@dataclass(frozen=True)
+@record
 class PipeScaling:
     replicas: int | None = None
     #: deprecated by the vendor (object storage pipes)
@@ -43,13 +43,13 @@ class PipeScaling:
     replica_memory_gb: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PipeColumn:
     name: str | None
     type: str | None
 
 
-@dataclass(frozen=True)
+@record
 class PipeTableMapping:
     """One table (or collection) a database pipe replicates."""
 
@@ -62,7 +62,7 @@ class PipeTableMapping:
     table_engine: str | None
 
 
-@dataclass(frozen=True)
+@record
 class PipeSource:
     #: which of the spec's source objects is set: kafka, objectStorage, kinesis, pubsub,
     #: postgres, mysql, bigquery, mongodb
@@ -84,7 +84,7 @@ class PipeSource:
     details: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class PipeDestination:
     database: str | None
     table: str | None
@@ -96,13 +96,13 @@ class PipeDestination:
     columns: tuple[PipeColumn, ...]
 
 
-@dataclass(frozen=True)
+@record
 class PipeFieldMapping:
     source_field: str | None
     destination_field: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ClickPipe:
     native_id: str
     service_id: str | None
@@ -120,7 +120,7 @@ class ClickPipe:
     raw: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class CdcScaling:
     """The compute a service's database (CDC) pipes share."""
 
@@ -128,7 +128,7 @@ class CdcScaling:
     replica_memory_gb: float | None
 
 
-@dataclass(frozen=True)
+@record
 class ReversePrivateEndpoint:
     native_id: str
     service_id: str | None
@@ -147,7 +147,7 @@ class ReversePrivateEndpoint:
     custom_private_dns_names: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class DestinationWrite:
     """A new pipe's destination (all of it), or an update's columns (only they change)."""
 
@@ -164,7 +164,7 @@ class DestinationWrite:
     roles: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PipeWrite:
     """A new pipe, or the parts of one to change (None: unchanged)."""
 
@@ -177,7 +177,7 @@ class PipeWrite:
     settings: Mapping[str, SettingValue] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class NewReverseEndpoint:
     type: str
     description: str | None = None

@@ -12,17 +12,17 @@ credential: neither is ever read into a ``Webhook``, only the URL's host is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from adapters.frozen import record
 from adapters.model import Key
 
 #: ``ClickStackTileConfig``: the chart kinds a tile's config names by ``displayType``
 DISPLAY_TYPES = ("line", "stacked_bar", "table", "number", "pie", "heatmap", "search", "markdown")
 
 
-@dataclass(frozen=True)
+@record
 class StackFilter:
     """A dashboard filter key (``ClickStackFilter``)."""
 
@@ -36,13 +36,13 @@ class StackFilter:
     where_language: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ContainerTab:
     id: str | None
     title: str | None
 
 
-@dataclass(frozen=True)
+@record
 class DashboardContainer:
     id: str | None
     title: str | None
@@ -52,7 +52,7 @@ class DashboardContainer:
     tabs: tuple[ContainerTab, ...]
 
 
-@dataclass(frozen=True)
+@record
 class DashboardTile:
     id: str | None
     name: str | None
@@ -68,7 +68,7 @@ class DashboardTile:
     config: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
+@record
 class Dashboard:
     native_id: str
     name: str | None
@@ -82,7 +82,7 @@ class Dashboard:
     containers: tuple[DashboardContainer, ...]
 
 
-@dataclass(frozen=True)
+@record
 class AlertChannel:
     type: str | None
     email_recipients: tuple[str, ...]
@@ -92,21 +92,21 @@ class AlertChannel:
     severity: str | None
 
 
-@dataclass(frozen=True)
+@record
 class AlertSilence:
     by: str | None
     at: datetime | None
     until: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class AlertError:
     timestamp: datetime | None
     type: str | None
     message: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Alert:
     native_id: str
     name: str | None
@@ -132,21 +132,21 @@ class Alert:
     updated_at: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class HighlightedAttribute:
     sql_expression: str | None
     lucene_expression: str | None
     alias: str | None
 
 
-@dataclass(frozen=True)
+@record
 class AggregatedColumn:
     source_column: str | None
     agg_fn: str | None
     mv_column: str | None
 
 
-@dataclass(frozen=True)
+@record
 class MaterializedView:
     database: str | None
     table: str | None
@@ -157,7 +157,7 @@ class MaterializedView:
     aggregated_columns: tuple[AggregatedColumn, ...]
 
 
-@dataclass(frozen=True)
+@record
 class SourceFilterSettings:
     database: str | None
     table: str | None
@@ -165,14 +165,14 @@ class SourceFilterSettings:
     columns: tuple[tuple[str, str | None], ...]
 
 
-@dataclass(frozen=True)
+@record
 class MetadataViews:
     key_rollup_table: str | None
     kv_rollup_table: str | None
     granularity: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A log, trace, metric or session source (``ClickStackSource``)."""
 
@@ -202,7 +202,7 @@ class Source:
     metadata_materialized_views: MetadataViews | None
 
 
-@dataclass(frozen=True)
+@record
 class Webhook:
     """An alert destination. Its URL and body template are never read (they hold tokens)."""
 
@@ -220,7 +220,7 @@ class Webhook:
 # --- writes -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class TileWrite:
     name: str
     x: int
@@ -234,7 +234,7 @@ class TileWrite:
     tab_id: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class FilterWrite:
     name: str
     expression: str
@@ -246,7 +246,7 @@ class FilterWrite:
     id: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ContainerWrite:
     id: str
     title: str
@@ -257,7 +257,7 @@ class ContainerWrite:
     tabs: tuple[tuple[str, str], ...] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class DashboardWrite:
     """A dashboard, whole: created, or replacing one (the spec's PUT)."""
 
@@ -271,7 +271,7 @@ class DashboardWrite:
     containers: tuple[ContainerWrite, ...] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ChannelWrite:
     type: str
     email_recipients: tuple[str, ...] | None = None
@@ -281,7 +281,7 @@ class ChannelWrite:
     severity: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AlertWrite:
     """A new alert, or the parts of one to change (None: unchanged)."""
 

@@ -6,24 +6,25 @@ vendor; a record's ``details`` holds one of these, or None.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
+from adapters.frozen import record
 
-@dataclass(frozen=True)
+
+@record
 class Endpoint:
     protocol: str | None
     host: str | None
     port: int | None
 
 
-@dataclass(frozen=True)
+@record
 class IpAccessEntry:
     source: str | None
     description: str | None
 
 
-@dataclass(frozen=True)
+@record
 class PrivateEndpoint:
     id: str | None
     description: str | None
@@ -31,7 +32,7 @@ class PrivateEndpoint:
     region: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ResourceTag:
     """A key and optional value a ClickHouse resource is tagged with (``ResourceTagsV1``)."""
 
@@ -39,7 +40,7 @@ class ResourceTag:
     value: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ClickHouseServiceDetails:
     """The typed ClickHouse part of a Database (``Database.clickhouse``)."""
 
@@ -79,7 +80,7 @@ class ClickHouseServiceDetails:
     effective_max_replica_memory_gb: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ClickHousePostgresDetails:
     """The typed part of a ClickHouse-managed Postgres service (``Database.clickhousePostgres``).
 
@@ -99,12 +100,12 @@ class ClickHousePostgresDetails:
     detailed: bool
 
 
-@dataclass(frozen=True)
+@record
 class ClickHouseOrganizationDetails:
     private_endpoints: tuple[PrivateEndpoint, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseDatabaseDetails:
     """The typed FeatureBase part of a Database (``Database.featurebase``)."""
 
@@ -116,7 +117,7 @@ class FeatureBaseDatabaseDetails:
     updated_by_id: str | None
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseRole:
     """A role of a FeatureBase org (``/v2/roles``)."""
 
@@ -124,7 +125,7 @@ class FeatureBaseRole:
     acl: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseOrganizationDetails:
     company_name: str | None
     address: str | None
@@ -133,14 +134,14 @@ class FeatureBaseOrganizationDetails:
     org_type: str | None
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseBackupDetails:
     url: str | None
     storage_class: str | None
     timestamp: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseMemberDetails:
     first_name: str | None
     last_name: str | None
@@ -150,7 +151,7 @@ class FeatureBaseMemberDetails:
     acl: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class DBaaSDatabaseDetails:
     """The typed DBaaS part of a Database (``Database.dbaas``).
 
@@ -175,7 +176,7 @@ class DBaaSDatabaseDetails:
     engine: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class DBaaSEnvironment:
     """Where a DBaaS database runs (read-only in the API)."""
 
@@ -188,7 +189,7 @@ class DBaaSEnvironment:
     provisioner: str | None
 
 
-@dataclass(frozen=True)
+@record
 class DBaaSProject:
     """A DBaaS project databases may belong to."""
 
@@ -197,7 +198,7 @@ class DBaaSProject:
     name: str | None
 
 
-@dataclass(frozen=True)
+@record
 class AstraAppDetails:
     """The typed Astra Control part of a Database (``Database.astra``): a managed app."""
 
@@ -209,7 +210,7 @@ class AstraAppDetails:
     cluster_type: str | None
 
 
-@dataclass(frozen=True)
+@record
 class PostgresConfig:
     """A ClickHouse Postgres service's settings: Postgres's and PgBouncer's, by name."""
 
@@ -219,19 +220,19 @@ class PostgresConfig:
     message: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class MetricPoint:
     timestamp: datetime
     value: float | None
 
 
-@dataclass(frozen=True)
+@record
 class MetricSeries:
     label: str | None
     points: tuple[MetricPoint, ...]
 
 
-@dataclass(frozen=True)
+@record
 class PostgresMetric:
     """One time series metric of a Postgres service (``PostgresMetric``)."""
 
@@ -242,7 +243,7 @@ class PostgresMetric:
     series: tuple[MetricSeries, ...]
 
 
-@dataclass(frozen=True)
+@record
 class MetricsWindow:
     """The time range and bucket of a metrics read."""
 
@@ -251,7 +252,7 @@ class MetricsWindow:
     bucket_size_seconds: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class SlowQueryQuery:
     """What a slow query patterns read asks for: the window, filters, order and page."""
 
@@ -268,7 +269,7 @@ class SlowQueryQuery:
     offset: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class SlowQueryPattern:
     """A normalized query and its aggregate cost over a window (``PostgresSlowQueryPattern``);
     durations in microseconds."""
@@ -294,7 +295,7 @@ class SlowQueryPattern:
     total_wal_bytes: int | None
 
 
-@dataclass(frozen=True)
+@record
 class UsageCostRecord:
     """One entity's cost on one day, in ClickHouse Credits (``UsageCostRecord``)."""
 
@@ -310,7 +311,7 @@ class UsageCostRecord:
     locked: bool | None
 
 
-@dataclass(frozen=True)
+@record
 class UsageCost:
     """An organization's daily costs over a window (``UsageCost``)."""
 
@@ -318,7 +319,7 @@ class UsageCost:
     records: tuple[UsageCostRecord, ...]
 
 
-@dataclass(frozen=True)
+@record
 class UsageCostQuery:
     """The days (both included) and the tags every counted entity carries."""
 
@@ -328,7 +329,7 @@ class UsageCostQuery:
     tags: tuple[tuple[str, str | None], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class RolePolicy:
     """What a role allows or denies, on which resources (``RBACPolicy``)."""
 
@@ -340,7 +341,7 @@ class RolePolicy:
     sql_console_role: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ClickHouseRole:
     """An RBAC role of a ClickHouse organization (``RBACRole``, 2026-06 spec)."""
 
@@ -356,7 +357,7 @@ class ClickHouseRole:
     updated_at: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class UpgradeWindow:
     """When a ClickHouse service may be upgraded: a weekly window (``UpgradeWindow``)."""
 
@@ -366,7 +367,7 @@ class UpgradeWindow:
     duration_hours: int | None
 
 
-@dataclass(frozen=True)
+@record
 class ClickHouseSetting:
     name: str
     value: str | None
@@ -374,7 +375,7 @@ class ClickHouseSetting:
     warning: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class QueryEndpoint:
     """A ClickHouse service's query API endpoint (``ServiceQueryAPIEndpoint``)."""
 
@@ -384,7 +385,7 @@ class QueryEndpoint:
     allowed_origins: str | None
 
 
-@dataclass(frozen=True)
+@record
 class AstraCredential:
     """What names a stored Astra credential (a kubeconfig, a bucket key); never its content."""
 
@@ -396,7 +397,7 @@ class AstraCredential:
     created_at: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class AstraRoleBinding:
     """One grant of an Astra role: to a user (``user_id``) or a group (``group_id``)."""
 
@@ -409,7 +410,7 @@ class AstraRoleBinding:
     created_at: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseMetric:
     """One sample of a FeatureBase database's OpenMetrics text (the query host)."""
 
@@ -423,7 +424,7 @@ class FeatureBaseMetric:
     value: float | None
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseMetrics:
     """A database's metrics as read: the samples kept and whether any were left out."""
 
@@ -431,7 +432,7 @@ class FeatureBaseMetrics:
     truncated: bool
 
 
-@dataclass(frozen=True)
+@record
 class FeatureBaseUserChange:
     """What ``updateFeatureBaseUser`` changes of a user (``PATCH /v2/users/{id}``); None
     keeps a field as it is."""
@@ -442,7 +443,7 @@ class FeatureBaseUserChange:
     status: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AstraUserChange:
     """What ``updateAstraUser`` changes of a user; None keeps a field as it is."""
 

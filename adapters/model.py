@@ -7,10 +7,12 @@ global ID, so every adapter decides its own key shape. ``native_id`` is the vend
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from adapters.frozen import record
 
 Key = tuple[str, ...]
 Raw = dict[str, Any]
@@ -123,7 +125,7 @@ class Operation(StrEnum):
     UPDATE_BACKUP_CONFIGURATION = "updateBackupConfiguration"
 
 
-@dataclass(frozen=True)
+@record
 class Capabilities:
     """What a vendor offers; fields it lacks resolve to null without an error."""
 
@@ -153,7 +155,7 @@ class Capabilities:
     vendor_orders: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionInfo:
     """One configured account at one vendor; every record carries it."""
 
@@ -166,7 +168,7 @@ class ConnectionInfo:
     tenant: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class OrganizationRecord:
     connection: ConnectionInfo
     key: Key
@@ -177,7 +179,7 @@ class OrganizationRecord:
     details: Any = None
 
 
-@dataclass(frozen=True)
+@record
 class DatabaseRecord:
     connection: ConnectionInfo
     key: Key
@@ -197,7 +199,7 @@ class DatabaseRecord:
     engine: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class BackupRecord:
     connection: ConnectionInfo
     key: Key
@@ -220,7 +222,7 @@ class BackupRecord:
     bucket: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AssignedRole:
     """A role of the vendor's RBAC a member, key or invitation holds (ClickHouse)."""
 
@@ -230,7 +232,7 @@ class AssignedRole:
     type: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ApiKeyRecord:
     connection: ConnectionInfo
     key: Key
@@ -249,7 +251,7 @@ class ApiKeyRecord:
     assigned_roles: tuple[AssignedRole, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class MemberRecord:
     connection: ConnectionInfo
     key: Key
@@ -268,7 +270,7 @@ class MemberRecord:
     assigned_roles: tuple[AssignedRole, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class InvitationRecord:
     connection: ConnectionInfo
     key: Key
@@ -287,7 +289,7 @@ class InvitationRecord:
     assigned_roles: tuple[AssignedRole, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ActivityRecord:
     connection: ConnectionInfo
     key: Key
@@ -303,7 +305,7 @@ class ActivityRecord:
     raw: Raw = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class PlanRecord:
     """What a database can be created as (a ClickHouse tier, a FeatureBase shape, ...)."""
 
@@ -324,7 +326,7 @@ class PlanRecord:
     engine: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CredentialRecord:
     """A database user a client connects as. Never holds the password: that is fetched
     on demand (``Adapter.get_credential_password``) so it is never cached or listed."""
@@ -337,7 +339,7 @@ class CredentialRecord:
     raw: Raw = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class FeatureFlagRecord:
     """A feature switch of an organization (Astra ``/core/v1/features``)."""
 
@@ -351,7 +353,7 @@ class FeatureFlagRecord:
     raw: Raw = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class DatabaseQuery:
     """The parts of a database filter a vendor applies itself (it declares which in
     ``Capabilities.vendor_filters``); the gateway applies every other part."""
@@ -365,7 +367,7 @@ class DatabaseQuery:
         return self.name is not None or bool(self.tags)
 
 
-@dataclass(frozen=True)
+@record
 class ActivityRange:
     """Optional date bounds of an activity listing."""
 
@@ -373,7 +375,7 @@ class ActivityRange:
     to_date: datetime | None = None
 
 
-@dataclass(frozen=True)
+@record
 class BackupConfigurationRecord:
     period_hours: float | None
     retention_period_hours: float | None
@@ -381,7 +383,7 @@ class BackupConfigurationRecord:
     raw: Raw = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class PrivateEndpointConfigRecord:
     endpoint_service_id: str | None
     private_dns_hostname: str | None = None

@@ -17,16 +17,16 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from adapters.errors import ErrorCode, GatewayError
+from adapters.frozen import record
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
+@record
 class ListOrder:
     """An order a vendor sorts a list in itself (``Capabilities.vendor_orders``)."""
 
@@ -35,7 +35,7 @@ class ListOrder:
     descending: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class PageRequest:
     """What a page of the gateway wants of a vendor-paged list."""
 
@@ -47,7 +47,7 @@ class PageRequest:
     order: ListOrder | None = None
 
 
-@dataclass(frozen=True)
+@record
 class UpstreamPage(Generic[T]):
     """One page as the vendor answered it."""
 
@@ -58,7 +58,7 @@ class UpstreamPage(Generic[T]):
     total: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class VendorPage(Generic[T]):
     """The items a page of the gateway gets, each with its position, in the vendor's order."""
 

@@ -32,6 +32,7 @@ from adapters.cache.buckets import Buckets
 from adapters.cache.documents import DocumentStore, MemoryDocuments
 from adapters.cache.idempotency import IdempotencyTable, MemoryIdempotency
 from adapters.cache.watch import Watches
+from adapters.frozen import record
 from adapters.upstream.pacing import Pacer, RatePacer
 
 #: resource kinds a vendor may name, with their default TTLs in seconds
@@ -61,7 +62,7 @@ RELATED_KINDS: Mapping[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class SegmentKinds:
     """A classifier from a vendor's collection names: the last path segment the table
     names decides (``/orgs/o/keys/k`` is an API key, not an organization). A table, not
@@ -91,7 +92,7 @@ def kinds_by_segment(
     return SegmentKinds(table, default, secret_items)
 
 
-@dataclass(frozen=True)
+@record
 class CachePolicy:
     enabled: bool = True
     ttl: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TTLS))
@@ -105,7 +106,7 @@ class CachePolicy:
         return self.stale.get(kind, 0.0)
 
 
-@dataclass(frozen=True)
+@record
 class CachedResponse:
     """A 2xx GET answer as stored: enough to rebuild the ``httpx.Response``."""
 
@@ -335,7 +336,7 @@ KINDS_KEPT = 4096
 _UNKNOWN = object()
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionCache:
     """One connection's view of the shared state: its scope, policy and path classifier."""
 
