@@ -11,15 +11,18 @@ that callers or IDs control are bounded: operation names must be GraphQL names a
 
 from __future__ import annotations
 
-import functools
+import math
 import re
+import time
+from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import metrics as prometheus_metrics
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -119,29 +122,147 @@ _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
 _OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 #: path segments that are identifiers, not endpoint names: UUIDs, numbers, long tokens
 _ID_SEGMENT = re.compile(r"^(?:[0-9a-fA-F-]{16,}|\d+|[A-Za-z0-9_.~-]*\d[A-Za-z0-9_.~-]{11,})$")
-#: the (connection, method, URL, outcome) label children remembered for upstream calls
-_CHILDREN_KEPT = 4096
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+#: the URLs and the path segments whose templates are remembered (then forgotten at once)
+_MEMO_SIZE = 4096
+
+
+class _Segments(dict[str, str]):
+    """Path segment -> itself or ``{id}``; judged once each: a cold read's URLs are mostly
+    new (they name the records just listed), their segments mostly not."""
+
+    def __missing__(self, segment: str) -> str:
+        if len(self) >= _MEMO_SIZE:
+            self.clear()
+        label = "{id}" if _ID_SEGMENT.match(segment) is not None else segment
+        self[segment] = label
+        return label
+
+
+_segment_label = _Segments().__getitem__
+_templates: dict[str, str] = {}
 
 
 def endpoint_template(url: str) -> str:
     """``/v1/organizations/<uuid>/services`` -> ``/v1/organizations/{id}/services``.
-    Every upstream call is labelled, and a cold read's URL is mostly new (it names the
-    records just listed): segments are judged once each, not URLs."""
-    path = urlsplit(url).path if "://" in url else url.partition("?")[0].partition("#")[0]
-    return "/".join("{id}" if _is_id(s) else s for s in path.split("/")) or "/"
+
+    Every upstream call is labelled and the same records are read again and again (each
+    dashboard refresh): templates are remembered by whole URL, at most ``_MEMO_SIZE`` of
+    them (all forgotten when full, so a stream of new URLs costs one lookup more each)."""
+    template = _templates.get(url)
+    if template is None:
+        if "://" in url:
+            path = urlsplit(url).path
+        else:
+            path = url.partition("?")[0] if "?" in url else url
+            path = path.partition("#")[0] if "#" in path else path
+        template = "/".join(map(_segment_label, path.split("/"))) or "/"
+        if len(_templates) >= _MEMO_SIZE:
+            _templates.clear()
+        _templates[url] = template
+    return template
 
 
-@functools.lru_cache(maxsize=4096)
-def _is_id(segment: str) -> bool:
-    return _ID_SEGMENT.match(segment) is not None
+#: the histogram's upper bounds; ``bisect_left`` finds the first one >= the value, as
+#: prometheus_client does (elapsed times are never NaN, which it would leave out)
+_BOUNDS = (*_LATENCY_BUCKETS, math.inf)
+_LE = tuple(floatToGoString(bound) for bound in _BOUNDS)
+_UPSTREAM = "dbaas_gateway_upstream_requests"
+_UPSTREAM_HELP = "upstream attempts (retries included) by connection, method, endpoint and status"
+_UPSTREAM_SECONDS = "dbaas_gateway_upstream_request_seconds"
+_UPSTREAM_SECONDS_HELP = "upstream attempt latency"
+
+
+class _Latency:
+    """One (connection, method, endpoint)'s histogram; ``buckets`` are not cumulative."""
+
+    __slots__ = ("buckets", "created", "labels", "sum")
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.labels = labels
+        self.buckets = [0] * len(_BOUNDS)
+        self.sum = 0.0
+        self.created = time.time()
+
+
+class _Calls:
+    """One (connection, method, endpoint, status)'s count, and its endpoint's histogram."""
+
+    __slots__ = ("count", "created", "labels", "latency")
+
+    def __init__(self, labels: dict[str, str], latency: _Latency) -> None:
+        self.labels = labels
+        self.latency = latency
+        self.count = 0
+        self.created = time.time()
+
+
+class UpstreamCalls(Collector):
+    """``dbaas_gateway_upstream_requests`` and ``_request_seconds``, exposed as a
+    prometheus_client Counter and Histogram would (same samples, in the same order).
+
+    Every upstream call is observed: a labelled Counter and Histogram cost three locks
+    and a child lookup each time. Plain counts without locks are enough here: calls are
+    observed and ``/metrics`` is answered (an async route, ``generate_latest`` without
+    an await) on the app's event loop thread. Every label set is kept, as prometheus
+    keeps every child (a series that vanished would read as a counter reset)."""
+
+    def __init__(self) -> None:
+        self._calls: dict[tuple[str, str, str, str], _Calls] = {}
+        self._latencies: dict[tuple[str, str, str], _Latency] = {}
+
+    def observe(self, connection: str, method: str, url: str, status: str, seconds: float) -> None:
+        key = (connection, method, endpoint_template(url), status)
+        calls = self._calls.get(key)
+        if calls is None:
+            calls = self._add(key)
+        calls.count += 1
+        latency = calls.latency
+        latency.sum += seconds
+        latency.buckets[bisect_left(_BOUNDS, seconds)] += 1
+
+    def _add(self, key: tuple[str, str, str, str]) -> _Calls:
+        connection, method, endpoint, status = key
+        latency = self._latencies.get(key[:3])
+        if latency is None:
+            labels = {"connection": connection, "method": method, "endpoint": endpoint}
+            latency = self._latencies[key[:3]] = _Latency(labels)
+        calls = self._calls[key] = _Calls({**latency.labels, "status": status}, latency)
+        return calls
+
+    def describe(self) -> Iterator[Metric]:
+        # the names are reserved in the registry, as the instruments' would be
+        yield Metric(_UPSTREAM, _UPSTREAM_HELP, "counter")
+        yield Metric(_UPSTREAM_SECONDS, _UPSTREAM_SECONDS_HELP, "histogram")
+
+    def collect(self) -> Iterator[Metric]:
+        # prometheus_client's own (private) switch, set by PROMETHEUS_DISABLE_CREATED_SERIES
+        # and disable_created_metrics(): ``_created`` comes and goes with the other series'
+        created = prometheus_metrics._use_created
+        counter = Metric(_UPSTREAM, _UPSTREAM_HELP, "counter")
+        for calls in self._calls.values():
+            counter.add_sample(_UPSTREAM + "_total", calls.labels, float(calls.count))
+            if created:
+                counter.add_sample(_UPSTREAM + "_created", calls.labels, calls.created)
+        yield counter
+        histogram = Metric(_UPSTREAM_SECONDS, _UPSTREAM_SECONDS_HELP, "histogram")
+        for latency in self._latencies.values():
+            labels = latency.labels
+            total = 0.0
+            for le, count in zip(_LE, latency.buckets, strict=True):
+                total += count
+                histogram.add_sample(_UPSTREAM_SECONDS + "_bucket", {**labels, "le": le}, total)
+            histogram.add_sample(_UPSTREAM_SECONDS + "_count", labels, total)
+            histogram.add_sample(_UPSTREAM_SECONDS + "_sum", labels, latency.sum)
+            if created:
+                histogram.add_sample(_UPSTREAM_SECONDS + "_created", labels, latency.created)
+        yield histogram
 
 
 class GatewayMetrics:
     """The registry of one app and the instruments the request path updates."""
 
     def __init__(self, runtime: Runtime) -> None:
-        self._upstream_children: dict[tuple[str, str, str, str], tuple[Any, Any]] = {}
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(RuntimeCollector(runtime))
         self.requests = Counter(
@@ -163,19 +284,10 @@ class GatewayMetrics:
             ["code"],
             registry=self.registry,
         )
-        self.upstream = Counter(
-            "dbaas_gateway_upstream_requests",
-            "upstream attempts (retries included) by connection, method, endpoint and status",
-            ["connection", "method", "endpoint", "status"],
-            registry=self.registry,
-        )
-        self.upstream_seconds = Histogram(
-            "dbaas_gateway_upstream_request_seconds",
-            "upstream attempt latency",
-            ["connection", "method", "endpoint"],
-            buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+        self.upstream = UpstreamCalls()
+        self.registry.register(self.upstream)
+        #: told about every upstream attempt (``Runtime.upstream_observer``)
+        self.observe_upstream = self.upstream.observe
         self.callers = Counter(
             "dbaas_gateway_client_requests",
             "requests to /graphql by caller (a token's name, proxy, anonymous or "
@@ -211,24 +323,6 @@ class GatewayMetrics:
     def observe_caller(self, caller: str, outcome: str) -> None:
         """One request at the door; ``caller`` is bounded by the configured token names."""
         self.callers.labels(caller, outcome).inc()
-
-    def observe_upstream(
-        self, connection: str, method: str, url: str, status: str, seconds: float
-    ) -> None:
-        # ``labels`` locks and looks the child up on every call: every upstream call
-        # passes here, so each label set's children are looked up once
-        key = (connection, method, endpoint_template(url), status)
-        children = self._upstream_children.get(key)
-        if children is None:
-            children = (
-                self.upstream.labels(*key),
-                self.upstream_seconds.labels(*key[:3]),
-            )
-            if len(self._upstream_children) >= _CHILDREN_KEPT:
-                self._upstream_children.clear()
-            self._upstream_children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)
 
     def endpoint(self) -> Callable[[Request], Awaitable[Response]]:
         async def metrics(request: Request) -> Response:

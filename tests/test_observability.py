@@ -8,10 +8,12 @@ import logging
 import re
 
 import pytest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import Receive, Scope, Send
 
 from adapters.clickhouse.sim.simulator import ClickHouseSimulator
 from adapters.model import Vendor
+from gateway import metrics as gateway_metrics
 from gateway.config import load_demo_config
 from gateway.metrics import MAX_OPERATIONS, GatewayMetrics, endpoint_template
 from gateway.observability import JsonFormatter, RequestIdFilter
@@ -150,6 +152,85 @@ async def test_upstream_failures_are_counted_by_kind(clickhouse: GatewayClient) 
 )
 def test_ids_in_upstream_paths_become_placeholders(url: str, template: str) -> None:
     assert endpoint_template(url) == template
+    assert endpoint_template(url) == template  # remembered, the same
+
+
+def test_remembered_templates_are_bounded() -> None:
+    for n in range(gateway_metrics._MEMO_SIZE + 10):
+        assert endpoint_template(f"/v1/things/{n:020d}?n={n}") == "/v1/things/{id}"
+    assert len(gateway_metrics._templates) <= gateway_metrics._MEMO_SIZE
+
+
+Observation = tuple[str, str, str, str, float]
+
+
+def prometheus_upstream_lines(observations: list[Observation]) -> list[str]:
+    """The upstream series as the Counter and Histogram that kept them until they cost
+    too much on the hot path show them, given the same observations."""
+    registry = CollectorRegistry(auto_describe=True)
+    calls = Counter(
+        "dbaas_gateway_upstream_requests",
+        "upstream attempts (retries included) by connection, method, endpoint and status",
+        ["connection", "method", "endpoint", "status"],
+        registry=registry,
+    )
+    latency = Histogram(
+        "dbaas_gateway_upstream_request_seconds",
+        "upstream attempt latency",
+        ["connection", "method", "endpoint"],
+        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+        registry=registry,
+    )
+    for connection, method, url, status, seconds in observations:
+        endpoint = endpoint_template(url)
+        calls.labels(connection, method, endpoint, status).inc()
+        latency.labels(connection, method, endpoint).observe(seconds)
+    return upstream_lines(generate_latest(registry).decode())
+
+
+def upstream_lines(text: str) -> list[str]:
+    """The upstream series' lines, ``_created`` values (clock readings) left out."""
+    lines = [line for line in text.splitlines() if "dbaas_gateway_upstream_" in line]
+    return [re.sub(r"(_created\{.*\}) \S+$", r"\1 <time>", line) for line in lines]
+
+
+def test_upstream_series_without_calls_read_as_prometheus_instruments_would() -> None:
+    metrics = GatewayMetrics(Runtime(load_demo_config()))
+    text = generate_latest(metrics.registry).decode()
+    assert upstream_lines(text) == prometheus_upstream_lines([])
+    assert "# TYPE dbaas_gateway_upstream_request_seconds histogram" in text
+
+
+async def test_upstream_series_read_as_prometheus_instruments_would() -> None:
+    """Upstream calls are counted without prometheus_client's instruments (every call
+    passes there): /metrics shows what they would, for the same calls, in the same order."""
+    gw = GatewayClient.from_toml(CLICKHOUSE_TWO_ORGS)
+    observe = gw.runtime.upstream_observer
+    assert observe is not None
+    seen: list[Observation] = []
+
+    def recording(connection: str, method: str, url: str, status: str, seconds: float) -> None:
+        seen.append((connection, method, url, status, seconds))
+        observe(connection, method, url, status, seconds)
+
+    gw.runtime.upstream_observer = recording
+    dashboard = """query Dashboard { organizations { name
+        databases(first: 5) { nodes { name backups { id } } } members { id } } }"""
+    async with gw:
+        gw.simulator("clickhouse").faults.add(503, path="/v1/organizations", times=1)
+        await gw.http.post("/graphql", json={"query": dashboard})
+        await gw.http.post(
+            "/graphql", json={"query": 'query M { database(id: "bm90LWFuLWlk") { name } }'}
+        )
+        # every bucket's edges (the calls above all land in the first one or two)
+        bounds = (0.0, 0.005, 0.0051, 0.1, 0.25, 0.2501, 1.0, 29.9, 30.0, 30.5, 1e6)
+        for n, seconds in enumerate(bounds):
+            recording("ch-acme", "POST", f"/v1/organizations/{n:016d}/x", "200", seconds)
+            recording("ch-globex", "GET", "/v1/organizations?x=1", "timeout", seconds)
+        text = (await gw.http.get("/metrics")).text
+
+    assert len({(c, m, endpoint_template(u), s) for c, m, u, s, _ in seen}) > 6
+    assert upstream_lines(text) == prometheus_upstream_lines(seen)
 
 
 def test_operation_names_are_bounded() -> None:
