@@ -28,6 +28,7 @@ from adapters.model import (
     OrganizationRecord,
 )
 from adapters.paging import PageRequest
+from adapters.running_loop import running_loop
 from schema.kinds import ACTIVITY, DATABASE, ORGANIZATION, Kind, L, Listing, PerRecord
 
 
@@ -217,7 +218,7 @@ class Unbatched(Generic[K, V]):
     def load(self, key: K) -> asyncio.Future[V]:
         future = self._futures.get(key)
         if future is None:
-            loop = asyncio.get_running_loop()
+            loop = running_loop()
             future = self._futures[key] = loop.create_future()
             task = loop.create_task(self._settle(key, future))
             self._running.add(task)
@@ -253,7 +254,7 @@ class Unbatched(Generic[K, V]):
     def prime(self, key: K, value: V) -> None:
         """As ``DataLoader.prime``: a key already asked for keeps its value."""
         if key not in self._futures:
-            future = self._futures[key] = asyncio.get_running_loop().create_future()
+            future = self._futures[key] = running_loop().create_future()
             future.set_result(value)
 
 

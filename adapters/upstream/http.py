@@ -41,6 +41,7 @@ import httpx
 from adapters.cache.store import ConnectionCache
 from adapters.errors import ErrorCode, UpstreamError, code_for_status, is_retryable_status
 from adapters.model import ConnectionInfo
+from adapters.running_loop import running_loop
 from adapters.upstream.json_body import read_json
 from adapters.upstream.llhttp_wire import LlhttpWire
 from adapters.upstream.pacing import Pacer, RatePacer
@@ -320,7 +321,7 @@ class UpstreamHttp:
                     return await asyncio.shield(pending)
             except TimeoutError:
                 raise self._deadline_error() from None
-        future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[UpstreamResponse] = running_loop().create_future()
         self._inflight[flight_key] = future
         self._inflight_work[flight_key] = current_work()
         try:
@@ -397,7 +398,7 @@ class UpstreamHttp:
             finally:
                 self._refreshing.pop(full, None)
 
-        self._refreshing[full] = asyncio.get_running_loop().create_task(refresh())
+        self._refreshing[full] = running_loop().create_task(refresh())
 
     async def request(
         self,
@@ -493,7 +494,7 @@ class UpstreamHttp:
                     # every wait of the attempt ends at the deadline on its own (a slot,
                     # pacing, a 429 pause, the exchange in the wire's read timer): no timer
                     # of its own, which cost about 5 us an attempt (a third of the policy's)
-                    until = None if left is None else asyncio.get_running_loop().time() + left
+                    until = None if left is None else running_loop().time() + left
                     response, elapsed_ms = await self._send(
                         method, url, params, json_body, headers, left, sent, until
                     )
@@ -571,7 +572,7 @@ class UpstreamHttp:
                 if self.wire.ends_exchanges:
                     # the wire ends the exchange itself, at the deadline or, where the
                     # budget ends first, at the budget (told apart below, as for a timer)
-                    loop_now = asyncio.get_running_loop().time()
+                    loop_now = running_loop().time()
                     end = loop_now + budget if until is None else min(until, loop_now + budget)
                     response = await self.wire.send(
                         method, full, headers, body, timeouts, limit, end

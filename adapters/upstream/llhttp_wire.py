@@ -45,6 +45,7 @@ import httptools
 import httpx
 from multidict import CIMultiDict
 
+from adapters.running_loop import running_loop
 from adapters.upstream.wire import (
     BadAnswer,
     FlowWire,
@@ -446,7 +447,7 @@ class LlhttpWire(FlowWire):
     ) -> _Connection:
         idle = self._idle.get(key)
         if idle:
-            loop = asyncio.get_running_loop()
+            loop = running_loop()
             while idle:
                 connection = idle.pop()
                 if (
@@ -460,7 +461,7 @@ class LlhttpWire(FlowWire):
         if self._closed:
             raise httpx.ConnectError("the wire is closed")
         scheme, host, port = key
-        loop = asyncio.get_running_loop()
+        loop = running_loop()
         # the connect timeout, or ``until`` where it comes first: then it is ``until``'s
         # TimeoutError, not a connect timeout
         by_until = until is not None and until <= loop.time() + connect_timeout
