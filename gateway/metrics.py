@@ -6,7 +6,10 @@ counters, each breaker's state, and the open sockets, subscriptions and pollers 
 when scraped. Each app has its
 own registry: two gateways in one process (tests) never mix their numbers. Label values
 that callers or IDs control are bounded: operation names must be GraphQL names and at most
-``MAX_OPERATIONS`` are kept (then ``other``); IDs in upstream paths become ``{id}``.
+``MAX_OPERATIONS`` are kept (then ``other``); IDs in upstream paths become ``{id}``, and at
+most ``MAX_ENDPOINTS`` endpoint templates are kept (then ``other``): an ID the pattern does
+not take for one (``abc``, a name) stays in the path, and a caller forges as many as it
+likes (a global ID holds any key, and some vendors are asked before they refuse it).
 """
 
 from __future__ import annotations
@@ -118,6 +121,8 @@ class SubscriptionCollector(Collector):
 
 
 MAX_OPERATIONS = 200
+#: distinct upstream endpoint templates labelled (then ``other``)
+MAX_ENDPOINTS = 1000
 _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
 _OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 #: path segments that are identifiers, not endpoint names: UUIDs, numbers, long tokens
@@ -210,6 +215,8 @@ class UpstreamCalls(Collector):
     def __init__(self) -> None:
         self._calls: dict[tuple[str, str, str, str], _Calls] = {}
         self._latencies: dict[tuple[str, str, str], _Latency] = {}
+        #: the endpoint templates labelled so far, at most ``MAX_ENDPOINTS``
+        self._endpoints: set[str] = set()
 
     def observe(self, connection: str, method: str, url: str, status: str, seconds: float) -> None:
         key = (connection, method, endpoint_template(url), status)
@@ -223,6 +230,16 @@ class UpstreamCalls(Collector):
 
     def _add(self, key: tuple[str, str, str, str]) -> _Calls:
         connection, method, endpoint, status = key
+        if endpoint not in self._endpoints:
+            if len(self._endpoints) >= MAX_ENDPOINTS:
+                # not kept under its own key either: every such call passes here again
+                key = (connection, method, "other", status)
+                calls = self._calls.get(key)
+                if calls is not None:
+                    return calls
+                endpoint = "other"
+            else:
+                self._endpoints.add(endpoint)
         latency = self._latencies.get(key[:3])
         if latency is None:
             labels = {"connection": connection, "method": method, "endpoint": endpoint}
