@@ -511,6 +511,31 @@ async def test_a_vendor_trickling_its_answer_is_cut_at_the_request_deadline(
     assert http.breaker.state is BreakerState.CLOSED
 
 
+async def test_a_deadline_sooner_than_one_already_watched_ends_its_call_first(
+    serve: Callable[..., Awaitable[Server]],
+) -> None:
+    """Exchanges share one watchdog timer (the llhttp wire): a call whose deadline comes
+    before the timer's, set by a call already waiting, moves the timer sooner."""
+    server = await serve(_silent)
+    http = upstream(server.url, read_timeout=5.0)
+    token = current_deadline.set(time.monotonic() + 4.0)
+    try:
+        first = asyncio.ensure_future(http.request("GET", "/v1/organizations"))
+    finally:
+        current_deadline.reset(token)
+    while not server.requests:  # waiting, its timer at its deadline 4 s away
+        await asyncio.sleep(0.01)
+    try:
+        error, took = await within(http, 0.3, "/v1/services")
+    finally:
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        await http.aclose()
+
+    assert took < 2.0  # not the first call's 4 s
+    assert error.code is ErrorCode.UPSTREAM_TIMEOUT
+
+
 async def test_a_request_waiting_for_a_busy_connections_slot_ends_at_its_deadline(
     serve: Callable[..., Awaitable[Server]],
 ) -> None:

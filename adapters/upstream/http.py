@@ -492,7 +492,7 @@ class UpstreamHttp:
             try:
                 if self.wire.ends_exchanges:
                     # every wait of the attempt ends at the deadline on its own (a slot,
-                    # pacing, a 429 pause, the exchange in the wire's read timer): no timer
+                    # pacing, a 429 pause, the exchange in the wire's watchdog): no timer
                     # of its own, which cost about 5 us an attempt (a third of the policy's)
                     until = None if left is None else running_loop().time() + left
                     response, elapsed_ms = await self._send(

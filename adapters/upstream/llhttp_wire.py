@@ -6,8 +6,8 @@ about 130 us per call, most of it generic machinery (request and response object
 stream reader, per-read timer rescheduling, tracing signals) that a client sending small
 JSON requests to one vendor host never uses. This wire writes each request as one
 buffer, feeds the answer to llhttp (the parser uvicorn and Node use) from
-``data_received``, and keeps one timer per exchange; see docs/performance.md for the
-measurements.
+``data_received``, and watches every exchange's time with one timer per wire; see
+docs/performance.md for the measurements.
 
 What it does, and what it refuses:
 
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import select
 import ssl
 import zlib
@@ -122,7 +123,7 @@ class _Connection(asyncio.Protocol):
         self.reusable = False
         self.idle_since = 0.0
         self.last_read = 0.0
-        self._timer: asyncio.TimerHandle | None = None
+        self._dog: _Watchdog | None = None
         self._read_timeout = 0.0
         self._until: float | None = None
         #: bytes of this exchange fed since its last body byte (its head, its trailers)
@@ -175,7 +176,7 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         self.reusable = False
-        self._cancel_timer()
+        self.unwatch()
         exchange = self.exchange
         if exchange is None or exchange.future.done():
             return
@@ -307,51 +308,100 @@ class _Connection(asyncio.Protocol):
     def close(self) -> None:
         self.reusable = False
         self.closed = True
-        self._cancel_timer()
+        self.unwatch()
         if self.transport is not None:
             self.transport.close()
 
     def abort(self) -> None:
         self.reusable = False
         self.closed = True
-        self._cancel_timer()
+        self.unwatch()
         if self.transport is not None:
             self.transport.abort()
 
-    # -- the read timeout: one timer an exchange, moved on only when it fires ----------
+    # -- the read timeout: one watchdog timer for all a wire's exchanges --------------
 
-    def watch(self, read_timeout: float, until: float | None) -> None:
+    def watch(self, read_timeout: float, until: float | None, dog: _Watchdog) -> None:
         """Fail the exchange once no byte came for ``read_timeout`` (ReadTimeout), or at
         ``until`` whatever came (TimeoutError: a vendor sending a byte now and then would
         otherwise hold it past the request's deadline)."""
         self._read_timeout = read_timeout
         self._until = until
         self.last_read = self.loop.time()
-        self._timer = self.loop.call_at(self._due(), self._check)
+        self._dog = dog
+        dog.watch(self)
 
-    def _due(self) -> float:
+    def due(self) -> float:
         due = self.last_read + self._read_timeout
         return due if self._until is None else min(due, self._until)
 
-    def _check(self) -> None:
-        self._timer = None
+    def check(self, now: float) -> float | None:
+        """At ``now``: the exchange failed if its time is up, else when to look again;
+        None once there is nothing to watch."""
         exchange = self.exchange
         if exchange is None or exchange.future.done():
-            return
-        now = self.loop.time()
+            return None
         if self._until is not None and now >= self._until:
             self._fail(TimeoutError("the exchange reached its deadline"))
-            return
-        due = self._due()
+            return None
+        due = self.due()
         if now < due:
-            self._timer = self.loop.call_at(due, self._check)
-            return
+            return due
         self._fail(httpx.ReadTimeout(f"no answer byte within {self._read_timeout:g} s"))
+        return None
 
-    def _cancel_timer(self) -> None:
+    def unwatch(self) -> None:
+        if self._dog is not None:
+            self._dog.watched.discard(self)
+            self._dog = None
+
+
+class _Watchdog:
+    """The read timeouts and deadlines of a wire's exchanges, on one timer: it fires at
+    the soonest time any of them may be up, and each exchange's time moves on only when
+    it fires (a byte read just sets ``last_read``). A timer per exchange cost a
+    ``call_at`` and a ``cancel`` each call (about 1 us on uvloop, which makes a libuv
+    handle of each); an exchange's time is almost never sooner than the timer's, which
+    the first exchange of a wave set (``last_read`` + the read timeout, or the deadline)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.watched: set[_Connection] = set()
+        self._timer: asyncio.TimerHandle | None = None
+        self._at = math.inf
+
+    def watch(self, connection: _Connection) -> None:
+        self.watched.add(connection)
+        due = connection.due()
+        if due < self._at:
+            self._start(due)
+
+    def _start(self, at: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._at = at
+        self._timer = self.loop.call_at(at, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._at = math.inf
+        now = self.loop.time()
+        soonest = math.inf
+        for connection in list(self.watched):
+            again = connection.check(now)
+            if again is None:
+                self.watched.discard(connection)
+            elif again < soonest:
+                soonest = again
+        if soonest < math.inf:
+            self._start(soonest)
+
+    def stop(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._at = math.inf
+        self.watched.clear()
 
 
 def _stirred(connection: _Connection) -> bool:
@@ -387,6 +437,7 @@ class LlhttpWire(FlowWire):
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._open: set[_Connection] = set()
         self._slots: asyncio.Semaphore | None = None
+        self._dog: _Watchdog | None = None
         self._closed = False
 
     async def _send(
@@ -420,7 +471,10 @@ class LlhttpWire(FlowWire):
             connection.outside = 0
             assert connection.transport is not None
             connection.transport.write(head if body is None else head + body)
-            connection.watch(timeouts.read, until)
+            dog = self._dog
+            if dog is None or dog.loop is not loop:
+                dog = self._dog = _Watchdog(loop)
+            connection.watch(timeouts.read, until, dog)
             try:
                 await future
             except BaseException:
@@ -428,7 +482,7 @@ class LlhttpWire(FlowWire):
                 self._open.discard(connection)
                 raise
             finally:
-                connection._cancel_timer()
+                connection.unwatch()
                 connection.exchange = None
             self._release((scheme, host, port), connection)
         finally:
@@ -502,6 +556,8 @@ class LlhttpWire(FlowWire):
 
     async def aclose(self) -> None:
         self._closed = True
+        if self._dog is not None:
+            self._dog.stop()
         for connection in list(self._open):
             connection.close()
         self._open.clear()
