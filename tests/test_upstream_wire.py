@@ -27,6 +27,7 @@ import socket
 import ssl
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -472,6 +473,21 @@ async def within(
     return raised.value, time.monotonic() - started
 
 
+async def within_beside(
+    held: asyncio.Future[Any], server: Server, http: UpstreamHttp, seconds: float
+) -> tuple[UpstreamError, float]:
+    """``within`` for another GET once ``held`` is at the vendor (which never answers it);
+    ``held`` is cancelled and ``http`` closed after."""
+    while not server.requests:
+        await asyncio.sleep(0.01)
+    try:
+        return await within(http, seconds, "/v1/services")
+    finally:
+        held.cancel()
+        await asyncio.gather(held, return_exceptions=True)
+        await http.aclose()
+
+
 def answering(body: bytes, status: str = "200 OK", extra: str = "") -> Handler:
     """A vendor that gives every request on a connection the same answer."""
 
@@ -523,14 +539,8 @@ async def test_a_deadline_sooner_than_one_already_watched_ends_its_call_first(
         first = asyncio.ensure_future(http.request("GET", "/v1/organizations"))
     finally:
         current_deadline.reset(token)
-    while not server.requests:  # waiting, its timer at its deadline 4 s away
-        await asyncio.sleep(0.01)
-    try:
-        error, took = await within(http, 0.3, "/v1/services")
-    finally:
-        first.cancel()
-        await asyncio.gather(first, return_exceptions=True)
-        await http.aclose()
+    # the first waits, its timer at its deadline 4 s away
+    error, took = await within_beside(first, server, http, 0.3)
 
     assert took < 2.0  # not the first call's 4 s
     assert error.code is ErrorCode.UPSTREAM_TIMEOUT
@@ -542,14 +552,8 @@ async def test_a_request_waiting_for_a_busy_connections_slot_ends_at_its_deadlin
     server = await serve(_silent)
     http = upstream(server.url, max_concurrency=1, read_timeout=3.0)
     holder = asyncio.ensure_future(http.request("GET", "/v1/organizations"))
-    while not server.requests:  # the one slot is taken, its answer never comes
-        await asyncio.sleep(0.01)
-    try:
-        error, took = await within(http, 0.3, "/v1/services")
-    finally:
-        holder.cancel()
-        await asyncio.gather(holder, return_exceptions=True)
-        await http.aclose()
+    # the one slot is taken, its answer never comes
+    error, took = await within_beside(holder, server, http, 0.3)
 
     assert took < 1.5
     assert error.code is ErrorCode.UPSTREAM_TIMEOUT
