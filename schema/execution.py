@@ -115,7 +115,7 @@ class PlainLeafExecution(StrawberryGraphQLCoreExecutionContext):
         cache: dict[Any, Any] = self.__dict__.setdefault("_dbaas_plain_items", {})
         key = (item_type, id(field_details_list))
         if key in cache:
-            return cast(PlainItems | None, cache[key][1])
+            return cast("PlainItems | None", cache[key][1])
         plan = self._plan_items(item_type, field_details_list)
         cache[key] = (field_details_list, plan)  # the list kept alive: its id stays its own
         return plan

@@ -60,7 +60,7 @@ def child_nodes(
     loader = context_of(info).loaders.listing(listing)
     settled = loader.settled(key)
     if settled is None:
-        return cast(list[N], _nodes_later(loader.load(key), node))
+        return cast("list[N]", _nodes_later(loader.load(key), node))
     return [node(r) for r in settled.result()]  # its failure raised, as awaiting raises it
 
 
@@ -111,7 +111,7 @@ def linked_node(
     typed as its value (see ``child_nodes``)."""
     if key is None:
         return None
-    return cast(N | None, _linked_later(info, kind, connection, key, node))
+    return cast("N | None", _linked_later(info, kind, connection, key, node))
 
 
 async def _linked_later(

@@ -329,14 +329,14 @@ async def test_a_stored_get_is_parsed_once_and_its_readers_get_their_own_copies(
 
     http = _cached_http(handler)
     parses = 0
-    parse = http._parse
+    parse = http._parse_clean
 
     def counted(content: bytes) -> Any:
         nonlocal parses
         parses += 1
         return parse(content)
 
-    http._parse = counted  # type: ignore[method-assign]
+    http._parse_clean = counted  # type: ignore[method-assign]
     first = asyncio.ensure_future(http.get("/v1/organizations"))
     second = asyncio.ensure_future(http.get("/v1/organizations"))
     await asyncio.sleep(0.01)
@@ -366,3 +366,48 @@ async def test_a_secret_learnt_after_a_body_was_parsed_is_still_scrubbed_from_it
     await http.aclose()
 
     assert "tok-4242-8f1c2b7e9d0a6c5b" not in str(body)
+
+
+async def test_a_stored_get_searches_its_body_for_secrets_once() -> None:
+    """The parse that checks a body may be stored also finds it clean; storing it does
+    not search it again (each search of a fresh body is a pass over every byte)."""
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": 200, "result": [{"id": "o1"}]})
+
+    http = _cached_http(handler)
+    http.scrubber.add("a-configured-secret-0123456789")
+    searched: list[bytes] = []
+    search = http.scrubber.needs_scrub
+
+    def counted(body: bytes) -> bool:
+        searched.append(body)
+        return search(body)
+
+    http.scrubber.needs_scrub = counted  # type: ignore[method-assign]
+    response = await http.get("/v1/organizations")
+    body = http.json(response)
+    await http.aclose()
+
+    assert body == {"status": 200, "result": [{"id": "o1"}]}
+    assert len(searched) == 1
+
+
+async def test_a_stored_body_that_holds_a_secret_is_stored_scrubbed() -> None:
+    secret = "a-configured-secret-0123456789"
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": 200, "result": [{"note": secret}]})
+
+    http = _cached_http(handler)
+    http.scrubber.add(secret)
+    await http.get("/v1/organizations")
+    assert http.cache is not None
+    entry = await http.cache.backend.get(
+        http.cache.scope, "https://api.clickhouse.cloud/v1/organizations"
+    )
+    await http.aclose()
+
+    assert entry is not None
+    assert secret.encode() not in entry.body
+    assert b"[redacted]" in entry.body

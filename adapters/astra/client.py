@@ -69,7 +69,14 @@ class BearerToken(HeaderAuth):
 
 
 def decode_booleans(resource: Resource) -> Resource:
-    """The resource with its documented string booleans turned into real ones."""
+    """The resource with its documented string booleans turned into real ones: a new
+    object where it has one, else the resource itself (each reader parses its own body, so
+    no other reader holds it; most items, backups and snapshots, have none)."""
+    for key in STRING_BOOLEANS:
+        if key in resource:
+            break
+    else:
+        return resource
     return {
         k: (v == "true" if k in STRING_BOOLEANS and v in ("true", "false") else v)
         for k, v in resource.items()

@@ -370,7 +370,7 @@ class UpstreamHttp:
                     kind,
                     response.status_code,
                     response.headers.get("content-type"),
-                    self._shareable(response.content),
+                    self._shareable(response),
                 )
                 await backend.put(scope, full, entry, generation)
                 backend.stats.stores += 1
@@ -785,10 +785,10 @@ class UpstreamHttp:
         if response.has_parsed(version):
             return True  # parsed by this GET's store, read again by its log
         try:
-            parsed = self._parse(response.content)
+            parsed, clean = self._parse_clean(response.content)
         except _Unreadable:
             return False
-        response.keep_parsed(parsed, version)
+        response.keep_parsed(parsed, version, clean)
         return True
 
     def text(self, response: UpstreamResponse) -> str:
@@ -796,18 +796,26 @@ class UpstreamHttp:
         return self.scrubber.scrub(response.text)
 
     def _parse(self, content: bytes) -> Any:
+        return self._parse_clean(content)[0]
+
+    def _parse_clean(self, content: bytes) -> tuple[Any, bool]:
+        """The parsed body, and whether the scrubber found it clean (nothing scrubbed)."""
         try:
             body = read_json(content)
-            return self.scrubber.scrub_json(body) if self.scrubber.needs_scrub(content) else body
+            if self.scrubber.needs_scrub(content):
+                return self.scrubber.scrub_json(body), False
+            return body, True
         except RecursionError:
             raise _Unreadable("JSON nested too deeply") from None
         except ValueError:  # not JSON, not UTF-8/16/32, an integer past Python's digit limit
             raise _Unreadable("non-JSON") from None
 
-    def _shareable(self, content: bytes) -> bytes:
+    def _shareable(self, response: UpstreamResponse) -> bytes:
         """A body as the cache may keep it: scrubbed of this instance's secrets before
-        another instance (which never sent them, and so does not know them) reads it."""
-        if not self.scrubber.needs_scrub(content):
+        another instance (which never sent them, and so does not know them) reads it. A
+        body its parse just found clean is not searched again."""
+        content = response.content
+        if response.found_clean(self.scrubber.version) or not self.scrubber.needs_scrub(content):
             return content
         try:
             return json.dumps(self._parse(content), separators=(",", ":")).encode()

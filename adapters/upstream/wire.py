@@ -56,6 +56,7 @@ class UpstreamResponse:
     """A vendor's answer, its body read: what the vendor clients see of it."""
 
     __slots__ = (
+        "_clean_as_of",
         "_parsed",
         "_parsed_as_of",
         "content",
@@ -84,11 +85,18 @@ class UpstreamResponse:
         self.sent_headers = sent_headers or {}
         self._parsed: Any = None
         self._parsed_as_of: object = None
+        self._clean_as_of: object = None
 
-    def keep_parsed(self, value: Any, as_of: object) -> None:
+    def keep_parsed(self, value: Any, as_of: object, clean: bool = False) -> None:
         """The body as the policy parsed it (checking it could be kept), while its
-        scrubber was at ``as_of``: the first reader takes it instead of parsing again."""
+        scrubber was at ``as_of``: the first reader takes it instead of parsing again.
+        ``clean``: the scrubber found no secret in the body then."""
         self._parsed, self._parsed_as_of = value, as_of
+        self._clean_as_of = as_of if clean else None
+
+    def found_clean(self, as_of: object) -> bool:
+        """Whether the body was found to hold no secret while the scrubber was at ``as_of``."""
+        return self._clean_as_of is not None and self._clean_as_of == as_of
 
     def has_parsed(self, as_of: object) -> bool:
         return self._parsed_as_of is not None and self._parsed_as_of == as_of

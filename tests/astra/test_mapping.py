@@ -164,6 +164,15 @@ def test_string_booleans_become_booleans_only_where_the_docs_define_them() -> No
     assert decoded == {"isEnabled": False, "valid": True, "name": "true"}
 
 
+def test_decoding_copies_only_an_item_with_a_string_boolean() -> None:
+    with_one = {"isEnabled": "true", "name": "u"}
+    without = {"name": "true", "state": "completed"}
+
+    assert decode_booleans(with_one) is not with_one  # the parsed item is left as read
+    assert with_one == {"isEnabled": "true", "name": "u"}
+    assert decode_booleans(without) is without
+
+
 # -- problem bodies -------------------------------------------------------------------
 
 

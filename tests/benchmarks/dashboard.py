@@ -76,7 +76,6 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
         for sample in range(settings.samples + 1):
             _reset(sims)
             gateway.expire_cache()
-            recorder.enabled = sample == 0
             collector.spent = 0.0
             cpu_started = time.process_time()
             started = time.perf_counter()
@@ -90,6 +89,7 @@ async def run_dashboard(sims: Sequence[SimulatorProcess], settings: Settings) ->
             if sample == 0:
                 # the interpreter's warm-up, and the connections' first opening; the
                 # replay's connections open now too
+                recorder.detach()
                 floor.check(recorder.calls, settings.org)
                 replayer = await stack.enter_async_context(floor.Replayer(recorder.calls))
                 await replayer.replay()

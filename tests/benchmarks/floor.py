@@ -76,15 +76,22 @@ WAVES: Mapping[str, Callable[[str, str], int]] = {
 
 
 class Recorder:
-    """Records every upstream request of the given clients, as sent."""
+    """Records every upstream request of the given clients, as sent, until ``detach``
+    (after which the clients send as they did: the measured samples pay nothing for it)."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        self.enabled = False
+        self._wrapped: list[UpstreamHttp] = []
 
     def attach(self, https: Iterable[UpstreamHttp]) -> None:
         for http in https:
             _wrap(http, self)
+            self._wrapped.append(http)
+
+    def detach(self) -> None:
+        for http in self._wrapped:
+            del http.wire.send  # the instance's wrapper: the class's method again
+        self._wrapped.clear()
 
 
 def _wrap(http: UpstreamHttp, recorder: Recorder) -> None:
@@ -94,10 +101,9 @@ def _wrap(http: UpstreamHttp, recorder: Recorder) -> None:
 
     async def recording(method: str, url: str, *args: Any) -> UpstreamResponse:
         response = await send(method, url, *args)
-        if recorder.enabled:
-            sent = response.sent_headers.items()
-            headers = tuple((k, v) for k, v in sent if k.lower() not in _OWN_HEADERS)
-            recorder.calls.append(Call(connection, vendor, method, url, headers))
+        sent = response.sent_headers.items()
+        headers = tuple((k, v) for k, v in sent if k.lower() not in _OWN_HEADERS)
+        recorder.calls.append(Call(connection, vendor, method, url, headers))
         return response
 
     wire.send = recording  # type: ignore[method-assign]

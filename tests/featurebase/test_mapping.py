@@ -324,3 +324,15 @@ def test_every_variant_nibble_gives_the_uuid5() -> None:
     assert [mapping._uuid5(n) for n in names] == [
         str(uuid.uuid5(mapping.BACKUP_ID_NAMESPACE, n)) for n in names
     ]
+
+
+def test_backup_ids_are_remembered_only_for_names_of_bounded_length() -> None:
+    short, long = "s3://fb-backups/remembered.tar", "s3://" + "x" * (mapping.REMEMBERED_NAME + 1)
+    before = mapping._remembered_uuid5.cache_info()
+    assert mapping.backup_id("db", {"url": short}) == mapping._uuid5(short)
+    assert mapping.backup_id("db", {"url": short}) == mapping._uuid5(short)
+    assert mapping.backup_id("db", {"url": long}) == mapping._uuid5(long)
+    after = mapping._remembered_uuid5.cache_info()
+    # the short name was derived once and then remembered; the long one never reached it
+    assert (after.misses - before.misses, after.hits - before.hits) in {(1, 1), (0, 2)}
+    assert after.currsize <= mapping.BACKUP_IDS
