@@ -33,6 +33,7 @@ from adapters.model import (
     OrganizationRecord,
 )
 from adapters.paging import PageRequest, VendorPage
+from adapters.together import both
 from adapters.upstream.http import UpstreamHttp
 
 T = TypeVar("T")
@@ -154,8 +155,9 @@ class AstraAdapter(AstraAccountAccess, AstraWrites):
         if not self._ours(database):
             return []
         app_id = database[1]
-        listings = await asyncio.gather(
-            *(self.client.protections(app_id, c) for c in mapping.COLLECTIONS)
+        backups, snapshots = mapping.COLLECTIONS
+        listings = await both(
+            self.client.protections(app_id, backups), self.client.protections(app_id, snapshots)
         )
         records = [
             self._map(mapping.protection, self.account_id, app_id, collection, body)
@@ -180,7 +182,7 @@ class AstraAdapter(AstraAccountAccess, AstraWrites):
 
     # members and invitations (users + role bindings) -----------------------------------
     async def _users_with_roles(self) -> list[tuple[dict[str, Any], str | None]]:
-        users, bindings = await asyncio.gather(self.client.users(), self.client.role_bindings())
+        users, bindings = await both(self.client.users(), self.client.role_bindings())
         return [(u, mapping.user_role(str(u.get("id")), bindings)) for u in users]
 
     async def list_credentials_metadata(self, organization: Key) -> list[AstraCredential]:
