@@ -47,6 +47,7 @@ import httpx
 from multidict import CIMultiDict
 
 from adapters.running_loop import running_loop
+from adapters.upstream.pool_slots import PoolSlots
 from adapters.upstream.wire import (
     BadAnswer,
     FlowWire,
@@ -436,7 +437,7 @@ class LlhttpWire(FlowWire):
     def _start(self) -> None:
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._open: set[_Connection] = set()
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: PoolSlots | None = None
         self._dog: _Watchdog | None = None
         self._closed = False
 
@@ -454,13 +455,15 @@ class LlhttpWire(FlowWire):
         ``until`` (loop time), wherever it is, it ends with TimeoutError."""
         scheme, host, port, netloc, path, query = _split(url)
         head = _head(method, path or "/", query, netloc, headers, body)
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self._pool)
-        if self._slots.locked() and until is not None:
-            async with asyncio.timeout_at(until):  # every pooled connection busy
-                await self._slots.acquire()
-        else:
-            await self._slots.acquire()
+        slots = self._slots
+        if slots is None:
+            slots = self._slots = PoolSlots(self._pool)
+        if not slots.take_now():  # every pooled connection busy
+            if until is None:
+                await slots.take(running_loop())
+            else:
+                async with asyncio.timeout_at(until):
+                    await slots.take(running_loop())
         try:
             connection = await self._connection((scheme, host, port), timeouts.connect, until)
             loop = connection.loop
@@ -486,7 +489,7 @@ class LlhttpWire(FlowWire):
                 connection.exchange = None
             self._release((scheme, host, port), connection)
         finally:
-            self._slots.release()
+            slots.give()
         return UpstreamResponse(
             exchange.status,
             exchange.headers,
@@ -610,9 +613,12 @@ def _head(
     """The request line and headers (``FlowWire`` refused headers holding CR, LF or NUL);
     a request line holding one, or a space in its target, is refused here."""
     target = f"{path}?{query}" if query else path
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host.rpartition('@')[2]}"]
-    if any(c in line for line in lines for c in "\r\n\x00") or " " in target:
+    hostname = host.rpartition("@")[2]
+    # the request line and the Host line hold nothing else a caller could choose
+    probe = method + target + hostname
+    if "\r" in probe or "\n" in probe or "\x00" in probe or " " in target:
         raise httpx.LocalProtocolError("the request line holds CR, LF, NUL or a space")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {hostname}"]
     for name, value in headers.items():
         lines.append(f"{name}: {value}")
     if "accept-encoding" not in headers:
