@@ -326,7 +326,8 @@ class FlowWire:
         if body is not None:
             sent.setdefault("Content-Type", "application/json")  # unless a vendor's own
         if self._auth is None:
-            return await self._checked(method, url, sent, body, timeouts, limit, until)
+            _refuse_injection(sent)
+            return await self._send(method, url, sent, body, timeouts, limit, until)
         return await self._with_auth_flow(
             self._auth, method, url, sent, body, timeouts, limit, until
         )
@@ -347,14 +348,10 @@ class FlowWire:
         try:
             request = await flow.__anext__()
             while True:
-                response = await self._checked(
-                    request.method,
-                    str(request.url),
-                    CIMultiDict(request.headers.multi_items()),
-                    body,
-                    timeouts,
-                    limit,
-                    until,
+                sent = CIMultiDict(request.headers.multi_items())
+                _refuse_injection(sent)
+                response = await self._send(
+                    request.method, str(request.url), sent, body, timeouts, limit, until
                 )
                 try:
                     request = await flow.asend(response)
@@ -362,23 +359,6 @@ class FlowWire:
                     return response
         finally:
             await flow.aclose()
-
-    async def _checked(
-        self,
-        method: str,
-        url: str,
-        headers: CIMultiDict[str],
-        body: bytes | None,
-        timeouts: Timeouts,
-        limit: int,
-        until: float | None,
-    ) -> UpstreamResponse:
-        """``_send``, unless a header holds CR, LF or NUL: a token a vendor's login answered
-        (the auth flow sets it) must not inject a header, on either wire."""
-        text = " ".join(itertools.chain.from_iterable(headers.items()))  # one scan a char
-        if "\r" in text or "\n" in text or "\x00" in text:
-            raise httpx.LocalProtocolError("a header holds CR, LF or NUL")
-        return await self._send(method, url, headers, body, timeouts, limit, until)
 
     async def _send(
         self,
@@ -394,6 +374,15 @@ class FlowWire:
 
     async def aclose(self) -> None:
         raise NotImplementedError
+
+
+def _refuse_injection(headers: CIMultiDict[str]) -> None:
+    """Refuse headers holding CR, LF or NUL before anything is sent: a token a vendor's
+    login answered (the auth flow sets it) must not inject a header, on either wire. A
+    check in ``send``, not a coroutine around ``_send``: every call passes it."""
+    text = " ".join(itertools.chain.from_iterable(headers.items()))  # one scan a char
+    if "\r" in text or "\n" in text or "\x00" in text:
+        raise httpx.LocalProtocolError("a header holds CR, LF or NUL")
 
 
 class AiohttpWire(FlowWire):
