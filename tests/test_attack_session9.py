@@ -19,13 +19,11 @@ import pytest
 import uvloop
 
 from adapters.astra.adapter import AstraAdapter
-from adapters.cache.store import CachePolicy, ConnectionCache, MemoryBackend
 from adapters.featurebase import mapping as fb_mapping
-from adapters.model import ConnectionInfo, Vendor
-from adapters.registry import VENDORS
 from adapters.together import both
-from adapters.upstream.http import HttpSettings, UpstreamHttp, VendorErrorBody
+from adapters.upstream.http import HttpSettings
 from tests.astra.conftest import ACCOUNT, astra_gateway
+from tests.cached_upstream import cached_http
 from tests.gateway_client import GatewayClient, error_codes
 
 # -- 1. both(): the cases gather covered, on asyncio and on uvloop ----------------------
@@ -346,19 +344,6 @@ async def test_joiners_of_one_astra_listing_get_items_of_their_own() -> None:
 # -- 3. a stored GET searched for secrets once -------------------------------------------
 
 
-def _http(handler: Any, settings: HttpSettings | None = None) -> UpstreamHttp:
-    spec = VENDORS[Vendor("clickhouse")]
-    assert spec.resource_kind is not None
-    return UpstreamHttp(
-        ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True),
-        base_url="https://api.clickhouse.cloud",
-        read_error=lambda response: VendorErrorBody(),
-        transport=httpx.MockTransport(handler),
-        cache=ConnectionCache(MemoryBackend(), "ch:x", CachePolicy(), spec.resource_kind),
-        settings=settings,
-    )
-
-
 ORGS = "https://api.clickhouse.cloud/v1/organizations"
 
 
@@ -368,7 +353,7 @@ async def test_a_body_found_clean_before_a_secret_was_learnt_is_stored_scrubbed(
     secret = "tok-learnt-between-parse-and-store-0123"
     body = httpx.Response(200, json={"result": [{"note": secret}]})
 
-    http = _http(lambda request: body)
+    http = cached_http(lambda request: body)
     response = await http.request("GET", "/v1/organizations")
     assert http._readable(response)  # parsed, found clean: the secret is not known yet
     assert response.found_clean(http.scrubber.version)
@@ -401,16 +386,8 @@ async def test_a_retried_get_stores_the_credential_its_retry_sent_scrubbed() -> 
         echoed = request.headers["Authorization"].partition(" ")[2]
         return httpx.Response(200, json={"status": 200, "result": [{"echo": echoed}]})
 
-    spec = VENDORS[Vendor("clickhouse")]
-    assert spec.resource_kind is not None
-    http = UpstreamHttp(
-        ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True),
-        base_url="https://api.clickhouse.cloud",
-        read_error=lambda response: VendorErrorBody(),
-        auth=Rotating(),
-        transport=httpx.MockTransport(handler),
-        cache=ConnectionCache(MemoryBackend(), "ch:x", CachePolicy(), spec.resource_kind),
-        settings=HttpSettings(retry_attempts=2, retry_backoff=0.0),
+    http = cached_http(
+        handler, settings=HttpSettings(retry_attempts=2, retry_backoff=0.0), auth=Rotating()
     )
 
     async def no_sleep(seconds: float) -> None:
@@ -438,7 +415,7 @@ async def test_a_text_body_is_searched_before_it_is_stored() -> None:
             headers={"content-type": "text/plain"},
         )
 
-    http = _http(handler)
+    http = cached_http(handler)
     http.scrubber.add(secret)
     await http.get("/v1/organizations")
     assert http.cache is not None

@@ -22,6 +22,7 @@ from adapters.model import ConnectionInfo, Vendor
 from adapters.registry import VENDORS, ConnectionSettings, Secret
 from adapters.upstream.http import UpstreamHttp, VendorErrorBody, fresh_reads
 from gateway.runtime import credential_fingerprint
+from tests.cached_upstream import cached_http
 from tests.conftest import CLICKHOUSE_TWO_ORGS
 from tests.featurebase.conftest import BOTH_TOML, gateway_over
 from tests.featurebase.helpers import org_gid
@@ -306,18 +307,6 @@ async def test_the_memory_backend_keeps_a_bounded_number_of_generations_and_stay
     assert await backend.get("tenant-a", "/v1/services/s1") is not None
 
 
-def _cached_http(handler: Any) -> UpstreamHttp:
-    spec = VENDORS[Vendor("clickhouse")]
-    assert spec.resource_kind is not None
-    return UpstreamHttp(
-        ConnectionInfo("ch", Vendor("clickhouse"), "https://api.clickhouse.cloud", simulated=True),
-        base_url="https://api.clickhouse.cloud",
-        read_error=lambda response: VendorErrorBody(),
-        transport=httpx.MockTransport(handler),
-        cache=ConnectionCache(MemoryBackend(), "ch:x", CachePolicy(), spec.resource_kind),
-    )
-
-
 async def test_a_stored_get_is_parsed_once_and_its_readers_get_their_own_copies() -> None:
     """The policy parses a body to check it may be stored; its first reader takes that
     parse. Joiners of the same GET share the response, never a parsed value."""
@@ -327,7 +316,7 @@ async def test_a_stored_get_is_parsed_once_and_its_readers_get_their_own_copies(
         await released.wait()
         return httpx.Response(200, json={"status": 200, "result": [{"id": "o1"}]})
 
-    http = _cached_http(handler)
+    http = cached_http(handler)
     parses = 0
     parse = http._parse_clean
 
@@ -357,7 +346,7 @@ async def test_a_secret_learnt_after_a_body_was_parsed_is_still_scrubbed_from_it
             200, json={"status": 200, "result": [{"note": "tok-4242-8f1c2b7e9d0a6c5b"}]}
         )
 
-    http = _cached_http(handler)
+    http = cached_http(handler)
     response = await http.get("/v1/organizations")
     http.scrubber.learn(
         {"authorization": "Bearer tok-4242-8f1c2b7e9d0a6c5b"}
@@ -375,7 +364,7 @@ async def test_a_stored_get_searches_its_body_for_secrets_once() -> None:
     async def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"status": 200, "result": [{"id": "o1"}]})
 
-    http = _cached_http(handler)
+    http = cached_http(handler)
     http.scrubber.add("a-configured-secret-0123456789")
     searched: list[bytes] = []
     search = http.scrubber.needs_scrub
@@ -399,7 +388,7 @@ async def test_a_stored_body_that_holds_a_secret_is_stored_scrubbed() -> None:
     async def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"status": 200, "result": [{"note": secret}]})
 
-    http = _cached_http(handler)
+    http = cached_http(handler)
     http.scrubber.add(secret)
     await http.get("/v1/organizations")
     assert http.cache is not None
