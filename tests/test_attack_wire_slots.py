@@ -12,9 +12,14 @@ is written, on both socket wires, and for a token a login renews in the middle o
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import random
+import socketserver
+import sys
+import threading
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import httpx
@@ -615,3 +620,66 @@ async def test_a_clean_renewed_token_is_sent_once_after_the_401(
         await api.request("GET", "/v1/x")
     assert raised.value.upstream_status == 401  # the second 401 stands
     assert [b"Bearer new-token" in call for call in vendor.api_calls] == [False, True]
+
+
+# -- one wire, one event loop after another ------------------------------------------------
+
+
+class _KeepAliveHandler(socketserver.BaseRequestHandler):
+    """Answers every request on a connection, keeping it open (a thread per connection,
+    so the server outlives the event loops the test runs one after another)."""
+
+    def handle(self) -> None:
+        pending = b""
+        while True:
+            data = self.request.recv(65536)
+            if not data:
+                return
+            pending += data
+            while b"\r\n\r\n" in pending:
+                _, _, pending = pending.partition(b"\r\n\r\n")
+                self.request.sendall(answer(b'{"ok":1}'))
+
+
+class _ThreadedServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def test_a_wire_used_by_one_loop_after_another_never_reuses_a_dead_loops_connection() -> None:
+    """The pool keeps connections idle past the loop that opened them; the next loop
+    must open its own (before, its first call wrote into the dead loop's transport and
+    failed with "Event loop is closed", and after uvloop with a negative descriptor).
+    A dead loop's connection is let go: an asyncio transport can no longer close through
+    its closed loop, so its socket is closed when it is collected, here in the test."""
+    server = _ThreadedServer(("127.0.0.1", 0), _KeepAliveHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/x"
+    wires = [LlhttpWire(auth=None, headers={}, pool=2, tls=_tls_context())]
+    timeouts = Timeouts(2, 2)
+
+    async def burst() -> list[int]:
+        calls = (wires[0].send("GET", url, {}, None, timeouts, 1 << 20) for _ in range(3))
+        answers = await asyncio.wait_for(asyncio.gather(*calls), 10)
+        return [a.status_code for a in answers]
+
+    unraisable: list[object] = []
+    hook = sys.unraisablehook
+    try:
+        # each loop closes with the wire's idle connections open (the case itself): uvloop
+        # says so with a ResourceWarning from inside its close, which must not raise there
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            for run in (asyncio.run, uvloop.run, asyncio.run, uvloop.run):
+                assert run(burst()) == [200, 200, 200]
+            asyncio.run(wires[0].aclose())  # from yet another loop: raises nothing either
+            assert not wires[0]._open and not any(wires[0]._idle.values())
+            wires.clear()
+            sys.unraisablehook = unraisable.append
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+        server.shutdown()
+        server.server_close()
+    # only "unclosed" notices of the dead loops' sockets, closed as they were collected
+    assert all("unclosed" in str(getattr(u, "exc_value", "")) for u in unraisable)

@@ -508,12 +508,13 @@ class LlhttpWire(FlowWire):
             while idle:
                 connection = idle.pop()
                 if (
-                    not connection.closed
+                    connection.loop is loop  # a connection of a loop run before is dead
+                    and not connection.closed
                     and loop.time() - connection.idle_since < IDLE_SECONDS
                     and not _stirred(connection)
                 ):
                     return connection
-                connection.close()
+                _let_go(connection)
                 self._open.discard(connection)
         if self._closed:
             raise httpx.ConnectError("the wire is closed")
@@ -562,9 +563,20 @@ class LlhttpWire(FlowWire):
         if self._dog is not None:
             self._dog.stop()
         for connection in list(self._open):
-            connection.close()
+            _let_go(connection)
         self._open.clear()
         self._idle.clear()
+
+
+def _let_go(connection: _Connection) -> None:
+    """Close a connection, which may belong to a loop that has closed since (a wire used
+    by one ``asyncio.run`` after another): an asyncio transport cannot close through its
+    closed loop, so its socket is closed when the transport is collected (uvloop's loop
+    closes its own on closing)."""
+    try:
+        connection.close()
+    except RuntimeError:  # "Event loop is closed"
+        connection.closed = True
 
 
 def _split(url: str) -> tuple[str, str, int, str, str, str]:
