@@ -570,9 +570,8 @@ class LlhttpWire(FlowWire):
 
 def _let_go(connection: _Connection) -> None:
     """Close a connection, which may belong to a loop that has closed since (a wire used
-    by one ``asyncio.run`` after another): an asyncio transport cannot close through its
-    closed loop, so its socket is closed when the transport is collected (uvloop's loop
-    closes its own on closing)."""
+    by one ``asyncio.run`` after another): a transport cannot close through its closed
+    loop, so its socket is closed when the transport is collected."""
     try:
         connection.close()
     except RuntimeError:  # "Event loop is closed"
