@@ -35,6 +35,7 @@ What it does, and what it refuses:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import math
 import select
@@ -571,11 +572,10 @@ class LlhttpWire(FlowWire):
 def _let_go(connection: _Connection) -> None:
     """Close a connection, which may belong to a loop that has closed since (a wire used
     by one ``asyncio.run`` after another): a transport cannot close through its closed
-    loop, so its socket is closed when the transport is collected."""
-    try:
+    loop, so its socket is closed when the transport is collected (``close`` marks the
+    connection closed before it reaches the transport)."""
+    with contextlib.suppress(RuntimeError):  # "Event loop is closed"
         connection.close()
-    except RuntimeError:  # "Event loop is closed"
-        connection.closed = True
 
 
 def _split(url: str) -> tuple[str, str, int, str, str, str]:
